@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# CPU-profile benchmark: wall time and peak RSS of profkit vs Chrome DevTools' own model
+# (the reference oracle) and flamebearer, on the 2M-sample / 100k-node synthetic profile.
+#   PROFKIT=build/release/bin/profkit tests/bench/cpu_bench.sh [BIG.cpuprofile]
+# BIG defaults to /tmp/profkit-bench/big.cpuprofile and is generated when missing.
+# Env: PROFKIT (default build/release/bin/profkit, relative to the repo root unless it
+#      exists relative to the current directory), ORACLE (default
+#      ~/.cache/profkit-oracles/cpu/oracle.js), NO_FLAMEBEARER=1 to skip flamebearer.
+# Never fails because a tool is missing: it says so and goes on.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIG=${1:-/tmp/profkit-bench/big.cpuprofile}
+PROFKIT=${PROFKIT:-build/release/bin/profkit}
+[[ $PROFKIT != /* && ! -e $PROFKIT ]] && PROFKIT=$ROOT/$PROFKIT
+ORACLE=${ORACLE:-$HOME/.cache/profkit-oracles/cpu/oracle.js}
+FLAMEBEARER=flamebearer@2.1.0
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+
+if [[ ! -s $BIG ]]; then
+  echo "generating $BIG" >&2
+  "$ROOT/tests/bench/gen_big_cpuprofile.sh" "$BIG" || { echo "cannot generate $BIG" >&2; exit 1; }
+fi
+echo "file: $BIG ($(stat -c %s "$BIG") bytes)"
+[[ -x /usr/bin/time ]] && HAVE_TIME=1 || HAVE_TIME=0
+
+# measure NAME CMD...  -> prints "NAME  wall_s  peak_rss_MB  exit"; sets WALL and RSS_KB
+measure() {
+  local name=$1; shift
+  local rc
+  if (( HAVE_TIME )); then
+    /usr/bin/time -v -o "$TMP/time" "$@" > "$TMP/out" 2> "$TMP/err"; rc=$?
+    local el; el=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$TMP/time")
+    WALL=$(awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }' <<< "$el")
+    RSS_KB=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/time")
+  else
+    local t0 t1; t0=$(date +%s.%N)
+    "$@" > "$TMP/out" 2> "$TMP/err"; rc=$?
+    t1=$(date +%s.%N)
+    WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'); RSS_KB=""
+  fi
+  local rss="n/a"; [[ -n $RSS_KB ]] && rss=$(awk -v k="$RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }')
+  printf '%-28s wall %8s s   peak RSS %8s MB   exit %d\n' "$name" "$WALL" "$rss" "$rc"
+  if (( rc != 0 )); then sed 's/^/    | /' "$TMP/err" | head -5; fi
+  return $rc
+}
+
+P_WALL="" P_RSS=""
+if [[ -x $PROFKIT ]]; then
+  if measure "profkit cpu top -n 20" "$PROFKIT" cpu top "$BIG" -n 20; then P_WALL=$WALL P_RSS=$RSS_KB; fi
+else
+  echo "profkit not built ($PROFKIT)"
+fi
+
+O_WALL="" O_RSS=""
+if [[ -f $ORACLE ]]; then
+  if measure "oracle --mode=timeline" node --max-old-space-size=8000 "$ORACLE" --mode=timeline "$BIG"; then O_WALL=$WALL O_RSS=$RSS_KB; fi
+else
+  echo "oracle not installed ($ORACLE; run shared/oracles/setup.sh)"
+fi
+
+if [[ -z ${NO_FLAMEBEARER:-} ]] && command -v npx > /dev/null; then
+  # flamebearer 2.x uses Map.groupBy (Node >= 21); on older Node preload a tiny polyfill.
+  cat > "$TMP/groupby.cjs" <<'JS'
+if (!Map.groupBy) Map.groupBy = function (items, fn) { const m = new Map(); let i = 0; for (const x of items) { const k = fn(x, i++); const a = m.get(k); if (a) a.push(x); else m.set(k, [x]); } return m; };
+if (!Object.groupBy) Object.groupBy = function (items, fn) { const o = Object.create(null); let i = 0; for (const x of items) { const k = fn(x, i++); (o[k] ||= []).push(x); } return o; };
+JS
+  # install (or find in the npx cache) outside the timed run; --help exits 1, so check
+  # that it printed its usage
+  NODE_OPTIONS="--require $TMP/groupby.cjs" timeout 300 npx --yes "$FLAMEBEARER" --help > "$TMP/fb" 2>&1
+  if grep -q '^usage: flamebearer' "$TMP/fb"; then
+    NODE_OPTIONS="--require $TMP/groupby.cjs" measure "flamebearer (npx)" npx --yes "$FLAMEBEARER" "$BIG" --top 20 --no-color || true
+  else
+    echo "flamebearer: skipped (npx --yes $FLAMEBEARER could not install or run it)"
+  fi
+fi
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
+if [[ -n $P_WALL && -n $O_WALL ]]; then
+  echo "oracle/profkit: wall $(ratio "$O_WALL" "$P_WALL")${P_RSS:+, peak RSS $(ratio "$O_RSS" "$P_RSS")}"
+else
+  echo "oracle/profkit: n/a (need both)"
+fi
+exit 0
