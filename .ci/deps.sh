@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian packages profkit needs to build and test, only when
+# something is missing. Used by `make demo`, `make check` and .ci/run.
+set -eu
+pkgs="build-essential cmake ninja-build pkg-config libyajl-dev libcairo2-dev
+libpcre2-dev libsqlite3-dev zlib1g-dev libcriterion-dev fonts-dejavu-core"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing </dev/null

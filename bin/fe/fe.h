@@ -1,0 +1,101 @@
+/*
+ * fe.h - helpers shared by the profkit frontends only (not part of the
+ * library): diagnostics and exit codes, the common option set, output
+ * files written atomically, and text/JSON/CSV escaping.
+ */
+#ifndef FE_H
+#define FE_H
+
+#include <stdio.h>
+
+#include <analyze/analyze.h>
+
+#define FE_EXIT_OK 0
+#define FE_EXIT_ERROR 1
+#define FE_EXIT_USAGE 2
+
+#define FE_PRINTFLIKE(f, a) __attribute__((format(printf, f, a)))
+
+/* ---- diagnostics ---- */
+
+void fe_setprogname(const char *name);
+/* "profkit: FILE: message (byte N)" on stderr. */
+void fe_report(const char *file, const an_error *err);
+void fe_errorf(const char *fmt, ...) FE_PRINTFLIKE(1, 2);
+/* Prints a usage error with a hint to --help; returns FE_EXIT_USAGE. */
+int fe_usage_error(const char *cmd, const char *fmt, ...)
+	FE_PRINTFLIKE(2, 3);
+
+/* ---- options ---- */
+
+enum fe_format { FE_TEXT = 0, FE_JSON = 1, FE_CSV = 2 };
+
+/* Which options a command accepts. */
+enum {
+	FE_OPT_FORMAT = 1 << 0,
+	FE_OPT_OUT = 1 << 1,
+	FE_OPT_DB = 1 << 2,
+	FE_OPT_TOP = 1 << 3,
+	FE_OPT_FILTER = 1 << 4,
+	FE_OPT_WEIGHTS = 1 << 5,
+	FE_OPT_WINDOW = 1 << 6,
+	FE_OPT_TREE = 1 << 7 /* --max-depth, --min-percent, --focus */
+};
+
+typedef struct fe_opts {
+	int format;              /* enum fe_format */
+	const char *out;         /* -o FILE or NULL (stdout) */
+	const char *db;          /* --db FILE or NULL */
+	long top;                /* -n N; 0 = all */
+	int top_set;             /* -n was given */
+	an_filter *filter;       /* --filter / --exclude, or NULL */
+	an_cpu_opts cpu;         /* --weights, --from, --to */
+	long max_depth;          /* --max-depth, -1 = unlimited */
+	double min_percent;      /* --min-percent */
+	an_filter *focus;        /* --focus RE, or NULL */
+	int quiet;               /* -q */
+	char **args;             /* positional arguments */
+	int nargs;
+} fe_opts;
+
+/*
+ * Parses argv[1..] of a subcommand. `help` is printed for --help (then
+ * *done is set and FE_EXIT_OK returned). Returns FE_EXIT_OK or
+ * FE_EXIT_USAGE (message already printed).
+ */
+int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
+	     const char *cmd, const char *help, int *done);
+void fe_opts_free(fe_opts *o);
+
+/* ---- output ---- */
+
+typedef struct fe_out {
+	FILE *f;        /* where to write */
+	char *path;     /* final path, NULL for stdout */
+	char *tmp;      /* temporary file renamed onto path on success */
+} fe_out;
+
+/* Opens -o FILE (atomically replaced on success) or stdout. */
+int fe_out_open(fe_out *o, const char *path);
+/* Finishes: on ok renames into place, else removes the temporary.
+ * Returns FE_EXIT_OK or FE_EXIT_ERROR (write error reported). */
+int fe_out_close(fe_out *o, int ok);
+
+/* Text: control characters and invalid bytes shown as \xNN. */
+void fe_text(FILE *f, const char *s, size_t len);
+/* Text, at most `max` visible bytes, ".." appended when cut. */
+void fe_text_max(FILE *f, const char *s, size_t len, size_t max);
+/* JSON string literal with quotes. */
+void fe_json_str(FILE *f, const char *s, size_t len);
+/* CSV field (RFC 4180 quoting when needed). */
+void fe_csv_str(FILE *f, const char *s, size_t len);
+
+/* Milliseconds from microseconds with sensible precision. */
+void fe_ms(char *buf, size_t cap, double us);
+
+/* ---- commands ---- */
+
+int cmd_info(int argc, char **argv);
+int cmd_cpu(int argc, char **argv);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * fe_err.c - diagnostics for the frontends: one line on stderr,
+ * "profkit: FILE: message (byte N)".
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "fe.h"
+
+static const char *progname = "profkit";
+
+void fe_setprogname(const char *name)
+{
+	progname = name;
+}
+
+void fe_report(const char *file, const an_error *err)
+{
+	fprintf(stderr, "%s: ", progname);
+	if (file) {
+		fe_text(stderr, file, strlen(file));
+		fputs(": ", stderr);
+	}
+	fe_text(stderr, err->message, strlen(err->message));
+	if (err->offset != AN_NO_OFFSET)
+		fprintf(stderr, " (byte %llu)",
+			(unsigned long long)err->offset);
+	fputc('\n', stderr);
+}
+
+void fe_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int fe_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s %s%s--help' for more information.\n",
+		progname, cmd ? cmd : "",
+		cmd && *cmd && cmd[strlen(cmd) - 1] != ' ' ? " " : "");
+	return FE_EXIT_USAGE;
+}

@@ -1,0 +1,202 @@
+/*
+ * fe_opt.c - the option set shared by profkit's subcommands (DESIGN.md
+ * §2), parsed with getopt_long; each command states which it accepts.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fe.h"
+
+enum {
+	O_FORMAT = 1000, O_DB, O_FILTER, O_EXCLUDE, O_WEIGHTS, O_FROM, O_TO,
+	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP
+};
+
+static const struct option long_opts[] = {
+	{"format", required_argument, NULL, O_FORMAT},
+	{"output", required_argument, NULL, 'o'},
+	{"db", required_argument, NULL, O_DB},
+	{"top", required_argument, NULL, 'n'},
+	{"filter", required_argument, NULL, O_FILTER},
+	{"exclude", required_argument, NULL, O_EXCLUDE},
+	{"weights", required_argument, NULL, O_WEIGHTS},
+	{"from", required_argument, NULL, O_FROM},
+	{"to", required_argument, NULL, O_TO},
+	{"max-depth", required_argument, NULL, O_MAX_DEPTH},
+	{"min-percent", required_argument, NULL, O_MIN_PERCENT},
+	{"focus", required_argument, NULL, O_FOCUS},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, O_HELP},
+	{NULL, 0, NULL, 0}};
+
+static unsigned needs(int c)
+{
+	switch (c) {
+	case O_FORMAT: return FE_OPT_FORMAT;
+	case 'o': return FE_OPT_OUT;
+	case O_DB: return FE_OPT_DB;
+	case 'n': return FE_OPT_TOP;
+	case O_FILTER:
+	case O_EXCLUDE: return FE_OPT_FILTER;
+	case O_WEIGHTS: return FE_OPT_WEIGHTS;
+	case O_FROM:
+	case O_TO: return FE_OPT_WINDOW;
+	case O_MAX_DEPTH:
+	case O_MIN_PERCENT:
+	case O_FOCUS: return FE_OPT_TREE;
+	default: return 0;
+	}
+}
+
+static int parse_num(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno == 0 && end != s && *end == '\0' && isfinite(*out);
+}
+
+static int add_pattern(an_filter **f, an_filter_kind kind, const char *re,
+		       const char *cmd)
+{
+	an_error err;
+
+	an_error_clear(&err);
+	if (!*f && an_filter_new(f, &err) < 0) {
+		fe_report(NULL, &err);
+		return FE_EXIT_ERROR;
+	}
+	if (an_filter_add(*f, kind, re, &err) < 0)
+		return fe_usage_error(cmd, "%s", err.message);
+	return FE_EXIT_OK;
+}
+
+int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
+	     const char *cmd, const char *help, int *done)
+{
+	an_cpu_opts cpu = AN_CPU_OPTS_INIT;
+	int c, rc;
+	double v;
+	char cmdsp[64];
+
+	snprintf(cmdsp, sizeof(cmdsp), "%s ", cmd);
+	memset(o, 0, sizeof(*o));
+	o->cpu = cpu;
+	o->top = -1;
+	o->max_depth = -1;
+	*done = 0;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:n:q", long_opts, NULL)) != -1) {
+		const char *opt = argv[optind - 1];
+		if (c == '?' || c == ':') {
+			if (optopt && optopt < 256)
+				return fe_usage_error(cmdsp, "%s: option -%c %s",
+						      cmd, optopt,
+						      c == ':' ?
+							"needs a value" :
+							"is not known");
+			return fe_usage_error(cmdsp, "%s: bad option '%s'",
+					      cmd, opt);
+		}
+		if (c == O_HELP) {
+			fputs(help, stdout);
+			*done = 1;
+			return FE_EXIT_OK;
+		}
+		if (needs(c) && !(allowed & needs(c)))
+			return fe_usage_error(cmdsp,
+					      "%s does not take '%s'", cmd,
+					      opt);
+		switch (c) {
+		case O_FORMAT:
+			if (!strcmp(optarg, "text"))
+				o->format = FE_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->format = FE_JSON;
+			else if (!strcmp(optarg, "csv"))
+				o->format = FE_CSV;
+			else
+				return fe_usage_error(cmdsp,
+					"--format must be text, json or csv");
+			break;
+		case 'o': o->out = optarg; break;
+		case O_DB: o->db = optarg; break;
+		case 'n':
+			if (!parse_num(optarg, &v) || v < 0 || v > 1e9 ||
+			    v != floor(v))
+				return fe_usage_error(cmdsp,
+					"-n needs a whole number >= 0");
+			o->top = (long)v;
+			o->top_set = 1;
+			break;
+		case O_FILTER:
+		case O_EXCLUDE:
+			rc = add_pattern(&o->filter,
+					 c == O_FILTER ? AN_FILTER_INCLUDE :
+							 AN_FILTER_EXCLUDE,
+					 optarg, cmdsp);
+			if (rc)
+				return rc;
+			break;
+		case O_FOCUS:
+			rc = add_pattern(&o->focus, AN_FILTER_INCLUDE, optarg,
+					 cmdsp);
+			if (rc)
+				return rc;
+			break;
+		case O_WEIGHTS:
+			if (!strcmp(optarg, "time"))
+				o->cpu.weights = AN_WEIGHTS_TIME;
+			else if (!strcmp(optarg, "hits"))
+				o->cpu.weights = AN_WEIGHTS_HITS;
+			else
+				return fe_usage_error(cmdsp,
+					"--weights must be time or hits");
+			break;
+		case O_FROM:
+		case O_TO:
+			if (!parse_num(optarg, &v) || v < 0 || v > 1e12)
+				return fe_usage_error(cmdsp,
+					"%s needs milliseconds >= 0", opt);
+			if (c == O_FROM)
+				o->cpu.from_us = llround(v * 1000);
+			else
+				o->cpu.to_us = llround(v * 1000);
+			break;
+		case O_MAX_DEPTH:
+			if (!parse_num(optarg, &v) || v < 0 || v > 1e9 ||
+			    v != floor(v))
+				return fe_usage_error(cmdsp,
+					"--max-depth needs a whole number");
+			o->max_depth = (long)v;
+			break;
+		case O_MIN_PERCENT:
+			if (!parse_num(optarg, &v) || v < 0 || v > 100)
+				return fe_usage_error(cmdsp,
+					"--min-percent needs 0..100");
+			o->min_percent = v;
+			break;
+		case 'q': o->quiet = 1; break;
+		default:
+			return fe_usage_error(cmdsp, "%s: bad option", cmd);
+		}
+	}
+	if (o->cpu.from_us != AN_CPU_UNBOUNDED &&
+	    o->cpu.to_us != AN_CPU_UNBOUNDED && o->cpu.to_us <= o->cpu.from_us)
+		return fe_usage_error(cmdsp, "--to must be after --from");
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	return FE_EXIT_OK;
+}
+
+void fe_opts_free(fe_opts *o)
+{
+	an_filter_free(o->filter);
+	an_filter_free(o->focus);
+	o->filter = o->focus = NULL;
+}

@@ -1,0 +1,210 @@
+/*
+ * fe_out.c - output for the frontends: -o FILE written to a temporary
+ * file and renamed into place only on success (never a partial output
+ * file), and escaping for text, JSON and CSV.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fe.h"
+
+int fe_out_open(fe_out *o, const char *path)
+{
+	int fd;
+	size_t n;
+
+	memset(o, 0, sizeof(*o));
+	if (!path || strcmp(path, "-") == 0) {
+		o->f = stdout;
+		return FE_EXIT_OK;
+	}
+	n = strlen(path);
+	o->path = strdup(path);
+	o->tmp = malloc(n + 16);
+	if (!o->path || !o->tmp) {
+		fe_errorf("out of memory");
+		goto fail;
+	}
+	memcpy(o->tmp, path, n);
+	memcpy(o->tmp + n, ".tmp-XXXXXX", 12);
+	fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		fe_errorf("%s: cannot create output file: %s", path,
+			  strerror(errno));
+		goto fail;
+	}
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		close(fd);
+		unlink(o->tmp);
+		fe_errorf("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	return FE_EXIT_OK;
+fail:
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof(*o));
+	return FE_EXIT_ERROR;
+}
+
+int fe_out_close(fe_out *o, int ok)
+{
+	int rc = FE_EXIT_OK;
+
+	if (!o->f)
+		return ok ? FE_EXIT_OK : FE_EXIT_ERROR;
+	if (o->f == stdout) {
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			if (errno != EPIPE)
+				fe_errorf("write error: %s", strerror(errno));
+			rc = FE_EXIT_ERROR;
+		}
+		o->f = NULL;
+		return ok ? rc : FE_EXIT_ERROR;
+	}
+	if (ferror(o->f)) {
+		fe_errorf("%s: write error", o->path);
+		ok = 0;
+		rc = FE_EXIT_ERROR;
+	}
+	if (fclose(o->f) != 0 && ok) {
+		fe_errorf("%s: %s", o->path, strerror(errno));
+		ok = 0;
+		rc = FE_EXIT_ERROR;
+	}
+	if (ok && rename(o->tmp, o->path) != 0) {
+		fe_errorf("%s: cannot rename into place: %s", o->path,
+			  strerror(errno));
+		rc = FE_EXIT_ERROR;
+		ok = 0;
+	}
+	if (!ok) {
+		unlink(o->tmp);
+		if (rc == FE_EXIT_OK)
+			rc = FE_EXIT_ERROR;
+	}
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof(*o));
+	return rc;
+}
+
+/* Length of a valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+void fe_text_max(FILE *f, const char *s, size_t len, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, shown = 0;
+
+	while (i < len) {
+		size_t k = utf8_len(p + i, len - i);
+		if (shown >= max) {
+			fputs("..", f);
+			return;
+		}
+		if (k == 0 || p[i] < 0x20 || p[i] == 0x7f) {
+			fprintf(f, "\\x%02x", p[i]);
+			i++;
+		} else {
+			fwrite(p + i, 1, k, f);
+			i += k;
+		}
+		shown++;
+	}
+}
+
+void fe_text(FILE *f, const char *s, size_t len)
+{
+	fe_text_max(f, s, len, (size_t)-1);
+}
+
+void fe_json_str(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	fputc('"', f);
+	while (i < len) {
+		unsigned c = p[i];
+		size_t k;
+		if (c == '"' || c == '\\') {
+			fputc('\\', f);
+			fputc((int)c, f);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			switch (c) {
+			case '\n': fputs("\\n", f); break;
+			case '\r': fputs("\\r", f); break;
+			case '\t': fputs("\\t", f); break;
+			default: fprintf(f, "\\u%04x", c); break;
+			}
+			i++;
+		} else if ((k = utf8_len(p + i, len - i)) == 0) {
+			fputs("\\ufffd", f); /* invalid byte */
+			i++;
+		} else {
+			fwrite(p + i, 1, k, f);
+			i += k;
+		}
+	}
+	fputc('"', f);
+}
+
+void fe_csv_str(FILE *f, const char *s, size_t len)
+{
+	size_t i;
+	int quote = len == 0 ? 0 : 0;
+
+	for (i = 0; i < len && !quote; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' ||
+		    s[i] == '\r')
+			quote = 1;
+	if (!quote) {
+		fwrite(s, 1, len, f);
+		return;
+	}
+	fputc('"', f);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			fputc('"', f);
+		fputc(s[i], f);
+	}
+	fputc('"', f);
+}
+
+void fe_ms(char *buf, size_t cap, double us)
+{
+	double ms = us / 1000.0;
+
+	if (ms >= 100 || ms == 0)
+		snprintf(buf, cap, "%.1f", ms);
+	else if (ms >= 1)
+		snprintf(buf, cap, "%.2f", ms);
+	else
+		snprintf(buf, cap, "%.3f", ms);
+}

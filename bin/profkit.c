@@ -1,0 +1,52 @@
+/*
+ * profkit.c - entry point of the `profkit` command: dispatches to the
+ * command groups (info, cpu). Holds no analysis logic.
+ */
+#include <signal.h>
+#include <string.h>
+
+#include "fe/fe.h"
+
+static const char usage[] =
+	"Usage: profkit COMMAND [OPTIONS] FILE...\n"
+	"Offline analysis of V8 / Node.js profiling artifacts.\n"
+	"\n"
+	"Commands:\n"
+	"  info FILE...              kind, size and counts of artifacts\n"
+	"  cpu top FILE              functions by self time\n"
+	"  cpu tree FILE             top-down call tree\n"
+	"  cpu lines FILE            hot source lines\n"
+	"  cpu callers FILE RE       who calls functions matching RE\n"
+	"  cpu callees FILE RE       what functions matching RE call\n"
+	"  cpu folded FILE           folded stacks (flame graph input)\n"
+	"\n"
+	"Inputs: .cpuprofile, Chrome trace JSON; plain or gzip; '-' = stdin.\n"
+	"Every report takes --format text|json|csv, -o FILE and --db FILE.\n"
+	"Run 'profkit COMMAND --help' for details. Exit status: 0 success,\n"
+	"1 failure (bad input, I/O), 2 usage error.\n";
+
+int main(int argc, char **argv)
+{
+	/* a closed pipe (profkit ... | head) ends output quietly */
+	signal(SIGPIPE, SIG_DFL);
+	fe_setprogname("profkit");
+	if (argc < 2) {
+		fputs("profkit: no command given\n", stderr);
+		fputs(usage, stderr);
+		return FE_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return FE_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("profkit %s\n", an_version());
+		return FE_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "info"))
+		return cmd_info(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "cpu"))
+		return cmd_cpu(argc - 1, argv + 1);
+	return fe_usage_error("", "unknown command '%s'", argv[1]);
+}

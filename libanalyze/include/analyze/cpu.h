@@ -1,0 +1,175 @@
+/*
+ * cpu.h - CPU profile analysis: self and total time per call-tree node and
+ * per function, hot source lines, the callers/callees ("sandwich") views
+ * and folded stacks. Semantics follow Chrome DevTools (DESIGN.md §3 and
+ * docs/semantics.md):
+ *
+ *  - AN_WEIGHTS_TIME (default): sample i lasts ts[i+1] - ts[i] after a
+ *    stable sort by timestamp; the last sample lasts the mean interval.
+ *    (garbage collector) samples count on top of the previous sample's
+ *    stack (in the enclosing frames' totals); a lone (program) sample
+ *    between two stacks with the same bottom frame becomes the previous
+ *    sample.
+ *  - AN_WEIGHTS_HITS: every hit weighs (endTime - startTime) / sum(hitCount)
+ *    (DevTools' legacy tree model), from the nodes' hitCount.
+ *  - A function's total counts only its outermost occurrence on a stack.
+ *
+ * Times are microseconds as doubles (exact integers in time mode, except
+ * the last sample's mean interval).
+ *
+ * Ownership: an_cpu_analyze() returns a caller-owned result released with
+ * an_cpu_free(); it borrows the profile, which must outlive it.
+ */
+#ifndef AN_CPU_H
+#define AN_CPU_H
+
+#include "analyze/filter.h"
+#include "analyze/profile.h"
+
+AN_BEGIN_DECL
+
+typedef enum an_weights {
+	AN_WEIGHTS_TIME = 0, /* per-sample durations */
+	AN_WEIGHTS_HITS = 1  /* uniform weight per hit, from hitCount */
+} an_weights;
+
+/* "no bound" for an_cpu_opts.from_us / to_us */
+#define AN_CPU_UNBOUNDED INT64_MIN
+
+typedef struct an_cpu_opts {
+	unsigned version;   /* AN_CPU_OPTS_VERSION */
+	an_weights weights; /* weighting mode */
+	int64_t from_us;    /* window start, µs after the profile startTime */
+	int64_t to_us;      /* window end (exclusive), same clock */
+} an_cpu_opts;
+
+#define AN_CPU_OPTS_VERSION 1
+#define AN_CPU_OPTS_INIT                                                      \
+	{ AN_CPU_OPTS_VERSION, AN_WEIGHTS_TIME, AN_CPU_UNBOUNDED,             \
+	  AN_CPU_UNBOUNDED }
+
+typedef struct an_cpu an_cpu;
+
+/*
+ * Computes self/total per node and per function. With a window, only
+ * samples whose timestamp falls in [from, to) count (each with its full
+ * duration); in hits mode a window counts sample occurrences instead of
+ * hitCount.
+ * @return AN_OK, AN_EINVAL (bad options), AN_ENOMEM.
+ */
+AN_API int an_cpu_analyze(an_cpu **out, const an_profile *p,
+			  const an_cpu_opts *opts, an_error *err);
+AN_API void an_cpu_free(an_cpu *c);
+
+AN_API const an_profile *an_cpu_profile(const an_cpu *c);
+AN_API an_weights an_cpu_weights(const an_cpu *c);
+/* Total time of the (windowed) profile, µs. */
+AN_API double an_cpu_total_us(const an_cpu *c);
+/* Samples counted (in the window). */
+AN_API uint32_t an_cpu_sample_count(const an_cpu *c);
+/* Weight of one hit in hits mode, µs (0 without hits). */
+AN_API double an_cpu_hit_us(const an_cpu *c);
+
+AN_API double an_cpu_node_self_us(const an_cpu *c, uint32_t node);
+AN_API double an_cpu_node_total_us(const an_cpu *c, uint32_t node);
+AN_API double an_cpu_function_self_us(const an_cpu *c, uint32_t fn);
+AN_API double an_cpu_function_total_us(const an_cpu *c, uint32_t fn);
+
+/*
+ * Functions with non-zero self or total, excluding (root), ordered by
+ * self desc, then total desc, then name. *order is borrowed.
+ */
+AN_API uint32_t an_cpu_functions(const an_cpu *c, const uint32_t **order);
+
+/* Marks in mask[fn] (function_count bytes) the functions whose name or
+ * url the filter's include patterns match. Returns how many matched. */
+AN_API uint32_t an_cpu_select(const an_cpu *c, const an_filter *f,
+			      uint8_t *mask);
+
+/* ---- hot lines ---- */
+
+typedef struct an_cpu_line {
+	an_str url;       /* script URL */
+	uint32_t line;    /* 1-based */
+	uint64_t ticks;   /* samples on that line */
+	double self_us;   /* ticks weighted like hits */
+	uint32_t function;/* function of the first node seen with the line */
+} an_cpu_line;
+
+typedef struct an_cpu_lines an_cpu_lines;
+
+/*
+ * Hot lines from positionTicks (or a trace's per-sample lines), summed per
+ * (url, line), ordered by ticks desc, url, line. A window needs per-sample
+ * lines (trace input): for a .cpuprofile it is AN_EINVAL.
+ */
+AN_API int an_cpu_hot_lines(an_cpu_lines **out, const an_cpu *c,
+			    an_error *err);
+AN_API uint32_t an_cpu_lines_count(const an_cpu_lines *l);
+AN_API const an_cpu_line *an_cpu_lines_get(const an_cpu_lines *l,
+					   uint32_t i);
+AN_API void an_cpu_lines_free(an_cpu_lines *l);
+
+/* ---- merged trees (callers / callees) ---- */
+
+typedef struct an_cpu_tree_node {
+	uint32_t function;     /* AN_NONE for the tree root (the selection) */
+	uint32_t parent;       /* AN_NONE for the root */
+	uint32_t first_child;  /* AN_NONE when none; children by total desc */
+	uint32_t next_sibling; /* AN_NONE at the end */
+	double self_us;
+	double total_us;
+} an_cpu_tree_node;
+
+typedef struct an_cpu_tree an_cpu_tree;
+
+/*
+ * Callees of the selected functions: the subtrees below their outermost
+ * occurrences, merged by function. Root self/total = the selection's.
+ */
+AN_API int an_cpu_callees(an_cpu_tree **out, const an_cpu *c,
+			  const uint8_t *mask, an_error *err);
+/*
+ * Callers of the selected functions: every occurrence's ancestor chain,
+ * inverted and merged by function. A caller's total is the selection's
+ * time (outermost occurrences) reached through it; its self is the
+ * selection's self time reached through it.
+ */
+AN_API int an_cpu_callers(an_cpu_tree **out, const an_cpu *c,
+			  const uint8_t *mask, an_error *err);
+AN_API uint32_t an_cpu_tree_count(const an_cpu_tree *t);
+AN_API const an_cpu_tree_node *an_cpu_tree_get(const an_cpu_tree *t,
+					       uint32_t i);
+AN_API void an_cpu_tree_free(an_cpu_tree *t);
+
+/* ---- folded stacks ---- */
+
+/*
+ * Receives one folded line: "frame;frame;... " without the weight, which
+ * is passed separately (µs, rounded). Return non-zero to stop (the
+ * function then returns AN_ECANCELED).
+ */
+typedef int (*an_cpu_folded_cb)(const char *stack, size_t len,
+				uint64_t weight_us, void *payload);
+
+/*
+ * Folded stacks in lexical order, identical stacks merged; weights sum to
+ * the total. Frame label: "name url:line:col" (1-based; name alone when the
+ * url is empty; "(anonymous)" for an empty name); ';' becomes ':' and
+ * control characters become spaces. In time mode (garbage collector) is
+ * drawn on top of the previous sample's stack. With a filter, only stacks
+ * containing an included frame are kept and stacks containing an
+ * excluded frame are dropped.
+ */
+AN_API int an_cpu_folded(const an_cpu *c, const an_filter *f,
+			 an_cpu_folded_cb cb, void *payload, an_error *err);
+
+/* Writes the label of function `fn` as used in folded stacks into a
+ * caller buffer (truncated, always NUL-terminated); returns the length
+ * the full label needs. */
+AN_API size_t an_cpu_frame_label(const an_profile *p, uint32_t fn, char *buf,
+				 size_t cap);
+
+AN_END_DECL
+
+#endif

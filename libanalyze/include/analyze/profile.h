@@ -1,0 +1,101 @@
+/*
+ * profile.h - the CPU profile model: a call tree of nodes (each one call
+ * frame), the functions they belong to, and the time-ordered samples.
+ * Loaded from a .cpuprofile or from Chrome trace JSON (Profile +
+ * ProfileChunk events); see docs/semantics.md and DESIGN.md §3.
+ *
+ * Indexes: node 0 is the root "(root)". Function identity is (name, url,
+ * line, column); scriptId is kept for display only. Lines and columns are
+ * 0-based here, exactly as in the artifact (-1 = unknown).
+ *
+ * Ownership: an_profile_load() returns a caller-owned profile released with
+ * an_profile_free(); everything returned by the getters is borrowed from it.
+ */
+#ifndef AN_PROFILE_H
+#define AN_PROFILE_H
+
+#include "analyze/sniff.h"
+#include "analyze/source.h"
+
+AN_BEGIN_DECL
+
+typedef struct an_profile an_profile;
+
+#define AN_NONE UINT32_MAX /* "no such index" */
+
+/* What a frame is; system frames are V8's pseudo-functions. */
+typedef enum an_frame_kind {
+	AN_FRAME_JS = 0,      /* ordinary function (JS or native builtin) */
+	AN_FRAME_ROOT = 1,    /* (root) */
+	AN_FRAME_PROGRAM = 2, /* (program): native code outside JS */
+	AN_FRAME_IDLE = 3,    /* (idle) */
+	AN_FRAME_GC = 4       /* (garbage collector) */
+} an_frame_kind;
+
+typedef struct an_function {
+	an_str name;        /* functionName, may be empty ("(anonymous)") */
+	an_str url;         /* script URL, may be empty */
+	int32_t line;       /* 0-based lineNumber, -1 when unknown */
+	int32_t column;     /* 0-based columnNumber, -1 when unknown */
+	an_str script_id;   /* scriptId of the first node seen (display only) */
+	an_frame_kind kind; /* system frames are only detected under root */
+} an_function;
+
+typedef struct an_line_ticks {
+	uint32_t line;  /* 1-based source line (as in positionTicks) */
+	uint32_t ticks; /* samples attributed to that line */
+} an_line_ticks;
+
+/*
+ * Loads a .cpuprofile or Chrome trace JSON (kind sniffed from content).
+ * A trace holding several profiles yields the one with the most samples.
+ * @return AN_OK; AN_EPARSE (malformed JSON), AN_EFORMAT (not a CPU
+ *         profile or inconsistent), AN_ELIMIT, AN_EIO, AN_ENOMEM. The error
+ *         record carries the byte offset where it applies.
+ */
+AN_API int an_profile_load(an_profile **out, an_source *src, an_error *err);
+
+AN_API void an_profile_free(an_profile *p);
+
+/* Format the profile was read from (AN_KIND_CPUPROFILE or AN_KIND_TRACE). */
+AN_API an_kind an_profile_kind(const an_profile *p);
+
+/* startTime / endTime as written in the artifact, microseconds. */
+AN_API int64_t an_profile_start_time(const an_profile *p);
+AN_API int64_t an_profile_end_time(const an_profile *p);
+
+AN_API uint32_t an_profile_node_count(const an_profile *p);
+AN_API int64_t an_profile_node_id(const an_profile *p, uint32_t node);
+/* Parent node index; AN_NONE for the root. */
+AN_API uint32_t an_profile_node_parent(const an_profile *p, uint32_t node);
+/* Depth: root 0, its children 1, ... */
+AN_API uint32_t an_profile_node_depth(const an_profile *p, uint32_t node);
+AN_API uint32_t an_profile_node_function(const an_profile *p, uint32_t node);
+/* hitCount as used by --weights=hits (from samples when absent). */
+AN_API uint64_t an_profile_node_hits(const an_profile *p, uint32_t node);
+/* Children in artifact order; *kids is borrowed. */
+AN_API uint32_t an_profile_node_children(const an_profile *p, uint32_t node,
+					 const uint32_t **kids);
+/* positionTicks of a node (or per-sample `lines` of a trace). */
+AN_API uint32_t an_profile_node_ticks(const an_profile *p, uint32_t node,
+				      const an_line_ticks **ticks);
+AN_API uint32_t an_profile_max_depth(const an_profile *p);
+
+AN_API uint32_t an_profile_function_count(const an_profile *p);
+AN_API const an_function *an_profile_function(const an_profile *p,
+					      uint32_t fn);
+
+/* Samples, stably sorted by timestamp. */
+AN_API uint32_t an_profile_sample_count(const an_profile *p);
+/* Sum of hitCount over all nodes. */
+AN_API uint64_t an_profile_total_hits(const an_profile *p);
+/* Timestamp of sample i (microseconds, artifact clock), after sorting. */
+AN_API int64_t an_profile_sample_time(const an_profile *p, uint32_t i);
+/* Node of sample i after sorting (before the lone-(program) fix). */
+AN_API uint32_t an_profile_sample_node(const an_profile *p, uint32_t i);
+/* Number of negative timeDeltas seen (samples were re-sorted). */
+AN_API uint32_t an_profile_negative_deltas(const an_profile *p);
+
+AN_END_DECL
+
+#endif

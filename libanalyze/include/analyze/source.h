@@ -1,0 +1,87 @@
+/*
+ * source.h - where artifact bytes come from: a path, "-" for standard
+ * input, or a memory buffer. gzip input is recognised by its magic bytes
+ * (1f 8b), never by the file name, and inflated transparently (several
+ * concatenated members are fine; a truncated stream is AN_EIO).
+ *
+ * Byte offsets reported anywhere in the library are offsets into the
+ * decompressed stream.
+ *
+ * Ownership: an_source_open_*() return a caller-owned source released
+ * with an_source_free(). Chunks returned by an_source_next() are borrowed
+ * and valid until the next call on the same source.
+ */
+#ifndef AN_SOURCE_H
+#define AN_SOURCE_H
+
+#include "analyze/common.h"
+
+AN_BEGIN_DECL
+
+typedef struct an_source an_source;
+
+/*
+ * Opens `path` for reading; "-" means standard input.
+ * @return AN_OK, AN_ENOTFOUND (no such file), AN_EIO, AN_ENOMEM.
+ */
+AN_API int an_source_open_path(an_source **out, const char *path,
+			       an_error *err);
+
+/*
+ * Reads from a caller-owned buffer, which must outlive the source.
+ * `name` is used in messages (may be NULL).
+ */
+AN_API int an_source_open_memory(an_source **out, const void *data,
+				 size_t len, const char *name, an_error *err);
+
+AN_API void an_source_free(an_source *src);
+
+/*
+ * Limits every chunk from an_source_next() to at most `max` bytes (>= 1).
+ * Used by tests to exercise parsers across chunk boundaries.
+ */
+AN_API void an_source_set_chunk_limit(an_source *src, size_t max);
+
+/*
+ * Returns up to the first `want` decompressed bytes without consuming
+ * them (fewer at EOF). Only valid before the first an_source_next().
+ */
+AN_API int an_source_peek(an_source *src, size_t want, const uint8_t **data,
+			  size_t *len, an_error *err);
+
+/*
+ * Next chunk of decompressed bytes. *len == 0 means end of input.
+ * @return AN_OK, AN_EIO (read error, truncated or corrupt gzip).
+ */
+AN_API int an_source_next(an_source *src, const uint8_t **data, size_t *len,
+			  an_error *err);
+
+/* Decompressed bytes handed out so far (the offset of the next chunk). */
+AN_API uint64_t an_source_offset(const an_source *src);
+
+/* Raw (compressed, on-disk) bytes read so far. */
+AN_API uint64_t an_source_raw_bytes(const an_source *src);
+
+/* 1 when the input is gzip. Valid after the first peek or next. */
+AN_API int an_source_is_gzip(const an_source *src);
+
+/* Name given at open ("-" is shown as "<stdin>"). Borrowed. */
+AN_API const char *an_source_name(const an_source *src);
+
+/*
+ * Computes a SHA-256 of the raw bytes as they are read (it costs about a
+ * quarter of the load time, so it is off by default). Call before the
+ * first peek or next. @return AN_OK, or AN_EINVAL once reading started.
+ */
+AN_API int an_source_enable_sha256(an_source *src);
+
+/*
+ * SHA-256 of the raw bytes read so far, as 64 hex digits + NUL: the hash
+ * of the file once the source has been read to the end. An empty string
+ * unless an_source_enable_sha256() was called.
+ */
+AN_API void an_source_sha256(const an_source *src, char hex[65]);
+
+AN_END_DECL
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * store.h - the SQLite results database (DESIGN.md §5). One file holds
+ * many artifacts; `artifact` keys everything and re-storing the same
+ * sha256 replaces that artifact's rows instead of duplicating them.
+ *
+ * All writes of one run happen in one transaction: a failed or abandoned
+ * run (an_store_close() without an_store_commit()) leaves an existing
+ * database exactly as it was, and removes a database file this run
+ * created.
+ *
+ * Ownership: an_store_open() returns a caller-owned handle released with
+ * an_store_close().
+ */
+#ifndef AN_STORE_H
+#define AN_STORE_H
+
+#include "analyze/cpu.h"
+#include "analyze/sniff.h"
+
+AN_BEGIN_DECL
+
+typedef struct an_store an_store;
+
+typedef struct an_artifact_info {
+	const char *path;      /* as given by the user */
+	const char *sha256;    /* 64 hex digits of the raw file */
+	an_kind kind;          /* artifact kind */
+	uint64_t bytes;        /* raw (on-disk) size */
+	const char *meta_json; /* JSON object with format details, or NULL */
+} an_artifact_info;
+
+/*
+ * Opens or creates the database at `path`, creates the schema when
+ * missing and starts a write transaction.
+ * @return AN_OK; AN_EIO when the file cannot be opened or is not an
+ *         SQLite database (message from SQLite); AN_EFORMAT when its schema
+ *         is from an unknown newer version.
+ */
+AN_API int an_store_open(an_store **out, const char *path, an_error *err);
+
+/*
+ * Adds (or replaces, by sha256) an artifact row; *artifact_id receives
+ * its id for the kind-specific writers.
+ */
+AN_API int an_store_artifact(an_store *s, const an_artifact_info *info,
+			     int64_t *artifact_id, an_error *err);
+
+/*
+ * Stores a CPU analysis: cpu_function (every listed function), cpu_node
+ * (the whole call tree) and cpu_line (hot lines, when available).
+ */
+AN_API int an_store_cpu(an_store *s, int64_t artifact_id, const an_cpu *c,
+			an_error *err);
+
+/* Commits everything written since an_store_open(). */
+AN_API int an_store_commit(an_store *s, an_error *err);
+
+/* Rolls back anything uncommitted and closes. Accepts NULL. */
+AN_API void an_store_close(an_store *s);
+
+AN_END_DECL
+
+#endif

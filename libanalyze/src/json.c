@@ -1,0 +1,284 @@
+/*
+ * json.c - the only user of yajl: the chunked feed loop, depth tracking,
+ * the number policy, and conversion of yajl errors into an_error records
+ * with absolute byte offsets.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <yajl/yajl_parse.h>
+
+#include "json_int.h"
+
+/* Nesting beyond this is hostile, not a profile. */
+#define MAX_DEPTH 4096
+
+struct an_json {
+	yajl_handle h;        /* the parser */
+	an_json_cb cb;        /* loader callback */
+	void *payload;        /* loader state */
+	an_error *err;        /* where errors go */
+	uint64_t chunk_base;  /* offset of the current chunk */
+	int depth;            /* current container depth */
+	int rc;               /* status that canceled the parse */
+};
+
+uint64_t an__json_offset(const an_json *j)
+{
+	return j->chunk_base + yajl_get_bytes_consumed(j->h);
+}
+
+int an__json_depth(const an_json *j)
+{
+	return j->depth;
+}
+
+an_error *an__json_err(an_json *j)
+{
+	return j->err;
+}
+
+int an__json_fail(an_json *j, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	j->rc = code;
+	if (!j->err)
+		return code;
+	j->err->code = code;
+	j->err->offset = an__json_offset(j);
+	va_start(ap, fmt);
+	vsnprintf(j->err->message, sizeof(j->err->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int emit(an_json *j, an_json_ev ev, const an_json_val *v)
+{
+	int rc = j->cb(j, ev, v, j->payload);
+
+	if (rc < 0) {
+		if (j->rc == AN_OK) /* callback forgot to describe it */
+			an__json_fail(j, rc, "%s", an_status_str(rc));
+		return 0;
+	}
+	return 1;
+}
+
+static int on_null(void *ctx)
+{
+	an_json_val v = {0, 0, NULL, 0};
+	return emit(ctx, AN_JSON_NULL, &v);
+}
+
+static int on_bool(void *ctx, int b)
+{
+	an_json_val v = {b, 0, NULL, 0};
+	return emit(ctx, AN_JSON_BOOL, &v);
+}
+
+/*
+ * Numbers arrive as text (yajl_number) so that we, not yajl, decide what
+ * is an integer: yajl would silently drop doubles without a double
+ * callback, and its error offset for an integer overflow depends on how
+ * the input was chunked. Here the offset is the number's first byte,
+ * whatever the chunking.
+ */
+/* Fails at the first byte of a number token that ends here. */
+static int number_fail(an_json *j, const char *what, size_t len)
+{
+	an__json_fail(j, AN_EPARSE, "malformed JSON: %s", what);
+	if (j->err)
+		j->err->offset -= len;
+	return 0;
+}
+
+static int on_number(void *ctx, const char *s, size_t len)
+{
+	an_json *j = ctx;
+	an_json_val v = {0, 0, NULL, 0};
+	size_t i = 0;
+	int neg = 0, frac = 0;
+	unsigned long long acc = 0;
+	char buf[64];
+
+	for (i = 0; i < len; i++)
+		if (s[i] == '.' || s[i] == 'e' || s[i] == 'E')
+			frac = 1;
+	if (frac) {
+		if (len >= sizeof(buf))
+			return number_fail(j, "number too long", len);
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		v.d = strtod(buf, NULL);
+		return emit(j, AN_JSON_DOUBLE, &v);
+	}
+	i = 0;
+	if (len && s[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	for (; i < len; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+		if (acc > (9223372036854775808ull - d) / 10)
+			return number_fail(j, "integer overflow", len);
+		acc = acc * 10 + d;
+	}
+	if (!neg && acc > 9223372036854775807ull)
+		return number_fail(j, "integer overflow", len);
+	v.i = neg ? (acc == 9223372036854775808ull ? LLONG_MIN :
+						    -(long long)acc) :
+		    (long long)acc;
+	return emit(j, AN_JSON_INT, &v);
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
+	an_json_val v = {0, 0, (const char *)s, len};
+	return emit(ctx, AN_JSON_STRING, &v);
+}
+
+static int on_key(void *ctx, const unsigned char *s, size_t len)
+{
+	an_json_val v = {0, 0, (const char *)s, len};
+	return emit(ctx, AN_JSON_KEY, &v);
+}
+
+static int open_container(an_json *j, an_json_ev ev)
+{
+	an_json_val v = {0, 0, NULL, 0};
+	int ok = emit(j, ev, &v);
+
+	if (ok && ++j->depth > MAX_DEPTH) {
+		an__json_fail(j, AN_ELIMIT, "JSON nested deeper than %d levels",
+			      MAX_DEPTH);
+		return 0;
+	}
+	return ok;
+}
+
+static int close_container(an_json *j, an_json_ev ev)
+{
+	an_json_val v = {0, 0, NULL, 0};
+
+	j->depth--;
+	return emit(j, ev, &v);
+}
+
+static int on_start_map(void *ctx)
+{
+	return open_container(ctx, AN_JSON_MAP_START);
+}
+
+static int on_end_map(void *ctx)
+{
+	return close_container(ctx, AN_JSON_MAP_END);
+}
+
+static int on_start_array(void *ctx)
+{
+	return open_container(ctx, AN_JSON_ARRAY_START);
+}
+
+static int on_end_array(void *ctx)
+{
+	return close_container(ctx, AN_JSON_ARRAY_END);
+}
+
+static const yajl_callbacks callbacks = {
+	on_null,      on_bool,    NULL,           NULL,
+	on_number,    on_string,  on_start_map,   on_key,
+	on_end_map,   on_start_array, on_end_array,
+};
+
+/* Turns yajl's verbose multi-line error into one short line. */
+static void yajl_error_line(an_json *j, const uint8_t *chunk, size_t n)
+{
+	unsigned char *msg = yajl_get_error(j->h, 0, chunk, n);
+	const char *m = msg ? (const char *)msg : "parse error";
+	size_t len;
+	char line[200];
+
+	/* yajl says "parse error: <what>\n" (or "lexical error: ...") */
+	len = strcspn(m, "\n");
+	if (len >= sizeof(line))
+		len = sizeof(line) - 1;
+	memcpy(line, m, len);
+	line[len] = '\0';
+	an__fail(j->err, AN_EPARSE,
+		 j->chunk_base + yajl_get_bytes_consumed(j->h),
+		 "malformed JSON: %s", line);
+	if (msg)
+		yajl_free_error(j->h, msg);
+}
+
+int an__json_parse(an_source *src, an_json_cb cb, void *payload,
+		   an_error *err)
+{
+	an_json j;
+	yajl_status st;
+	int rc = AN_OK;
+	const uint8_t *chunk = NULL;
+	size_t n = 0;
+	uint64_t total = 0;
+
+	memset(&j, 0, sizeof(j));
+	j.cb = cb;
+	j.payload = payload;
+	j.err = err;
+	j.h = yajl_alloc(&callbacks, NULL, &j);
+	if (!j.h)
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	for (;;) {
+		rc = an_source_next(src, &chunk, &n, err);
+		if (rc < 0)
+			goto done;
+		if (n == 0)
+			break;
+		j.chunk_base = an_source_offset(src) - n;
+		total += n;
+		st = yajl_parse(j.h, chunk, n);
+		if (st == yajl_status_client_canceled) {
+			rc = j.rc < 0 ? j.rc : AN_ECANCELED;
+			goto done;
+		}
+		if (st != yajl_status_ok) {
+			yajl_error_line(&j, chunk, n);
+			rc = AN_EPARSE;
+			goto done;
+		}
+	}
+	if (total == 0) {
+		rc = an__fail(err, AN_EFORMAT, 0, "empty input");
+		goto done;
+	}
+	j.chunk_base = total;
+	st = yajl_complete_parse(j.h);
+	if (st == yajl_status_client_canceled) {
+		rc = j.rc < 0 ? j.rc : AN_ECANCELED;
+		goto done;
+	}
+	if (st != yajl_status_ok) {
+		/* at EOF: truncation ("premature EOF"), or something yajl
+		 * could only judge once input ended (trailing garbage after
+		 * a final number) */
+		unsigned char *msg = yajl_get_error(j.h, 0, NULL, 0);
+		if (msg && strstr((const char *)msg, "premature EOF")) {
+			rc = an__fail(err, AN_EPARSE, total,
+				      "truncated JSON: input ends inside a "
+				      "value");
+		} else {
+			yajl_error_line(&j, NULL, 0);
+			if (err)
+				err->offset = total;
+			rc = AN_EPARSE;
+		}
+		if (msg)
+			yajl_free_error(j.h, msg);
+		goto done;
+	}
+	rc = AN_OK;
+done:
+	yajl_free(j.h);
+	return rc;
+}

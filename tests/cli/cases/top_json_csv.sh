@@ -1,0 +1,2 @@
+"$PROFKIT" cpu top regex.cpuprofile --format json -n 4
+"$PROFKIT" cpu top regex.cpuprofile --format csv -n 4

@@ -1,0 +1,17 @@
+#!/bin/sh
+# The main job on the bundled fixtures (what `make demo` runs): the CPU
+# reports a user would look at first. Usage: demo.sh PROFKIT
+set -eu
+pk=${1:-build/release/bin/profkit}
+cd "$(dirname "$0")/../fixtures/cpu"
+run() {
+	printf '\n$ profkit %s\n' "$*"
+	"$pk" "$@"
+}
+run info busy_wait.cpuprofile trace_busy_wait.json
+run cpu top busy_wait.cpuprofile -n 8
+run cpu tree recursion.cpuprofile --max-depth 6 --min-percent 2
+run cpu lines busy_wait.cpuprofile -n 5
+run cpu callers recursion.cpuprofile '^isEven$' --max-depth 3
+run cpu top async_io.cpuprofile -n 6 --exclude '^\((idle|program)\)$'
+run cpu folded json_parse.cpuprofile

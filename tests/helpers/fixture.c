@@ -1,0 +1,102 @@
+/*
+ * fixture.c - test helpers (see fixture.h).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+
+const char *fx_path(const char *rel)
+{
+	static char buf[4096];
+	const char *dir = getenv("AN_FIXTURES_DIR");
+
+	cr_assert_not_null(dir, "AN_FIXTURES_DIR is not set (run via ctest)");
+	snprintf(buf, sizeof(buf), "%s/%s", dir, rel);
+	return buf;
+}
+
+char *fx_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(f, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
+int fx_load_profile(an_profile **out, const char *path, size_t chunk,
+		    an_error *err)
+{
+	an_source *src = NULL;
+	int rc;
+
+	an_error_clear(err);
+	rc = an_source_open_path(&src, path, err);
+	if (rc < 0)
+		return rc;
+	if (chunk)
+		an_source_set_chunk_limit(src, chunk);
+	rc = an_profile_load(out, src, err);
+	an_source_free(src);
+	return rc;
+}
+
+int fx_load_string(an_profile **out, const char *json, size_t chunk,
+		   an_error *err)
+{
+	an_source *src = NULL;
+	int rc;
+
+	an_error_clear(err);
+	rc = an_source_open_memory(&src, json, strlen(json), "test", err);
+	if (rc < 0)
+		return rc;
+	if (chunk)
+		an_source_set_chunk_limit(src, chunk);
+	rc = an_profile_load(out, src, err);
+	an_source_free(src);
+	return rc;
+}
+
+static int str_is(an_str s, const char *c)
+{
+	return s.len == strlen(c) && memcmp(s.ptr, c, s.len) == 0;
+}
+
+uint32_t fx_find_function(const an_profile *p, const char *name,
+			  const char *url, int line, int column)
+{
+	uint32_t i;
+
+	for (i = 0; i < an_profile_function_count(p); i++) {
+		const an_function *f = an_profile_function(p, i);
+		if (str_is(f->name, name) && str_is(f->url, url) &&
+		    f->line == line && f->column == column)
+			return i;
+	}
+	return AN_NONE;
+}
+
+uint32_t fx_function_named(const an_profile *p, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < an_profile_function_count(p); i++)
+		if (str_is(an_profile_function(p, i)->name, name))
+			return i;
+	return AN_NONE;
+}

@@ -1,0 +1,436 @@
+/*
+ * test_profile.c - the CPU profile loaders and model: tree building,
+ * validation of bad input (status and byte offset), trace reassembly,
+ * system-node detection, sorting of samples, and identical models for
+ * every chunk size.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fixture.h"
+
+/*
+ * A hand-made profile used across the tests (values derived by hand in
+ * test_cpu.c). Tree: 1 (root) -> 2 (program), 3 (garbage collector),
+ * 4 main -> 6 f -> 7 f (recursion), 5 (idle).
+ */
+static const char tiny[] =
+	"{\"nodes\":["
+	"{\"id\":1,\"callFrame\":{\"functionName\":\"(root)\",\"scriptId\":\"0\","
+	"\"url\":\"\",\"lineNumber\":-1,\"columnNumber\":-1},\"hitCount\":0,"
+	"\"children\":[2,3,4,5]},"
+	"{\"id\":2,\"callFrame\":{\"functionName\":\"(program)\",\"scriptId\":"
+	"\"0\",\"url\":\"\",\"lineNumber\":-1,\"columnNumber\":-1},"
+	"\"hitCount\":1},"
+	"{\"id\":3,\"callFrame\":{\"functionName\":\"(garbage collector)\","
+	"\"scriptId\":\"0\",\"url\":\"\",\"lineNumber\":-1,\"columnNumber\":-1},"
+	"\"hitCount\":1},"
+	"{\"id\":4,\"callFrame\":{\"functionName\":\"main\",\"scriptId\":\"9\","
+	"\"url\":\"a.js\",\"lineNumber\":0,\"columnNumber\":0},\"hitCount\":1,"
+	"\"children\":[6]},"
+	"{\"id\":5,\"callFrame\":{\"functionName\":\"(idle)\",\"scriptId\":\"0\","
+	"\"url\":\"\",\"lineNumber\":-1,\"columnNumber\":-1},\"hitCount\":1},"
+	"{\"id\":6,\"callFrame\":{\"functionName\":\"f\",\"scriptId\":\"9\","
+	"\"url\":\"a.js\",\"lineNumber\":10,\"columnNumber\":2},\"hitCount\":2,"
+	"\"children\":[7],\"positionTicks\":[{\"line\":11,\"ticks\":2}]},"
+	"{\"id\":7,\"callFrame\":{\"functionName\":\"f\",\"scriptId\":\"9\","
+	"\"url\":\"a.js\",\"lineNumber\":10,\"columnNumber\":2},\"hitCount\":2,"
+	"\"positionTicks\":[{\"line\":12,\"ticks\":1},{\"line\":11,\"ticks\":1}]}"
+	"],\"startTime\":1000,\"endTime\":1090,"
+	"\"samples\":[6,7,2,6,3,4,5,7],"
+	"\"timeDeltas\":[10,10,10,10,10,10,10,10]}";
+
+Test(profile, builds_the_tree_of_a_hand_made_profile)
+{
+	an_profile *p = NULL;
+	an_error err;
+	const uint32_t *kids;
+	uint32_t f, n;
+
+	cr_assert_eq(fx_load_string(&p, tiny, 0, &err), AN_OK, "%s",
+		     err.message);
+	cr_expect_eq(an_profile_kind(p), AN_KIND_CPUPROFILE);
+	cr_expect_eq(an_profile_node_count(p), 7);
+	/* (root) program gc main idle f: f twice is one function */
+	cr_expect_eq(an_profile_function_count(p), 6);
+	cr_expect_eq(an_profile_sample_count(p), 8);
+	cr_expect_eq(an_profile_total_hits(p), 8);
+	cr_expect_eq(an_profile_max_depth(p), 3);
+	cr_expect_eq(an_profile_start_time(p), 1000);
+	cr_expect_eq(an_profile_end_time(p), 1090);
+	n = an_profile_node_children(p, 0, &kids);
+	cr_assert_eq(n, 4);
+	cr_expect_eq(an_profile_node_id(p, kids[0]), 2);
+	cr_expect_eq(an_profile_node_id(p, kids[3]), 5);
+	/* node index 6 is id 7: depth 3 under f under main */
+	cr_expect_eq(an_profile_node_id(p, 6), 7);
+	cr_expect_eq(an_profile_node_depth(p, 6), 3);
+	cr_expect_eq(an_profile_node_parent(p, 6), 5);
+	f = fx_find_function(p, "f", "a.js", 10, 2);
+	cr_assert_neq(f, AN_NONE);
+	cr_expect_eq(an_profile_node_function(p, 5), f);
+	cr_expect_eq(an_profile_node_function(p, 6), f);
+	cr_expect_eq(an_profile_function(p, an_profile_node_function(p, 2))
+			     ->kind,
+		     AN_FRAME_GC);
+	cr_expect_eq(an_profile_function(p, an_profile_node_function(p, 0))
+			     ->kind,
+		     AN_FRAME_ROOT);
+	cr_expect_eq(an_profile_sample_time(p, 0), 1010);
+	cr_expect_eq(an_profile_sample_time(p, 7), 1080);
+	cr_expect_eq(an_profile_negative_deltas(p), 0);
+	an_profile_free(p);
+}
+
+Test(profile, sorts_samples_stably_after_negative_deltas)
+{
+	/* ts = 1010, 1030, 1025, 1025: sorted 1010(a) 1025(a) 1025(b)
+	 * 1030(b); equal stamps keep their order */
+	static const char doc[] =
+		"{\"nodes\":[{\"id\":1,\"callFrame\":{\"functionName\":"
+		"\"(root)\"},\"children\":[2,3]},"
+		"{\"id\":2,\"callFrame\":{\"functionName\":\"a\"}},"
+		"{\"id\":3,\"callFrame\":{\"functionName\":\"b\"}}],"
+		"\"startTime\":1000,\"endTime\":1040,\"samples\":[2,3,2,3],"
+		"\"timeDeltas\":[10,20,-5,0]}";
+	an_profile *p = NULL;
+	an_error err;
+
+	cr_assert_eq(fx_load_string(&p, doc, 0, &err), AN_OK, "%s",
+		     err.message);
+	cr_expect_eq(an_profile_negative_deltas(p), 1);
+	cr_expect_eq(an_profile_sample_time(p, 0), 1010);
+	cr_expect_eq(an_profile_sample_time(p, 1), 1025);
+	cr_expect_eq(an_profile_sample_time(p, 2), 1025);
+	cr_expect_eq(an_profile_sample_time(p, 3), 1030);
+	cr_expect_eq(an_profile_node_id(p, an_profile_sample_node(p, 1)), 2);
+	cr_expect_eq(an_profile_node_id(p, an_profile_sample_node(p, 2)), 3);
+	cr_expect_eq(an_profile_node_id(p, an_profile_sample_node(p, 3)), 3);
+	/* no hitCount anywhere: counted from samples */
+	cr_expect_eq(an_profile_node_hits(p, 1), 2);
+	cr_expect_eq(an_profile_total_hits(p), 4);
+	an_profile_free(p);
+}
+
+Test(profile, accepts_parent_links_and_any_key_order)
+{
+	/* samples before nodes, parent instead of children, numeric
+	 * scriptId, unknown keys with nested values */
+	static const char doc[] =
+		"{\"samples\":[3,3],\"x\":{\"y\":[1,{\"z\":[]}]},"
+		"\"timeDeltas\":[5,5],\"nodes\":["
+		"{\"id\":1,\"callFrame\":{\"functionName\":\"(root)\","
+		"\"scriptId\":0}},"
+		"{\"id\":2,\"parent\":1,\"callFrame\":{\"functionName\":\"a\","
+		"\"url\":\"u.js\",\"lineNumber\":3,\"columnNumber\":4}},"
+		"{\"id\":3,\"parent\":2,\"callFrame\":{\"functionName\":\"b\"}}],"
+		"\"startTime\":0,\"endTime\":10}";
+	an_profile *p = NULL;
+	an_error err;
+
+	cr_assert_eq(fx_load_string(&p, doc, 0, &err), AN_OK, "%s",
+		     err.message);
+	cr_expect_eq(an_profile_node_parent(p, 2), 1);
+	cr_expect_eq(an_profile_node_depth(p, 2), 2);
+	cr_expect_eq(an_profile_node_hits(p, 2), 2);
+	cr_expect_neq(fx_find_function(p, "a", "u.js", 3, 4), AN_NONE);
+	an_profile_free(p);
+}
+
+typedef struct bad_case {
+	const char *file;   /* under fixtures/bad */
+	int code;           /* expected status */
+	uint64_t offset;    /* expected byte offset */
+	const char *needle; /* expected in the message */
+} bad_case;
+
+/* Offsets checked by hand against the files (see fixtures/bad/README.md):
+ * they point at the offending node object, array or token. */
+static const bad_case bad_cases[] = {
+	{"empty.cpuprofile", AN_EFORMAT, 0, "empty"},
+	{"truncated.cpuprofile", AN_EPARSE, 339, "truncated"},
+	{"truncated.cpuprofile.gz", AN_EIO, AN_NO_OFFSET, "truncated gzip"},
+	{"heap_as_cpu.heapsnapshot", AN_EFORMAT, 0, "heapsnapshot"},
+	{"float_id.cpuprofile", AN_EFORMAT, 408, "integer"},
+	{"string_id.cpuprofile", AN_EFORMAT, 142, "integer"},
+	{"unknown_child.cpuprofile", AN_EFORMAT, 266, "not in nodes"},
+	{"unknown_sample.cpuprofile", AN_EFORMAT, 620, "not in nodes"},
+	{"cycle.cpuprofile", AN_EFORMAT, 287, "parent"},
+	{"counts_disagree.cpuprofile", AN_EFORMAT, 620, "timeDeltas"},
+	{"not_json.cpuprofile", AN_EPARSE, 1, "malformed JSON"},
+	{"wrong_kind.json", AN_EFORMAT, 0, "nodes"},
+	{"huge_count.cpuprofile", AN_EPARSE, 535, "integer overflow"},
+	{"deep_nesting.json", AN_EFORMAT, 1, "expected a JSON object"},
+	{"duplicate_id.cpuprofile", AN_EFORMAT, 409, "duplicate node id 3"},
+	{"negative_id.cpuprofile", AN_EFORMAT, 407, "out of range"},
+};
+
+Test(profile, rejects_every_bad_fixture_with_status_and_offset)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const bad_case *c = &bad_cases[i];
+		char rel[256];
+		an_profile *p = NULL;
+		an_error err;
+		int rc;
+		snprintf(rel, sizeof(rel), "bad/%s", c->file);
+		rc = fx_load_profile(&p, fx_path(rel), 0, &err);
+		cr_expect_eq(rc, c->code, "%s: status %d, want %d (%s)",
+			     c->file, rc, c->code, err.message);
+		cr_expect_eq(err.code, rc, "%s: record code", c->file);
+		cr_expect_null(p, "%s: no profile on failure", c->file);
+		if (c->offset != AN_NO_OFFSET)
+			cr_expect_eq(err.offset, c->offset,
+				     "%s: offset %llu, want %llu", c->file,
+				     (unsigned long long)err.offset,
+				     (unsigned long long)c->offset);
+		cr_expect_not_null(strstr(err.message, c->needle),
+				   "%s: message '%s' lacks '%s'", c->file,
+				   err.message, c->needle);
+		cr_expect_null(strchr(err.message, '\n'),
+			       "%s: one-line message", c->file);
+	}
+}
+
+Test(profile, truncated_gzip_reports_decompressed_offset)
+{
+	an_profile *p = NULL;
+	an_error err;
+
+	cr_assert_eq(fx_load_profile(&p, fx_path("bad/truncated.cpuprofile.gz"),
+				     0, &err),
+		     AN_EIO);
+	cr_expect_neq(err.offset, AN_NO_OFFSET);
+	cr_expect_gt(err.offset, 0);
+}
+
+Test(profile, rejects_structural_errors_in_strings)
+{
+	static const struct {
+		const char *doc;
+		int code;
+		const char *needle;
+	} cases[] = {
+		{"{\"nodes\":[]}", AN_EFORMAT, "no nodes"},
+		{"{\"nodes\":[{\"callFrame\":{}}]}", AN_EFORMAT, "without an id"},
+		{"{\"nodes\":[{\"id\":1,\"parent\":2},{\"id\":2,"
+		 "\"children\":[1]}]}", AN_EFORMAT, "root"},
+		{"{\"nodes\":[{\"id\":1},{\"id\":2}]}", AN_EFORMAT,
+		 "not reachable"},
+		{"{\"nodes\":[{\"id\":1,\"children\":[2,2]},{\"id\":2}]}",
+		 AN_EFORMAT, "already has a parent"},
+		{"{\"nodes\":[{\"id\":1,\"children\":[1]}]}", AN_EFORMAT,
+		 "already has a parent"},
+		{"{\"nodes\":[{\"id\":1,\"children\":[2]},{\"id\":2,"
+		 "\"children\":[3]},{\"id\":3,\"children\":[2]}]}", AN_EFORMAT,
+		 "already has a parent"},
+		{"{\"nodes\":[{\"id\":1}],\"samples\":[1.5]}", AN_EFORMAT,
+		 "integer"},
+		{"{\"nodes\":[{\"id\":1,\"hitCount\":-1}]}", AN_EFORMAT,
+		 "out of range"},
+		{"{\"nodes\":[{\"id\":1,\"callFrame\":{\"lineNumber\":"
+		 "99999999999}}]}", AN_EFORMAT, "out of range"},
+		{"{\"nodes\":[{\"id\":1,\"callFrame\":{\"functionName\":7}}]}",
+		 AN_EFORMAT, "string"},
+		{"{\"nodes\":7}", AN_EFORMAT, "array"},
+		{"{\"nodes\":[{\"id\":1}],\"startTime\":\"x\"}", AN_EFORMAT,
+		 "microseconds"},
+		{"{\"nodes\":[{\"id\":1}],\"timeDeltas\":[9223372036854775807,"
+		 "1],\"samples\":[1,1]}", AN_ELIMIT, "overflow"},
+		{"[1,2]", AN_EFORMAT, "object"},
+		{"{\"nodes\":[{\"id\":1}]} x", AN_EPARSE, "malformed"},
+		{"{\"traceEvents\":[{\"name\":\"X\"}]}", AN_EFORMAT,
+		 "no CPU profile"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		an_profile *p = NULL;
+		an_error err;
+		int rc = fx_load_string(&p, cases[i].doc, 0, &err);
+		cr_expect_eq(rc, cases[i].code, "%s: got %d (%s)",
+			     cases[i].doc, rc, err.message);
+		cr_expect_not_null(strstr(err.message, cases[i].needle),
+				   "%s: '%s' lacks '%s'", cases[i].doc,
+				   err.message, cases[i].needle);
+		cr_expect_null(p);
+		an_profile_free(p);
+	}
+}
+
+/* A digest of everything the model holds, to compare loads. */
+static uint64_t digest(const an_profile *p)
+{
+	uint64_t h = 1469598103934665603ull;
+	uint32_t i, k;
+
+#define MIX(x) (h = (h ^ (uint64_t)(x)) * 1099511628211ull)
+	MIX(an_profile_node_count(p));
+	MIX(an_profile_function_count(p));
+	MIX(an_profile_sample_count(p));
+	MIX(an_profile_start_time(p));
+	MIX(an_profile_end_time(p));
+	for (i = 0; i < an_profile_node_count(p); i++) {
+		const an_line_ticks *t;
+		uint32_t nt = an_profile_node_ticks(p, i, &t);
+		MIX(an_profile_node_id(p, i));
+		MIX(an_profile_node_parent(p, i));
+		MIX(an_profile_node_function(p, i));
+		MIX(an_profile_node_hits(p, i));
+		for (k = 0; k < nt; k++) {
+			MIX(t[k].line);
+			MIX(t[k].ticks);
+		}
+	}
+	for (i = 0; i < an_profile_function_count(p); i++) {
+		const an_function *f = an_profile_function(p, i);
+		for (k = 0; k < f->name.len; k++)
+			MIX((unsigned char)f->name.ptr[k]);
+		for (k = 0; k < f->url.len; k++)
+			MIX((unsigned char)f->url.ptr[k]);
+		MIX(f->line);
+		MIX(f->column);
+		MIX(f->kind);
+	}
+	for (i = 0; i < an_profile_sample_count(p); i++) {
+		MIX(an_profile_sample_time(p, i));
+		MIX(an_profile_sample_node(p, i));
+	}
+#undef MIX
+	return h;
+}
+
+static const char *const all_fixtures[] = {
+	"cpu/async_io.cpuprofile",     "cpu/busy_wait.cpuprofile",
+	"cpu/cli_cpu_prof.cpuprofile", "cpu/json_parse.cpuprofile",
+	"cpu/recursion.cpuprofile",    "cpu/regex.cpuprofile",
+	"cpu/synth_small.cpuprofile",  "cpu/synth_hostile.cpuprofile",
+	"cpu/trace_busy_wait.json",    "cpu/trace_synth_small.json",
+};
+
+Test(profile, every_chunk_size_builds_the_same_model, .timeout = 240)
+{
+	static const size_t chunks[] = {1, 2, 3, 7, 31, 4096, 65536};
+	size_t i, c;
+
+	for (i = 0; i < sizeof(all_fixtures) / sizeof(all_fixtures[0]); i++) {
+		an_profile *p = NULL;
+		an_error err;
+		uint64_t want;
+		cr_assert_eq(fx_load_profile(&p, fx_path(all_fixtures[i]), 0,
+					     &err),
+			     AN_OK, "%s: %s", all_fixtures[i], err.message);
+		want = digest(p);
+		an_profile_free(p);
+		for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+			cr_assert_eq(fx_load_profile(&p,
+						     fx_path(all_fixtures[i]),
+						     chunks[c], &err),
+				     AN_OK, "%s chunk %zu: %s",
+				     all_fixtures[i], chunks[c], err.message);
+			cr_expect_eq(digest(p), want, "%s: chunk %zu differs",
+				     all_fixtures[i], chunks[c]);
+			an_profile_free(p);
+		}
+	}
+}
+
+Test(profile, every_chunk_size_gives_the_same_error)
+{
+	static const size_t chunks[] = {1, 2, 3, 7, 31, 4096, 65536};
+	size_t i, c;
+
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		char rel[256];
+		an_profile *p = NULL;
+		an_error ref, err;
+		int want;
+		snprintf(rel, sizeof(rel), "bad/%s", bad_cases[i].file);
+		want = fx_load_profile(&p, fx_path(rel), 0, &ref);
+		for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+			cr_expect_eq(fx_load_profile(&p, fx_path(rel),
+						     chunks[c], &err),
+				     want, "%s chunk %zu", rel, chunks[c]);
+			cr_expect_eq(err.offset, ref.offset,
+				     "%s chunk %zu: offset %llu vs %llu", rel,
+				     chunks[c],
+				     (unsigned long long)err.offset,
+				     (unsigned long long)ref.offset);
+			cr_expect_str_eq(err.message, ref.message, "%s", rel);
+		}
+	}
+}
+
+Test(profile, trace_and_cpuprofile_give_the_same_samples)
+{
+	/* trace_busy_wait.json was converted from busy_wait.cpuprofile by
+	 * fixtures/gen/cpuprofile_to_trace.js: same nodes, samples and
+	 * timestamps; a second, smaller profile in the trace is ignored */
+	an_profile *a = NULL, *b = NULL;
+	an_error err;
+	uint32_t i;
+
+	cr_assert_eq(fx_load_profile(&a, fx_path("cpu/busy_wait.cpuprofile"),
+				     0, &err),
+		     AN_OK);
+	cr_assert_eq(fx_load_profile(&b, fx_path("cpu/trace_busy_wait.json"),
+				     0, &err),
+		     AN_OK, "%s", err.message);
+	cr_expect_eq(an_profile_kind(b), AN_KIND_TRACE);
+	cr_assert_eq(an_profile_sample_count(a), an_profile_sample_count(b));
+	cr_expect_eq(an_profile_node_count(a), an_profile_node_count(b));
+	cr_expect_eq(an_profile_start_time(a), an_profile_start_time(b));
+	for (i = 0; i < an_profile_sample_count(a); i++) {
+		cr_expect_eq(an_profile_sample_time(a, i),
+			     an_profile_sample_time(b, i), "sample %u", i);
+		cr_expect_eq(an_profile_node_id(a, an_profile_sample_node(a, i)),
+			     an_profile_node_id(b, an_profile_sample_node(b, i)),
+			     "sample %u", i);
+	}
+	an_profile_free(a);
+	an_profile_free(b);
+}
+
+Test(profile, hostile_names_survive_exactly)
+{
+	static const char doc[] =
+		"{\"nodes\":[{\"id\":1,\"callFrame\":{\"functionName\":"
+		"\"(root)\"},\"children\":[2]},{\"id\":2,\"callFrame\":"
+		"{\"functionName\":\"a;b\\\"c\\\\d\\ne\\u001b[2J\\u0000z\","
+		"\"url\":\"\\u65e5\\u672c.js\"}}],\"samples\":[2],"
+		"\"timeDeltas\":[1]}";
+	an_profile *p = NULL;
+	an_error err;
+	const an_function *f;
+	static const char want[] = "a;b\"c\\d\ne\x1b[2J\0z";
+
+	cr_assert_eq(fx_load_string(&p, doc, 0, &err), AN_OK, "%s",
+		     err.message);
+	f = an_profile_function(p, an_profile_node_function(p, 1));
+	cr_assert_eq(f->name.len, sizeof(want) - 1);
+	cr_expect_eq(memcmp(f->name.ptr, want, sizeof(want) - 1), 0);
+	cr_expect_str_eq(f->url.ptr, "\xe6\x97\xa5\xe6\x9c\xac.js");
+	an_profile_free(p);
+}
+
+Test(profile, gzip_input_loads_like_plain)
+{
+	/* synth_small.cpuprofile.gz is `gzip -9 -n` of synth_small */
+	an_profile *a = NULL, *b = NULL;
+	an_error err;
+
+	cr_assert_eq(fx_load_profile(&a, fx_path("cpu/synth_small.cpuprofile"),
+				     0, &err),
+		     AN_OK);
+	cr_assert_eq(fx_load_profile(&b,
+				     fx_path("cpu/synth_small.cpuprofile.gz"),
+				     0, &err),
+		     AN_OK, "%s", err.message);
+	cr_expect_eq(an_profile_sample_count(b), 5000);
+	cr_expect_eq(digest(a), digest(b));
+	an_profile_free(a);
+	an_profile_free(b);
+}
