@@ -8,17 +8,19 @@
 
 #include "fe/fe.h"
 
+#define CPU_FORMAT_HELP                                                       \
+	"  --format text|json|csv  output format (default text)\n"            \
+	"  -q, --quiet           no '# file: ...' summary line (text)\n"
+
 #define CPU_COMMON_HELP                                                       \
 	"  --weights time|hits   time: per-sample durations (default, as the\n" \
 	"                        Performance panel); hits: (end-start)/hits\n"  \
 	"                        per hit (DevTools' legacy tree model)\n"      \
 	"  --from MS, --to MS    only samples in [from, to) ms after the\n"    \
 	"                        profile's startTime\n"                         \
-	"  --format text|json|csv  output format (default text)\n"            \
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"        \
 	"  --db FILE             also store the analysis in SQLite FILE\n"     \
-	"  -q, --quiet           no summary line on stderr\n"               \
-	"  --help                this help\n"                                  \
+	"  -h, --help            this help\n"                                  \
 	"FILE may be gzipped; '-' reads standard input. Trace JSON (Profile +\n" \
 	"ProfileChunk events) is accepted wherever a .cpuprofile is.\n"
 
@@ -29,7 +31,7 @@ static const char help_top[] =
 	"  -n, --top N           show N functions (default 25, 0 = all)\n"
 	"  --filter RE           only functions whose name or url match RE\n"
 	"  --exclude RE          hide functions whose name or url match RE\n"
-	CPU_COMMON_HELP;
+	CPU_FORMAT_HELP CPU_COMMON_HELP;
 
 static const char help_tree[] =
 	"Usage: profkit cpu tree [OPTIONS] FILE\n"
@@ -40,7 +42,7 @@ static const char help_tree[] =
 	"  --filter RE           only paths leading to a matching function\n"
 	"  --exclude RE          hide matching functions and their subtrees\n"
 	"  -n, --top N           at most N children per node (0 = all)\n"
-	CPU_COMMON_HELP;
+	CPU_FORMAT_HELP CPU_COMMON_HELP;
 
 static const char help_lines[] =
 	"Usage: profkit cpu lines [OPTIONS] FILE\n"
@@ -48,7 +50,7 @@ static const char help_lines[] =
 	"summed per url:line and weighted like hits.\n"
 	"  -n, --top N           show N lines (default 25, 0 = all)\n"
 	"  --filter RE, --exclude RE  on the url and the function name\n"
-	CPU_COMMON_HELP;
+	CPU_FORMAT_HELP CPU_COMMON_HELP;
 
 static const char help_callers[] =
 	"Usage: profkit cpu callers [OPTIONS] FILE RE\n"
@@ -58,7 +60,7 @@ static const char help_callers[] =
 	"  --max-depth N         at most N caller levels\n"
 	"  --min-percent P       hide paths below P% of the total\n"
 	"  -n, --top N           at most N entries per level (0 = all)\n"
-	CPU_COMMON_HELP;
+	CPU_FORMAT_HELP CPU_COMMON_HELP;
 
 static const char help_callees[] =
 	"Usage: profkit cpu callees [OPTIONS] FILE RE\n"
@@ -67,7 +69,7 @@ static const char help_callees[] =
 	"  --max-depth N         at most N levels\n"
 	"  --min-percent P       hide entries below P% of the total\n"
 	"  -n, --top N           at most N entries per level (0 = all)\n"
-	CPU_COMMON_HELP;
+	CPU_FORMAT_HELP CPU_COMMON_HELP;
 
 static const char help_folded[] =
 	"Usage: profkit cpu folded [OPTIONS] FILE\n"
@@ -210,10 +212,12 @@ static void frame_name(FILE *f, const an_function *fn)
 		fputs("(anonymous)", f);
 }
 
-static void summary_line(FILE *f, const job *j)
+static void summary_line(FILE *f, const job *j, const fe_opts *o)
 {
 	char ms[32];
 
+	if (o->quiet)
+		return;
 	fe_ms(ms, sizeof(ms), an_cpu_total_us(j->cpu));
 	fprintf(f, "# ");
 	fe_text(f, j->path, strlen(j->path));
@@ -280,7 +284,7 @@ static int print_top(FILE *f, const job *j, const fe_opts *o)
 		fputs("name,url,line,column,self_us,total_us,self_percent,"
 		      "total_percent\n", f);
 	} else {
-		summary_line(f, j);
+		summary_line(f, j, o);
 		fprintf(f, "%10s %6s %10s %6s  %s\n", "self ms", "self%",
 			"total ms", "total%", "function");
 	}
@@ -432,8 +436,11 @@ static int print_tree(FILE *f, const tree_view *v, uint32_t root,
 				fputs(", \"url\": \"\", \"line\": 0, "
 				      "\"column\": 0", f);
 			}
-			fprintf(f, ", \"self_us\": %lld, \"total_us\": %lld}",
-				(long long)ui(s), (long long)ui(t));
+			fprintf(f, ", \"self_us\": %lld, \"total_us\": %lld, "
+				   "\"self_percent\": %.2f, "
+				   "\"total_percent\": %.2f}",
+				(long long)ui(s), (long long)ui(t),
+				pct(s, total), pct(t, total));
 		} else if (o->format == FE_CSV) {
 			fprintf(f, "%u,%u,%u,", seq, it.parent_seq, it.depth);
 			if (fn)
@@ -442,8 +449,9 @@ static int print_tree(FILE *f, const tree_view *v, uint32_t root,
 				fe_csv_str(f, root_label, strlen(root_label));
 				fputs(",,0,0", f);
 			}
-			fprintf(f, ",%lld,%lld,%.2f\n", (long long)ui(s),
-				(long long)ui(t), pct(t, total));
+			fprintf(f, ",%lld,%lld,%.2f,%.2f\n", (long long)ui(s),
+				(long long)ui(t), pct(s, total),
+				pct(t, total));
 		} else {
 			fe_ms(a, sizeof(a), t);
 			fe_ms(b, sizeof(b), s);
@@ -491,9 +499,9 @@ static void tree_header(FILE *f, const job *j, const fe_opts *o)
 			an_cpu_sample_count(j->cpu));
 	} else if (o->format == FE_CSV) {
 		fputs("seq,parent,depth,name,url,line,column,self_us,"
-		      "total_us,total_percent\n", f);
+		      "total_us,self_percent,total_percent\n", f);
 	} else {
-		summary_line(f, j);
+		summary_line(f, j, o);
 		fprintf(f, "%10s %6s %10s  %s\n", "total ms", "total%",
 			"self ms", "function");
 	}
@@ -589,8 +597,10 @@ static int do_tree(FILE *f, const job *j, const fe_opts *o)
 			fe_errorf("out of memory");
 			return FE_EXIT_ERROR;
 		}
-		an_cpu_select(j->cpu, o->focus, mask);
-		if (an_cpu_callees(&t, j->cpu, mask, &err) < 0) {
+		if (an_cpu_select(j->cpu, o->focus, mask) == 0) {
+			fe_errorf("%s: no function matches --focus", j->path);
+			rc = FE_EXIT_ERROR;
+		} else if (an_cpu_callees(&t, j->cpu, mask, &err) < 0) {
 			fe_report(j->path, &err);
 			rc = FE_EXIT_ERROR;
 		} else {
@@ -677,12 +687,14 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 	if (o->format == FE_JSON) {
 		fputs("{\"file\": ", f);
 		fe_json_str(f, j->path, strlen(j->path));
-		fprintf(f, ", \"total_us\": %lld, \"lines\": [",
-			(long long)ui(total));
+		fprintf(f, ", \"weights\": \"%s\", \"total_us\": %lld, "
+			   "\"sample_count\": %u, \"lines\": [",
+			weights_name(an_cpu_weights(j->cpu)),
+			(long long)ui(total), an_cpu_sample_count(j->cpu));
 	} else if (o->format == FE_CSV) {
 		fputs("url,line,ticks,self_us,self_percent,function\n", f);
 	} else {
-		summary_line(f, j);
+		summary_line(f, j, o);
 		fprintf(f, "%8s %10s %6s  %s\n", "ticks", "self ms", "self%",
 			"line (function)");
 	}
@@ -699,9 +711,11 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 			fputs(shown ? ",\n  {\"url\": " : "\n  {\"url\": ", f);
 			fe_json_str(f, e->url.ptr, e->url.len);
 			fprintf(f, ", \"line\": %u, \"ticks\": %llu, "
-				   "\"self_us\": %lld, \"function\": ",
+				   "\"self_us\": %lld, \"self_percent\": %.2f, "
+				   "\"function\": ",
 				e->line, (unsigned long long)e->ticks,
-				(long long)ui(e->self_us));
+				(long long)ui(e->self_us),
+				pct(e->self_us, total));
 			fe_json_str(f, fn->name.ptr, fn->name.len);
 			fputc('}', f);
 		} else if (o->format == FE_CSV) {
@@ -765,18 +779,16 @@ typedef struct subcmd {
 	int with_re;
 } subcmd;
 
+/* options every report takes */
+#define REPORT (FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT | FE_OPT_DB |       \
+		FE_OPT_TOP | FE_OPT_WEIGHTS | FE_OPT_WINDOW)
+
 static const subcmd subcmds[] = {
-	{"top", help_top, FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_DB |
-		FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_WEIGHTS | FE_OPT_WINDOW, 0},
-	{"tree", help_tree, FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_DB |
-		FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_WEIGHTS | FE_OPT_WINDOW |
-		FE_OPT_TREE, 0},
-	{"lines", help_lines, FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_DB |
-		FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_WEIGHTS | FE_OPT_WINDOW, 0},
-	{"callers", help_callers, FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_DB |
-		FE_OPT_TOP | FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_TREE, 1},
-	{"callees", help_callees, FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_DB |
-		FE_OPT_TOP | FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_TREE, 1},
+	{"top", help_top, REPORT | FE_OPT_FILTER, 0},
+	{"tree", help_tree, REPORT | FE_OPT_FILTER | FE_OPT_TREE, 0},
+	{"lines", help_lines, REPORT | FE_OPT_FILTER, 0},
+	{"callers", help_callers, REPORT | FE_OPT_TREE, 1},
+	{"callees", help_callees, REPORT | FE_OPT_TREE, 1},
 	{"folded", help_folded, FE_OPT_OUT | FE_OPT_DB | FE_OPT_FILTER |
 		FE_OPT_WEIGHTS | FE_OPT_WINDOW, 0},
 };
@@ -818,6 +830,24 @@ int cmd_cpu(int argc, char **argv)
 		return fe_usage_error(cmdname, "%s needs %s", cmdname,
 				      sc->with_re ? "FILE and RE" :
 						    "exactly one FILE");
+	}
+	if (sc->with_re) {
+		an_filter *probe = NULL;
+		an_error err;
+		an_error_clear(&err);
+		if (an_filter_new(&probe, &err) == AN_OK &&
+		    an_filter_add(probe, AN_FILTER_INCLUDE, o.args[1], &err) <
+			    0) {
+			an_filter_free(probe);
+			fe_opts_free(&o);
+			return fe_usage_error(cmdname, "%s", err.message);
+		}
+		an_filter_free(probe);
+	}
+	if (o.focus && o.filter) {
+		fe_opts_free(&o);
+		return fe_usage_error(cmdname, "--focus cannot be combined "
+				      "with --filter or --exclude");
 	}
 	rc = job_load(&j, o.args[0], &o);
 	if (rc) {

@@ -21,7 +21,8 @@ static const char usage[] =
 	"  cpu folded FILE           folded stacks (flame graph input)\n"
 	"\n"
 	"Inputs: .cpuprofile, Chrome trace JSON; plain or gzip; '-' = stdin.\n"
-	"Every report takes --format text|json|csv, -o FILE and --db FILE.\n"
+	"Reports take --format text|json|csv and -o FILE; cpu reports also\n"
+	"--db FILE (SQLite). --version prints the version.\n"
 	"Run 'profkit COMMAND --help' for details. Exit status: 0 success,\n"
 	"1 failure (bad input, I/O), 2 usage error.\n";
 

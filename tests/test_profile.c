@@ -223,7 +223,7 @@ Test(profile, rejects_structural_errors_in_strings)
 		{"{\"nodes\":[{\"id\":1,\"children\":[2,2]},{\"id\":2}]}",
 		 AN_EFORMAT, "already has a parent"},
 		{"{\"nodes\":[{\"id\":1,\"children\":[1]}]}", AN_EFORMAT,
-		 "already has a parent"},
+		 "root 1 as a child"},
 		{"{\"nodes\":[{\"id\":1,\"children\":[2]},{\"id\":2,"
 		 "\"children\":[3]},{\"id\":3,\"children\":[2]}]}", AN_EFORMAT,
 		 "already has a parent"},
@@ -244,6 +244,10 @@ Test(profile, rejects_structural_errors_in_strings)
 		{"{\"nodes\":[{\"id\":1}]} x", AN_EPARSE, "malformed"},
 		{"{\"traceEvents\":[{\"name\":\"X\"}]}", AN_EFORMAT,
 		 "no CPU profile"},
+		/* an empty nodes array is not a heap snapshot's numbers */
+		{"{\"nodes\":[],\"startTime\":1}", AN_EFORMAT, "no nodes"},
+		{"{\"nodes\":[{\"id\":1}],\"timeDeltas\":[1e300],"
+		 "\"samples\":[1]}", AN_EFORMAT, "out of range"},
 	};
 	size_t i;
 
@@ -433,4 +437,24 @@ Test(profile, gzip_input_loads_like_plain)
 	cr_expect_eq(digest(a), digest(b));
 	an_profile_free(a);
 	an_profile_free(b);
+}
+
+Test(profile, skips_a_byte_order_mark_in_any_chunking)
+{
+	static const char doc[] =
+		"\xef\xbb\xbf{\"nodes\":[{\"id\":1,\"callFrame\":"
+		"{\"functionName\":\"(root)\"},\"children\":[2]},{\"id\":2,"
+		"\"callFrame\":{\"functionName\":\"a\"}}],\"samples\":[2,2],"
+		"\"timeDeltas\":[1,1]}";
+	static const size_t chunks[] = {0, 1, 2, 3, 4};
+	size_t c;
+
+	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		an_profile *p = NULL;
+		an_error err;
+		cr_assert_eq(fx_load_string(&p, doc, chunks[c], &err), AN_OK,
+			     "chunk %zu: %s", chunks[c], err.message);
+		cr_expect_eq(an_profile_sample_count(p), 2);
+		an_profile_free(p);
+	}
 }

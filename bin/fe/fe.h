@@ -39,7 +39,8 @@ enum {
 	FE_OPT_FILTER = 1 << 4,
 	FE_OPT_WEIGHTS = 1 << 5,
 	FE_OPT_WINDOW = 1 << 6,
-	FE_OPT_TREE = 1 << 7 /* --max-depth, --min-percent, --focus */
+	FE_OPT_TREE = 1 << 7, /* --max-depth, --min-percent, --focus */
+	FE_OPT_QUIET = 1 << 8  /* -q: no summary line in text output */
 };
 
 typedef struct fe_opts {
@@ -83,7 +84,7 @@ int fe_out_close(fe_out *o, int ok);
 
 /* Text: control characters and invalid bytes shown as \xNN. */
 void fe_text(FILE *f, const char *s, size_t len);
-/* Text, at most `max` visible bytes, ".." appended when cut. */
+/* Text, at most `max` characters, ".." appended when cut. */
 void fe_text_max(FILE *f, const char *s, size_t len, size_t max);
 /* JSON string literal with quotes. */
 void fe_json_str(FILE *f, const char *s, size_t len);

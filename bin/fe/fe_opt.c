@@ -47,6 +47,7 @@ static unsigned needs(int c)
 	case O_MAX_DEPTH:
 	case O_MIN_PERCENT:
 	case O_FOCUS: return FE_OPT_TREE;
+	case 'q': return FE_OPT_QUIET;
 	default: return 0;
 	}
 }
@@ -91,26 +92,37 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	*done = 0;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:n:q", long_opts, NULL)) != -1) {
-		const char *opt = argv[optind - 1];
-		if (c == '?' || c == ':') {
-			if (optopt && optopt < 256)
-				return fe_usage_error(cmdsp, "%s: option -%c %s",
-						      cmd, optopt,
-						      c == ':' ?
-							"needs a value" :
-							"is not known");
-			return fe_usage_error(cmdsp, "%s: bad option '%s'",
+	for (;;) {
+		int li = -1;
+		char optname[64];
+		const char *opt = optname;
+		c = getopt_long(argc, argv, ":o:n:qh", long_opts, &li);
+		if (c == -1)
+			break;
+		/* the option as the user wrote it, for messages */
+		if (li >= 0)
+			snprintf(optname, sizeof(optname), "--%s",
+				 long_opts[li].name);
+		else if ((c == '?' || c == ':') && optopt > 0 && optopt < 256)
+			snprintf(optname, sizeof(optname), "-%c", optopt);
+		else if (c == '?' || c == ':')
+			snprintf(optname, sizeof(optname), "%s",
+				 argv[optind - 1]);
+		else
+			snprintf(optname, sizeof(optname), "-%c", c);
+		if (c == ':')
+			return fe_usage_error(cmdsp, "%s: option %s needs a "
+					      "value", cmd, opt);
+		if (c == '?')
+			return fe_usage_error(cmdsp, "%s: unknown option '%s'",
 					      cmd, opt);
-		}
-		if (c == O_HELP) {
+		if (c == O_HELP || c == 'h') {
 			fputs(help, stdout);
 			*done = 1;
 			return FE_EXIT_OK;
 		}
 		if (needs(c) && !(allowed & needs(c)))
-			return fe_usage_error(cmdsp,
-					      "%s does not take '%s'", cmd,
+			return fe_usage_error(cmdsp, "%s does not take %s", cmd,
 					      opt);
 		switch (c) {
 		case O_FORMAT:

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fe.h"
@@ -34,6 +35,12 @@ int fe_out_open(fe_out *o, const char *path)
 		fe_errorf("%s: cannot create output file: %s", path,
 			  strerror(errno));
 		goto fail;
+	}
+	{
+		/* mkstemp makes 0600; an output file gets the usual mode */
+		mode_t um = umask(0);
+		umask(um);
+		(void)fchmod(fd, 0666 & ~um);
 	}
 	o->f = fdopen(fd, "w");
 	if (!o->f) {
@@ -116,6 +123,16 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* U+200E/F, U+202A..202E, U+2066..2069 (bidi marks and overrides) */
+static int is_bidi(const unsigned char *p)
+{
+	unsigned cp = ((unsigned)(p[0] & 0x0f) << 12) |
+		      ((unsigned)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+
+	return cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 void fe_text_max(FILE *f, const char *s, size_t len, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -130,6 +147,12 @@ void fe_text_max(FILE *f, const char *s, size_t len, size_t max)
 		if (k == 0 || p[i] < 0x20 || p[i] == 0x7f) {
 			fprintf(f, "\\x%02x", p[i]);
 			i++;
+		} else if (k == 3 && is_bidi(p + i)) {
+			/* direction overrides could reorder what follows */
+			fprintf(f, "\\u%02x%02x",
+				((p[i] & 0x0f) << 4) | ((p[i + 1] >> 2) & 0x0f),
+				((p[i + 1] & 0x03) << 6) | (p[i + 2] & 0x3f));
+			i += 3;
 		} else {
 			fwrite(p + i, 1, k, f);
 			i += k;

@@ -161,6 +161,9 @@ static int want_time(an_json *j, an_json_ev ev, const an_json_val *v,
 		*out = (int64_t)llround(v->d);
 		return AN_OK;
 	}
+	if (ev == AN_JSON_DOUBLE)
+		return an__json_fail(j, AN_EFORMAT, "%s %g out of range",
+				     what, v->d);
 	return wrong(j, what, "a number of microseconds", ev);
 }
 

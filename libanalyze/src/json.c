@@ -221,6 +221,8 @@ int an__json_parse(an_source *src, an_json_cb cb, void *payload,
 	const uint8_t *chunk = NULL;
 	size_t n = 0;
 	uint64_t total = 0;
+	int bom = 0; /* BOM bytes skipped */
+	static const uint8_t bom_bytes[3] = {0xef, 0xbb, 0xbf};
 
 	memset(&j, 0, sizeof(j));
 	j.cb = cb;
@@ -237,6 +239,19 @@ int an__json_parse(an_source *src, an_json_cb cb, void *payload,
 			break;
 		j.chunk_base = an_source_offset(src) - n;
 		total += n;
+		/* a UTF-8 byte order mark at the very start is not JSON, but
+		 * editors write one: skip it (it may span chunks) */
+		while (bom < 3 && n && chunk[0] == bom_bytes[bom] &&
+		       total - n == (uint64_t)bom) {
+			chunk++;
+			n--;
+			j.chunk_base++;
+			bom++;
+		}
+		if (bom < 3 && total > (uint64_t)bom)
+			bom = 3; /* no (complete) BOM: parse from here */
+		if (n == 0)
+			continue;
 		st = yajl_parse(j.h, chunk, n);
 		if (st == yajl_status_client_canceled) {
 			rc = j.rc < 0 ? j.rc : AN_ECANCELED;

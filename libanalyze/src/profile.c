@@ -251,7 +251,12 @@ static int build_tree(an_profile *p, an_builder *b, idmap *ids,
 					"node %lld lists child %lld, which "
 					"is not in nodes",
 					(long long)r->id, (long long)cid);
-			if (c == 0 || p->parent[c] != AN_NONE || c == i)
+			if (c == 0)
+				AN_FAIL(err, AN_EFORMAT, r->offset,
+					"node %lld lists the root %lld as a "
+					"child (cycle)",
+					(long long)r->id, (long long)cid);
+			if (p->parent[c] != AN_NONE || c == i)
 				AN_FAIL(err, AN_EFORMAT, r->offset,
 					"node %lld lists child %lld, which "
 					"already has a parent (cycle?)",

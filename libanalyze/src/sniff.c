@@ -106,6 +106,7 @@ static unsigned walk(skim *s)
 			s->p++;
 		} else if (c == '}' || c == ']') {
 			depth--;
+			expect_nodes_elem = 0;
 			s->p++;
 		} else if (c == '"') {
 			const uint8_t *save;

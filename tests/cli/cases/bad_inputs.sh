@@ -1,6 +1,7 @@
 # Every bad input: exit 1, exactly one line on stderr naming the file, and
 # no output file left behind by -o.
 for f in ../bad/*; do
+	[ -f "$f" ] || continue
 	case "$f" in *.md) continue ;; esac
 	"$PROFKIT" cpu top "$f" -o "$TMPDIR/out.txt" >/dev/null 2>"$TMPDIR/e"
 	rc=$?

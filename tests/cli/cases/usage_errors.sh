@@ -20,4 +20,8 @@ check cpu top busy_wait.cpuprofile --from 5 --to 2
 check cpu folded busy_wait.cpuprofile --format json
 check cpu callers busy_wait.cpuprofile
 check info
+check cpu top busy_wait.cpuprofile -n
+check cpu tree busy_wait.cpuprofile --focus a --filter b
+check cpu callers busy_wait.cpuprofile '('
+check info busy_wait.cpuprofile --db x.db
 echo ok
