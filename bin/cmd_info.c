@@ -10,7 +10,9 @@ static const char help_info[] =
 	"Usage: profkit info [OPTIONS] FILE...\n"
 	"Kind, size and counts of each artifact: for CPU profiles the nodes,\n"
 	"functions, samples, duration, mean sampling interval and maximum\n"
-	"stack depth. The kind is detected from the content, not the name.\n"
+	"stack depth; for heap snapshots nodes, edges, total size (as\n"
+	"DevTools), V8 heap and native bytes, classes. The kind is detected\n"
+	"from the content, not the name.\n"
 	"  --format text|json|csv  output format (default text)\n"
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"
 	"  --help                this help\n"
@@ -22,6 +24,7 @@ typedef struct info {
 	int gzip;
 	uint64_t bytes;
 	an_profile *prof;
+	an_heap *heap;
 } info;
 
 static int examine(info *in, const char *path, an_error *err)
@@ -41,7 +44,9 @@ static int examine(info *in, const char *path, an_error *err)
 			    in->kind == AN_KIND_TRACE ||
 			    in->kind == AN_KIND_UNKNOWN))
 		rc = an_profile_load(&in->prof, src, err);
-	if (rc == AN_OK && !in->prof) {
+	else if (rc == AN_OK && in->kind == AN_KIND_HEAPSNAPSHOT)
+		rc = an_heap_load(&in->heap, src, err);
+	if (rc == AN_OK && !in->prof && !in->heap) {
 		/* other kinds: read through to learn the size */
 		const uint8_t *d;
 		size_t n;
@@ -88,6 +93,19 @@ static void print_text(FILE *f, const info *in)
 			fprintf(f, "  negative    %u timeDeltas (samples "
 				   "re-sorted)\n",
 				an_profile_negative_deltas(p));
+	} else if (in->heap) {
+		const an_heap *h = in->heap;
+		an_heap_stats s;
+		const uint32_t *order;
+		an_heap_statistics(h, &s);
+		fprintf(f, "  nodes       %u\n  edges       %u\n"
+			   "  total_size  %llu\n  v8_heap     %llu\n"
+			   "  native      %llu\n  classes     %u\n",
+			an_heap_node_count(h), an_heap_edge_count(h),
+			(unsigned long long)s.total,
+			(unsigned long long)s.v8_heap,
+			(unsigned long long)s.native,
+			an_heap_classes(h, &order));
 	} else {
 		fputs("  (details for this kind are not supported yet)\n", f);
 	}
@@ -113,6 +131,12 @@ static void print_json(FILE *f, const info *in, int first)
 			(long long)an_profile_end_time(p),
 			an_profile_max_depth(p), an_profile_negative_deltas(p));
 	}
+	if (in->heap)
+		fprintf(f, ", \"nodes\": %u, \"edges\": %u, "
+			   "\"total_size\": %llu",
+			an_heap_node_count(in->heap),
+			an_heap_edge_count(in->heap),
+			(unsigned long long)an_heap_total_size(in->heap));
 	fputc('}', f);
 }
 
@@ -167,6 +191,7 @@ int cmd_info(int argc, char **argv)
 			fe_report(o.args[i], &err);
 			failed = 1;
 			an_profile_free(in.prof);
+			an_heap_free(in.heap);
 			continue;
 		}
 		if (o.format == FE_JSON)
@@ -177,6 +202,7 @@ int cmd_info(int argc, char **argv)
 			print_text(out.f, &in);
 		first = 0;
 		an_profile_free(in.prof);
+		an_heap_free(in.heap);
 	}
 	if (o.format == FE_JSON)
 		fputs(first ? "]}\n" : "\n]}\n", out.f);

@@ -19,8 +19,14 @@ static const char usage[] =
 	"  cpu callers FILE RE       who calls functions matching RE\n"
 	"  cpu callees FILE RE       what functions matching RE call\n"
 	"  cpu folded FILE           folded stacks (flame graph input)\n"
+	"  heap summary FILE         per class: count, shallow, retained\n"
+	"  heap top FILE             objects by retained size\n"
+	"  heap show FILE @ID        one object, its edges and retainers\n"
+	"  heap dominators FILE [@ID]  the dominator tree\n"
+	"  heap retainers FILE @ID   the retainer chain to a GC root\n"
 	"\n"
-	"Inputs: .cpuprofile, Chrome trace JSON; plain or gzip; '-' = stdin.\n"
+	"Inputs: .cpuprofile, Chrome trace JSON, .heapsnapshot; plain or gzip;\n"
+	"'-' = stdin.\n"
 	"Reports take --format text|json|csv and -o FILE; cpu reports also\n"
 	"--db FILE (SQLite). --version prints the version.\n"
 	"Run 'profkit COMMAND --help' for details. Exit status: 0 success,\n"
@@ -49,5 +55,7 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "cpu"))
 		return cmd_cpu(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "heap"))
+		return cmd_heap(argc - 1, argv + 1);
 	return fe_usage_error("", "unknown command '%s'", argv[1]);
 }

@@ -40,7 +40,8 @@ enum {
 	FE_OPT_WEIGHTS = 1 << 5,
 	FE_OPT_WINDOW = 1 << 6,
 	FE_OPT_TREE = 1 << 7, /* --max-depth, --min-percent, --focus */
-	FE_OPT_QUIET = 1 << 8  /* -q: no summary line in text output */
+	FE_OPT_QUIET = 1 << 8, /* -q: no summary line in text output */
+	FE_OPT_PATHS = 1 << 9  /* --paths K */
 };
 
 typedef struct fe_opts {
@@ -55,6 +56,7 @@ typedef struct fe_opts {
 	double min_percent;      /* --min-percent */
 	an_filter *focus;        /* --focus RE, or NULL */
 	int quiet;               /* -q */
+	unsigned paths;          /* --paths K, 0 = default */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;
@@ -98,5 +100,6 @@ void fe_ms(char *buf, size_t cap, double us);
 
 int cmd_info(int argc, char **argv);
 int cmd_cpu(int argc, char **argv);
+int cmd_heap(int argc, char **argv);
 
 #endif

@@ -12,7 +12,7 @@
 
 enum {
 	O_FORMAT = 1000, O_DB, O_FILTER, O_EXCLUDE, O_WEIGHTS, O_FROM, O_TO,
-	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP
+	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS
 };
 
 static const struct option long_opts[] = {
@@ -28,6 +28,7 @@ static const struct option long_opts[] = {
 	{"max-depth", required_argument, NULL, O_MAX_DEPTH},
 	{"min-percent", required_argument, NULL, O_MIN_PERCENT},
 	{"focus", required_argument, NULL, O_FOCUS},
+	{"paths", required_argument, NULL, O_PATHS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, O_HELP},
 	{NULL, 0, NULL, 0}};
@@ -48,6 +49,7 @@ static unsigned needs(int c)
 	case O_MIN_PERCENT:
 	case O_FOCUS: return FE_OPT_TREE;
 	case 'q': return FE_OPT_QUIET;
+	case O_PATHS: return FE_OPT_PATHS;
 	default: return 0;
 	}
 }
@@ -194,6 +196,13 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			o->min_percent = v;
 			break;
 		case 'q': o->quiet = 1; break;
+		case O_PATHS:
+			if (!parse_num(optarg, &v) || v < 1 || v > 100 ||
+			    v != floor(v))
+				return fe_usage_error(cmdsp,
+					"--paths needs a whole number 1..100");
+			o->paths = (unsigned)v;
+			break;
 		default:
 			return fe_usage_error(cmdsp, "%s: bad option", cmd);
 		}

@@ -21,6 +21,8 @@ struct an_json {
 	uint64_t chunk_base;  /* offset of the current chunk */
 	int depth;            /* current container depth */
 	int rc;               /* status that canceled the parse */
+	uint64_t fed;         /* bytes fed so far */
+	uint64_t end;         /* offset just past the last byte fed */
 };
 
 uint64_t an__json_offset(const an_json *j)
@@ -212,32 +214,101 @@ static void yajl_error_line(an_json *j, const uint8_t *chunk, size_t n)
 		yajl_free_error(j->h, msg);
 }
 
+int an__json_new(an_json **out, an_json_cb cb, void *payload, an_error *err)
+{
+	an_json *j = calloc(1, sizeof(*j));
+
+	*out = NULL;
+	if (!j)
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	j->cb = cb;
+	j->payload = payload;
+	j->err = err;
+	j->h = yajl_alloc(&callbacks, NULL, j);
+	if (!j->h) {
+		free(j);
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	}
+	*out = j;
+	return AN_OK;
+}
+
+void an__json_free(an_json *j)
+{
+	if (!j)
+		return;
+	yajl_free(j->h);
+	free(j);
+}
+
+int an__json_feed(an_json *j, const uint8_t *data, size_t n, uint64_t base)
+{
+	yajl_status st;
+
+	j->chunk_base = base;
+	j->fed += n;
+	j->end = base + n;
+	st = yajl_parse(j->h, data, n);
+	if (st == yajl_status_client_canceled)
+		return j->rc < 0 ? j->rc : AN_ECANCELED;
+	if (st != yajl_status_ok) {
+		yajl_error_line(j, data, n);
+		return AN_EPARSE;
+	}
+	return AN_OK;
+}
+
+int an__json_finish(an_json *j)
+{
+	yajl_status st;
+	uint64_t end = j->end;
+
+	j->chunk_base = end;
+	st = yajl_complete_parse(j->h);
+	if (st == yajl_status_client_canceled)
+		return j->rc < 0 ? j->rc : AN_ECANCELED;
+	if (st != yajl_status_ok) {
+		/* at the end: truncation ("premature EOF"), or something yajl
+		 * could only judge once input ended (trailing garbage after
+		 * a final number) */
+		unsigned char *msg = yajl_get_error(j->h, 0, NULL, 0);
+		int rc = AN_EPARSE;
+		if (msg && strstr((const char *)msg, "premature EOF")) {
+			an__fail(j->err, AN_EPARSE, end,
+				 "truncated JSON: input ends inside a value");
+		} else {
+			yajl_error_line(j, NULL, 0);
+			if (j->err)
+				j->err->offset = end;
+		}
+		if (msg)
+			yajl_free_error(j->h, msg);
+		return rc;
+	}
+	return AN_OK;
+}
+
 int an__json_parse(an_source *src, an_json_cb cb, void *payload,
 		   an_error *err)
 {
-	an_json j;
-	yajl_status st;
-	int rc = AN_OK;
+	an_json *j = NULL;
+	int rc;
 	const uint8_t *chunk = NULL;
 	size_t n = 0;
-	uint64_t total = 0;
+	uint64_t total = 0, base;
 	int bom = 0; /* BOM bytes skipped */
 	static const uint8_t bom_bytes[3] = {0xef, 0xbb, 0xbf};
 
-	memset(&j, 0, sizeof(j));
-	j.cb = cb;
-	j.payload = payload;
-	j.err = err;
-	j.h = yajl_alloc(&callbacks, NULL, &j);
-	if (!j.h)
-		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	rc = an__json_new(&j, cb, payload, err);
+	if (rc < 0)
+		return rc;
 	for (;;) {
 		rc = an_source_next(src, &chunk, &n, err);
 		if (rc < 0)
 			goto done;
 		if (n == 0)
 			break;
-		j.chunk_base = an_source_offset(src) - n;
+		base = an_source_offset(src) - n;
 		total += n;
 		/* a UTF-8 byte order mark at the very start is not JSON, but
 		 * editors write one: skip it (it may span chunks) */
@@ -245,55 +316,24 @@ int an__json_parse(an_source *src, an_json_cb cb, void *payload,
 		       total - n == (uint64_t)bom) {
 			chunk++;
 			n--;
-			j.chunk_base++;
+			base++;
 			bom++;
 		}
 		if (bom < 3 && total > (uint64_t)bom)
 			bom = 3; /* no (complete) BOM: parse from here */
 		if (n == 0)
 			continue;
-		st = yajl_parse(j.h, chunk, n);
-		if (st == yajl_status_client_canceled) {
-			rc = j.rc < 0 ? j.rc : AN_ECANCELED;
+		rc = an__json_feed(j, chunk, n, base);
+		if (rc < 0)
 			goto done;
-		}
-		if (st != yajl_status_ok) {
-			yajl_error_line(&j, chunk, n);
-			rc = AN_EPARSE;
-			goto done;
-		}
 	}
 	if (total == 0) {
 		rc = an__fail(err, AN_EFORMAT, 0, "empty input");
 		goto done;
 	}
-	j.chunk_base = total;
-	st = yajl_complete_parse(j.h);
-	if (st == yajl_status_client_canceled) {
-		rc = j.rc < 0 ? j.rc : AN_ECANCELED;
-		goto done;
-	}
-	if (st != yajl_status_ok) {
-		/* at EOF: truncation ("premature EOF"), or something yajl
-		 * could only judge once input ended (trailing garbage after
-		 * a final number) */
-		unsigned char *msg = yajl_get_error(j.h, 0, NULL, 0);
-		if (msg && strstr((const char *)msg, "premature EOF")) {
-			rc = an__fail(err, AN_EPARSE, total,
-				      "truncated JSON: input ends inside a "
-				      "value");
-		} else {
-			yajl_error_line(&j, NULL, 0);
-			if (err)
-				err->offset = total;
-			rc = AN_EPARSE;
-		}
-		if (msg)
-			yajl_free_error(j.h, msg);
-		goto done;
-	}
-	rc = AN_OK;
+	j->end = total;
+	rc = an__json_finish(j);
 done:
-	yajl_free(j.h);
+	an__json_free(j);
 	return rc;
 }

@@ -43,6 +43,19 @@ typedef struct an_json an_json;
 typedef int (*an_json_cb)(an_json *j, an_json_ev ev, const an_json_val *v,
 			  void *payload);
 
+/*
+ * Push interface, for loaders that hand yajl only parts of a document:
+ * create, feed consecutive pieces (with the absolute offset of each
+ * piece's first byte, for error offsets), finish at the end of the value.
+ * Every call returns AN_OK or the first error (already in the record).
+ */
+AN_HIDDEN int an__json_new(an_json **out, an_json_cb cb, void *payload,
+			   an_error *err);
+AN_HIDDEN int an__json_feed(an_json *j, const uint8_t *data, size_t n,
+			    uint64_t base);
+AN_HIDDEN int an__json_finish(an_json *j);
+AN_HIDDEN void an__json_free(an_json *j);
+
 /* Parses the whole source. Returns AN_OK or the first error. */
 AN_HIDDEN int an__json_parse(an_source *src, an_json_cb cb, void *payload,
 			     an_error *err);

@@ -11,6 +11,7 @@
 #include "analyze/common.h"
 #include "analyze/cpu.h"
 #include "analyze/filter.h"
+#include "analyze/heap.h"
 #include "analyze/profile.h"
 #include "analyze/sniff.h"
 #include "analyze/source.h"

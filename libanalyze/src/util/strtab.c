@@ -116,3 +116,25 @@ int an__strtab_intern(an_strtab *t, const char *s, size_t len, uint32_t *id)
 	*id = t->count++;
 	return AN_OK;
 }
+
+int an__strtab_push(an_strtab *t, const char *s, size_t len, uint32_t *id)
+{
+	char *p;
+
+	if (len > UINT32_MAX - 1 || t->count == UINT32_MAX - 1)
+		return AN_ELIMIT;
+	if (an__grow((void **)&t->items, &t->cap, t->count + 1,
+		     sizeof(*t->items)) < 0)
+		return AN_ENOMEM;
+	p = arena_alloc(t, len + 1);
+	if (!p)
+		return AN_ENOMEM;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	t->items[t->count].ptr = p;
+	t->items[t->count].len = (uint32_t)len;
+	t->bytes += len;
+	*id = t->count++;
+	return AN_OK;
+}

@@ -28,6 +28,9 @@ AN_HIDDEN void an__strtab_free(an_strtab *t);
 /* Interns (s, len); returns AN_OK and *id, or AN_ENOMEM / AN_ELIMIT. */
 AN_HIDDEN int an__strtab_intern(an_strtab *t, const char *s, size_t len,
 				uint32_t *id);
+/* Appends (s, len) without interning; *id is its position. */
+AN_HIDDEN int an__strtab_push(an_strtab *t, const char *s, size_t len,
+			      uint32_t *id);
 static inline an_str an__strtab_get(const an_strtab *t, uint32_t id)
 {
 	return t->items[id];

@@ -1,0 +1,1630 @@
+/*
+ * heapgraph.c - DevTools' Memory panel pipeline on the loaded graph, in
+ * DevTools' order (HeapSnapshot.ts, chrome-devtools-frontend 1.0.1705227):
+ * page-owned flags, essential edges, shallow-size reassignment, dominators
+ * (Lengauer-Tarjan exactly as DevTools runs it, including its handling of
+ * nodes only reachable through ignored edges), retained sizes, distances
+ * (with DevTools' edge filter), class names with interface names and
+ * location keys, and the Summary aggregation. Every loop is iterative:
+ * real dominator trees are hundreds of thousands of levels deep.
+ */
+#include <stdio.h>
+
+#include "heap_int.h"
+
+/* ---- WeakMap ephemeron edge names ------------------------------------
+ * "<n> / part of key (<k> @<id>) -> value (<v> @<id>) pair in WeakMap
+ * (table @<id>)", matched as DevTools' regex with lazy groups does. */
+
+static int digits(const char *s, size_t n, size_t *i)
+{
+	size_t start = *i;
+
+	while (*i < n && s[*i] >= '0' && s[*i] <= '9')
+		(*i)++;
+	return *i > start;
+}
+
+static int lit(const char *s, size_t n, size_t *i, const char *l)
+{
+	size_t k = strlen(l);
+
+	if (n - *i < k || memcmp(s + *i, l, k) != 0)
+		return 0;
+	*i += k;
+	return 1;
+}
+
+/* Matches from position i: "<any> @<digits>)" lazily followed by `rest`
+ * matched by `tail`; returns 1 and the table id on success. */
+static int match_tail(const char *s, size_t n, size_t i, uint64_t *table)
+{
+	/* " pair in WeakMap (table @<digits>)" then end */
+	size_t k = i, d;
+	uint64_t t = 0;
+
+	if (!lit(s, n, &k, " pair in WeakMap (table @"))
+		return 0;
+	d = k;
+	if (!digits(s, n, &k))
+		return 0;
+	for (; d < k; d++)
+		t = t * 10 + (uint64_t)(s[d] - '0');
+	if (!lit(s, n, &k, ")") || k != n)
+		return 0;
+	*table = t;
+	return 1;
+}
+
+static int match_value(const char *s, size_t n, size_t i, uint64_t *table)
+{
+	/* "<v> @<digits>)" lazily, then the tail */
+	size_t p;
+
+	for (p = i; p < n; p++) {
+		size_t k = p;
+		if (!lit(s, n, &k, " @") || !digits(s, n, &k) ||
+		    !lit(s, n, &k, ")"))
+			continue;
+		if (match_tail(s, n, k, table))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when `name` is a WeakMap ephemeron edge name; *dup_off is where
+ * DevTools' duplicatedPart starts and *table the table id. */
+static int weakmap_edge(an_str name, size_t *dup_off, uint64_t *table)
+{
+	const char *s = name.ptr;
+	size_t n = name.len, i = 0, p;
+
+	if (!digits(s, n, &i))
+		return 0;
+	*dup_off = i;
+	if (!lit(s, n, &i, " / part of key ("))
+		return 0;
+	for (p = i; p < n; p++) {
+		size_t k = p;
+		if (!lit(s, n, &k, " @") || !digits(s, n, &k) ||
+		    !lit(s, n, &k, ") -> value ("))
+			continue;
+		if (match_value(s, n, k, table))
+			return 1;
+	}
+	return 0;
+}
+
+/* Per string index: 0 unknown, 1 not a WeakMap edge, 2 + dup id. */
+typedef struct wm_cache {
+	uint32_t *state;      /* per string */
+	uint64_t *table;      /* per dup id: table node id */
+	uint32_t ndup;
+	/* dup-part interning: hash of (ptr,len) -> dup id + 1 */
+	uint32_t *slots;
+	size_t cap;
+	an_str *dups;
+	size_t dup_cap;
+} wm_cache;
+
+static uint64_t hash_str(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+static int wm_lookup(const an_heap *h, wm_cache *c, uint32_t str,
+		     uint32_t *dup)
+{
+	an_str name;
+	size_t off;
+	uint64_t table;
+
+	if (c->state[str] == 1)
+		return 0;
+	if (c->state[str] >= 2) {
+		*dup = c->state[str] - 2;
+		return 1;
+	}
+	name = h->strs.items[str];
+	if (!weakmap_edge(name, &off, &table)) {
+		c->state[str] = 1;
+		return 0;
+	}
+	{
+		const char *s = name.ptr + off;
+		size_t n = name.len - off, j;
+		if ((size_t)(c->ndup + 1) * 2 > c->cap) {
+			size_t ncap = c->cap ? c->cap * 2 : 256, k;
+			uint32_t *ns = an__calloc(ncap, sizeof(*ns));
+			if (!ns)
+				return -1;
+			for (k = 0; k < c->ndup; k++) {
+				size_t q = hash_str(c->dups[k].ptr,
+						    c->dups[k].len) &
+					   (ncap - 1);
+				while (ns[q])
+					q = (q + 1) & (ncap - 1);
+				ns[q] = (uint32_t)k + 1;
+			}
+			free(c->slots);
+			c->slots = ns;
+			c->cap = ncap;
+		}
+		j = hash_str(s, n) & (c->cap - 1);
+		while (c->slots[j]) {
+			an_str d = c->dups[c->slots[j] - 1];
+			if (d.len == n && memcmp(d.ptr, s, n) == 0)
+				break;
+			j = (j + 1) & (c->cap - 1);
+		}
+		if (!c->slots[j]) {
+			if (an__grow((void **)&c->dups, &c->dup_cap,
+				     c->ndup + 1, sizeof(*c->dups)) < 0)
+				return -1;
+			c->dups[c->ndup].ptr = s;
+			c->dups[c->ndup].len = (uint32_t)n;
+			c->slots[j] = ++c->ndup;
+		}
+		*dup = c->slots[j] - 1;
+		c->state[str] = *dup + 2;
+		/* table ids are per name, not per dup part: keep per string */
+		(void)table;
+	}
+	return 1;
+}
+
+/* Table id named in edge-name string `str` (known to be a WeakMap edge). */
+static uint64_t wm_table(const an_heap *h, uint32_t str)
+{
+	size_t off;
+	uint64_t table = UINT64_MAX;
+
+	weakmap_edge(h->strs.items[str], &off, &table);
+	return table;
+}
+
+static void wm_free(wm_cache *c)
+{
+	free(c->state);
+	free(c->table);
+	free(c->slots);
+	free(c->dups);
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static int has_string_name(const an_heap *h, uint32_t e)
+{
+	return h->etype[e] != h->e_element && h->etype[e] != h->e_hidden;
+}
+
+static int is_synthetic(const an_heap *h, uint32_t n)
+{
+	return h->ntype[n] == h->t_synthetic;
+}
+
+static int is_dom_trees_root(const an_heap *h, uint32_t n)
+{
+	return is_synthetic(h, n) &&
+	       an__heap_str_is(h, h->nname[n], "(Document DOM trees)");
+}
+
+/* DevTools JSHeapSnapshot.isUserRoot */
+static int is_user_root(const an_heap *h, uint32_t n)
+{
+	return !is_synthetic(h, n) || is_dom_trees_root(h, n);
+}
+
+/* ---- 0. DOM state (initDetachednessAndClassIndex, propagateDOMState) ----
+ * Native nodes reachable from an attached one are attached; from a
+ * detached one, detached, and renamed "Detached <name>" (which changes
+ * their class). Without a detachedness field, natives already named
+ * "Detached ..." are detached and nothing propagates. */
+
+enum { DOM_UNKNOWN = 0, DOM_ATTACHED = 1, DOM_DETACHED = 2 };
+
+typedef struct dom_ctx {
+	an_heap *h;
+	uint8_t *visited;
+	uint32_t *att, *det;      /* work stacks */
+	size_t natt, ndet;
+	uint32_t *renamed;        /* old string -> new string + 1 */
+	int rc;
+} dom_ctx;
+
+static void dom_process(dom_ctx *d, uint32_t v, uint8_t state)
+{
+	an_heap *h = d->h;
+
+	if (d->visited[v])
+		return;
+	if (h->ntype[v] != h->t_native) {
+		d->visited[v] = 1;
+		return;
+	}
+	h->ndet[v] = state;
+	if (state == DOM_ATTACHED) {
+		d->att[d->natt++] = v;
+	} else if (state == DOM_DETACHED) {
+		uint32_t old = h->nname[v];
+		if (!d->renamed[old]) {
+			an_str s = h->strs.items[old];
+			char *tmp = malloc((size_t)s.len + 10);
+			uint32_t id;
+			if (!tmp) {
+				d->rc = AN_ENOMEM;
+				return;
+			}
+			memcpy(tmp, "Detached ", 9);
+			memcpy(tmp + 9, s.ptr, s.len);
+			if (an__strtab_push(&h->strs, tmp, (size_t)s.len + 9,
+					    &id) < 0) {
+				free(tmp);
+				d->rc = AN_ENOMEM;
+				return;
+			}
+			free(tmp);
+			d->renamed[old] = id + 1;
+		}
+		h->nname[v] = d->renamed[old] - 1;
+		d->det[d->ndet++] = v;
+	}
+	d->visited[v] = 1;
+}
+
+static void dom_spread(dom_ctx *d, uint32_t v, uint8_t state)
+{
+	an_heap *h = d->h;
+	uint32_t e;
+
+	for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
+		uint8_t t = h->etype[e];
+		if (t == h->e_hidden || t == h->e_invisible || t == h->e_weak)
+			continue;
+		dom_process(d, h->eto[e], state);
+	}
+}
+
+static int dom_state(an_heap *h)
+{
+	dom_ctx d;
+	uint32_t v, n = h->node_count;
+
+	if (!h->ndet) {
+		/* old snapshots: names tell */
+		h->ndet = an__calloc(n, 1);
+		if (!h->ndet)
+			return AN_ENOMEM;
+		for (v = 0; v < n; v++) {
+			an_str s = h->strs.items[h->nname[v]];
+			if (h->ntype[v] == h->t_native && s.len >= 9 &&
+			    !memcmp(s.ptr, "Detached ", 9))
+				h->ndet[v] = DOM_DETACHED;
+		}
+		return AN_OK;
+	}
+	memset(&d, 0, sizeof(d));
+	d.h = h;
+	d.visited = an__calloc(n, 1);
+	d.att = an__calloc(n, sizeof(uint32_t));
+	d.det = an__calloc(n, sizeof(uint32_t));
+	d.renamed = an__calloc(h->strs.count, sizeof(uint32_t));
+	if (!d.visited || !d.att || !d.det || !d.renamed) {
+		d.rc = AN_ENOMEM;
+		goto done;
+	}
+	for (v = 0; v < n && !d.rc; v++)
+		if (h->ndet[v] != DOM_UNKNOWN)
+			dom_process(&d, v, h->ndet[v]);
+	while (d.natt && !d.rc)
+		dom_spread(&d, d.att[--d.natt], DOM_ATTACHED);
+	while (d.ndet && !d.rc) {
+		v = d.det[--d.ndet];
+		if (h->ndet[v] == DOM_ATTACHED)
+			continue;
+		dom_spread(&d, v, DOM_DETACHED);
+	}
+done:
+	free(d.visited);
+	free(d.att);
+	free(d.det);
+	free(d.renamed);
+	return d.rc;
+}
+
+/* ---- 1. page-owned flags (markPageOwnedNodes) ---------------------------- */
+
+static int mark_page_owned(an_heap *h)
+{
+	uint32_t r = h->root, e, sp = 0, *stack;
+
+	h->page = an__calloc(h->node_count, 1);
+	stack = an__calloc(h->node_count, sizeof(*stack));
+	if (!h->page || !stack) {
+		free(stack);
+		return AN_ENOMEM;
+	}
+	for (e = h->first_edge[r]; e < h->first_edge[r + 1]; e++) {
+		uint32_t t = h->eto[e];
+		if (h->etype[e] == h->e_element) {
+			if (!is_dom_trees_root(h, t))
+				continue;
+		} else if (h->etype[e] != h->e_shortcut) {
+			continue;
+		}
+		stack[sp++] = t;
+		h->page[t] = 1;
+	}
+	while (sp) {
+		uint32_t v = stack[--sp];
+		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
+			uint32_t t = h->eto[e];
+			if (h->page[t] || h->etype[e] == h->e_weak)
+				continue;
+			/* a node is pushed once: the flag is set on push */
+			stack[sp++] = t;
+			h->page[t] = 1;
+		}
+	}
+	free(stack);
+	return AN_OK;
+}
+
+/* ---- 2. essential edges (initEssentialEdges) ---------------------------- */
+
+static int essential_edges(an_heap *h, wm_cache *wm, uint8_t **out)
+{
+	uint32_t v, e;
+	uint8_t *bits = an__calloc(((size_t)h->edge_count + 7) / 8, 1);
+
+	*out = bits;
+	if (!bits)
+		return AN_ENOMEM;
+	for (v = 0; v < h->node_count; v++) {
+		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
+			uint8_t t = h->etype[e];
+			uint32_t c = h->eto[e], dup;
+			if (t == h->e_internal) {
+				int m = wm_lookup(h, wm, h->ename[e], &dup);
+				if (m < 0)
+					return AN_ENOMEM;
+				if (m && wm_table(h, h->ename[e]) == h->nid[v])
+					continue;
+			}
+			if (t == h->e_weak || c == v)
+				continue;
+			if (v != h->root) {
+				if (t == h->e_shortcut)
+					continue;
+				if (h->page[c] && !h->page[v])
+					continue;
+			}
+			bits[e >> 3] |= (uint8_t)(1u << (e & 7));
+		}
+	}
+	return AN_OK;
+}
+
+static int bit(const uint8_t *bits, uint32_t e)
+{
+	return (bits[e >> 3] >> (e & 7)) & 1;
+}
+
+/* ---- 3. shallow sizes (JSHeapSnapshot.calculateShallowSizes) ----------- */
+
+static int has_user_roots(const an_heap *h)
+{
+	uint32_t e;
+
+	for (e = h->first_edge[h->root]; e < h->first_edge[h->root + 1]; e++)
+		if (is_user_root(h, h->eto[e]))
+			return 1;
+	return 0;
+}
+
+static int shallow_sizes(an_heap *h)
+{
+	const uint32_t unvisited = 0xffffffffu, multiple = 0xfffffffeu;
+	uint32_t n = h->node_count, i, e, *owners, *work;
+	size_t wn = 0, wcap;
+
+	if (!has_user_roots(h))
+		return AN_OK;
+	owners = an__calloc(n, sizeof(*owners));
+	wcap = (size_t)n * 2 + 1; /* each node is pushed at most twice */
+	work = an__calloc(wcap, sizeof(*work));
+	if (!owners || !work) {
+		free(owners);
+		free(work);
+		return AN_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		uint8_t t = h->ntype[i];
+		if (t == h->t_hidden || t == h->t_array ||
+		    (t == h->t_native &&
+		     an__heap_str_is(h, h->nname[i],
+				     "system / ExternalStringData"))) {
+			owners[i] = unvisited;
+		} else {
+			owners[i] = i;
+			work[wn++] = i;
+		}
+	}
+	while (wn) {
+		uint32_t id = work[--wn], owner = owners[id];
+		for (e = h->first_edge[id]; e < h->first_edge[id + 1]; e++) {
+			uint32_t t = h->eto[e];
+			if (h->etype[e] == h->e_weak)
+				continue;
+			if (owners[t] == unvisited) {
+				owners[t] = owner;
+				work[wn++] = t;
+			} else if (owners[t] == t || owners[t] == owner ||
+				   owners[t] == multiple) {
+				continue;
+			} else {
+				owners[t] = multiple;
+				work[wn++] = t;
+			}
+		}
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t o = owners[i];
+		if (o == unvisited || o == multiple || o == i)
+			continue;
+		if (is_synthetic(h, o) || o == h->root)
+			continue;
+		h->nself[o] += h->nself[i];
+		h->nself[i] = 0;
+	}
+	free(owners);
+	free(work);
+	return AN_OK;
+}
+
+/* ---- 4. dominators and retained sizes (Lengauer-Tarjan as DevTools) ---- */
+
+typedef struct preds {
+	uint32_t *first; /* node_count + 1 */
+	uint32_t *src;   /* essential predecessors' ordinals */
+} preds;
+
+static int build_preds(const an_heap *h, const uint8_t *ess, preds *p)
+{
+	uint32_t n = h->node_count, v, e, acc = 0, *cur;
+
+	p->first = an__calloc((size_t)n + 1, sizeof(*p->first));
+	if (!p->first)
+		return AN_ENOMEM;
+	for (e = 0; e < h->edge_count; e++)
+		if (bit(ess, e))
+			p->first[h->eto[e]]++;
+	for (v = 0; v < n; v++) {
+		uint32_t k = p->first[v];
+		p->first[v] = acc;
+		acc += k;
+	}
+	p->first[n] = acc;
+	p->src = an__calloc(acc, sizeof(*p->src));
+	cur = an__calloc(n, sizeof(*cur));
+	if (!p->src || !cur) {
+		free(cur);
+		return AN_ENOMEM;
+	}
+	memcpy(cur, p->first, (size_t)n * sizeof(*cur));
+	for (v = 0; v < n; v++)
+		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++)
+			if (bit(ess, e))
+				p->src[cur[h->eto[e]]++] = v;
+	free(cur);
+	return AN_OK;
+}
+
+/*
+ * DevTools' calculateDominatorsAndRetainedSizes, ported step by step so
+ * that even its handling of unreachable nodes gives the same tree:
+ * vertices are 1-based (0 = none), DFS from the root over essential edges,
+ * then from nodes with only non-essential retainers, then every leftover
+ * node alone under the root; simple eval/link with path compression.
+ */
+static int dominators(an_heap *h, const uint8_t *ess)
+{
+	uint32_t n = h->node_count, len = n + 1, i, k, num = 0;
+	uint32_t *parent, *ancestor, *vertex, *label, *semi, *dom;
+	uint32_t *bhead, *bnext, *nexte, *cstack;
+	preds pr = {NULL, NULL};
+	uint32_t r = h->root + 1;
+	int rc = AN_ENOMEM;
+
+	parent = an__calloc(len, sizeof(uint32_t));
+	ancestor = an__calloc(len, sizeof(uint32_t));
+	vertex = an__calloc(len, sizeof(uint32_t));
+	label = an__calloc(len, sizeof(uint32_t));
+	semi = an__calloc(len, sizeof(uint32_t));
+	dom = an__calloc(len, sizeof(uint32_t));
+	bhead = an__calloc(len, sizeof(uint32_t));
+	bnext = an__calloc(len, sizeof(uint32_t));
+	nexte = an__calloc(len, sizeof(uint32_t));
+	cstack = an__calloc(len, sizeof(uint32_t));
+	if (!parent || !ancestor || !vertex || !label || !semi || !dom ||
+	    !bhead || !bnext || !nexte || !cstack)
+		goto done;
+	if (build_preds(h, ess, &pr) < 0)
+		goto done;
+
+#define DFS(root_v)                                                           \
+	do {                                                                  \
+		uint32_t v_ = (root_v);                                       \
+		nexte[v_ - 1] = h->first_edge[v_ - 1];                        \
+		while (v_ != 0) {                                             \
+			uint32_t vn_, vo_ = v_ - 1;                           \
+			if (semi[v_] == 0) {                                  \
+				semi[v_] = ++num;                             \
+				vertex[num] = label[v_] = v_;                 \
+			}                                                     \
+			vn_ = parent[v_];                                     \
+			for (; nexte[vo_] < h->first_edge[vo_ + 1];           \
+			     nexte[vo_]++) {                                  \
+				uint32_t e_ = nexte[vo_], w_;                 \
+				if (!bit(ess, e_))                            \
+					continue;                             \
+				w_ = h->eto[e_] + 1;                          \
+				if (semi[w_] == 0) {                          \
+					parent[w_] = v_;                      \
+					nexte[w_ - 1] = h->first_edge[w_ - 1];\
+					vn_ = w_;                             \
+					break;                                \
+				}                                             \
+			}                                                     \
+			v_ = vn_;                                             \
+		}                                                             \
+	} while (0)
+
+	DFS(r);
+	if (num < n) {
+		/* nodes with only non-essential (weak, ...) retainers */
+		for (k = 1; k <= n; k++) {
+			uint32_t ko = k - 1;
+			if (semi[k] != 0 || pr.first[ko + 1] != pr.first[ko])
+				continue;
+			parent[k] = r;
+			DFS(k);
+		}
+	}
+	if (num < n) {
+		/* cliques retained only by each other: alone under the root */
+		for (k = 1; k <= n; k++) {
+			if (semi[k] != 0)
+				continue;
+			parent[k] = r;
+			semi[k] = ++num;
+			vertex[num] = label[k] = k;
+		}
+	}
+#undef DFS
+
+	for (i = num; i >= 2; --i) {
+		uint32_t w = vertex[i], wo = w - 1, j, v;
+		int orphan = 1;
+		for (j = pr.first[wo]; j < pr.first[wo + 1]; j++) {
+			uint32_t u, vv = pr.src[j] + 1;
+			orphan = 0;
+			/* evaluate(vv) */
+			if (ancestor[vv] == 0) {
+				u = vv;
+			} else {
+				uint32_t sp = 0, x = vv;
+				while (ancestor[ancestor[x]] != 0) {
+					cstack[++sp] = x;
+					x = ancestor[x];
+				}
+				while (sp > 0) {
+					uint32_t y = cstack[sp--];
+					if (semi[label[ancestor[y]]] <
+					    semi[label[y]])
+						label[y] = label[ancestor[y]];
+					ancestor[y] = ancestor[ancestor[y]];
+				}
+				u = label[vv];
+			}
+			if (semi[u] < semi[w])
+				semi[w] = semi[u];
+		}
+		if (orphan)
+			semi[w] = semi[r];
+		/* bucket[vertex[semi[w]]].add(w) */
+		bnext[w] = bhead[vertex[semi[w]]];
+		bhead[vertex[semi[w]]] = w;
+		ancestor[w] = parent[w]; /* link */
+		for (v = bhead[parent[w]]; v; v = bnext[v]) {
+			uint32_t u;
+			if (ancestor[v] == 0) {
+				u = v;
+			} else {
+				uint32_t sp = 0, x = v;
+				while (ancestor[ancestor[x]] != 0) {
+					cstack[++sp] = x;
+					x = ancestor[x];
+				}
+				while (sp > 0) {
+					uint32_t y = cstack[sp--];
+					if (semi[label[ancestor[y]]] <
+					    semi[label[y]])
+						label[y] = label[ancestor[y]];
+					ancestor[y] = ancestor[ancestor[y]];
+				}
+				u = label[v];
+			}
+			dom[v] = semi[u] < semi[v] ? u : parent[w];
+		}
+		bhead[parent[w]] = 0;
+	}
+	dom[0] = dom[r] = r;
+	for (i = 2; i <= num; i++) {
+		uint32_t w = vertex[i];
+		if (dom[w] != vertex[semi[w]])
+			dom[w] = dom[dom[w]];
+	}
+
+	h->dom = an__calloc(n, sizeof(*h->dom));
+	h->retained = an__calloc(n, sizeof(*h->retained));
+	if (!h->dom || !h->retained)
+		goto done;
+	for (k = 0; k < n; k++) {
+		h->dom[k] = dom[k + 1] - 1;
+		h->retained[k] = h->nself[k];
+	}
+	for (i = num; i > 1; i--) {
+		uint32_t o = vertex[i] - 1;
+		h->retained[h->dom[o]] += h->retained[o];
+	}
+	rc = AN_OK;
+done:
+	free(parent);
+	free(ancestor);
+	free(vertex);
+	free(label);
+	free(semi);
+	free(dom);
+	free(bhead);
+	free(bnext);
+	free(nexte);
+	free(cstack);
+	free(pr.first);
+	free(pr.src);
+	return rc;
+}
+
+/* ---- 5. distances (JSHeapSnapshot.calculateDistances) ----------------- */
+
+/* parseInt(name, 10) of an edge name, or -1 when it is NaN. */
+static int64_t edge_name_int(const an_heap *h, uint32_t e)
+{
+	an_str s;
+	size_t i = 0;
+	int64_t v = 0;
+	int neg = 0, any = 0;
+
+	if (!has_string_name(h, e))
+		return h->ename[e];
+	s = h->strs.items[h->ename[e]];
+	while (i < s.len && (s.ptr[i] == ' ' || s.ptr[i] == '\t' ||
+			     s.ptr[i] == '\n' || s.ptr[i] == '\r'))
+		i++;
+	if (i < s.len && (s.ptr[i] == '-' || s.ptr[i] == '+'))
+		neg = s.ptr[i++] == '-';
+	for (; i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9'; i++) {
+		any = 1;
+		if (v < INT64_MAX / 10)
+			v = v * 10 + (s.ptr[i] - '0');
+	}
+	if (!any)
+		return INT64_MIN;
+	return neg ? -v : v;
+}
+
+typedef struct dist_ctx {
+	an_heap *h;
+	wm_cache *wm;
+	uint8_t *pending;   /* per dup id: in DevTools' pendingEphemeronEdges */
+} dist_ctx;
+
+/* DevTools' distance filter for edge e from node v. */
+static int dist_filter(dist_ctx *d, uint32_t v, uint32_t e)
+{
+	an_heap *h = d->h;
+	uint32_t dup;
+
+	if (h->ntype[v] == h->t_hidden && has_string_name(h, e) &&
+	    an__heap_str_is(h, h->ename[e], "sloppy_function_map") &&
+	    an__heap_str_is(h, h->nname[v], "system / NativeContext"))
+		return 0;
+	if (h->ntype[v] == h->t_array &&
+	    an__heap_str_is(h, h->nname[v], "(map descriptors)")) {
+		int64_t idx = edge_name_int(h, e);
+		if (idx == INT64_MIN)
+			return 1; /* NaN: both tests false -> kept */
+		return idx < 2 || (idx % 3) != 1;
+	}
+	if (h->etype[e] == h->e_internal) {
+		int m = wm_lookup(h, d->wm, h->ename[e], &dup);
+		if (m > 0) {
+			if (!d->pending[dup]) {
+				d->pending[dup] = 1;
+				return 0;
+			}
+			d->pending[dup] = 0;
+		}
+	}
+	return 1;
+}
+
+static void bfs(dist_ctx *d, uint32_t *queue, uint32_t qn)
+{
+	an_heap *h = d->h;
+	uint32_t qi = 0, e;
+
+	while (qi < qn) {
+		uint32_t v = queue[qi++];
+		int32_t dist = h->dist[v] + 1;
+		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
+			uint32_t c = h->eto[e];
+			if (h->etype[e] == h->e_weak)
+				continue;
+			if (h->dist[c] != AN_HEAP_NO_DISTANCE)
+				continue;
+			if (!dist_filter(d, v, e))
+				continue;
+			h->dist[c] = dist;
+			queue[qn++] = c;
+		}
+	}
+}
+
+static int distances(an_heap *h, wm_cache *wm)
+{
+	uint32_t n = h->node_count, i, e, qn = 0, *queue;
+	dist_ctx d;
+
+	h->dist = an__calloc(n, sizeof(*h->dist));
+	/* a node is queued at most once per BFS, plus the root's duplicate
+	 * edges to user roots */
+	queue = an__calloc((size_t)n + (h->first_edge[h->root + 1] -
+					h->first_edge[h->root]) + 1,
+			   sizeof(*queue));
+	d.h = h;
+	d.wm = wm;
+	d.pending = an__calloc(wm->ndup + 1, 1);
+	if (!h->dist || !queue || !d.pending) {
+		free(queue);
+		free(d.pending);
+		return AN_ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		h->dist[i] = AN_HEAP_NO_DISTANCE;
+	for (e = h->first_edge[h->root]; e < h->first_edge[h->root + 1]; e++) {
+		uint32_t c = h->eto[e];
+		if (is_user_root(h, c)) {
+			h->dist[c] = 1;
+			queue[qn++] = c;
+		}
+	}
+	bfs(&d, queue, qn);
+	h->dist[h->root] = qn > 0 ? AN_HEAP_SYSTEM_DISTANCE : 0;
+	queue[0] = h->root;
+	bfs(&d, queue, 1);
+	free(queue);
+	free(d.pending);
+	return AN_OK;
+}
+
+/* ---- 6. class names (calculateObjectNames + interface definitions) ---- */
+
+/* JSON.stringify-style escaping used by formatPropertyName. */
+static int needs_format(an_str s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s.len; i++)
+		if (s.ptr[i] == ',' || s.ptr[i] == '\'' || s.ptr[i] == '"' ||
+		    s.ptr[i] == '{' || s.ptr[i] == '}')
+			return 1;
+	return 0;
+}
+
+typedef struct sbuf {
+	char *p;
+	size_t len, cap;
+} sbuf;
+
+static int sb_put(sbuf *b, const char *s, size_t n)
+{
+	if (an__grow((void **)&b->p, &b->cap, b->len + n + 1, 1) < 0)
+		return AN_ENOMEM;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return AN_OK;
+}
+
+/* DevTools JSHeapSnapshotNode.formatPropertyName */
+static int put_property(sbuf *b, an_str s)
+{
+	uint32_t i;
+	char tmp[8];
+
+	if (!needs_format(s))
+		return sb_put(b, s.ptr, s.len);
+	if (sb_put(b, "\"", 1) < 0)
+		return AN_ENOMEM;
+	for (i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.ptr[i];
+		const char *esc = NULL;
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default: break;
+		}
+		if (esc) {
+			if (sb_put(b, esc, strlen(esc)) < 0)
+				return AN_ENOMEM;
+		} else if (c < 0x20) {
+			snprintf(tmp, sizeof(tmp), "\\u%04x", c);
+			if (sb_put(b, tmp, 6) < 0)
+				return AN_ENOMEM;
+		} else if (sb_put(b, (const char *)&s.ptr[i], 1) < 0) {
+			return AN_ENOMEM;
+		}
+	}
+	return sb_put(b, "\"", 1);
+}
+
+/* Length in UTF-16 code units, as JS string .length counts. */
+static size_t js_len(const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c & 0xc0) == 0x80)
+			continue; /* continuation byte */
+		k += c >= 0xf0 ? 2 : 1;
+	}
+	return k;
+}
+
+/* Class table: (name, location) -> class index. */
+typedef struct cls_map {
+	uint32_t *slots;
+	size_t cap;
+	size_t ccap;     /* capacity of h->classes */
+} cls_map;
+
+static uint64_t cls_hash(an_str name, int loc, const uint32_t *l3)
+{
+	uint64_t x = hash_str(name.ptr, name.len);
+
+	if (loc)
+		x ^= ((uint64_t)l3[0] << 40) ^ ((uint64_t)l3[1] << 20) ^
+		     l3[2] ^ 0x9e3779b97f4a7c15ull;
+	return x * 0xff51afd7ed558ccdull;
+}
+
+static int cls_get(an_heap *h, cls_map *m, an_str name, int loc,
+		   const uint32_t *l3, uint32_t *out)
+{
+	size_t j;
+
+	if ((size_t)(h->nclasses + 1) * 2 > m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 1024, k;
+		uint32_t *ns = an__calloc(ncap, sizeof(*ns));
+		if (!ns)
+			return AN_ENOMEM;
+		for (k = 0; k < h->nclasses; k++) {
+			const an_heap_class *c = &h->classes[k];
+			uint32_t cl[3] = {c->script_id, c->line, c->column};
+			size_t q = cls_hash(c->name, c->has_location, cl) &
+				   (ncap - 1);
+			while (ns[q])
+				q = (q + 1) & (ncap - 1);
+			ns[q] = (uint32_t)k + 1;
+		}
+		free(m->slots);
+		m->slots = ns;
+		m->cap = ncap;
+	}
+	j = cls_hash(name, loc, l3) & (m->cap - 1);
+	while (m->slots[j]) {
+		const an_heap_class *c = &h->classes[m->slots[j] - 1];
+		if (c->name.len == name.len &&
+		    memcmp(c->name.ptr, name.ptr, name.len) == 0 &&
+		    c->has_location == loc &&
+		    (!loc || (c->script_id == l3[0] && c->line == l3[1] &&
+			      c->column == l3[2]))) {
+			*out = m->slots[j] - 1;
+			return AN_OK;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	{
+		an_heap_class *c;
+		if (an__grow((void **)&h->classes, &m->ccap, h->nclasses + 1,
+			     sizeof(*h->classes)) < 0)
+			return AN_ENOMEM;
+		c = &h->classes[h->nclasses];
+		memset(c, 0, sizeof(*c));
+		c->name = name;
+		c->has_location = loc;
+		if (loc) {
+			c->script_id = l3[0];
+			c->line = l3[1];
+			c->column = l3[2];
+		}
+		c->distance = INT32_MAX;
+		m->slots[j] = ++h->nclasses;
+		*out = h->nclasses - 1;
+	}
+	return AN_OK;
+}
+
+/* Adds a string the snapshot did not have (class names); returns it. */
+static int add_string(an_heap *h, const char *s, size_t n, an_str *out)
+{
+	uint32_t id;
+	int rc = an__strtab_push(&h->strs, s, n, &id);
+
+	if (rc < 0)
+		return rc;
+	*out = h->strs.items[id];
+	return AN_OK;
+}
+
+/* Interface candidates: name -> count, properties (string indexes). */
+typedef struct iface {
+	an_str name;
+	uint32_t *props;  /* property name string indexes, edge order */
+	uint32_t nprops;
+	uint64_t count;
+	uint32_t first;   /* first-seen order, for a stable sort */
+} iface;
+
+typedef struct iface_set {
+	iface *v;
+	size_t n, cap;
+	uint32_t *slots;
+	size_t scap;
+} iface_set;
+
+static iface *iface_find(iface_set *s, const char *name, size_t len,
+			 int *created)
+{
+	size_t j;
+
+	*created = 0;
+	if ((s->n + 1) * 2 > s->scap) {
+		size_t ncap = s->scap ? s->scap * 2 : 1024, k;
+		uint32_t *ns = an__calloc(ncap, sizeof(*ns));
+		if (!ns)
+			return NULL;
+		for (k = 0; k < s->n; k++) {
+			size_t q = hash_str(s->v[k].name.ptr,
+					    s->v[k].name.len) & (ncap - 1);
+			while (ns[q])
+				q = (q + 1) & (ncap - 1);
+			ns[q] = (uint32_t)k + 1;
+		}
+		free(s->slots);
+		s->slots = ns;
+		s->scap = ncap;
+	}
+	j = hash_str(name, len) & (s->scap - 1);
+	while (s->slots[j]) {
+		iface *f = &s->v[s->slots[j] - 1];
+		if (f->name.len == len && memcmp(f->name.ptr, name, len) == 0)
+			return f;
+		j = (j + 1) & (s->scap - 1);
+	}
+	if (an__grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
+		return NULL;
+	memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
+	s->v[s->n].first = (uint32_t)s->n;
+	s->slots[j] = (uint32_t)++s->n;
+	*created = 1;
+	return &s->v[s->n - 1];
+}
+
+static int is_plain_object(const an_heap *h, uint32_t v)
+{
+	return h->ntype[v] == h->t_object &&
+	       an__heap_str_is(h, h->nname[v], "Object");
+}
+
+static int cmp_iface(const void *a, const void *b)
+{
+	const iface *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* inferInterfaceDefinitions: the popular property lists of plain objects */
+static int infer_interfaces(an_heap *h, iface_set *s, size_t *ndefs)
+{
+	uint32_t v, e, total = 0, *props = NULL;
+	size_t pcap = 0, i;
+	sbuf b = {NULL, 0, 0};
+	double min_count;
+	int rc = AN_ENOMEM;
+
+	for (v = 0; v < h->node_count; v++) {
+		uint32_t np = 0;
+		iface *f;
+		int created;
+		if (!is_plain_object(h, v))
+			continue;
+		total++;
+		b.len = 0;
+		if (sb_put(&b, "{", 1) < 0)
+			goto done;
+		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
+			an_str nm;
+			size_t before;
+			if (h->etype[e] != h->e_property)
+				continue;
+			nm = h->strs.items[h->ename[e]];
+			if (nm.len == 9 && !memcmp(nm.ptr, "__proto__", 9))
+				continue;
+			before = b.len;
+			/* measure the formatted name first */
+			if (put_property(&b, nm) < 0)
+				goto done;
+			{
+				size_t flen = js_len(b.p + before,
+						     b.len - before);
+				size_t cur = js_len(b.p, before);
+				b.len = before;
+				if (cur > 1 && cur + flen > 120)
+					break;
+				if (cur != 1 && sb_put(&b, ", ", 2) < 0)
+					goto done;
+				if (put_property(&b, nm) < 0)
+					goto done;
+			}
+			if (an__grow((void **)&props, &pcap, np + 1,
+				     sizeof(*props)) < 0)
+				goto done;
+			props[np++] = h->ename[e];
+		}
+		if (np == 0)
+			continue;
+		if (sb_put(&b, "}", 1) < 0)
+			goto done;
+		f = iface_find(s, b.p, b.len, &created);
+		if (!f)
+			goto done;
+		if (created) {
+			if (add_string(h, b.p, b.len, &f->name) < 0)
+				goto done;
+			f->props = malloc(np * sizeof(*f->props));
+			if (!f->props)
+				goto done;
+			memcpy(f->props, props, np * sizeof(*props));
+			f->nprops = np;
+		}
+		f->count++;
+	}
+	/* rehash is keyed on names: drop it before sorting */
+	free(s->slots);
+	s->slots = NULL;
+	s->scap = 0;
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_iface);
+	min_count = total / 1000.0 > 2 ? total / 1000.0 : 2;
+	for (i = 0; i < s->n && (double)s->v[i].count >= min_count; i++)
+		;
+	*ndefs = i;
+	rc = AN_OK;
+done:
+	free(props);
+	free(b.p);
+	return rc;
+}
+
+static int cmp_an_str(an_str a, an_str b)
+{
+	size_t n = a.len < b.len ? a.len : b.len;
+	int r = memcmp(a.ptr, b.ptr, n);
+
+	if (r)
+		return r;
+	return a.len < b.len ? -1 : a.len > b.len;
+}
+
+/* Property tree of the definitions (applyInterfaceDefinitions). */
+typedef struct ptree {
+	uint32_t *kid_slots;     /* hash (parent, string) -> node + 1 */
+	size_t cap;
+	uint32_t *parent;        /* per tree node */
+	uint32_t *key;           /* property string index */
+	int64_t *match;          /* definition index, or -1 */
+	uint32_t *match_props;   /* its property count */
+	int64_t *greatest;       /* string index of the greatest next, -1 */
+	uint32_t n, ncap;
+} ptree;
+
+static uint64_t pt_hash(uint32_t parent, uint32_t key)
+{
+	uint64_t x = ((uint64_t)parent << 32 | key) * 0x9e3779b97f4a7c15ull;
+	return x ^ (x >> 31);
+}
+
+static uint32_t pt_find(const ptree *t, uint32_t parent, uint32_t key)
+{
+	size_t j = pt_hash(parent, key) & (t->cap - 1);
+
+	while (t->kid_slots[j]) {
+		uint32_t k = t->kid_slots[j] - 1;
+		if (t->parent[k] == parent && t->key[k] == key)
+			return k;
+		j = (j + 1) & (t->cap - 1);
+	}
+	return AN_NONE;
+}
+
+static int pt_add(ptree *t, uint32_t parent, uint32_t key, uint32_t *out)
+{
+	size_t j;
+
+	if (t->n + 1 > t->ncap) {
+		uint32_t nc = t->ncap ? t->ncap * 2 : 64;
+		void *a = an__reallocarray(t->parent, nc, sizeof(uint32_t));
+		if (!a)
+			return AN_ENOMEM;
+		t->parent = a;
+		if (!(a = an__reallocarray(t->key, nc, sizeof(uint32_t))))
+			return AN_ENOMEM;
+		t->key = a;
+		if (!(a = an__reallocarray(t->match, nc, sizeof(int64_t))))
+			return AN_ENOMEM;
+		t->match = a;
+		if (!(a = an__reallocarray(t->match_props, nc,
+					   sizeof(uint32_t))))
+			return AN_ENOMEM;
+		t->match_props = a;
+		if (!(a = an__reallocarray(t->greatest, nc, sizeof(int64_t))))
+			return AN_ENOMEM;
+		t->greatest = a;
+		t->ncap = nc;
+	}
+	if ((size_t)(t->n + 1) * 2 > t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 1024;
+		uint32_t *ns = an__calloc(ncap, sizeof(*ns)), k;
+		if (!ns)
+			return AN_ENOMEM;
+		for (k = 1; k < t->n; k++) {
+			size_t q = pt_hash(t->parent[k], t->key[k]) &
+				   (ncap - 1);
+			while (ns[q])
+				q = (q + 1) & (ncap - 1);
+			ns[q] = k + 1;
+		}
+		free(t->kid_slots);
+		t->kid_slots = ns;
+		t->cap = ncap;
+	}
+	t->parent[t->n] = parent;
+	t->key[t->n] = key;
+	t->match[t->n] = -1;
+	t->match_props[t->n] = 0;
+	t->greatest[t->n] = -1;
+	if (t->n > 0) {
+		j = pt_hash(parent, key) & (t->cap - 1);
+		while (t->kid_slots[j])
+			j = (j + 1) & (t->cap - 1);
+		t->kid_slots[j] = t->n + 1;
+	}
+	*out = t->n++;
+	return AN_OK;
+}
+
+static const an_heap *sort_heap;
+
+static int cmp_prop(const void *a, const void *b)
+{
+	return cmp_an_str(sort_heap->strs.items[*(const uint32_t *)a],
+			  sort_heap->strs.items[*(const uint32_t *)b]);
+}
+
+static void ptree_free(ptree *t)
+{
+	free(t->kid_slots);
+	free(t->parent);
+	free(t->key);
+	free(t->match);
+	free(t->match_props);
+	free(t->greatest);
+}
+
+/* Better of the current match (index mi, count mc) and tree node k. */
+static void better(const ptree *t, uint32_t k, int64_t *mi, uint32_t *mc)
+{
+	if (t->match[k] < 0)
+		return;
+	if (*mi < 0 || t->match_props[k] > *mc ||
+	    (t->match_props[k] == *mc && t->match[k] < *mi)) {
+		*mi = t->match[k];
+		*mc = t->match_props[k];
+	}
+}
+
+/*
+ * Class per node. Names: DevTools' getNodeClassIndex; plain objects take
+ * the best matching interface definition; objects with a location are
+ * keyed by (script, line, column, name).
+ */
+static int class_names(an_heap *h)
+{
+	iface_set s = {NULL, 0, 0, NULL, 0};
+	ptree t;
+	cls_map m = {NULL, 0, 0};
+	size_t ndefs = 0, d;
+	uint32_t v, e, root_t, *props = NULL, *states = NULL, *nstates = NULL;
+	size_t pcap = 0, scap = 0;
+	an_str sys, code, fn, re;
+	an_str *iface_names = NULL;
+	sbuf b = {NULL, 0, 0};
+	int rc = AN_ENOMEM;
+
+	memset(&t, 0, sizeof(t));
+	h->cls = an__calloc(h->node_count, sizeof(*h->cls));
+	if (!h->cls)
+		goto done;
+	if (add_string(h, "(system)", 8, &sys) < 0 ||
+	    add_string(h, "(compiled code)", 15, &code) < 0 ||
+	    add_string(h, "Function", 8, &fn) < 0 ||
+	    add_string(h, "RegExp", 6, &re) < 0)
+		goto done;
+	if (infer_interfaces(h, &s, &ndefs) < 0)
+		goto done;
+	/* property tree */
+	if (pt_add(&t, AN_NONE, 0, &root_t) < 0)
+		goto done;
+	sort_heap = h;
+	for (d = 0; d < ndefs; d++) {
+		uint32_t *sorted = malloc(s.v[d].nprops * sizeof(uint32_t)), k;
+		uint32_t cur = root_t;
+		if (!sorted)
+			goto done;
+		memcpy(sorted, s.v[d].props, s.v[d].nprops * sizeof(uint32_t));
+		qsort(sorted, s.v[d].nprops, sizeof(uint32_t), cmp_prop);
+		for (k = 0; k < s.v[d].nprops; k++) {
+			uint32_t nx = pt_find(&t, cur, sorted[k]);
+			if (nx == AN_NONE) {
+				if (pt_add(&t, cur, sorted[k], &nx) < 0) {
+					free(sorted);
+					goto done;
+				}
+				if (t.greatest[cur] < 0 ||
+				    cmp_an_str(h->strs.items[t.greatest[cur]],
+					       h->strs.items[sorted[k]]) < 0)
+					t.greatest[cur] = sorted[k];
+			}
+			cur = nx;
+		}
+		if (t.match[cur] < 0) {
+			t.match[cur] = (int64_t)d;
+			t.match_props[cur] = s.v[d].nprops;
+		}
+		free(sorted);
+	}
+	for (v = 0; v < h->node_count; v++) {
+		uint8_t ty = h->ntype[v];
+		an_str name;
+		int loc = 0;
+		uint32_t l3[3] = {0, 0, 0};
+		if (ty == h->t_hidden) {
+			name = sys;
+		} else if (ty == h->t_object || ty == h->t_native) {
+			name = h->strs.items[h->nname[v]];
+			if (name.len && name.ptr[0] == '<') {
+				const char *sp = memchr(name.ptr, ' ',
+							name.len);
+				if (sp) {
+					b.len = 0;
+					if (sb_put(&b, name.ptr,
+						   (size_t)(sp - name.ptr)) <
+						    0 ||
+					    sb_put(&b, ">", 1) < 0 ||
+					    add_string(h, b.p, b.len, &name) <
+						    0)
+						goto done;
+				}
+			} else if (name.len > 10 &&
+				   !memcmp(name.ptr, "Detached <", 10)) {
+				const char *sp = memchr(name.ptr + 10, ' ',
+							name.len - 10);
+				if (sp) {
+					b.len = 0;
+					if (sb_put(&b, name.ptr,
+						   (size_t)(sp - name.ptr)) <
+						    0 ||
+					    sb_put(&b, ">", 1) < 0 ||
+					    add_string(h, b.p, b.len, &name) <
+						    0)
+						goto done;
+				}
+			}
+		} else if (ty == h->t_code) {
+			name = code;
+		} else if (ty == h->t_closure) {
+			name = fn;
+		} else if (ty == h->t_regexp) {
+			name = re;
+		} else {
+			const char *tn = h->node_types[ty];
+			b.len = 0;
+			if (sb_put(&b, "(", 1) < 0 ||
+			    sb_put(&b, tn, strlen(tn)) < 0 ||
+			    sb_put(&b, ")", 1) < 0)
+				goto done;
+			name.ptr = b.p;
+			name.len = (uint32_t)b.len;
+		}
+		if (ndefs && is_plain_object(h, v)) {
+			/* applyInterfaceDefinitions */
+			uint32_t np = 0, ns = 1, k, q;
+			int64_t mi = -1;
+			uint32_t mc = 0;
+			for (e = h->first_edge[v]; e < h->first_edge[v + 1];
+			     e++) {
+				if (h->etype[e] != h->e_property)
+					continue;
+				if (an__grow((void **)&props, &pcap, np + 1,
+					     sizeof(*props)) < 0)
+					goto done;
+				props[np++] = h->ename[e];
+			}
+			if (np > 1)
+				qsort(props, np, sizeof(*props), cmp_prop);
+			if (an__grow((void **)&states, &scap, t.n + 1,
+				     sizeof(*states)) < 0 ||
+			    !(nstates = realloc(nstates,
+						(t.n + 1) * sizeof(*nstates))))
+				goto done;
+			states[0] = root_t;
+			better(&t, root_t, &mi, &mc);
+			for (k = 0; k < np; k++) {
+				uint32_t nn = 0;
+				an_str pk = h->strs.items[props[k]];
+				for (q = 0; q < ns; q++) {
+					uint32_t st = states[q], nx;
+					int keep = !(t.greatest[st] < 0 ||
+						     cmp_an_str(pk,
+							h->strs.items
+								[t.greatest
+									 [st]]) >=
+							     0);
+					if (keep)
+						nstates[nn++] = st;
+					nx = pt_find(&t, st, props[k]);
+					if (nx != AN_NONE) {
+						uint32_t z;
+						int dupl = 0;
+						for (z = 0; z < nn; z++)
+							dupl |= nstates[z] ==
+								nx;
+						if (!dupl)
+							nstates[nn++] = nx;
+						better(&t, nx, &mi, &mc);
+					}
+				}
+				memcpy(states, nstates, nn * sizeof(*states));
+				ns = nn;
+			}
+			if (mi >= 0)
+				name = s.v[mi].name;
+		}
+		if (ty == h->t_object && h->nloc &&
+		    h->nloc[v] != AN_NONE) {
+			const uint32_t *lp = h->locs + 3 * (size_t)h->nloc[v];
+			loc = 1;
+			l3[0] = lp[0];
+			l3[1] = lp[1];
+			l3[2] = lp[2];
+		}
+		if (name.ptr == b.p) {
+			/* a "(type)" name built in b: store it */
+			uint32_t tmp;
+			if (cls_get(h, &m, name, loc, l3, &tmp) == AN_OK &&
+			    h->classes[tmp].name.ptr == b.p) {
+				if (add_string(h, b.p, b.len,
+					       &h->classes[tmp].name) < 0)
+					goto done;
+			}
+			h->cls[v] = tmp;
+			continue;
+		}
+		if (cls_get(h, &m, name, loc, l3, &h->cls[v]) < 0)
+			goto done;
+	}
+	rc = AN_OK;
+done:
+	(void)iface_names;
+	for (d = 0; d < s.n; d++)
+		free(s.v[d].props);
+	free(s.v);
+	free(s.slots);
+	ptree_free(&t);
+	free(m.slots);
+	free(props);
+	free(states);
+	free(nstates);
+	free(b.p);
+	return rc;
+}
+
+/* ---- 7. dominated children and the Summary ---------------------------- */
+
+static const an_heap *kid_heap;
+
+static int cmp_kid(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t rx = kid_heap->retained[x], ry = kid_heap->retained[y];
+
+	if (rx != ry)
+		return rx > ry ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int dominated_children(an_heap *h)
+{
+	uint32_t n = h->node_count, v, acc = 0, *cur;
+
+	h->dom_first = an__calloc((size_t)n + 1, sizeof(*h->dom_first));
+	h->dom_kids = an__calloc(n, sizeof(*h->dom_kids));
+	cur = an__calloc(n, sizeof(*cur));
+	if (!h->dom_first || !h->dom_kids || !cur) {
+		free(cur);
+		return AN_ENOMEM;
+	}
+	for (v = 0; v < n; v++)
+		if (v != h->root)
+			h->dom_first[h->dom[v]]++;
+	for (v = 0; v < n; v++) {
+		uint32_t k = h->dom_first[v];
+		h->dom_first[v] = acc;
+		acc += k;
+	}
+	h->dom_first[n] = acc;
+	memcpy(cur, h->dom_first, (size_t)n * sizeof(*cur));
+	for (v = 0; v < n; v++)
+		if (v != h->root)
+			h->dom_kids[cur[h->dom[v]]++] = v;
+	free(cur);
+	kid_heap = h;
+	for (v = 0; v < n; v++) {
+		uint32_t k = h->dom_first[v + 1] - h->dom_first[v];
+		if (k > 1)
+			qsort(h->dom_kids + h->dom_first[v], k,
+			      sizeof(uint32_t), cmp_kid);
+	}
+	kid_heap = NULL;
+	return AN_OK;
+}
+
+static int cmp_class(const void *a, const void *b)
+{
+	const an_heap_class *x = &kid_heap->classes[*(const uint32_t *)a];
+	const an_heap_class *y = &kid_heap->classes[*(const uint32_t *)b];
+
+	if (x->retained_size != y->retained_size)
+		return x->retained_size > y->retained_size ? -1 : 1;
+	return cmp_an_str(x->name, y->name);
+}
+
+/* buildAggregates + calculateClassesRetainedSize */
+static int summary(an_heap *h)
+{
+	uint32_t n = h->node_count, v, c, sp = 0, *stack;
+	uint8_t *seen;
+
+	for (v = 0; v < n; v++) {
+		an_heap_class *k = &h->classes[h->cls[v]];
+		if (!h->nself[v])
+			continue;
+		k->count++;
+		k->self_size += h->nself[v];
+		if (h->dist[v] < k->distance)
+			k->distance = h->dist[v];
+	}
+	/* topmost members on each dominator path: entries are node*2, +1
+	 * when leaving a node that marked its class seen */
+	stack = an__calloc((size_t)n * 2 + 2, sizeof(*stack));
+	seen = an__calloc(h->nclasses, 1);
+	if (!stack || !seen) {
+		free(stack);
+		free(seen);
+		return AN_ENOMEM;
+	}
+	stack[sp++] = h->root * 2;
+	while (sp) {
+		uint32_t x = stack[--sp], k;
+		v = x / 2;
+		c = h->cls[v];
+		if (x & 1) {
+			seen[c] = 0;
+			continue;
+		}
+		if (!seen[c] && h->nself[v]) {
+			h->classes[c].retained_size += h->retained[v];
+			if (h->dom_first[v + 1] != h->dom_first[v]) {
+				seen[c] = 1;
+				stack[sp++] = v * 2 + 1;
+			}
+		}
+		for (k = h->dom_first[v + 1]; k > h->dom_first[v]; k--)
+			stack[sp++] = h->dom_kids[k - 1] * 2;
+	}
+	free(stack);
+	free(seen);
+	h->class_order = an__calloc(h->nclasses, sizeof(*h->class_order));
+	if (!h->class_order)
+		return AN_ENOMEM;
+	for (c = 0; c < h->nclasses; c++) {
+		if (!h->classes[c].count)
+			continue;
+		h->class_order[h->nclass_order++] = c;
+	}
+	kid_heap = h;
+	if (h->nclass_order > 1)
+		qsort(h->class_order, h->nclass_order, sizeof(uint32_t),
+		      cmp_class);
+	kid_heap = NULL;
+	return AN_OK;
+}
+
+int an__heap_analyse(an_heap *h, an_error *err)
+{
+	wm_cache wm;
+	uint8_t *ess = NULL;
+	int rc;
+
+	memset(&wm, 0, sizeof(wm));
+	wm.state = an__calloc(h->strs.count + 1, sizeof(*wm.state));
+	if (!wm.state)
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	rc = dom_state(h);
+	if (rc == AN_OK)
+		rc = mark_page_owned(h);
+	if (rc == AN_OK)
+		rc = essential_edges(h, &wm, &ess);
+	if (rc == AN_OK)
+		rc = shallow_sizes(h);
+	if (rc == AN_OK)
+		rc = dominators(h, ess);
+	free(ess);
+	if (rc == AN_OK)
+		rc = distances(h, &wm);
+	if (rc == AN_OK)
+		rc = class_names(h);
+	if (rc == AN_OK)
+		rc = dominated_children(h);
+	if (rc == AN_OK)
+		rc = summary(h);
+	wm_free(&wm);
+	if (rc < 0)
+		return an__fail(err, rc, AN_NO_OFFSET, "out of memory");
+	return AN_OK;
+}
