@@ -549,7 +549,7 @@ static int dominators(an_heap *h, const uint8_t *ess)
 	dom = an__calloc(len, sizeof(uint32_t));
 	bhead = an__calloc(len, sizeof(uint32_t));
 	bnext = an__calloc(len, sizeof(uint32_t));
-	nexte = an__calloc(len, sizeof(uint32_t));
+	nexte = dom; /* the DFS cursor lives in dom until the main loop */
 	cstack = an__calloc(len, sizeof(uint32_t));
 	if (!parent || !ancestor || !vertex || !label || !semi || !dom ||
 	    !bhead || !bnext || !nexte || !cstack)
@@ -607,6 +607,8 @@ static int dominators(an_heap *h, const uint8_t *ess)
 		}
 	}
 #undef DFS
+	memset(dom, 0, (size_t)len * sizeof(*dom));
+	nexte = NULL;
 
 	for (i = num; i >= 2; --i) {
 		uint32_t w = vertex[i], wo = w - 1, j, v;
@@ -670,6 +672,19 @@ static int dominators(an_heap *h, const uint8_t *ess)
 		if (dom[w] != vertex[semi[w]])
 			dom[w] = dom[dom[w]];
 	}
+	/* results need dom and vertex only: give the rest back first, the
+	 * peak of memory is here */
+	free(parent);
+	free(ancestor);
+	free(label);
+	free(semi);
+	free(bhead);
+	free(bnext);
+	free(cstack);
+	free(pr.first);
+	free(pr.src);
+	parent = ancestor = label = semi = bhead = bnext = nexte = NULL;
+	cstack = pr.first = pr.src = NULL;
 
 	h->dom = an__calloc(n, sizeof(*h->dom));
 	h->retained = an__calloc(n, sizeof(*h->retained));
@@ -693,7 +708,6 @@ done:
 	free(dom);
 	free(bhead);
 	free(bnext);
-	free(nexte);
 	free(cstack);
 	free(pr.first);
 	free(pr.src);
@@ -1285,8 +1299,14 @@ static int class_names(an_heap *h)
 	an_str *iface_names = NULL;
 	sbuf b = {NULL, 0, 0};
 	int rc = AN_ENOMEM;
+	uint32_t type_cls[256], *name_cls = NULL;
 
 	memset(&t, 0, sizeof(t));
+	for (d = 0; d < 256; d++)
+		type_cls[d] = AN_NONE;
+	name_cls = an__calloc(h->strs.count, sizeof(*name_cls));
+	if (!name_cls)
+		goto done;
 	h->cls = an__calloc(h->node_count, sizeof(*h->cls));
 	if (!h->cls)
 		goto done;
@@ -1331,17 +1351,39 @@ static int class_names(an_heap *h)
 	for (v = 0; v < h->node_count; v++) {
 		uint8_t ty = h->ntype[v];
 		an_str name;
-		int loc = 0;
+		int loc = 0, by_type = 0, raw = 0;
 		uint32_t l3[3] = {0, 0, 0};
+		if (ty == h->t_object && h->nloc && h->nloc[v] != AN_NONE) {
+			const uint32_t *lp = h->locs + 3 * (size_t)h->nloc[v];
+			loc = 1;
+			l3[0] = lp[0];
+			l3[1] = lp[1];
+			l3[2] = lp[2];
+		}
+		/* fast paths: the class of a type, or of a raw name */
+		if (ty != h->t_object && ty != h->t_native && !loc &&
+		    type_cls[ty] != AN_NONE) {
+			h->cls[v] = type_cls[ty];
+			continue;
+		}
+		if ((ty == h->t_object || ty == h->t_native) && !loc &&
+		    name_cls[h->nname[v]] &&
+		    !(ndefs && is_plain_object(h, v))) {
+			h->cls[v] = name_cls[h->nname[v]] - 1;
+			continue;
+		}
 		if (ty == h->t_hidden) {
 			name = sys;
+			by_type = 1;
 		} else if (ty == h->t_object || ty == h->t_native) {
 			name = h->strs.items[h->nname[v]];
+			raw = 1;
 			if (name.len && name.ptr[0] == '<') {
 				const char *sp = memchr(name.ptr, ' ',
 							name.len);
 				if (sp) {
 					b.len = 0;
+					raw = 0;
 					if (sb_put(&b, name.ptr,
 						   (size_t)(sp - name.ptr)) <
 						    0 ||
@@ -1356,6 +1398,7 @@ static int class_names(an_heap *h)
 							name.len - 10);
 				if (sp) {
 					b.len = 0;
+					raw = 0;
 					if (sb_put(&b, name.ptr,
 						   (size_t)(sp - name.ptr)) <
 						    0 ||
@@ -1367,11 +1410,15 @@ static int class_names(an_heap *h)
 			}
 		} else if (ty == h->t_code) {
 			name = code;
+			by_type = 1;
 		} else if (ty == h->t_closure) {
 			name = fn;
+			by_type = 1;
 		} else if (ty == h->t_regexp) {
 			name = re;
+			by_type = 1;
 		} else {
+			by_type = 1;
 			const char *tn = h->node_types[ty];
 			b.len = 0;
 			if (sb_put(&b, "(", 1) < 0 ||
@@ -1432,16 +1479,10 @@ static int class_names(an_heap *h)
 				memcpy(states, nstates, nn * sizeof(*states));
 				ns = nn;
 			}
-			if (mi >= 0)
+			if (mi >= 0) {
 				name = s.v[mi].name;
-		}
-		if (ty == h->t_object && h->nloc &&
-		    h->nloc[v] != AN_NONE) {
-			const uint32_t *lp = h->locs + 3 * (size_t)h->nloc[v];
-			loc = 1;
-			l3[0] = lp[0];
-			l3[1] = lp[1];
-			l3[2] = lp[2];
+				raw = 0;
+			}
 		}
 		if (name.ptr == b.p) {
 			/* a "(type)" name built in b: store it */
@@ -1453,10 +1494,16 @@ static int class_names(an_heap *h)
 					goto done;
 			}
 			h->cls[v] = tmp;
+			if (by_type && !loc)
+				type_cls[ty] = tmp;
 			continue;
 		}
 		if (cls_get(h, &m, name, loc, l3, &h->cls[v]) < 0)
 			goto done;
+		if (by_type && !loc)
+			type_cls[ty] = h->cls[v];
+		else if (raw && !loc && !(ndefs && is_plain_object(h, v)))
+			name_cls[h->nname[v]] = h->cls[v] + 1;
 	}
 	rc = AN_OK;
 done:
@@ -1471,6 +1518,7 @@ done:
 	free(states);
 	free(nstates);
 	free(b.p);
+	free(name_cls);
 	return rc;
 }
 
@@ -1610,6 +1658,8 @@ int an__heap_analyse(an_heap *h, an_error *err)
 		rc = mark_page_owned(h);
 	if (rc == AN_OK)
 		rc = essential_edges(h, &wm, &ess);
+	free(h->page); /* only the essential edges needed it */
+	h->page = NULL;
 	if (rc == AN_OK)
 		rc = shallow_sizes(h);
 	if (rc == AN_OK)

@@ -52,6 +52,11 @@ typedef struct loader {
 	int num_digits;
 	uint64_t num_start;      /* offset of its first digit */
 	uint64_t count;          /* numbers read in this array */
+	uint32_t fi;             /* field of the current record */
+	uint32_t rec;            /* fields per record */
+	uint64_t ord;            /* record ordinal */
+	uint8_t kinds[MAX_META_FIELDS]; /* enum fkind per field */
+	uint64_t to_limit;       /* node_count * nf */
 	uint64_t array_start;    /* offset of '[' */
 	/* meta */
 	int meta_depth;          /* depth inside the snapshot value */
@@ -483,111 +488,143 @@ static int grow_edges(loader *l, uint64_t ord)
 	return AN_OK;
 }
 
-/* One integer of nodes/edges/locations. */
-static int store_int(loader *l, uint64_t v)
-{
-	an_heap *h = l->h;
-	uint64_t k = l->count;
-	int rc;
+/* What each field of a node or edge record is. */
+enum fkind {
+	F_OTHER, F_NTYPE, F_NNAME, F_NID, F_NSELF, F_NEDGES, F_NDET,
+	F_ETYPE, F_ENAME, F_ETO
+};
 
-	if (l->key == K_NODES) {
-		uint64_t ord = k / l->nf;
-		int f = (int)(k % l->nf);
-		if (ord >= l->node_count)
-			return an__fail(l->err, AN_EFORMAT, l->num_start,
-					"nodes has more entries than "
-					"snapshot.node_count (%llu)",
-					(unsigned long long)l->node_count);
-		rc = grow_nodes(l, ord);
-		if (rc < 0)
-			return an__fail(l->err, rc, l->num_start,
-					"out of memory for %llu nodes",
-					(unsigned long long)l->node_count);
-		if (f == l->nf_type) {
-			if (v >= h->n_node_types)
-				return an__fail(l->err, AN_EFORMAT,
-						l->num_start,
-						"node type %llu is not in "
-						"meta.node_types",
-						(unsigned long long)v);
-			h->ntype[ord] = (uint8_t)v;
-		} else if (f == l->nf_name) {
-			if (v > UINT32_MAX)
-				goto too_big;
-			h->nname[ord] = (uint32_t)v;
-		} else if (f == l->nf_id) {
-			if (v > UINT32_MAX)
-				goto too_big;
-			h->nid[ord] = (uint32_t)v;
-		} else if (f == l->nf_self) {
-			h->nself[ord] = v;
-		} else if (f == l->nf_det) {
-			h->ndet[ord] = (uint8_t)(v & 3);
-		} else if (f == l->nf_edges) {
-			if (v > UINT32_MAX)
-				goto too_big;
-			h->first_edge[ord] = (uint32_t)v; /* count for now */
-			l->edges_declared += v;
-			if (l->edges_declared > l->edge_count)
-				return an__fail(l->err, AN_EFORMAT,
-						l->num_start,
-						"node edge counts exceed "
-						"snapshot.edge_count (%llu)",
-						(unsigned long long)
-							l->edge_count);
-		}
-	} else if (l->key == K_EDGES) {
-		uint64_t ord = k / l->ef;
-		int f = (int)(k % l->ef);
-		if (ord >= l->edge_count)
-			return an__fail(l->err, AN_EFORMAT, l->num_start,
-					"edges has more entries than "
-					"snapshot.edge_count (%llu)",
-					(unsigned long long)l->edge_count);
-		rc = grow_edges(l, ord);
-		if (rc < 0)
-			return an__fail(l->err, rc, l->num_start,
-					"out of memory for %llu edges",
-					(unsigned long long)l->edge_count);
-		if (f == l->ef_type) {
-			if (v >= h->n_edge_types)
-				return an__fail(l->err, AN_EFORMAT,
-						l->num_start,
-						"edge type %llu is not in "
-						"meta.edge_types",
-						(unsigned long long)v);
-			h->etype[ord] = (uint8_t)v;
-		} else if (f == l->ef_name) {
-			if (v > UINT32_MAX)
-				goto too_big;
-			h->ename[ord] = (uint32_t)v;
-		} else if (f == l->ef_to) {
-			if (v % l->nf || v / l->nf >= l->node_count)
-				return an__fail(l->err, AN_EFORMAT,
-						l->num_start,
-						"edge to_node %llu is not a "
-						"node index (a multiple of %u "
-						"below %llu)",
-						(unsigned long long)v, l->nf,
-						(unsigned long long)
-							(l->node_count * l->nf));
-			h->eto[ord] = (uint32_t)(v / l->nf);
-		}
-	} else if (l->key == K_LOCATIONS) {
-		if (v > UINT32_MAX)
-			goto too_big;
-		if (an__grow((void **)&l->loc_raw, &l->loc_cap, l->loc_n + 1,
-			     sizeof(*l->loc_raw)) < 0)
-			return an__fail(l->err, AN_ENOMEM, l->num_start,
-					"out of memory");
-		l->loc_raw[l->loc_n++] = (uint32_t)v;
-	}
-	l->count++;
-	return AN_OK;
-too_big:
+static int too_big(loader *l, uint64_t v)
+{
 	return an__fail(l->err, AN_EFORMAT, l->num_start,
 			"value %llu does not fit 32 bits",
 			(unsigned long long)v);
+}
+
+/* One integer of nodes/edges/locations. The record field and ordinal are
+ * running counters (no division per number: this is the hot loop). */
+static int store_int(loader *l, uint64_t v)
+{
+	an_heap *h = l->h;
+	uint64_t ord = l->ord;
+	int rc;
+
+	if (l->fi == 0) {
+		if (l->key == K_NODES) {
+			if (ord >= l->node_count)
+				return an__fail(l->err, AN_EFORMAT,
+						l->num_start,
+						"nodes has more entries than "
+						"snapshot.node_count (%llu)",
+						(unsigned long long)
+							l->node_count);
+			if (ord >= l->node_cap) {
+				rc = grow_nodes(l, ord);
+				if (rc < 0)
+					return an__fail(l->err, rc,
+							l->num_start,
+							"out of memory for "
+							"%llu nodes",
+							(unsigned long long)
+								l->node_count);
+			}
+		} else if (l->key == K_EDGES) {
+			if (ord >= l->edge_count)
+				return an__fail(l->err, AN_EFORMAT,
+						l->num_start,
+						"edges has more entries than "
+						"snapshot.edge_count (%llu)",
+						(unsigned long long)
+							l->edge_count);
+			if (ord >= l->edge_cap) {
+				rc = grow_edges(l, ord);
+				if (rc < 0)
+					return an__fail(l->err, rc,
+							l->num_start,
+							"out of memory for "
+							"%llu edges",
+							(unsigned long long)
+								l->edge_count);
+			}
+		}
+	}
+	switch (l->kinds[l->fi]) {
+	case F_NTYPE:
+		if (v >= h->n_node_types)
+			return an__fail(l->err, AN_EFORMAT, l->num_start,
+					"node type %llu is not in "
+					"meta.node_types",
+					(unsigned long long)v);
+		h->ntype[ord] = (uint8_t)v;
+		break;
+	case F_NNAME:
+		if (v > UINT32_MAX)
+			return too_big(l, v);
+		h->nname[ord] = (uint32_t)v;
+		break;
+	case F_NID:
+		if (v > UINT32_MAX)
+			return too_big(l, v);
+		h->nid[ord] = (uint32_t)v;
+		break;
+	case F_NSELF:
+		h->nself[ord] = v;
+		break;
+	case F_NEDGES:
+		if (v > UINT32_MAX)
+			return too_big(l, v);
+		h->first_edge[ord] = (uint32_t)v; /* a count for now */
+		l->edges_declared += v;
+		if (l->edges_declared > l->edge_count)
+			return an__fail(l->err, AN_EFORMAT, l->num_start,
+					"node edge counts exceed "
+					"snapshot.edge_count (%llu)",
+					(unsigned long long)l->edge_count);
+		break;
+	case F_NDET:
+		h->ndet[ord] = (uint8_t)(v & 3);
+		break;
+	case F_ETYPE:
+		if (v >= h->n_edge_types)
+			return an__fail(l->err, AN_EFORMAT, l->num_start,
+					"edge type %llu is not in "
+					"meta.edge_types",
+					(unsigned long long)v);
+		h->etype[ord] = (uint8_t)v;
+		break;
+	case F_ENAME:
+		if (v > UINT32_MAX)
+			return too_big(l, v);
+		h->ename[ord] = (uint32_t)v;
+		break;
+	case F_ETO:
+		if (v >= l->to_limit || v % l->nf)
+			return an__fail(l->err, AN_EFORMAT, l->num_start,
+					"edge to_node %llu is not a node index "
+					"(a multiple of %u below %llu)",
+					(unsigned long long)v, l->nf,
+					(unsigned long long)l->to_limit);
+		h->eto[ord] = (uint32_t)(v / l->nf);
+		break;
+	default:
+		if (l->key == K_LOCATIONS) {
+			if (v > UINT32_MAX)
+				return too_big(l, v);
+			if (an__grow((void **)&l->loc_raw, &l->loc_cap,
+				     l->loc_n + 1, sizeof(*l->loc_raw)) < 0)
+				return an__fail(l->err, AN_ENOMEM,
+						l->num_start,
+						"out of memory");
+			l->loc_raw[l->loc_n++] = (uint32_t)v;
+		}
+		break;
+	}
+	l->count++;
+	if (++l->fi == l->rec) {
+		l->fi = 0;
+		l->ord++;
+	}
+	return AN_OK;
 }
 
 /* End of an integer array: check the counts. */
@@ -695,6 +732,28 @@ static int scan_ints(loader *l, const uint8_t *p, size_t n, uint64_t base,
 			if (c == ']' && l->in_state == 1)
 				goto end;
 			if (c >= '0' && c <= '9') {
+				/* fast path: the whole number in this chunk */
+				size_t j = i + 1;
+				uint64_t v = (uint64_t)(c - '0');
+				while (j < n && p[j] >= '0' && p[j] <= '9' &&
+				       j - i < 19) {
+					v = v * 10 + (uint64_t)(p[j] - '0');
+					j++;
+				}
+				if (j < n && (p[j] == ',' || p[j] == ']') &&
+				    (c != '0' || j == i + 1)) {
+					l->num_start = base + i;
+					rc = store_int(l, v);
+					if (rc < 0)
+						return rc;
+					if (p[j] == ']') {
+						i = j;
+						goto end;
+					}
+					l->in_state = 4;
+					i = j; /* the loop's i++ skips ',' */
+					continue;
+				}
 				l->num = (uint64_t)(c - '0');
 				l->num_digits = 1;
 				l->num_start = base + i;
@@ -818,6 +877,26 @@ static int begin_value(loader *l, uint64_t off)
 
 	l->key = key_id(l->keybuf);
 	l->count = 0;
+	l->fi = 0;
+	l->ord = 0;
+	memset(l->kinds, F_OTHER, sizeof(l->kinds));
+	l->rec = 1;
+	if (l->key == K_NODES && l->order == 1) {
+		l->rec = l->nf;
+		l->kinds[l->nf_type] = F_NTYPE;
+		l->kinds[l->nf_name] = F_NNAME;
+		l->kinds[l->nf_id] = F_NID;
+		l->kinds[l->nf_self] = F_NSELF;
+		l->kinds[l->nf_edges] = F_NEDGES;
+		if (l->nf_det >= 0)
+			l->kinds[l->nf_det] = F_NDET;
+	} else if (l->key == K_EDGES && l->order == 2) {
+		l->rec = l->ef;
+		l->kinds[l->ef_type] = F_ETYPE;
+		l->kinds[l->ef_name] = F_ENAME;
+		l->kinds[l->ef_to] = F_ETO;
+		l->to_limit = l->node_count * l->nf;
+	}
 	switch (l->key) {
 	case K_NODES:
 	case K_EDGES:

@@ -8,6 +8,9 @@
  * database exactly as it was, and removes a database file this run
  * created.
  *
+ * Schema: PRAGMA user_version 2 (version 1 had no heap tables; opening
+ * a version-1 database adds them in the same transaction).
+ *
  * Ownership: an_store_open() returns a caller-owned handle released with
  * an_store_close().
  */
@@ -15,6 +18,7 @@
 #define AN_STORE_H
 
 #include "analyze/cpu.h"
+#include "analyze/heap.h"
 #include "analyze/sniff.h"
 
 AN_BEGIN_DECL
@@ -51,6 +55,24 @@ AN_API int an_store_artifact(an_store *s, const an_artifact_info *info,
  */
 AN_API int an_store_cpu(an_store *s, int64_t artifact_id, const an_cpu *c,
 			an_error *err);
+
+/* an_store_heap(): store every object in heap_object */
+#define AN_STORE_ALL_OBJECTS UINT32_MAX
+
+/*
+ * Stores a heap snapshot analysis: heap_class (every class of the
+ * snapshot: the Summary rows, plus classes whose objects all have a zero
+ * shallow size, with count 0) and heap_object. heap_object gets the
+ * `top_objects` objects with the largest retained sizes (the root not
+ * counted, as in `profkit heap top`) plus the root, taken in dominator
+ * tree order so that every stored object's dominator is stored too;
+ * 0 stores no objects, AN_STORE_ALL_OBJECTS every node. Storing again
+ * for the same artifact replaces its heap rows.
+ * @return AN_OK; AN_ENOTFOUND (no such artifact id), AN_EINVAL, AN_EIO,
+ *         AN_ENOMEM. On failure nothing of this call is kept.
+ */
+AN_API int an_store_heap(an_store *s, int64_t artifact_id, const an_heap *h,
+			 uint32_t top_objects, an_error *err);
 
 /* Commits everything written since an_store_open(). */
 AN_API int an_store_commit(an_store *s, an_error *err);
