@@ -15,3 +15,9 @@ run cpu lines busy_wait.cpuprofile -n 5
 run cpu callers recursion.cpuprofile '^isEven$' --max-depth 3
 run cpu top async_io.cpuprofile -n 6 --exclude '^\((idle|program)\)$'
 run cpu folded json_parse.cpuprofile
+cd ../heap
+run info leak.heapsnapshot.gz
+run heap summary leak.heapsnapshot.gz -n 12
+run heap retainers leak.heapsnapshot.gz @76977
+run heap retainers leak.heapsnapshot.gz @73919
+run heap top leak.heapsnapshot.gz -n 5

@@ -8,6 +8,7 @@
  * location keys, and the Summary aggregation. Every loop is iterative:
  * real dominator trees are hundreds of thousands of levels deep.
  */
+#include <pthread.h>
 #include <stdio.h>
 
 #include "heap_int.h"
@@ -1643,11 +1644,33 @@ static int summary(an_heap *h)
 	return AN_OK;
 }
 
+/* The dominator tree runs on a second thread while the first computes
+ * distances and class names: they read the same graph and write disjoint
+ * arrays (the strings, which class naming extends, are not touched by
+ * the dominator side). */
+typedef struct dom_job {
+	an_heap *h;
+	const uint8_t *ess;
+	int rc;
+} dom_job;
+
+static void *dom_thread(void *arg)
+{
+	dom_job *j = arg;
+
+	j->rc = dominators(j->h, j->ess);
+	if (j->rc == AN_OK)
+		j->rc = dominated_children(j->h);
+	return NULL;
+}
+
 int an__heap_analyse(an_heap *h, an_error *err)
 {
 	wm_cache wm;
 	uint8_t *ess = NULL;
-	int rc;
+	dom_job dj;
+	pthread_t tid;
+	int rc, threaded = 0;
 
 	memset(&wm, 0, sizeof(wm));
 	wm.state = an__calloc(h->strs.count + 1, sizeof(*wm.state));
@@ -1662,15 +1685,23 @@ int an__heap_analyse(an_heap *h, an_error *err)
 	h->page = NULL;
 	if (rc == AN_OK)
 		rc = shallow_sizes(h);
-	if (rc == AN_OK)
-		rc = dominators(h, ess);
-	free(ess);
+	dj.h = h;
+	dj.ess = ess;
+	dj.rc = AN_OK;
+	if (rc == AN_OK) {
+		threaded = pthread_create(&tid, NULL, dom_thread, &dj) == 0;
+		if (!threaded)
+			dom_thread(&dj); /* no thread: do it here */
+	}
 	if (rc == AN_OK)
 		rc = distances(h, &wm);
 	if (rc == AN_OK)
 		rc = class_names(h);
+	if (threaded)
+		pthread_join(tid, NULL);
+	free(ess);
 	if (rc == AN_OK)
-		rc = dominated_children(h);
+		rc = dj.rc;
 	if (rc == AN_OK)
 		rc = summary(h);
 	wm_free(&wm);

@@ -7,11 +7,15 @@
  * V8 writes `snapshot` first and `strings` last: names are indexes,
  * validated once the strings have arrived.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "analyze/sniff.h"
 #include "heap_int.h"
 #include "json_int.h"
+#include "source_int.h"
 
 #define MAX_META_FIELDS 64
 
@@ -21,7 +25,7 @@ enum {
 
 enum scan_state {
 	S_START, S_KEY_OR_END, S_KEY, S_COLON, S_VALUE, S_AFTER_VALUE,
-	S_DONE, S_INTS, S_YAJL
+	S_DONE, S_INTS, S_YAJL, S_SKIP
 };
 
 /* What the meta callback is inside of. */
@@ -85,6 +89,11 @@ typedef struct loader {
 	uint32_t *loc_raw;         /* locations as read */
 	size_t loc_n, loc_cap;
 	uint64_t nodes_offset, edges_offset;
+	/* the edge thread (plain files): parses `edges` with pread while
+	 * this thread parses `nodes` */
+	int src_fd;              /* pread-able input, or -1 */
+	struct edge_job *ej;     /* running or finished edge thread */
+	uint64_t skip_to;        /* S_SKIP: offset just past the edges */
 	uint64_t strings_offset;
 } loader;
 
@@ -856,6 +865,151 @@ static int scan_yajl(loader *l, const uint8_t *p, size_t n, uint64_t base,
 	return AN_OK;
 }
 
+/* ---- the edge thread -------------------------------------------------
+ * V8 writes `edges` right after `nodes`, and `nodes` holds only digits,
+ * commas, brackets and blanks: the first '"' after it opens the "edges"
+ * key. The thread finds it with pread, parses the edges array with its own
+ * copy of the scanner, and reports where it ended; the main thread skips
+ * those bytes when it gets there. Any surprise (not "edges", a read error)
+ * makes the thread give up quietly and the main thread parse as usual. */
+
+typedef struct edge_job {
+	loader l;               /* the thread's scanner (shares the heap) */
+	an_error err;           /* its error, reported if reached */
+	uint64_t start;         /* where `nodes` begins */
+	int fd;
+	atomic_int cancel;      /* main thread stopped early */
+	int found;              /* the edges key was found */
+	int failed;             /* scanning failed with err */
+	uint64_t end;           /* offset just past the edges value */
+	pthread_t tid;
+	int started;
+} edge_job;
+
+static void *edge_thread(void *arg)
+{
+	edge_job *j = arg;
+	loader *l = &j->l;
+	size_t cap = 4u << 20, n, i;
+	uint8_t *buf = malloc(cap);
+	uint64_t off = j->start;
+	int phase = 0; /* 0 find '"', 1 key, 2 ':' , 3 ints */
+	char key[8];
+	size_t kl = 0;
+
+	if (!buf)
+		return NULL;
+	while (!atomic_load(&j->cancel)) {
+		ssize_t r = pread(j->fd, buf, cap, (off_t)off);
+		if (r <= 0)
+			break;
+		n = (size_t)r;
+		i = 0;
+		while (i < n && phase < 3) {
+			uint8_t c = buf[i++];
+			if (phase == 0) {
+				if (c == '"')
+					phase = 1;
+			} else if (phase == 1) {
+				if (c == '"') {
+					if (kl != 5 || memcmp(key, "edges", 5))
+						goto out;
+					phase = 2;
+				} else if (kl < sizeof(key)) {
+					key[kl++] = (char)c;
+				} else {
+					goto out;
+				}
+			} else if (c == ':') {
+				phase = 3;
+				j->found = 1;
+				l->in_state = 0;
+				l->state = S_INTS;
+			} else if (c != ' ' && c != '\n' && c != '\r' &&
+				   c != '\t') {
+				goto out;
+			}
+		}
+		if (phase == 3 && i < n) {
+			size_t used = 0;
+			if (scan_ints(l, buf + i, n - i, off + i, &used) < 0) {
+				j->failed = 1;
+				goto out;
+			}
+			if (l->state == S_AFTER_VALUE) {
+				j->end = off + i + used;
+				goto out;
+			}
+		}
+		off += n;
+	}
+	j->found = 0; /* ran out of input or canceled: not usable */
+out:
+	free(buf);
+	return NULL;
+}
+
+static void setup_edge_kinds(loader *l);
+
+/* Starts the edge thread at the start of `nodes` when possible. */
+static void edge_thread_start(loader *l, uint64_t nodes_off)
+{
+	edge_job *j;
+
+	if (l->src_fd < 0 || l->edge_count == 0)
+		return;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	j->l = *l;
+	j->l.err = &j->err;
+	j->l.json = NULL;
+	j->l.loc_raw = NULL;
+	j->l.loc_n = j->l.loc_cap = 0;
+	memset(j->l.node_fields, 0, sizeof(j->l.node_fields));
+	memset(j->l.edge_fields, 0, sizeof(j->l.edge_fields));
+	memset(j->l.loc_fields, 0, sizeof(j->l.loc_fields));
+	memset(j->l.type_lists, 0, sizeof(j->l.type_lists));
+	j->l.key = K_EDGES;
+	j->l.order = 2;
+	j->l.count = 0;
+	j->l.fi = 0;
+	j->l.ord = 0;
+	setup_edge_kinds(&j->l);
+	snprintf(j->l.keybuf, sizeof(j->l.keybuf), "edges");
+	an_error_clear(&j->err);
+	j->start = nodes_off;
+	j->fd = l->src_fd;
+	atomic_init(&j->cancel, 0);
+	if (pthread_create(&j->tid, NULL, edge_thread, j) != 0) {
+		free(j);
+		return;
+	}
+	j->started = 1;
+	l->ej = j;
+}
+
+/* Waits for the edge thread; frees it. */
+static void edge_thread_stop(loader *l)
+{
+	if (!l->ej)
+		return;
+	atomic_store(&l->ej->cancel, 1);
+	pthread_join(l->ej->tid, NULL);
+	free(l->ej);
+	l->ej = NULL;
+}
+
+static void setup_edge_kinds(loader *l)
+{
+	memset(l->kinds, F_OTHER, sizeof(l->kinds));
+	l->rec = l->ef;
+	l->kinds[l->ef_type] = F_ETYPE;
+	l->kinds[l->ef_name] = F_ENAME;
+	l->kinds[l->ef_to] = F_ETO;
+	l->to_limit = l->node_count * l->nf;
+}
+
 static int key_id(const char *k)
 {
 	if (!strcmp(k, "snapshot"))
@@ -891,11 +1045,7 @@ static int begin_value(loader *l, uint64_t off)
 		if (l->nf_det >= 0)
 			l->kinds[l->nf_det] = F_NDET;
 	} else if (l->key == K_EDGES && l->order == 2) {
-		l->rec = l->ef;
-		l->kinds[l->ef_type] = F_ETYPE;
-		l->kinds[l->ef_name] = F_ENAME;
-		l->kinds[l->ef_to] = F_ETO;
-		l->to_limit = l->node_count * l->nf;
+		setup_edge_kinds(l);
 	}
 	switch (l->key) {
 	case K_NODES:
@@ -906,10 +1056,33 @@ static int begin_value(loader *l, uint64_t off)
 					"nodes, edges in that order",
 					l->keybuf, l->key == K_NODES ?
 						"snapshot" : "nodes");
-		if (l->key == K_NODES)
+		if (l->key == K_NODES) {
 			l->nodes_offset = off;
-		else
+			edge_thread_start(l, off);
+		} else {
 			l->edges_offset = off;
+			if (l->ej) {
+				edge_job *j = l->ej;
+				pthread_join(j->tid, NULL);
+				l->ej = NULL;
+				if (j->failed) {
+					if (l->err)
+						*l->err = j->err;
+					free(j);
+					return l->err ? l->err->code : AN_EFORMAT;
+				}
+				if (j->found && j->end > off) {
+					l->edge_cap = j->l.edge_cap;
+					l->count = j->l.count;
+					l->skip_to = j->end;
+					l->order = 3;
+					l->state = S_SKIP;
+					free(j);
+					return AN_OK;
+				}
+				free(j);
+			}
+		}
 		/* FALLTHROUGH */
 	case K_LOCATIONS:
 		if (l->key == K_LOCATIONS && !l->order)
@@ -1026,6 +1199,15 @@ static int feed(loader *l, const uint8_t *p, size_t n, uint64_t base)
 				return rc;
 			i += used;
 			continue;
+		case S_SKIP:
+			/* the edge thread parsed these bytes already */
+			if (base + n <= l->skip_to) {
+				i = n;
+				continue;
+			}
+			i = (size_t)(l->skip_to - base);
+			l->state = S_AFTER_VALUE;
+			continue;
 		case S_AFTER_VALUE:
 			if (is_ws(c)) {
 				i++;
@@ -1132,6 +1314,7 @@ static void loader_free(loader *l)
 {
 	uint32_t i, w, k;
 
+	edge_thread_stop(l);
 	an__json_free(l->json);
 	for (i = 0; i < MAX_META_FIELDS; i++) {
 		free(i < l->n_node_fields ? l->node_fields[i] : NULL);
@@ -1174,6 +1357,7 @@ int an_heap_load(an_heap **out, an_source *src, an_error *err)
 	memset(&l, 0, sizeof(l));
 	l.h = h;
 	l.err = err;
+	l.src_fd = an__source_plain_fd(src);
 	for (;;) {
 		rc = an_source_next(src, &chunk, &n, err);
 		if (rc < 0)

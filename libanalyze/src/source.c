@@ -9,8 +9,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <sys/stat.h>
+
 #include "analyze/source.h"
 #include "common_int.h"
+#include "source_int.h"
 #include "util/sha256.h"
 
 #define RAW_CAP (256u * 1024u)
@@ -377,4 +380,15 @@ void an_source_sha256(const an_source *s, char hex[65])
 		return;
 	}
 	an__sha256_final_hex(&copy, hex);
+}
+
+int an__source_plain_fd(const an_source *s)
+{
+	struct stat st;
+
+	if (s->fd < 0 || !s->detected || s->gzip || s->chunk_limit)
+		return -1;
+	if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	return s->fd;
 }
