@@ -60,6 +60,31 @@ struct an_heap {
 /* Runs DevTools' pipeline on a loaded graph (heapgraph.c). */
 AN_HIDDEN int an__heap_analyse(an_heap *h, an_error *err);
 
+/* Class of every node, and the class table (heapclass.c). */
+AN_HIDDEN int an__heap_class_names(an_heap *h);
+
+/* FNV-1a over bytes. */
+static inline uint64_t an__hash_bytes(const char *s, size_t n)
+{
+	uint64_t x = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		x = (x ^ (unsigned char)s[i]) * 1099511628211ull;
+	return x;
+}
+
+/* Byte-wise order of two strings (shorter first on a common prefix). */
+static inline int an__str_cmp(an_str a, an_str b)
+{
+	size_t n = a.len < b.len ? a.len : b.len;
+	int r = memcmp(a.ptr, b.ptr, n);
+
+	if (r)
+		return r;
+	return a.len < b.len ? -1 : a.len > b.len;
+}
+
 static inline int an__heap_str_is(const an_heap *h, uint32_t s,
 				  const char *lit)
 {
