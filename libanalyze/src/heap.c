@@ -143,6 +143,21 @@ static void finish_out(out *o)
 		o->buf[o->len < o->cap ? o->len : o->cap - 1] = '\0';
 }
 
+/* JSON.stringify's short escapes, or NULL */
+static const char *json_escape(char c)
+{
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\b': return "\\b";
+	case '\f': return "\\f";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	default: return NULL;
+	}
+}
+
 /* JSHeapSnapshotNode.formatPropertyName into o */
 static void put_prop(out *o, an_str s)
 {
@@ -160,9 +175,9 @@ static void put_prop(out *o, an_str s)
 	for (i = 0; i < s.len; i++) {
 		char c = s.ptr[i];
 		char tmp[8];
-		if (c == '"' || c == '\\') {
-			put(o, "\\", 1);
-			put(o, &c, 1);
+		const char *esc = json_escape(c);
+		if (esc) {
+			put(o, esc, strlen(esc));
 		} else if ((unsigned char)c < 0x20) {
 			snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)c);
 			put(o, tmp, 6);
@@ -173,19 +188,28 @@ static void put_prop(out *o, an_str s)
 	put(o, "\"", 1);
 }
 
-/* Length of the formatted property name in UTF-16 units (approximate for
- * escapes, exact for plain names). */
+/* Length of the formatted property name (formatPropertyName) in UTF-16
+ * units, as the 100-character budget counts it. */
 static size_t prop_len(an_str s)
 {
 	size_t i, k = 0;
+	int fmt = 0;
 
+	for (i = 0; i < s.len; i++)
+		if (s.ptr[i] && strchr(",'\"{}", s.ptr[i]))
+			fmt = 1;
 	for (i = 0; i < s.len; i++) {
 		unsigned char c = (unsigned char)s.ptr[i];
 		if ((c & 0xc0) == 0x80)
 			continue;
-		k += c >= 0xf0 ? 2 : 1;
+		if (fmt && json_escape((char)c))
+			k += 2;
+		else if (fmt && c < 0x20)
+			k += 6;
+		else
+			k += c >= 0xf0 ? 2 : 1;
 	}
-	return k;
+	return fmt ? k + 2 : k;
 }
 
 static int skip_edge(const an_heap *h, uint32_t e)
@@ -267,12 +291,15 @@ static void plain_object_name(const an_heap *h, uint32_t n, out *o)
 	put(o, "}", 1);
 }
 
-/* consStringName: first/second internal edges, depth first, < 1024 */
+/* consStringName: first/second internal edges, depth first, until the
+ * name reaches 1024 characters */
 static void cons_string_name(const an_heap *h, uint32_t n, out *o)
 {
-	uint32_t stack[256], sp = 0;
-	size_t start = o->len;
+	uint32_t *stack = malloc(64 * sizeof(*stack)), *ns;
+	size_t sp = 0, cap = 64, start = o->len;
 
+	if (!stack)
+		return;
 	stack[sp++] = n;
 	while (sp && o->len - start < 1024) {
 		uint32_t v = stack[--sp], e, first = 0, second = 0;
@@ -294,11 +321,17 @@ static void cons_string_name(const an_heap *h, uint32_t n, out *o)
 				have2 = 1;
 			}
 		}
-		if (sp + 2 > 256)
-			break;
+		if (sp + 2 > cap) {
+			ns = an__reallocarray(stack, cap * 2, sizeof(*stack));
+			if (!ns)
+				break;
+			stack = ns;
+			cap *= 2;
+		}
 		stack[sp++] = second;
 		stack[sp++] = first;
 	}
+	free(stack);
 }
 
 size_t an_heap_node_name(const an_heap *h, uint32_t n, char *buf, size_t cap)

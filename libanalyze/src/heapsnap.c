@@ -25,7 +25,7 @@ enum {
 
 enum scan_state {
 	S_START, S_KEY_OR_END, S_KEY, S_COLON, S_VALUE, S_AFTER_VALUE,
-	S_DONE, S_INTS, S_YAJL, S_SKIP
+	S_DONE, S_INTS, S_YAJL, S_SKIP, S_KEY_AFTER_COMMA
 };
 
 /* What the meta callback is inside of. */
@@ -1134,6 +1134,17 @@ static int feed(loader *l, const uint8_t *p, size_t n, uint64_t base)
 			l->state = S_KEY_OR_END;
 			i++;
 			continue;
+		case S_KEY_AFTER_COMMA:
+			/* a key must follow: '}' after ',' is bad */
+			if (is_ws(c)) {
+				i++;
+				continue;
+			}
+			if (c == '}')
+				return an__fail(l->err, AN_EPARSE, base + i,
+						"malformed JSON: trailing comma");
+			l->state = S_KEY_OR_END;
+			continue;
 		case S_KEY_OR_END:
 			if (is_ws(c)) {
 				i++;
@@ -1215,17 +1226,8 @@ static int feed(loader *l, const uint8_t *p, size_t n, uint64_t base)
 			}
 			l->seen_first = 1;
 			if (c == ',') {
-				l->state = S_KEY_OR_END;
-				l->seen_first = 1;
+				l->state = S_KEY_AFTER_COMMA;
 				i++;
-				/* a key must follow: '}' after ',' is bad */
-				while (i < n && is_ws(p[i]))
-					i++;
-				if (i < n && p[i] == '}')
-					return an__fail(l->err, AN_EPARSE,
-							base + i,
-							"malformed JSON: "
-							"trailing comma");
 				continue;
 			}
 			if (c == '}') {

@@ -13,8 +13,9 @@
 // -o       output (default /tmp/profkit-bench/big.heapsnapshot)
 //
 // The script re-executes itself with --expose-gc and a --max-old-space-size large enough
-// for the heap it builds (about 1 GB of JS heap for a 1 GB snapshot; writing the snapshot
-// needs a few GB more inside V8: the whole 1 GB run peaks around 6-8 GB RSS).
+// for the heap it builds. Writing the snapshot needs several GB more inside V8. Measured
+// (Node v20.20.2, 2 cores): 100m -> 107 MB, 1.33 M nodes, 4.3 M edges, 6 s, 670 MB peak
+// RSS; 1g -> 1.14 GB, 13.8 M nodes, 43.8 M edges, 83 s, 7.1 GB peak RSS.
 //
 // One unit is a small slice of a typical server heap (seeded PRNG, same structure on
 // every run; ids and addresses still differ between runs):

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Heap-snapshot benchmark: wall time and peak RSS of profkit vs Chrome DevTools' own heap
+# snapshot worker (the reference oracle) and memlab, on one big snapshot.
+#   PROFKIT=build/release/bin/profkit tests/bench/heap_bench.sh [SNAPSHOT]
+# SNAPSHOT defaults to /tmp/profkit-bench/big.heapsnapshot (~100 MB) and is generated when
+# missing (tests/bench/gen_big_heapsnapshot.js; use `--size 1g` there for the 1 GB one).
+# What is timed (each computes dominators + retained sizes over the whole snapshot):
+#   profkit heap summary FILE -n 20
+#   node --max-old-space-size=16000 ORACLE summary FILE       (DevTools' Summary view)
+#   memlab analyze object-size --snapshot FILE                 (memlab's largest objects)
+# Env: PROFKIT (default build/release/bin/profkit, relative to the repo root unless it
+#      exists relative to the current directory), ORACLE (default
+#      ~/.cache/profkit-oracles/heap/oracle.js), MEMLAB (path of the memlab CLI; default
+#      /tmp/memlab/node_modules/.bin/memlab, installed there with npm when missing:
+#      memlab@2.0.5, PUPPETEER_SKIP_DOWNLOAD=1), NO_MEMLAB=1 / NO_ORACLE=1 to skip those.
+# Never fails because a tool is missing: it says so and goes on.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIG=${1:-/tmp/profkit-bench/big.heapsnapshot}
+PROFKIT=${PROFKIT:-build/release/bin/profkit}
+[[ $PROFKIT != /* && ! -e $PROFKIT ]] && PROFKIT=$ROOT/$PROFKIT
+ORACLE=${ORACLE:-$HOME/.cache/profkit-oracles/heap/oracle.js}
+MEMLAB_PKG=memlab@2.0.5
+MEMLAB_DIR=/tmp/memlab
+MEMLAB=${MEMLAB:-$MEMLAB_DIR/node_modules/.bin/memlab}
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+
+if [[ ! -s $BIG ]]; then
+  echo "generating $BIG" >&2
+  node "$ROOT/tests/bench/gen_big_heapsnapshot.js" -o "$BIG" || { echo "cannot generate $BIG" >&2; exit 1; }
+fi
+nodes_edges=$(head -c 4096 "$BIG" | grep -o '"node_count":[0-9]*,"edge_count":[0-9]*' | tr -dc '0-9,' | tr ',' ' ')
+read -r NODES EDGES <<< "${nodes_edges:-? ?}"
+echo "file: $BIG ($(stat -c %s "$BIG") bytes, $NODES nodes, $EDGES edges)"
+[[ -x /usr/bin/time ]] && HAVE_TIME=1 || HAVE_TIME=0
+
+# measure NAME CMD...  -> prints "NAME  wall_s  peak_rss_MB  exit"; sets WALL, RSS_KB, RC
+measure() {
+  local name=$1; shift
+  local rc
+  if (( HAVE_TIME )); then
+    /usr/bin/time -v -o "$TMP/time" "$@" > "$TMP/out" 2> "$TMP/err"; rc=$?
+    local el; el=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$TMP/time")
+    WALL=$(awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }' <<< "$el")
+    RSS_KB=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/time")
+  else
+    local t0 t1; t0=$(date +%s.%N)
+    "$@" > "$TMP/out" 2> "$TMP/err"; rc=$?
+    t1=$(date +%s.%N)
+    WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'); RSS_KB=""
+  fi
+  RC=$rc
+  local rss="n/a"; [[ -n $RSS_KB ]] && rss=$(awk -v k="$RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }')
+  printf '%-34s wall %8s s   peak RSS %8s MB   exit %d\n' "$name" "$WALL" "$rss" "$rc"
+  if (( rc != 0 )); then sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^/    | /' "$TMP/err" | head -5; fi
+  return $rc
+}
+
+P_WALL="" P_RSS=""
+if [[ -x $PROFKIT ]]; then
+  measure "profkit heap summary -n 20" "$PROFKIT" heap summary "$BIG" -n 20
+  if (( RC == 0 )); then
+    P_WALL=$WALL P_RSS=$RSS_KB
+  elif (( RC == 2 )) && grep -qiE "unknown command|usage|try .*--help" "$TMP/err"; then
+    echo "profkit heap not built ($PROFKIT has no working 'heap summary')"
+  fi
+else
+  echo "profkit not built ($PROFKIT)"
+fi
+
+O_WALL="" O_RSS=""
+if [[ -n ${NO_ORACLE:-} ]]; then
+  echo "oracle: skipped (NO_ORACLE)"
+elif [[ -f $ORACLE ]]; then
+  if measure "oracle summary (DevTools)" node --max-old-space-size=16000 "$ORACLE" summary "$BIG"; then
+    O_WALL=$WALL O_RSS=$RSS_KB
+  fi
+else
+  echo "oracle not installed ($ORACLE; run shared/oracles/setup.sh)"
+fi
+
+M_WALL="" M_RSS=""
+if [[ -z ${NO_MEMLAB:-} ]]; then
+  if [[ ! -x $MEMLAB ]] && command -v npm > /dev/null; then
+    echo "installing $MEMLAB_PKG into $MEMLAB_DIR" >&2
+    mkdir -p "$MEMLAB_DIR"
+    PUPPETEER_SKIP_DOWNLOAD=1 timeout 600 npm install --no-audit --no-fund --prefix "$MEMLAB_DIR" "$MEMLAB_PKG" > "$TMP/npm" 2>&1 \
+      || { echo "memlab: npm install failed:" >&2; tail -5 "$TMP/npm" >&2; }
+  fi
+  if [[ -x $MEMLAB ]]; then
+    mkdir -p "$TMP/memlab-work"
+    # memlab's parser needs a big heap too; --work-dir keeps its files out of ~/.memlab
+    if NODE_OPTIONS="--max-old-space-size=16000" measure "memlab analyze object-size" \
+        "$MEMLAB" analyze object-size --snapshot "$BIG" --work-dir "$TMP/memlab-work"; then
+      if grep -q ' edges, ' "$TMP/out"; then M_WALL=$WALL M_RSS=$RSS_KB
+      else echo "    | memlab printed no objects:"; sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^/    | /' "$TMP/out" | tail -3; fi
+    fi
+  else
+    echo "memlab: skipped (not installed: $MEMLAB)"
+  fi
+fi
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
+if [[ -n $P_WALL && -n $O_WALL ]]; then
+  echo "oracle/profkit: wall $(ratio "$O_WALL" "$P_WALL")${P_RSS:+, peak RSS $(ratio "$O_RSS" "$P_RSS")}"
+else
+  echo "oracle/profkit: n/a (need both)"
+fi
+if [[ -n $P_WALL && -n $M_WALL ]]; then
+  echo "memlab/profkit: wall $(ratio "$M_WALL" "$P_WALL")${P_RSS:+, peak RSS $(ratio "$M_RSS" "$P_RSS")}"
+else
+  echo "memlab/profkit: n/a (need both)"
+fi
+if [[ -n $O_WALL && -n $M_WALL ]]; then
+  echo "memlab/oracle: wall $(ratio "$M_WALL" "$O_WALL")${O_RSS:+, peak RSS $(ratio "$M_RSS" "$O_RSS")}"
+fi
+exit 0
