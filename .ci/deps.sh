@@ -3,7 +3,7 @@
 # something is missing. Used by `make demo`, `make check` and .ci/run.
 set -eu
 pkgs="build-essential cmake ninja-build pkg-config libyajl-dev libcairo2-dev
-libpcre2-dev libsqlite3-dev zlib1g-dev libcriterion-dev fonts-dejavu-core"
+libpcre2-dev libsqlite3-dev sqlite3 zlib1g-dev libcriterion-dev fonts-dejavu-core"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

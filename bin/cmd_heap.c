@@ -1,7 +1,8 @@
 /*
  * cmd_heap.c - `profkit heap summary|top|show|dominators|retainers`:
  * parse options, load the snapshot through libanalyze, print text, JSON
- * or CSV. The numbers are DevTools' (see docs/semantics.md).
+ * or CSV. The numbers are DevTools' (see docs/semantics.md). `heap
+ * summary --db` also stores the analysis (docs/database.md).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -25,6 +26,12 @@ static const char help_summary[] =
 	"  -n, --top N           show N classes (default 25, 0 = all)\n"
 	"  --filter RE           only classes whose name matches RE\n"
 	"  --exclude RE          hide classes whose name matches RE\n"
+	"  --db FILE             also store the analysis in SQLite FILE:\n"
+	"                        every class and the 1000 objects with the\n"
+	"                        largest retained sizes (-n, --filter and\n"
+	"                        --exclude only change what is printed)\n"
+	"  --all-objects         with --db: store every object (a bigger,\n"
+	"                        slower database; see docs/PERFORMANCE.md)\n"
 	HEAP_COMMON_HELP;
 
 static const char help_top[] =
@@ -211,6 +218,66 @@ static void stats_json(FILE *f, const an_heap *h)
 		s.total, s.v8_heap, s.code, s.strings, s.js_arrays,
 		s.typed_arrays, s.system, s.native,
 		s.other + (s.native - s.typed_arrays), s.typed_arrays);
+}
+
+/* heap_object rows without --all-objects (besides the root) */
+#define DB_TOP_OBJECTS 1000
+
+static int store_db(const hjob *j, const fe_opts *o)
+{
+	an_store *st = NULL;
+	an_error err;
+	an_artifact_info info;
+	char sha[65], *meta = NULL;
+	size_t metalen = 0;
+	int64_t id;
+	FILE *mf;
+	int rc = FE_EXIT_ERROR;
+
+	an_error_clear(&err);
+	mf = open_memstream(&meta, &metalen);
+	if (!mf) {
+		fe_errorf("out of memory");
+		return FE_EXIT_ERROR;
+	}
+	fprintf(mf, "{\"format\": \"heapsnapshot\", \"gzip\": %s, "
+		    "\"node_count\": %u, \"edge_count\": %u, \"total_size\": %"
+		    PRIu64 ", \"extra_native_bytes\": %" PRIu64 ", ",
+		an_source_is_gzip(j->src) ? "true" : "false",
+		an_heap_node_count(j->heap), an_heap_edge_count(j->heap),
+		an_heap_total_size(j->heap),
+		an_heap_extra_native_bytes(j->heap));
+	stats_json(mf, j->heap);
+	if (o->all_objects)
+		fputs(", \"all_objects\": true}", mf);
+	else
+		fprintf(mf, ", \"all_objects\": false, \"top_objects\": %u}",
+			DB_TOP_OBJECTS);
+	if (fclose(mf) != 0 || !meta) {
+		free(meta);
+		fe_errorf("out of memory");
+		return FE_EXIT_ERROR;
+	}
+	an_source_sha256(j->src, sha);
+	memset(&info, 0, sizeof(info));
+	info.path = j->path;
+	info.sha256 = sha;
+	info.kind = AN_KIND_HEAPSNAPSHOT;
+	info.bytes = an_source_raw_bytes(j->src);
+	info.meta_json = meta;
+	if (an_store_open(&st, o->db, &err) < 0 ||
+	    an_store_artifact(st, &info, &id, &err) < 0 ||
+	    an_store_heap(st, id, j->heap,
+			  o->all_objects ? AN_STORE_ALL_OBJECTS :
+					   DB_TOP_OBJECTS,
+			  &err) < 0 ||
+	    an_store_commit(st, &err) < 0)
+		fe_report(o->db, &err);
+	else
+		rc = FE_EXIT_OK;
+	an_store_close(st);
+	free(meta);
+	return rc;
 }
 
 static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
@@ -911,7 +978,9 @@ typedef struct hsub {
 
 static const hsub hsubs[] = {
 	{"summary", help_summary,
-	 HREPORT | FE_OPT_TOP | FE_OPT_FILTER, 1, 1},
+	 HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_DB |
+		 FE_OPT_ALL_OBJECTS,
+	 1, 1},
 	{"top", help_top, HREPORT | FE_OPT_TOP | FE_OPT_FILTER, 1, 1},
 	{"show", help_show, HREPORT | FE_OPT_TOP, 2, 2},
 	{"dominators", help_dominators, HREPORT | FE_OPT_TOP | FE_OPT_TREE,
@@ -958,6 +1027,10 @@ int cmd_heap(int argc, char **argv)
 				      sc->max_args == 2 ? "FILE [@ID]" :
 							  "exactly one FILE");
 	}
+	if (o.all_objects && !o.db) {
+		fe_opts_free(&o);
+		return fe_usage_error(cmdname, "--all-objects needs --db");
+	}
 	rc = hjob_load(&j, o.args[0], o.db != NULL);
 	if (rc) {
 		hjob_free(&j);
@@ -977,6 +1050,8 @@ int cmd_heap(int argc, char **argv)
 					   o.nargs > 1 ? o.args[1] : NULL);
 		else
 			rc = do_retainers(out.f, &j, &o, o.args[1]);
+		if (rc == FE_EXIT_OK && o.db)
+			rc = store_db(&j, &o);
 		ok = rc == FE_EXIT_OK;
 		i = (size_t)rc;
 		rc = fe_out_close(&out, ok);

@@ -41,7 +41,8 @@ enum {
 	FE_OPT_WINDOW = 1 << 6,
 	FE_OPT_TREE = 1 << 7, /* --max-depth, --min-percent, --focus */
 	FE_OPT_QUIET = 1 << 8, /* -q: no summary line in text output */
-	FE_OPT_PATHS = 1 << 9  /* --paths K */
+	FE_OPT_PATHS = 1 << 9, /* --paths K */
+	FE_OPT_ALL_OBJECTS = 1 << 10 /* --all-objects (with --db) */
 };
 
 typedef struct fe_opts {
@@ -57,6 +58,7 @@ typedef struct fe_opts {
 	an_filter *focus;        /* --focus RE, or NULL */
 	int quiet;               /* -q */
 	unsigned paths;          /* --paths K, 0 = default */
+	int all_objects;         /* --all-objects */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;

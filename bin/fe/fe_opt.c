@@ -12,7 +12,7 @@
 
 enum {
 	O_FORMAT = 1000, O_DB, O_FILTER, O_EXCLUDE, O_WEIGHTS, O_FROM, O_TO,
-	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS
+	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS
 };
 
 static const struct option long_opts[] = {
@@ -29,6 +29,7 @@ static const struct option long_opts[] = {
 	{"min-percent", required_argument, NULL, O_MIN_PERCENT},
 	{"focus", required_argument, NULL, O_FOCUS},
 	{"paths", required_argument, NULL, O_PATHS},
+	{"all-objects", no_argument, NULL, O_ALL_OBJECTS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, O_HELP},
 	{NULL, 0, NULL, 0}};
@@ -50,6 +51,7 @@ static unsigned needs(int c)
 	case O_FOCUS: return FE_OPT_TREE;
 	case 'q': return FE_OPT_QUIET;
 	case O_PATHS: return FE_OPT_PATHS;
+	case O_ALL_OBJECTS: return FE_OPT_ALL_OBJECTS;
 	default: return 0;
 	}
 }
@@ -203,6 +205,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 					"--paths needs a whole number 1..100");
 			o->paths = (unsigned)v;
 			break;
+		case O_ALL_OBJECTS: o->all_objects = 1; break;
 		default:
 			return fe_usage_error(cmdsp, "%s: bad option", cmd);
 		}

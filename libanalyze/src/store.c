@@ -1,7 +1,7 @@
 /*
  * store.c - the SQLite results database (DESIGN.md §5, docs/database.md):
- * schema creation and versioning, one write transaction per run, and the
- * artifact and CPU writers. The only file that includes <sqlite3.h>.
+ * schema creation and migration, one write transaction per run, and the
+ * artifact, CPU and heap writers. The only file that includes <sqlite3.h>.
  *
  * Atomicity: a database that does not exist yet is built in a temporary
  * file next to it and moved into place by an_store_commit(); an existing
@@ -21,18 +21,23 @@
 #include "analyze/store.h"
 #include "common_int.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define BUSY_TIMEOUT_MS 5000
 #define TMP_TRIES 100   /* attempts at a fresh temporary name */
 #define USE_FAILED "cannot use the database"
 
 /*
- * Version 1. Every table but `artifact` references it with ON DELETE
- * CASCADE (needs PRAGMA foreign_keys=ON), so deleting an artifact row
- * removes everything stored for it. Heap tables (heap_class, heap_object,
- * heap_diff, heap_leak_cluster) will be added the same way.
+ * The schema, as the steps that take a database from one version to the
+ * next (PRAGMA user_version; 0 is a new or empty file). Every table but
+ * `artifact` references it with ON DELETE CASCADE (needs PRAGMA
+ * foreign_keys=ON), so deleting an artifact row removes everything stored
+ * for it. IF NOT EXISTS keeps a step harmless on a file that already has
+ * some of its tables. heap_diff and heap_leak_cluster will be a later
+ * step, added the same way.
+ *
+ * Version 1: artifact and the CPU tables.
  */
-static const char schema_sql[] =
+static const char schema_v1_sql[] =
 	"CREATE TABLE IF NOT EXISTS artifact (\n"
 	"  id INTEGER PRIMARY KEY,\n"
 	"  path TEXT NOT NULL,\n"
@@ -87,6 +92,58 @@ static const char schema_sql[] =
 	"  PRIMARY KEY (artifact_id, url, line)\n"
 	");\n";
 
+/*
+ * Version 2: the heap tables. heap_object is WITHOUT ROWID: with
+ * --all-objects it holds a row per node and is by far the biggest table;
+ * keyed by (artifact_id, node_index) directly it needs no separate rowid
+ * b-tree. Sizes are bytes; line and col are 1-based; distance is NULL
+ * where DevTools shows "-".
+ */
+static const char schema_v2_sql[] =
+	"CREATE TABLE IF NOT EXISTS heap_class (\n"
+	"  artifact_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  class_index INTEGER NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  script_id INTEGER,\n"
+	"  line INTEGER,\n"
+	"  col INTEGER,\n"
+	"  count INTEGER NOT NULL,\n"
+	"  self_size INTEGER NOT NULL,\n"
+	"  retained_size INTEGER NOT NULL,\n"
+	"  distance INTEGER,\n"
+	"  PRIMARY KEY (artifact_id, class_index)\n"
+	");\n"
+	"CREATE INDEX IF NOT EXISTS heap_class_name\n"
+	"  ON heap_class(name);\n"
+	"CREATE TABLE IF NOT EXISTS heap_object (\n"
+	"  artifact_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  node_index INTEGER NOT NULL,\n"
+	"  id INTEGER NOT NULL,\n"
+	"  class_index INTEGER NOT NULL,\n"
+	"  type TEXT NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  self_size INTEGER NOT NULL,\n"
+	"  retained_size INTEGER NOT NULL,\n"
+	"  distance INTEGER,\n"
+	"  dominator_id INTEGER,\n"
+	"  PRIMARY KEY (artifact_id, node_index)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX IF NOT EXISTS heap_object_class\n"
+	"  ON heap_object(artifact_id, class_index);\n"
+	"CREATE INDEX IF NOT EXISTS heap_object_id\n"
+	"  ON heap_object(artifact_id, id);\n";
+
+/* migrations[v - 1] takes a database from version v - 1 to v */
+static const char *const migrations[SCHEMA_VERSION] = {
+	schema_v1_sql,
+	schema_v2_sql,
+};
+
+/* heap_object.name: DevTools' display name, cut at this many bytes */
+#define HEAP_NAME_MAX 1024
+
 /* Statements prepared once per store and reused (index into sql_text). */
 enum {
 	Q_USER_VERSION,
@@ -100,6 +157,10 @@ enum {
 	Q_INS_FUNCTION,
 	Q_INS_NODE,
 	Q_INS_LINE,
+	Q_DEL_HCLASS,
+	Q_DEL_HOBJECT,
+	Q_INS_HCLASS,
+	Q_INS_HOBJECT,
 	Q_COUNT
 };
 
@@ -129,6 +190,14 @@ static const char *const sql_text[Q_COUNT] = {
 	" ON CONFLICT (artifact_id, url, line) DO UPDATE SET"
 	" ticks = ticks + excluded.ticks,"
 	" self_us = self_us + excluded.self_us",
+	"DELETE FROM heap_class WHERE artifact_id = ?1",
+	"DELETE FROM heap_object WHERE artifact_id = ?1",
+	"INSERT INTO heap_class (artifact_id, class_index, name, script_id,"
+	" line, col, count, self_size, retained_size, distance) VALUES (?1,"
+	" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	"INSERT INTO heap_object (artifact_id, node_index, id, class_index,"
+	" type, name, self_size, retained_size, distance, dominator_id)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 };
 
 struct an_store {
@@ -348,12 +417,14 @@ static int publish(an_store *s, an_error *err)
 	return AN_OK;
 }
 
-/* Checks the schema version and creates what is missing. Runs inside
- * the write transaction. */
+/* Checks the schema version and migrates an older database to the
+ * current one. Runs inside the write transaction, so an abandoned run
+ * leaves an old database at its old version. */
 static int ensure_schema(an_store *s, an_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = AN_OK, version;
+	char sql[64];
+	int rc = AN_OK, version, v;
 
 	AN_TRY(stmt(s, Q_USER_VERSION, &st, err));
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -368,10 +439,18 @@ static int ensure_schema(an_store *s, an_error *err)
 			"database schema version %d is newer than this "
 			"profkit supports (%d)",
 			version, SCHEMA_VERSION);
-	AN_TRY(exec(s, schema_sql, "cannot create the schema", err));
-	if (version < SCHEMA_VERSION)
-		AN_TRY(exec(s, "PRAGMA user_version = 1",
-			    "cannot set the schema version", err));
+	if (version < 0)
+		AN_FAIL(err, AN_EFORMAT, AN_NO_OFFSET,
+			"database schema version %d is not one of profkit's",
+			version);
+	if (version == SCHEMA_VERSION)
+		goto done;
+	for (v = version; v < SCHEMA_VERSION; v++)
+		AN_TRY(exec(s, migrations[v], "cannot create the schema",
+			    err));
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		 SCHEMA_VERSION);
+	AN_TRY(exec(s, sql, "cannot set the schema version", err));
 done:
 	return rc;
 }
@@ -562,12 +641,10 @@ int an_store_artifact(an_store *s, const an_artifact_info *info,
 	return call_end(s, put_artifact(s, info, artifact_id, err), err);
 }
 
-/* Removes earlier CPU rows of the artifact, so storing twice replaces. */
-static int clear_cpu(an_store *s, int64_t id, an_error *err)
+/* AN_ENOTFOUND unless an artifact row with this id exists. */
+static int check_artifact(an_store *s, int64_t id, an_error *err)
 {
-	static const int qs[] = {Q_DEL_FUNCTION, Q_DEL_NODE, Q_DEL_LINE};
 	sqlite3_stmt *st = NULL;
-	size_t i;
 	int rc = AN_OK, found;
 
 	AN_TRY(stmt(s, Q_HAS_ARTIFACT, &st, err));
@@ -582,13 +659,35 @@ static int clear_cpu(an_store *s, int64_t id, an_error *err)
 	if (found == SQLITE_DONE)
 		AN_FAIL(err, AN_ENOTFOUND, AN_NO_OFFSET,
 			"no artifact with id %lld", (long long)id);
-	for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+done:
+	return rc;
+}
+
+/* Deletes the artifact's rows from the tables of `qs` (statement ids). */
+static int clear_rows(an_store *s, int64_t id, const int *qs, size_t n,
+		      const char *what, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = AN_OK;
+
+	AN_TRY(check_artifact(s, id, err));
+	for (i = 0; i < n; i++) {
 		AN_TRY(stmt(s, qs[i], &st, err));
 		sqlite3_bind_int64(st, 1, id);
-		AN_TRY(step_done(s, st, "cannot replace CPU rows", err));
+		AN_TRY(step_done(s, st, what, err));
 	}
 done:
 	return rc;
+}
+
+/* Removes earlier CPU rows of the artifact, so storing twice replaces. */
+static int clear_cpu(an_store *s, int64_t id, an_error *err)
+{
+	static const int qs[] = {Q_DEL_FUNCTION, Q_DEL_NODE, Q_DEL_LINE};
+
+	return clear_rows(s, id, qs, sizeof(qs) / sizeof(qs[0]),
+			  "cannot replace CPU rows", err);
 }
 
 static int put_functions(an_store *s, int64_t id, const an_cpu *c,
@@ -736,6 +835,272 @@ int an_store_cpu(an_store *s, int64_t artifact_id, const an_cpu *c,
 	if (rc < 0)
 		return rc;
 	return call_end(s, put_cpu(s, artifact_id, c, err), err);
+}
+
+/* ---- heap ---- */
+
+/* DevTools shows "-" for unreachable and system-only distances: NULL. */
+static int bind_dist(sqlite3_stmt *st, int i, int32_t d)
+{
+	if (d < 0 || d >= AN_HEAP_SYSTEM_DISTANCE)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_int64(st, i, d);
+}
+
+static int clear_heap(an_store *s, int64_t id, an_error *err)
+{
+	static const int qs[] = {Q_DEL_HCLASS, Q_DEL_HOBJECT};
+
+	return clear_rows(s, id, qs, sizeof(qs) / sizeof(qs[0]),
+			  "cannot replace heap rows", err);
+}
+
+/*
+ * Every class, in class index order (the primary key's). Classes without
+ * members (all their objects have a zero shallow size, so DevTools lists
+ * no row for them) get count 0: heap_object rows may refer to them.
+ */
+static int put_classes(an_store *s, int64_t id, const an_heap *h,
+		       an_error *err)
+{
+	uint32_t n = an_heap_class_count(h), c;
+	sqlite3_stmt *st = NULL;
+	int rc = AN_OK;
+
+	AN_TRY(stmt(s, Q_INS_HCLASS, &st, err));
+	for (c = 0; c < n; c++) {
+		const an_heap_class *k = an_heap_class_get(h, c);
+		int b;
+
+		b = sqlite3_bind_int64(st, 1, id);
+		b |= sqlite3_bind_int64(st, 2, c);
+		b |= bind_str(st, 3, k->name);
+		if (k->has_location) {
+			b |= sqlite3_bind_int64(st, 4, k->script_id);
+			b |= sqlite3_bind_int64(st, 5,
+						(sqlite3_int64)k->line + 1);
+			b |= sqlite3_bind_int64(st, 6,
+						(sqlite3_int64)k->column + 1);
+		} else {
+			b |= sqlite3_bind_null(st, 4);
+			b |= sqlite3_bind_null(st, 5);
+			b |= sqlite3_bind_null(st, 6);
+		}
+		b |= sqlite3_bind_int64(st, 7, to_i64(k->count));
+		b |= sqlite3_bind_int64(st, 8, to_i64(k->self_size));
+		b |= sqlite3_bind_int64(st, 9, to_i64(k->retained_size));
+		b |= bind_dist(st, 10, k->count ? k->distance : -1);
+		if (b != SQLITE_OK) {
+			rc = db_fail(s, err, "cannot bind a class");
+			sqlite3_reset(st);
+			goto done;
+		}
+		AN_TRY(step_done(s, st, "cannot store a class", err));
+	}
+done:
+	return rc;
+}
+
+/* A place in the dominator tree: the k-th node dominated by `parent`. */
+typedef struct dom_pos {
+	uint32_t parent;
+	uint32_t k;
+} dom_pos;
+
+static uint32_t pos_node(const an_heap *h, dom_pos p)
+{
+	const uint32_t *kids;
+
+	an_heap_node_dominated(h, p.parent, &kids);
+	return kids[p.k];
+}
+
+/* max-heap order: larger retained size first, then lower node index */
+static int pos_before(const an_heap *h, dom_pos a, dom_pos b)
+{
+	uint32_t x = pos_node(h, a), y = pos_node(h, b);
+	uint64_t rx = an_heap_node_retained_size(h, x);
+	uint64_t ry = an_heap_node_retained_size(h, y);
+
+	return rx != ry ? rx > ry : x < y;
+}
+
+static void heap_push(const an_heap *h, dom_pos *q, uint32_t *nq, dom_pos p)
+{
+	uint32_t i = (*nq)++;
+
+	while (i > 0 && pos_before(h, p, q[(i - 1) / 2])) {
+		q[i] = q[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	q[i] = p;
+}
+
+static dom_pos heap_pop(const an_heap *h, dom_pos *q, uint32_t *nq)
+{
+	dom_pos top = q[0], last = q[--*nq];
+	uint32_t i = 0, n = *nq;
+
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && pos_before(h, q[c + 1], q[c]))
+			c++;
+		if (!pos_before(h, q[c], last))
+			break;
+		q[i] = q[c];
+		i = c;
+	}
+	if (n)
+		q[i] = last;
+	return top;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The root and the `top` largest other nodes by retained size, in node
+ * order. Walks the dominator tree best first: a node's retained size is
+ * never larger than its dominator's, and an_heap_node_dominated() lists
+ * children largest first, so a priority queue holding, per visited
+ * node, only its next unvisited child yields nodes by descending
+ * retained size with every dominator before the nodes it dominates.
+ * The queue never holds more than top + 1 entries.
+ */
+static int pick_top(const an_heap *h, uint32_t top, uint32_t **out,
+		    uint32_t *count, an_error *err)
+{
+	uint32_t root = an_heap_root(h), nq = 0, k = 0, cnt;
+	const uint32_t *kids;
+	uint32_t *pick = malloc(((size_t)top + 1) * sizeof(*pick));
+	dom_pos *q = malloc(((size_t)top + 1) * sizeof(*q));
+
+	if (!pick || !q) {
+		free(pick);
+		free(q);
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	}
+	pick[k++] = root;
+	if (an_heap_node_dominated(h, root, &kids) > 0) {
+		dom_pos p = {root, 0};
+		heap_push(h, q, &nq, p);
+	}
+	while (nq && k <= top) {
+		dom_pos p = heap_pop(h, q, &nq);
+		uint32_t v = pos_node(h, p);
+
+		pick[k++] = v;
+		cnt = an_heap_node_dominated(h, p.parent, &kids);
+		if (p.k + 1 < cnt) {
+			dom_pos next = {p.parent, p.k + 1};
+			heap_push(h, q, &nq, next);
+		}
+		if (an_heap_node_dominated(h, v, &kids) > 0) {
+			dom_pos child = {v, 0};
+			heap_push(h, q, &nq, child);
+		}
+	}
+	free(q);
+	qsort(pick, k, sizeof(*pick), cmp_u32);
+	*out = pick;
+	*count = k;
+	return AN_OK;
+}
+
+static int put_object(an_store *s, sqlite3_stmt *st, int64_t id,
+		      const an_heap *h, uint32_t v, an_error *err)
+{
+	/* one byte beyond the cut, to see whether it splits a character */
+	char name[HEAP_NAME_MAX + 2];
+	size_t len = an_heap_node_name(h, v, name, sizeof(name));
+	int b;
+
+	if (len > HEAP_NAME_MAX) {
+		/* cut at a character boundary: back over the continuation
+		 * bytes (10xxxxxx) of a sequence the cut would split */
+		len = HEAP_NAME_MAX;
+		while (len > 0 && ((unsigned char)name[len] & 0xc0) == 0x80)
+			len--;
+	}
+	b = sqlite3_bind_int64(st, 1, id);
+	b |= sqlite3_bind_int64(st, 2, v);
+	b |= sqlite3_bind_int64(st, 3, to_i64(an_heap_node_id(h, v)));
+	b |= sqlite3_bind_int64(st, 4, an_heap_node_class(h, v));
+	b |= bind_cstr(st, 5, an_heap_node_type(h, v));
+	/* SQLITE_TRANSIENT: `name` dies with this call */
+	b |= sqlite3_bind_text64(st, 6, name, len, SQLITE_TRANSIENT,
+				 SQLITE_UTF8);
+	b |= sqlite3_bind_int64(st, 7, to_i64(an_heap_node_self_size(h, v)));
+	b |= sqlite3_bind_int64(st, 8,
+				to_i64(an_heap_node_retained_size(h, v)));
+	b |= bind_dist(st, 9, an_heap_node_distance(h, v));
+	if (v == an_heap_root(h))
+		b |= sqlite3_bind_null(st, 10);
+	else
+		b |= sqlite3_bind_int64(
+			st, 10,
+			to_i64(an_heap_node_id(h,
+					       an_heap_node_dominator(h, v))));
+	if (b != SQLITE_OK) {
+		int rc = db_fail(s, err, "cannot bind an object");
+		sqlite3_reset(st);
+		return rc;
+	}
+	return step_done(s, st, "cannot store an object", err);
+}
+
+/* Objects in node index order: appends to the primary key's b-tree. */
+static int put_objects(an_store *s, int64_t id, const an_heap *h,
+		       uint32_t top, an_error *err)
+{
+	uint32_t n = an_heap_node_count(h), i, count = n;
+	uint32_t *pick = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = AN_OK;
+
+	if (top == 0 || n == 0)
+		return AN_OK;
+	if (top < n - 1)
+		AN_TRY(pick_top(h, top, &pick, &count, err));
+	AN_TRY(stmt(s, Q_INS_HOBJECT, &st, err));
+	for (i = 0; i < count; i++)
+		AN_TRY(put_object(s, st, id, h, pick ? pick[i] : i, err));
+done:
+	free(pick);
+	return rc;
+}
+
+static int put_heap(an_store *s, int64_t id, const an_heap *h, uint32_t top,
+		    an_error *err)
+{
+	int rc = AN_OK;
+
+	AN_TRY(clear_heap(s, id, err));
+	AN_TRY(put_classes(s, id, h, err));
+	AN_TRY(put_objects(s, id, h, top, err));
+done:
+	return rc;
+}
+
+int an_store_heap(an_store *s, int64_t artifact_id, const an_heap *h,
+		  uint32_t top_objects, an_error *err)
+{
+	int rc;
+
+	if (!s || !h)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"missing store or heap snapshot");
+	rc = call_begin(s, err);
+	if (rc < 0)
+		return rc;
+	return call_end(s, put_heap(s, artifact_id, h, top_objects, err),
+			err);
 }
 
 int an_store_commit(an_store *s, an_error *err)
