@@ -36,7 +36,7 @@ static const char help_top[] =
 static const char help_tree[] =
 	"Usage: profkit cpu tree [OPTIONS] FILE\n"
 	"Top-down call tree: total, self and name of every call path.\n"
-	"  --max-depth N         stop N levels below the root\n"
+	"  --max-depth N         stop N levels below the root (or --depth)\n"
 	"  --min-percent P       hide nodes below P% of the total (default 0)\n"
 	"  --focus RE            only the subtrees of functions matching RE\n"
 	"  --filter RE           only paths leading to a matching function\n"

@@ -4,6 +4,7 @@
  * or CSV. The numbers are DevTools' (see docs/semantics.md). `heap
  * summary --db` also stores the analysis (docs/database.md).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,9 @@ static const char help_dominators[] =
 	"Usage: profkit heap dominators [OPTIONS] FILE [@ID]\n"
 	"The dominator subtree of @ID (default: the root) as an indented tree,\n"
 	"children by retained size.\n"
-	"  --max-depth N         levels below @ID (default 4)\n"
+	"  --depth N             levels below @ID (default 4; alias\n"
+	"                        --max-depth)\n"
+	"  --min-size BYTES      hide subtrees retaining less than BYTES\n"
 	"  --min-percent P       hide subtrees below P% of the total\n"
 	"  -n, --top N           at most N children per node (default 10)\n"
 	HEAP_COMMON_HELP;
@@ -168,36 +171,32 @@ static void heap_header(FILE *f, const hjob *j, const fe_opts *o)
 		an_heap_node_count(j->heap), an_heap_edge_count(j->heap), t);
 }
 
+/* DevTools' Statistics view, same rows and labels */
 static void stats_text(FILE *f, const an_heap *h)
 {
 	an_heap_stats s;
 	char a[32];
-	struct {
-		const char *label;
-		uint64_t v;
-	} rows[7];
+	const char *labels[8] = {"code", "strings", "JS arrays",
+				 "typed arrays", "system objects",
+				 "other JS objects", "other non-JS objects",
+				 "total"};
+	uint64_t v[8];
 	int i;
 
 	an_heap_statistics(h, &s);
-	rows[0].label = "code";
-	rows[0].v = s.code;
-	rows[1].label = "strings";
-	rows[1].v = s.strings;
-	rows[2].label = "JS arrays";
-	rows[2].v = s.js_arrays;
-	rows[3].label = "typed arrays";
-	rows[3].v = s.typed_arrays;
-	rows[4].label = "system objects";
-	rows[4].v = s.system;
-	rows[5].label = "other";
-	rows[5].v = s.other + (s.native - s.typed_arrays);
-	rows[6].label = "total";
-	rows[6].v = s.total;
+	v[0] = s.code;
+	v[1] = s.strings;
+	v[2] = s.js_arrays;
+	v[3] = s.typed_arrays;
+	v[4] = s.system;
+	v[5] = s.other;
+	v[6] = s.other_native;
+	v[7] = s.total;
 	fputs("Statistics:\n", f);
-	for (i = 0; i < 7; i++) {
-		human(a, sizeof(a), rows[i].v);
-		fprintf(f, "  %-15s %12" PRIu64 "  %9s  %5.1f%%\n",
-			rows[i].label, rows[i].v, a, hpct(rows[i].v, s.total));
+	for (i = 0; i < 8; i++) {
+		human(a, sizeof(a), v[i]);
+		fprintf(f, "  %-21s %12" PRIu64 "  %9s  %5.1f%%\n", labels[i],
+			v[i], a, hpct(v[i], s.total));
 	}
 	human(a, sizeof(a), s.typed_arrays);
 	fprintf(f, "ArrayBuffer backing stores (system / JSArrayBufferData, "
@@ -213,11 +212,11 @@ static void stats_json(FILE *f, const an_heap *h)
 		   PRIu64 ", \"code\": %" PRIu64 ", \"strings\": %" PRIu64
 		   ", \"js_arrays\": %" PRIu64 ", \"typed_arrays\": %" PRIu64
 		   ", \"system\": %" PRIu64 ", \"native\": %" PRIu64
-		   ", \"other\": %" PRIu64 "}, \"array_buffer_bytes\": %"
-		   PRIu64,
+		   ", \"other\": %" PRIu64 ", \"other_native\": %" PRIu64
+		   "}, \"array_buffer_bytes\": %" PRIu64,
 		s.total, s.v8_heap, s.code, s.strings, s.js_arrays,
 		s.typed_arrays, s.system, s.native,
-		s.other + (s.native - s.typed_arrays), s.typed_arrays);
+		s.other, s.other_native, s.typed_arrays);
 }
 
 /* heap_object rows without --all-objects (besides the root) */
@@ -488,8 +487,12 @@ static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 			v[k++] = i;
 	top_heap = h;
 	qsort(v, k, sizeof(*v), cmp_retained);
-	if (o->format == FE_JSON)
-		fputs("{\"objects\": [", f);
+	if (o->format == FE_JSON) {
+		fputs("{\"file\": ", f);
+		fe_json_str(f, j->path, strlen(j->path));
+		fprintf(f, ", \"total_size\": %" PRIu64 ", \"objects\": [",
+			total);
+	}
 	else if (o->format == FE_CSV)
 		fputs("id,class,name,type,self_size,retained_size,distance\n",
 		      f);
@@ -542,6 +545,20 @@ static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 		fputs(shown ? "\n]}\n" : "]}\n", f);
 	free(v);
 	return FE_EXIT_OK;
+}
+
+/* "@123" or "123": digits after an optional '@', fitting 64 bits */
+static int id_syntax_ok(const char *s)
+{
+	char *end;
+
+	if (*s == '@')
+		s++;
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	(void)strtoull(s, &end, 10);
+	return !*end && errno == 0;
 }
 
 /* "@123" or "123" -> node ordinal; usage error when malformed */
@@ -604,12 +621,12 @@ static int chain(const an_heap *h, uint32_t n, uint32_t *nodes,
 
 static void print_chain(FILE *f, const an_heap *h, const uint32_t *nodes,
 			const uint32_t *edges, uint32_t len, const fe_opts *o,
-			int first)
+			uint32_t chain_no)
 {
 	uint32_t i;
 
 	if (o->format == FE_JSON) {
-		fputs(first ? "\n  [" : ",\n  [", f);
+		fputs(chain_no == 1 ? "\n  [" : ",\n  [", f);
 		for (i = 0; i < len; i++) {
 			fputs(i ? ",\n    {" : "\n    {", f);
 			node_json(f, h, nodes[i]);
@@ -628,7 +645,7 @@ static void print_chain(FILE *f, const an_heap *h, const uint32_t *nodes,
 		for (i = 0; i < len; i++) {
 			const an_heap_class *c = an_heap_class_get(
 				h, an_heap_node_class(h, nodes[i]));
-			fprintf(f, "%u,%" PRIu64 ",", i,
+			fprintf(f, "%u,%u,%" PRIu64 ",", chain_no, i,
 				an_heap_node_id(h, nodes[i]));
 			fe_csv_str(f, c->name.ptr, c->name.len);
 			fputc(',', f);
@@ -697,7 +714,7 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	if (o->format == FE_JSON)
 		fputs("{\"chain\": ", f);
 	else if (o->format == FE_CSV)
-		fputs("step,id,class,edge_name,edge_type,retained_size,"
+		fputs("chain,step,id,class,edge_name,edge_type,retained_size,"
 		      "distance\n", f);
 	else
 		heap_header(f, j, o);
@@ -732,7 +749,7 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 		}
 		if (o->format == FE_TEXT && k > 0)
 			fputc('\n', f);
-		print_chain(f, h, nodes, edges, len, o, k == 1);
+		print_chain(f, h, nodes, edges, len, o, k);
 	}
 	if (o->format == FE_JSON)
 		fputs(k > 1 ? "\n]}\n" : "}\n", f);
@@ -917,8 +934,9 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 		v = stack[sp];
 		d = depth[sp];
 		p = parent[sp];
-		if (d > 0 && hpct(an_heap_node_retained_size(h, v), total) <
-				     o->min_percent)
+		if (d > 0 && (hpct(an_heap_node_retained_size(h, v), total) <
+				      o->min_percent ||
+			      an_heap_node_retained_size(h, v) < o->min_size))
 			continue;
 		seq++;
 		if (o->format == FE_JSON) {
@@ -983,7 +1001,8 @@ static const hsub hsubs[] = {
 	 1, 1},
 	{"top", help_top, HREPORT | FE_OPT_TOP | FE_OPT_FILTER, 1, 1},
 	{"show", help_show, HREPORT | FE_OPT_TOP, 2, 2},
-	{"dominators", help_dominators, HREPORT | FE_OPT_TOP | FE_OPT_TREE,
+	{"dominators", help_dominators,
+	 HREPORT | FE_OPT_TOP | FE_OPT_TREE | FE_OPT_MIN_SIZE,
 	 1, 2},
 	{"retainers", help_retainers, HREPORT | FE_OPT_PATHS, 2, 2},
 };
@@ -1030,6 +1049,16 @@ int cmd_heap(int argc, char **argv)
 	if (o.all_objects && !o.db) {
 		fe_opts_free(&o);
 		return fe_usage_error(cmdname, "--all-objects needs --db");
+	}
+	if (o.nargs > 1 && !id_syntax_ok(o.args[1])) {
+		fe_opts_free(&o);
+		return fe_usage_error(cmdname, "bad object id '%s' (want @ID, "
+				      "e.g. @12345)", o.args[1]);
+	}
+	if (!strcmp(sc->name, "show") && o.format == FE_CSV) {
+		fe_opts_free(&o);
+		return fe_usage_error(cmdname, "heap show has no CSV form; "
+				      "use --format json");
 	}
 	rc = hjob_load(&j, o.args[0], o.db != NULL);
 	if (rc) {

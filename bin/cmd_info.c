@@ -131,12 +131,22 @@ static void print_json(FILE *f, const info *in, int first)
 			(long long)an_profile_end_time(p),
 			an_profile_max_depth(p), an_profile_negative_deltas(p));
 	}
-	if (in->heap)
+	if (in->heap) {
+		an_heap_stats s;
+		const uint32_t *order;
+		an_heap_statistics(in->heap, &s);
 		fprintf(f, ", \"nodes\": %u, \"edges\": %u, "
-			   "\"total_size\": %llu",
+			   "\"total_size\": %llu, \"v8_heap\": %llu, "
+			   "\"native\": %llu, \"extra_native_bytes\": %llu, "
+			   "\"classes\": %u",
 			an_heap_node_count(in->heap),
 			an_heap_edge_count(in->heap),
-			(unsigned long long)an_heap_total_size(in->heap));
+			(unsigned long long)s.total,
+			(unsigned long long)s.v8_heap,
+			(unsigned long long)s.native,
+			(unsigned long long)an_heap_extra_native_bytes(in->heap),
+			an_heap_classes(in->heap, &order));
+	}
 	fputc('}', f);
 }
 
@@ -148,13 +158,18 @@ static void print_csv(FILE *f, const info *in)
 	fprintf(f, ",%s,%d,%llu", an_kind_name(in->kind), in->gzip,
 		(unsigned long long)in->bytes);
 	if (p)
-		fprintf(f, ",%u,%u,%u,%lld,%lld\n", an_profile_node_count(p),
+		fprintf(f, ",%u,%u,%u,%lld,%lld,,\n",
+			an_profile_node_count(p),
 			an_profile_function_count(p),
 			an_profile_sample_count(p),
 			(long long)an_profile_start_time(p),
 			(long long)an_profile_end_time(p));
+	else if (in->heap)
+		fprintf(f, ",%u,,,,,%u,%llu\n", an_heap_node_count(in->heap),
+			an_heap_edge_count(in->heap),
+			(unsigned long long)an_heap_total_size(in->heap));
 	else
-		fputs(",,,,,\n", f);
+		fputs(",,,,,,,\n", f);
 }
 
 int cmd_info(int argc, char **argv)
@@ -182,7 +197,7 @@ int cmd_info(int argc, char **argv)
 		fputs("{\"artifacts\": [", out.f);
 	else if (o.format == FE_CSV)
 		fputs("file,kind,gzip,bytes,nodes,functions,samples,"
-		      "start_time,end_time\n", out.f);
+		      "start_time,end_time,edges,total_size\n", out.f);
 	for (i = 0; i < o.nargs; i++) {
 		info in;
 		an_error err;

@@ -27,8 +27,8 @@ static const char usage[] =
 	"\n"
 	"Inputs: .cpuprofile, Chrome trace JSON, .heapsnapshot; plain or gzip;\n"
 	"'-' = stdin.\n"
-	"Reports take --format text|json|csv and -o FILE; cpu reports also\n"
-	"--db FILE (SQLite). --version prints the version.\n"
+	"Reports take --format text|json|csv and -o FILE; cpu reports and\n"
+	"heap summary also --db FILE (SQLite). --version prints the version.\n"
 	"Run 'profkit COMMAND --help' for details. Exit status: 0 success,\n"
 	"1 failure (bad input, I/O), 2 usage error.\n";
 

@@ -6,6 +6,7 @@
 #ifndef FE_H
 #define FE_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <analyze/analyze.h>
@@ -42,7 +43,8 @@ enum {
 	FE_OPT_TREE = 1 << 7, /* --max-depth, --min-percent, --focus */
 	FE_OPT_QUIET = 1 << 8, /* -q: no summary line in text output */
 	FE_OPT_PATHS = 1 << 9, /* --paths K */
-	FE_OPT_ALL_OBJECTS = 1 << 10 /* --all-objects (with --db) */
+	FE_OPT_ALL_OBJECTS = 1 << 10, /* --all-objects (with --db) */
+	FE_OPT_MIN_SIZE = 1 << 11     /* --min-size BYTES */
 };
 
 typedef struct fe_opts {
@@ -59,6 +61,7 @@ typedef struct fe_opts {
 	int quiet;               /* -q */
 	unsigned paths;          /* --paths K, 0 = default */
 	int all_objects;         /* --all-objects */
+	uint64_t min_size;       /* --min-size BYTES, 0 = none */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;

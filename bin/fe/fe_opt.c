@@ -12,7 +12,7 @@
 
 enum {
 	O_FORMAT = 1000, O_DB, O_FILTER, O_EXCLUDE, O_WEIGHTS, O_FROM, O_TO,
-	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS
+	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS, O_DEPTH, O_MIN_SIZE
 };
 
 static const struct option long_opts[] = {
@@ -30,6 +30,8 @@ static const struct option long_opts[] = {
 	{"focus", required_argument, NULL, O_FOCUS},
 	{"paths", required_argument, NULL, O_PATHS},
 	{"all-objects", no_argument, NULL, O_ALL_OBJECTS},
+	{"depth", required_argument, NULL, O_DEPTH},
+	{"min-size", required_argument, NULL, O_MIN_SIZE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, O_HELP},
 	{NULL, 0, NULL, 0}};
@@ -52,6 +54,8 @@ static unsigned needs(int c)
 	case 'q': return FE_OPT_QUIET;
 	case O_PATHS: return FE_OPT_PATHS;
 	case O_ALL_OBJECTS: return FE_OPT_ALL_OBJECTS;
+	case O_DEPTH: return FE_OPT_TREE;
+	case O_MIN_SIZE: return FE_OPT_MIN_SIZE;
 	default: return 0;
 	}
 }
@@ -184,6 +188,15 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			else
 				o->cpu.to_us = llround(v * 1000);
 			break;
+		case O_MIN_SIZE:
+			if (!parse_num(optarg, &v) || v < 0 || v > 1e18 ||
+			    v != floor(v))
+				return fe_usage_error(cmdsp,
+					"--min-size needs a whole number of "
+					"bytes");
+			o->min_size = (uint64_t)v;
+			break;
+		case O_DEPTH:
 		case O_MAX_DEPTH:
 			if (!parse_num(optarg, &v) || v < 0 || v > 1e9 ||
 			    v != floor(v))

@@ -400,4 +400,5 @@ void an_heap_statistics(const an_heap *h, an_heap_stats *s)
 	s->v8_heap = s->total - s->native;
 	s->other = s->v8_heap - s->code - s->strings - s->js_arrays -
 		   s->system;
+	s->other_native = s->native - s->typed_arrays;
 }

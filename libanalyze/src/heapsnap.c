@@ -223,6 +223,13 @@ static int on_meta(an_json *j, an_json_ev ev, const an_json_val *v,
 	case AN_JSON_MAP_END:
 		return AN_OK;
 	case AN_JSON_STRING:
+		if (d == 1 && (l->meta_key == MK_NODE_COUNT ||
+			       l->meta_key == MK_EDGE_COUNT ||
+			       l->meta_key == MK_ROOT_INDEX))
+			return want_u64(j, ev, v, l->meta_key == MK_NODE_COUNT ?
+					"node_count" : l->meta_key ==
+					MK_EDGE_COUNT ? "edge_count" :
+					"root_index", &l->node_count);
 		if (d == 3) {
 			switch (l->meta_ctx) {
 			case M_NODE_FIELDS:
@@ -643,6 +650,11 @@ static int end_ints(loader *l, uint64_t off)
 	uint64_t i, acc = 0;
 
 	if (l->key == K_NODES) {
+		if (l->count % l->nf)
+			return an__fail(l->err, AN_EFORMAT, off,
+					"nodes holds %llu numbers, not a "
+					"multiple of its %u fields",
+					(unsigned long long)l->count, l->nf);
 		if (l->count != l->node_count * l->nf)
 			return an__fail(l->err, AN_EFORMAT, off,
 					"nodes holds %llu nodes but "
@@ -1127,6 +1139,10 @@ static int feed(loader *l, const uint8_t *p, size_t n, uint64_t base)
 				i++;
 				continue;
 			}
+			if (c != '{' && !strchr("[\"-0123456789tfn", c))
+				return an__fail(l->err, AN_EPARSE, base + i,
+						"malformed JSON: invalid "
+						"character");
 			if (c != '{')
 				return an__fail(l->err, AN_EFORMAT, base + i,
 						"not a heap snapshot: "

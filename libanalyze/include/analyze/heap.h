@@ -113,7 +113,10 @@ typedef struct an_heap_stats {
 	uint64_t system;       /* hidden objects */
 	uint64_t native;       /* native objects + extra_native_bytes */
 	uint64_t typed_arrays; /* system / JSArrayBufferData: outside V8 */
-	uint64_t other;        /* v8_heap - code - strings - arrays - system */
+	uint64_t other;        /* "Other JS objects": v8_heap - code -
+				  strings - js_arrays - system */
+	uint64_t other_native; /* "Other non-JS objects": native -
+				  typed_arrays */
 } an_heap_stats;
 
 AN_API void an_heap_statistics(const an_heap *h, an_heap_stats *out);

@@ -15,11 +15,13 @@ for f in ../bad/heap/*; do
 	cat "$TMPDIR/heap_e"
 done
 # every subcommand reports the same way
-for c in top "show @1" "dominators @1" "retainers @1"; do
+for c in top show dominators retainers; do
+	id=@1
+	[ $c = top ] && id=
 	# shellcheck disable=SC2086
-	"$PROFKIT" heap $c ../bad/heap/truncated.heapsnapshot.gz \
+	"$PROFKIT" heap $c ../bad/heap/truncated.heapsnapshot.gz $id \
 		>/dev/null 2>"$TMPDIR/heap_e"
-	echo "heap $c: exit $? ($(wc -l < "$TMPDIR/heap_e") line)"
+	echo "heap $c $id: exit $? ($(wc -l < "$TMPDIR/heap_e") line)"
 done
 "$PROFKIT" heap summary no/such/file.heapsnapshot 2>&1
 echo "exit $?"
