@@ -517,6 +517,28 @@ static int build_preds(const an_heap *h, const uint8_t *ess, preds *p)
 	return AN_OK;
 }
 
+/* The paper's eval(v) with path compression (DevTools' evaluate and
+ * compress), iterative with a preallocated stack. */
+static uint32_t lt_eval(uint32_t v, uint32_t *ancestor, uint32_t *label,
+			const uint32_t *semi, uint32_t *cstack)
+{
+	uint32_t sp = 0, x = v;
+
+	if (ancestor[v] == 0)
+		return v;
+	while (ancestor[ancestor[x]] != 0) {
+		cstack[++sp] = x;
+		x = ancestor[x];
+	}
+	while (sp > 0) {
+		uint32_t y = cstack[sp--];
+		if (semi[label[ancestor[y]]] < semi[label[y]])
+			label[y] = label[ancestor[y]];
+		ancestor[y] = ancestor[ancestor[y]];
+	}
+	return label[v];
+}
+
 /*
  * DevTools' calculateDominatorsAndRetainedSizes, ported step by step so
  * that even its handling of unreachable nodes gives the same tree:
@@ -608,24 +630,7 @@ static int dominators(an_heap *h, const uint8_t *ess)
 		for (j = pr.first[wo]; j < pr.first[wo + 1]; j++) {
 			uint32_t u, vv = pr.src[j] + 1;
 			orphan = 0;
-			/* evaluate(vv) */
-			if (ancestor[vv] == 0) {
-				u = vv;
-			} else {
-				uint32_t sp = 0, x = vv;
-				while (ancestor[ancestor[x]] != 0) {
-					cstack[++sp] = x;
-					x = ancestor[x];
-				}
-				while (sp > 0) {
-					uint32_t y = cstack[sp--];
-					if (semi[label[ancestor[y]]] <
-					    semi[label[y]])
-						label[y] = label[ancestor[y]];
-					ancestor[y] = ancestor[ancestor[y]];
-				}
-				u = label[vv];
-			}
+			u = lt_eval(vv, ancestor, label, semi, cstack);
 			if (semi[u] < semi[w])
 				semi[w] = semi[u];
 		}
@@ -636,24 +641,7 @@ static int dominators(an_heap *h, const uint8_t *ess)
 		bhead[vertex[semi[w]]] = w;
 		ancestor[w] = parent[w]; /* link */
 		for (v = bhead[parent[w]]; v; v = bnext[v]) {
-			uint32_t u;
-			if (ancestor[v] == 0) {
-				u = v;
-			} else {
-				uint32_t sp = 0, x = v;
-				while (ancestor[ancestor[x]] != 0) {
-					cstack[++sp] = x;
-					x = ancestor[x];
-				}
-				while (sp > 0) {
-					uint32_t y = cstack[sp--];
-					if (semi[label[ancestor[y]]] <
-					    semi[label[y]])
-						label[y] = label[ancestor[y]];
-					ancestor[y] = ancestor[ancestor[y]];
-				}
-				u = label[v];
-			}
+			uint32_t u = lt_eval(v, ancestor, label, semi, cstack);
 			dom[v] = semi[u] < semi[v] ? u : parent[w];
 		}
 		bhead[parent[w]] = 0;
