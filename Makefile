@@ -22,7 +22,7 @@ asan: deps
 	cmake --build $(BUILD)/asan -j $(JOBS)
 
 demo: release
-	@sh tests/demo.sh $(BUILD)/release/bin/profkit
+	@sh tests/demo.sh $(CURDIR)/$(BUILD)/release/bin/profkit
 
 check: release asan
 	cd $(BUILD)/release && ctest --output-on-failure -j $(JOBS)

@@ -3,6 +3,7 @@
 # reports a user would look at first. Usage: demo.sh PROFKIT
 set -eu
 pk=${1:-build/release/bin/profkit}
+case "$pk" in /*) ;; *) pk="$(pwd)/$pk" ;; esac
 cd "$(dirname "$0")/../fixtures/cpu"
 run() {
 	printf '\n$ profkit %s\n' "$*"
