@@ -1,0 +1,6 @@
+# `make demo` runs tests/demo.sh from the repository root, which then
+# changes directory: a relative profkit path must still work (it did not).
+cd ../.. || exit 1
+rel=$(realpath --relative-to=. "$PROFKIT")
+sh tests/demo.sh "$rel" > "$TMPDIR/demo.out" || exit 1
+grep -c '^\$ profkit' "$TMPDIR/demo.out"
