@@ -57,7 +57,7 @@ static const char help_callers[] =
 	"Who calls the functions matching RE (name or url): their callers,\n"
 	"merged by function, innermost first, with the time spent in the\n"
 	"matching functions through each path.\n"
-	"  --max-depth N         at most N caller levels\n"
+	"  --max-depth N         at most N caller levels (or --depth)\n"
 	"  --min-percent P       hide paths below P% of the total\n"
 	"  -n, --top N           at most N entries per level (0 = all)\n"
 	CPU_FORMAT_HELP CPU_COMMON_HELP;
@@ -66,7 +66,7 @@ static const char help_callees[] =
 	"Usage: profkit cpu callees [OPTIONS] FILE RE\n"
 	"What the functions matching RE (name or url) call: the call trees\n"
 	"below their outermost occurrences, merged by function.\n"
-	"  --max-depth N         at most N levels\n"
+	"  --max-depth N         at most N levels (or --depth)\n"
 	"  --min-percent P       hide entries below P% of the total\n"
 	"  -n, --top N           at most N entries per level (0 = all)\n"
 	CPU_FORMAT_HELP CPU_COMMON_HELP;

@@ -49,7 +49,11 @@ static const char help_show[] =
 	"distance, dominator, its outgoing edges sorted by the target's\n"
 	"retained size, and its incoming edges in Retainers order.\n"
 	"  -n, --top N           at most N edges each way (default 25, 0 = all)\n"
-	HEAP_COMMON_HELP;
+	"  --format text|json     output format (default text; no CSV)\n"
+	"  -o, --output FILE     write to FILE (replaced atomically)\n"
+	"  -q, --quiet           no '# file: ...' summary line (text)\n"
+	"  -h, --help            this help\n"
+	"FILE may be gzipped; '-' reads standard input.\n";
 
 static const char help_dominators[] =
 	"Usage: profkit heap dominators [OPTIONS] FILE [@ID]\n"

@@ -1806,3 +1806,35 @@ Test(heap, rejects_a_missing_snapshot)
 	expect_bad("{\"strings\":[]}", AN_EFORMAT, 14, "missing snapshot",
 		   "strings only");
 }
+
+/* A node_count that is not a number is a type error (it was reported as
+ * missing when null, and never checked for true). */
+Test(heap, non_numeric_node_count_is_a_type_error)
+{
+	static const char *const bad[] = {"\"17\"", "null", "true"};
+	size_t len, i;
+	char *text = fx_slurp(fx_path("heap/tiny.heapsnapshot"), &len);
+	char *at = strstr(text, "\"node_count\":17");
+
+	cr_assert_not_null(at);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char doc[8192];
+		an_source *src = NULL;
+		an_heap *h = NULL;
+		an_error err;
+		int n = snprintf(doc, sizeof(doc), "%.*s\"node_count\":%s%s",
+				 (int)(at - text), text, bad[i],
+				 at + strlen("\"node_count\":17"));
+		cr_assert_lt((size_t)n, sizeof(doc));
+		an_error_clear(&err);
+		cr_assert_eq(an_source_open_memory(&src, doc, (size_t)n, "t",
+						   &err), AN_OK);
+		cr_expect_eq(an_heap_load(&h, src, &err), AN_EFORMAT, "%s",
+			     bad[i]);
+		cr_expect_not_null(strstr(err.message, "integer"),
+				   "%s: '%s'", bad[i], err.message);
+		an_heap_free(h);
+		an_source_free(src);
+	}
+	free(text);
+}

@@ -226,10 +226,14 @@ static int on_meta(an_json *j, an_json_ev ev, const an_json_val *v,
 		if (d == 1 && (l->meta_key == MK_NODE_COUNT ||
 			       l->meta_key == MK_EDGE_COUNT ||
 			       l->meta_key == MK_ROOT_INDEX))
-			return want_u64(j, ev, v, l->meta_key == MK_NODE_COUNT ?
-					"node_count" : l->meta_key ==
-					MK_EDGE_COUNT ? "edge_count" :
-					"root_index", &l->node_count);
+			return an__json_fail(j, AN_EFORMAT,
+					     "snapshot.%s must be a "
+					     "non-negative integer",
+					     l->meta_key == MK_NODE_COUNT ?
+						     "node_count" :
+					     l->meta_key == MK_EDGE_COUNT ?
+						     "edge_count" :
+						     "root_index");
 		if (d == 3) {
 			switch (l->meta_ctx) {
 			case M_NODE_FIELDS:
@@ -289,6 +293,15 @@ static int on_meta(an_json *j, an_json_ev ev, const an_json_val *v,
 		default:
 			return AN_OK;
 		}
+	case AN_JSON_NULL:
+	case AN_JSON_BOOL:
+		if (d == 1 && (l->meta_key == MK_NODE_COUNT ||
+			       l->meta_key == MK_EDGE_COUNT ||
+			       l->meta_key == MK_ROOT_INDEX))
+			return an__json_fail(j, AN_EFORMAT,
+					     "snapshot counts and root_index "
+					     "must be non-negative integers");
+		return AN_OK;
 	default:
 		return AN_OK;
 	}
