@@ -457,8 +457,27 @@ static int setup_meta(loader *l, uint64_t off)
 	return AN_OK;
 }
 
-/* Grows the node arrays to hold node `ord`; the declared count caps it,
- * and growth follows the data, so a huge declared count costs nothing. */
+/* Next capacity for record `ord`: doubling from 64 k, capped by the
+ * declared count, so growth follows the data and a huge declared count
+ * costs nothing. 0 when `ord` is beyond the declared count. */
+static size_t next_cap(size_t cap, uint64_t ord, uint64_t declared)
+{
+	size_t ncap = cap ? cap * 2 : 65536;
+
+	if (ncap > declared)
+		ncap = (size_t)declared;
+	return ord < ncap ? ncap : 0;
+}
+
+#define RE(p, n)                                                              \
+	do {                                                                  \
+		void *q_ = an__reallocarray((p), (n), sizeof(*(p)));          \
+		if (!q_)                                                      \
+			return AN_ENOMEM;                                     \
+		(p) = q_;                                                     \
+	} while (0)
+
+/* Grows the node arrays to hold node `ord`. */
 static int grow_nodes(loader *l, uint64_t ord)
 {
 	an_heap *h = l->h;
@@ -466,18 +485,9 @@ static int grow_nodes(loader *l, uint64_t ord)
 
 	if (ord < l->node_cap)
 		return AN_OK;
-	ncap = l->node_cap ? l->node_cap * 2 : 65536;
-	if (ncap > l->node_count)
-		ncap = (size_t)l->node_count;
-	if (ord >= ncap)
+	ncap = next_cap(l->node_cap, ord, l->node_count);
+	if (!ncap)
 		return AN_EFORMAT;
-#define RE(p, n)                                                              \
-	do {                                                                  \
-		void *q_ = an__reallocarray((p), (n), sizeof(*(p)));          \
-		if (!q_)                                                      \
-			return AN_ENOMEM;                                     \
-		(p) = q_;                                                     \
-	} while (0)
 	RE(h->ntype, ncap);
 	RE(h->nname, ncap);
 	RE(h->nid, ncap);
@@ -485,11 +495,11 @@ static int grow_nodes(loader *l, uint64_t ord)
 	RE(h->first_edge, ncap + 1);
 	if (l->nf_det >= 0)
 		RE(h->ndet, ncap);
-#undef RE
 	l->node_cap = ncap;
 	return AN_OK;
 }
 
+/* Grows the edge arrays to hold edge `ord`. */
 static int grow_edges(loader *l, uint64_t ord)
 {
 	an_heap *h = l->h;
@@ -497,25 +507,16 @@ static int grow_edges(loader *l, uint64_t ord)
 
 	if (ord < l->edge_cap)
 		return AN_OK;
-	ncap = l->edge_cap ? l->edge_cap * 2 : 65536;
-	if (ncap > l->edge_count)
-		ncap = (size_t)l->edge_count;
-	if (ord >= ncap)
+	ncap = next_cap(l->edge_cap, ord, l->edge_count);
+	if (!ncap)
 		return AN_EFORMAT;
-#define RE(p, n)                                                              \
-	do {                                                                  \
-		void *q_ = an__reallocarray((p), (n), sizeof(*(p)));          \
-		if (!q_)                                                      \
-			return AN_ENOMEM;                                     \
-		(p) = q_;                                                     \
-	} while (0)
 	RE(h->etype, ncap);
 	RE(h->ename, ncap);
 	RE(h->eto, ncap);
-#undef RE
 	l->edge_cap = ncap;
 	return AN_OK;
 }
+#undef RE
 
 /* What each field of a node or edge record is. */
 enum fkind {
