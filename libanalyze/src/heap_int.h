@@ -60,6 +60,10 @@ struct an_heap {
 /* Runs DevTools' pipeline on a loaded graph (heapgraph.c). */
 AN_HIDDEN int an__heap_analyse(an_heap *h, an_error *err);
 
+/* Dominator tree (h->dom) and retained sizes over the edges whose bit is
+ * set in `ess` (dominators.c). */
+AN_HIDDEN int an__heap_dominators(an_heap *h, const uint8_t *ess);
+
 /* Class of every node, and the class table (heapclass.c). */
 AN_HIDDEN int an__heap_class_names(an_heap *h);
 

@@ -2,8 +2,8 @@
  * heapgraph.c - DevTools' Memory panel pipeline on the loaded graph, in
  * DevTools' order (HeapSnapshot.ts, chrome-devtools-frontend 1.0.1705227):
  * page-owned flags, essential edges, shallow-size reassignment, dominators
- * (Lengauer-Tarjan exactly as DevTools runs it, including its handling of
- * nodes only reachable through ignored edges), retained sizes, distances
+ * and retained sizes (dominators.c: DevTools' tree, including its handling
+ * of nodes only reachable through ignored edges), distances
  * (with DevTools' edge filter), class names with interface names and
  * location keys, and the Summary aggregation. Every loop is iterative:
  * real dominator trees are hundreds of thousands of levels deep.
@@ -402,11 +402,6 @@ static int essential_edges(an_heap *h, wm_cache *wm, uint8_t **out)
 	return AN_OK;
 }
 
-static int bit(const uint8_t *bits, uint32_t e)
-{
-	return (bits[e >> 3] >> (e & 7)) & 1;
-}
-
 /* ---- 3. shallow sizes (JSHeapSnapshot.calculateShallowSizes) ----------- */
 
 static int has_user_roots(const an_heap *h)
@@ -479,220 +474,7 @@ static int shallow_sizes(an_heap *h)
 	return AN_OK;
 }
 
-/* ---- 4. dominators and retained sizes (Lengauer-Tarjan as DevTools) ---- */
-
-typedef struct preds {
-	uint32_t *first; /* node_count + 1 */
-	uint32_t *src;   /* essential predecessors' ordinals */
-} preds;
-
-static int build_preds(const an_heap *h, const uint8_t *ess, preds *p)
-{
-	uint32_t n = h->node_count, v, e, acc = 0, *cur;
-
-	p->first = an__calloc((size_t)n + 1, sizeof(*p->first));
-	if (!p->first)
-		return AN_ENOMEM;
-	for (e = 0; e < h->edge_count; e++)
-		if (bit(ess, e))
-			p->first[h->eto[e]]++;
-	for (v = 0; v < n; v++) {
-		uint32_t k = p->first[v];
-		p->first[v] = acc;
-		acc += k;
-	}
-	p->first[n] = acc;
-	p->src = an__calloc(acc, sizeof(*p->src));
-	cur = an__calloc(n, sizeof(*cur));
-	if (!p->src || !cur) {
-		free(cur);
-		return AN_ENOMEM;
-	}
-	memcpy(cur, p->first, (size_t)n * sizeof(*cur));
-	for (v = 0; v < n; v++)
-		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++)
-			if (bit(ess, e))
-				p->src[cur[h->eto[e]]++] = v;
-	free(cur);
-	return AN_OK;
-}
-
-/* The paper's eval(v) with path compression (DevTools' evaluate and
- * compress), iterative with a preallocated stack. */
-static uint32_t lt_eval(uint32_t v, uint32_t *ancestor, uint32_t *label,
-			const uint32_t *semi, uint32_t *cstack)
-{
-	uint32_t sp = 0, x = v;
-
-	if (ancestor[v] == 0)
-		return v;
-	while (ancestor[ancestor[x]] != 0) {
-		cstack[++sp] = x;
-		x = ancestor[x];
-	}
-	while (sp > 0) {
-		uint32_t y = cstack[sp--];
-		if (semi[label[ancestor[y]]] < semi[label[y]])
-			label[y] = label[ancestor[y]];
-		ancestor[y] = ancestor[ancestor[y]];
-	}
-	return label[v];
-}
-
-/*
- * DevTools' calculateDominatorsAndRetainedSizes, ported step by step so
- * that even its handling of unreachable nodes gives the same tree:
- * vertices are 1-based (0 = none), DFS from the root over essential edges,
- * then from nodes with only non-essential retainers, then every leftover
- * node alone under the root; simple eval/link with path compression.
- */
-static int dominators(an_heap *h, const uint8_t *ess)
-{
-	uint32_t n = h->node_count, len = n + 1, i, k, num = 0;
-	uint32_t *parent, *ancestor, *vertex, *label, *semi, *dom;
-	uint32_t *bhead, *bnext, *nexte, *cstack;
-	preds pr = {NULL, NULL};
-	uint32_t r = h->root + 1;
-	int rc = AN_ENOMEM;
-
-	parent = an__calloc(len, sizeof(uint32_t));
-	ancestor = an__calloc(len, sizeof(uint32_t));
-	vertex = an__calloc(len, sizeof(uint32_t));
-	label = an__calloc(len, sizeof(uint32_t));
-	semi = an__calloc(len, sizeof(uint32_t));
-	dom = an__calloc(len, sizeof(uint32_t));
-	bhead = an__calloc(len, sizeof(uint32_t));
-	bnext = an__calloc(len, sizeof(uint32_t));
-	nexte = dom; /* the DFS cursor lives in dom until the main loop */
-	cstack = an__calloc(len, sizeof(uint32_t));
-	if (!parent || !ancestor || !vertex || !label || !semi || !dom ||
-	    !bhead || !bnext || !nexte || !cstack)
-		goto done;
-	if (build_preds(h, ess, &pr) < 0)
-		goto done;
-
-#define DFS(root_v)                                                           \
-	do {                                                                  \
-		uint32_t v_ = (root_v);                                       \
-		nexte[v_ - 1] = h->first_edge[v_ - 1];                        \
-		while (v_ != 0) {                                             \
-			uint32_t vn_, vo_ = v_ - 1;                           \
-			if (semi[v_] == 0) {                                  \
-				semi[v_] = ++num;                             \
-				vertex[num] = label[v_] = v_;                 \
-			}                                                     \
-			vn_ = parent[v_];                                     \
-			for (; nexte[vo_] < h->first_edge[vo_ + 1];           \
-			     nexte[vo_]++) {                                  \
-				uint32_t e_ = nexte[vo_], w_;                 \
-				if (!bit(ess, e_))                            \
-					continue;                             \
-				w_ = h->eto[e_] + 1;                          \
-				if (semi[w_] == 0) {                          \
-					parent[w_] = v_;                      \
-					nexte[w_ - 1] = h->first_edge[w_ - 1];\
-					vn_ = w_;                             \
-					break;                                \
-				}                                             \
-			}                                                     \
-			v_ = vn_;                                             \
-		}                                                             \
-	} while (0)
-
-	DFS(r);
-	if (num < n) {
-		/* nodes with only non-essential (weak, ...) retainers */
-		for (k = 1; k <= n; k++) {
-			uint32_t ko = k - 1;
-			if (semi[k] != 0 || pr.first[ko + 1] != pr.first[ko])
-				continue;
-			parent[k] = r;
-			DFS(k);
-		}
-	}
-	if (num < n) {
-		/* cliques retained only by each other: alone under the root */
-		for (k = 1; k <= n; k++) {
-			if (semi[k] != 0)
-				continue;
-			parent[k] = r;
-			semi[k] = ++num;
-			vertex[num] = label[k] = k;
-		}
-	}
-#undef DFS
-	memset(dom, 0, (size_t)len * sizeof(*dom));
-	nexte = NULL;
-
-	for (i = num; i >= 2; --i) {
-		uint32_t w = vertex[i], wo = w - 1, j, v;
-		int orphan = 1;
-		for (j = pr.first[wo]; j < pr.first[wo + 1]; j++) {
-			uint32_t u, vv = pr.src[j] + 1;
-			orphan = 0;
-			u = lt_eval(vv, ancestor, label, semi, cstack);
-			if (semi[u] < semi[w])
-				semi[w] = semi[u];
-		}
-		if (orphan)
-			semi[w] = semi[r];
-		/* bucket[vertex[semi[w]]].add(w) */
-		bnext[w] = bhead[vertex[semi[w]]];
-		bhead[vertex[semi[w]]] = w;
-		ancestor[w] = parent[w]; /* link */
-		for (v = bhead[parent[w]]; v; v = bnext[v]) {
-			uint32_t u = lt_eval(v, ancestor, label, semi, cstack);
-			dom[v] = semi[u] < semi[v] ? u : parent[w];
-		}
-		bhead[parent[w]] = 0;
-	}
-	dom[0] = dom[r] = r;
-	for (i = 2; i <= num; i++) {
-		uint32_t w = vertex[i];
-		if (dom[w] != vertex[semi[w]])
-			dom[w] = dom[dom[w]];
-	}
-	/* results need dom and vertex only: give the rest back first, the
-	 * peak of memory is here */
-	free(parent);
-	free(ancestor);
-	free(label);
-	free(semi);
-	free(bhead);
-	free(bnext);
-	free(cstack);
-	free(pr.first);
-	free(pr.src);
-	parent = ancestor = label = semi = bhead = bnext = nexte = NULL;
-	cstack = pr.first = pr.src = NULL;
-
-	h->dom = an__calloc(n, sizeof(*h->dom));
-	h->retained = an__calloc(n, sizeof(*h->retained));
-	if (!h->dom || !h->retained)
-		goto done;
-	for (k = 0; k < n; k++) {
-		h->dom[k] = dom[k + 1] - 1;
-		h->retained[k] = h->nself[k];
-	}
-	for (i = num; i > 1; i--) {
-		uint32_t o = vertex[i] - 1;
-		h->retained[h->dom[o]] += h->retained[o];
-	}
-	rc = AN_OK;
-done:
-	free(parent);
-	free(ancestor);
-	free(vertex);
-	free(label);
-	free(semi);
-	free(dom);
-	free(bhead);
-	free(bnext);
-	free(cstack);
-	free(pr.first);
-	free(pr.src);
-	return rc;
-}
+/* ---- 4. dominators and retained sizes: dominators.c ---------------- */
 
 /* ---- 5. distances (JSHeapSnapshot.calculateDistances) ----------------- */
 
@@ -952,7 +734,7 @@ static void *dom_thread(void *arg)
 {
 	dom_job *j = arg;
 
-	j->rc = dominators(j->h, j->ess);
+	j->rc = an__heap_dominators(j->h, j->ess);
 	if (j->rc == AN_OK)
 		j->rc = dominated_children(j->h);
 	return NULL;
