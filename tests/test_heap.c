@@ -1750,6 +1750,60 @@ Test(heap, rejects_malformed_numbers_in_nodes)
 		   "nodes must be an array of integers", "nodes as an object");
 }
 
+/* The same faults inside the arrays, where whole records are read by the
+ * scanner's fast path (records end in "\n,", as V8 writes them): it must
+ * hand over to the strict scanner, which reports the same byte as with
+ * 1-byte chunks (expect_bad loads each case with several chunk sizes). */
+#define MID_NODES(rec2) \
+	MINI_META "\"node_count\":3,\"edge_count\":2},\"nodes\":[9,0,1,0,2\n," \
+	rec2 "\n,3,2,5,0,0],\"edges\":[5,2,5\n,5,2,10]," MINI_STRINGS "}"
+#define MID_EDGES(edge1) \
+	MINI_META "\"node_count\":3,\"edge_count\":3},\"nodes\":[9,0,1,0,2\n," \
+	"3,1,3,10,1\n,3,2,5,0,0],\"edges\":[5,2,5\n," edge1 "\n,5,2,10]," \
+	MINI_STRINGS "}"
+
+Test(heap, rejects_faults_inside_whole_records)
+{
+	static const char zero[] = MID_NODES("3,1,3,010,0");
+	static const char big[] = MID_NODES("3,1,3,123456789012345678901,0");
+	static const char wide[] = MID_NODES("3,4294967296,3,10,0");
+	static const char type[] = MID_NODES("12,1,3,10,0");
+	static const char space[] = MID_NODES("3,1,3 ,10,0");
+	static const char sum[] = MID_NODES("3,1,3,10,1");
+	static const char to[] = MID_EDGES("5,2,11");
+	static const char etype[] = MID_EDGES("7,2,10");
+	static const char ok[] = MID_EDGES("5,2,10");
+	an_heap *h = NULL;
+	an_error err;
+
+	expect_bad(zero, AN_EPARSE, at(zero, "010", 1), "leading zero",
+		   "leading zero mid-array");
+	expect_bad(big, AN_EFORMAT, at(big, "1234567890", 0), "too large",
+		   "21 digits mid-array");
+	expect_bad(wide, AN_EFORMAT, at(wide, "4294967296", 0),
+		   "does not fit 32 bits", "name beyond 32 bits mid-array");
+	expect_bad(type, AN_EFORMAT, at(type, "12,1", 0),
+		   "node type 12 is not in meta.node_types",
+		   "node type mid-array");
+	expect_bad(sum, AN_EFORMAT, at(sum, "3,1,3,10,1", 9),
+		   "node edge counts exceed", "edge counts mid-array");
+	expect_bad(to, AN_EFORMAT, at(to, "11\n", 0), "is not a node index",
+		   "to_node mid-array");
+	expect_bad(etype, AN_EFORMAT, at(etype, "7,2,10", 0),
+		   "edge type 7 is not in meta.edge_types",
+		   "edge type mid-array");
+	/* and the valid ones read as written */
+	cr_assert_eq(load_mem(&h, ok, strlen(ok), 0, &err), AN_OK, "%s",
+		     err.message);
+	cr_expect_eq(an_heap_node_count(h), 3);
+	cr_expect_eq(an_heap_edge_count(h), 3);
+	an_heap_free(h);
+	cr_assert_eq(load_mem(&h, space, strlen(space), 0, &err), AN_OK,
+		     "%s", err.message);
+	cr_expect_eq(an_heap_node_count(h), 3);
+	an_heap_free(h);
+}
+
 Test(heap, rejects_bad_meta_counts)
 {
 	static const char frac[] = MINI_META "\"node_count\":2.0,\"edge_count\":1},"

@@ -62,6 +62,7 @@ typedef struct loader {
 	uint8_t kinds[MAX_META_FIELDS]; /* enum fkind per field */
 	uint64_t to_limit;       /* node_count * nf */
 	uint64_t array_start;    /* offset of '[' */
+	int fast;                /* fast_records() may parse this array */
 	/* meta */
 	int meta_depth;          /* depth inside the snapshot value */
 	int meta_key;            /* key inside meta/snapshot */
@@ -701,6 +702,93 @@ static int end_ints(loader *l, uint64_t off)
 	return AN_OK;
 }
 
+/*
+ * The fast path of the integer scanner: whole node or edge records of
+ * plain digits separated by ',' (V8 puts "\n," between records), parsed
+ * with everything in registers. It never reports an error: at anything
+ * else (whitespace elsewhere, a bad or too large value, the end of the
+ * chunk or of the array, a full array) it stops at the start of that
+ * record and the general scanner takes over, byte for byte as strict.
+ * Called expecting a number at p[i], at a record boundary; returns the
+ * offset after the last record it stored (i when none).
+ */
+#define FAST_MAX_FIELDS 16
+
+static size_t fast_records(loader *l, const uint8_t *p, size_t i, size_t n)
+{
+	an_heap *h = l->h;
+	uint64_t vals[FAST_MAX_FIELDS];
+	uint64_t ord = l->ord, cap, limit, declared = l->edges_declared;
+	uint32_t rec = l->rec, f, nf = l->nf;
+	int nodes = l->key == K_NODES;
+
+	cap = nodes ? l->node_cap : l->edge_cap;
+	limit = nodes ? l->node_count : l->edge_count;
+	if (cap > limit)
+		cap = limit;
+	while (ord < cap) {
+		size_t j = i;
+		for (f = 0; f < rec; f++) {
+			uint64_t v;
+			size_t d0 = j;
+			if (j >= n || (unsigned)(p[j] - '0') > 9)
+				goto stop;
+			v = (uint64_t)(p[j++] - '0');
+			while (j < n && (unsigned)(p[j] - '0') <= 9) {
+				v = v * 10 + (uint64_t)(p[j++] - '0');
+				if (j - d0 > 18)
+					goto stop;
+			}
+			if (j >= n || (p[d0] == '0' && j - d0 > 1))
+				goto stop;
+			vals[f] = v;
+			if (p[j] == ',') {
+				j++;
+			} else if (p[j] == '\n' && f == rec - 1 &&
+				   j + 1 < n && p[j + 1] == ',') {
+				j += 2;
+			} else {
+				goto stop;
+			}
+		}
+		if (nodes) {
+			uint64_t ne = vals[l->nf_edges];
+			if (vals[l->nf_type] >= h->n_node_types ||
+			    vals[l->nf_name] > UINT32_MAX ||
+			    vals[l->nf_id] > UINT32_MAX || ne > UINT32_MAX ||
+			    declared + ne > l->edge_count)
+				goto stop;
+			declared += ne;
+			h->ntype[ord] = (uint8_t)vals[l->nf_type];
+			h->nname[ord] = (uint32_t)vals[l->nf_name];
+			h->nid[ord] = (uint32_t)vals[l->nf_id];
+			h->nself[ord] = vals[l->nf_self];
+			h->first_edge[ord] = (uint32_t)ne;
+			if (l->nf_det >= 0)
+				h->ndet[ord] = (uint8_t)(vals[l->nf_det] & 3);
+		} else {
+			uint64_t to = vals[l->ef_to], q;
+			if (vals[l->ef_type] >= h->n_edge_types ||
+			    vals[l->ef_name] > UINT32_MAX || to >= l->to_limit)
+				goto stop;
+			/* constant divisors for V8's field counts */
+			q = nf == 7 ? to / 7 : nf == 6 ? to / 6 : to / nf;
+			if (q * nf != to)
+				goto stop;
+			h->etype[ord] = (uint8_t)vals[l->ef_type];
+			h->ename[ord] = (uint32_t)vals[l->ef_name];
+			h->eto[ord] = (uint32_t)q;
+		}
+		ord++;
+		i = j;
+	}
+stop:
+	l->count += (ord - l->ord) * rec;
+	l->ord = ord;
+	l->edges_declared = declared;
+	return i;
+}
+
 /* The integer scanner: '[' (n (',' n)*)? ']' with strict numbers. */
 static int scan_ints(loader *l, const uint8_t *p, size_t n, uint64_t base,
 		     size_t *used)
@@ -766,6 +854,15 @@ static int scan_ints(loader *l, const uint8_t *p, size_t n, uint64_t base,
 				continue;
 			if (c == ']' && l->in_state == 1)
 				goto end;
+			if (l->fast && l->fi == 0 && c >= '0' && c <= '9') {
+				size_t k = fast_records(l, p, i, n);
+				if (k != i) {
+					/* after a ',': a number must follow */
+					l->in_state = 4;
+					i = k - 1; /* the loop's i++ */
+					continue;
+				}
+			}
 			if (c >= '0' && c <= '9') {
 				/* fast path: the whole number in this chunk */
 				size_t j = i + 1;
@@ -932,11 +1029,16 @@ static void *edge_thread(void *arg)
 		n = (size_t)r;
 		i = 0;
 		while (i < n && phase < 3) {
-			uint8_t c = buf[i++];
+			uint8_t c;
 			if (phase == 0) {
-				if (c == '"')
-					phase = 1;
-			} else if (phase == 1) {
+				/* nodes hold no '"': skip them at memchr speed */
+				const uint8_t *q = memchr(buf + i, '"', n - i);
+				i = q ? (size_t)(q - buf) + 1 : n;
+				phase = q ? 1 : 0;
+				continue;
+			}
+			c = buf[i++];
+			if (phase == 1) {
 				if (c == '"') {
 					if (kl != 5 || memcmp(key, "edges", 5))
 						goto out;
@@ -1030,6 +1132,7 @@ static void setup_edge_kinds(loader *l)
 {
 	memset(l->kinds, F_OTHER, sizeof(l->kinds));
 	l->rec = l->ef;
+	l->fast = l->ef <= FAST_MAX_FIELDS;
 	l->kinds[l->ef_type] = F_ETYPE;
 	l->kinds[l->ef_name] = F_ENAME;
 	l->kinds[l->ef_to] = F_ETO;
@@ -1061,8 +1164,10 @@ static int begin_value(loader *l, uint64_t off)
 	l->ord = 0;
 	memset(l->kinds, F_OTHER, sizeof(l->kinds));
 	l->rec = 1;
+	l->fast = 0;
 	if (l->key == K_NODES && l->order == 1) {
 		l->rec = l->nf;
+		l->fast = l->nf <= FAST_MAX_FIELDS;
 		l->kinds[l->nf_type] = F_NTYPE;
 		l->kinds[l->nf_name] = F_NNAME;
 		l->kinds[l->nf_id] = F_NID;
