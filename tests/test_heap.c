@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yajl/yajl_tree.h>
 
 #include "fixture.h"
@@ -29,7 +30,7 @@ TestSuite(heap, .fini = fini, .timeout = 120);
 
 /* ---- loading ---- */
 
-static int load_file(an_heap **out, const char *rel, size_t chunk,
+static int load_path(an_heap **out, const char *path, size_t chunk,
 		     an_error *err)
 {
 	an_source *src = NULL;
@@ -37,7 +38,7 @@ static int load_file(an_heap **out, const char *rel, size_t chunk,
 
 	*out = NULL;
 	an_error_clear(err);
-	rc = an_source_open_path(&src, fx_path(rel), err);
+	rc = an_source_open_path(&src, path, err);
 	if (rc < 0)
 		return rc;
 	if (chunk)
@@ -45,6 +46,12 @@ static int load_file(an_heap **out, const char *rel, size_t chunk,
 	rc = an_heap_load(out, src, err);
 	an_source_free(src);
 	return rc;
+}
+
+static int load_file(an_heap **out, const char *rel, size_t chunk,
+		     an_error *err)
+{
+	return load_path(out, fx_path(rel), chunk, err);
 }
 
 static int load_mem(an_heap **out, const char *data, size_t len, size_t chunk,
@@ -1802,6 +1809,87 @@ Test(heap, rejects_faults_inside_whole_records)
 		     "%s", err.message);
 	cr_expect_eq(an_heap_node_count(h), 3);
 	an_heap_free(h);
+}
+
+/* ---- a file read by two threads ----
+ * From a plain file the edges are parsed by a second thread while the
+ * first goes on to the strings. Whatever it finds, the model or the error
+ * (status, byte, message) must be the one a single-threaded read of the
+ * same bytes from memory gives, and an error in the edges must win over a
+ * later one in the strings. The nodes are made large (64 k) so that the
+ * second thread is at the edges before the first. */
+
+static char *big_snapshot(const char *edges, const char *strings, size_t *len)
+{
+	const uint32_t nodes = 65536;
+	size_t cap = (size_t)nodes * 24 + 4096, n = 0;
+	char *b = malloc(cap);
+	uint32_t i;
+
+	cr_assert_not_null(b);
+	n += (size_t)snprintf(b + n, cap - n,
+			      MINI_META "\"node_count\":%u,\"edge_count\":2},"
+			      "\"nodes\":[9,0,1,0,2", nodes);
+	for (i = 1; i < nodes; i++)
+		n += (size_t)snprintf(b + n, cap - n, "\n,3,1,%u,10,0",
+				      2 * i + 1);
+	n += (size_t)snprintf(b + n, cap - n, "],\"edges\":%s,\"strings\":%s}",
+			      edges, strings);
+	*len = n;
+	return b;
+}
+
+static void same_as_from_memory(const char *edges, const char *strings,
+				size_t cut, const char *what)
+{
+	char path[] = "/tmp/an_test_heap_XXXXXX";
+	size_t len;
+	char *b = big_snapshot(edges, strings, &len);
+	int fd = mkstemp(path);
+	an_heap *hf = NULL, *hm = NULL;
+	an_error ef, em;
+	int rf, rm;
+
+	if (cut)
+		len = cut > len ? len : len - cut;
+	cr_assert(fd >= 0 && write(fd, b, len) == (ssize_t)len, "%s", what);
+	close(fd);
+	rm = load_mem(&hm, b, len, 0, &em);
+	rf = load_path(&hf, path, 0, &ef);
+	unlink(path);
+	cr_expect_eq(rf, rm, "%s: file %d (%s), memory %d (%s)", what, rf,
+		     ef.message, rm, em.message);
+	if (rf < 0 && rm < 0) {
+		cr_expect_eq(ef.offset, em.offset, "%s: byte %llu vs %llu", what,
+			     (unsigned long long)ef.offset,
+			     (unsigned long long)em.offset);
+		cr_expect_str_eq(ef.message, em.message, "%s", what);
+	} else if (rf == AN_OK && rm == AN_OK) {
+		cr_expect_eq(an_heap_edge_count(hf), 2, "%s", what);
+		cr_expect_eq(an_heap_node_retained_size(hf, 0),
+			     an_heap_node_retained_size(hm, 0), "%s", what);
+	}
+	an_heap_free(hf);
+	an_heap_free(hm);
+	free(b);
+}
+
+Test(heap, two_threads_read_a_file_as_one_reads_memory)
+{
+	static const char strs[] = "[\"\",\"Foo\",\"g\"]";
+	static const char bad_strs[] = "[\"\",1,\"g\"]";
+
+	same_as_from_memory("[5,2,5\n,5,2,10]", strs, 0, "valid");
+	same_as_from_memory("[5,2,5\n,5,2,11]", strs, 0, "bad to_node");
+	same_as_from_memory("[5,2,5\n,5,2,11]", bad_strs, 0,
+			    "bad to_node and bad strings");
+	same_as_from_memory("[5,2,5\n,5,2,10]", bad_strs, 0, "bad strings");
+	same_as_from_memory("[5,2,5\n,5,\"x\",10]", bad_strs, 0,
+			    "a string in edges and bad strings");
+	same_as_from_memory("[5,2,5\n,5,2,10,5,2,5]", strs, 0,
+			    "one edge too many");
+	same_as_from_memory("[5,2,5\n,5,2,10]", strs, 30, "cut in strings");
+	same_as_from_memory("[5,2,5\n,5,2,10]", strs, 40, "cut in edges");
 }
 
 Test(heap, rejects_bad_meta_counts)

@@ -25,7 +25,7 @@ enum {
 
 enum scan_state {
 	S_START, S_KEY_OR_END, S_KEY, S_COLON, S_VALUE, S_AFTER_VALUE,
-	S_DONE, S_INTS, S_YAJL, S_SKIP, S_KEY_AFTER_COMMA
+	S_DONE, S_INTS, S_YAJL, S_SKIP, S_KEY_AFTER_COMMA, S_SKIP_EDGES
 };
 
 /* What the meta callback is inside of. */
@@ -44,6 +44,7 @@ typedef struct loader {
 	size_t keylen;
 	int key_escape;          /* inside a key: after a backslash */
 	int seen_first;          /* a member was read (for ',' vs '}') */
+	uint64_t key_off;        /* offset of the current key's '"' */
 	int order;               /* 1 after snapshot, 2 after nodes, 3 edges */
 	/* value skimmer for yajl-bound values */
 	int sk_depth, sk_in_str, sk_escape, sk_scalar, sk_started;
@@ -94,6 +95,8 @@ typedef struct loader {
 	 * this thread parses `nodes` */
 	int src_fd;              /* pread-able input, or -1 */
 	struct edge_job *ej;     /* running or finished edge thread */
+	int ej_ahead;            /* S_SKIP_EDGES went past the edges while
+				    the edge thread still parses them */
 	uint64_t skip_to;        /* S_SKIP: offset just past the edges */
 	uint64_t strings_offset;
 } loader;
@@ -1002,6 +1005,8 @@ typedef struct edge_job {
 	uint64_t start;         /* where `nodes` begins */
 	int fd;
 	atomic_int cancel;      /* main thread stopped early */
+	_Atomic uint64_t key_at; /* offset of the '"' of the key it found
+				    after the nodes (0 = not yet) */
 	int found;              /* the edges key was found */
 	int failed;             /* scanning failed with err */
 	uint64_t end;           /* offset just past the edges value */
@@ -1035,6 +1040,8 @@ static void *edge_thread(void *arg)
 				const uint8_t *q = memchr(buf + i, '"', n - i);
 				i = q ? (size_t)(q - buf) + 1 : n;
 				phase = q ? 1 : 0;
+				if (q)
+					atomic_store(&j->key_at, off + i - 1);
 				continue;
 			}
 			c = buf[i++];
@@ -1109,6 +1116,7 @@ static void edge_thread_start(loader *l, uint64_t nodes_off)
 	j->start = nodes_off;
 	j->fd = l->src_fd;
 	atomic_init(&j->cancel, 0);
+	atomic_init(&j->key_at, 0);
 	if (pthread_create(&j->tid, NULL, edge_thread, j) != 0) {
 		free(j);
 		return;
@@ -1126,6 +1134,42 @@ static void edge_thread_stop(loader *l)
 	pthread_join(l->ej->tid, NULL);
 	free(l->ej);
 	l->ej = NULL;
+}
+
+/* Joins an edge thread that main went ahead of (ej_ahead) and takes its
+ * result: its error comes first, being earlier in the input than
+ * anything main found after the edges. */
+static int edge_thread_collect(loader *l)
+{
+	edge_job *j = l->ej;
+	int rc = AN_OK;
+
+	if (!j || !l->ej_ahead)
+		return AN_OK;
+	pthread_join(j->tid, NULL);
+	l->ej = NULL;
+	if (j->failed) {
+		if (l->err)
+			*l->err = j->err;
+		rc = l->err ? l->err->code : AN_EFORMAT;
+	} else if (!j->found) {
+		/* a read error or the end of the input inside the edges */
+		if (l->state == S_SKIP_EDGES)
+			rc = AN_OK; /* finish() reports the truncation */
+		else
+			rc = an__fail(l->err, AN_EIO, l->edges_offset,
+				      "could not read the edges");
+	} else if (l->state != S_SKIP_EDGES && j->end != l->skip_to) {
+		rc = an__fail(l->err, AN_EPARSE, j->end,
+			      "malformed JSON: edges end at byte %llu, not "
+			      "%llu", (unsigned long long)j->end,
+			      (unsigned long long)l->skip_to);
+	} else {
+		l->edge_cap = j->l.edge_cap;
+		l->count = j->l.count;
+	}
+	free(j);
+	return rc;
 }
 
 static void setup_edge_kinds(loader *l)
@@ -1192,6 +1236,16 @@ static int begin_value(loader *l, uint64_t off)
 			edge_thread_start(l, off);
 		} else {
 			l->edges_offset = off;
+			if (l->ej &&
+			    atomic_load(&l->ej->key_at) == l->key_off) {
+				/* the edge thread is on these very edges: go
+				 * on to the strings while it parses them
+				 * (edge_thread_collect() checks its result) */
+				l->ej_ahead = 1;
+				l->order = 3;
+				l->state = S_SKIP_EDGES;
+				return AN_OK;
+			}
 			if (l->ej) {
 				edge_job *j = l->ej;
 				pthread_join(j->tid, NULL);
@@ -1294,6 +1348,7 @@ static int feed(loader *l, const uint8_t *p, size_t n, uint64_t base)
 				return an__fail(l->err, AN_EPARSE, base + i,
 						"malformed JSON: expected a "
 						"key");
+			l->key_off = base + i;
 			l->keylen = 0;
 			l->key_escape = 0;
 			l->state = S_KEY;
@@ -1345,6 +1400,19 @@ static int feed(loader *l, const uint8_t *p, size_t n, uint64_t base)
 				return rc;
 			i += used;
 			continue;
+		case S_SKIP_EDGES: {
+			/* the edge thread parses these bytes; they hold no
+			 * ']' before the closing one, or it fails */
+			const uint8_t *q = memchr(p + i, ']', n - i);
+			if (!q) {
+				i = n;
+				continue;
+			}
+			i = (size_t)(q - p) + 1;
+			l->skip_to = base + i;
+			l->state = S_AFTER_VALUE;
+			continue;
+		}
 		case S_SKIP:
 			/* the edge thread parsed these bytes already */
 			if (base + n <= l->skip_to) {
@@ -1510,6 +1578,9 @@ int an_heap_load(an_heap **out, an_source *src, an_error *err)
 		rc = an__fail(err, AN_EFORMAT, 0, "empty input");
 		goto done;
 	}
+	rc = edge_thread_collect(&l);
+	if (rc < 0)
+		goto done;
 	if (l.state == S_YAJL && l.sk_scalar == 1) {
 		/* a number as the last top-level value */
 		rc = an__json_finish(l.json);
@@ -1526,6 +1597,13 @@ int an_heap_load(an_heap **out, an_source *src, an_error *err)
 	*out = h;
 	h = NULL;
 done:
+	if (rc < 0 && l.ej_ahead) {
+		/* failed past the edges the thread still parses: an error
+		 * of the thread's is earlier in the input, so it wins */
+		int trc = edge_thread_collect(&l);
+		if (trc < 0)
+			rc = trc;
+	}
 	loader_free(&l);
 	an_heap_free(h);
 	return rc;
