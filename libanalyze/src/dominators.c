@@ -127,15 +127,9 @@ static uint32_t eval(uint32_t v, uint32_t w, uint32_t *ancestor,
 	return label[v];
 }
 
-/*
- * Fills h->dom (node -> immediate dominator node; the root's is itself)
- * and h->retained (shallow size of everything a node dominates).
- * `ess` holds one bit per edge: essential or not.
- */
-int an__heap_dominators(an_heap *h, const uint8_t *ess)
+int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 {
 	uint32_t n = h->node_count, len = n + 1, reached, i, v, e, acc;
-	uint64_t unreached = 0;
 	uint32_t *pre, *vertex, *parent, *cursor, *indeg;
 	uint32_t *first = NULL, *src = NULL, *semi, *label, *ancestor, *idom;
 	uint8_t *has_retainer = NULL;
@@ -172,9 +166,10 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess)
 		has_retainer = NULL;
 	}
 	reached = d.num;
-	for (v = 0; v < n && reached < n; v++)
+	/* the unreached follow, in node order (pre stays 0: no retainers) */
+	for (v = 0, i = reached; v < n && i < n; v++)
 		if (pre[v] == 0)
-			unreached += h->nself[v];
+			vertex[++i] = v;
 	free(cursor);
 	cursor = NULL;
 
@@ -258,24 +253,18 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess)
 
 	/* 5. back to node ordinals; the unreached are under the root */
 	h->dom = an__calloc(n, sizeof(*h->dom));
-	h->retained = an__calloc(n, sizeof(*h->retained));
-	if (!h->dom || !h->retained) {
+	if (!h->dom) {
 		free(idom);
 		goto done;
 	}
-	for (v = 0; v < n; v++) {
-		h->dom[v] = h->root;
-		h->retained[v] = h->nself[v];
-	}
+	h->dom[h->root] = h->root;
 	for (i = 2; i <= reached; i++)
 		h->dom[vertex[i]] = vertex[idom[i]];
+	for (; i <= n; i++)
+		h->dom[vertex[i]] = h->root;
 	free(idom);
-	/* children follow their dominator in preorder: sum bottom-up */
-	for (i = reached; i >= 2; i--) {
-		v = vertex[i];
-		h->retained[h->dom[v]] += h->retained[v];
-	}
-	h->retained[h->root] += unreached;
+	*order = vertex;
+	vertex = NULL;
 	rc = AN_OK;
 done:
 	free(pre);
@@ -287,4 +276,20 @@ done:
 	free(src);
 	free(has_retainer);
 	return rc;
+}
+
+int an__heap_retained_sizes(an_heap *h, const uint32_t *order)
+{
+	uint32_t n = h->node_count, i, v;
+
+	h->retained = an__calloc(n, sizeof(*h->retained));
+	if (!h->retained)
+		return AN_ENOMEM;
+	memcpy(h->retained, h->nself, (size_t)n * sizeof(*h->retained));
+	/* everything follows its dominator in `order`: sum bottom-up */
+	for (i = n; i >= 2; i--) {
+		v = order[i];
+		h->retained[h->dom[v]] += h->retained[v];
+	}
+	return AN_OK;
 }

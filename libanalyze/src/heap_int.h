@@ -60,9 +60,14 @@ struct an_heap {
 /* Runs DevTools' pipeline on a loaded graph (heapgraph.c). */
 AN_HIDDEN int an__heap_analyse(an_heap *h, an_error *err);
 
-/* Dominator tree (h->dom) and retained sizes over the edges whose bit is
- * set in `ess` (dominators.c). */
-AN_HIDDEN int an__heap_dominators(an_heap *h, const uint8_t *ess);
+/* Dominator tree h->dom (the root's dominator is itself) over the edges
+ * whose bit is set in `ess`; *order (caller frees) gets every node,
+ * 1-based, each after its dominator (dominators.c). */
+AN_HIDDEN int an__heap_dominators(an_heap *h, const uint8_t *ess,
+				  uint32_t **order);
+
+/* h->retained from h->dom, h->nself and the order above. */
+AN_HIDDEN int an__heap_retained_sizes(an_heap *h, const uint32_t *order);
 
 /* Class of every node, and the class table (heapclass.c). */
 AN_HIDDEN int an__heap_class_names(an_heap *h);

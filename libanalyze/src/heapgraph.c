@@ -96,96 +96,111 @@ static int weakmap_edge(an_str name, size_t *dup_off, uint64_t *table)
 	return 0;
 }
 
-/* Per string index: 0 unknown, 1 not a WeakMap edge, 2 + dup id. */
+/*
+ * The WeakMap edge names of a snapshot, classified once (wm_prepare) and
+ * only read afterwards, so threads share it. Two edges whose names share
+ * DevTools' duplicatedPart (the name after its leading number) get the
+ * same dup id.
+ */
+typedef struct wm_entry {
+	uint64_t table;       /* table node id named in the edge name */
+	uint64_t hash;        /* of the dup part */
+	uint32_t str;         /* the name's string index */
+	uint32_t off;         /* where the dup part starts */
+	uint32_t dup;         /* dup id */
+} wm_entry;
+
 typedef struct wm_cache {
-	uint32_t *state;      /* per string */
-	uint64_t *table;      /* per dup id: table node id */
+	uint32_t *state;      /* per string: 0 not a WeakMap edge name,
+				 else 1 + its wm_entry */
+	uint32_t nstate;
+	wm_entry *entries;
+	uint32_t nentries;
 	uint32_t ndup;
-	/* dup-part interning: hash of (ptr,len) -> dup id + 1 */
-	uint32_t *slots;
-	size_t cap;
-	an_str *dups;
-	size_t dup_cap;
 } wm_cache;
 
-
-static int wm_lookup(const an_heap *h, wm_cache *c, uint32_t str,
-		     uint32_t *dup)
+/* 64-bit hash of bytes, a word at a time. */
+static uint64_t wm_hash(const char *s, size_t n)
 {
-	an_str name;
-	size_t off;
-	uint64_t table;
+	uint64_t x = 0x9e3779b97f4a7c15ull ^ n, w;
 
-	if (c->state[str] == 1)
-		return 0;
-	if (c->state[str] >= 2) {
-		*dup = c->state[str] - 2;
-		return 1;
+	while (n >= 8) {
+		memcpy(&w, s, 8);
+		x = (x ^ w) * 0xff51afd7ed558ccdull;
+		x ^= x >> 32;
+		s += 8;
+		n -= 8;
 	}
-	name = h->strs.items[str];
-	if (!weakmap_edge(name, &off, &table)) {
-		c->state[str] = 1;
-		return 0;
-	}
-	{
-		const char *s = name.ptr + off;
-		size_t n = name.len - off, j;
-		if ((size_t)(c->ndup + 1) * 2 > c->cap) {
-			size_t ncap = c->cap ? c->cap * 2 : 256, k;
-			uint32_t *ns = an__calloc(ncap, sizeof(*ns));
-			if (!ns)
-				return -1;
-			for (k = 0; k < c->ndup; k++) {
-				size_t q = an__hash_bytes(c->dups[k].ptr,
-						    c->dups[k].len) &
-					   (ncap - 1);
-				while (ns[q])
-					q = (q + 1) & (ncap - 1);
-				ns[q] = (uint32_t)k + 1;
-			}
-			free(c->slots);
-			c->slots = ns;
-			c->cap = ncap;
-		}
-		j = an__hash_bytes(s, n) & (c->cap - 1);
-		while (c->slots[j]) {
-			an_str d = c->dups[c->slots[j] - 1];
-			if (d.len == n && memcmp(d.ptr, s, n) == 0)
-				break;
-			j = (j + 1) & (c->cap - 1);
-		}
-		if (!c->slots[j]) {
-			if (an__grow((void **)&c->dups, &c->dup_cap,
-				     c->ndup + 1, sizeof(*c->dups)) < 0)
-				return -1;
-			c->dups[c->ndup].ptr = s;
-			c->dups[c->ndup].len = (uint32_t)n;
-			c->slots[j] = ++c->ndup;
-		}
-		*dup = c->slots[j] - 1;
-		c->state[str] = *dup + 2;
-		/* table ids are per name, not per dup part: keep per string */
-		(void)table;
-	}
-	return 1;
+	w = 0;
+	memcpy(&w, s, n);
+	x = (x ^ w) * 0xc4ceb9fe1a85ec53ull;
+	return x ^ (x >> 29);
 }
 
-/* Table id named in edge-name string `str` (known to be a WeakMap edge). */
-static uint64_t wm_table(const an_heap *h, uint32_t str)
+static int wm_prepare(const an_heap *h, wm_cache *c)
 {
-	size_t off;
-	uint64_t table = UINT64_MAX;
+	uint32_t s, k, *slots;
+	size_t cap = 0, mask;
 
-	weakmap_edge(h->strs.items[str], &off, &table);
-	return table;
+	c->state = an__calloc((size_t)c->nstate + 1, sizeof(*c->state));
+	if (!c->state)
+		return AN_ENOMEM;
+	for (s = 0; s < c->nstate; s++) {
+		size_t off;
+		uint64_t table;
+		if (!weakmap_edge(h->strs.items[s], &off, &table))
+			continue;
+		if (an__grow((void **)&c->entries, &cap, c->nentries + 1,
+			     sizeof(*c->entries)) < 0)
+			return AN_ENOMEM;
+		c->entries[c->nentries].table = table;
+		c->entries[c->nentries].str = s;
+		c->entries[c->nentries].off = (uint32_t)off;
+		c->state[s] = ++c->nentries;
+	}
+	/* intern the dup parts: open addressing, at most half full */
+	for (cap = 16; cap < (size_t)c->nentries * 2; cap *= 2)
+		;
+	mask = cap - 1;
+	slots = an__calloc(cap, sizeof(*slots));
+	if (!slots)
+		return AN_ENOMEM;
+	for (k = 0; k < c->nentries; k++) {
+		wm_entry *e = &c->entries[k];
+		an_str name = h->strs.items[e->str];
+		const char *p = name.ptr + e->off;
+		size_t n = name.len - e->off, j;
+		e->hash = wm_hash(p, n);
+		for (j = e->hash & mask; slots[j]; j = (j + 1) & mask) {
+			const wm_entry *o = &c->entries[slots[j] - 1];
+			an_str on = h->strs.items[o->str];
+			if (o->hash == e->hash && on.len - o->off == n &&
+			    memcmp(on.ptr + o->off, p, n) == 0)
+				break;
+		}
+		if (slots[j]) {
+			e->dup = c->entries[slots[j] - 1].dup;
+		} else {
+			e->dup = c->ndup++;
+			slots[j] = k + 1;
+		}
+	}
+	free(slots);
+	return AN_OK;
+}
+
+/* The entry of a WeakMap edge name, or NULL. */
+static const wm_entry *wm_lookup(const wm_cache *c, uint32_t str)
+{
+	if (str >= c->nstate || !c->state[str])
+		return NULL;
+	return &c->entries[c->state[str] - 1];
 }
 
 static void wm_free(wm_cache *c)
 {
 	free(c->state);
-	free(c->table);
-	free(c->slots);
-	free(c->dups);
+	free(c->entries);
 }
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -369,36 +384,93 @@ static int mark_page_owned(an_heap *h)
 
 /* ---- 2. essential edges (initEssentialEdges) ---------------------------- */
 
-static int essential_edges(an_heap *h, wm_cache *wm, uint8_t **out)
+/* Stores the bits of edges [e0, e1) held in byte k; the two end bytes may
+ * be shared with the other thread's range. */
+static void ess_store(uint8_t *bits, uint32_t k, uint8_t b, uint32_t e0,
+		      uint32_t e1)
 {
-	uint32_t v, e;
+	if (k == e0 >> 3 || k == (e1 - 1) >> 3)
+		__atomic_fetch_or(&bits[k], b, __ATOMIC_RELAXED);
+	else
+		bits[k] = b;
+}
+
+typedef struct ess_job {
+	const an_heap *h;
+	const wm_cache *wm;
+	uint8_t *bits;
+	uint32_t v0, v1;        /* node range */
+} ess_job;
+
+/* initEssentialEdges for the edges of nodes [v0, v1). */
+static void *ess_range(void *arg)
+{
+	const ess_job *j = arg;
+	const an_heap *h = j->h;
+	uint32_t v, e, e0 = h->first_edge[j->v0], e1 = h->first_edge[j->v1];
+	uint8_t b = 0;
+
+	for (v = j->v0; v < j->v1; v++) {
+		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
+			uint8_t t = h->etype[e];
+			uint32_t c = h->eto[e];
+			const wm_entry *w;
+			int ess = 1;
+			if (t == h->e_internal &&
+			    (w = wm_lookup(j->wm, h->ename[e])) != NULL &&
+			    w->table == h->nid[v])
+				ess = 0;
+			else if (t == h->e_weak || c == v)
+				ess = 0;
+			else if (v != h->root &&
+				 (t == h->e_shortcut ||
+				  (h->page[c] && !h->page[v])))
+				ess = 0;
+			b |= (uint8_t)(ess << (e & 7));
+			if ((e & 7) == 7) {
+				ess_store(j->bits, e >> 3, b, e0, e1);
+				b = 0;
+			}
+		}
+	}
+	if (e1 > e0 && (e1 & 7) != 0)
+		ess_store(j->bits, (e1 - 1) >> 3, b, e0, e1);
+	return NULL;
+}
+
+/* One bit per edge, on two threads (halves by edge count). */
+static int essential_edges(an_heap *h, const wm_cache *wm, uint8_t **out)
+{
+	uint32_t n = h->node_count, mid = 0, lo = 0, hi = n;
 	uint8_t *bits = an__calloc(((size_t)h->edge_count + 7) / 8, 1);
+	ess_job j[2];
+	pthread_t tid;
+	int threaded;
 
 	*out = bits;
 	if (!bits)
 		return AN_ENOMEM;
-	for (v = 0; v < h->node_count; v++) {
-		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
-			uint8_t t = h->etype[e];
-			uint32_t c = h->eto[e], dup;
-			if (t == h->e_internal) {
-				int m = wm_lookup(h, wm, h->ename[e], &dup);
-				if (m < 0)
-					return AN_ENOMEM;
-				if (m && wm_table(h, h->ename[e]) == h->nid[v])
-					continue;
-			}
-			if (t == h->e_weak || c == v)
-				continue;
-			if (v != h->root) {
-				if (t == h->e_shortcut)
-					continue;
-				if (h->page[c] && !h->page[v])
-					continue;
-			}
-			bits[e >> 3] |= (uint8_t)(1u << (e & 7));
-		}
+	/* first node whose edges start in the second half */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (h->first_edge[mid] < h->edge_count / 2)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	mid = lo;
+	j[0].h = j[1].h = h;
+	j[0].wm = j[1].wm = wm;
+	j[0].bits = j[1].bits = bits;
+	j[0].v0 = 0;
+	j[0].v1 = j[1].v0 = mid;
+	j[1].v1 = n;
+	threaded = pthread_create(&tid, NULL, ess_range, &j[1]) == 0;
+	ess_range(&j[0]);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		ess_range(&j[1]);
 	return AN_OK;
 }
 
@@ -506,7 +578,7 @@ static int64_t edge_name_int(const an_heap *h, uint32_t e)
 
 typedef struct dist_ctx {
 	an_heap *h;
-	wm_cache *wm;
+	const wm_cache *wm;
 	uint8_t *pending;   /* per dup id: in DevTools' pendingEphemeronEdges */
 } dist_ctx;
 
@@ -514,7 +586,6 @@ typedef struct dist_ctx {
 static int dist_filter(dist_ctx *d, uint32_t v, uint32_t e)
 {
 	an_heap *h = d->h;
-	uint32_t dup;
 
 	if (h->ntype[v] == h->t_hidden && has_string_name(h, e) &&
 	    an__heap_str_is(h, h->ename[e], "sloppy_function_map") &&
@@ -528,13 +599,13 @@ static int dist_filter(dist_ctx *d, uint32_t v, uint32_t e)
 		return idx < 2 || (idx % 3) != 1;
 	}
 	if (h->etype[e] == h->e_internal) {
-		int m = wm_lookup(h, d->wm, h->ename[e], &dup);
-		if (m > 0) {
-			if (!d->pending[dup]) {
-				d->pending[dup] = 1;
+		const wm_entry *w = wm_lookup(d->wm, h->ename[e]);
+		if (w) {
+			if (!d->pending[w->dup]) {
+				d->pending[w->dup] = 1;
 				return 0;
 			}
-			d->pending[dup] = 0;
+			d->pending[w->dup] = 0;
 		}
 	}
 	return 1;
@@ -562,7 +633,7 @@ static void bfs(dist_ctx *d, uint32_t *queue, uint32_t qn)
 	}
 }
 
-static int distances(an_heap *h, wm_cache *wm)
+static int distances(an_heap *h, const wm_cache *wm)
 {
 	uint32_t n = h->node_count, i, e, qn = 0, *queue;
 	dist_ctx d;
@@ -601,18 +672,7 @@ static int distances(an_heap *h, wm_cache *wm)
 
 /* ---- 7. dominated children and the Summary ---------------------------- */
 
-static const an_heap *kid_heap;
-
-static int cmp_kid(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	uint64_t rx = kid_heap->retained[x], ry = kid_heap->retained[y];
-
-	if (rx != ry)
-		return rx > ry ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
+/* The CSR of dominated children, in node order for now. */
 static int dominated_children(an_heap *h)
 {
 	uint32_t n = h->node_count, v, acc = 0, *cur;
@@ -638,21 +698,95 @@ static int dominated_children(an_heap *h)
 		if (v != h->root)
 			h->dom_kids[cur[h->dom[v]]++] = v;
 	free(cur);
-	kid_heap = h;
-	for (v = 0; v < n; v++) {
-		uint32_t k = h->dom_first[v + 1] - h->dom_first[v];
-		if (k > 1)
-			qsort(h->dom_kids + h->dom_first[v], k,
-			      sizeof(uint32_t), cmp_kid);
-	}
-	kid_heap = NULL;
 	return AN_OK;
 }
 
+typedef struct kid_key {
+	uint64_t retained;
+	uint32_t id;
+} kid_key;
+
+/* Larger retained size first, then node order. */
+static int kid_before(const kid_key *x, const kid_key *y)
+{
+	if (x->retained != y->retained)
+		return x->retained > y->retained;
+	return x->id < y->id;
+}
+
+static int cmp_kid(const void *a, const void *b)
+{
+	const kid_key *x = a, *y = b;
+
+	return kid_before(x, y) ? -1 : kid_before(y, x);
+}
+
+/* Each node's dominated children by retained size (the Dominators
+ * view's order), into j->sorted: the Summary reads h->dom_kids meanwhile
+ * (it does not need the order). */
+typedef struct kids_job {
+	const an_heap *h;
+	uint32_t *sorted;       /* the new dom_kids */
+	int rc;
+} kids_job;
+
+static void *sort_kids(void *arg)
+{
+	kids_job *j = arg;
+	const an_heap *h = j->h;
+	uint32_t v, i, cap = 0;
+	kid_key *tmp = NULL;
+
+	j->sorted = an__calloc(h->node_count, sizeof(*j->sorted));
+	if (!j->sorted) {
+		j->rc = AN_ENOMEM;
+		return NULL;
+	}
+	for (v = 0; v < h->node_count; v++) {
+		const uint32_t *k = h->dom_kids + h->dom_first[v];
+		uint32_t *out = j->sorted + h->dom_first[v];
+		uint32_t m = h->dom_first[v + 1] - h->dom_first[v];
+		if (m < 2) {
+			if (m == 1)
+				out[0] = k[0];
+			continue;
+		}
+		if (m > cap) {
+			kid_key *t = realloc(tmp, (size_t)m * sizeof(*t));
+			if (!t)
+				break;
+			tmp = t;
+			cap = m;
+		}
+		for (i = 0; i < m; i++) {
+			tmp[i].retained = h->retained[k[i]];
+			tmp[i].id = k[i];
+		}
+		if (m <= 16) {
+			for (i = 1; i < m; i++) {
+				kid_key x = tmp[i];
+				uint32_t p = i;
+				for (; p > 0 && kid_before(&x, &tmp[p - 1]); p--)
+					tmp[p] = tmp[p - 1];
+				tmp[p] = x;
+			}
+		} else {
+			qsort(tmp, m, sizeof(*tmp), cmp_kid);
+		}
+		for (i = 0; i < m; i++)
+			out[i] = tmp[i].id;
+	}
+	j->rc = v == h->node_count ? AN_OK : AN_ENOMEM;
+	free(tmp);
+	return NULL;
+}
+
+static const an_heap *class_heap;
+
 static int cmp_class(const void *a, const void *b)
 {
-	const an_heap_class *x = &kid_heap->classes[*(const uint32_t *)a];
-	const an_heap_class *y = &kid_heap->classes[*(const uint32_t *)b];
+	const an_heap_class *x = &class_heap->classes[*(const uint32_t *)a];
+	const an_heap_class *y = &class_heap->classes[*(const uint32_t *)b];
 
 	if (x->retained_size != y->retained_size)
 		return x->retained_size > y->retained_size ? -1 : 1;
@@ -712,32 +846,58 @@ static int summary(an_heap *h)
 			continue;
 		h->class_order[h->nclass_order++] = c;
 	}
-	kid_heap = h;
+	class_heap = h;
 	if (h->nclass_order > 1)
 		qsort(h->class_order, h->nclass_order, sizeof(uint32_t),
 		      cmp_class);
-	kid_heap = NULL;
+	class_heap = NULL;
 	return AN_OK;
 }
 
-/* The dominator tree runs on a second thread while the first computes
- * distances and class names: they read the same graph and write disjoint
- * arrays (the strings, which class naming extends, are not touched by
- * the dominator side). */
+/*
+ * Two threads. After the page-owned flags, the essential edges are split
+ * between them; then the second builds the dominator tree while the first
+ * reassigns shallow sizes (which the retained sizes wait for), computes
+ * distances and class names; last, the first aggregates the Summary while
+ * the second sorts dominated children. They read the same graph and write
+ * disjoint arrays (the strings, which class naming extends, are not
+ * touched on the dominator side).
+ */
 typedef struct dom_job {
 	an_heap *h;
 	const uint8_t *ess;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int nself_final;        /* shallow sizes done: -1 failed, 1 ok */
 	int rc;
 } dom_job;
 
 static void *dom_thread(void *arg)
 {
 	dom_job *j = arg;
+	uint32_t *order = NULL;
+	int ready;
 
-	j->rc = an__heap_dominators(j->h, j->ess);
-	if (j->rc == AN_OK)
+	j->rc = an__heap_dominators(j->h, j->ess, &order);
+	pthread_mutex_lock(&j->mu);
+	while (j->nself_final == 0)
+		pthread_cond_wait(&j->cv, &j->mu);
+	ready = j->nself_final > 0;
+	pthread_mutex_unlock(&j->mu);
+	if (j->rc == AN_OK && ready)
+		j->rc = an__heap_retained_sizes(j->h, order);
+	free(order);
+	if (j->rc == AN_OK && ready)
 		j->rc = dominated_children(j->h);
 	return NULL;
+}
+
+static void nself_final(dom_job *j, int ok)
+{
+	pthread_mutex_lock(&j->mu);
+	j->nself_final = ok ? 1 : -1;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
 }
 
 int an__heap_analyse(an_heap *h, an_error *err)
@@ -745,41 +905,63 @@ int an__heap_analyse(an_heap *h, an_error *err)
 	wm_cache wm;
 	uint8_t *ess = NULL;
 	dom_job dj;
+	kids_job kj;
 	pthread_t tid;
 	int rc, threaded = 0;
 
 	memset(&wm, 0, sizeof(wm));
-	wm.state = an__calloc(h->strs.count + 1, sizeof(*wm.state));
-	if (!wm.state)
-		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	memset(&dj, 0, sizeof(dj));
+	wm.nstate = h->strs.count; /* the snapshot's; dom_state adds more */
 	rc = dom_state(h);
 	if (rc == AN_OK)
 		rc = mark_page_owned(h);
 	if (rc == AN_OK)
+		rc = wm_prepare(h, &wm);
+	if (rc == AN_OK)
 		rc = essential_edges(h, &wm, &ess);
 	free(h->page); /* only the essential edges needed it */
 	h->page = NULL;
-	if (rc == AN_OK)
-		rc = shallow_sizes(h);
-	dj.h = h;
-	dj.ess = ess;
-	dj.rc = AN_OK;
 	if (rc == AN_OK) {
+		dj.h = h;
+		dj.ess = ess;
+		pthread_mutex_init(&dj.mu, NULL);
+		pthread_cond_init(&dj.cv, NULL);
 		threaded = pthread_create(&tid, NULL, dom_thread, &dj) == 0;
+		rc = shallow_sizes(h);
+		nself_final(&dj, rc == AN_OK);
 		if (!threaded)
 			dom_thread(&dj); /* no thread: do it here */
+		if (rc == AN_OK)
+			rc = distances(h, &wm);
+		if (rc == AN_OK)
+			rc = an__heap_class_names(h);
+		if (threaded)
+			pthread_join(tid, NULL);
+		pthread_cond_destroy(&dj.cv);
+		pthread_mutex_destroy(&dj.mu);
+		if (rc == AN_OK)
+			rc = dj.rc;
 	}
-	if (rc == AN_OK)
-		rc = distances(h, &wm);
-	if (rc == AN_OK)
-		rc = an__heap_class_names(h);
-	if (threaded)
-		pthread_join(tid, NULL);
 	free(ess);
-	if (rc == AN_OK)
-		rc = dj.rc;
-	if (rc == AN_OK)
+	if (rc == AN_OK) {
+		kj.h = h;
+		kj.sorted = NULL;
+		kj.rc = AN_OK;
+		threaded = pthread_create(&tid, NULL, sort_kids, &kj) == 0;
 		rc = summary(h);
+		if (threaded)
+			pthread_join(tid, NULL);
+		else
+			sort_kids(&kj);
+		if (rc == AN_OK)
+			rc = kj.rc;
+		if (rc == AN_OK) {
+			free(h->dom_kids);
+			h->dom_kids = kj.sorted;
+			kj.sorted = NULL;
+		}
+		free(kj.sorted);
+	}
 	wm_free(&wm);
 	if (rc < 0)
 		return an__fail(err, rc, AN_NO_OFFSET, "out of memory");
