@@ -97,8 +97,8 @@ static int weakmap_edge(an_str name, size_t *dup_off, uint64_t *table)
 }
 
 /*
- * The WeakMap edge names of a snapshot, classified once (wm_prepare) and
- * only read afterwards, so threads share it. Two edges whose names share
+ * The WeakMap edge names of a snapshot, classified once (wm_classify,
+ * then wm_intern) and only read afterwards, so threads share it. Two edges whose names share
  * DevTools' duplicatedPart (the name after its leading number) get the
  * same dup id.
  */
@@ -137,10 +137,12 @@ static uint64_t wm_hash(const char *s, size_t n)
 	return x ^ (x >> 29);
 }
 
-static int wm_prepare(const an_heap *h, wm_cache *c)
+/* Which strings are WeakMap edge names, and their table ids (enough for
+ * the essential edges). */
+static int wm_classify(const an_heap *h, wm_cache *c)
 {
-	uint32_t s, k, *slots;
-	size_t cap = 0, mask;
+	uint32_t s;
+	size_t cap = 0;
 
 	c->state = an__calloc((size_t)c->nstate + 1, sizeof(*c->state));
 	if (!c->state)
@@ -158,7 +160,16 @@ static int wm_prepare(const an_heap *h, wm_cache *c)
 		c->entries[c->nentries].off = (uint32_t)off;
 		c->state[s] = ++c->nentries;
 	}
-	/* intern the dup parts: open addressing, at most half full */
+	return AN_OK;
+}
+
+/* Dup ids (for the distances). */
+static int wm_intern(const an_heap *h, wm_cache *c)
+{
+	uint32_t k, *slots;
+	size_t cap, mask;
+
+	/* open addressing, at most half full */
 	for (cap = 16; cap < (size_t)c->nentries * 2; cap *= 2)
 		;
 	mask = cap - 1;
@@ -855,14 +866,29 @@ static int summary(an_heap *h)
 }
 
 /*
- * Two threads. After the page-owned flags, the essential edges are split
- * between them; then the second builds the dominator tree while the first
- * reassigns shallow sizes (which the retained sizes wait for), computes
- * distances and class names; last, the first aggregates the Summary while
+ * Two threads. The second classifies WeakMap edge names while the first
+ * marks page-owned nodes; the essential edges are split between them;
+ * then the second builds the dominator tree while the first reassigns
+ * shallow sizes (which the retained sizes wait for), interns WeakMap dup
+ * parts, computes distances and class names; last, the first aggregates the Summary while
  * the second sorts dominated children. They read the same graph and write
  * disjoint arrays (the strings, which class naming extends, are not
  * touched on the dominator side).
  */
+typedef struct wm_job {
+	const an_heap *h;
+	wm_cache *wm;
+	int rc;
+} wm_job;
+
+static void *wm_thread(void *arg)
+{
+	wm_job *j = arg;
+
+	j->rc = wm_classify(j->h, j->wm);
+	return NULL;
+}
+
 typedef struct dom_job {
 	an_heap *h;
 	const uint8_t *ess;
@@ -913,10 +939,17 @@ int an__heap_analyse(an_heap *h, an_error *err)
 	memset(&dj, 0, sizeof(dj));
 	wm.nstate = h->strs.count; /* the snapshot's; dom_state adds more */
 	rc = dom_state(h);
-	if (rc == AN_OK)
+	if (rc == AN_OK) {
+		wm_job wj = {h, &wm, AN_OK};
+		threaded = pthread_create(&tid, NULL, wm_thread, &wj) == 0;
+		if (!threaded)
+			wm_thread(&wj);
 		rc = mark_page_owned(h);
-	if (rc == AN_OK)
-		rc = wm_prepare(h, &wm);
+		if (threaded)
+			pthread_join(tid, NULL);
+		if (rc == AN_OK)
+			rc = wj.rc;
+	}
 	if (rc == AN_OK)
 		rc = essential_edges(h, &wm, &ess);
 	free(h->page); /* only the essential edges needed it */
@@ -931,6 +964,8 @@ int an__heap_analyse(an_heap *h, an_error *err)
 		nself_final(&dj, rc == AN_OK);
 		if (!threaded)
 			dom_thread(&dj); /* no thread: do it here */
+		if (rc == AN_OK)
+			rc = wm_intern(h, &wm);
 		if (rc == AN_OK)
 			rc = distances(h, &wm);
 		if (rc == AN_OK)
