@@ -28,60 +28,85 @@ static int ess_bit(const uint8_t *bits, uint32_t e)
 	return (bits[e >> 3] >> (e & 7)) & 1;
 }
 
+/* Per node while the retainer lists are built: kept side by side, one
+ * cache line serves both (the accesses are random). */
+typedef struct node_st {
+	uint32_t pre;     /* preorder number, 0 = unreached */
+	uint32_t cnt;     /* essential retainers seen; later a fill cursor */
+} node_st;
+
 /* The DFS state. Vertices are numbered 1..num in preorder (0 = none). */
 typedef struct dfs_ctx {
 	const an_heap *h;
 	const uint8_t *ess;
-	uint32_t *pre;    /* node -> preorder number, 0 = unreached */
+	node_st *ns;
 	uint32_t *vertex; /* preorder number -> node */
 	uint32_t *parent; /* preorder number -> parent's preorder number */
-	uint32_t *cursor; /* node -> next edge to look at */
-	uint32_t *indeg;  /* node -> essential retainers already seen */
 	uint32_t num;
+	struct frame {
+		uint32_t v, e, pv;  /* node, next edge, preorder number */
+	} *stack;
+	size_t cap;
 } dfs_ctx;
 
-static void visit(dfs_ctx *d, uint32_t v, uint32_t parent)
+#define PREFETCH_EDGES 8 /* look this far ahead in an edge run */
+
+static uint32_t visit(dfs_ctx *d, uint32_t v, uint32_t parent)
 {
-	d->pre[v] = ++d->num;
+	d->ns[v].pre = ++d->num;
 	d->vertex[d->num] = v;
 	d->parent[d->num] = parent;
-	d->cursor[v] = d->h->first_edge[v];
+	return d->num;
 }
 
 /* Preorder DFS over essential edges from `start`, whose tree parent is
- * `parent`. Every essential edge of every node it reaches is counted in
- * indeg[target] exactly once. */
-static void dfs(dfs_ctx *d, uint32_t start, uint32_t parent)
+ * `parent`, with an explicit stack. Every essential edge of every node it
+ * reaches is counted in its target's cnt exactly once. */
+static int dfs(dfs_ctx *d, uint32_t start, uint32_t parent)
 {
 	const an_heap *h = d->h;
-	uint32_t v = start;
+	const uint32_t *eto = h->eto;
+	node_st *ns = d->ns;
+	size_t sp = 0;
+	uint32_t last = h->edge_count;
 
-	visit(d, v, parent);
-	for (;;) {
-		uint32_t e = d->cursor[v], end = h->first_edge[v + 1];
-		uint32_t next = UINT32_MAX;
+	if (an__grow((void **)&d->stack, &d->cap, 1, sizeof(*d->stack)) < 0)
+		return AN_ENOMEM;
+	d->stack[0].v = start;
+	d->stack[0].e = h->first_edge[start];
+	d->stack[0].pv = visit(d, start, parent);
+	sp = 1;
+	while (sp > 0) {
+		struct frame *f = &d->stack[sp - 1];
+		uint32_t e = f->e, end = h->first_edge[f->v + 1], w = 0;
+		int down = 0;
 		for (; e < end; e++) {
-			uint32_t w;
+			if (e + PREFETCH_EDGES < last)
+				__builtin_prefetch(&ns[eto[e + PREFETCH_EDGES]]);
 			if (!ess_bit(d->ess, e))
 				continue;
-			w = h->eto[e];
-			d->indeg[w]++;
-			if (d->pre[w] == 0) {
-				next = w;
-				e++;
+			w = eto[e];
+			ns[w].cnt++;
+			if (ns[w].pre == 0) {
+				down = 1;
 				break;
 			}
 		}
-		d->cursor[v] = e;
-		if (next != UINT32_MAX) {
-			visit(d, next, d->pre[v]);
-			v = next;
+		if (!down) {
+			sp--;
 			continue;
 		}
-		if (v == start)
-			return;
-		v = d->vertex[d->parent[d->pre[v]]];
+		f->e = e + 1;
+		if (an__grow((void **)&d->stack, &d->cap, sp + 1,
+			     sizeof(*d->stack)) < 0)
+			return AN_ENOMEM;
+		f = &d->stack[sp - 1];
+		d->stack[sp].v = w;
+		d->stack[sp].e = h->first_edge[w];
+		d->stack[sp].pv = visit(d, w, f->pv);
+		sp++;
 	}
+	return AN_OK;
 }
 
 /* Nodes left unreached by the DFS from the root that an unreached node
@@ -96,184 +121,183 @@ static uint8_t *retained_by_unreached(const dfs_ctx *d)
 	if (!has)
 		return NULL;
 	for (v = 0; v < h->node_count; v++) {
-		if (d->pre[v] != 0)
+		if (d->ns[v].pre != 0)
 			continue;
 		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++)
-			if (ess_bit(d->ess, e) && d->pre[h->eto[e]] == 0)
+			if (ess_bit(d->ess, e) && d->ns[h->eto[e]].pre == 0)
 				has[h->eto[e]] = 1;
 	}
 	return has;
 }
 
-/* The paper's eval(v) while vertex w is processed: vertices above w are
- * linked (ancestor[x] is meaningful); the result is the vertex of least
- * semidominator on v's path to the root of its linked tree. */
-static uint32_t eval(uint32_t v, uint32_t w, uint32_t *ancestor,
-		     uint32_t *label, const uint32_t *semi, uint32_t *stack)
+/* The linked forest of the semidominator pass, per preorder number. */
+typedef struct link_st {
+	uint32_t ancestor; /* meaningful once linked */
+	uint32_t best;     /* least semidominator on the compressed path */
+} link_st;
+
+/* The paper's eval(v) while vertex w is processed, returning the least
+ * semidominator itself rather than its vertex: vertices above w are
+ * linked; the path from v to the root of its linked tree is compressed. */
+static uint32_t eval(link_st *lk, uint32_t v, uint32_t w, uint32_t *stack)
 {
 	uint32_t sp = 0, x = v;
 
-	while (ancestor[x] > w) {
+	while (lk[x].ancestor > w) {
 		stack[sp++] = x;
-		x = ancestor[x];
+		x = lk[x].ancestor;
 	}
-	/* x's ancestor is unlinked: x's label is final for this root */
+	/* x's ancestor is unlinked: x's best is final for this root */
 	while (sp > 0) {
-		uint32_t y = stack[--sp], a = ancestor[y];
-		if (semi[label[a]] < semi[label[y]])
-			label[y] = label[a];
-		ancestor[y] = ancestor[a];
+		uint32_t y = stack[--sp], a = lk[y].ancestor;
+		if (lk[a].best < lk[y].best)
+			lk[y].best = lk[a].best;
+		lk[y].ancestor = lk[a].ancestor;
 	}
-	return label[v];
+	return lk[v].best;
 }
 
 int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 {
 	uint32_t n = h->node_count, len = n + 1, reached, i, v, e, acc;
-	uint32_t *pre, *vertex, *parent, *cursor, *indeg;
-	uint32_t *first = NULL, *src = NULL, *semi, *label, *ancestor, *idom;
+	uint32_t *vertex, *parent, *first = NULL, *src = NULL, *semi = NULL;
+	uint32_t *stack = NULL;
+	node_st *ns;
+	link_st *lk = NULL;
 	uint8_t *has_retainer = NULL;
 	dfs_ctx d;
 	int rc = AN_ENOMEM;
 
-	pre = an__calloc(len, sizeof(uint32_t)); /* later semi, by preorder */
+	memset(&d, 0, sizeof(d));
+	ns = an__calloc(n, sizeof(*ns));
 	vertex = an__calloc(len, sizeof(uint32_t));
 	parent = an__calloc(len, sizeof(uint32_t));
-	cursor = an__calloc(n, sizeof(uint32_t));
-	indeg = an__calloc(n, sizeof(uint32_t));
-	if (!pre || !vertex || !parent || !cursor || !indeg)
+	if (!ns || !vertex || !parent)
 		goto done;
 
 	/* 1. preorder DFS from the root, then from every node without an
 	 *    essential retainer (its tree parent is the root) */
 	d.h = h;
 	d.ess = ess;
-	d.pre = pre;
+	d.ns = ns;
 	d.vertex = vertex;
 	d.parent = parent;
-	d.cursor = cursor;
-	d.indeg = indeg;
-	d.num = 0;
-	dfs(&d, h->root, 0);
+	if (dfs(&d, h->root, 0) < 0)
+		goto done;
 	if (d.num < n) {
 		has_retainer = retained_by_unreached(&d);
 		if (!has_retainer)
 			goto done;
 		for (v = 0; v < n; v++)
-			if (pre[v] == 0 && !has_retainer[v])
-				dfs(&d, v, 1);
+			if (ns[v].pre == 0 && !has_retainer[v] &&
+			    dfs(&d, v, 1) < 0)
+				goto done;
 		free(has_retainer);
 		has_retainer = NULL;
 	}
+	free(d.stack);
+	d.stack = NULL;
 	reached = d.num;
 	/* the unreached follow, in node order (pre stays 0: no retainers) */
 	for (v = 0, i = reached; v < n && i < n; v++)
-		if (pre[v] == 0)
+		if (ns[v].pre == 0)
 			vertex[++i] = v;
-	free(cursor);
-	cursor = NULL;
 
 	/* 2. essential retainers of every reached vertex, as preorder
-	 *    numbers (CSR by preorder number); indeg becomes the cursor */
+	 *    numbers (CSR by preorder number); cnt becomes the cursor */
 	first = an__calloc((size_t)reached + 2, sizeof(uint32_t));
 	if (!first)
 		goto done;
 	acc = 0;
 	for (i = 1; i <= reached; i++) {
+		node_st *x = &ns[vertex[i]];
 		first[i] = acc;
-		acc += indeg[vertex[i]];
+		acc += x->cnt;
+		x->cnt = first[i];
 	}
 	first[reached + 1] = acc;
 	src = an__calloc(acc, sizeof(uint32_t));
 	if (!src)
 		goto done;
-	for (i = 1; i <= reached; i++)
-		indeg[vertex[i]] = first[i];
 	for (v = 0; v < n; v++) {
-		uint32_t pv = pre[v];
+		uint32_t pv = ns[v].pre, end = h->first_edge[v + 1];
 		if (pv == 0)
 			continue;
-		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++)
+		for (e = h->first_edge[v]; e < end; e++) {
+			if (e + PREFETCH_EDGES < h->edge_count)
+				__builtin_prefetch(
+					&ns[h->eto[e + PREFETCH_EDGES]]);
 			if (ess_bit(ess, e))
-				src[indeg[h->eto[e]]++] = pv;
+				src[ns[h->eto[e]].cnt++] = pv;
+		}
 	}
-	free(indeg);
-	indeg = NULL;
+	free(ns);
+	ns = NULL;
 
-	/* 3. semidominators, last vertex first. semi reuses pre's memory,
-	 *    ancestor starts as the DFS parent. A vertex without retainers
-	 *    (a restart) has the root as its only one: its parent. */
-	semi = pre;
-	pre = NULL;
-	label = an__calloc(len, sizeof(uint32_t));
-	ancestor = an__calloc(len, sizeof(uint32_t));
-	cursor = an__calloc(len, sizeof(uint32_t)); /* eval's stack */
-	if (!label || !ancestor || !cursor) {
-		pre = semi;
-		free(label);
-		free(ancestor);
+	/* 3. semidominators, last vertex first; the forest starts as the DFS
+	 *    tree. A vertex without retainers (a restart) has the root as
+	 *    its only one: its parent. */
+	semi = an__calloc(len, sizeof(uint32_t));
+	lk = an__calloc(len, sizeof(*lk));
+	stack = an__calloc(len, sizeof(uint32_t)); /* eval's */
+	if (!semi || !lk || !stack)
 		goto done;
-	}
 	for (i = 1; i <= reached; i++) {
-		semi[i] = label[i] = i;
-		ancestor[i] = parent[i];
+		lk[i].ancestor = parent[i];
+		lk[i].best = i;
 	}
 	for (i = reached; i >= 2; i--) {
 		uint32_t s = parent[i], j;
 		for (j = first[i]; j < first[i + 1]; j++) {
 			uint32_t p = src[j];
-			if (p > i) {
-				uint32_t u = eval(p, i, ancestor, label, semi,
-						  cursor);
-				p = semi[u];
-			}
+			if (p > i)
+				p = eval(lk, p, i, stack);
 			if (p < s)
 				s = p;
 		}
-		semi[i] = s;
+		semi[i] = lk[i].best = s;
 	}
 	free(src);
 	free(first);
-	free(ancestor);
-	free(cursor);
-	src = first = cursor = NULL;
+	free(lk);
+	free(stack);
+	src = first = stack = NULL;
+	lk = NULL;
 
 	/* 4. immediate dominators: the nearest common ancestor of the
-	 *    parent and the semidominator, first vertex first (label's
-	 *    memory holds idom) */
-	idom = label;
-	idom[1] = 1;
+	 *    parent and the semidominator, first vertex first. parent[x]
+	 *    becomes idom[x] in place (x < i is done when i is reached). */
 	for (i = 2; i <= reached; i++) {
 		uint32_t x = parent[i];
 		while (x > semi[i])
-			x = idom[x];
-		idom[i] = x;
+			x = parent[x];
+		parent[i] = x;
 	}
 	free(semi);
+	semi = NULL;
 
 	/* 5. back to node ordinals; the unreached are under the root */
 	h->dom = an__calloc(n, sizeof(*h->dom));
-	if (!h->dom) {
-		free(idom);
+	if (!h->dom)
 		goto done;
-	}
 	h->dom[h->root] = h->root;
 	for (i = 2; i <= reached; i++)
-		h->dom[vertex[i]] = vertex[idom[i]];
+		h->dom[vertex[i]] = vertex[parent[i]];
 	for (; i <= n; i++)
 		h->dom[vertex[i]] = h->root;
-	free(idom);
 	*order = vertex;
 	vertex = NULL;
 	rc = AN_OK;
 done:
-	free(pre);
+	free(d.stack);
+	free(ns);
 	free(vertex);
 	free(parent);
-	free(cursor);
-	free(indeg);
 	free(first);
 	free(src);
+	free(semi);
+	free(lk);
+	free(stack);
 	free(has_retainer);
 	return rc;
 }
