@@ -387,6 +387,112 @@ Test(source, pipe_that_delivers_one_byte_first)
 	free(g);
 }
 
+/* Gzip input is inflated on a second thread, four 1 MiB buffers ahead.
+ * 12 MiB of output wraps that ring three times; whole or cut, from a
+ * file or memory (threaded) or through a pipe (not threaded), with or
+ * without a chunk limit: the same bytes, then the same error at the same
+ * offset. */
+
+/* Reads `g` (n bytes) through a fifo written by a child. */
+static rd rd_fifo(const uint8_t *g, size_t n, size_t limit)
+{
+	char fifo[] = "/tmp/an_test_fifo_XXXXXX";
+	int status, tfd = mkstemp(fifo);
+	pid_t pid;
+	rd r;
+
+	cr_assert_geq(tfd, 0);
+	close(tfd);
+	unlink(fifo);
+	cr_assert_eq(mkfifo(fifo, 0600), 0, "mkfifo %s", fifo);
+	pid = fork();
+	cr_assert_geq(pid, 0, "fork");
+	if (pid == 0)
+		slow_writer(fifo, g, n);
+	r = rd_all(fifo, NULL, 0, limit);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	unlink(fifo);
+	return r;
+}
+
+Test(source, inflating_thread_delivers_what_a_reader_would)
+{
+	size_t n = 12u << 20, glen, i, k;
+	uint8_t *data = malloc(n), *g;
+	static const size_t limits[] = {0, 1000};
+
+	cr_assert_not_null(data);
+	/* compressible but not trivially: words from a small alphabet */
+	for (i = 0; i < n; i++)
+		data[i] = (uint8_t)("0123456789,\n[]"[(i * 7919u >> 5) % 14]);
+	g = gz(data, n, &glen);
+	for (k = 0; k < 3; k++) {
+		/* whole, cut in the middle, cut 8 bytes short (the trailer) */
+		size_t len = k == 0 ? glen : k == 1 ? glen / 2 : glen - 8;
+		char *path = write_tmp(g, len, "");
+		for (i = 0; i < 2; i++) {
+			rd f = rd_all(path, NULL, 0, limits[i]);
+			rd m = rd_all(NULL, g, len, limits[i]);
+			rd q = rd_fifo(g, len, limits[i]);
+			cr_expect_eq(f.rc, k == 0 ? AN_OK : AN_EIO,
+				     "cut %zu limit %zu: %s", k, limits[i],
+				     f.err.message);
+			cr_expect_eq(m.rc, f.rc, "cut %zu limit %zu", k,
+				     limits[i]);
+			cr_expect_eq(q.rc, f.rc, "cut %zu limit %zu: %s", k,
+				     limits[i], q.err.message);
+			cr_expect_eq(f.len, m.len, "cut %zu limit %zu", k,
+				     limits[i]);
+			cr_expect_eq(f.len, q.len, "cut %zu limit %zu", k,
+				     limits[i]);
+			cr_expect_eq(f.len, k == 0 ? n : f.len);
+			cr_expect_arr_eq(f.buf, data, f.len, "cut %zu", k);
+			if (k) {
+				cr_expect_eq(f.err.offset, f.len,
+					     "cut %zu: offset %llu of %zu", k,
+					     (unsigned long long)f.err.offset,
+					     f.len);
+				cr_expect_eq(m.err.offset, f.err.offset);
+				cr_expect_eq(q.err.offset, f.err.offset);
+				cr_expect_str_eq(m.err.message, f.err.message);
+				cr_expect_str_eq(q.err.message, f.err.message);
+			}
+			cr_expect_eq(f.raw, len, "raw bytes = file size");
+			free(f.buf);
+			free(m.buf);
+			free(q.buf);
+		}
+		unlink(path);
+		free(path);
+	}
+	free(g);
+	free(data);
+}
+
+/* A reader that stops early: freeing the source stops the inflating
+ * thread (blocked on a full ring), no hang and no leak. */
+Test(source, freeing_mid_stream_stops_the_inflating_thread)
+{
+	size_t n = 12u << 20, glen, got = 0;
+	uint8_t *data = calloc(n, 1), *g;
+	an_source *s = NULL;
+	an_error err;
+	const uint8_t *p;
+	size_t len;
+
+	cr_assert_not_null(data);
+	g = gz(data, n, &glen);
+	cr_assert_eq(an_source_open_memory(&s, g, glen, "m", &err), AN_OK);
+	while (got < (3u << 20)) {
+		cr_assert_eq(an_source_next(s, &p, &len, &err), AN_OK);
+		cr_assert_gt(len, 0);
+		got += len;
+	}
+	an_source_free(s);
+	free(g);
+	free(data);
+}
+
 Test(source, truncated_gzip_is_eio_at_every_cut)
 {
 	static const char json[] =

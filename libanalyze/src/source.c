@@ -1,10 +1,12 @@
 /*
  * source.c - byte source over a file descriptor or a memory buffer, with
  * transparent gzip inflation (the only user of zlib) and a running SHA-256
- * of the raw bytes.
+ * of the raw bytes. Gzip input is inflated on a second thread, a few
+ * buffers ahead of the reader (inflating is as slow as parsing).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -18,6 +20,29 @@
 
 #define RAW_CAP (256u * 1024u)
 #define OUT_CAP (256u * 1024u)
+#define PIPE_BUFS 4             /* buffers the inflating thread fills */
+#define PIPE_CAP (1024u * 1024u)
+
+/* One buffer between the inflating thread and the reader. */
+typedef struct pipe_buf {
+	uint8_t *data;
+	size_t len;
+	int eof;             /* the input ends after these bytes */
+	int rc;              /* an error after these bytes, with err */
+	an_error err;
+} pipe_buf;
+
+/* The inflating thread and its ring of buffers. */
+typedef struct pipe_st {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pipe_buf bufs[PIPE_BUFS];
+	unsigned head;       /* next buffer the reader takes */
+	unsigned count;      /* filled buffers not yet released */
+	int holding;         /* the reader holds bufs[head] */
+	int stop;            /* an_source_free: stop filling */
+} pipe_st;
 
 struct an_source {
 	char *name;          /* for messages */
@@ -39,8 +64,13 @@ struct an_source {
 	int z_member_done;   /* last member ended cleanly */
 	z_stream zs;         /* inflater */
 	uint8_t *out;        /* decompressed (or copied) bytes */
+	size_t out_cap;      /* its size */
 	size_t out_pos;      /* consumed part of out */
 	size_t out_len;      /* valid bytes in out */
+	uint64_t out_base;   /* decompressed offset of out[0] */
+	uint8_t *own_out;    /* the OUT_CAP buffer (out may be a pipe's) */
+	pipe_st *pipe;       /* inflating thread, once reading started */
+	int pipe_tried;      /* pipe_start() was called */
 	uint64_t offset;     /* decompressed bytes handed out */
 	size_t chunk_limit;  /* max bytes per next(), 0 = none */
 	int started;         /* next() has been called */
@@ -55,10 +85,11 @@ static int make(an_source **out, const char *name, an_error *err)
 	if (!s)
 		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	s->name = malloc(n + 1);
-	s->out = malloc(OUT_CAP);
+	s->out = s->own_out = malloc(OUT_CAP);
+	s->out_cap = OUT_CAP;
 	if (!s->name || !s->out) {
 		free(s->name);
-		free(s->out);
+		free(s->own_out);
 		free(s);
 		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	}
@@ -117,16 +148,19 @@ int an_source_open_memory(an_source **out, const void *data, size_t len,
 	return AN_OK;
 }
 
+static void pipe_stop(an_source *s);
+
 void an_source_free(an_source *s)
 {
 	if (!s)
 		return;
+	pipe_stop(s);
 	if (s->z_init)
 		inflateEnd(&s->zs);
 	if (s->own_fd)
 		close(s->fd);
 	free(s->raw);
-	free(s->out);
+	free(s->own_out);
 	free(s->name);
 	free(s);
 }
@@ -222,7 +256,7 @@ static int produce(an_source *s, int *eof, an_error *err)
 	int rc;
 
 	*eof = 0;
-	while (s->out_len < OUT_CAP) {
+	while (s->out_len < s->out_cap) {
 		rc = fill_raw(s, err);
 		if (rc < 0)
 			return rc;
@@ -232,8 +266,8 @@ static int produce(an_source *s, int *eof, an_error *err)
 				*eof = 1;
 				return AN_OK;
 			}
-			n = s->rlen < OUT_CAP - s->out_len ?
-				    s->rlen : OUT_CAP - s->out_len;
+			n = s->rlen < s->out_cap - s->out_len ?
+				    s->rlen : s->out_cap - s->out_len;
 			memcpy(s->out + s->out_len, s->rp, n);
 			s->out_len += n;
 			s->rp += n;
@@ -243,8 +277,7 @@ static int produce(an_source *s, int *eof, an_error *err)
 		if (s->rlen == 0) {
 			if (!s->z_member_done)
 				return an__fail(err, AN_EIO,
-						s->offset + s->out_len -
-							s->out_pos,
+						s->out_base + s->out_len,
 						"truncated gzip stream: "
 						"compressed data ends after "
 						"%llu bytes",
@@ -268,11 +301,11 @@ static int produce(an_source *s, int *eof, an_error *err)
 		s->zs.next_in = (Bytef *)(uintptr_t)s->rp;
 		s->zs.avail_in = (uInt)s->rlen;
 		s->zs.next_out = s->out + s->out_len;
-		s->zs.avail_out = (uInt)(OUT_CAP - s->out_len);
+		s->zs.avail_out = (uInt)(s->out_cap - s->out_len);
 		rc = inflate(&s->zs, Z_NO_FLUSH);
 		s->rp = s->zs.next_in;
 		s->rlen = s->zs.avail_in;
-		s->out_len = OUT_CAP - s->zs.avail_out;
+		s->out_len = s->out_cap - s->zs.avail_out;
 		if (rc == Z_STREAM_END) {
 			s->z_member_done = 1;
 		} else if (rc == Z_BUF_ERROR) {
@@ -315,6 +348,167 @@ int an_source_peek(an_source *s, size_t want, const uint8_t **data,
 	return AN_OK;
 }
 
+/* The inflating thread: fills buffers in ring order until the input
+ * ends, an error, or pipe_stop(). It alone touches the inflater and the
+ * raw side of the source while it runs. */
+static void *pipe_main(void *arg)
+{
+	an_source *s = arg;
+	pipe_st *p = s->pipe;
+	unsigned tail = 0;
+	uint64_t produced = s->out_base;
+
+	for (;;) {
+		pipe_buf *b = &p->bufs[tail];
+		int eof = 0, rc = AN_OK;
+		pthread_mutex_lock(&p->mu);
+		while (p->count == PIPE_BUFS && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stop) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		pthread_mutex_unlock(&p->mu);
+		s->out = b->data;
+		s->out_cap = PIPE_CAP;
+		s->out_len = 0;
+		s->out_base = produced;
+		an_error_clear(&b->err);
+		while (s->out_len < PIPE_CAP && !eof && rc == AN_OK)
+			rc = produce(s, &eof, &b->err);
+		b->len = s->out_len;
+		b->eof = eof;
+		b->rc = rc < 0 ? rc : AN_OK;
+		produced += b->len;
+		pthread_mutex_lock(&p->mu);
+		p->count++;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		if (eof || rc < 0)
+			return NULL;
+		tail = (tail + 1) % PIPE_BUFS;
+	}
+}
+
+/* Starts the inflating thread; 0 when it cannot (then the reader
+ * inflates itself). Only for memory and regular files: a read from them
+ * never waits for a writer, so pipe_stop() never hangs. */
+static int pipe_start(an_source *s)
+{
+	pipe_st *p;
+	struct stat st;
+	unsigned i;
+
+	if (s->fd >= 0 && (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode)))
+		return 0;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return 0;
+	for (i = 0; i < PIPE_BUFS; i++) {
+		p->bufs[i].data = malloc(PIPE_CAP);
+		if (!p->bufs[i].data)
+			goto fail;
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	s->pipe = p;
+	s->out_base = s->offset;
+	if (pthread_create(&p->tid, NULL, pipe_main, s) != 0) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+		s->pipe = NULL;
+		goto fail;
+	}
+	return 1;
+fail:
+	for (i = 0; i < PIPE_BUFS; i++)
+		free(p->bufs[i].data);
+	free(p);
+	s->out = s->own_out;
+	s->out_cap = OUT_CAP;
+	return 0;
+}
+
+static void pipe_stop(an_source *s)
+{
+	pipe_st *p = s->pipe;
+	unsigned i;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->tid, NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	for (i = 0; i < PIPE_BUFS; i++)
+		free(p->bufs[i].data);
+	free(p);
+	s->pipe = NULL;
+	s->out = s->own_out;
+	s->out_cap = OUT_CAP;
+	s->out_pos = s->out_len = 0;
+}
+
+/* The next bytes from the inflating thread (none at the end). */
+static int pipe_next(an_source *s, const uint8_t **data, size_t *len,
+		     an_error *err)
+{
+	pipe_st *p = s->pipe;
+	pipe_buf *b;
+	size_t n;
+
+	pthread_mutex_lock(&p->mu);
+	b = &p->bufs[p->head];
+	if (p->holding && s->out_pos == b->len) {
+		if (b->eof || b->rc < 0) {
+			/* stays held: the end or the error again */
+			pthread_mutex_unlock(&p->mu);
+			if (b->rc < 0) {
+				if (err)
+					*err = b->err;
+				return b->rc;
+			}
+			*len = 0;
+			*data = b->data;
+			return AN_OK;
+		}
+		p->holding = 0;
+		p->count--;
+		p->head = (p->head + 1) % PIPE_BUFS;
+		pthread_cond_broadcast(&p->cv);
+		b = &p->bufs[p->head];
+	}
+	while (!p->holding && p->count == 0)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (!p->holding) {
+		p->holding = 1;
+		s->out_pos = 0;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (s->out_pos == b->len) {
+		/* an empty buffer: the end, or an error right here */
+		if (b->rc < 0) {
+			if (err)
+				*err = b->err;
+			return b->rc;
+		}
+		*len = 0;
+		*data = b->data;
+		return AN_OK;
+	}
+	n = b->len - s->out_pos;
+	if (s->chunk_limit && n > s->chunk_limit)
+		n = s->chunk_limit;
+	*data = b->data + s->out_pos;
+	*len = n;
+	s->out_pos += n;
+	s->offset += n;
+	return AN_OK;
+}
+
 int an_source_next(an_source *s, const uint8_t **data, size_t *len,
 		   an_error *err)
 {
@@ -325,7 +519,17 @@ int an_source_next(an_source *s, const uint8_t **data, size_t *len,
 	rc = detect(s, err);
 	if (rc < 0)
 		return rc;
+	if (s->pipe)
+		return pipe_next(s, data, len, err);
+	if (s->out_pos == s->out_len && s->gzip && !s->pipe_tried) {
+		/* what a peek inflated is handed out: inflate ahead now */
+		s->pipe_tried = 1;
+		s->out_pos = s->out_len = 0;
+		if (pipe_start(s))
+			return pipe_next(s, data, len, err);
+	}
 	if (s->out_pos == s->out_len) {
+		s->out_base = s->offset;
 		s->out_pos = s->out_len = 0;
 		while (s->out_len == 0 && !eof) {
 			rc = produce(s, &eof, err);
