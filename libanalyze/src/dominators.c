@@ -136,6 +136,9 @@ typedef struct link_st {
 	uint32_t best;     /* least semidominator on the compressed path */
 } link_st;
 
+_Static_assert(sizeof(link_st) == sizeof(node_st),
+	       "the forest links reuse the node states' memory");
+
 /* The paper's eval(v) while vertex w is processed, returning the least
  * semidominator itself rather than its vertex: vertices above w are
  * linked; the path from v to the root of its linked tree is compressed. */
@@ -169,7 +172,8 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 	int rc = AN_ENOMEM;
 
 	memset(&d, 0, sizeof(d));
-	ns = an__calloc(n, sizeof(*ns));
+	/* len entries: its memory becomes the forest links (step 3) */
+	ns = an__calloc(len, sizeof(*ns));
 	vertex = an__calloc(len, sizeof(uint32_t));
 	parent = an__calloc(len, sizeof(uint32_t));
 	if (!ns || !vertex || !parent)
@@ -231,14 +235,14 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 				src[ns[h->eto[e]].cnt++] = pv;
 		}
 	}
-	free(ns);
-	ns = NULL;
 
 	/* 3. semidominators, last vertex first; the forest starts as the DFS
-	 *    tree. A vertex without retainers (a restart) has the root as
-	 *    its only one: its parent. */
+	 *    tree (in the node states' memory, already faulted in). A vertex
+	 *    without retainers (a restart) has the root as its only one: its
+	 *    parent. */
+	lk = (link_st *)(void *)ns;
+	ns = NULL;
 	semi = an__calloc(len, sizeof(uint32_t));
-	lk = an__calloc(len, sizeof(*lk));
 	stack = an__calloc(len, sizeof(uint32_t)); /* eval's */
 	if (!semi || !lk || !stack)
 		goto done;

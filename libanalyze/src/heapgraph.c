@@ -686,29 +686,29 @@ static int distances(an_heap *h, const wm_cache *wm)
 /* The CSR of dominated children, in node order for now. */
 static int dominated_children(an_heap *h)
 {
-	uint32_t n = h->node_count, v, acc = 0, *cur;
+	uint32_t n = h->node_count, v, acc = 0, *first;
 
-	h->dom_first = an__calloc((size_t)n + 1, sizeof(*h->dom_first));
+	first = h->dom_first = an__calloc((size_t)n + 1, sizeof(*first));
 	h->dom_kids = an__calloc(n, sizeof(*h->dom_kids));
-	cur = an__calloc(n, sizeof(*cur));
-	if (!h->dom_first || !h->dom_kids || !cur) {
-		free(cur);
+	if (!first || !h->dom_kids)
 		return AN_ENOMEM;
-	}
 	for (v = 0; v < n; v++)
 		if (v != h->root)
-			h->dom_first[h->dom[v]]++;
+			first[h->dom[v]]++;
 	for (v = 0; v < n; v++) {
-		uint32_t k = h->dom_first[v];
-		h->dom_first[v] = acc;
+		uint32_t k = first[v];
+		first[v] = acc;
 		acc += k;
 	}
-	h->dom_first[n] = acc;
-	memcpy(cur, h->dom_first, (size_t)n * sizeof(*cur));
+	first[n] = acc;
+	/* first[d] is the fill cursor of d: it ends at first[d + 1]'s
+	 * start, so shifting by one restores the starts */
 	for (v = 0; v < n; v++)
 		if (v != h->root)
-			h->dom_kids[cur[h->dom[v]]++] = v;
-	free(cur);
+			h->dom_kids[first[h->dom[v]]++] = v;
+	for (v = n; v > 0; v--)
+		first[v] = first[v - 1];
+	first[0] = 0;
 	return AN_OK;
 }
 
