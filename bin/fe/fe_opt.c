@@ -36,6 +36,31 @@ static const struct option long_opts[] = {
 	{"help", no_argument, NULL, O_HELP},
 	{NULL, 0, NULL, 0}};
 
+/* 1 when `arg` ("--name" or "--name=value") abbreviates two or more long
+ * options (getopt_long rejects it like an unknown one); lists them. */
+static int ambiguous(const char *arg, char *alts, size_t size)
+{
+	size_t len, k, used = 0;
+	int n = 0;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return 0;
+	arg += 2;
+	len = strcspn(arg, "=");
+	alts[0] = '\0';
+	for (k = 0; long_opts[k].name; k++) {
+		int w;
+		if (strncmp(long_opts[k].name, arg, len) != 0)
+			continue;
+		w = snprintf(alts + used, size - used, "%s--%s",
+			     n ? ", " : "", long_opts[k].name);
+		if (w > 0 && (size_t)w < size - used)
+			used += (size_t)w;
+		n++;
+	}
+	return n >= 2;
+}
+
 static unsigned needs(int c)
 {
 	switch (c) {
@@ -102,7 +127,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	opterr = 0;
 	for (;;) {
 		int li = -1;
-		char optname[64];
+		char optname[64], alts[160];
 		const char *opt = optname;
 		c = getopt_long(argc, argv, ":o:n:qh", long_opts, &li);
 		if (c == -1)
@@ -121,6 +146,10 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 		if (c == ':')
 			return fe_usage_error(cmdsp, "%s: option %s needs a "
 					      "value", cmd, opt);
+		if (c == '?' && ambiguous(opt, alts, sizeof(alts)))
+			return fe_usage_error(cmdsp, "%s: option '%.*s' is "
+					      "ambiguous: %s", cmd,
+					      (int)strcspn(opt, "="), opt, alts);
 		if (c == '?')
 			return fe_usage_error(cmdsp, "%s: unknown option '%s'",
 					      cmd, opt);
