@@ -193,23 +193,42 @@ static const yajl_callbacks callbacks = {
 	on_end_map,   on_start_array, on_end_array,
 };
 
-/* Turns yajl's verbose multi-line error into one short line. */
+/* Turns yajl's verbose multi-line error into one short line worded like
+ * our own scanners': "parse error: "/"lexical error: " and " in json
+ * text." dropped, an invalid character reported at its own byte (yajl
+ * has consumed it; a bad literal it has not). */
 static void yajl_error_line(an_json *j, const uint8_t *chunk, size_t n)
 {
+	static const char tail[] = " in json text.";
 	unsigned char *msg = yajl_get_error(j->h, 0, chunk, n);
 	const char *m = msg ? (const char *)msg : "parse error";
+	uint64_t off = j->chunk_base + yajl_get_bytes_consumed(j->h);
 	size_t len;
 	char line[200];
 
-	/* yajl says "parse error: <what>\n" (or "lexical error: ...") */
+	if (strncmp(m, "parse error: ", 13) == 0)
+		m += 13;
+	else if (strncmp(m, "lexical error: ", 15) == 0)
+		m += 15;
 	len = strcspn(m, "\n");
+	if (len >= sizeof(tail) - 1 &&
+	    memcmp(m + len - (sizeof(tail) - 1), tail, sizeof(tail) - 1) == 0)
+		len -= sizeof(tail) - 1;
+	else if (len > 0 && m[len - 1] == '.')
+		len--;
 	if (len >= sizeof(line))
 		len = sizeof(line) - 1;
 	memcpy(line, m, len);
 	line[len] = '\0';
-	an__fail(j->err, AN_EPARSE,
-		 j->chunk_base + yajl_get_bytes_consumed(j->h),
-		 "malformed JSON: %s", line);
+	if (strcmp(line, "invalid char") == 0) {
+		snprintf(line, sizeof(line), "invalid character");
+		if (off > 0)
+			off--;
+	} else if (strcmp(line, "invalid string") == 0) {
+		snprintf(line, sizeof(line),
+			 "invalid literal (not true, false or null)");
+	}
+	an__fail(j->err, AN_EPARSE, off, "malformed JSON: %s", line);
 	if (msg)
 		yajl_free_error(j->h, msg);
 }
