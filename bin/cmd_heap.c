@@ -70,8 +70,11 @@ static const char help_retainers[] =
 	"Usage: profkit heap retainers [OPTIONS] FILE @ID\n"
 	"The retainer chain from @ID up to a GC root in DevTools' order: each\n"
 	"step follows the first retainer (lowest distance, then largest\n"
-	"retained size) until distance 1, at most 20 steps.\n"
-	"  --paths K             the K first distinct chains (default 1)\n"
+	"retained size) until distance 1 or a node already in the chain.\n"
+	"  --paths K             the K first distinct chains (default 1): the\n"
+	"                        Kth starts at @ID's Kth retainer\n"
+	"  --depth N             at most N steps (default 20, as DevTools'\n"
+	"                        view expands; 0 = up to the root)\n"
 	HEAP_COMMON_HELP;
 
 static const char help_heap[] =
@@ -586,110 +589,89 @@ static int parse_id(const char *s, const hjob *j, uint32_t *out)
 	return FE_EXIT_OK;
 }
 
-/* One retainer chain from n: follow the first retainer until distance
- * <= 1, at most 20 steps, never revisiting a node. The first chain's
- * step k may be replaced by its alternative `alt` (for --paths). */
-static int chain(const an_heap *h, uint32_t n, uint32_t *nodes,
-		 uint32_t *edges, uint32_t *len, uint32_t alt_step,
-		 uint32_t alt)
+/* Step i of the chain from n: its node, and the edge it retains the
+ * previous one by (AN_NONE for n itself). */
+static uint32_t step_node(uint32_t n, const an_heap_retainer *c, uint32_t i)
 {
-	uint32_t k = 0, cur = n, step;
-	an_error err;
-
-	nodes[k] = n;
-	edges[k] = AN_NONE;
-	k++;
-	for (step = 0; step < 20; step++) {
-		an_heap_retainer *r = NULL;
-		uint32_t cnt = 0, pick = step == alt_step ? alt : 0, q;
-		int seen = 0;
-		if (an_heap_retainers(h, cur, &r, &cnt, &err) < 0)
-			return -1;
-		if (pick >= cnt) {
-			free(r);
-			break;
-		}
-		for (q = 0; q < k; q++)
-			seen |= nodes[q] == r[pick].from;
-		nodes[k] = r[pick].from;
-		edges[k] = r[pick].edge;
-		k++;
-		cur = r[pick].from;
-		free(r);
-		if (seen || an_heap_node_distance(h, cur) <= 1)
-			break;
-	}
-	*len = k;
-	return 0;
+	return i ? c[i - 1].from : n;
 }
 
-static void print_chain(FILE *f, const an_heap *h, const uint32_t *nodes,
-			const uint32_t *edges, uint32_t len, const fe_opts *o,
-			uint32_t chain_no)
+static uint32_t step_edge(const an_heap_retainer *c, uint32_t i)
+{
+	return i ? c[i - 1].edge : AN_NONE;
+}
+
+/* The members of step i's JSON object. */
+static void step_json(FILE *f, const an_heap *h, uint32_t n,
+		      const an_heap_retainer *c, uint32_t i)
+{
+	uint32_t e = step_edge(c, i);
+
+	node_json(f, h, step_node(n, c, i));
+	fputs(", ", f);
+	if (e == AN_NONE)
+		fputs("\"edge_name\": null, \"edge_type\": null", f);
+	else
+		edge_json(f, h, e);
+}
+
+static void print_chain(FILE *f, const an_heap *h, uint32_t n,
+			const an_heap_retainer *c, uint32_t len,
+			const fe_opts *o, uint32_t chain_no)
 {
 	uint32_t i;
 
 	if (o->format == FE_JSON) {
 		fputs(chain_no == 1 ? "\n  [" : ",\n  [", f);
-		for (i = 0; i < len; i++) {
+		for (i = 0; i <= len; i++) {
 			fputs(i ? ",\n    {" : "\n    {", f);
-			node_json(f, h, nodes[i]);
-			fputs(", ", f);
-			if (edges[i] == AN_NONE)
-				fputs("\"edge_name\": null, \"edge_type\": "
-				      "null", f);
-			else
-				edge_json(f, h, edges[i]);
+			step_json(f, h, n, c, i);
 			fputc('}', f);
 		}
 		fputs("\n  ]", f);
 		return;
 	}
-	if (o->format == FE_CSV) {
-		for (i = 0; i < len; i++) {
-			const an_heap_class *c = an_heap_class_get(
-				h, an_heap_node_class(h, nodes[i]));
+	for (i = 0; i <= len; i++) {
+		uint32_t v = step_node(n, c, i), e = step_edge(c, i);
+		char a[32];
+		if (o->format == FE_CSV) {
+			const an_heap_class *k =
+				an_heap_class_get(h, an_heap_node_class(h, v));
 			fprintf(f, "%u,%u,%" PRIu64 ",", chain_no, i,
-				an_heap_node_id(h, nodes[i]));
-			fe_csv_str(f, c->name.ptr, c->name.len);
+				an_heap_node_id(h, v));
+			fe_csv_str(f, k->name.ptr, k->name.len);
 			fputc(',', f);
-			if (edges[i] != AN_NONE) {
-				an_str nm = an_heap_edge_name(h, edges[i]);
-				if (an_heap_edge_is_index(h, edges[i]))
+			if (e != AN_NONE) {
+				an_str nm = an_heap_edge_name(h, e);
+				if (an_heap_edge_is_index(h, e))
 					fprintf(f, "%u",
-						an_heap_edge_index(h,
-								   edges[i]));
+						an_heap_edge_index(h, e));
 				else
 					fe_csv_str(f, nm.ptr, nm.len);
-				fprintf(f, ",%s", an_heap_edge_type(h,
-								    edges[i]));
+				fprintf(f, ",%s", an_heap_edge_type(h, e));
 			} else {
 				fputc(',', f);
 			}
 			fprintf(f, ",%" PRIu64 ",",
-				an_heap_node_retained_size(h, nodes[i]));
-			if (dist_known(an_heap_node_distance(h, nodes[i])))
-				fprintf(f, "%d",
-					an_heap_node_distance(h, nodes[i]));
+				an_heap_node_retained_size(h, v));
+			if (dist_known(an_heap_node_distance(h, v)))
+				fprintf(f, "%d", an_heap_node_distance(h, v));
 			fputc('\n', f);
+			continue;
 		}
-		return;
-	}
-	for (i = 0; i < len; i++) {
-		char a[32];
 		fprintf(f, "%*s", (int)(i < 20 ? 2 * i : 40), "");
 		if (i)
 			fputs("<- ", f);
-		node_text(f, h, nodes[i], 40);
-		if (edges[i] != AN_NONE) {
+		node_text(f, h, v, 40);
+		if (e != AN_NONE) {
 			fputc(' ', f);
-			edge_text(f, h, edges[i]);
-			fprintf(f, " (%s)", an_heap_edge_type(h, edges[i]));
+			edge_text(f, h, e);
+			fprintf(f, " (%s)", an_heap_edge_type(h, e));
 		}
-		human(a, sizeof(a), an_heap_node_retained_size(h, nodes[i]));
+		human(a, sizeof(a), an_heap_node_retained_size(h, v));
 		fprintf(f, "  [retained %s, distance ", a);
-		if (dist_known(an_heap_node_distance(h, nodes[i])))
-			fprintf(f, "%d]\n", an_heap_node_distance(h, nodes[i]));
+		if (dist_known(an_heap_node_distance(h, v)))
+			fprintf(f, "%d]\n", an_heap_node_distance(h, v));
 		else
 			fputs("-]\n", f);
 	}
@@ -699,7 +681,10 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 			const char *ids)
 {
 	const an_heap *h = j->heap;
-	uint32_t n, *nodes, *edges, len, k, paths = o->paths ? o->paths : 1;
+	uint32_t n, len, k, paths = o->paths ? o->paths : 1;
+	uint32_t steps = o->max_depth >= 0 ? (uint32_t)o->max_depth : 20;
+	an_heap_retainer *c = NULL;
+	an_error err;
 	int rc = parse_id(ids, j, &n);
 
 	if (rc == FE_EXIT_USAGE)
@@ -707,14 +692,6 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 				      "(want @ID)", ids);
 	if (rc)
 		return rc;
-	nodes = malloc(22 * sizeof(*nodes));
-	edges = malloc(22 * sizeof(*edges));
-	if (!nodes || !edges) {
-		free(nodes);
-		free(edges);
-		fe_errorf("out of memory");
-		return FE_EXIT_ERROR;
-	}
 	if (o->format == FE_JSON)
 		fputs("{\"chain\": ", f);
 	else if (o->format == FE_CSV)
@@ -723,12 +700,16 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	else
 		heap_header(f, j, o);
 	for (k = 0; k < paths; k++) {
-		if (chain(h, n, nodes, edges, &len, 0, k) < 0) {
+		if (an_heap_retainer_chain(h, n, k, steps, &c, &len, &err) <
+		    0) {
+			fe_errorf("%s: %s", j->path, err.message);
 			rc = FE_EXIT_ERROR;
 			break;
 		}
-		if (k > 0 && len < 2)
+		if (k > 0 && len == 0) {
+			free(c);
 			break; /* no k-th retainer */
+		}
 		if (o->format == FE_JSON && k == 1) {
 			/* first chain printed: list the others after it */
 			fputs(", \"alternatives\": [", f);
@@ -737,28 +718,22 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 			/* the chain object is the first array itself */
 			uint32_t i;
 			fputc('[', f);
-			for (i = 0; i < len; i++) {
+			for (i = 0; i <= len; i++) {
 				fputs(i ? ",\n  {" : "\n  {", f);
-				node_json(f, h, nodes[i]);
-				fputs(", ", f);
-				if (edges[i] == AN_NONE)
-					fputs("\"edge_name\": null, "
-					      "\"edge_type\": null", f);
-				else
-					edge_json(f, h, edges[i]);
+				step_json(f, h, n, c, i);
 				fputc('}', f);
 			}
 			fputs("\n]", f);
+			free(c);
 			continue;
 		}
 		if (o->format == FE_TEXT && k > 0)
 			fputc('\n', f);
-		print_chain(f, h, nodes, edges, len, o, k);
+		print_chain(f, h, n, c, len, o, k);
+		free(c);
 	}
 	if (o->format == FE_JSON)
 		fputs(k > 1 ? "\n]}\n" : "}\n", f);
-	free(nodes);
-	free(edges);
 	return rc;
 }
 
@@ -1008,7 +983,8 @@ static const hsub hsubs[] = {
 	{"dominators", help_dominators,
 	 HREPORT | FE_OPT_TOP | FE_OPT_TREE | FE_OPT_MIN_SIZE,
 	 1, 2},
-	{"retainers", help_retainers, HREPORT | FE_OPT_PATHS, 2, 2},
+	{"retainers", help_retainers, HREPORT | FE_OPT_PATHS | FE_OPT_DEPTH,
+	 2, 2},
 };
 
 int cmd_heap(int argc, char **argv)

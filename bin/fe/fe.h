@@ -44,7 +44,8 @@ enum {
 	FE_OPT_QUIET = 1 << 8, /* -q: no summary line in text output */
 	FE_OPT_PATHS = 1 << 9, /* --paths K */
 	FE_OPT_ALL_OBJECTS = 1 << 10, /* --all-objects (with --db) */
-	FE_OPT_MIN_SIZE = 1 << 11     /* --min-size BYTES */
+	FE_OPT_MIN_SIZE = 1 << 11,    /* --min-size BYTES */
+	FE_OPT_DEPTH = 1 << 12        /* --depth N alone (FE_OPT_TREE has it) */
 };
 
 typedef struct fe_opts {

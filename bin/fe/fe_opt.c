@@ -79,7 +79,7 @@ static unsigned needs(int c)
 	case 'q': return FE_OPT_QUIET;
 	case O_PATHS: return FE_OPT_PATHS;
 	case O_ALL_OBJECTS: return FE_OPT_ALL_OBJECTS;
-	case O_DEPTH: return FE_OPT_TREE;
+	case O_DEPTH: return FE_OPT_DEPTH;
 	case O_MIN_SIZE: return FE_OPT_MIN_SIZE;
 	default: return 0;
 	}
@@ -158,7 +158,8 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			*done = 1;
 			return FE_EXIT_OK;
 		}
-		if (needs(c) && !(allowed & needs(c)))
+		if (needs(c) && !(allowed & needs(c)) &&
+		    !(needs(c) == FE_OPT_DEPTH && (allowed & FE_OPT_TREE)))
 			return fe_usage_error(cmdsp, "%s does not take %s", cmd,
 					      opt);
 		switch (c) {

@@ -55,6 +55,7 @@ struct an_heap {
 	uint32_t nclasses;
 	uint32_t *class_order;   /* classes with members, Summary order */
 	uint32_t nclass_order;
+	struct an__ret_index *ri; /* incoming-edge index (retainers.c) */
 };
 
 /* Runs DevTools' pipeline on a loaded graph (heapgraph.c). */
@@ -68,6 +69,10 @@ AN_HIDDEN int an__heap_dominators(an_heap *h, const uint8_t *ess,
 
 /* h->retained from h->dom, h->nself and the order above. */
 AN_HIDDEN int an__heap_retained_sizes(an_heap *h, const uint32_t *order);
+
+/* The retainer queries' lazily built index (retainers.c). */
+AN_HIDDEN int an__heap_ret_index_new(an_heap *h);
+AN_HIDDEN void an__heap_ret_index_free(an_heap *h);
 
 /* Class of every node, and the class table (heapclass.c). */
 AN_HIDDEN int an__heap_class_names(an_heap *h);

@@ -937,6 +937,8 @@ int an__heap_analyse(an_heap *h, an_error *err)
 
 	memset(&wm, 0, sizeof(wm));
 	memset(&dj, 0, sizeof(dj));
+	if (an__heap_ret_index_new(h) < 0)
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	wm.nstate = h->strs.count; /* the snapshot's; dom_state adds more */
 	rc = dom_state(h);
 	if (rc == AN_OK) {

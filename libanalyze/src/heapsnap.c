@@ -1642,5 +1642,6 @@ void an_heap_free(an_heap *h)
 	free(h->dom_kids);
 	free(h->classes);
 	free(h->class_order);
+	an__heap_ret_index_free(h);
 	free(h);
 }

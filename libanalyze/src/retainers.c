@@ -3,9 +3,89 @@
  * view: every incoming edge except weak and invisible ones and those from
  * the root, sorted by the retainer's distance (unreachable ones last), then
  * by its retained size descending, then as DevTools lists retainers
- * (latest source node and edge first).
+ * (latest source node and edge first); and the chain the view expands
+ * from a node towards the roots.
+ *
+ * One query scans all edges. A second query builds an index of incoming
+ * edges (4 bytes per edge and per node) that every later one uses: a
+ * chain asks once per step.
  */
+#include <pthread.h>
+
 #include "heap_int.h"
+
+struct an__ret_index {
+	pthread_mutex_t mu;
+	uint32_t queries;      /* answered by scanning */
+	uint32_t *first;       /* node_count + 1, or NULL */
+	uint32_t *edges;       /* incoming edge ids by target */
+};
+
+int an__heap_ret_index_new(an_heap *h)
+{
+	h->ri = calloc(1, sizeof(*h->ri));
+	if (!h->ri)
+		return AN_ENOMEM;
+	pthread_mutex_init(&h->ri->mu, NULL);
+	return AN_OK;
+}
+
+void an__heap_ret_index_free(an_heap *h)
+{
+	if (!h->ri)
+		return;
+	pthread_mutex_destroy(&h->ri->mu);
+	free(h->ri->first);
+	free(h->ri->edges);
+	free(h->ri);
+	h->ri = NULL;
+}
+
+/* Builds the index; on failure (memory) queries keep scanning. */
+static void build_index(const an_heap *h, struct an__ret_index *ri)
+{
+	uint32_t n = h->node_count, v, e, acc = 0;
+	uint32_t *first = an__calloc((size_t)n + 1, sizeof(*first));
+	uint32_t *edges = an__calloc(h->edge_count, sizeof(*edges));
+
+	if (!first || !edges) {
+		free(first);
+		free(edges);
+		return;
+	}
+	for (e = 0; e < h->edge_count; e++)
+		first[h->eto[e]]++;
+	for (v = 0; v < n; v++) {
+		uint32_t k = first[v];
+		first[v] = acc;
+		acc += k;
+	}
+	first[n] = acc;
+	/* first[t] is t's fill cursor; shifting by one restores it */
+	for (e = 0; e < h->edge_count; e++)
+		edges[first[h->eto[e]]++] = e;
+	for (v = n; v > 0; v--)
+		first[v] = first[v - 1];
+	first[0] = 0;
+	ri->first = first;
+	ri->edges = edges;
+}
+
+/* The source node of edge e. */
+static uint32_t edge_source(const an_heap *h, uint32_t e)
+{
+	uint32_t lo = 0, hi = h->node_count;
+
+	/* the last node whose first edge is <= e */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (h->first_edge[mid] <= e)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 static const an_heap *sort_h;
 
@@ -33,33 +113,60 @@ static int cmp_ret(const void *a, const void *b)
 	return x->edge > y->edge ? -1 : x->edge < y->edge;
 }
 
+static int listed(const an_heap *h, uint32_t from, uint32_t e)
+{
+	return from != h->root && h->etype[e] != h->e_weak &&
+	       h->etype[e] != h->e_invisible;
+}
+
 int an_heap_retainers(const an_heap *h, uint32_t n, an_heap_retainer **out,
 		      uint32_t *count, an_error *err)
 {
-	uint32_t v, e, k = 0, cap = 0;
+	struct an__ret_index *ri = h->ri;
+	uint32_t v, e, k = 0, cap = 0, i;
 	an_heap_retainer *r = NULL;
+	int indexed;
 
 	*out = NULL;
 	*count = 0;
 	if (n >= h->node_count)
 		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
 				"no node %u", n);
-	for (e = 0; e < h->edge_count; e++)
-		if (h->eto[e] == n)
-			cap++;
+	pthread_mutex_lock(&ri->mu);
+	if (!ri->first && ++ri->queries >= 2)
+		build_index(h, ri);
+	indexed = ri->first != NULL;
+	pthread_mutex_unlock(&ri->mu);
+	if (indexed) {
+		cap = ri->first[n + 1] - ri->first[n];
+	} else {
+		for (e = 0; e < h->edge_count; e++)
+			if (h->eto[e] == n)
+				cap++;
+	}
 	r = an__calloc(cap, sizeof(*r));
 	if (!r)
 		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
-	for (v = 0; v < h->node_count; v++) {
-		if (v == h->root)
-			continue;
-		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
-			if (h->eto[e] != n || h->etype[e] == h->e_weak ||
-			    h->etype[e] == h->e_invisible)
+	if (indexed) {
+		for (i = ri->first[n]; i < ri->first[n + 1]; i++) {
+			e = ri->edges[i];
+			v = edge_source(h, e);
+			if (!listed(h, v, e))
 				continue;
 			r[k].edge = e;
 			r[k].from = v;
 			k++;
+		}
+	} else {
+		for (v = 0; v < h->node_count; v++) {
+			for (e = h->first_edge[v]; e < h->first_edge[v + 1];
+			     e++) {
+				if (h->eto[e] != n || !listed(h, v, e))
+					continue;
+				r[k].edge = e;
+				r[k].from = v;
+				k++;
+			}
 		}
 	}
 	sort_h = h;
@@ -68,5 +175,56 @@ int an_heap_retainers(const an_heap *h, uint32_t n, an_heap_retainer **out,
 	sort_h = NULL;
 	*out = r;
 	*count = k;
+	return AN_OK;
+}
+
+int an_heap_retainer_chain(const an_heap *h, uint32_t n, uint32_t alt,
+			   uint32_t max_steps, an_heap_retainer **out,
+			   uint32_t *len, an_error *err)
+{
+	an_heap_retainer *c = NULL;
+	uint32_t k = 0, cur = n, step, q;
+	size_t cap = 0;
+	int rc = AN_OK;
+
+	*out = NULL;
+	*len = 0;
+	if (n >= h->node_count)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"no node %u", n);
+	for (step = 0; max_steps == 0 || step < max_steps; step++) {
+		an_heap_retainer *r = NULL;
+		uint32_t cnt = 0, pick = step == 0 ? alt : 0;
+		int seen;
+		rc = an_heap_retainers(h, cur, &r, &cnt, err);
+		if (rc < 0)
+			break;
+		if (pick >= cnt) {
+			free(r);
+			break;
+		}
+		if (an__grow((void **)&c, &cap, (size_t)k + 1,
+			     sizeof(*c)) < 0) {
+			free(r);
+			rc = an__fail(err, AN_ENOMEM, AN_NO_OFFSET,
+				      "out of memory");
+			break;
+		}
+		c[k++] = r[pick];
+		cur = r[pick].from;
+		free(r);
+		/* a node already in the chain ends it (shown once more) */
+		seen = cur == n;
+		for (q = 0; q + 1 < k; q++)
+			seen |= c[q].from == cur;
+		if (seen || h->dist[cur] <= 1)
+			break;
+	}
+	if (rc < 0) {
+		free(c);
+		return rc;
+	}
+	*out = c;
+	*len = k;
 	return AN_OK;
 }

@@ -136,6 +136,21 @@ AN_API int an_heap_retainers(const an_heap *h, uint32_t n,
 			     an_heap_retainer **out, uint32_t *count,
 			     an_error *err);
 
+/*
+ * The retainer chain the Retainers view expands from n towards the roots:
+ * step 1 takes n's retainer number `alt` (0 = the first; the next ones
+ * give alternative chains), every later step the first retainer. It ends
+ * at a retainer of distance <= 1 (a GC root's child, such as `global`) or
+ * unknown, at a node already in the chain (listed once more), where there
+ * is no retainer, or after max_steps steps (0 = no limit; DevTools' view
+ * expands 20). (*out)[i] is step i + 1: the edge and the node it comes
+ * from; *len == 0 when n has no retainer `alt`. *out is caller-owned
+ * (free()).
+ */
+AN_API int an_heap_retainer_chain(const an_heap *h, uint32_t n, uint32_t alt,
+				  uint32_t max_steps, an_heap_retainer **out,
+				  uint32_t *len, an_error *err);
+
 AN_END_DECL
 
 #endif

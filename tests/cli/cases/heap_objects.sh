@@ -23,5 +23,8 @@ leak=../heap/leak.heapsnapshot.gz
 "$PROFKIT" heap retainers "$tiny" @15 --paths 3 --format csv
 "$PROFKIT" heap retainers "$leak" @112169 --paths 2
 "$PROFKIT" heap retainers "$leak" @112169 --format json -q
+# --depth: at most N steps (here 1 of the 3 above); 0 = until distance 1
+"$PROFKIT" heap retainers "$leak" @112169 --depth 1 -q
+"$PROFKIT" heap retainers "$leak" @112169 --depth 0 -q --format csv
 # no retainers: Lonely is only held by a WeakRef
 "$PROFKIT" heap retainers "$tiny" @33
