@@ -1,8 +1,16 @@
 /*
- * sha256.c - SHA-256 per FIPS 180-4. Checked against the standard test
- * vectors in tests/test_source.c.
+ * sha256.c - SHA-256 per FIPS 180-4, portable, and with the x86 SHA
+ * extensions where the CPU has them (checked at run time: about 5x faster,
+ * which is what `--db` costs on a big input). Checked against the standard
+ * test vectors, and each path against the other, in tests/test_source.c.
  */
 #include "sha256.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define AN_SHA_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -18,6 +26,74 @@ static const uint32_t K[64] = {
 	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+#ifdef AN_SHA_X86
+/* CPUID: SHA (leaf 7, EBX bit 29), SSSE3 and SSE4.1 (leaf 1, ECX 9, 19). */
+static int cpu_has_sha(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 9)) ||
+	    !(c & (1u << 19)))
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b >> 29) & 1;
+}
+
+/*
+ * nblocks blocks with SHA256RNDS2 (two rounds per instruction, on the
+ * state split as ABEF and CDGH) and SHA256MSG1/MSG2 for the message
+ * schedule. reg[j % 4] holds W[4j .. 4j + 3]; at group g (rounds 4g ..
+ * 4g + 3) the words of group g + 1 are completed and the first half of
+ * group g + 3's (msg1) is started.
+ */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+blocks_x86(uint32_t h[8], const uint8_t *p, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL,
+					     0x0405060700010203LL);
+	__m128i abef, cdgh, tmp;
+
+	tmp = _mm_shuffle_epi32(_mm_loadu_si128((const void *)&h[0]), 0xB1);
+	cdgh = _mm_shuffle_epi32(_mm_loadu_si128((const void *)&h[4]), 0x1B);
+	abef = _mm_alignr_epi8(tmp, cdgh, 8);    /* A B E F */
+	cdgh = _mm_blend_epi16(cdgh, tmp, 0xF0); /* C D G H */
+	for (; nblocks > 0; nblocks--, p += 64) {
+		__m128i abef0 = abef, cdgh0 = cdgh, reg[4], msg;
+		int g;
+		for (g = 0; g < 4; g++)
+			reg[g] = _mm_shuffle_epi8(
+				_mm_loadu_si128((const void *)(p + 16 * g)),
+				bswap);
+		for (g = 0; g < 16; g++) {
+			msg = _mm_add_epi32(reg[g % 4],
+					    _mm_loadu_si128((const void *)&K[4 * g]));
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, msg);
+			if (g >= 3 && g <= 14) {
+				__m128i *nx = &reg[(g + 1) % 4];
+				*nx = _mm_add_epi32(*nx,
+					_mm_alignr_epi8(reg[g % 4],
+							reg[(g + 3) % 4], 4));
+				*nx = _mm_sha256msg2_epu32(*nx, reg[g % 4]);
+			}
+			msg = _mm_shuffle_epi32(msg, 0x0E);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh, msg);
+			if (g >= 1 && g <= 12)
+				reg[(g + 3) % 4] = _mm_sha256msg1_epu32(
+					reg[(g + 3) % 4], reg[g % 4]);
+		}
+		abef = _mm_add_epi32(abef, abef0);
+		cdgh = _mm_add_epi32(cdgh, cdgh0);
+	}
+	tmp = _mm_shuffle_epi32(abef, 0x1B);      /* F E B A */
+	cdgh = _mm_shuffle_epi32(cdgh, 0xB1);     /* D C H G */
+	abef = _mm_blend_epi16(tmp, cdgh, 0xF0);  /* D C B A */
+	cdgh = _mm_alignr_epi8(cdgh, tmp, 8);     /* H G F E */
+	_mm_storeu_si128((void *)&h[0], abef);
+	_mm_storeu_si128((void *)&h[4], cdgh);
+}
+#endif
 
 static void block(an_sha256 *s, const uint8_t *p)
 {
@@ -56,6 +132,29 @@ void an__sha256_init(an_sha256 *s)
 	memcpy(s->h, iv, sizeof(iv));
 	s->bytes = 0;
 	s->fill = 0;
+#ifdef AN_SHA_X86
+	s->x86 = cpu_has_sha();
+#else
+	s->x86 = 0;
+#endif
+}
+
+void an__sha256_portable(an_sha256 *s)
+{
+	s->x86 = 0;
+}
+
+/* Whole blocks, by the fastest path there is. */
+static void blocks(an_sha256 *s, const uint8_t *p, size_t nblocks)
+{
+#ifdef AN_SHA_X86
+	if (s->x86) {
+		blocks_x86(s->h, p, nblocks);
+		return;
+	}
+#endif
+	for (; nblocks > 0; nblocks--, p += 64)
+		block(s, p);
 }
 
 void an__sha256_update(an_sha256 *s, const void *data, size_t n)
@@ -71,13 +170,13 @@ void an__sha256_update(an_sha256 *s, const void *data, size_t n)
 		n -= take;
 		if (s->fill < 64)
 			return;
-		block(s, s->buf);
+		blocks(s, s->buf, 1);
 		s->fill = 0;
 	}
-	while (n >= 64) {
-		block(s, p);
-		p += 64;
-		n -= 64;
+	if (n >= 64) {
+		blocks(s, p, n / 64);
+		p += n / 64 * 64;
+		n %= 64;
 	}
 	if (n) {
 		memcpy(s->buf, p, n);
