@@ -17,6 +17,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "fixture.h"
+#include "heap_int.h"
 
 static an_heap *heap;
 
@@ -1382,6 +1383,149 @@ Test(heap, retainers_by_index_equal_retainers_by_scan)
 		an_heap_free(h);
 	}
 	cr_expect_gt(count, 40, "the sample has retainers (%u)", count);
+}
+
+/* ---- WeakMap edge names ----
+ * The reference: DevTools' regex as a backtracking matcher would run it
+ * (every split tried; the square of the length), against the library's
+ * one-pass matcher, on 200,000 names made of the pattern's pieces. */
+
+static int ref_digits(const char *s, size_t n, size_t *i)
+{
+	size_t start = *i;
+
+	while (*i < n && s[*i] >= '0' && s[*i] <= '9')
+		(*i)++;
+	return *i > start;
+}
+
+static int ref_lit(const char *s, size_t n, size_t *i, const char *l)
+{
+	size_t k = strlen(l);
+
+	if (n - *i < k || memcmp(s + *i, l, k) != 0)
+		return 0;
+	*i += k;
+	return 1;
+}
+
+static int ref_tail(const char *s, size_t n, size_t k, uint64_t *table)
+{
+	size_t d;
+	uint64_t t = 0;
+
+	if (!ref_lit(s, n, &k, " pair in WeakMap (table @"))
+		return 0;
+	d = k;
+	if (!ref_digits(s, n, &k))
+		return 0;
+	for (; d < k; d++)
+		t = t * 10 + (uint64_t)(s[d] - '0');
+	if (!ref_lit(s, n, &k, ")") || k != n)
+		return 0;
+	*table = t;
+	return 1;
+}
+
+static int ref_weakmap(const char *s, size_t n, size_t *dup, uint64_t *table)
+{
+	size_t i = 0, p, v;
+
+	if (!ref_digits(s, n, &i))
+		return 0;
+	*dup = i;
+	if (!ref_lit(s, n, &i, " / part of key ("))
+		return 0;
+	for (p = i; p < n; p++) {
+		size_t k = p;
+		if (!ref_lit(s, n, &k, " @") || !ref_digits(s, n, &k) ||
+		    !ref_lit(s, n, &k, ") -> value ("))
+			continue;
+		for (v = k; v < n; v++) {
+			size_t m = v;
+			if (!ref_lit(s, n, &m, " @") || !ref_digits(s, n, &m) ||
+			    !ref_lit(s, n, &m, ")"))
+				continue;
+			if (ref_tail(s, n, m, table))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+Test(heap, weakmap_names_match_as_devtools_regex)
+{
+	static const char *const pieces[] = {
+		"1", "23", "0", " / part of key (", "Object", " @", "7", ")",
+		" -> value (", ") -> value (", " pair in WeakMap (table @",
+		"(", " ", "@", "x", "Map @12) -> value (", " @5)",
+		" pair in WeakMap (table @9)"};
+	const size_t np = sizeof(pieces) / sizeof(*pieces);
+	uint32_t seed = 12345, k, hits = 0;
+	char buf[512];
+
+	for (k = 0; k < 200000; k++) {
+		size_t n = 0, dup_a = 0, dup_b = 0;
+		uint64_t ta = 0, tb = 0;
+		int a, b, m, j;
+		an_str name;
+		/* half the names start like the real thing */
+		if (k % 2) {
+			n = (size_t)snprintf(buf, sizeof(buf),
+					     "%u / part of key (", k % 97);
+		}
+		seed = seed * 1103515245u + 12345u;
+		m = 1 + (int)((seed >> 16) % 12);
+		for (j = 0; j < m; j++) {
+			const char *pc;
+			seed = seed * 1103515245u + 12345u;
+			pc = pieces[(seed >> 16) % np];
+			if (n + strlen(pc) >= sizeof(buf))
+				break;
+			memcpy(buf + n, pc, strlen(pc));
+			n += strlen(pc);
+		}
+		if (k % 3 == 0 && n + 40 < sizeof(buf))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+					      " @4) pair in WeakMap (table @%u)",
+					      k);
+		name.ptr = buf;
+		name.len = n;
+		a = ref_weakmap(buf, n, &dup_a, &ta);
+		b = an__heap_weakmap_name(name, &dup_b, &tb);
+		cr_assert_eq(a, b, "'%.*s': reference %d, library %d", (int)n,
+			     buf, a, b);
+		if (a) {
+			cr_assert_eq(dup_a, dup_b, "'%.*s'", (int)n, buf);
+			cr_assert_eq(ta, tb, "'%.*s'", (int)n, buf);
+			hits++;
+		}
+	}
+	cr_expect_gt(hits, 1000, "names that match: %u", hits);
+}
+
+/* An 8 MB name of near misses: one pass, not the square of it (a 300 kB
+ * one took 4 s with the backtracking matcher, this one would take hours:
+ * the suite's timeout catches a return to it). */
+Test(heap, weakmap_name_matching_is_linear)
+{
+	size_t n = 8u << 20, i, dup;
+	char *s = malloc(n + 64);
+	uint64_t table;
+	an_str name;
+	int r;
+
+	cr_assert_not_null(s);
+	i = (size_t)snprintf(s, 64, "1 / part of key (");
+	while (i + 16 < n) {
+		memcpy(s + i, " @1) -> value (", 15);
+		i += 15;
+	}
+	name.ptr = s;
+	name.len = i;
+	r = an__heap_weakmap_name(name, &dup, &table);
+	cr_expect_eq(r, 0);
+	free(s);
 }
 
 Test(heap, retainer_chains_match_devtools_tiny) { check_chains("tiny"); }

@@ -74,6 +74,11 @@ AN_HIDDEN int an__heap_retained_sizes(an_heap *h, const uint32_t *order);
 AN_HIDDEN int an__heap_ret_index_new(an_heap *h);
 AN_HIDDEN void an__heap_ret_index_free(an_heap *h);
 
+/* 1 when `name` is a WeakMap ephemeron edge name: *dup_off is where
+ * DevTools' duplicatedPart starts, *table the table's id (heapgraph.c). */
+AN_HIDDEN int an__heap_weakmap_name(an_str name, size_t *dup_off,
+				    uint64_t *table);
+
 /* Class of every node, and the class table (heapclass.c). */
 AN_HIDDEN int an__heap_class_names(an_heap *h);
 

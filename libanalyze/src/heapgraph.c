@@ -15,83 +15,75 @@
 
 /* ---- WeakMap ephemeron edge names ------------------------------------
  * "<n> / part of key (<k> @<id>) -> value (<v> @<id>) pair in WeakMap
- * (table @<id>)", matched as DevTools' regex with lazy groups does. */
+ * (table @<id>)", matched as DevTools' regex
+ *   /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\)
+ *    pair in WeakMap \(table @(?<tableId>\d+)\))$/
+ * does, in one pass: the tail is anchored at the end, so the value's
+ * " @<id>)" is the one just before it, and any earlier " @<id>) -> value
+ * (" can close the key. (Trying every split, as a backtracking regex
+ * does, costs the square of the length: a hostile 300 kB name took 4 s.)
+ */
 
-static int digits(const char *s, size_t n, size_t *i)
+static size_t digits_back(const char *s, size_t lo, size_t end)
 {
-	size_t start = *i;
-
-	while (*i < n && s[*i] >= '0' && s[*i] <= '9')
-		(*i)++;
-	return *i > start;
+	while (end > lo && s[end - 1] >= '0' && s[end - 1] <= '9')
+		end--;
+	return end;
 }
 
-static int lit(const char *s, size_t n, size_t *i, const char *l)
+static int ends_with(const char *s, size_t lo, size_t end, const char *l,
+		     size_t *start)
 {
 	size_t k = strlen(l);
 
-	if (n - *i < k || memcmp(s + *i, l, k) != 0)
+	if (end - lo < k || memcmp(s + end - k, l, k) != 0)
 		return 0;
-	*i += k;
+	*start = end - k;
 	return 1;
 }
 
-/* Matches from position i: "<any> @<digits>)" lazily followed by `rest`
- * matched by `tail`; returns 1 and the table id on success. */
-static int match_tail(const char *s, size_t n, size_t i, uint64_t *table)
+int an__heap_weakmap_name(an_str name, size_t *dup_off, uint64_t *table)
 {
-	/* " pair in WeakMap (table @<digits>)" then end */
-	size_t k = i, d;
+	static const char head[] = " / part of key (";
+	static const char mid[] = ") -> value (";
+	const char *s = name.ptr;
+	size_t n = name.len, i = 0, lo, q, d, p;
 	uint64_t t = 0;
 
-	if (!lit(s, n, &k, " pair in WeakMap (table @"))
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i == 0 || n - i < sizeof(head) - 1 ||
+	    memcmp(s + i, head, sizeof(head) - 1) != 0)
 		return 0;
-	d = k;
-	if (!digits(s, n, &k))
+	lo = i + sizeof(head) - 1; /* the key starts here */
+	/* the tail: " pair in WeakMap (table @<digits>)" at the end */
+	if (n <= lo || s[n - 1] != ')')
 		return 0;
-	for (; d < k; d++)
-		t = t * 10 + (uint64_t)(s[d] - '0');
-	if (!lit(s, n, &k, ")") || k != n)
+	d = digits_back(s, lo, n - 1);
+	if (d == n - 1 || !ends_with(s, lo, d, " pair in WeakMap (table @", &q))
 		return 0;
-	*table = t;
-	return 1;
-}
-
-static int match_value(const char *s, size_t n, size_t i, uint64_t *table)
-{
-	/* "<v> @<digits>)" lazily, then the tail */
-	size_t p;
-
-	for (p = i; p < n; p++) {
-		size_t k = p;
-		if (!lit(s, n, &k, " @") || !digits(s, n, &k) ||
-		    !lit(s, n, &k, ")"))
+	for (p = d; p < n - 1; p++)
+		t = t * 10 + (uint64_t)(s[p] - '0');
+	/* the value's " @<digits>)" just before the tail */
+	if (q <= lo || s[q - 1] != ')')
+		return 0;
+	d = digits_back(s, lo, q - 1);
+	if (d == q - 1 || !ends_with(s, lo, d, " @", &q))
+		return 0;
+	/* a " @<digits>) -> value (" that ends at or before q */
+	for (p = lo; p + 2 <= q; p++) {
+		size_t k;
+		if (s[p] != ' ' || s[p + 1] != '@')
 			continue;
-		if (match_tail(s, n, k, table))
-			return 1;
-	}
-	return 0;
-}
-
-/* 1 when `name` is a WeakMap ephemeron edge name; *dup_off is where
- * DevTools' duplicatedPart starts and *table the table id. */
-static int weakmap_edge(an_str name, size_t *dup_off, uint64_t *table)
-{
-	const char *s = name.ptr;
-	size_t n = name.len, i = 0, p;
-
-	if (!digits(s, n, &i))
-		return 0;
-	*dup_off = i;
-	if (!lit(s, n, &i, " / part of key ("))
-		return 0;
-	for (p = i; p < n; p++) {
-		size_t k = p;
-		if (!lit(s, n, &k, " @") || !digits(s, n, &k) ||
-		    !lit(s, n, &k, ") -> value ("))
+		k = p + 2;
+		while (k < q && s[k] >= '0' && s[k] <= '9')
+			k++;
+		if (k == p + 2 || q - k < sizeof(mid) - 1 ||
+		    memcmp(s + k, mid, sizeof(mid) - 1) != 0)
 			continue;
-		if (match_value(s, n, k, table))
-			return 1;
+		*dup_off = i;
+		*table = t;
+		return 1;
 	}
 	return 0;
 }
@@ -150,7 +142,7 @@ static int wm_classify(const an_heap *h, wm_cache *c)
 	for (s = 0; s < c->nstate; s++) {
 		size_t off;
 		uint64_t table;
-		if (!weakmap_edge(h->strs.items[s], &off, &table))
+		if (!an__heap_weakmap_name(h->strs.items[s], &off, &table))
 			continue;
 		if (an__grow((void **)&c->entries, &cap, c->nentries + 1,
 			     sizeof(*c->entries)) < 0)
