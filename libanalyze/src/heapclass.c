@@ -413,12 +413,17 @@ static int pt_add(ptree *t, uint32_t parent, uint32_t key, uint32_t *out)
 	return AN_OK;
 }
 
-static const an_heap *sort_heap;
+/* A property name and its string index, sorted by the name (the
+ * comparator needs no heap: two heaps may be analysed at once). */
+typedef struct prop_key {
+	an_str name;
+	uint32_t id;
+} prop_key;
 
 static int cmp_prop(const void *a, const void *b)
 {
-	return an__str_cmp(sort_heap->strs.items[*(const uint32_t *)a],
-			  sort_heap->strs.items[*(const uint32_t *)b]);
+	return an__str_cmp(((const prop_key *)a)->name,
+			   ((const prop_key *)b)->name);
 }
 
 static void ptree_free(ptree *t)
@@ -454,7 +459,8 @@ int an__heap_class_names(an_heap *h)
 	ptree t;
 	cls_map m = {NULL, 0, 0};
 	size_t ndefs = 0, d;
-	uint32_t v, e, root_t, *props = NULL, *states = NULL, *nstates = NULL;
+	uint32_t v, e, root_t, *states = NULL, *nstates = NULL;
+	prop_key *props = NULL;
 	size_t pcap = 0, scap = 0;
 	an_str sys, code, fn, re;
 	an_str *iface_names = NULL;
@@ -481,14 +487,23 @@ int an__heap_class_names(an_heap *h)
 	/* property tree */
 	if (pt_add(&t, AN_NONE, 0, &root_t) < 0)
 		goto done;
-	sort_heap = h;
 	for (d = 0; d < ndefs; d++) {
-		uint32_t *sorted = malloc(s.v[d].nprops * sizeof(uint32_t)), k;
-		uint32_t cur = root_t;
-		if (!sorted)
+		uint32_t *sorted = malloc(s.v[d].nprops * sizeof(uint32_t) + 1);
+		prop_key *keys = malloc(s.v[d].nprops * sizeof(*keys) + 1);
+		uint32_t cur = root_t, k;
+		if (!sorted || !keys) {
+			free(sorted);
+			free(keys);
 			goto done;
-		memcpy(sorted, s.v[d].props, s.v[d].nprops * sizeof(uint32_t));
-		qsort(sorted, s.v[d].nprops, sizeof(uint32_t), cmp_prop);
+		}
+		for (k = 0; k < s.v[d].nprops; k++) {
+			keys[k].id = s.v[d].props[k];
+			keys[k].name = h->strs.items[keys[k].id];
+		}
+		qsort(keys, s.v[d].nprops, sizeof(*keys), cmp_prop);
+		for (k = 0; k < s.v[d].nprops; k++)
+			sorted[k] = keys[k].id;
+		free(keys);
 		for (k = 0; k < s.v[d].nprops; k++) {
 			uint32_t nx = pt_find(&t, cur, sorted[k]);
 			if (nx == AN_NONE) {
@@ -601,7 +616,9 @@ int an__heap_class_names(an_heap *h)
 				if (an__grow((void **)&props, &pcap, np + 1,
 					     sizeof(*props)) < 0)
 					goto done;
-				props[np++] = h->ename[e];
+				props[np].id = h->ename[e];
+				props[np].name = h->strs.items[h->ename[e]];
+				np++;
 			}
 			if (np > 1)
 				qsort(props, np, sizeof(*props), cmp_prop);
@@ -614,7 +631,7 @@ int an__heap_class_names(an_heap *h)
 			better(&t, root_t, &mi, &mc);
 			for (k = 0; k < np; k++) {
 				uint32_t nn = 0;
-				an_str pk = h->strs.items[props[k]];
+				an_str pk = props[k].name;
 				for (q = 0; q < ns; q++) {
 					uint32_t st = states[q], nx;
 					int keep = !(t.greatest[st] < 0 ||
@@ -625,7 +642,7 @@ int an__heap_class_names(an_heap *h)
 							     0);
 					if (keep)
 						nstates[nn++] = st;
-					nx = pt_find(&t, st, props[k]);
+					nx = pt_find(&t, st, props[k].id);
 					if (nx != AN_NONE) {
 						uint32_t z;
 						int dupl = 0;

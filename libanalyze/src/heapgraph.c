@@ -784,16 +784,26 @@ static void *sort_kids(void *arg)
 	return NULL;
 }
 
-static const an_heap *class_heap;
+/* A class's sort key (no heap needed: two heaps may be analysed at
+ * once). */
+typedef struct class_key {
+	uint64_t retained;
+	an_str name;
+	uint32_t id;
+} class_key;
 
+/* Retained size descending, then name, then class order. */
 static int cmp_class(const void *a, const void *b)
 {
-	const an_heap_class *x = &class_heap->classes[*(const uint32_t *)a];
-	const an_heap_class *y = &class_heap->classes[*(const uint32_t *)b];
+	const class_key *x = a, *y = b;
+	int r;
 
-	if (x->retained_size != y->retained_size)
-		return x->retained_size > y->retained_size ? -1 : 1;
-	return an__str_cmp(x->name, y->name);
+	if (x->retained != y->retained)
+		return x->retained > y->retained ? -1 : 1;
+	r = an__str_cmp(x->name, y->name);
+	if (r)
+		return r;
+	return x->id < y->id ? -1 : x->id > y->id;
 }
 
 /* buildAggregates + calculateClassesRetainedSize */
@@ -849,11 +859,21 @@ static int summary(an_heap *h)
 			continue;
 		h->class_order[h->nclass_order++] = c;
 	}
-	class_heap = h;
-	if (h->nclass_order > 1)
-		qsort(h->class_order, h->nclass_order, sizeof(uint32_t),
-		      cmp_class);
-	class_heap = NULL;
+	if (h->nclass_order > 1) {
+		class_key *keys = an__calloc(h->nclass_order, sizeof(*keys));
+		if (!keys)
+			return AN_ENOMEM;
+		for (c = 0; c < h->nclass_order; c++) {
+			const an_heap_class *k = &h->classes[h->class_order[c]];
+			keys[c].retained = k->retained_size;
+			keys[c].name = k->name;
+			keys[c].id = h->class_order[c];
+		}
+		qsort(keys, h->nclass_order, sizeof(*keys), cmp_class);
+		for (c = 0; c < h->nclass_order; c++)
+			h->class_order[c] = keys[c].id;
+		free(keys);
+	}
 	return AN_OK;
 }
 

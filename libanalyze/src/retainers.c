@@ -87,8 +87,6 @@ static uint32_t edge_source(const an_heap *h, uint32_t e)
 	return lo;
 }
 
-static const an_heap *sort_h;
-
 static int64_t view_distance(const an_heap *h, uint32_t n)
 {
 	int32_t d = h->dist[n];
@@ -98,19 +96,47 @@ static int64_t view_distance(const an_heap *h, uint32_t n)
 	return d;
 }
 
+/* A retainer with its sort keys (the comparator needs no heap: queries
+ * may run on several threads). */
+typedef struct ret_key {
+	int64_t distance;
+	uint64_t retained;
+	an_heap_retainer r;
+} ret_key;
+
 static int cmp_ret(const void *a, const void *b)
 {
-	const an_heap_retainer *x = a, *y = b;
-	int64_t dx = view_distance(sort_h, x->from);
-	int64_t dy = view_distance(sort_h, y->from);
-	uint64_t rx = sort_h->retained[x->from], ry = sort_h->retained[y->from];
+	const ret_key *x = a, *y = b;
 
-	if (dx != dy)
-		return dx < dy ? -1 : 1;
-	if (rx != ry)
-		return rx > ry ? -1 : 1;
+	if (x->distance != y->distance)
+		return x->distance < y->distance ? -1 : 1;
+	if (x->retained != y->retained)
+		return x->retained > y->retained ? -1 : 1;
 	/* DevTools' retainer slots run from the last edge to the first */
-	return x->edge > y->edge ? -1 : x->edge < y->edge;
+	return x->r.edge > y->r.edge ? -1 : x->r.edge < y->r.edge;
+}
+
+/* Sorts r[0..k) in the Retainers view's order. */
+static int sort_retainers(const an_heap *h, an_heap_retainer *r, uint32_t k)
+{
+	ret_key *keys;
+	uint32_t i;
+
+	if (k < 2)
+		return AN_OK;
+	keys = an__calloc(k, sizeof(*keys));
+	if (!keys)
+		return AN_ENOMEM;
+	for (i = 0; i < k; i++) {
+		keys[i].distance = view_distance(h, r[i].from);
+		keys[i].retained = h->retained[r[i].from];
+		keys[i].r = r[i];
+	}
+	qsort(keys, k, sizeof(*keys), cmp_ret);
+	for (i = 0; i < k; i++)
+		r[i] = keys[i].r;
+	free(keys);
+	return AN_OK;
 }
 
 static int listed(const an_heap *h, uint32_t from, uint32_t e)
@@ -169,10 +195,10 @@ int an_heap_retainers(const an_heap *h, uint32_t n, an_heap_retainer **out,
 			}
 		}
 	}
-	sort_h = h;
-	if (k > 1)
-		qsort(r, k, sizeof(*r), cmp_ret);
-	sort_h = NULL;
+	if (sort_retainers(h, r, k) < 0) {
+		free(r);
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	}
 	*out = r;
 	*count = k;
 	return AN_OK;

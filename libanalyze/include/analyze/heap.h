@@ -13,6 +13,11 @@
  * Ownership: an_heap_load() returns a caller-owned heap released with
  * an_heap_free(); strings and arrays returned by getters are borrowed from
  * it.
+ *
+ * Threads: loading uses up to two threads of its own. Heaps are
+ * independent (several may load at once), and a loaded heap may be
+ * queried from several threads at once (everything taking a const
+ * an_heap *); an_heap_free() must not race with queries.
  */
 #ifndef AN_HEAP_H
 #define AN_HEAP_H
