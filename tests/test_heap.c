@@ -784,6 +784,25 @@ static void sb_add(sb *b, const char *fmt, ...)
 #define MINI_STRINGS "\"strings\":[\"\",\"Foo\",\"g\"]"
 #define MINI MINI_META MINI_BODY MINI_STRINGS "}"
 
+/* The root holding one object through more shortcut edges than there
+ * are nodes: the page-owned walk pushed each edge's target and overran
+ * its stack (ASan: heap-buffer-overflow). */
+Test(heap, root_with_more_shortcuts_than_nodes)
+{
+	static const char j[] = MINI_META "\"node_count\":2,\"edge_count\":6},"
+		"\"nodes\":[9,0,1,0,6,3,1,3,10,0],"
+		"\"edges\":[5,2,5,5,2,5,5,2,5,5,2,5,5,2,5,5,2,5],"
+		MINI_STRINGS "}";
+	an_heap *h = NULL;
+	an_error err;
+
+	cr_assert_eq(load_mem(&h, j, strlen(j), 0, &err), AN_OK, "%s",
+		     err.message);
+	cr_expect_eq(an_heap_node_retained_size(h, 1), 10);
+	cr_expect_eq(an_heap_node_dominator(h, 1), 0);
+	an_heap_free(h);
+}
+
 Test(heap, smallest_snapshot_loads)
 {
 	const an_heap_class *c;
@@ -2182,6 +2201,28 @@ Test(heap, two_threads_read_a_file_as_one_reads_memory)
 			    "one edge too many");
 	same_as_from_memory("[5,2,5\n,5,2,10]", strs, 30, "cut in strings");
 	same_as_from_memory("[5,2,5\n,5,2,10]", strs, 40, "cut in edges");
+}
+
+/* A second "snapshot" appended to type lists already handed over (and
+ * crashed); a second "strings" would add strings. Both are refused at the
+ * value. */
+Test(heap, rejects_a_repeated_snapshot_or_strings)
+{
+	static const char meta2[] = MINI_META MINI_BODY
+		MINI_STRINGS ",\"snapshot\":{\"meta\":{}}}";
+	static const char meta2b[] = MINI_META "\"node_count\":2,"
+		"\"edge_count\":1},\"snapshot\":{\"meta\":{\"node_types\":"
+		"[[\"x\"]]}},\"nodes\":[9,0,1,0,1,3,1,3,10,0],"
+		"\"edges\":[5,2,5]," MINI_STRINGS "}";
+	static const char str2[] = MINI_META MINI_BODY MINI_STRINGS
+		",\"strings\":[\"z\"]}";
+
+	expect_bad(meta2, AN_EFORMAT, at(meta2, "{\"meta\":{}}", 0),
+		   "a second \"snapshot\" value", "snapshot after strings");
+	expect_bad(meta2b, AN_EFORMAT, at(meta2b, "{\"meta\":{\"node_types", 0),
+		   "a second \"snapshot\" value", "snapshot twice");
+	expect_bad(str2, AN_EFORMAT, at(str2, "[\"z\"]", 0),
+		   "a second \"strings\" array", "strings twice");
 }
 
 Test(heap, rejects_bad_meta_counts)

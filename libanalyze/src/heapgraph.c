@@ -367,6 +367,8 @@ static int mark_page_owned(an_heap *h)
 		} else if (h->etype[e] != h->e_shortcut) {
 			continue;
 		}
+		if (h->page[t])
+			continue; /* pushed once: the stack holds node_count */
 		stack[sp++] = t;
 		h->page[t] = 1;
 	}

@@ -375,9 +375,16 @@ static int begin_value(loader *l, uint64_t off)
 		l->state = S_INTS;
 		return AN_OK;
 	case K_SNAPSHOT:
+		if (l->order != 0)
+			return an__fail(l->err, AN_EFORMAT, off,
+					"a second \"snapshot\" value");
 		cb = an__hs_on_meta;
 		break;
 	case K_STRINGS:
+		if (l->seen_strings)
+			return an__fail(l->err, AN_EFORMAT, off,
+					"a second \"strings\" array");
+		l->seen_strings = 1;
 		cb = an__hs_on_strings;
 		l->strings_offset = off;
 		break;

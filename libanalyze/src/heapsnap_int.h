@@ -92,6 +92,7 @@ typedef struct loader {
 				    the edge thread still parses them */
 	uint64_t skip_to;        /* S_SKIP: offset just past the edges */
 	uint64_t strings_offset;
+	int seen_strings;        /* a "strings" value was read */
 } loader;
 
 /* What each field of a node or edge record is. */
