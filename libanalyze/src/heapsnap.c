@@ -249,7 +249,7 @@ static int edge_thread_collect(loader *l)
 	if (j->failed) {
 		if (l->err)
 			*l->err = j->err;
-		rc = l->err ? l->err->code : AN_EFORMAT;
+		rc = j->err.code;
 	} else if (!j->found) {
 		/* a read error or the end of the input inside the edges */
 		if (l->state == S_SKIP_EDGES)
@@ -349,10 +349,11 @@ static int begin_value(loader *l, uint64_t off)
 				pthread_join(j->tid, NULL);
 				l->ej = NULL;
 				if (j->failed) {
+					int code = j->err.code;
 					if (l->err)
 						*l->err = j->err;
 					free(j);
-					return l->err ? l->err->code : AN_EFORMAT;
+					return code;
 				}
 				if (j->found && j->end > off) {
 					l->edge_cap = j->l.edge_cap;

@@ -42,11 +42,14 @@ typedef struct pipe_st {
 	unsigned count;      /* filled buffers not yet released */
 	int holding;         /* the reader holds bufs[head] */
 	int stop;            /* an_source_free: stop filling */
+	uint64_t raw_pub;    /* raw_bytes and sha as of the last buffer, */
+	an_sha256 sha_pub;   /* for the getters while the thread runs */
 } pipe_st;
 
 struct an_source {
 	char *name;          /* for messages */
 	int fd;              /* -1 for memory */
+	int fd_at_start;     /* fd was at offset 0 when opened */
 	int own_fd;          /* close on free */
 	const uint8_t *mem;  /* memory input */
 	size_t mem_len;      /* memory input length */
@@ -111,6 +114,9 @@ int an_source_open_path(an_source **out, const char *path, an_error *err)
 		if (rc < 0)
 			return rc;
 		s->fd = 0;
+		/* a file may come in part-read ({ read x; profkit -; } < f):
+		 * then its offsets are not ours, so no pread */
+		s->fd_at_start = lseek(0, 0, SEEK_CUR) == 0;
 	} else {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
@@ -126,6 +132,7 @@ int an_source_open_path(an_source **out, const char *path, an_error *err)
 		}
 		s->fd = fd;
 		s->own_fd = 1;
+		s->fd_at_start = 1;
 	}
 	s->raw = malloc(RAW_CAP);
 	if (!s->raw) {
@@ -381,6 +388,8 @@ static void *pipe_main(void *arg)
 		b->rc = rc < 0 ? rc : AN_OK;
 		produced += b->len;
 		pthread_mutex_lock(&p->mu);
+		p->raw_pub = s->raw_bytes;
+		p->sha_pub = s->sha;
 		p->count++;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
@@ -411,6 +420,8 @@ static int pipe_start(an_source *s)
 	}
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
+	p->raw_pub = s->raw_bytes;
+	p->sha_pub = s->sha;
 	s->pipe = p;
 	s->out_base = s->offset;
 	if (pthread_create(&p->tid, NULL, pipe_main, s) != 0) {
@@ -554,7 +565,15 @@ uint64_t an_source_offset(const an_source *s)
 
 uint64_t an_source_raw_bytes(const an_source *s)
 {
-	return s->raw_bytes;
+	uint64_t n;
+
+	if (!s->pipe)
+		return s->raw_bytes;
+	/* the inflating thread owns raw_bytes: its last published value */
+	pthread_mutex_lock(&s->pipe->mu);
+	n = s->pipe->raw_pub;
+	pthread_mutex_unlock(&s->pipe->mu);
+	return n;
 }
 
 int an_source_is_gzip(const an_source *s)
@@ -577,8 +596,15 @@ int an_source_enable_sha256(an_source *s)
 
 void an_source_sha256(const an_source *s, char hex[65])
 {
-	an_sha256 copy = s->sha;
+	an_sha256 copy;
 
+	if (s->pipe) {
+		pthread_mutex_lock(&s->pipe->mu);
+		copy = s->pipe->sha_pub;
+		pthread_mutex_unlock(&s->pipe->mu);
+	} else {
+		copy = s->sha;
+	}
 	if (!s->hash) {
 		hex[0] = '\0';
 		return;
@@ -590,7 +616,8 @@ int an__source_plain_fd(const an_source *s)
 {
 	struct stat st;
 
-	if (s->fd < 0 || !s->detected || s->gzip || s->chunk_limit)
+	if (s->fd < 0 || !s->fd_at_start || !s->detected || s->gzip ||
+	    s->chunk_limit)
 		return -1;
 	if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return -1;

@@ -10,8 +10,9 @@
 
 /*
  * A descriptor for positioned reads (pread) of the same bytes next() hands
- * out, when the input is a plain (not gzip) regular file read without a
- * chunk limit; -1 otherwise. Offsets are the same as an_source_offset().
+ * out, when the input is a plain (not gzip) regular file read from its
+ * start without a chunk limit; -1 otherwise. Offsets are the same as
+ * an_source_offset().
  */
 AN_HIDDEN int an__source_plain_fd(const an_source *src);
 

@@ -59,7 +59,9 @@ AN_API int an_source_next(an_source *src, const uint8_t **data, size_t *len,
 /* Decompressed bytes handed out so far (the offset of the next chunk). */
 AN_API uint64_t an_source_offset(const an_source *src);
 
-/* Raw (compressed, on-disk) bytes read so far. */
+/* Raw (compressed, on-disk) bytes read so far (gzip input is inflated
+ * ahead on a thread: as of the last buffer it filled; the whole input
+ * once next() has returned the end). */
 AN_API uint64_t an_source_raw_bytes(const an_source *src);
 
 /* 1 when the input is gzip. Valid after the first peek or next. */
