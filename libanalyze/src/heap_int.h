@@ -82,6 +82,30 @@ AN_HIDDEN int an__heap_weakmap_name(an_str name, size_t *dup_off,
 /* Class of every node, and the class table (heapclass.c). */
 AN_HIDDEN int an__heap_class_names(an_heap *h);
 
+/* CSR by counting: per-key counts in first[0..n) become start offsets
+ * (first[n] the total); filling with first[key]++ as the cursor leaves
+ * first[key] at the next key's start, which an__csr_restore() undoes. */
+static inline void an__csr_starts(uint32_t *first, uint32_t n)
+{
+	uint32_t v, acc = 0;
+
+	for (v = 0; v < n; v++) {
+		uint32_t k = first[v];
+		first[v] = acc;
+		acc += k;
+	}
+	first[n] = acc;
+}
+
+static inline void an__csr_restore(uint32_t *first, uint32_t n)
+{
+	uint32_t v;
+
+	for (v = n; v > 0; v--)
+		first[v] = first[v - 1];
+	first[0] = 0;
+}
+
 /* FNV-1a over bytes. */
 static inline uint64_t an__hash_bytes(const char *s, size_t n)
 {

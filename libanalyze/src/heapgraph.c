@@ -680,7 +680,7 @@ static int distances(an_heap *h, const wm_cache *wm)
 /* The CSR of dominated children, in node order for now. */
 static int dominated_children(an_heap *h)
 {
-	uint32_t n = h->node_count, v, acc = 0, *first;
+	uint32_t n = h->node_count, v, *first;
 
 	first = h->dom_first = an__calloc((size_t)n + 1, sizeof(*first));
 	h->dom_kids = an__calloc(n, sizeof(*h->dom_kids));
@@ -689,20 +689,11 @@ static int dominated_children(an_heap *h)
 	for (v = 0; v < n; v++)
 		if (v != h->root)
 			first[h->dom[v]]++;
-	for (v = 0; v < n; v++) {
-		uint32_t k = first[v];
-		first[v] = acc;
-		acc += k;
-	}
-	first[n] = acc;
-	/* first[d] is the fill cursor of d: it ends at first[d + 1]'s
-	 * start, so shifting by one restores the starts */
+	an__csr_starts(first, n);
 	for (v = 0; v < n; v++)
 		if (v != h->root)
 			h->dom_kids[first[h->dom[v]]++] = v;
-	for (v = n; v > 0; v--)
-		first[v] = first[v - 1];
-	first[0] = 0;
+	an__csr_restore(first, n);
 	return AN_OK;
 }
 

@@ -44,7 +44,7 @@ void an__heap_ret_index_free(an_heap *h)
 /* Builds the index; on failure (memory) queries keep scanning. */
 static void build_index(const an_heap *h, struct an__ret_index *ri)
 {
-	uint32_t n = h->node_count, v, e, acc = 0;
+	uint32_t n = h->node_count, e;
 	uint32_t *first = an__calloc((size_t)n + 1, sizeof(*first));
 	uint32_t *edges = an__calloc(h->edge_count, sizeof(*edges));
 
@@ -55,18 +55,10 @@ static void build_index(const an_heap *h, struct an__ret_index *ri)
 	}
 	for (e = 0; e < h->edge_count; e++)
 		first[h->eto[e]]++;
-	for (v = 0; v < n; v++) {
-		uint32_t k = first[v];
-		first[v] = acc;
-		acc += k;
-	}
-	first[n] = acc;
-	/* first[t] is t's fill cursor; shifting by one restores it */
+	an__csr_starts(first, n);
 	for (e = 0; e < h->edge_count; e++)
 		edges[first[h->eto[e]]++] = e;
-	for (v = n; v > 0; v--)
-		first[v] = first[v - 1];
-	first[0] = 0;
+	an__csr_restore(first, n);
 	ri->first = first;
 	ri->edges = edges;
 }
