@@ -38,18 +38,30 @@ char *fx_slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* Opens a file (path) or memory (data, len) with a chunk limit. */
+static int open_src(an_source **src, const char *path, const void *data,
+		    size_t len, size_t chunk, an_error *err)
+{
+	int rc;
+
+	an_error_clear(err);
+	rc = path ? an_source_open_path(src, path, err) :
+		    an_source_open_memory(src, data, len, "test", err);
+	if (rc < 0)
+		return rc;
+	if (chunk)
+		an_source_set_chunk_limit(*src, chunk);
+	return AN_OK;
+}
+
 int fx_load_profile(an_profile **out, const char *path, size_t chunk,
 		    an_error *err)
 {
 	an_source *src = NULL;
-	int rc;
+	int rc = open_src(&src, path, NULL, 0, chunk, err);
 
-	an_error_clear(err);
-	rc = an_source_open_path(&src, path, err);
 	if (rc < 0)
 		return rc;
-	if (chunk)
-		an_source_set_chunk_limit(src, chunk);
 	rc = an_profile_load(out, src, err);
 	an_source_free(src);
 	return rc;
@@ -59,17 +71,73 @@ int fx_load_string(an_profile **out, const char *json, size_t chunk,
 		   an_error *err)
 {
 	an_source *src = NULL;
-	int rc;
+	int rc = open_src(&src, NULL, json, strlen(json), chunk, err);
 
-	an_error_clear(err);
-	rc = an_source_open_memory(&src, json, strlen(json), "test", err);
 	if (rc < 0)
 		return rc;
-	if (chunk)
-		an_source_set_chunk_limit(src, chunk);
 	rc = an_profile_load(out, src, err);
 	an_source_free(src);
 	return rc;
+}
+
+static int load_heap(an_heap **out, const char *path, const void *data,
+		     size_t len, size_t chunk, an_error *err)
+{
+	an_source *src = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = open_src(&src, path, data, len, chunk, err);
+	if (rc < 0)
+		return rc;
+	rc = an_heap_load(out, src, err);
+	an_source_free(src);
+	return rc;
+}
+
+int fx_load_heap(an_heap **out, const char *path, size_t chunk,
+		 an_error *err)
+{
+	return load_heap(out, path, NULL, 0, chunk, err);
+}
+
+int fx_load_heap_mem(an_heap **out, const void *data, size_t len,
+		     size_t chunk, an_error *err)
+{
+	return load_heap(out, NULL, data, len, chunk, err);
+}
+
+an_heap *fx_must_load_heap(const char *rel)
+{
+	an_heap *h = NULL;
+	an_error err;
+	int rc = fx_load_heap(&h, fx_path(rel), 0, &err);
+
+	cr_assert_eq(rc, AN_OK, "%s: %d %s (byte %llu)", rel, rc, err.message,
+		     (unsigned long long)err.offset);
+	cr_assert_not_null(h);
+	return h;
+}
+
+const char *fx_heap_rel(const char *base)
+{
+	static char rel[128];
+
+	snprintf(rel, sizeof(rel), "heap/%s.heapsnapshot%s", base,
+		 strcmp(base, "tiny") ? ".gz" : "");
+	return rel;
+}
+
+uint64_t fx_fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
 }
 
 static int str_is(an_str s, const char *c)

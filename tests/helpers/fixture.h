@@ -7,6 +7,7 @@
 #define AN_TEST_FIXTURE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <analyze/analyze.h>
 
@@ -24,6 +25,24 @@ int fx_load_profile(an_profile **out, const char *path, size_t chunk,
 /* Loads a profile from a NUL-terminated JSON string. */
 int fx_load_string(an_profile **out, const char *json, size_t chunk,
 		   an_error *err);
+
+/* Loads a heap snapshot from a file / from memory (chunk limit 0 =
+ * none); returns the status and fills err. */
+int fx_load_heap(an_heap **out, const char *path, size_t chunk,
+		 an_error *err);
+int fx_load_heap_mem(an_heap **out, const void *data, size_t len,
+		     size_t chunk, an_error *err);
+
+/* fixtures/heap/<base>.heapsnapshot(.gz) loaded whole; aborts the test on
+ * failure. */
+an_heap *fx_must_load_heap(const char *rel);
+
+/* "heap/<base>.heapsnapshot", ".gz" but for tiny; static buffer. */
+const char *fx_heap_rel(const char *base);
+
+/* FNV-1a of n bytes onto h (start from FX_FNV_INIT), for digests. */
+#define FX_FNV_INIT 0xcbf29ce484222325ull
+uint64_t fx_fnv(uint64_t h, const void *p, size_t n);
 
 /* Function index by (name, url, 0-based line, 0-based column), or
  * AN_NONE. */
