@@ -21,28 +21,9 @@ if [[ ! -s $BIG ]]; then
   "$ROOT/tests/bench/gen_big_cpuprofile.sh" "$BIG" || { echo "cannot generate $BIG" >&2; exit 1; }
 fi
 echo "file: $BIG ($(stat -c %s "$BIG") bytes)"
-[[ -x /usr/bin/time ]] && HAVE_TIME=1 || HAVE_TIME=0
 
-# measure NAME CMD...  -> prints "NAME  wall_s  peak_rss_MB  exit"; sets WALL and RSS_KB
-measure() {
-  local name=$1; shift
-  local rc
-  if (( HAVE_TIME )); then
-    /usr/bin/time -v -o "$TMP/time" "$@" > "$TMP/out" 2> "$TMP/err"; rc=$?
-    local el; el=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$TMP/time")
-    WALL=$(awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }' <<< "$el")
-    RSS_KB=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/time")
-  else
-    local t0 t1; t0=$(date +%s.%N)
-    "$@" > "$TMP/out" 2> "$TMP/err"; rc=$?
-    t1=$(date +%s.%N)
-    WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'); RSS_KB=""
-  fi
-  local rss="n/a"; [[ -n $RSS_KB ]] && rss=$(awk -v k="$RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }')
-  printf '%-28s wall %8s s   peak RSS %8s MB   exit %d\n' "$name" "$WALL" "$rss" "$rc"
-  if (( rc != 0 )); then sed 's/^/    | /' "$TMP/err" | head -5; fi
-  return $rc
-}
+# shellcheck source=tests/bench/measure.sh
+. "$ROOT/tests/bench/measure.sh"
 
 P_WALL="" P_RSS=""
 if [[ -x $PROFKIT ]]; then
