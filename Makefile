@@ -1,11 +1,12 @@
 # Thin wrapper over CMake. `make demo`: install what is missing, build,
 # run profkit on the bundled fixtures. `make check`: build Release and
-# Debug+ASan/UBSan and run every test in both.
+# Debug+ASan/UBSan and run every test in both, then the thread test under
+# ThreadSanitizer.
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FX = fixtures/cpu
 
-.PHONY: all deps release asan demo check clean valgrind
+.PHONY: all deps release asan tsan demo check clean valgrind
 
 all: release
 
@@ -21,12 +22,21 @@ asan: deps
 		-DAN_SANITIZE=ON
 	cmake --build $(BUILD)/asan -j $(JOBS)
 
+# ThreadSanitizer build of the library and the thread test (the
+# threading contract, tried by several threads at once).
+tsan: deps
+	cmake -S . -B $(BUILD)/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DAN_TSAN=ON
+	cmake --build $(BUILD)/tsan -j $(JOBS) --target tsan_threads
+	cd $(BUILD)/tsan && ctest --output-on-failure -R '^threads_tsan$$'
+
 demo: release
 	@sh tests/demo.sh $(CURDIR)/$(BUILD)/release/bin/profkit
 
 check: release asan
 	cd $(BUILD)/release && ctest --output-on-failure -j $(JOBS)
 	cd $(BUILD)/asan && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) tsan
 
 clean:
 	rm -rf $(BUILD)

@@ -19,7 +19,7 @@
 
 #include "fixture.h"
 #include "mini_snapshot.h"
-#include "heap_int.h"
+#include "heap/heap_int.h"
 
 static an_heap *heap;
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "json_int.h"
+#include "io/json_int.h"
 
 typedef struct ev {
 	an_json_ev type;

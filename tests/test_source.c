@@ -15,7 +15,7 @@
 #include <zlib.h>
 
 #include "fixture.h"
-#include "util/sha256.h"
+#include "core/sha256.h"
 
 /* gzip (RFC 1952) of data, made with zlib's gzip wrapper. Caller frees. */
 static uint8_t *gz(const void *data, size_t n, size_t *out_len)

@@ -1,0 +1,705 @@
+/*
+ * builder.c - turns what a format loader read into the CPU profile model:
+ * builder storage, validation (ids, tree shape, sample references,
+ * counts), timestamps and their stable sort, system-node detection and
+ * DevTools' lone-(program) fix. The loaders (cpuprofile.c) produce into
+ * the builder; they never see the model's internals.
+ */
+#include "core/sort.h"
+#include "cpu/profile_int.h"
+
+/* ---- builder -------------------------------------------------------- */
+
+void an__builder_init(an_builder *b, an_strtab *strs)
+{
+	memset(b, 0, sizeof(*b));
+	b->strs = strs;
+}
+
+void an__builder_free(an_builder *b)
+{
+	free(b->nodes);
+	free(b->kids);
+	free(b->ticks);
+	free(b->samples);
+	free(b->deltas);
+	free(b->lines);
+	memset(b, 0, sizeof(*b));
+}
+
+an_raw_node *an__builder_node(an_builder *b, uint64_t offset)
+{
+	an_raw_node *n;
+
+	if (b->node_n >= UINT32_MAX - 1 ||
+	    an__grow((void **)&b->nodes, &b->node_cap, b->node_n + 1,
+		     sizeof(*b->nodes)) < 0)
+		return NULL;
+	n = &b->nodes[b->node_n++];
+	memset(n, 0, sizeof(*n));
+	n->id = AN_ID_NONE;
+	n->parent = AN_ID_NONE;
+	n->line = -1;
+	n->column = -1;
+	n->hits = -1;
+	n->kid_off = (uint32_t)b->kid_n;
+	n->tick_off = (uint32_t)b->tick_n;
+	n->offset = offset;
+	return n;
+}
+
+#define PUSH(arr, n, cap, v)                                                  \
+	do {                                                                  \
+		if ((n) >= UINT32_MAX - 1)                                    \
+			return AN_ELIMIT;                                     \
+		if (an__grow((void **)&(arr), &(cap), (n) + 1,                \
+			     sizeof(*(arr))) < 0)                             \
+			return AN_ENOMEM;                                     \
+		(arr)[(n)++] = (v);                                           \
+	} while (0)
+
+int an__builder_kid(an_builder *b, int64_t id)
+{
+	PUSH(b->kids, b->kid_n, b->kid_cap, id);
+	return AN_OK;
+}
+
+int an__builder_tick(an_builder *b, uint32_t line, uint32_t ticks)
+{
+	an_line_ticks t = {line, ticks};
+	PUSH(b->ticks, b->tick_n, b->tick_cap, t);
+	return AN_OK;
+}
+
+int an__builder_sample(an_builder *b, int64_t id)
+{
+	PUSH(b->samples, b->sample_n, b->sample_cap, id);
+	return AN_OK;
+}
+
+int an__builder_delta(an_builder *b, int64_t d)
+{
+	PUSH(b->deltas, b->delta_n, b->delta_cap, d);
+	return AN_OK;
+}
+
+int an__builder_line(an_builder *b, int32_t line)
+{
+	PUSH(b->lines, b->line_n, b->line_cap, line);
+	return AN_OK;
+}
+
+#define APPEND(field, n, cap)                                                 \
+	do {                                                                  \
+		if (src->n) {                                                 \
+			if (dst->n + src->n >= UINT32_MAX - 1)                \
+				return AN_ELIMIT;                             \
+			if (an__grow((void **)&dst->field, &dst->cap,         \
+				     dst->n + src->n,                         \
+				     sizeof(*dst->field)) < 0)                \
+				return AN_ENOMEM;                             \
+			memcpy(dst->field + dst->n, src->field,               \
+			       src->n * sizeof(*src->field));                 \
+			dst->n += src->n;                                     \
+		}                                                             \
+	} while (0)
+
+int an__builder_append(an_builder *dst, an_builder *src)
+{
+	size_t i, node0 = dst->node_n;
+	uint32_t kid0 = (uint32_t)dst->kid_n, tick0 = (uint32_t)dst->tick_n;
+
+	APPEND(nodes, node_n, node_cap);
+	APPEND(kids, kid_n, kid_cap);
+	APPEND(ticks, tick_n, tick_cap);
+	APPEND(samples, sample_n, sample_cap);
+	APPEND(deltas, delta_n, delta_cap);
+	APPEND(lines, line_n, line_cap);
+	for (i = node0; i < dst->node_n; i++) {
+		dst->nodes[i].kid_off += kid0;
+		dst->nodes[i].tick_off += tick0;
+	}
+	dst->have_samples |= src->have_samples;
+	dst->have_deltas |= src->have_deltas;
+	if (src->have_end) {
+		dst->end_time = src->end_time;
+		dst->have_end = 1;
+	}
+	src->node_n = src->kid_n = src->tick_n = 0;
+	src->sample_n = src->delta_n = src->line_n = 0;
+	src->have_samples = src->have_deltas = src->have_end = 0;
+	return AN_OK;
+}
+
+/* ---- id -> index map ----------------------------------------------- */
+
+typedef struct idmap {
+	int64_t *keys;
+	uint32_t *vals; /* index + 1; 0 = empty */
+	size_t cap;     /* power of two */
+} idmap;
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+static int idmap_init(idmap *m, size_t n)
+{
+	m->cap = 16;
+	while (m->cap < n * 2)
+		m->cap *= 2;
+	m->keys = an__calloc(m->cap, sizeof(*m->keys));
+	m->vals = an__calloc(m->cap, sizeof(*m->vals));
+	return m->keys && m->vals ? AN_OK : AN_ENOMEM;
+}
+
+static void idmap_free(idmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+}
+
+/* Inserts id -> idx; returns the existing index + 1 on a duplicate. */
+static uint32_t idmap_put(idmap *m, int64_t id, uint32_t idx)
+{
+	size_t j = mix64((uint64_t)id) & (m->cap - 1);
+
+	while (m->vals[j]) {
+		if (m->keys[j] == id)
+			return m->vals[j];
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->keys[j] = id;
+	m->vals[j] = idx + 1;
+	return 0;
+}
+
+static uint32_t idmap_get(const idmap *m, int64_t id)
+{
+	size_t j = mix64((uint64_t)id) & (m->cap - 1);
+
+	while (m->vals[j]) {
+		if (m->keys[j] == id)
+			return m->vals[j] - 1;
+		j = (j + 1) & (m->cap - 1);
+	}
+	return AN_NONE;
+}
+
+/* ---- function interning --------------------------------------------- */
+
+typedef struct fnmap {
+	uint32_t *slots; /* function index + 1 */
+	size_t cap;
+} fnmap;
+
+static uint64_t fn_hash(uint32_t name, uint32_t url, int32_t line,
+			int32_t col)
+{
+	return mix64(((uint64_t)name << 32 | url) ^
+		     mix64((uint64_t)(uint32_t)line << 32 | (uint32_t)col));
+}
+
+/* ---- stable sort of samples by timestamp ---------------------------- */
+
+static int cmp_ts(uint32_t a, uint32_t b, const void *ctx)
+{
+	const int64_t *ts = ctx;
+
+	return ts[a] < ts[b] ? -1 : ts[a] > ts[b];
+}
+
+/* ---- finishing ------------------------------------------------------- */
+
+static int build_tree(an_profile *p, an_builder *b, idmap *ids,
+		      an_error *err)
+{
+	uint32_t n = p->node_count, i, k;
+	uint32_t *count = NULL, *queue = NULL;
+	int rc = AN_OK;
+
+	for (i = 0; i < n; i++)
+		p->parent[i] = AN_NONE;
+	/* parents from children lists */
+	for (i = 0; i < n; i++) {
+		const an_raw_node *r = &b->nodes[i];
+		for (k = 0; k < r->kid_n; k++) {
+			int64_t cid = b->kids[r->kid_off + k];
+			uint32_t c = idmap_get(ids, cid);
+			if (c == AN_NONE)
+				AN_FAIL(err, AN_EFORMAT, r->offset,
+					"node %lld lists child %lld, which "
+					"is not in nodes",
+					(long long)r->id, (long long)cid);
+			if (c == 0)
+				AN_FAIL(err, AN_EFORMAT, r->offset,
+					"node %lld lists the root %lld as a "
+					"child (cycle)",
+					(long long)r->id, (long long)cid);
+			if (p->parent[c] != AN_NONE || c == i)
+				AN_FAIL(err, AN_EFORMAT, r->offset,
+					"node %lld lists child %lld, which "
+					"already has a parent (cycle?)",
+					(long long)r->id, (long long)cid);
+			p->parent[c] = i;
+		}
+	}
+	/* parents from parent ids (trace format) */
+	for (i = 0; i < n; i++) {
+		const an_raw_node *r = &b->nodes[i];
+		uint32_t par;
+		if (r->parent == AN_ID_NONE)
+			continue;
+		par = idmap_get(ids, r->parent);
+		if (par == AN_NONE)
+			AN_FAIL(err, AN_EFORMAT, r->offset,
+				"node %lld names parent %lld, which is not "
+				"in nodes",
+				(long long)r->id, (long long)r->parent);
+		if (i == 0 || par == i ||
+		    (p->parent[i] != AN_NONE && p->parent[i] != par))
+			AN_FAIL(err, AN_EFORMAT, r->offset,
+				"node %lld has an inconsistent parent %lld",
+				(long long)r->id, (long long)r->parent);
+		p->parent[i] = par;
+	}
+	/* CSR children: children-list order first, parent-only in node
+	 * order (a node given both ways appears once) */
+	count = an__calloc((size_t)n + 1, sizeof(*count));
+	queue = p->bfs = an__calloc(n, sizeof(*queue));
+	if (!count || !queue)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	for (i = 1; i < n; i++) {
+		if (p->parent[i] == AN_NONE)
+			AN_FAIL(err, AN_EFORMAT, b->nodes[i].offset,
+				"node %lld is not reachable from the root "
+				"node %lld",
+				(long long)b->nodes[i].id,
+				(long long)b->nodes[0].id);
+		count[p->parent[i]]++;
+	}
+	p->kid_off[0] = 0;
+	for (i = 0; i < n; i++)
+		p->kid_off[i + 1] = p->kid_off[i] + count[i];
+	memset(count, 0, (size_t)n * sizeof(*count));
+	for (i = 0; i < n; i++) {
+		const an_raw_node *r = &b->nodes[i];
+		for (k = 0; k < r->kid_n; k++) {
+			uint32_t c = idmap_get(ids, b->kids[r->kid_off + k]);
+			p->kids[p->kid_off[i] + count[i]++] = c;
+		}
+	}
+	for (i = 1; i < n; i++) {
+		uint32_t par = p->parent[i];
+		const an_raw_node *pr = &b->nodes[par];
+		int listed = 0;
+		/* already placed via a children list? */
+		for (k = 0; k < pr->kid_n && !listed; k++)
+			listed = b->kids[pr->kid_off + k] == b->nodes[i].id;
+		if (!listed)
+			p->kids[p->kid_off[par] + count[par]++] = i;
+	}
+	/* depths by BFS from the root; anything unreached sits on a cycle */
+	{
+		uint32_t head = 0, tail = 0, seen = 1;
+		for (i = 0; i < n; i++)
+			p->depth[i] = AN_NONE;
+		p->depth[0] = 0;
+		queue[tail++] = 0;
+		while (head < tail) {
+			uint32_t v = queue[head++];
+			for (k = p->kid_off[v]; k < p->kid_off[v + 1]; k++) {
+				uint32_t c = p->kids[k];
+				if (p->depth[c] != AN_NONE)
+					continue;
+				p->depth[c] = p->depth[v] + 1;
+				if (p->depth[c] > p->max_depth)
+					p->max_depth = p->depth[c];
+				queue[tail++] = c;
+				seen++;
+			}
+		}
+		if (seen != n) {
+			for (i = 0; i < n && p->depth[i] != AN_NONE; i++)
+				;
+			AN_FAIL(err, AN_EFORMAT, b->nodes[i].offset,
+				"node %lld is not reachable from the root "
+				"(cycle in children)",
+				(long long)b->nodes[i].id);
+		}
+	}
+done:
+	free(count);
+	return rc;
+}
+
+static int build_functions(an_profile *p, an_builder *b, an_error *err)
+{
+	fnmap m = {NULL, 0};
+	uint32_t i, n = p->node_count;
+	size_t fcap = 0;
+	int rc = AN_OK;
+
+	m.cap = 64;
+	while (m.cap < (size_t)n * 2)
+		m.cap *= 2;
+	m.slots = an__calloc(m.cap, sizeof(*m.slots));
+	if (!m.slots)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	for (i = 0; i < n; i++) {
+		const an_raw_node *r = &b->nodes[i];
+		size_t j = fn_hash(r->name, r->url, r->line, r->column) &
+			   (m.cap - 1);
+		uint32_t f = AN_NONE;
+		while (m.slots[j]) {
+			const an_function *g = &p->funcs[m.slots[j] - 1];
+			if (g->line == r->line && g->column == r->column &&
+			    g->name.ptr == p->strs.items[r->name].ptr &&
+			    g->url.ptr == p->strs.items[r->url].ptr) {
+				f = m.slots[j] - 1;
+				break;
+			}
+			j = (j + 1) & (m.cap - 1);
+		}
+		if (f == AN_NONE) {
+			an_function *g;
+			if (an__grow((void **)&p->funcs, &fcap,
+				     p->func_count + 1, sizeof(*p->funcs)) < 0)
+				AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
+					"out of memory");
+			f = p->func_count++;
+			g = &p->funcs[f];
+			g->name = an__strtab_get(&p->strs, r->name);
+			g->url = an__strtab_get(&p->strs, r->url);
+			g->script_id = an__strtab_get(&p->strs, r->script_id);
+			g->line = r->line;
+			g->column = r->column;
+			g->kind = AN_FRAME_JS;
+			m.slots[j] = f + 1;
+		}
+		p->func[i] = f;
+	}
+done:
+	free(m.slots);
+	return rc;
+}
+
+/* DevTools extractMetaNodes: root children, scanned in the order its
+ * translated tree holds them (reverse of the artifact order). */
+static void find_system_nodes(an_profile *p)
+{
+	uint32_t k;
+
+	p->root = 0;
+	p->funcs[p->func[0]].kind = AN_FRAME_ROOT;
+	p->gc = p->program = p->idle = AN_NONE;
+	for (k = p->kid_off[1]; k > p->kid_off[0]; k--) {
+		uint32_t c = p->kids[k - 1];
+		an_function *f = &p->funcs[p->func[c]];
+		an_str nm = f->name;
+		if (nm.len == 19 && memcmp(nm.ptr, "(garbage collector)", 19) ==
+					    0) {
+			if (p->gc == AN_NONE)
+				p->gc = c;
+			f->kind = AN_FRAME_GC;
+		} else if (nm.len == 9 && memcmp(nm.ptr, "(program)", 9) == 0) {
+			if (p->program == AN_NONE)
+				p->program = c;
+			f->kind = AN_FRAME_PROGRAM;
+		} else if (nm.len == 6 && memcmp(nm.ptr, "(idle)", 6) == 0) {
+			if (p->idle == AN_NONE)
+				p->idle = c;
+			f->kind = AN_FRAME_IDLE;
+		}
+	}
+}
+
+static uint32_t bottom(const an_profile *p, uint32_t n)
+{
+	while (p->parent[n] != AN_NONE && p->parent[p->parent[n]] != AN_NONE)
+		n = p->parent[n];
+	return n;
+}
+
+/* DevTools fixMissingSamples: a lone (program) sample between two
+ * samples sharing the same bottom frame becomes the previous sample. */
+static void fix_missing_samples(an_profile *p)
+{
+	uint32_t i, n = p->sample_count, prev, cur;
+	uint32_t *s = p->sample_fixed;
+
+	memcpy(s, p->sample_node, (size_t)n * sizeof(*s));
+	if (p->program == AN_NONE || n < 3)
+		return;
+	prev = s[0];
+	cur = s[1];
+	for (i = 1; i + 1 < n; i++) {
+		uint32_t next = s[i + 1];
+		int sys_prev = prev == p->program || prev == p->gc ||
+			       prev == p->idle;
+		int sys_next = next == p->program || next == p->gc ||
+			       next == p->idle;
+		if (cur == p->program && !sys_prev && !sys_next &&
+		    bottom(p, prev) == bottom(p, next))
+			s[i] = prev;
+		/* as DevTools: the *original* node becomes the previous one */
+		prev = cur;
+		cur = next;
+	}
+}
+
+static int build_samples(an_profile *p, an_builder *b, idmap *ids,
+			 an_error *err)
+{
+	uint32_t n = (uint32_t)b->sample_n, i;
+	uint32_t *idx = NULL, *tmp = NULL;
+	int64_t *ts = NULL;
+	int rc = AN_OK, sorted = 1;
+
+	if (b->have_deltas && b->delta_n != b->sample_n)
+		AN_FAIL(err, AN_EFORMAT, b->samples_offset,
+			"samples has %zu entries but timeDeltas has %zu",
+			b->sample_n, b->delta_n);
+	if (b->line_n && b->line_n != b->sample_n)
+		AN_FAIL(err, AN_EFORMAT, b->samples_offset,
+			"samples has %zu entries but lines has %zu",
+			b->sample_n, b->line_n);
+	p->sample_count = n;
+	p->sample_node = an__calloc(n, sizeof(uint32_t));
+	p->sample_fixed = an__calloc(n, sizeof(uint32_t));
+	p->sample_ts = an__calloc(n, sizeof(int64_t));
+	ts = an__calloc(n, sizeof(int64_t));
+	if (!p->sample_node || !p->sample_fixed || !p->sample_ts || !ts)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	if (b->line_n) {
+		p->sample_line = an__calloc(n, sizeof(*p->sample_line));
+		if (!p->sample_line)
+			AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	}
+	if (b->have_deltas) {
+		int64_t t = p->start_time;
+		for (i = 0; i < n; i++) {
+			int64_t d = b->deltas[i];
+			if ((d > 0 && t > INT64_MAX - d) ||
+			    (d < 0 && t < INT64_MIN - d))
+				AN_FAIL(err, AN_ELIMIT, b->samples_offset,
+					"timeDeltas overflow the clock at "
+					"sample %u", i);
+			t += d;
+			ts[i] = t;
+			if (d < 0)
+				p->negative_deltas++;
+			if (i && ts[i] < ts[i - 1])
+				sorted = 0;
+		}
+		/* no endTime (a trace without one): startTime + all deltas */
+		if (!b->have_end)
+			p->end_time = t;
+	} else if (n) {
+		/* no timestamps: spread samples evenly over the profile */
+		double step = (double)(p->end_time - p->start_time) / n;
+		for (i = 0; i < n; i++)
+			ts[i] = p->start_time + (int64_t)(step * i);
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t v = idmap_get(ids, b->samples[i]);
+		if (v == AN_NONE)
+			AN_FAIL(err, AN_EFORMAT, b->samples_offset,
+				"sample %u names node %lld, which is not in "
+				"nodes",
+				i, (long long)b->samples[i]);
+		p->sample_node[i] = v;
+	}
+	if (!sorted) {
+		idx = an__calloc(n, sizeof(*idx));
+		tmp = an__calloc(n, sizeof(*tmp));
+		if (!idx || !tmp)
+			AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+		for (i = 0; i < n; i++)
+			idx[i] = i;
+		an__sort_keys(idx, tmp, n, cmp_ts, ts);
+		for (i = 0; i < n; i++) {
+			p->sample_ts[i] = ts[idx[i]];
+			tmp[i] = p->sample_node[idx[i]];
+		}
+		memcpy(p->sample_node, tmp, (size_t)n * sizeof(*tmp));
+		if (b->line_n)
+			for (i = 0; i < n; i++)
+				p->sample_line[i] = b->lines[idx[i]];
+	} else if (n) {
+		memcpy(p->sample_ts, ts, (size_t)n * sizeof(*ts));
+		if (b->line_n)
+			memcpy(p->sample_line, b->lines,
+			       (size_t)n * sizeof(*p->sample_line));
+	}
+	/* the last sample lasts the mean interval (DevTools) */
+	if (n >= 2)
+		p->last_duration = (double)(p->sample_ts[n - 1] -
+					    p->sample_ts[0]) / (n - 1);
+	else if (n == 1 && p->end_time > p->sample_ts[0])
+		p->last_duration = (double)(p->end_time - p->sample_ts[0]);
+done:
+	free(idx);
+	free(tmp);
+	free(ts);
+	return rc;
+}
+
+/* Per-sample lines (trace format) become positionTicks per node: count
+ * (node, line) pairs and append one tick run per node. */
+typedef struct node_line {
+	uint32_t node;
+	uint32_t line;
+} node_line;
+
+static int cmp_node_line(const void *a, const void *b)
+{
+	const node_line *x = a, *y = b;
+
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return 0;
+}
+
+static int lines_to_ticks(an_builder *b, idmap *ids)
+{
+	node_line *pairs;
+	size_t i, m = 0;
+	int rc = AN_OK;
+
+	if (!b->line_n)
+		return AN_OK;
+	pairs = an__calloc(b->line_n, sizeof(*pairs));
+	if (!pairs)
+		return AN_ENOMEM;
+	for (i = 0; i < b->line_n; i++) {
+		uint32_t v = idmap_get(ids, b->samples[i]);
+		if (v == AN_NONE || b->lines[i] <= 0)
+			continue;
+		pairs[m].node = v;
+		pairs[m].line = (uint32_t)b->lines[i];
+		m++;
+	}
+	qsort(pairs, m, sizeof(*pairs), cmp_node_line);
+	for (i = 0; i < m;) {
+		size_t j = i;
+		an_raw_node *r = &b->nodes[pairs[i].node];
+		while (j < m && pairs[j].node == pairs[i].node &&
+		       pairs[j].line == pairs[i].line)
+			j++;
+		if (i == 0 || pairs[i - 1].node != pairs[i].node) {
+			r->tick_off = (uint32_t)b->tick_n;
+			r->tick_n = 0;
+		}
+		rc = an__builder_tick(b, pairs[i].line, (uint32_t)(j - i));
+		if (rc < 0)
+			break;
+		r->tick_n++;
+		i = j;
+	}
+	free(pairs);
+	return rc;
+}
+
+int an__profile_finish(an_profile **out, an_builder *b, an_kind kind,
+		       an_strtab *strs, an_error *err)
+{
+	an_profile *p = NULL;
+	idmap ids = {NULL, NULL, 0};
+	uint32_t n, i;
+	int rc = AN_OK, root_has_hits;
+	*out = NULL;
+	if (b->node_n == 0)
+		AN_FAIL(err, AN_EFORMAT, b->nodes_offset,
+			"profile has no nodes");
+	n = (uint32_t)b->node_n;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	p->kind = kind;
+	p->strs = *strs; /* take the strings */
+	an__strtab_init(strs);
+	b->strs = &p->strs;
+	p->node_count = n;
+	p->start_time = b->start_time;
+	p->end_time = b->have_end ? b->end_time : b->start_time;
+	p->node_id = an__calloc(n, sizeof(*p->node_id));
+	p->parent = an__calloc(n, sizeof(*p->parent));
+	p->depth = an__calloc(n, sizeof(*p->depth));
+	p->func = an__calloc(n, sizeof(*p->func));
+	p->hits = an__calloc(n, sizeof(*p->hits));
+	p->kid_off = an__calloc((size_t)n + 1, sizeof(*p->kid_off));
+	p->kids = an__calloc(n, sizeof(*p->kids));
+	p->tick_off = an__calloc((size_t)n + 1, sizeof(*p->tick_off));
+	if (!p->node_id || !p->parent || !p->depth || !p->func || !p->hits ||
+	    !p->kid_off || !p->kids || !p->tick_off)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	if (idmap_init(&ids, n) < 0)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	for (i = 0; i < n; i++) {
+		const an_raw_node *r = &b->nodes[i];
+		uint32_t dup;
+		if (r->id == AN_ID_NONE)
+			AN_FAIL(err, AN_EFORMAT, r->offset,
+				"node without an id");
+		dup = idmap_put(&ids, r->id, i);
+		if (dup)
+			AN_FAIL(err, AN_EFORMAT, r->offset,
+				"duplicate node id %lld", (long long)r->id);
+		p->node_id[i] = r->id;
+	}
+	if (b->nodes[0].parent != AN_ID_NONE)
+		AN_FAIL(err, AN_EFORMAT, b->nodes[0].offset,
+			"the first node (the root) has a parent");
+	AN_TRY(build_tree(p, b, &ids, err));
+	AN_TRY(build_functions(p, b, err));
+	AN_TRY(build_samples(p, b, &ids, err));
+	rc = lines_to_ticks(b, &ids);
+	if (rc < 0)
+		AN_FAIL(err, rc, AN_NO_OFFSET, "out of memory");
+	/* positionTicks CSR */
+	{
+		uint32_t total = 0;
+		for (i = 0; i < n; i++)
+			total += b->nodes[i].tick_n;
+		p->ticks = an__calloc(total, sizeof(*p->ticks));
+		if (!p->ticks)
+			AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+		for (i = 0; i < n; i++) {
+			const an_raw_node *r = &b->nodes[i];
+			p->tick_off[i + 1] = p->tick_off[i] + r->tick_n;
+			if (r->tick_n)
+				memcpy(p->ticks + p->tick_off[i],
+				       b->ticks + r->tick_off,
+				       r->tick_n * sizeof(*p->ticks));
+		}
+	}
+	/* hitCount: as DevTools, use the artifact's when the root has one,
+	 * else count samples */
+	root_has_hits = b->nodes[0].hits >= 0;
+	for (i = 0; i < n; i++)
+		p->hits[i] = root_has_hits && b->nodes[i].hits > 0 ?
+				     (uint64_t)b->nodes[i].hits : 0;
+	if (!root_has_hits)
+		for (i = 0; i < p->sample_count; i++)
+			p->hits[p->sample_node[i]]++;
+	for (i = 0; i < n; i++)
+		p->total_hits += p->hits[i];
+	find_system_nodes(p);
+	fix_missing_samples(p);
+	*out = p;
+	p = NULL;
+done:
+	idmap_free(&ids);
+	an_profile_free(p);
+	return rc;
+}
+

@@ -1,0 +1,682 @@
+/*
+ * cpuprofile.c - loaders for the two CPU profile formats, on the json.c
+ * event stream: a .cpuprofile (CDP Profiler.Profile) and Chrome trace JSON
+ * (Profile + ProfileChunk events, nodes delta-encoded with `parent`).
+ * Both share the node/sample readers, hence one file. Everything read goes
+ * into an an_builder; profile.c validates and builds the model.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "io/json_int.h"
+#include "cpu/profile_int.h"
+
+/* Parser contexts (what the innermost open container is). */
+enum ctx {
+	C_TOP,       /* the .cpuprofile object */
+	C_TRACE_TOP, /* {traceEvents: [...]} */
+	C_EVENTS,    /* the event array */
+	C_EVENT,     /* one trace event */
+	C_ARGS,      /* event.args */
+	C_DATA,      /* event.args.data */
+	C_CPUPROF,   /* event.args.data.cpuProfile */
+	C_NODES,     /* nodes array */
+	C_NODE,      /* one node */
+	C_CALLFRAME, /* node.callFrame */
+	C_KIDS,      /* node.children */
+	C_TICKS,     /* node.positionTicks */
+	C_TICK,      /* one {line, ticks} */
+	C_SAMPLES,   /* samples */
+	C_DELTAS,    /* timeDeltas */
+	C_LINES      /* per-sample lines (trace) */
+};
+
+enum key {
+	K_OTHER, K_NODES, K_START, K_END, K_SAMPLES, K_DELTAS, K_ID,
+	K_CALLFRAME, K_FNAME, K_SCRIPTID, K_URL, K_LINENO, K_COLNO,
+	K_HITCOUNT, K_CHILDREN, K_POSTICKS, K_LINE, K_TICKS, K_PARENT,
+	K_TRACEEVENTS, K_NAME, K_PID, K_ARGS, K_DATA, K_CPUPROFILE, K_LINES
+};
+
+static const char *const key_names[] = {
+	"", "nodes", "startTime", "endTime", "samples", "timeDeltas", "id",
+	"callFrame", "functionName", "scriptId", "url", "lineNumber",
+	"columnNumber", "hitCount", "children", "positionTicks", "line",
+	"ticks", "parent", "traceEvents", "name", "pid", "args", "data",
+	"cpuProfile", "lines"};
+
+enum evname { EV_OTHER, EV_PROFILE, EV_CHUNK };
+
+#define MAX_CTX 16
+
+typedef struct trace_prof {
+	int64_t pid;     /* event pid */
+	uint32_t id;     /* strtab id of the event "id" */
+	an_builder b;    /* everything collected for it */
+} trace_prof;
+
+typedef struct reader {
+	int trace;               /* reading trace JSON */
+	an_strtab strs;          /* all strings */
+	an_builder main;         /* .cpuprofile target */
+	an_builder *b;           /* where nodes/samples go now */
+	uint8_t ctx[MAX_CTX];    /* open contexts */
+	int sp;                  /* number of open contexts */
+	int skip;                /* depth inside ignored containers */
+	int key;                 /* last key in the current object */
+	int seen_nodes;          /* a nodes array was found */
+	size_t node;             /* current node index in *b */
+	int64_t tick_line;       /* current positionTicks entry */
+	int64_t tick_ticks;
+	uint32_t empty_str;      /* strtab id of "" */
+	/* trace state */
+	an_builder pending;      /* the current event's data */
+	int ev_name;             /* enum evname */
+	int64_t ev_pid;
+	uint32_t ev_id;          /* strtab id */
+	int64_t ev_start, ev_end;
+	int ev_has_start, ev_has_end;
+	int events;              /* events seen */
+	trace_prof *profs;
+	size_t nprofs, cap_profs;
+} reader;
+
+static int lookup_key(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 1; i < sizeof(key_names) / sizeof(key_names[0]); i++)
+		if (strlen(key_names[i]) == len &&
+		    memcmp(key_names[i], s, len) == 0)
+			return (int)i;
+	return K_OTHER;
+}
+
+static int push(an_json *j, reader *r, int c)
+{
+	if (r->sp >= MAX_CTX)
+		return an__json_fail(j, AN_ELIMIT, "nesting too deep");
+	r->ctx[r->sp++] = (uint8_t)c;
+	r->key = K_OTHER;
+	return AN_OK;
+}
+
+static int is_open(an_json_ev ev)
+{
+	return ev == AN_JSON_MAP_START || ev == AN_JSON_ARRAY_START;
+}
+
+/* Ignores a value: containers are skipped whole. */
+static int ignore(reader *r, an_json_ev ev)
+{
+	if (is_open(ev))
+		r->skip = 1;
+	return AN_OK;
+}
+
+static const char *ev_type(an_json_ev ev)
+{
+	switch (ev) {
+	case AN_JSON_NULL: return "null";
+	case AN_JSON_BOOL: return "a boolean";
+	case AN_JSON_INT: return "an integer";
+	case AN_JSON_DOUBLE: return "a fractional number";
+	case AN_JSON_STRING: return "a string";
+	case AN_JSON_MAP_START: return "an object";
+	case AN_JSON_ARRAY_START: return "an array";
+	default: return "a value";
+	}
+}
+
+static int wrong(an_json *j, const char *what, const char *want,
+		 an_json_ev ev)
+{
+	return an__json_fail(j, AN_EFORMAT, "%s must be %s, not %s", what,
+			     want, ev_type(ev));
+}
+
+/* Integer in [lo, hi]; anything else is a format error. */
+static int want_int(an_json *j, an_json_ev ev, const an_json_val *v,
+		    const char *what, long long lo, long long hi,
+		    int64_t *out)
+{
+	if (ev != AN_JSON_INT)
+		return wrong(j, what, "an integer", ev);
+	if (v->i < lo || v->i > hi)
+		return an__json_fail(j, AN_EFORMAT, "%s %lld out of range",
+				     what, v->i);
+	*out = v->i;
+	return AN_OK;
+}
+
+/* Times (µs): integers, or fractional numbers rounded to the µs. */
+static int want_time(an_json *j, an_json_ev ev, const an_json_val *v,
+		     const char *what, int64_t *out)
+{
+	if (ev == AN_JSON_INT) {
+		*out = v->i;
+		return AN_OK;
+	}
+	if (ev == AN_JSON_DOUBLE && isfinite(v->d) && fabs(v->d) < 9e15) {
+		*out = (int64_t)llround(v->d);
+		return AN_OK;
+	}
+	if (ev == AN_JSON_DOUBLE)
+		return an__json_fail(j, AN_EFORMAT, "%s %g out of range",
+				     what, v->d);
+	return wrong(j, what, "a number of microseconds", ev);
+}
+
+static int intern(an_json *j, reader *r, const an_json_val *v, uint32_t *id)
+{
+	int rc = an__strtab_intern(&r->strs, v->s, v->len, id);
+
+	if (rc < 0)
+		return an__json_fail(j, rc, "cannot store string: %s",
+				     an_status_str(rc));
+	return AN_OK;
+}
+
+static int oom(an_json *j, int rc)
+{
+	return an__json_fail(j, rc, "%s", rc == AN_ELIMIT ?
+					     "too many entries" :
+					     "out of memory");
+}
+
+static int new_node(an_json *j, reader *r)
+{
+	an_raw_node *n = an__builder_node(r->b, an__json_offset(j) - 1);
+
+	if (!n)
+		return oom(j, AN_ENOMEM);
+	n->name = n->url = n->script_id = r->empty_str;
+	r->node = r->b->node_n - 1;
+	return push(j, r, C_NODE);
+}
+
+static int in_node(an_json *j, reader *r, an_json_ev ev,
+		   const an_json_val *v)
+{
+	an_raw_node *n = &r->b->nodes[r->node];
+	int64_t x = 0;
+	int rc;
+
+	switch (r->key) {
+	case K_ID:
+		rc = want_int(j, ev, v, "node id", 0, INT64_MAX, &x);
+		if (rc == AN_OK)
+			n->id = x;
+		return rc;
+	case K_PARENT:
+		rc = want_int(j, ev, v, "parent id", 0, INT64_MAX, &x);
+		if (rc == AN_OK)
+			n->parent = x;
+		return rc;
+	case K_HITCOUNT:
+		rc = want_int(j, ev, v, "hitCount", 0, UINT32_MAX, &x);
+		if (rc == AN_OK)
+			n->hits = x;
+		return rc;
+	case K_CALLFRAME:
+		if (ev != AN_JSON_MAP_START)
+			return wrong(j, "callFrame", "an object", ev);
+		return push(j, r, C_CALLFRAME);
+	case K_CHILDREN:
+		if (ev != AN_JSON_ARRAY_START)
+			return wrong(j, "children", "an array", ev);
+		n->has_kids = 1;
+		n->kid_off = (uint32_t)r->b->kid_n;
+		return push(j, r, C_KIDS);
+	case K_POSTICKS:
+		if (ev != AN_JSON_ARRAY_START)
+			return wrong(j, "positionTicks", "an array", ev);
+		n->tick_off = (uint32_t)r->b->tick_n;
+		return push(j, r, C_TICKS);
+	default:
+		return ignore(r, ev);
+	}
+}
+
+static int in_callframe(an_json *j, reader *r, an_json_ev ev,
+			const an_json_val *v)
+{
+	an_raw_node *n = &r->b->nodes[r->node];
+	int64_t x = 0;
+	int rc;
+
+	switch (r->key) {
+	case K_FNAME:
+	case K_URL:
+		if (ev != AN_JSON_STRING)
+			return wrong(j, key_names[r->key], "a string", ev);
+		return intern(j, r, v, r->key == K_FNAME ? &n->name : &n->url);
+	case K_SCRIPTID:
+		if (ev == AN_JSON_INT) {
+			char buf[32];
+			an_json_val t = *v;
+			int len = snprintf(buf, sizeof(buf), "%lld", v->i);
+			t.s = buf;
+			t.len = (size_t)len;
+			return intern(j, r, &t, &n->script_id);
+		}
+		if (ev != AN_JSON_STRING)
+			return wrong(j, "scriptId", "a string", ev);
+		return intern(j, r, v, &n->script_id);
+	case K_LINENO:
+	case K_COLNO:
+		rc = want_int(j, ev, v, key_names[r->key], -1, INT32_MAX, &x);
+		if (rc < 0)
+			return rc;
+		if (r->key == K_LINENO)
+			n->line = (int32_t)x;
+		else
+			n->column = (int32_t)x;
+		return AN_OK;
+	default:
+		return ignore(r, ev);
+	}
+}
+
+static int in_array(an_json *j, reader *r, int c, an_json_ev ev,
+		    const an_json_val *v)
+{
+	int64_t x = 0;
+	int rc;
+
+	switch (c) {
+	case C_NODES:
+		if (ev != AN_JSON_MAP_START)
+			return wrong(j, "each entry of nodes", "an object", ev);
+		return new_node(j, r);
+	case C_KIDS:
+		rc = want_int(j, ev, v, "child id", 0, INT64_MAX, &x);
+		if (rc == AN_OK) {
+			rc = an__builder_kid(r->b, x);
+			if (rc < 0)
+				return oom(j, rc);
+			r->b->nodes[r->node].kid_n++;
+		}
+		return rc;
+	case C_TICKS:
+		if (ev != AN_JSON_MAP_START)
+			return wrong(j, "each positionTicks entry",
+				     "an object", ev);
+		r->tick_line = -1;
+		r->tick_ticks = -1;
+		return push(j, r, C_TICK);
+	case C_SAMPLES:
+		rc = want_int(j, ev, v, "sample node id", 0, INT64_MAX, &x);
+		if (rc == AN_OK) {
+			rc = an__builder_sample(r->b, x);
+			if (rc < 0)
+				return oom(j, rc);
+		}
+		return rc;
+	case C_DELTAS:
+		rc = want_time(j, ev, v, "timeDeltas entry", &x);
+		if (rc == AN_OK) {
+			rc = an__builder_delta(r->b, x);
+			if (rc < 0)
+				return oom(j, rc);
+		}
+		return rc;
+	case C_LINES:
+		rc = want_int(j, ev, v, "lines entry", -1, INT32_MAX, &x);
+		if (rc == AN_OK) {
+			rc = an__builder_line(r->b, (int32_t)x);
+			if (rc < 0)
+				return oom(j, rc);
+		}
+		return rc;
+	case C_EVENTS:
+		if (ev != AN_JSON_MAP_START)
+			return ignore(r, ev);
+		r->ev_name = EV_OTHER;
+		r->ev_pid = 0;
+		r->ev_id = r->empty_str;
+		r->ev_has_start = r->ev_has_end = 0;
+		r->events++;
+		r->b = &r->pending;
+		return push(j, r, C_EVENT);
+	default:
+		return an__json_fail(j, AN_ERROR, "internal parser state");
+	}
+}
+
+/* Arrays shared by the .cpuprofile top level and a trace chunk. */
+static int open_array(an_json *j, reader *r, an_json_ev ev, int c,
+		      const char *what)
+{
+	if (ev != AN_JSON_ARRAY_START)
+		return wrong(j, what, "an array", ev);
+	if (c == C_NODES) {
+		r->seen_nodes = 1;
+		if (!r->b->node_n)
+			r->b->nodes_offset = an__json_offset(j) - 1;
+	} else if (c == C_SAMPLES) {
+		r->b->have_samples = 1;
+		if (!r->b->samples_offset)
+			r->b->samples_offset = an__json_offset(j) - 1;
+	} else if (c == C_DELTAS) {
+		r->b->have_deltas = 1;
+	}
+	return push(j, r, c);
+}
+
+static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
+		  const an_json_val *v)
+{
+	int64_t x = 0;
+	int rc;
+
+	switch (c) {
+	case C_TOP:
+		switch (r->key) {
+		case K_NODES: return open_array(j, r, ev, C_NODES, "nodes");
+		case K_SAMPLES:
+			return open_array(j, r, ev, C_SAMPLES, "samples");
+		case K_DELTAS:
+			return open_array(j, r, ev, C_DELTAS, "timeDeltas");
+		case K_START:
+		case K_END:
+			rc = want_time(j, ev, v, key_names[r->key], &x);
+			if (rc < 0)
+				return rc;
+			if (r->key == K_START) {
+				r->b->start_time = x;
+				r->b->have_start = 1;
+			} else {
+				r->b->end_time = x;
+				r->b->have_end = 1;
+			}
+			return AN_OK;
+		default:
+			return ignore(r, ev);
+		}
+	case C_TRACE_TOP:
+		if (r->key == K_TRACEEVENTS)
+			return open_array(j, r, ev, C_EVENTS, "traceEvents");
+		return ignore(r, ev);
+	case C_EVENT:
+		switch (r->key) {
+		case K_NAME:
+			if (ev == AN_JSON_STRING) {
+				if (v->len == 7 && !memcmp(v->s, "Profile", 7))
+					r->ev_name = EV_PROFILE;
+				else if (v->len == 12 &&
+					 !memcmp(v->s, "ProfileChunk", 12))
+					r->ev_name = EV_CHUNK;
+			}
+			return ignore(r, ev);
+		case K_PID:
+			if (ev == AN_JSON_INT)
+				r->ev_pid = v->i;
+			return ignore(r, ev);
+		case K_ID:
+			if (ev == AN_JSON_STRING)
+				return intern(j, r, v, &r->ev_id);
+			if (ev == AN_JSON_INT) {
+				char buf[32];
+				an_json_val t = *v;
+				t.s = buf;
+				t.len = (size_t)snprintf(buf, sizeof(buf),
+							 "%lld", v->i);
+				return intern(j, r, &t, &r->ev_id);
+			}
+			return ignore(r, ev);
+		case K_ARGS:
+			if (ev == AN_JSON_MAP_START)
+				return push(j, r, C_ARGS);
+			return ignore(r, ev);
+		default:
+			return ignore(r, ev);
+		}
+	case C_ARGS:
+		if (r->key == K_DATA && ev == AN_JSON_MAP_START)
+			return push(j, r, C_DATA);
+		return ignore(r, ev);
+	case C_DATA:
+	case C_CPUPROF:
+		switch (r->key) {
+		case K_CPUPROFILE:
+			if (c == C_DATA && ev == AN_JSON_MAP_START)
+				return push(j, r, C_CPUPROF);
+			return ignore(r, ev);
+		case K_NODES: return open_array(j, r, ev, C_NODES, "nodes");
+		case K_SAMPLES:
+			return open_array(j, r, ev, C_SAMPLES, "samples");
+		case K_DELTAS:
+			return open_array(j, r, ev, C_DELTAS, "timeDeltas");
+		case K_LINES: return open_array(j, r, ev, C_LINES, "lines");
+		case K_START:
+		case K_END:
+			if (ev != AN_JSON_INT && ev != AN_JSON_DOUBLE)
+				return ignore(r, ev);
+			rc = want_time(j, ev, v, key_names[r->key], &x);
+			if (rc < 0)
+				return rc;
+			if (r->key == K_START) {
+				r->ev_start = x;
+				r->ev_has_start = 1;
+			} else {
+				r->ev_end = x;
+				r->ev_has_end = 1;
+			}
+			return AN_OK;
+		default:
+			return ignore(r, ev);
+		}
+	case C_NODE:
+		return in_node(j, r, ev, v);
+	case C_CALLFRAME:
+		return in_callframe(j, r, ev, v);
+	case C_TICK:
+		if (r->key == K_LINE)
+			return want_int(j, ev, v, "positionTicks line", 0,
+					UINT32_MAX, &r->tick_line);
+		if (r->key == K_TICKS)
+			return want_int(j, ev, v, "positionTicks ticks", 0,
+					UINT32_MAX, &r->tick_ticks);
+		return ignore(r, ev);
+	default:
+		return an__json_fail(j, AN_ERROR, "internal parser state");
+	}
+}
+
+static trace_prof *find_prof(reader *r, int64_t pid, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < r->nprofs; i++)
+		if (r->profs[i].pid == pid && r->profs[i].id == id)
+			return &r->profs[i];
+	return NULL;
+}
+
+static int end_event(an_json *j, reader *r)
+{
+	trace_prof *tp = find_prof(r, r->ev_pid, r->ev_id);
+	int rc;
+
+	if (r->ev_name == EV_PROFILE && !tp) {
+		if (an__grow((void **)&r->profs, &r->cap_profs, r->nprofs + 1,
+			     sizeof(*r->profs)) < 0)
+			return oom(j, AN_ENOMEM);
+		tp = &r->profs[r->nprofs++];
+		tp->pid = r->ev_pid;
+		tp->id = r->ev_id;
+		an__builder_init(&tp->b, &r->strs);
+	}
+	if (tp && r->ev_name == EV_PROFILE && r->ev_has_start) {
+		tp->b.start_time = r->ev_start;
+		tp->b.have_start = 1;
+	}
+	if (tp && r->ev_name == EV_CHUNK && r->ev_has_end) {
+		tp->b.end_time = r->ev_end;
+		tp->b.have_end = 1;
+	}
+	if (tp && r->ev_name != EV_OTHER) {
+		if (!tp->b.nodes_offset)
+			tp->b.nodes_offset = r->pending.nodes_offset;
+		if (!tp->b.samples_offset)
+			tp->b.samples_offset = r->pending.samples_offset;
+		rc = an__builder_append(&tp->b, &r->pending);
+		if (rc < 0)
+			return oom(j, rc);
+	}
+	/* drop whatever a non-profile event carried */
+	r->pending.node_n = r->pending.kid_n = r->pending.tick_n = 0;
+	r->pending.sample_n = r->pending.delta_n = r->pending.line_n = 0;
+	r->pending.have_samples = r->pending.have_deltas = 0;
+	r->pending.nodes_offset = r->pending.samples_offset = 0;
+	r->b = &r->main;
+	return AN_OK;
+}
+
+static int close_ctx(an_json *j, reader *r)
+{
+	int c = r->ctx[--r->sp];
+	int rc;
+
+	r->key = K_OTHER;
+	if (c == C_TICK) {
+		if (r->tick_line < 0 || r->tick_ticks < 0)
+			return an__json_fail(j, AN_EFORMAT,
+					     "positionTicks entry needs line "
+					     "and ticks");
+		rc = an__builder_tick(r->b, (uint32_t)r->tick_line,
+				      (uint32_t)r->tick_ticks);
+		if (rc < 0)
+			return oom(j, rc);
+		r->b->nodes[r->node].tick_n++;
+	} else if (c == C_EVENT) {
+		return end_event(j, r);
+	}
+	return AN_OK;
+}
+
+static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
+		    void *payload)
+{
+	reader *r = payload;
+	int c;
+
+	if (r->skip) {
+		if (is_open(ev))
+			r->skip++;
+		else if (ev == AN_JSON_MAP_END || ev == AN_JSON_ARRAY_END)
+			r->skip--;
+		return AN_OK;
+	}
+	if (ev == AN_JSON_KEY) {
+		r->key = lookup_key(v->s, v->len);
+		return AN_OK;
+	}
+	if (ev == AN_JSON_MAP_END || ev == AN_JSON_ARRAY_END)
+		return r->sp ? close_ctx(j, r) : AN_OK;
+	if (r->sp == 0) {
+		if (an__json_depth(j) > 0)
+			return ignore(r, ev); /* after the top value: n/a */
+		if (!r->trace) {
+			if (ev != AN_JSON_MAP_START)
+				return an__json_fail(j, AN_EFORMAT,
+						     "not a CPU profile: "
+						     "expected a JSON object, "
+						     "found %s", ev_type(ev));
+			return push(j, r, C_TOP);
+		}
+		if (ev == AN_JSON_MAP_START)
+			return push(j, r, C_TRACE_TOP);
+		if (ev == AN_JSON_ARRAY_START)
+			return push(j, r, C_EVENTS);
+		return an__json_fail(j, AN_EFORMAT,
+				     "not a trace: expected an object or "
+				     "array, found %s", ev_type(ev));
+	}
+	c = r->ctx[r->sp - 1];
+	switch (c) {
+	case C_NODES:
+	case C_KIDS:
+	case C_TICKS:
+	case C_SAMPLES:
+	case C_DELTAS:
+	case C_LINES:
+	case C_EVENTS:
+		return in_array(j, r, c, ev, v);
+	default:
+		return in_map(j, r, c, ev, v);
+	}
+}
+
+static void reader_free(reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nprofs; i++)
+		an__builder_free(&r->profs[i].b);
+	free(r->profs);
+	an__builder_free(&r->pending);
+	an__builder_free(&r->main);
+	an__strtab_free(&r->strs);
+}
+
+static int load(an_profile **out, an_source *src, int trace, an_error *err)
+{
+	reader r;
+	an_builder *b;
+	int rc;
+	size_t i;
+
+	*out = NULL;
+	memset(&r, 0, sizeof(r));
+	r.trace = trace;
+	an__strtab_init(&r.strs);
+	an__builder_init(&r.main, &r.strs);
+	an__builder_init(&r.pending, &r.strs);
+	r.b = &r.main;
+	rc = an__strtab_intern(&r.strs, "", 0, &r.empty_str);
+	if (rc < 0) {
+		an__fail(err, rc, AN_NO_OFFSET, "out of memory");
+		goto done;
+	}
+	rc = an__json_parse(src, on_event, &r, err);
+	if (rc < 0)
+		goto done;
+	if (!trace) {
+		b = &r.main;
+		if (!r.seen_nodes) {
+			rc = an__fail(err, AN_EFORMAT, 0,
+				      "not a CPU profile: no \"nodes\" array");
+			goto done;
+		}
+	} else {
+		b = NULL;
+		for (i = 0; i < r.nprofs; i++)
+			if (!b || r.profs[i].b.sample_n > b->sample_n)
+				b = &r.profs[i].b;
+		if (!b) {
+			rc = an__fail(err, AN_EFORMAT, 0,
+				      "trace has no CPU profile (no Profile "
+				      "events among %d events)",
+				      r.events);
+			goto done;
+		}
+	}
+	rc = an__profile_finish(out, b, trace ? AN_KIND_TRACE :
+						AN_KIND_CPUPROFILE,
+				&r.strs, err);
+done:
+	reader_free(&r);
+	return rc;
+}
+
+int an__cpuprofile_load(an_profile **out, an_source *src, an_error *err)
+{
+	return load(out, src, 0, err);
+}
+
+int an__trace_load(an_profile **out, an_source *src, an_error *err)
+{
+	return load(out, src, 1, err);
+}

@@ -1,0 +1,323 @@
+/*
+ * dominators.c - the dominator tree and retained sizes of a heap graph.
+ *
+ * DevTools (HeapSnapshot.calculateDominatorsAndRetainedSizes) runs
+ * Lengauer-Tarjan over the essential edges from a DFS that starts at the
+ * root, then restarts the DFS at every node that has no essential
+ * retainer (as if the root held it), and finally puts every node still
+ * unreached directly under the root. Its tree is therefore the dominator
+ * tree of
+ *
+ *     G' = essential edges + { root -> k : k has no essential retainer },
+ *
+ * with the nodes G' cannot reach dominated by the root. (Those leftovers
+ * only retain each other: their semidominators stay above every reached
+ * node's, so they change nothing for the rest, and each ends under the
+ * root.) Dominator trees are unique, so any correct algorithm gives
+ * DevTools' tree; we use semi-NCA (Georgiadis, "Linear-Time Algorithms for
+ * Dominators and Related Problems", 2005) on arrays renumbered in DFS
+ * preorder. Most retainers of a node precede it in preorder and cost no
+ * memory access at all; the rest go through eval with path compression.
+ * Everything is iterative: real dominator trees are hundreds of thousands
+ * of levels deep.
+ */
+#include "heap/heap_int.h"
+
+static int ess_bit(const uint8_t *bits, uint32_t e)
+{
+	return (bits[e >> 3] >> (e & 7)) & 1;
+}
+
+/* Per node while the retainer lists are built: kept side by side, one
+ * cache line serves both (the accesses are random). */
+typedef struct node_st {
+	uint32_t pre;     /* preorder number, 0 = unreached */
+	uint32_t cnt;     /* essential retainers seen; later a fill cursor */
+} node_st;
+
+/* The DFS state. Vertices are numbered 1..num in preorder (0 = none). */
+typedef struct dfs_ctx {
+	const an_heap *h;
+	const uint8_t *ess;
+	node_st *ns;
+	uint32_t *vertex; /* preorder number -> node */
+	uint32_t *parent; /* preorder number -> parent's preorder number */
+	uint32_t num;
+	struct frame {
+		uint32_t v, e, pv;  /* node, next edge, preorder number */
+	} *stack;
+	size_t cap;
+} dfs_ctx;
+
+#define PREFETCH_EDGES 8 /* look this far ahead in an edge run */
+
+static uint32_t visit(dfs_ctx *d, uint32_t v, uint32_t parent)
+{
+	d->ns[v].pre = ++d->num;
+	d->vertex[d->num] = v;
+	d->parent[d->num] = parent;
+	return d->num;
+}
+
+/* Preorder DFS over essential edges from `start`, whose tree parent is
+ * `parent`, with an explicit stack. Every essential edge of every node it
+ * reaches is counted in its target's cnt exactly once. */
+static int dfs(dfs_ctx *d, uint32_t start, uint32_t parent)
+{
+	const an_heap *h = d->h;
+	const uint32_t *eto = h->eto;
+	node_st *ns = d->ns;
+	size_t sp = 0;
+	uint32_t last = h->edge_count;
+
+	if (an__grow((void **)&d->stack, &d->cap, 1, sizeof(*d->stack)) < 0)
+		return AN_ENOMEM;
+	d->stack[0].v = start;
+	d->stack[0].e = h->first_edge[start];
+	d->stack[0].pv = visit(d, start, parent);
+	sp = 1;
+	while (sp > 0) {
+		struct frame *f = &d->stack[sp - 1];
+		uint32_t e = f->e, end = h->first_edge[f->v + 1], w = 0;
+		int down = 0;
+		for (; e < end; e++) {
+			if (e + PREFETCH_EDGES < last)
+				__builtin_prefetch(&ns[eto[e + PREFETCH_EDGES]]);
+			if (!ess_bit(d->ess, e))
+				continue;
+			w = eto[e];
+			ns[w].cnt++;
+			if (ns[w].pre == 0) {
+				down = 1;
+				break;
+			}
+		}
+		if (!down) {
+			sp--;
+			continue;
+		}
+		f->e = e + 1;
+		if (an__grow((void **)&d->stack, &d->cap, sp + 1,
+			     sizeof(*d->stack)) < 0)
+			return AN_ENOMEM;
+		f = &d->stack[sp - 1];
+		d->stack[sp].v = w;
+		d->stack[sp].e = h->first_edge[w];
+		d->stack[sp].pv = visit(d, w, f->pv);
+		sp++;
+	}
+	return AN_OK;
+}
+
+/* Nodes left unreached by the DFS from the root that an unreached node
+ * retains through an essential edge (all their retainers are unreached:
+ * a reached one would have reached them). */
+static uint8_t *retained_by_unreached(const dfs_ctx *d)
+{
+	const an_heap *h = d->h;
+	uint32_t v, e;
+	uint8_t *has = an__calloc(h->node_count, 1);
+
+	if (!has)
+		return NULL;
+	for (v = 0; v < h->node_count; v++) {
+		if (d->ns[v].pre != 0)
+			continue;
+		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++)
+			if (ess_bit(d->ess, e) && d->ns[h->eto[e]].pre == 0)
+				has[h->eto[e]] = 1;
+	}
+	return has;
+}
+
+/* The linked forest of the semidominator pass, per preorder number. */
+typedef struct link_st {
+	uint32_t ancestor; /* meaningful once linked */
+	uint32_t best;     /* least semidominator on the compressed path */
+} link_st;
+
+_Static_assert(sizeof(link_st) == sizeof(node_st),
+	       "the forest links reuse the node states' memory");
+
+/* The paper's eval(v) while vertex w is processed, returning the least
+ * semidominator itself rather than its vertex: vertices above w are
+ * linked; the path from v to the root of its linked tree is compressed. */
+static uint32_t eval(link_st *lk, uint32_t v, uint32_t w, uint32_t *stack)
+{
+	uint32_t sp = 0, x = v;
+
+	while (lk[x].ancestor > w) {
+		stack[sp++] = x;
+		x = lk[x].ancestor;
+	}
+	/* x's ancestor is unlinked: x's best is final for this root */
+	while (sp > 0) {
+		uint32_t y = stack[--sp], a = lk[y].ancestor;
+		if (lk[a].best < lk[y].best)
+			lk[y].best = lk[a].best;
+		lk[y].ancestor = lk[a].ancestor;
+	}
+	return lk[v].best;
+}
+
+int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
+{
+	uint32_t n = h->node_count, len = n + 1, reached, i, v, e, acc;
+	uint32_t *vertex, *parent, *first = NULL, *src = NULL, *semi = NULL;
+	uint32_t *stack = NULL;
+	node_st *ns;
+	link_st *lk = NULL;
+	uint8_t *has_retainer = NULL;
+	dfs_ctx d;
+	int rc = AN_ENOMEM;
+
+	memset(&d, 0, sizeof(d));
+	/* len entries: its memory becomes the forest links (step 3) */
+	ns = an__calloc(len, sizeof(*ns));
+	vertex = an__calloc(len, sizeof(uint32_t));
+	parent = an__calloc(len, sizeof(uint32_t));
+	if (!ns || !vertex || !parent)
+		goto done;
+
+	/* 1. preorder DFS from the root, then from every node without an
+	 *    essential retainer (its tree parent is the root) */
+	d.h = h;
+	d.ess = ess;
+	d.ns = ns;
+	d.vertex = vertex;
+	d.parent = parent;
+	if (dfs(&d, h->root, 0) < 0)
+		goto done;
+	if (d.num < n) {
+		has_retainer = retained_by_unreached(&d);
+		if (!has_retainer)
+			goto done;
+		for (v = 0; v < n; v++)
+			if (ns[v].pre == 0 && !has_retainer[v] &&
+			    dfs(&d, v, 1) < 0)
+				goto done;
+		free(has_retainer);
+		has_retainer = NULL;
+	}
+	free(d.stack);
+	d.stack = NULL;
+	reached = d.num;
+	/* the unreached follow, in node order (pre stays 0: no retainers) */
+	for (v = 0, i = reached; v < n && i < n; v++)
+		if (ns[v].pre == 0)
+			vertex[++i] = v;
+
+	/* 2. essential retainers of every reached vertex, as preorder
+	 *    numbers (CSR by preorder number); cnt becomes the cursor */
+	first = an__calloc((size_t)reached + 2, sizeof(uint32_t));
+	if (!first)
+		goto done;
+	acc = 0;
+	for (i = 1; i <= reached; i++) {
+		node_st *x = &ns[vertex[i]];
+		first[i] = acc;
+		acc += x->cnt;
+		x->cnt = first[i];
+	}
+	first[reached + 1] = acc;
+	src = an__calloc(acc, sizeof(uint32_t));
+	if (!src)
+		goto done;
+	for (v = 0; v < n; v++) {
+		uint32_t pv = ns[v].pre, end = h->first_edge[v + 1];
+		if (pv == 0)
+			continue;
+		for (e = h->first_edge[v]; e < end; e++) {
+			if (e + PREFETCH_EDGES < h->edge_count)
+				__builtin_prefetch(
+					&ns[h->eto[e + PREFETCH_EDGES]]);
+			if (ess_bit(ess, e))
+				src[ns[h->eto[e]].cnt++] = pv;
+		}
+	}
+
+	/* 3. semidominators, last vertex first; the forest starts as the DFS
+	 *    tree (in the node states' memory, already faulted in). A vertex
+	 *    without retainers (a restart) has the root as its only one: its
+	 *    parent. */
+	lk = (link_st *)(void *)ns;
+	ns = NULL;
+	semi = an__calloc(len, sizeof(uint32_t));
+	stack = an__calloc(len, sizeof(uint32_t)); /* eval's */
+	if (!semi || !lk || !stack)
+		goto done;
+	for (i = 1; i <= reached; i++) {
+		lk[i].ancestor = parent[i];
+		lk[i].best = i;
+	}
+	for (i = reached; i >= 2; i--) {
+		uint32_t s = parent[i], j;
+		for (j = first[i]; j < first[i + 1]; j++) {
+			uint32_t p = src[j];
+			if (p > i)
+				p = eval(lk, p, i, stack);
+			if (p < s)
+				s = p;
+		}
+		semi[i] = lk[i].best = s;
+	}
+	free(src);
+	free(first);
+	free(lk);
+	free(stack);
+	src = first = stack = NULL;
+	lk = NULL;
+
+	/* 4. immediate dominators: the nearest common ancestor of the
+	 *    parent and the semidominator, first vertex first. parent[x]
+	 *    becomes idom[x] in place (x < i is done when i is reached). */
+	for (i = 2; i <= reached; i++) {
+		uint32_t x = parent[i];
+		while (x > semi[i])
+			x = parent[x];
+		parent[i] = x;
+	}
+	free(semi);
+	semi = NULL;
+
+	/* 5. back to node ordinals; the unreached are under the root */
+	h->dom = an__calloc(n, sizeof(*h->dom));
+	if (!h->dom)
+		goto done;
+	h->dom[h->root] = h->root;
+	for (i = 2; i <= reached; i++)
+		h->dom[vertex[i]] = vertex[parent[i]];
+	for (; i <= n; i++)
+		h->dom[vertex[i]] = h->root;
+	*order = vertex;
+	vertex = NULL;
+	rc = AN_OK;
+done:
+	free(d.stack);
+	free(ns);
+	free(vertex);
+	free(parent);
+	free(first);
+	free(src);
+	free(semi);
+	free(lk);
+	free(stack);
+	free(has_retainer);
+	return rc;
+}
+
+int an__heap_retained_sizes(an_heap *h, const uint32_t *order)
+{
+	uint32_t n = h->node_count, i, v;
+
+	h->retained = an__calloc(n, sizeof(*h->retained));
+	if (!h->retained)
+		return AN_ENOMEM;
+	memcpy(h->retained, h->nself, (size_t)n * sizeof(*h->retained));
+	/* everything follows its dominator in `order`: sum bottom-up */
+	for (i = n; i >= 2; i--) {
+		v = order[i];
+		h->retained[h->dom[v]] += h->retained[v];
+	}
+	return AN_OK;
+}

@@ -1,0 +1,404 @@
+/*
+ * heap.c - read access to an analysed heap: node and edge accessors,
+ * DevTools' display names (plain objects, concatenated strings), and the
+ * Statistics view.
+ */
+#include <stdio.h>
+
+#include "heap/heap_int.h"
+
+uint32_t an_heap_node_count(const an_heap *h) { return h->node_count; }
+uint32_t an_heap_edge_count(const an_heap *h) { return h->edge_count; }
+uint32_t an_heap_root(const an_heap *h) { return h->root; }
+uint64_t an_heap_extra_native_bytes(const an_heap *h)
+{
+	return h->extra_native;
+}
+
+uint64_t an_heap_total_size(const an_heap *h)
+{
+	return h->retained[h->root] + h->extra_native;
+}
+
+const char *an_heap_node_type(const an_heap *h, uint32_t n)
+{
+	return h->node_types[h->ntype[n]];
+}
+
+an_str an_heap_node_raw_name(const an_heap *h, uint32_t n)
+{
+	return h->strs.items[h->nname[n]];
+}
+
+uint64_t an_heap_node_id(const an_heap *h, uint32_t n) { return h->nid[n]; }
+
+uint64_t an_heap_node_self_size(const an_heap *h, uint32_t n)
+{
+	return h->nself[n];
+}
+
+uint64_t an_heap_node_retained_size(const an_heap *h, uint32_t n)
+{
+	return h->retained[n];
+}
+
+uint32_t an_heap_node_dominator(const an_heap *h, uint32_t n)
+{
+	return h->dom[n];
+}
+
+int32_t an_heap_node_distance(const an_heap *h, uint32_t n)
+{
+	return h->dist[n];
+}
+
+uint32_t an_heap_node_class(const an_heap *h, uint32_t n) { return h->cls[n]; }
+
+uint32_t an_heap_node_dominated(const an_heap *h, uint32_t n,
+				const uint32_t **kids)
+{
+	*kids = h->dom_kids + h->dom_first[n];
+	return h->dom_first[n + 1] - h->dom_first[n];
+}
+
+uint32_t an_heap_find_id(const an_heap *h, uint64_t id)
+{
+	uint32_t i;
+
+	/* ids ascend within a snapshot's node list in practice, but not by
+	 * contract: a linear scan is exact and cheap next to loading */
+	for (i = 0; i < h->node_count; i++)
+		if (h->nid[i] == id)
+			return i;
+	return AN_NONE;
+}
+
+uint32_t an_heap_node_edges(const an_heap *h, uint32_t n, uint32_t *first)
+{
+	*first = h->first_edge[n];
+	return h->first_edge[n + 1] - h->first_edge[n];
+}
+
+const char *an_heap_edge_type(const an_heap *h, uint32_t e)
+{
+	return h->edge_types[h->etype[e]];
+}
+
+uint32_t an_heap_edge_target(const an_heap *h, uint32_t e)
+{
+	return h->eto[e];
+}
+
+int an_heap_edge_is_index(const an_heap *h, uint32_t e)
+{
+	return h->etype[e] == h->e_element || h->etype[e] == h->e_hidden;
+}
+
+uint32_t an_heap_edge_index(const an_heap *h, uint32_t e)
+{
+	return h->ename[e];
+}
+
+an_str an_heap_edge_name(const an_heap *h, uint32_t e)
+{
+	an_str none = {"", 0};
+
+	if (an_heap_edge_is_index(h, e))
+		return none;
+	return h->strs.items[h->ename[e]];
+}
+
+uint32_t an_heap_class_count(const an_heap *h) { return h->nclasses; }
+
+const an_heap_class *an_heap_class_get(const an_heap *h, uint32_t c)
+{
+	return &h->classes[c];
+}
+
+uint32_t an_heap_classes(const an_heap *h, const uint32_t **order)
+{
+	*order = h->class_order;
+	return h->nclass_order;
+}
+
+/* ---- display names ---- */
+
+typedef struct out {
+	char *buf;
+	size_t cap, len;
+} out;
+
+static void put(out *o, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++, o->len++)
+		if (o->len + 1 < o->cap)
+			o->buf[o->len] = s[i];
+}
+
+static void finish_out(out *o)
+{
+	if (o->cap)
+		o->buf[o->len < o->cap ? o->len : o->cap - 1] = '\0';
+}
+
+/* JSON.stringify's short escapes, or NULL */
+static const char *json_escape(char c)
+{
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\b': return "\\b";
+	case '\f': return "\\f";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	default: return NULL;
+	}
+}
+
+/* JSHeapSnapshotNode.formatPropertyName into o */
+static void put_prop(out *o, an_str s)
+{
+	uint32_t i;
+	int fmt = 0;
+
+	for (i = 0; i < s.len; i++)
+		if (strchr(",'\"{}", s.ptr[i]) && s.ptr[i])
+			fmt = 1;
+	if (!fmt) {
+		put(o, s.ptr, s.len);
+		return;
+	}
+	put(o, "\"", 1);
+	for (i = 0; i < s.len; i++) {
+		char c = s.ptr[i];
+		char tmp[8];
+		const char *esc = json_escape(c);
+		if (esc) {
+			put(o, esc, strlen(esc));
+		} else if ((unsigned char)c < 0x20) {
+			snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)c);
+			put(o, tmp, 6);
+		} else {
+			put(o, &c, 1);
+		}
+	}
+	put(o, "\"", 1);
+}
+
+/* Length of the formatted property name (formatPropertyName) in UTF-16
+ * units, as the 100-character budget counts it. */
+static size_t prop_len(an_str s)
+{
+	size_t i, k = 0;
+	int fmt = 0;
+
+	for (i = 0; i < s.len; i++)
+		if (s.ptr[i] && strchr(",'\"{}", s.ptr[i]))
+			fmt = 1;
+	for (i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.ptr[i];
+		if ((c & 0xc0) == 0x80)
+			continue;
+		if (fmt && json_escape((char)c))
+			k += 2;
+		else if (fmt && c < 0x20)
+			k += 6;
+		else
+			k += c >= 0xf0 ? 2 : 1;
+	}
+	return fmt ? k + 2 : k;
+}
+
+static int skip_edge(const an_heap *h, uint32_t e)
+{
+	an_str nm;
+
+	if (h->etype[e] != h->e_property)
+		return 1;
+	nm = h->strs.items[h->ename[e]];
+	return nm.len == 9 && memcmp(nm.ptr, "__proto__", 9) == 0;
+}
+
+/* #plainObjectName: "{a, b, …, y, z}" fitting about 100 characters */
+static void plain_object_name(const an_heap *h, uint32_t n, out *o)
+{
+	uint32_t s = h->first_edge[n], e = h->first_edge[n + 1];
+	uint32_t from_start = s, from_end = e ? e - 1 : 0, k;
+	uint32_t front[64], back[64], nf = 0, nb = 0;
+	size_t start_len = 1, end_len = 1;
+	int next_from_end = 0, more = 0;
+
+	if (s == e) {
+		put(o, "{}", 2);
+		return;
+	}
+	while (from_start <= from_end && from_end != UINT32_MAX) {
+		uint32_t cur = next_from_end ? from_end : from_start;
+		size_t flen;
+		if (skip_edge(h, cur)) {
+			if (next_from_end) {
+				if (from_end == 0)
+					break;
+				from_end--;
+			} else {
+				from_start++;
+			}
+			continue;
+		}
+		flen = prop_len(h->strs.items[h->ename[cur]]);
+		if (start_len > 1 && start_len + end_len + flen > 100)
+			break;
+		if (nf >= 64 || nb >= 64)
+			break;
+		if (next_from_end) {
+			if (end_len > 1)
+				end_len += 2;
+			end_len += flen;
+			back[nb++] = cur;
+			if (from_end == 0) {
+				from_end = UINT32_MAX;
+				break;
+			}
+			from_end--;
+		} else {
+			if (start_len > 1)
+				start_len += 2;
+			start_len += flen;
+			front[nf++] = cur;
+			from_start++;
+		}
+		next_from_end = !next_from_end;
+	}
+	more = from_end != UINT32_MAX && from_start <= from_end;
+	put(o, "{", 1);
+	for (k = 0; k < nf; k++) {
+		if (k)
+			put(o, ", ", 2);
+		put_prop(o, h->strs.items[h->ename[front[k]]]);
+	}
+	if (more)
+		put(o, ", \xe2\x80\xa6", 5); /* ", …" */
+	if (nb)
+		put(o, ", ", 2);
+	for (k = nb; k-- > 0;) {
+		put_prop(o, h->strs.items[h->ename[back[k]]]);
+		if (k)
+			put(o, ", ", 2);
+	}
+	put(o, "}", 1);
+}
+
+/* consStringName: first/second internal edges, depth first, until the
+ * name reaches 1024 characters */
+static void cons_string_name(const an_heap *h, uint32_t n, out *o)
+{
+	uint32_t *stack = malloc(64 * sizeof(*stack)), *ns;
+	size_t sp = 0, cap = 64, start = o->len;
+
+	if (!stack)
+		return;
+	stack[sp++] = n;
+	while (sp && o->len - start < 1024) {
+		uint32_t v = stack[--sp], e, first = 0, second = 0;
+		int have1 = 0, have2 = 0;
+		if (h->ntype[v] != h->t_cons) {
+			an_str s = h->strs.items[h->nname[v]];
+			put(o, s.ptr, s.len);
+			continue;
+		}
+		for (e = h->first_edge[v];
+		     e < h->first_edge[v + 1] && (!have1 || !have2); e++) {
+			if (h->etype[e] != h->e_internal)
+				continue;
+			if (an__heap_str_is(h, h->ename[e], "first")) {
+				first = h->eto[e];
+				have1 = 1;
+			} else if (an__heap_str_is(h, h->ename[e], "second")) {
+				second = h->eto[e];
+				have2 = 1;
+			}
+		}
+		if (sp + 2 > cap) {
+			ns = an__reallocarray(stack, cap * 2, sizeof(*stack));
+			if (!ns)
+				break;
+			stack = ns;
+			cap *= 2;
+		}
+		stack[sp++] = second;
+		stack[sp++] = first;
+	}
+	free(stack);
+}
+
+size_t an_heap_node_name(const an_heap *h, uint32_t n, char *buf, size_t cap)
+{
+	out o = {buf, cap, 0};
+
+	if (h->ntype[n] == h->t_cons)
+		cons_string_name(h, n, &o);
+	else if (h->ntype[n] == h->t_object &&
+		 an__heap_str_is(h, h->nname[n], "Object"))
+		plain_object_name(h, n, &o);
+	else {
+		an_str s = h->strs.items[h->nname[n]];
+		put(&o, s.ptr, s.len);
+	}
+	finish_out(&o);
+	return o.len;
+}
+
+/* ---- statistics (JSHeapSnapshot.calculateStatistics) ---- */
+
+void an_heap_statistics(const an_heap *h, an_heap_stats *s)
+{
+	uint32_t v, e;
+	uint32_t *indeg = an__calloc(h->node_count, sizeof(*indeg));
+
+	memset(s, 0, sizeof(*s));
+	s->native = h->extra_native;
+	if (indeg)
+		for (e = 0; e < h->edge_count; e++)
+			indeg[h->eto[e]]++;
+	for (v = 0; v < h->node_count; v++) {
+		uint64_t sz = h->nself[v];
+		uint8_t t = h->ntype[v];
+		if (t == h->t_hidden) {
+			s->system += sz;
+			continue;
+		}
+		if (t == h->t_native) {
+			s->native += sz;
+			if (an__heap_str_is(h, h->nname[v],
+					    "system / JSArrayBufferData"))
+				s->typed_arrays += sz;
+		} else if (t == h->t_code) {
+			s->code += sz;
+		} else if (t == h->t_cons || t == h->t_sliced ||
+			   t == h->t_string) {
+			s->strings += sz;
+		} else if (an__heap_str_is(h, h->nname[v], "Array")) {
+			uint64_t size = sz;
+			for (e = h->first_edge[v]; e < h->first_edge[v + 1];
+			     e++) {
+				if (h->etype[e] != h->e_internal ||
+				    !an__heap_str_is(h, h->ename[e],
+						     "elements"))
+					continue;
+				if (indeg && indeg[h->eto[e]] == 1)
+					size += h->nself[h->eto[e]];
+				break;
+			}
+			s->js_arrays += size;
+		}
+	}
+	free(indeg);
+	s->total = an_heap_total_size(h);
+	s->v8_heap = s->total - s->native;
+	s->other = s->v8_heap - s->code - s->strings - s->js_arrays -
+		   s->system;
+	s->other_native = s->native - s->typed_arrays;
+}

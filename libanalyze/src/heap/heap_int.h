@@ -1,0 +1,129 @@
+/*
+ * heap_int.h - the in-memory heap graph (struct of arrays, u32 ordinals,
+ * CSR edges) shared by the loader (heapsnap.c), the analysis
+ * (heapgraph.c) and the retainer queries (retainers.c).
+ */
+#ifndef AN_HEAP_INT_H
+#define AN_HEAP_INT_H
+
+#include "analyze/heap.h"
+#include "core/common_int.h"
+#include "core/sort.h"
+#include "core/strtab.h"
+
+#define AN_TYPE_NONE 0xff /* a type the snapshot does not declare */
+
+struct an_heap {
+	an_strtab strs;          /* snapshot strings, by index (no interning) */
+	uint32_t nstrings;       /* strings from the snapshot (more follow) */
+	/* meta */
+	char **node_types;       /* node type names */
+	uint32_t n_node_types;
+	char **edge_types;       /* edge type names */
+	uint32_t n_edge_types;
+	/* node type indexes (AN_TYPE_NONE when absent) */
+	uint8_t t_hidden, t_array, t_object, t_native, t_string, t_cons,
+		t_sliced, t_code, t_synthetic, t_closure, t_regexp;
+	/* edge type indexes */
+	uint8_t e_element, e_hidden, e_internal, e_shortcut, e_weak,
+		e_property, e_invisible;
+	uint32_t node_count, edge_count;
+	uint32_t root;           /* root ordinal */
+	uint64_t extra_native;   /* snapshot.extra_native_bytes */
+	/* nodes */
+	uint8_t *ntype;
+	uint32_t *nname;         /* string index */
+	uint32_t *nid;           /* snapshot object id */
+	uint64_t *nself;         /* shallow size (reassigned after analysis) */
+	uint32_t *first_edge;    /* node_count + 1 entries */
+	uint8_t *ndet;           /* detachedness (DOM link state), or NULL */
+	uint32_t *nloc;          /* location index per node, or AN_NONE */
+	uint32_t *locs;          /* script_id, line, column per location */
+	uint32_t nlocs;
+	/* edges */
+	uint8_t *etype;
+	uint32_t *ename;         /* string index or element index */
+	uint32_t *eto;           /* target ordinal */
+	/* analysis results */
+	uint8_t *page;           /* page-owned flag */
+	uint32_t *dom;           /* immediate dominator */
+	uint64_t *retained;
+	int32_t *dist;
+	uint32_t *cls;           /* class per node */
+	uint32_t *dom_first;     /* dominated children CSR, node_count + 1 */
+	uint32_t *dom_kids;
+	an_heap_class *classes;
+	uint32_t nclasses;
+	uint32_t *class_order;   /* classes with members, Summary order */
+	uint32_t nclass_order;
+	struct an__ret_index *ri; /* incoming-edge index (retainers.c) */
+};
+
+/* Runs DevTools' pipeline on a loaded graph (heapgraph.c). */
+AN_HIDDEN int an__heap_analyse(an_heap *h, an_error *err);
+
+/* Dominator tree h->dom (the root's dominator is itself) over the edges
+ * whose bit is set in `ess`; *order (caller frees) gets every node,
+ * 1-based, each after its dominator (dominators.c). */
+AN_HIDDEN int an__heap_dominators(an_heap *h, const uint8_t *ess,
+				  uint32_t **order);
+
+/* h->retained from h->dom, h->nself and the order above. */
+AN_HIDDEN int an__heap_retained_sizes(an_heap *h, const uint32_t *order);
+
+/* The retainer queries' lazily built index (retainers.c). */
+AN_HIDDEN int an__heap_ret_index_new(an_heap *h);
+AN_HIDDEN void an__heap_ret_index_free(an_heap *h);
+
+/* 1 when `name` is a WeakMap ephemeron edge name: *dup_off is where
+ * DevTools' duplicatedPart starts, *table the table's id (heapgraph.c). */
+AN_HIDDEN int an__heap_weakmap_name(an_str name, size_t *dup_off,
+				    uint64_t *table);
+
+/* Class of every node, and the class table (heapclass.c). */
+AN_HIDDEN int an__heap_class_names(an_heap *h);
+
+/* CSR by counting: per-key counts in first[0..n) become start offsets
+ * (first[n] the total); filling with first[key]++ as the cursor leaves
+ * first[key] at the next key's start, which an__csr_restore() undoes. */
+static inline void an__csr_starts(uint32_t *first, uint32_t n)
+{
+	uint32_t v, acc = 0;
+
+	for (v = 0; v < n; v++) {
+		uint32_t k = first[v];
+		first[v] = acc;
+		acc += k;
+	}
+	first[n] = acc;
+}
+
+static inline void an__csr_restore(uint32_t *first, uint32_t n)
+{
+	uint32_t v;
+
+	for (v = n; v > 0; v--)
+		first[v] = first[v - 1];
+	first[0] = 0;
+}
+
+/* FNV-1a over bytes. */
+static inline uint64_t an__hash_bytes(const char *s, size_t n)
+{
+	uint64_t x = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		x = (x ^ (unsigned char)s[i]) * 1099511628211ull;
+	return x;
+}
+
+static inline int an__heap_str_is(const an_heap *h, uint32_t s,
+				  const char *lit)
+{
+	an_str v = h->strs.items[s];
+	size_t n = strlen(lit);
+	return v.len == n && memcmp(v.ptr, lit, n) == 0;
+}
+
+#endif

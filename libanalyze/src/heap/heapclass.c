@@ -1,0 +1,702 @@
+/*
+ * heapclass.c - class names as DevTools' Summary groups objects
+ * (calculateObjectNames, inferInterfaceDefinitions,
+ * applyInterfaceDefinitions, classKeyInternal): names by node type, "<div>"
+ * trimming, interface names like "{a, b}" for popular plain-object shapes
+ * (matched through a property tree), and location keys for constructors.
+ */
+#include <stdio.h>
+
+#include "heap/heap_int.h"
+
+/* JSON.stringify-style escaping used by formatPropertyName. */
+static int needs_format(an_str s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s.len; i++)
+		if (s.ptr[i] == ',' || s.ptr[i] == '\'' || s.ptr[i] == '"' ||
+		    s.ptr[i] == '{' || s.ptr[i] == '}')
+			return 1;
+	return 0;
+}
+
+typedef struct sbuf {
+	char *p;
+	size_t len, cap;
+} sbuf;
+
+static int sb_put(sbuf *b, const char *s, size_t n)
+{
+	if (an__grow((void **)&b->p, &b->cap, b->len + n + 1, 1) < 0)
+		return AN_ENOMEM;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return AN_OK;
+}
+
+/* DevTools JSHeapSnapshotNode.formatPropertyName */
+static int put_property(sbuf *b, an_str s)
+{
+	uint32_t i;
+	char tmp[8];
+
+	if (!needs_format(s))
+		return sb_put(b, s.ptr, s.len);
+	if (sb_put(b, "\"", 1) < 0)
+		return AN_ENOMEM;
+	for (i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.ptr[i];
+		const char *esc = NULL;
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default: break;
+		}
+		if (esc) {
+			if (sb_put(b, esc, strlen(esc)) < 0)
+				return AN_ENOMEM;
+		} else if (c < 0x20) {
+			snprintf(tmp, sizeof(tmp), "\\u%04x", c);
+			if (sb_put(b, tmp, 6) < 0)
+				return AN_ENOMEM;
+		} else if (sb_put(b, (const char *)&s.ptr[i], 1) < 0) {
+			return AN_ENOMEM;
+		}
+	}
+	return sb_put(b, "\"", 1);
+}
+
+/* Length in UTF-16 code units, as JS string .length counts. */
+static size_t js_len(const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c & 0xc0) == 0x80)
+			continue; /* continuation byte */
+		k += c >= 0xf0 ? 2 : 1;
+	}
+	return k;
+}
+
+/* Class table: (name, location) -> class index. */
+typedef struct cls_map {
+	uint32_t *slots;
+	size_t cap;
+	size_t ccap;     /* capacity of h->classes */
+} cls_map;
+
+static uint64_t cls_hash(an_str name, int loc, const uint32_t *l3)
+{
+	uint64_t x = an__hash_bytes(name.ptr, name.len);
+
+	if (loc)
+		x ^= ((uint64_t)l3[0] << 40) ^ ((uint64_t)l3[1] << 20) ^
+		     l3[2] ^ 0x9e3779b97f4a7c15ull;
+	return x * 0xff51afd7ed558ccdull;
+}
+
+static int cls_get(an_heap *h, cls_map *m, an_str name, int loc,
+		   const uint32_t *l3, uint32_t *out)
+{
+	size_t j;
+
+	if ((size_t)(h->nclasses + 1) * 2 > m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 1024, k;
+		uint32_t *ns = an__calloc(ncap, sizeof(*ns));
+		if (!ns)
+			return AN_ENOMEM;
+		for (k = 0; k < h->nclasses; k++) {
+			const an_heap_class *c = &h->classes[k];
+			uint32_t cl[3] = {c->script_id, c->line, c->column};
+			size_t q = cls_hash(c->name, c->has_location, cl) &
+				   (ncap - 1);
+			while (ns[q])
+				q = (q + 1) & (ncap - 1);
+			ns[q] = (uint32_t)k + 1;
+		}
+		free(m->slots);
+		m->slots = ns;
+		m->cap = ncap;
+	}
+	j = cls_hash(name, loc, l3) & (m->cap - 1);
+	while (m->slots[j]) {
+		const an_heap_class *c = &h->classes[m->slots[j] - 1];
+		if (c->name.len == name.len &&
+		    memcmp(c->name.ptr, name.ptr, name.len) == 0 &&
+		    c->has_location == loc &&
+		    (!loc || (c->script_id == l3[0] && c->line == l3[1] &&
+			      c->column == l3[2]))) {
+			*out = m->slots[j] - 1;
+			return AN_OK;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	{
+		an_heap_class *c;
+		if (an__grow((void **)&h->classes, &m->ccap, h->nclasses + 1,
+			     sizeof(*h->classes)) < 0)
+			return AN_ENOMEM;
+		c = &h->classes[h->nclasses];
+		memset(c, 0, sizeof(*c));
+		c->name = name;
+		c->has_location = loc;
+		if (loc) {
+			c->script_id = l3[0];
+			c->line = l3[1];
+			c->column = l3[2];
+		}
+		c->distance = INT32_MAX;
+		m->slots[j] = ++h->nclasses;
+		*out = h->nclasses - 1;
+	}
+	return AN_OK;
+}
+
+/* Adds a string the snapshot did not have (class names); returns it. */
+static int add_string(an_heap *h, const char *s, size_t n, an_str *out)
+{
+	uint32_t id;
+	int rc = an__strtab_push(&h->strs, s, n, &id);
+
+	if (rc < 0)
+		return rc;
+	*out = h->strs.items[id];
+	return AN_OK;
+}
+
+/* Interface candidates: name -> count, properties (string indexes). */
+typedef struct iface {
+	an_str name;
+	uint32_t *props;  /* property name string indexes, edge order */
+	uint32_t nprops;
+	uint64_t count;
+	uint32_t first;   /* first-seen order, for a stable sort */
+} iface;
+
+typedef struct iface_set {
+	iface *v;
+	size_t n, cap;
+	uint32_t *slots;
+	size_t scap;
+} iface_set;
+
+static iface *iface_find(iface_set *s, const char *name, size_t len,
+			 int *created)
+{
+	size_t j;
+
+	*created = 0;
+	if ((s->n + 1) * 2 > s->scap) {
+		size_t ncap = s->scap ? s->scap * 2 : 1024, k;
+		uint32_t *ns = an__calloc(ncap, sizeof(*ns));
+		if (!ns)
+			return NULL;
+		for (k = 0; k < s->n; k++) {
+			size_t q = an__hash_bytes(s->v[k].name.ptr,
+					    s->v[k].name.len) & (ncap - 1);
+			while (ns[q])
+				q = (q + 1) & (ncap - 1);
+			ns[q] = (uint32_t)k + 1;
+		}
+		free(s->slots);
+		s->slots = ns;
+		s->scap = ncap;
+	}
+	j = an__hash_bytes(name, len) & (s->scap - 1);
+	while (s->slots[j]) {
+		iface *f = &s->v[s->slots[j] - 1];
+		if (f->name.len == len && memcmp(f->name.ptr, name, len) == 0)
+			return f;
+		j = (j + 1) & (s->scap - 1);
+	}
+	if (an__grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
+		return NULL;
+	memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
+	s->v[s->n].first = (uint32_t)s->n;
+	s->slots[j] = (uint32_t)++s->n;
+	*created = 1;
+	return &s->v[s->n - 1];
+}
+
+static int is_plain_object(const an_heap *h, uint32_t v)
+{
+	return h->ntype[v] == h->t_object &&
+	       an__heap_str_is(h, h->nname[v], "Object");
+}
+
+static int cmp_iface(const void *a, const void *b)
+{
+	const iface *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* inferInterfaceDefinitions: the popular property lists of plain objects */
+static int infer_interfaces(an_heap *h, iface_set *s, size_t *ndefs)
+{
+	uint32_t v, e, total = 0, *props = NULL;
+	size_t pcap = 0, i;
+	sbuf b = {NULL, 0, 0};
+	double min_count;
+	int rc = AN_ENOMEM;
+
+	for (v = 0; v < h->node_count; v++) {
+		uint32_t np = 0;
+		iface *f;
+		int created;
+		if (!is_plain_object(h, v))
+			continue;
+		total++;
+		b.len = 0;
+		if (sb_put(&b, "{", 1) < 0)
+			goto done;
+		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
+			an_str nm;
+			size_t before;
+			if (h->etype[e] != h->e_property)
+				continue;
+			nm = h->strs.items[h->ename[e]];
+			if (nm.len == 9 && !memcmp(nm.ptr, "__proto__", 9))
+				continue;
+			before = b.len;
+			/* measure the formatted name first */
+			if (put_property(&b, nm) < 0)
+				goto done;
+			{
+				size_t flen = js_len(b.p + before,
+						     b.len - before);
+				size_t cur = js_len(b.p, before);
+				b.len = before;
+				if (cur > 1 && cur + flen > 120)
+					break;
+				if (cur != 1 && sb_put(&b, ", ", 2) < 0)
+					goto done;
+				if (put_property(&b, nm) < 0)
+					goto done;
+			}
+			if (an__grow((void **)&props, &pcap, np + 1,
+				     sizeof(*props)) < 0)
+				goto done;
+			props[np++] = h->ename[e];
+		}
+		if (np == 0)
+			continue;
+		if (sb_put(&b, "}", 1) < 0)
+			goto done;
+		f = iface_find(s, b.p, b.len, &created);
+		if (!f)
+			goto done;
+		if (created) {
+			if (add_string(h, b.p, b.len, &f->name) < 0)
+				goto done;
+			f->props = malloc(np * sizeof(*f->props));
+			if (!f->props)
+				goto done;
+			memcpy(f->props, props, np * sizeof(*props));
+			f->nprops = np;
+		}
+		f->count++;
+	}
+	/* rehash is keyed on names: drop it before sorting */
+	free(s->slots);
+	s->slots = NULL;
+	s->scap = 0;
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_iface);
+	min_count = total / 1000.0 > 2 ? total / 1000.0 : 2;
+	for (i = 0; i < s->n && (double)s->v[i].count >= min_count; i++)
+		;
+	*ndefs = i;
+	rc = AN_OK;
+done:
+	free(props);
+	free(b.p);
+	return rc;
+}
+
+
+/* Property tree of the definitions (applyInterfaceDefinitions). */
+typedef struct ptree {
+	uint32_t *kid_slots;     /* hash (parent, string) -> node + 1 */
+	size_t cap;
+	uint32_t *parent;        /* per tree node */
+	uint32_t *key;           /* property string index */
+	int64_t *match;          /* definition index, or -1 */
+	uint32_t *match_props;   /* its property count */
+	int64_t *greatest;       /* string index of the greatest next, -1 */
+	uint32_t n, ncap;
+} ptree;
+
+static uint64_t pt_hash(uint32_t parent, uint32_t key)
+{
+	uint64_t x = ((uint64_t)parent << 32 | key) * 0x9e3779b97f4a7c15ull;
+	return x ^ (x >> 31);
+}
+
+static uint32_t pt_find(const ptree *t, uint32_t parent, uint32_t key)
+{
+	size_t j = pt_hash(parent, key) & (t->cap - 1);
+
+	while (t->kid_slots[j]) {
+		uint32_t k = t->kid_slots[j] - 1;
+		if (t->parent[k] == parent && t->key[k] == key)
+			return k;
+		j = (j + 1) & (t->cap - 1);
+	}
+	return AN_NONE;
+}
+
+static int pt_add(ptree *t, uint32_t parent, uint32_t key, uint32_t *out)
+{
+	size_t j;
+
+	if (t->n + 1 > t->ncap) {
+		uint32_t nc = t->ncap ? t->ncap * 2 : 64;
+		void *a = an__reallocarray(t->parent, nc, sizeof(uint32_t));
+		if (!a)
+			return AN_ENOMEM;
+		t->parent = a;
+		if (!(a = an__reallocarray(t->key, nc, sizeof(uint32_t))))
+			return AN_ENOMEM;
+		t->key = a;
+		if (!(a = an__reallocarray(t->match, nc, sizeof(int64_t))))
+			return AN_ENOMEM;
+		t->match = a;
+		if (!(a = an__reallocarray(t->match_props, nc,
+					   sizeof(uint32_t))))
+			return AN_ENOMEM;
+		t->match_props = a;
+		if (!(a = an__reallocarray(t->greatest, nc, sizeof(int64_t))))
+			return AN_ENOMEM;
+		t->greatest = a;
+		t->ncap = nc;
+	}
+	if ((size_t)(t->n + 1) * 2 > t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 1024;
+		uint32_t *ns = an__calloc(ncap, sizeof(*ns)), k;
+		if (!ns)
+			return AN_ENOMEM;
+		for (k = 1; k < t->n; k++) {
+			size_t q = pt_hash(t->parent[k], t->key[k]) &
+				   (ncap - 1);
+			while (ns[q])
+				q = (q + 1) & (ncap - 1);
+			ns[q] = k + 1;
+		}
+		free(t->kid_slots);
+		t->kid_slots = ns;
+		t->cap = ncap;
+	}
+	t->parent[t->n] = parent;
+	t->key[t->n] = key;
+	t->match[t->n] = -1;
+	t->match_props[t->n] = 0;
+	t->greatest[t->n] = -1;
+	if (t->n > 0) {
+		j = pt_hash(parent, key) & (t->cap - 1);
+		while (t->kid_slots[j])
+			j = (j + 1) & (t->cap - 1);
+		t->kid_slots[j] = t->n + 1;
+	}
+	*out = t->n++;
+	return AN_OK;
+}
+
+/* A property name and its string index, sorted by the name (the
+ * comparator needs no heap: two heaps may be analysed at once). */
+typedef struct prop_key {
+	an_str name;
+	uint32_t id;
+} prop_key;
+
+static int cmp_prop(const void *a, const void *b)
+{
+	return an__str_cmp(((const prop_key *)a)->name,
+			   ((const prop_key *)b)->name);
+}
+
+static void ptree_free(ptree *t)
+{
+	free(t->kid_slots);
+	free(t->parent);
+	free(t->key);
+	free(t->match);
+	free(t->match_props);
+	free(t->greatest);
+}
+
+/* Better of the current match (index mi, count mc) and tree node k. */
+static void better(const ptree *t, uint32_t k, int64_t *mi, uint32_t *mc)
+{
+	if (t->match[k] < 0)
+		return;
+	if (*mi < 0 || t->match_props[k] > *mc ||
+	    (t->match_props[k] == *mc && t->match[k] < *mi)) {
+		*mi = t->match[k];
+		*mc = t->match_props[k];
+	}
+}
+
+/*
+ * Class per node. Names: DevTools' getNodeClassIndex; plain objects take
+ * the best matching interface definition; objects with a location are
+ * keyed by (script, line, column, name).
+ */
+int an__heap_class_names(an_heap *h)
+{
+	iface_set s = {NULL, 0, 0, NULL, 0};
+	ptree t;
+	cls_map m = {NULL, 0, 0};
+	size_t ndefs = 0, d;
+	uint32_t v, e, root_t, *states = NULL, *nstates = NULL;
+	prop_key *props = NULL;
+	size_t pcap = 0, scap = 0;
+	an_str sys, code, fn, re;
+	an_str *iface_names = NULL;
+	sbuf b = {NULL, 0, 0};
+	int rc = AN_ENOMEM;
+	uint32_t type_cls[256], *name_cls = NULL;
+
+	memset(&t, 0, sizeof(t));
+	for (d = 0; d < 256; d++)
+		type_cls[d] = AN_NONE;
+	name_cls = an__calloc(h->strs.count, sizeof(*name_cls));
+	if (!name_cls)
+		goto done;
+	h->cls = an__calloc(h->node_count, sizeof(*h->cls));
+	if (!h->cls)
+		goto done;
+	if (add_string(h, "(system)", 8, &sys) < 0 ||
+	    add_string(h, "(compiled code)", 15, &code) < 0 ||
+	    add_string(h, "Function", 8, &fn) < 0 ||
+	    add_string(h, "RegExp", 6, &re) < 0)
+		goto done;
+	if (infer_interfaces(h, &s, &ndefs) < 0)
+		goto done;
+	/* property tree */
+	if (pt_add(&t, AN_NONE, 0, &root_t) < 0)
+		goto done;
+	for (d = 0; d < ndefs; d++) {
+		uint32_t *sorted = malloc(s.v[d].nprops * sizeof(uint32_t) + 1);
+		prop_key *keys = malloc(s.v[d].nprops * sizeof(*keys) + 1);
+		uint32_t cur = root_t, k;
+		if (!sorted || !keys) {
+			free(sorted);
+			free(keys);
+			goto done;
+		}
+		for (k = 0; k < s.v[d].nprops; k++) {
+			keys[k].id = s.v[d].props[k];
+			keys[k].name = h->strs.items[keys[k].id];
+		}
+		qsort(keys, s.v[d].nprops, sizeof(*keys), cmp_prop);
+		for (k = 0; k < s.v[d].nprops; k++)
+			sorted[k] = keys[k].id;
+		free(keys);
+		for (k = 0; k < s.v[d].nprops; k++) {
+			uint32_t nx = pt_find(&t, cur, sorted[k]);
+			if (nx == AN_NONE) {
+				if (pt_add(&t, cur, sorted[k], &nx) < 0) {
+					free(sorted);
+					goto done;
+				}
+				if (t.greatest[cur] < 0 ||
+				    an__str_cmp(h->strs.items[t.greatest[cur]],
+					       h->strs.items[sorted[k]]) < 0)
+					t.greatest[cur] = sorted[k];
+			}
+			cur = nx;
+		}
+		if (t.match[cur] < 0) {
+			t.match[cur] = (int64_t)d;
+			t.match_props[cur] = s.v[d].nprops;
+		}
+		free(sorted);
+	}
+	for (v = 0; v < h->node_count; v++) {
+		uint8_t ty = h->ntype[v];
+		an_str name;
+		int loc = 0, by_type = 0, raw = 0;
+		uint32_t l3[3] = {0, 0, 0};
+		if (ty == h->t_object && h->nloc && h->nloc[v] != AN_NONE) {
+			const uint32_t *lp = h->locs + 3 * (size_t)h->nloc[v];
+			loc = 1;
+			l3[0] = lp[0];
+			l3[1] = lp[1];
+			l3[2] = lp[2];
+		}
+		/* fast paths: the class of a type, or of a raw name */
+		if (ty != h->t_object && ty != h->t_native && !loc &&
+		    type_cls[ty] != AN_NONE) {
+			h->cls[v] = type_cls[ty];
+			continue;
+		}
+		if ((ty == h->t_object || ty == h->t_native) && !loc &&
+		    name_cls[h->nname[v]] &&
+		    !(ndefs && is_plain_object(h, v))) {
+			h->cls[v] = name_cls[h->nname[v]] - 1;
+			continue;
+		}
+		if (ty == h->t_hidden) {
+			name = sys;
+			by_type = 1;
+		} else if (ty == h->t_object || ty == h->t_native) {
+			name = h->strs.items[h->nname[v]];
+			raw = 1;
+			if (name.len && name.ptr[0] == '<') {
+				const char *sp = memchr(name.ptr, ' ',
+							name.len);
+				if (sp) {
+					b.len = 0;
+					raw = 0;
+					if (sb_put(&b, name.ptr,
+						   (size_t)(sp - name.ptr)) <
+						    0 ||
+					    sb_put(&b, ">", 1) < 0 ||
+					    add_string(h, b.p, b.len, &name) <
+						    0)
+						goto done;
+				}
+			} else if (name.len > 10 &&
+				   !memcmp(name.ptr, "Detached <", 10)) {
+				const char *sp = memchr(name.ptr + 10, ' ',
+							name.len - 10);
+				if (sp) {
+					b.len = 0;
+					raw = 0;
+					if (sb_put(&b, name.ptr,
+						   (size_t)(sp - name.ptr)) <
+						    0 ||
+					    sb_put(&b, ">", 1) < 0 ||
+					    add_string(h, b.p, b.len, &name) <
+						    0)
+						goto done;
+				}
+			}
+		} else if (ty == h->t_code) {
+			name = code;
+			by_type = 1;
+		} else if (ty == h->t_closure) {
+			name = fn;
+			by_type = 1;
+		} else if (ty == h->t_regexp) {
+			name = re;
+			by_type = 1;
+		} else {
+			by_type = 1;
+			const char *tn = h->node_types[ty];
+			b.len = 0;
+			if (sb_put(&b, "(", 1) < 0 ||
+			    sb_put(&b, tn, strlen(tn)) < 0 ||
+			    sb_put(&b, ")", 1) < 0)
+				goto done;
+			name.ptr = b.p;
+			name.len = (uint32_t)b.len;
+		}
+		if (ndefs && is_plain_object(h, v)) {
+			/* applyInterfaceDefinitions */
+			uint32_t np = 0, ns = 1, k, q;
+			int64_t mi = -1;
+			uint32_t mc = 0;
+			for (e = h->first_edge[v]; e < h->first_edge[v + 1];
+			     e++) {
+				if (h->etype[e] != h->e_property)
+					continue;
+				if (an__grow((void **)&props, &pcap, np + 1,
+					     sizeof(*props)) < 0)
+					goto done;
+				props[np].id = h->ename[e];
+				props[np].name = h->strs.items[h->ename[e]];
+				np++;
+			}
+			if (np > 1)
+				qsort(props, np, sizeof(*props), cmp_prop);
+			if (an__grow((void **)&states, &scap, t.n + 1,
+				     sizeof(*states)) < 0 ||
+			    !(nstates = realloc(nstates,
+						(t.n + 1) * sizeof(*nstates))))
+				goto done;
+			states[0] = root_t;
+			better(&t, root_t, &mi, &mc);
+			for (k = 0; k < np; k++) {
+				uint32_t nn = 0;
+				an_str pk = props[k].name;
+				for (q = 0; q < ns; q++) {
+					uint32_t st = states[q], nx;
+					int keep = !(t.greatest[st] < 0 ||
+						     an__str_cmp(pk,
+							h->strs.items
+								[t.greatest
+									 [st]]) >=
+							     0);
+					if (keep)
+						nstates[nn++] = st;
+					nx = pt_find(&t, st, props[k].id);
+					if (nx != AN_NONE) {
+						uint32_t z;
+						int dupl = 0;
+						for (z = 0; z < nn; z++)
+							dupl |= nstates[z] ==
+								nx;
+						if (!dupl)
+							nstates[nn++] = nx;
+						better(&t, nx, &mi, &mc);
+					}
+				}
+				memcpy(states, nstates, nn * sizeof(*states));
+				ns = nn;
+			}
+			if (mi >= 0) {
+				name = s.v[mi].name;
+				raw = 0;
+			}
+		}
+		if (name.ptr == b.p) {
+			/* a "(type)" name built in b: store it */
+			uint32_t tmp;
+			if (cls_get(h, &m, name, loc, l3, &tmp) == AN_OK &&
+			    h->classes[tmp].name.ptr == b.p) {
+				if (add_string(h, b.p, b.len,
+					       &h->classes[tmp].name) < 0)
+					goto done;
+			}
+			h->cls[v] = tmp;
+			if (by_type && !loc)
+				type_cls[ty] = tmp;
+			continue;
+		}
+		if (cls_get(h, &m, name, loc, l3, &h->cls[v]) < 0)
+			goto done;
+		if (by_type && !loc)
+			type_cls[ty] = h->cls[v];
+		else if (raw && !loc && !(ndefs && is_plain_object(h, v)))
+			name_cls[h->nname[v]] = h->cls[v] + 1;
+	}
+	rc = AN_OK;
+done:
+	(void)iface_names;
+	for (d = 0; d < s.n; d++)
+		free(s.v[d].props);
+	free(s.v);
+	free(s.slots);
+	ptree_free(&t);
+	free(m.slots);
+	free(props);
+	free(states);
+	free(nstates);
+	free(b.p);
+	free(name_cls);
+	return rc;
+}
+

@@ -1,0 +1,461 @@
+/*
+ * heapints.c - the integer scanner of the .heapsnapshot loader: `nodes`,
+ * `edges` and `locations` (95 % of the bytes), strict as a JSON parser,
+ * chunk by chunk (a number may straddle two chunks), with a fast path for
+ * whole records; values are validated and stored as they come.
+ */
+#include <stdio.h>
+
+#include "heap/heapsnap_int.h"
+
+/* Next capacity for record `ord`: doubling from 64 k, capped by the
+ * declared count, so growth follows the data and a huge declared count
+ * costs nothing. 0 when `ord` is beyond the declared count. */
+static size_t next_cap(size_t cap, uint64_t ord, uint64_t declared)
+{
+	size_t ncap = cap ? cap * 2 : 65536;
+
+	if (ncap > declared)
+		ncap = (size_t)declared;
+	return ord < ncap ? ncap : 0;
+}
+
+#define RE(p, n)                                                              \
+	do {                                                                  \
+		void *q_ = an__reallocarray((p), (n), sizeof(*(p)));          \
+		if (!q_)                                                      \
+			return AN_ENOMEM;                                     \
+		(p) = q_;                                                     \
+	} while (0)
+
+/* Grows the node arrays to hold node `ord`. */
+static int grow_nodes(loader *l, uint64_t ord)
+{
+	an_heap *h = l->h;
+	size_t ncap;
+
+	if (ord < l->node_cap)
+		return AN_OK;
+	ncap = next_cap(l->node_cap, ord, l->node_count);
+	if (!ncap)
+		return AN_EFORMAT;
+	RE(h->ntype, ncap);
+	RE(h->nname, ncap);
+	RE(h->nid, ncap);
+	RE(h->nself, ncap);
+	RE(h->first_edge, ncap + 1);
+	if (l->nf_det >= 0)
+		RE(h->ndet, ncap);
+	l->node_cap = ncap;
+	return AN_OK;
+}
+
+/* Grows the edge arrays to hold edge `ord`. */
+static int grow_edges(loader *l, uint64_t ord)
+{
+	an_heap *h = l->h;
+	size_t ncap;
+
+	if (ord < l->edge_cap)
+		return AN_OK;
+	ncap = next_cap(l->edge_cap, ord, l->edge_count);
+	if (!ncap)
+		return AN_EFORMAT;
+	RE(h->etype, ncap);
+	RE(h->ename, ncap);
+	RE(h->eto, ncap);
+	l->edge_cap = ncap;
+	return AN_OK;
+}
+#undef RE
+
+
+static int too_big(loader *l, uint64_t v)
+{
+	return an__fail(l->err, AN_EFORMAT, l->num_start,
+			"value %llu does not fit 32 bits",
+			(unsigned long long)v);
+}
+
+/* One integer of nodes/edges/locations. The record field and ordinal are
+ * running counters (no division per number: this is the hot loop). */
+static int store_int(loader *l, uint64_t v)
+{
+	an_heap *h = l->h;
+	uint64_t ord = l->ord;
+	int rc;
+
+	if (l->fi == 0) {
+		if (l->key == K_NODES) {
+			if (ord >= l->node_count)
+				return an__fail(l->err, AN_EFORMAT,
+						l->num_start,
+						"nodes has more entries than "
+						"snapshot.node_count (%llu)",
+						(unsigned long long)
+							l->node_count);
+			if (ord >= l->node_cap) {
+				rc = grow_nodes(l, ord);
+				if (rc < 0)
+					return an__fail(l->err, rc,
+							l->num_start,
+							"out of memory for "
+							"%llu nodes",
+							(unsigned long long)
+								l->node_count);
+			}
+		} else if (l->key == K_EDGES) {
+			if (ord >= l->edge_count)
+				return an__fail(l->err, AN_EFORMAT,
+						l->num_start,
+						"edges has more entries than "
+						"snapshot.edge_count (%llu)",
+						(unsigned long long)
+							l->edge_count);
+			if (ord >= l->edge_cap) {
+				rc = grow_edges(l, ord);
+				if (rc < 0)
+					return an__fail(l->err, rc,
+							l->num_start,
+							"out of memory for "
+							"%llu edges",
+							(unsigned long long)
+								l->edge_count);
+			}
+		}
+	}
+	switch (l->kinds[l->fi]) {
+	case F_NTYPE:
+		if (v >= h->n_node_types)
+			return an__fail(l->err, AN_EFORMAT, l->num_start,
+					"node type %llu is not in "
+					"meta.node_types",
+					(unsigned long long)v);
+		h->ntype[ord] = (uint8_t)v;
+		break;
+	case F_NNAME:
+		if (v > UINT32_MAX)
+			return too_big(l, v);
+		h->nname[ord] = (uint32_t)v;
+		break;
+	case F_NID:
+		if (v > UINT32_MAX)
+			return too_big(l, v);
+		h->nid[ord] = (uint32_t)v;
+		break;
+	case F_NSELF:
+		h->nself[ord] = v;
+		break;
+	case F_NEDGES:
+		if (v > UINT32_MAX)
+			return too_big(l, v);
+		h->first_edge[ord] = (uint32_t)v; /* a count for now */
+		l->edges_declared += v;
+		if (l->edges_declared > l->edge_count)
+			return an__fail(l->err, AN_EFORMAT, l->num_start,
+					"node edge counts exceed "
+					"snapshot.edge_count (%llu)",
+					(unsigned long long)l->edge_count);
+		break;
+	case F_NDET:
+		h->ndet[ord] = (uint8_t)(v & 3);
+		break;
+	case F_ETYPE:
+		if (v >= h->n_edge_types)
+			return an__fail(l->err, AN_EFORMAT, l->num_start,
+					"edge type %llu is not in "
+					"meta.edge_types",
+					(unsigned long long)v);
+		h->etype[ord] = (uint8_t)v;
+		break;
+	case F_ENAME:
+		if (v > UINT32_MAX)
+			return too_big(l, v);
+		h->ename[ord] = (uint32_t)v;
+		break;
+	case F_ETO:
+		if (v >= l->to_limit || v % l->nf)
+			return an__fail(l->err, AN_EFORMAT, l->num_start,
+					"edge to_node %llu is not a node index "
+					"(a multiple of %u below %llu)",
+					(unsigned long long)v, l->nf,
+					(unsigned long long)l->to_limit);
+		h->eto[ord] = (uint32_t)(v / l->nf);
+		break;
+	default:
+		if (l->key == K_LOCATIONS) {
+			if (v > UINT32_MAX)
+				return too_big(l, v);
+			if (an__grow((void **)&l->loc_raw, &l->loc_cap,
+				     l->loc_n + 1, sizeof(*l->loc_raw)) < 0)
+				return an__fail(l->err, AN_ENOMEM,
+						l->num_start,
+						"out of memory");
+			l->loc_raw[l->loc_n++] = (uint32_t)v;
+		}
+		break;
+	}
+	l->count++;
+	if (++l->fi == l->rec) {
+		l->fi = 0;
+		l->ord++;
+	}
+	return AN_OK;
+}
+
+/* End of an integer array: check the counts. */
+static int end_ints(loader *l, uint64_t off)
+{
+	an_heap *h = l->h;
+	uint64_t i, acc = 0;
+
+	if (l->key == K_NODES) {
+		if (l->count % l->nf)
+			return an__fail(l->err, AN_EFORMAT, off,
+					"nodes holds %llu numbers, not a "
+					"multiple of its %u fields",
+					(unsigned long long)l->count, l->nf);
+		if (l->count != l->node_count * l->nf)
+			return an__fail(l->err, AN_EFORMAT, off,
+					"nodes holds %llu nodes but "
+					"snapshot.node_count is %llu",
+					(unsigned long long)(l->count / l->nf),
+					(unsigned long long)l->node_count);
+		if (l->edges_declared != l->edge_count)
+			return an__fail(l->err, AN_EFORMAT, off,
+					"node edge counts sum to %llu but "
+					"snapshot.edge_count is %llu",
+					(unsigned long long)l->edges_declared,
+					(unsigned long long)l->edge_count);
+		/* edge counts -> first edge ordinals */
+		for (i = 0; i < l->node_count; i++) {
+			uint32_t c = h->first_edge[i];
+			h->first_edge[i] = (uint32_t)acc;
+			acc += c;
+		}
+		h->first_edge[l->node_count] = (uint32_t)acc;
+		l->order = 2;
+	} else if (l->key == K_EDGES) {
+		if (l->count != l->edge_count * l->ef)
+			return an__fail(l->err, AN_EFORMAT, off,
+					"edges holds %llu edges but "
+					"snapshot.edge_count is %llu",
+					(unsigned long long)(l->count / l->ef),
+					(unsigned long long)l->edge_count);
+		l->order = 3;
+	}
+	return AN_OK;
+}
+
+/*
+ * The fast path of the integer scanner: whole node or edge records of
+ * plain digits separated by ',' (V8 puts "\n," between records), parsed
+ * with everything in registers. It never reports an error: at anything
+ * else (whitespace elsewhere, a bad or too large value, the end of the
+ * chunk or of the array, a full array) it stops at the start of that
+ * record and the general scanner takes over, byte for byte as strict.
+ * Called expecting a number at p[i], at a record boundary; returns the
+ * offset after the last record it stored (i when none).
+ */
+
+static size_t fast_records(loader *l, const uint8_t *p, size_t i, size_t n)
+{
+	an_heap *h = l->h;
+	uint64_t vals[FAST_MAX_FIELDS];
+	uint64_t ord = l->ord, cap, limit, declared = l->edges_declared;
+	uint32_t rec = l->rec, f, nf = l->nf;
+	int nodes = l->key == K_NODES;
+
+	cap = nodes ? l->node_cap : l->edge_cap;
+	limit = nodes ? l->node_count : l->edge_count;
+	if (cap > limit)
+		cap = limit;
+	while (ord < cap) {
+		size_t j = i;
+		for (f = 0; f < rec; f++) {
+			uint64_t v;
+			size_t d0 = j;
+			if (j >= n || (unsigned)(p[j] - '0') > 9)
+				goto stop;
+			v = (uint64_t)(p[j++] - '0');
+			while (j < n && (unsigned)(p[j] - '0') <= 9) {
+				v = v * 10 + (uint64_t)(p[j++] - '0');
+				if (j - d0 > 18)
+					goto stop;
+			}
+			if (j >= n || (p[d0] == '0' && j - d0 > 1))
+				goto stop;
+			vals[f] = v;
+			if (p[j] == ',') {
+				j++;
+			} else if (p[j] == '\n' && f == rec - 1 &&
+				   j + 1 < n && p[j + 1] == ',') {
+				j += 2;
+			} else {
+				goto stop;
+			}
+		}
+		if (nodes) {
+			uint64_t ne = vals[l->nf_edges];
+			if (vals[l->nf_type] >= h->n_node_types ||
+			    vals[l->nf_name] > UINT32_MAX ||
+			    vals[l->nf_id] > UINT32_MAX || ne > UINT32_MAX ||
+			    declared + ne > l->edge_count)
+				goto stop;
+			declared += ne;
+			h->ntype[ord] = (uint8_t)vals[l->nf_type];
+			h->nname[ord] = (uint32_t)vals[l->nf_name];
+			h->nid[ord] = (uint32_t)vals[l->nf_id];
+			h->nself[ord] = vals[l->nf_self];
+			h->first_edge[ord] = (uint32_t)ne;
+			if (l->nf_det >= 0)
+				h->ndet[ord] = (uint8_t)(vals[l->nf_det] & 3);
+		} else {
+			uint64_t to = vals[l->ef_to], q;
+			if (vals[l->ef_type] >= h->n_edge_types ||
+			    vals[l->ef_name] > UINT32_MAX || to >= l->to_limit)
+				goto stop;
+			/* constant divisors for V8's field counts */
+			q = nf == 7 ? to / 7 : nf == 6 ? to / 6 : to / nf;
+			if (q * nf != to)
+				goto stop;
+			h->etype[ord] = (uint8_t)vals[l->ef_type];
+			h->ename[ord] = (uint32_t)vals[l->ef_name];
+			h->eto[ord] = (uint32_t)q;
+		}
+		ord++;
+		i = j;
+	}
+stop:
+	l->count += (ord - l->ord) * rec;
+	l->ord = ord;
+	l->edges_declared = declared;
+	return i;
+}
+
+/* The integer scanner: '[' (n (',' n)*)? ']' with strict numbers. */
+int an__hs_scan_ints(loader *l, const uint8_t *p, size_t n, uint64_t base,
+		     size_t *used)
+{
+	size_t i = 0;
+	int rc;
+
+	for (; i < n; i++) {
+		uint8_t c = p[i];
+		switch (l->in_state) {
+		case 0:
+			if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+				continue;
+			if (c != '[')
+				return an__fail(l->err, AN_EFORMAT, base + i,
+						"%s must be an array of "
+						"integers", l->keybuf);
+			l->array_start = base + i;
+			l->in_state = 1;
+			continue;
+		case 2:
+			if (c >= '0' && c <= '9') {
+				if (l->num == 0 && l->num_digits == 1)
+					return an__fail(l->err, AN_EPARSE,
+							base + i,
+							"malformed JSON: "
+							"leading zero");
+				l->num = l->num * 10 + (c - '0');
+				if (++l->num_digits > 19)
+					return an__fail(l->err, AN_EFORMAT,
+							l->num_start,
+							"number in %s is too "
+							"large", l->keybuf);
+				continue;
+			}
+			if (c == '.' || c == 'e' || c == 'E')
+				return an__fail(l->err, AN_EFORMAT,
+						l->num_start,
+						"%s must hold integers, not "
+						"fractional numbers",
+						l->keybuf);
+			rc = store_int(l, l->num);
+			if (rc < 0)
+				return rc;
+			l->in_state = 3;
+			/* fall through: c is a separator */
+			/* FALLTHROUGH */
+		case 3:
+			if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+				continue;
+			if (c == ',') {
+				l->in_state = 4;
+				continue;
+			}
+			if (c == ']')
+				goto end;
+			return an__fail(l->err, AN_EPARSE, base + i,
+					"malformed JSON: expected ',' or ']' "
+					"in %s", l->keybuf);
+		case 1:
+		case 4:
+			if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+				continue;
+			if (c == ']' && l->in_state == 1)
+				goto end;
+			if (l->fast && l->fi == 0 && c >= '0' && c <= '9') {
+				size_t k = fast_records(l, p, i, n);
+				if (k != i) {
+					/* after a ',': a number must follow */
+					l->in_state = 4;
+					i = k - 1; /* the loop's i++ */
+					continue;
+				}
+			}
+			if (c >= '0' && c <= '9') {
+				/* fast path: the whole number in this chunk */
+				size_t j = i + 1;
+				uint64_t v = (uint64_t)(c - '0');
+				while (j < n && p[j] >= '0' && p[j] <= '9' &&
+				       j - i < 19) {
+					v = v * 10 + (uint64_t)(p[j] - '0');
+					j++;
+				}
+				if (j < n && (p[j] == ',' || p[j] == ']') &&
+				    (c != '0' || j == i + 1)) {
+					l->num_start = base + i;
+					rc = store_int(l, v);
+					if (rc < 0)
+						return rc;
+					if (p[j] == ']') {
+						i = j;
+						goto end;
+					}
+					l->in_state = 4;
+					i = j; /* the loop's i++ skips ',' */
+					continue;
+				}
+				l->num = (uint64_t)(c - '0');
+				l->num_digits = 1;
+				l->num_start = base + i;
+				l->in_state = 2;
+				continue;
+			}
+			if (c == '-')
+				return an__fail(l->err, AN_EFORMAT, base + i,
+						"negative number in %s",
+						l->keybuf);
+			if (c == '"')
+				return an__fail(l->err, AN_EFORMAT, base + i,
+						"%s must hold integers, not "
+						"strings", l->keybuf);
+			return an__fail(l->err, AN_EPARSE, base + i,
+					"malformed JSON: unexpected "
+					"character in %s", l->keybuf);
+		}
+	}
+	*used = n;
+	return AN_OK;
+end:
+	rc = end_ints(l, base + i);
+	if (rc < 0)
+		return rc;
+	*used = i + 1;
+	l->state = S_AFTER_VALUE;
+	return AN_OK;
+}

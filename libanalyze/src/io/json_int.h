@@ -1,0 +1,76 @@
+/*
+ * json_int.h - streaming JSON parsing glue over yajl (json.c is the only
+ * file that includes yajl). A loader supplies one event callback; the
+ * driver feeds the source chunk by chunk and turns yajl errors into
+ * an_error records with absolute byte offsets.
+ *
+ * Number policy: integers that fit int64 arrive as AN_JSON_INT; any number
+ * with a fraction or exponent arrives as AN_JSON_DOUBLE (never silently
+ * dropped); an integer beyond int64 is a parse error.
+ */
+#ifndef AN_JSON_INT_H
+#define AN_JSON_INT_H
+
+#include "analyze/source.h"
+#include "core/common_int.h"
+
+typedef enum an_json_ev {
+	AN_JSON_NULL,
+	AN_JSON_BOOL,
+	AN_JSON_INT,
+	AN_JSON_DOUBLE,
+	AN_JSON_STRING,
+	AN_JSON_KEY,
+	AN_JSON_MAP_START,
+	AN_JSON_MAP_END,
+	AN_JSON_ARRAY_START,
+	AN_JSON_ARRAY_END
+} an_json_ev;
+
+typedef struct an_json_val {
+	long long i;      /* AN_JSON_INT, AN_JSON_BOOL */
+	double d;         /* AN_JSON_DOUBLE */
+	const char *s;    /* AN_JSON_STRING, AN_JSON_KEY: not NUL-terminated */
+	size_t len;       /* length of s */
+} an_json_val;
+
+typedef struct an_json an_json;
+
+/*
+ * Event callback: return AN_OK to continue, or a negative status after
+ * filling the error record with an_json__fail() to stop the parse.
+ */
+typedef int (*an_json_cb)(an_json *j, an_json_ev ev, const an_json_val *v,
+			  void *payload);
+
+/*
+ * Push interface, for loaders that hand yajl only parts of a document:
+ * create, feed consecutive pieces (with the absolute offset of each
+ * piece's first byte, for error offsets), finish at the end of the value.
+ * Every call returns AN_OK or the first error (already in the record).
+ */
+AN_HIDDEN int an__json_new(an_json **out, an_json_cb cb, void *payload,
+			   an_error *err);
+AN_HIDDEN int an__json_feed(an_json *j, const uint8_t *data, size_t n,
+			    uint64_t base);
+AN_HIDDEN int an__json_finish(an_json *j);
+AN_HIDDEN void an__json_free(an_json *j);
+
+/* Parses the whole source. Returns AN_OK or the first error. */
+AN_HIDDEN int an__json_parse(an_source *src, an_json_cb cb, void *payload,
+			     an_error *err);
+
+/* Absolute offset just past the current token (inside a callback). */
+AN_HIDDEN uint64_t an__json_offset(const an_json *j);
+
+/* Container depth of the current event (0 = top level value). */
+AN_HIDDEN int an__json_depth(const an_json *j);
+
+/* Records a loader error at the current offset; returns `code`. */
+AN_HIDDEN int an__json_fail(an_json *j, int code, const char *fmt, ...)
+	AN_PRINTFLIKE(3, 4);
+
+/* The error record the parse reports into (may be NULL). */
+AN_HIDDEN an_error *an__json_err(an_json *j);
+
+#endif

@@ -1,0 +1,625 @@
+/*
+ * source.c - byte source over a file descriptor or a memory buffer, with
+ * transparent gzip inflation (the only user of zlib) and a running SHA-256
+ * of the raw bytes. Gzip input is inflated on a second thread, a few
+ * buffers ahead of the reader (inflating is as slow as parsing).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <sys/stat.h>
+
+#include "analyze/source.h"
+#include "core/common_int.h"
+#include "io/source_int.h"
+#include "core/sha256.h"
+
+#define RAW_CAP (256u * 1024u)
+#define OUT_CAP (256u * 1024u)
+#define PIPE_BUFS 4             /* buffers the inflating thread fills */
+#define PIPE_CAP (1024u * 1024u)
+
+/* One buffer between the inflating thread and the reader. */
+typedef struct pipe_buf {
+	uint8_t *data;
+	size_t len;
+	int eof;             /* the input ends after these bytes */
+	int rc;              /* an error after these bytes, with err */
+	an_error err;
+} pipe_buf;
+
+/* The inflating thread and its ring of buffers. */
+typedef struct pipe_st {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pipe_buf bufs[PIPE_BUFS];
+	unsigned head;       /* next buffer the reader takes */
+	unsigned count;      /* filled buffers not yet released */
+	int holding;         /* the reader holds bufs[head] */
+	int stop;            /* an_source_free: stop filling */
+	uint64_t raw_pub;    /* raw_bytes and sha as of the last buffer, */
+	an_sha256 sha_pub;   /* for the getters while the thread runs */
+} pipe_st;
+
+struct an_source {
+	char *name;          /* for messages */
+	int fd;              /* -1 for memory */
+	int fd_at_start;     /* fd was at offset 0 when opened */
+	int own_fd;          /* close on free */
+	const uint8_t *mem;  /* memory input */
+	size_t mem_len;      /* memory input length */
+	size_t mem_pos;      /* memory read position */
+	int raw_eof;         /* no more raw bytes */
+	uint8_t *raw;        /* raw read buffer (fd input) */
+	const uint8_t *rp;   /* unconsumed raw bytes */
+	size_t rlen;         /* length at rp */
+	uint64_t raw_bytes;  /* raw bytes read */
+	an_sha256 sha;       /* hash of raw bytes */
+	int hash;            /* sha is being computed */
+	int detected;        /* gzip detection done */
+	int gzip;            /* input is gzip */
+	int z_init;          /* zs initialised */
+	int z_member_done;   /* last member ended cleanly */
+	z_stream zs;         /* inflater */
+	uint8_t *out;        /* decompressed (or copied) bytes */
+	size_t out_cap;      /* its size */
+	size_t out_pos;      /* consumed part of out */
+	size_t out_len;      /* valid bytes in out */
+	uint64_t out_base;   /* decompressed offset of out[0] */
+	uint8_t *own_out;    /* the OUT_CAP buffer (out may be a pipe's) */
+	pipe_st *pipe;       /* inflating thread, once reading started */
+	int pipe_tried;      /* pipe_start() was called */
+	uint64_t offset;     /* decompressed bytes handed out */
+	size_t chunk_limit;  /* max bytes per next(), 0 = none */
+	int started;         /* next() has been called */
+};
+
+static int make(an_source **out, const char *name, an_error *err)
+{
+	an_source *s = calloc(1, sizeof(*s));
+	size_t n = strlen(name);
+
+	*out = NULL;
+	if (!s)
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	s->name = malloc(n + 1);
+	s->out = s->own_out = malloc(OUT_CAP);
+	s->out_cap = OUT_CAP;
+	if (!s->name || !s->out) {
+		free(s->name);
+		free(s->own_out);
+		free(s);
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	}
+	memcpy(s->name, name, n + 1);
+	s->fd = -1;
+	an__sha256_init(&s->sha);
+	*out = s;
+	return AN_OK;
+}
+
+int an_source_open_path(an_source **out, const char *path, an_error *err)
+{
+	an_source *s;
+	int rc, fd;
+
+	*out = NULL;
+	if (strcmp(path, "-") == 0) {
+		rc = make(&s, "<stdin>", err);
+		if (rc < 0)
+			return rc;
+		s->fd = 0;
+		/* a file may come in part-read ({ read x; profkit -; } < f):
+		 * then its offsets are not ours, so no pread */
+		s->fd_at_start = lseek(0, 0, SEEK_CUR) == 0;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			int e = errno;
+			return an__fail(err, e == ENOENT ? AN_ENOTFOUND : AN_EIO,
+					AN_NO_OFFSET, "cannot open: %s",
+					strerror(e));
+		}
+		rc = make(&s, path, err);
+		if (rc < 0) {
+			close(fd);
+			return rc;
+		}
+		s->fd = fd;
+		s->own_fd = 1;
+		s->fd_at_start = 1;
+	}
+	s->raw = malloc(RAW_CAP);
+	if (!s->raw) {
+		an_source_free(s);
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	}
+	*out = s;
+	return AN_OK;
+}
+
+int an_source_open_memory(an_source **out, const void *data, size_t len,
+			  const char *name, an_error *err)
+{
+	int rc = make(out, name ? name : "<memory>", err);
+
+	if (rc < 0)
+		return rc;
+	(*out)->mem = data;
+	(*out)->mem_len = len;
+	return AN_OK;
+}
+
+static void pipe_stop(an_source *s);
+
+void an_source_free(an_source *s)
+{
+	if (!s)
+		return;
+	pipe_stop(s);
+	if (s->z_init)
+		inflateEnd(&s->zs);
+	if (s->own_fd)
+		close(s->fd);
+	free(s->raw);
+	free(s->own_out);
+	free(s->name);
+	free(s);
+}
+
+void an_source_set_chunk_limit(an_source *s, size_t max)
+{
+	s->chunk_limit = max;
+}
+
+/* Makes raw bytes available at rp/rlen; rlen == 0 with raw_eof at end. */
+static int fill_raw(an_source *s, an_error *err)
+{
+	if (s->rlen || s->raw_eof)
+		return AN_OK;
+	if (!s->raw) {
+		size_t n = s->mem_len - s->mem_pos;
+		if (n > RAW_CAP)
+			n = RAW_CAP;
+		if (n == 0) {
+			s->raw_eof = 1;
+			return AN_OK;
+		}
+		s->rp = s->mem + s->mem_pos;
+		s->rlen = n;
+		s->mem_pos += n;
+	} else {
+		ssize_t n;
+		do {
+			n = read(s->fd, s->raw, RAW_CAP);
+		} while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return an__fail(err, AN_EIO, AN_NO_OFFSET,
+					"read error: %s", strerror(errno));
+		if (n == 0) {
+			s->raw_eof = 1;
+			return AN_OK;
+		}
+		s->rp = s->raw;
+		s->rlen = (size_t)n;
+	}
+	if (s->hash)
+		an__sha256_update(&s->sha, s->rp, s->rlen);
+	s->raw_bytes += s->rlen;
+	return AN_OK;
+}
+
+static int detect(an_source *s, an_error *err)
+{
+	int rc;
+
+	if (s->detected)
+		return AN_OK;
+	rc = fill_raw(s, err);
+	if (rc < 0)
+		return rc;
+	/* A single byte 0x1f followed by EOF is not gzip: need both bytes.
+	 * Memory and file reads deliver >= 2 bytes unless the input is
+	 * shorter, so one look suffices. */
+	if (s->rlen == 1 && !s->raw_eof && s->raw) {
+		/* pathological short read from a pipe: read one more byte */
+		uint8_t first = s->rp[0];
+		ssize_t n;
+		do {
+			n = read(s->fd, s->raw + 1, RAW_CAP - 1);
+		} while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return an__fail(err, AN_EIO, AN_NO_OFFSET,
+					"read error: %s", strerror(errno));
+		s->raw[0] = first;
+		s->rp = s->raw;
+		if (n == 0)
+			s->raw_eof = 1;
+		else if (s->hash)
+			an__sha256_update(&s->sha, s->raw + 1, (size_t)n);
+		s->raw_bytes += (size_t)n;
+		s->rlen = 1 + (size_t)n;
+	}
+	s->gzip = s->rlen >= 2 && s->rp[0] == 0x1f && s->rp[1] == 0x8b;
+	s->detected = 1;
+	if (s->gzip) {
+		memset(&s->zs, 0, sizeof(s->zs));
+		if (inflateInit2(&s->zs, 15 + 16) != Z_OK)
+			return an__fail(err, AN_ENOMEM, AN_NO_OFFSET,
+					"cannot initialise zlib");
+		s->z_init = 1;
+	}
+	return AN_OK;
+}
+
+/* Appends decompressed bytes to out[out_len..]; sets *eof at the end. */
+static int produce(an_source *s, int *eof, an_error *err)
+{
+	int rc;
+
+	*eof = 0;
+	while (s->out_len < s->out_cap) {
+		rc = fill_raw(s, err);
+		if (rc < 0)
+			return rc;
+		if (!s->gzip) {
+			size_t n;
+			if (s->rlen == 0) {
+				*eof = 1;
+				return AN_OK;
+			}
+			n = s->rlen < s->out_cap - s->out_len ?
+				    s->rlen : s->out_cap - s->out_len;
+			memcpy(s->out + s->out_len, s->rp, n);
+			s->out_len += n;
+			s->rp += n;
+			s->rlen -= n;
+			return AN_OK;
+		}
+		if (s->rlen == 0) {
+			if (!s->z_member_done)
+				return an__fail(err, AN_EIO,
+						s->out_base + s->out_len,
+						"truncated gzip stream: "
+						"compressed data ends after "
+						"%llu bytes",
+						(unsigned long long)
+							s->raw_bytes);
+			*eof = 1;
+			return AN_OK;
+		}
+		if (s->z_member_done) {
+			/* another gzip member follows, or trailing junk */
+			if (s->rp[0] != 0x1f) {
+				return an__fail(err, AN_EIO, AN_NO_OFFSET,
+						"trailing garbage after gzip "
+						"data (compressed byte %llu)",
+						(unsigned long long)(s->raw_bytes -
+								     s->rlen));
+			}
+			inflateReset(&s->zs);
+			s->z_member_done = 0;
+		}
+		s->zs.next_in = (Bytef *)(uintptr_t)s->rp;
+		s->zs.avail_in = (uInt)s->rlen;
+		s->zs.next_out = s->out + s->out_len;
+		s->zs.avail_out = (uInt)(s->out_cap - s->out_len);
+		rc = inflate(&s->zs, Z_NO_FLUSH);
+		s->rp = s->zs.next_in;
+		s->rlen = s->zs.avail_in;
+		s->out_len = s->out_cap - s->zs.avail_out;
+		if (rc == Z_STREAM_END) {
+			s->z_member_done = 1;
+		} else if (rc == Z_BUF_ERROR) {
+			/* no progress possible: fine only when input ran out */
+			if (s->rlen)
+				return an__fail(err, AN_EIO, AN_NO_OFFSET,
+						"corrupt gzip data");
+			continue;
+		} else if (rc != Z_OK) {
+			return an__fail(err, AN_EIO, AN_NO_OFFSET,
+					"corrupt gzip data: %s",
+					s->zs.msg ? s->zs.msg : "inflate error");
+		}
+		if (s->out_len > 0)
+			return AN_OK;
+	}
+	return AN_OK;
+}
+
+int an_source_peek(an_source *s, size_t want, const uint8_t **data,
+		   size_t *len, an_error *err)
+{
+	int rc, eof = 0;
+
+	if (s->started)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"peek after reading started");
+	rc = detect(s, err);
+	if (rc < 0)
+		return rc;
+	if (want > OUT_CAP)
+		want = OUT_CAP;
+	while (s->out_len < want && !eof) {
+		rc = produce(s, &eof, err);
+		if (rc < 0)
+			return rc;
+	}
+	*data = s->out;
+	*len = s->out_len < want ? s->out_len : want;
+	return AN_OK;
+}
+
+/* The inflating thread: fills buffers in ring order until the input
+ * ends, an error, or pipe_stop(). It alone touches the inflater and the
+ * raw side of the source while it runs. */
+static void *pipe_main(void *arg)
+{
+	an_source *s = arg;
+	pipe_st *p = s->pipe;
+	unsigned tail = 0;
+	uint64_t produced = s->out_base;
+
+	for (;;) {
+		pipe_buf *b = &p->bufs[tail];
+		int eof = 0, rc = AN_OK;
+		pthread_mutex_lock(&p->mu);
+		while (p->count == PIPE_BUFS && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stop) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		pthread_mutex_unlock(&p->mu);
+		s->out = b->data;
+		s->out_cap = PIPE_CAP;
+		s->out_len = 0;
+		s->out_base = produced;
+		an_error_clear(&b->err);
+		while (s->out_len < PIPE_CAP && !eof && rc == AN_OK)
+			rc = produce(s, &eof, &b->err);
+		b->len = s->out_len;
+		b->eof = eof;
+		b->rc = rc < 0 ? rc : AN_OK;
+		produced += b->len;
+		pthread_mutex_lock(&p->mu);
+		p->raw_pub = s->raw_bytes;
+		p->sha_pub = s->sha;
+		p->count++;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		if (eof || rc < 0)
+			return NULL;
+		tail = (tail + 1) % PIPE_BUFS;
+	}
+}
+
+/* Starts the inflating thread; 0 when it cannot (then the reader
+ * inflates itself). Only for memory and regular files: a read from them
+ * never waits for a writer, so pipe_stop() never hangs. */
+static int pipe_start(an_source *s)
+{
+	pipe_st *p;
+	struct stat st;
+	unsigned i;
+
+	if (s->fd >= 0 && (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode)))
+		return 0;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return 0;
+	for (i = 0; i < PIPE_BUFS; i++) {
+		p->bufs[i].data = malloc(PIPE_CAP);
+		if (!p->bufs[i].data)
+			goto fail;
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->raw_pub = s->raw_bytes;
+	p->sha_pub = s->sha;
+	s->pipe = p;
+	s->out_base = s->offset;
+	if (pthread_create(&p->tid, NULL, pipe_main, s) != 0) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+		s->pipe = NULL;
+		goto fail;
+	}
+	return 1;
+fail:
+	for (i = 0; i < PIPE_BUFS; i++)
+		free(p->bufs[i].data);
+	free(p);
+	s->out = s->own_out;
+	s->out_cap = OUT_CAP;
+	return 0;
+}
+
+static void pipe_stop(an_source *s)
+{
+	pipe_st *p = s->pipe;
+	unsigned i;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->tid, NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	for (i = 0; i < PIPE_BUFS; i++)
+		free(p->bufs[i].data);
+	free(p);
+	s->pipe = NULL;
+	s->out = s->own_out;
+	s->out_cap = OUT_CAP;
+	s->out_pos = s->out_len = 0;
+}
+
+/* The next bytes from the inflating thread (none at the end). */
+static int pipe_next(an_source *s, const uint8_t **data, size_t *len,
+		     an_error *err)
+{
+	pipe_st *p = s->pipe;
+	pipe_buf *b;
+	size_t n;
+
+	pthread_mutex_lock(&p->mu);
+	b = &p->bufs[p->head];
+	if (p->holding && s->out_pos == b->len) {
+		if (b->eof || b->rc < 0) {
+			/* stays held: the end or the error again */
+			pthread_mutex_unlock(&p->mu);
+			if (b->rc < 0) {
+				if (err)
+					*err = b->err;
+				return b->rc;
+			}
+			*len = 0;
+			*data = b->data;
+			return AN_OK;
+		}
+		p->holding = 0;
+		p->count--;
+		p->head = (p->head + 1) % PIPE_BUFS;
+		pthread_cond_broadcast(&p->cv);
+		b = &p->bufs[p->head];
+	}
+	while (!p->holding && p->count == 0)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (!p->holding) {
+		p->holding = 1;
+		s->out_pos = 0;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (s->out_pos == b->len) {
+		/* an empty buffer: the end, or an error right here */
+		if (b->rc < 0) {
+			if (err)
+				*err = b->err;
+			return b->rc;
+		}
+		*len = 0;
+		*data = b->data;
+		return AN_OK;
+	}
+	n = b->len - s->out_pos;
+	if (s->chunk_limit && n > s->chunk_limit)
+		n = s->chunk_limit;
+	*data = b->data + s->out_pos;
+	*len = n;
+	s->out_pos += n;
+	s->offset += n;
+	return AN_OK;
+}
+
+int an_source_next(an_source *s, const uint8_t **data, size_t *len,
+		   an_error *err)
+{
+	int rc, eof = 0;
+	size_t n;
+
+	s->started = 1;
+	rc = detect(s, err);
+	if (rc < 0)
+		return rc;
+	if (s->pipe)
+		return pipe_next(s, data, len, err);
+	if (s->out_pos == s->out_len && s->gzip && !s->pipe_tried) {
+		/* what a peek inflated is handed out: inflate ahead now */
+		s->pipe_tried = 1;
+		s->out_pos = s->out_len = 0;
+		if (pipe_start(s))
+			return pipe_next(s, data, len, err);
+	}
+	if (s->out_pos == s->out_len) {
+		s->out_base = s->offset;
+		s->out_pos = s->out_len = 0;
+		while (s->out_len == 0 && !eof) {
+			rc = produce(s, &eof, err);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	n = s->out_len - s->out_pos;
+	if (s->chunk_limit && n > s->chunk_limit)
+		n = s->chunk_limit;
+	*data = s->out + s->out_pos;
+	*len = n;
+	s->out_pos += n;
+	s->offset += n;
+	return AN_OK;
+}
+
+uint64_t an_source_offset(const an_source *s)
+{
+	return s->offset;
+}
+
+uint64_t an_source_raw_bytes(const an_source *s)
+{
+	uint64_t n;
+
+	if (!s->pipe)
+		return s->raw_bytes;
+	/* the inflating thread owns raw_bytes: its last published value */
+	pthread_mutex_lock(&s->pipe->mu);
+	n = s->pipe->raw_pub;
+	pthread_mutex_unlock(&s->pipe->mu);
+	return n;
+}
+
+int an_source_is_gzip(const an_source *s)
+{
+	return s->gzip;
+}
+
+const char *an_source_name(const an_source *s)
+{
+	return s->name;
+}
+
+int an_source_enable_sha256(an_source *s)
+{
+	if (s->raw_bytes || s->detected)
+		return AN_EINVAL;
+	s->hash = 1;
+	return AN_OK;
+}
+
+void an_source_sha256(const an_source *s, char hex[65])
+{
+	an_sha256 copy;
+
+	if (s->pipe) {
+		pthread_mutex_lock(&s->pipe->mu);
+		copy = s->pipe->sha_pub;
+		pthread_mutex_unlock(&s->pipe->mu);
+	} else {
+		copy = s->sha;
+	}
+	if (!s->hash) {
+		hex[0] = '\0';
+		return;
+	}
+	an__sha256_final_hex(&copy, hex);
+}
+
+int an__source_plain_fd(const an_source *s)
+{
+	struct stat st;
+
+	if (s->fd < 0 || !s->fd_at_start || !s->detected || s->gzip ||
+	    s->chunk_limit)
+		return -1;
+	if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	return s->fd;
+}
