@@ -1,12 +1,16 @@
 # Thin wrapper over CMake. `make demo`: install what is missing, build,
 # run profkit on the bundled fixtures. `make check`: build Release and
 # Debug+ASan/UBSan and run every test in both, then the thread test under
-# ThreadSanitizer.
+# ThreadSanitizer, then install-check. `make install PREFIX=DIR` (default
+# /usr/local; DESTDIR is honoured): profkit, libanalyze.a/.so, headers,
+# analyze.pc and the CMake package (docs/library.md).
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PREFIX ?= /usr/local
 FX = fixtures/cpu
 
-.PHONY: all deps release asan tsan demo check clean valgrind
+.PHONY: all deps release asan tsan demo check clean valgrind install \
+	install-check
 
 all: release
 
@@ -37,6 +41,21 @@ check: release asan
 	cd $(BUILD)/release && ctest --output-on-failure -j $(JOBS)
 	cd $(BUILD)/asan && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) tsan
+	$(MAKE) install-check
+
+# Release, configured for PREFIX (GNUInstallDirs picks the library
+# directory from it, e.g. lib/x86_64-linux-gnu for /usr on Debian).
+install: deps
+	cmake -S . -B $(BUILD)/release -G Ninja -DCMAKE_BUILD_TYPE=Release \
+		-DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake --build $(BUILD)/release -j $(JOBS)
+	cmake --install $(BUILD)/release --prefix $(PREFIX)
+
+# Installs the Release build into a temporary prefix and builds and runs
+# docs/examples/topfn.c against it with pkg-config and find_package,
+# shared and static (tools/install_check.sh).
+install-check: release
+	sh tools/install_check.sh $(BUILD)/release
 
 clean:
 	rm -rf $(BUILD)

@@ -1,12 +1,11 @@
 /*
- * analyze.h - umbrella header for libanalyze.
+ * analyze.h - umbrella header for libanalyze: every public header and the
+ * version macros (AN_VERSION_MAJOR/MINOR/PATCH, AN_VERSION_STRING).
  */
 #ifndef AN_ANALYZE_H
 #define AN_ANALYZE_H
 
-#define AN_VERSION_MAJOR 0
-#define AN_VERSION_MINOR 1
-#define AN_VERSION_PATCH 0
+#include "analyze/version.h"
 
 #include "analyze/common.h"
 #include "analyze/cpu.h"

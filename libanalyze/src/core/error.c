@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 
+#include "analyze/version.h"
 #include "core/common_int.h"
 
 const char *an_status_str(int code)
@@ -68,7 +69,8 @@ int an__grow(void **arr, size_t *cap, size_t need, size_t size)
 	return AN_OK;
 }
 
+/* The version from CMake's project(), through the generated header. */
 const char *an_version(void)
 {
-	return "0.1.0";
+	return AN_VERSION_STRING;
 }
