@@ -919,9 +919,30 @@ Test(store, meta_may_be_null)
 	unload(&f);
 }
 
+/* an_store_close(NULL) does nothing: an open store next to it still
+ * commits, and the committed database is whole after its close. */
 Test(store, close_accepts_null)
 {
+	fixture f;
+	char db[256];
+	an_store *s;
+	an_error err;
+	sqlite3 *h;
+
+	load(&f, profile_json);
+	dbpath(db, sizeof(db), "null.db");
+	cr_assert_eq(an_store_open(&s, db, &err), AN_OK, "%s", err.message);
+	put(s, &f, "a.cpuprofile");
 	an_store_close(NULL);
+	cr_expect_eq(an_store_commit(s, &err), AN_OK, "%s", err.message);
+	an_store_close(s);
+	cr_assert(exists(db), "committed database missing");
+	cr_expect_eq(stray_files("null.db"), 0, "temporary file left behind");
+	h = db_open(db);
+	cr_expect_eq(q_int(h, "SELECT count(*) FROM artifact"), 1);
+	cr_expect_eq(q_int(h, "SELECT count(*) FROM cpu_function"), 4);
+	sqlite3_close(h);
+	unload(&f);
 }
 
 /* ---- heap snapshots ---- */
