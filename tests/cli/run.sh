@@ -1,8 +1,8 @@
 #!/bin/sh
 # Golden CLI tests (zstd cli-tests style). Each cases/NAME.sh runs with
 # $PROFKIT set and fixtures/cpu as working directory; its stdout
-# is compared with NAME.stdout.exact when that file exists and its exit
-# status with NAME.exit (default 0). Stderr must be empty unless
+# is compared with NAME.stdout.exact (a case without one fails) and its
+# exit status with NAME.exit (default 0). Stderr must be empty unless
 # NAME.stderr.exact exists (then compared too).
 # Usage: run.sh PROFKIT FIXTURES_DIR CASES_DIR   (UPDATE=1 rewrites goldens;
 # VALGRIND=1 runs every profkit call under valgrind: any error or leak
@@ -42,8 +42,10 @@ for case in "$DIR"/*.sh; do
 		echo "FAIL $name: exit $got_exit, want $want_exit"
 		ok=0
 	fi
-	if [ -f "$DIR/$name.stdout.exact" ] &&
-	   ! cmp -s "$tmp/out" "$DIR/$name.stdout.exact"; then
+	if [ ! -f "$DIR/$name.stdout.exact" ]; then
+		echo "FAIL $name: no $name.stdout.exact"
+		ok=0
+	elif ! cmp -s "$tmp/out" "$DIR/$name.stdout.exact"; then
 		echo "FAIL $name: stdout differs:"
 		diff "$DIR/$name.stdout.exact" "$tmp/out" | head -20
 		ok=0
@@ -66,4 +68,4 @@ for case in "$DIR"/*.sh; do
 	fi
 done
 echo "cli: $pass passed, $fail failed"
-[ $fail = 0 ]
+[ $fail = 0 ] && [ $pass -gt 0 ]

@@ -1,8 +1,8 @@
 # heap summary --db: stores the artifact, every class and the top 1000
 # objects (--all-objects: every node), replaces by content, and a failed
 # run leaves no new database and an existing one byte for byte as it was.
-# The row checks need the sqlite3 shell; without it they are skipped
-# (they print only on a mismatch).
+# The row checks use the sqlite3 shell (.ci/deps.sh installs it): without
+# it the case fails. A row check prints only on a mismatch.
 db="$TMPDIR/h.db"
 tiny=../heap/tiny.heapsnapshot
 leak=../heap/leak.heapsnapshot.gz
@@ -13,9 +13,10 @@ leak=../heap/leak.heapsnapshot.gz
 "$PROFKIT" heap summary "$leak" --filter '^nothing$' --db "$db" \
 	> /dev/null || exit 1
 [ -s "$db" ] && echo "database written"
+command -v sqlite3 > /dev/null 2>&1 ||
+	{ echo "sqlite3 not found (.ci/deps.sh installs it)"; exit 1; }
 q() {
-	command -v sqlite3 > /dev/null 2>&1 || return 0
-	got=$(sqlite3 "$db" "$1")
+	got=$(sqlite3 "$db" "$1") || { echo "sqlite3 failed: $1"; exit 1; }
 	[ "$got" = "$2" ] || echo "MISMATCH: $1: got '$got', want '$2'"
 }
 sha() { sha256sum "$1" | cut -d' ' -f1; }

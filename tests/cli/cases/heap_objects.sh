@@ -1,6 +1,7 @@
 # heap top / show / dominators / retainers on tiny (values derived by hand
-# in tests/test_heap.c) and leak (checked against the oracle's
+# in tests/test_heap_tiny.c) and leak (checked against the oracle's
 # top_objects and retainer chains in fixtures/heap/expected/).
+set -e  # every command here must succeed
 tiny=../heap/tiny.heapsnapshot
 leak=../heap/leak.heapsnapshot.gz
 "$PROFKIT" heap top "$leak" -n 8

@@ -2,6 +2,7 @@
 # row was checked against the oracle (fixtures/heap/expected/*.summary.json:
 # count, shallow, retained, distance); locations print 1-based (the
 # oracle's keys are 0-based: "82,46,13,ReportService" is script 82:47:14).
+set -e  # every command here must succeed
 "$PROFKIT" heap summary ../heap/leak.heapsnapshot.gz -n 10
 "$PROFKIT" heap summary ../heap/leak.heapsnapshot.gz -n 5 --format json
 "$PROFKIT" heap summary ../heap/tiny.heapsnapshot --format csv

@@ -4,6 +4,7 @@
 # U1 retains U2 and X; S and A hang off the root alone). A retainer chain
 # stops at an unreachable retainer, as DevTools' Retainers view stops
 # expanding there (expandRetainersChain: distance > 1 and reachable).
+set -e  # every command here must succeed
 f="$TMPDIR/heap_unreach.heapsnapshot"
 printf '%s' '{"snapshot":{"meta":{"node_fields":["type","name","id",' \
 	'"self_size","edge_count"],"node_types":[["hidden","array","string",' \

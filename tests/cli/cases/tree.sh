@@ -1,3 +1,4 @@
+set -e  # every command here must succeed
 "$PROFKIT" cpu tree busy_wait.cpuprofile
 "$PROFKIT" cpu tree recursion.cpuprofile --max-depth 3 --format csv
 "$PROFKIT" cpu tree async_io.cpuprofile --exclude '\(idle\)' --min-percent 5
