@@ -464,36 +464,19 @@ static void edge_json(FILE *f, const an_heap *h, uint32_t e)
 	fprintf(f, ", \"edge_type\": \"%s\"", an_heap_edge_type(h, e));
 }
 
-static const an_heap *top_heap;
-
-static int cmp_retained(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	uint64_t rx = an_heap_node_retained_size(top_heap, x);
-	uint64_t ry = an_heap_node_retained_size(top_heap, y);
-
-	if (rx != ry)
-		return rx > ry ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
 static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 {
 	const an_heap *h = j->heap;
-	uint32_t n = an_heap_node_count(h), i, k = 0, shown = 0;
-	uint32_t *v = malloc((size_t)n * sizeof(*v));
+	uint32_t *v = NULL, i, k = 0, shown = 0;
 	uint64_t total = an_heap_total_size(h);
 	long limit = o->top_set ? o->top : 25;
+	an_error err;
 
-	if (!v) {
-		fe_errorf("out of memory");
+	if (an_heap_top(&v, &k, h, AN_HEAP_TOP_ALL, AN_HEAP_TOP_SORTED,
+			&err) < 0) {
+		fe_report(j->path, &err);
 		return FE_EXIT_ERROR;
 	}
-	for (i = 0; i < n; i++)
-		if (i != an_heap_root(h))
-			v[k++] = i;
-	top_heap = h;
-	qsort(v, k, sizeof(*v), cmp_retained);
 	if (o->format == FE_JSON) {
 		fputs("{\"file\": ", f);
 		fe_json_str(f, j->path, strlen(j->path));
@@ -737,25 +720,10 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	return rc;
 }
 
-static const an_heap *edge_sort_heap;
-
-static int cmp_edge_target(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	uint64_t rx = an_heap_node_retained_size(
-		edge_sort_heap, an_heap_edge_target(edge_sort_heap, x));
-	uint64_t ry = an_heap_node_retained_size(
-		edge_sort_heap, an_heap_edge_target(edge_sort_heap, y));
-
-	if (rx != ry)
-		return rx > ry ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
 static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 {
 	const an_heap *h = j->heap;
-	uint32_t n, first, cnt, i, *out_e, nr = 0, dom;
+	uint32_t n, cnt, i, *out_e = NULL, nr = 0, dom;
 	an_heap_retainer *r = NULL;
 	an_error err;
 	long limit = o->top_set ? o->top : 25;
@@ -766,17 +734,12 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 				      "@ID)", ids);
 	if (rc)
 		return rc;
-	cnt = an_heap_node_edges(h, n, &first);
-	out_e = malloc(((size_t)cnt + 1) * sizeof(*out_e));
-	if (!out_e || an_heap_retainers(h, n, &r, &nr, &err) < 0) {
+	if (an_heap_edges_by_target(&out_e, &cnt, h, n, &err) < 0 ||
+	    an_heap_retainers(h, n, &r, &nr, &err) < 0) {
 		free(out_e);
-		fe_errorf("out of memory");
+		fe_report(j->path, &err);
 		return FE_EXIT_ERROR;
 	}
-	for (i = 0; i < cnt; i++)
-		out_e[i] = first + i;
-	edge_sort_heap = h;
-	qsort(out_e, cnt, sizeof(*out_e), cmp_edge_target);
 	dom = an_heap_node_dominator(h, n);
 	if (o->format == FE_JSON) {
 		fputs("{", f);

@@ -18,7 +18,7 @@ run() {
 	n=$((n + 1))
 	_o="$OUT/$(printf %04d $n)"
 	{
-		echo "\$ profkit $*"
+		echo "\$ profkit $*" | sed "s|$TMPD|TMP|g"
 		"$P" "$@" > "$TMPD/o" 2> "$TMPD/e"
 		echo "exit $?"
 		cat "$TMPD/o"
