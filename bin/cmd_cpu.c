@@ -28,7 +28,8 @@ static const char help_top[] =
 	"Usage: profkit cpu top [OPTIONS] FILE\n"
 	"Functions by self time (bottom-up): self, total (recursion counted\n"
 	"once), share of the profile, name and url:line:column (1-based).\n"
-	"  -n, --top N           show N functions (default 25, 0 = all)\n"
+	"  -n, --top N           show N functions (default " FE_XSTR(FE_DEFAULT_ROWS)
+	", 0 = all)\n"
 	"  --filter RE           only functions whose name or url match RE\n"
 	"  --exclude RE          hide functions whose name or url match RE\n"
 	CPU_FORMAT_HELP CPU_COMMON_HELP;
@@ -48,7 +49,8 @@ static const char help_lines[] =
 	"Usage: profkit cpu lines [OPTIONS] FILE\n"
 	"Hot source lines from positionTicks (or a trace's per-sample lines),\n"
 	"summed per url:line and weighted like hits.\n"
-	"  -n, --top N           show N lines (default 25, 0 = all)\n"
+	"  -n, --top N           show N lines (default " FE_XSTR(FE_DEFAULT_ROWS)
+	", 0 = all)\n"
 	"  --filter RE, --exclude RE  on the url and the function name\n"
 	CPU_FORMAT_HELP CPU_COMMON_HELP;
 
@@ -129,47 +131,19 @@ static const char *weights_name(an_weights w)
 	return w == AN_WEIGHTS_HITS ? "hits" : "time";
 }
 
-static void write_meta_json(FILE *f, const job *j, const fe_opts *o)
-{
-	const an_profile *p = j->prof;
-
-	fprintf(f,
-		"{\"format\": \"%s\", \"gzip\": %s, \"nodes\": %u, "
-		"\"functions\": %u, \"samples\": %u, \"start_time\": %lld, "
-		"\"end_time\": %lld, \"weights\": \"%s\"",
-		an_kind_name(an_profile_kind(p)),
-		an_source_is_gzip(j->src) ? "true" : "false",
-		an_profile_node_count(p), an_profile_function_count(p),
-		an_profile_sample_count(p),
-		(long long)an_profile_start_time(p),
-		(long long)an_profile_end_time(p),
-		weights_name(an_cpu_weights(j->cpu)));
-	if (o->cpu.from_us != AN_CPU_UNBOUNDED)
-		fprintf(f, ", \"from_us\": %lld", (long long)o->cpu.from_us);
-	if (o->cpu.to_us != AN_CPU_UNBOUNDED)
-		fprintf(f, ", \"to_us\": %lld", (long long)o->cpu.to_us);
-	fputc('}', f);
-}
-
 static int store_db(const job *j, const fe_opts *o)
 {
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info info;
 	char sha[65], *meta = NULL;
-	size_t metalen = 0;
 	int64_t id;
-	FILE *mf;
-	int rc = FE_EXIT_ERROR;
+	int rc;
 
 	an_error_clear(&err);
-	mf = open_memstream(&meta, &metalen);
-	if (!mf) {
-		fe_errorf("out of memory");
-		return FE_EXIT_ERROR;
-	}
-	write_meta_json(mf, j, o);
-	fclose(mf);
+	if (an_store_cpu_meta(&meta, j->cpu, &o->cpu,
+			      an_source_is_gzip(j->src), &err) < 0)
+		return fe_fail(NULL, &err);
 	an_source_sha256(j->src, sha);
 	info.path = j->path;
 	info.sha256 = sha;
@@ -180,7 +154,7 @@ static int store_db(const job *j, const fe_opts *o)
 	    an_store_artifact(st, &info, &id, &err) < 0 ||
 	    an_store_cpu(st, id, j->cpu, &err) < 0 ||
 	    an_store_commit(st, &err) < 0)
-		fe_report(o->db, &err);
+		rc = fe_fail(o->db, &err);
 	else
 		rc = FE_EXIT_OK;
 	an_store_close(st);
@@ -270,7 +244,7 @@ static int print_top(FILE *f, const job *j, const fe_opts *o)
 	const uint32_t *order;
 	uint32_t n = an_cpu_functions(j->cpu, &order), i, shown = 0;
 	double total = an_cpu_total_us(j->cpu);
-	long limit = o->top_set ? o->top : 25;
+	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 
 	if (o->format == FE_JSON) {
 		fprintf(f,
@@ -674,7 +648,7 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 	an_cpu_lines *l = NULL;
 	an_error err;
 	uint32_t n, i, shown = 0;
-	long limit = o->top_set ? o->top : 25;
+	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	double total = an_cpu_total_us(j->cpu);
 	const an_profile *p = j->prof;
 

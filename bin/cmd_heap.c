@@ -24,11 +24,13 @@ static const char help_summary[] =
 	"retained size (of the topmost members only) and minimum distance,\n"
 	"sorted by retained size; preceded by the Statistics breakdown and the\n"
 	"bytes held outside the V8 heap by ArrayBuffer backing stores.\n"
-	"  -n, --top N           show N classes (default 25, 0 = all)\n"
+	"  -n, --top N           show N classes (default " FE_XSTR(FE_DEFAULT_ROWS)
+	", 0 = all)\n"
 	"  --filter RE           only classes whose name matches RE\n"
 	"  --exclude RE          hide classes whose name matches RE\n"
 	"  --db FILE             also store the analysis in SQLite FILE:\n"
-	"                        every class and the 1000 objects with the\n"
+	"                        every class and the "
+	FE_XSTR(FE_DB_TOP_OBJECTS) " objects with the\n"
 	"                        largest retained sizes (-n, --filter and\n"
 	"                        --exclude only change what is printed)\n"
 	"  --all-objects         with --db: store every object (a bigger,\n"
@@ -39,7 +41,8 @@ static const char help_top[] =
 	"Usage: profkit heap top [OPTIONS] FILE\n"
 	"Objects by retained size: @id, class, name, shallow and retained\n"
 	"size, distance.\n"
-	"  -n, --top N           show N objects (default 25, 0 = all)\n"
+	"  -n, --top N           show N objects (default " FE_XSTR(FE_DEFAULT_ROWS)
+	", 0 = all)\n"
 	"  --filter RE, --exclude RE  on the class name\n"
 	HEAP_COMMON_HELP;
 
@@ -48,7 +51,8 @@ static const char help_show[] =
 	"One object in full (DevTools' Containment view): class, name, sizes,\n"
 	"distance, dominator, its outgoing edges sorted by the target's\n"
 	"retained size, and its incoming edges in Retainers order.\n"
-	"  -n, --top N           at most N edges each way (default 25, 0 = all)\n"
+	"  -n, --top N           at most N edges each way (default " FE_XSTR(FE_DEFAULT_ROWS)
+	", 0 = all)\n"
 	"  --format text|json     output format (default text; no CSV)\n"
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"
 	"  -q, --quiet           no '# file: ...' summary line (text)\n"
@@ -59,11 +63,13 @@ static const char help_dominators[] =
 	"Usage: profkit heap dominators [OPTIONS] FILE [@ID]\n"
 	"The dominator subtree of @ID (default: the root) as an indented tree,\n"
 	"children by retained size.\n"
-	"  --depth N             levels below @ID (default 4; alias\n"
+	"  --depth N             levels below @ID (default "
+	FE_XSTR(FE_DEFAULT_DOM_DEPTH) "; alias\n"
 	"                        --max-depth)\n"
 	"  --min-size BYTES      hide subtrees retaining less than BYTES\n"
 	"  --min-percent P       hide subtrees below P% of the total\n"
-	"  -n, --top N           at most N children per node (default 10)\n"
+	"  -n, --top N           at most N children per node (default "
+	FE_XSTR(FE_DEFAULT_DOM_CHILDREN) ")\n"
 	HEAP_COMMON_HELP;
 
 static const char help_retainers[] =
@@ -71,9 +77,11 @@ static const char help_retainers[] =
 	"The retainer chain from @ID up to a GC root in DevTools' order: each\n"
 	"step follows the first retainer (lowest distance, then largest\n"
 	"retained size) until distance 1 or a node already in the chain.\n"
-	"  --paths K             the K first distinct chains (default 1): the\n"
+	"  --paths K             the K first distinct chains (default "
+	FE_XSTR(FE_DEFAULT_PATHS) "): the\n"
 	"                        Kth starts at @ID's Kth retainer\n"
-	"  --depth N             at most N steps (default 20, as DevTools'\n"
+	"  --depth N             at most N steps (default "
+	FE_XSTR(FE_DEFAULT_CHAIN_STEPS) ", as DevTools'\n"
 	"                        view expands; 0 = up to the root)\n"
 	HEAP_COMMON_HELP;
 
@@ -226,44 +234,21 @@ static void stats_json(FILE *f, const an_heap *h)
 		s.other, s.other_native, s.typed_arrays);
 }
 
-/* heap_object rows without --all-objects (besides the root) */
-#define DB_TOP_OBJECTS 1000
-
 static int store_db(const hjob *j, const fe_opts *o)
 {
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info info;
 	char sha[65], *meta = NULL;
-	size_t metalen = 0;
+	uint32_t top = o->all_objects ? AN_STORE_ALL_OBJECTS :
+					FE_DB_TOP_OBJECTS;
 	int64_t id;
-	FILE *mf;
-	int rc = FE_EXIT_ERROR;
+	int rc;
 
 	an_error_clear(&err);
-	mf = open_memstream(&meta, &metalen);
-	if (!mf) {
-		fe_errorf("out of memory");
-		return FE_EXIT_ERROR;
-	}
-	fprintf(mf, "{\"format\": \"heapsnapshot\", \"gzip\": %s, "
-		    "\"node_count\": %u, \"edge_count\": %u, \"total_size\": %"
-		    PRIu64 ", \"extra_native_bytes\": %" PRIu64 ", ",
-		an_source_is_gzip(j->src) ? "true" : "false",
-		an_heap_node_count(j->heap), an_heap_edge_count(j->heap),
-		an_heap_total_size(j->heap),
-		an_heap_extra_native_bytes(j->heap));
-	stats_json(mf, j->heap);
-	if (o->all_objects)
-		fputs(", \"all_objects\": true}", mf);
-	else
-		fprintf(mf, ", \"all_objects\": false, \"top_objects\": %u}",
-			DB_TOP_OBJECTS);
-	if (fclose(mf) != 0 || !meta) {
-		free(meta);
-		fe_errorf("out of memory");
-		return FE_EXIT_ERROR;
-	}
+	if (an_store_heap_meta(&meta, j->heap, an_source_is_gzip(j->src), top,
+			       &err) < 0)
+		return fe_fail(NULL, &err);
 	an_source_sha256(j->src, sha);
 	memset(&info, 0, sizeof(info));
 	info.path = j->path;
@@ -273,12 +258,9 @@ static int store_db(const hjob *j, const fe_opts *o)
 	info.meta_json = meta;
 	if (an_store_open(&st, o->db, &err) < 0 ||
 	    an_store_artifact(st, &info, &id, &err) < 0 ||
-	    an_store_heap(st, id, j->heap,
-			  o->all_objects ? AN_STORE_ALL_OBJECTS :
-					   DB_TOP_OBJECTS,
-			  &err) < 0 ||
+	    an_store_heap(st, id, j->heap, top, &err) < 0 ||
 	    an_store_commit(st, &err) < 0)
-		fe_report(o->db, &err);
+		rc = fe_fail(o->db, &err);
 	else
 		rc = FE_EXIT_OK;
 	an_store_close(st);
@@ -292,7 +274,7 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 	const uint32_t *order;
 	uint32_t n = an_heap_classes(h, &order), i, shown = 0;
 	uint64_t total = an_heap_total_size(h);
-	long limit = o->top_set ? o->top : 25;
+	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 
 	if (o->format == FE_JSON) {
 		fprintf(f, "{\"file\": ");
@@ -469,7 +451,7 @@ static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 	const an_heap *h = j->heap;
 	uint32_t *v = NULL, i, k = 0, shown = 0;
 	uint64_t total = an_heap_total_size(h);
-	long limit = o->top_set ? o->top : 25;
+	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	an_error err;
 
 	if (an_heap_top(&v, &k, h, AN_HEAP_TOP_ALL, AN_HEAP_TOP_SORTED,
@@ -664,8 +646,10 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 			const char *ids)
 {
 	const an_heap *h = j->heap;
-	uint32_t n, len, k, paths = o->paths ? o->paths : 1;
-	uint32_t steps = o->max_depth >= 0 ? (uint32_t)o->max_depth : 20;
+	uint32_t n, len, k;
+	uint32_t paths = o->paths ? o->paths : FE_DEFAULT_PATHS;
+	uint32_t steps = o->max_depth >= 0 ? (uint32_t)o->max_depth :
+						 FE_DEFAULT_CHAIN_STEPS;
 	an_heap_retainer *c = NULL;
 	an_error err;
 	int rc = parse_id(ids, j, &n);
@@ -726,7 +710,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 	uint32_t n, cnt, i, *out_e = NULL, nr = 0, dom;
 	an_heap_retainer *r = NULL;
 	an_error err;
-	long limit = o->top_set ? o->top : 25;
+	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	int rc = parse_id(ids, j, &n);
 
 	if (rc == FE_EXIT_USAGE)
@@ -833,8 +817,8 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 	uint32_t n = an_heap_root(h), sp = 0, seq = 0;
 	uint32_t *stack, *depth, *parent;
 	uint64_t total = an_heap_total_size(h);
-	long maxd = o->max_depth >= 0 ? o->max_depth : 4;
-	long per = o->top_set ? o->top : 10;
+	long maxd = o->max_depth >= 0 ? o->max_depth : FE_DEFAULT_DOM_DEPTH;
+	long per = o->top_set ? o->top : FE_DEFAULT_DOM_CHILDREN;
 	int rc;
 
 	if (ids) {

@@ -11,6 +11,8 @@
 
 #include <analyze/analyze.h>
 
+#include "fe_defaults.h"
+
 #define FE_EXIT_OK 0
 #define FE_EXIT_ERROR 1
 #define FE_EXIT_USAGE 2
@@ -26,6 +28,11 @@ void fe_errorf(const char *fmt, ...) FE_PRINTFLIKE(1, 2);
 /* Prints a usage error with a hint to --help; returns FE_EXIT_USAGE. */
 int fe_usage_error(const char *cmd, const char *fmt, ...)
 	FE_PRINTFLIKE(2, 3);
+/* The exit code of a library status: FE_EXIT_OK for AN_OK (and other
+ * non-negative results), FE_EXIT_ERROR for every AN_E* failure. */
+int fe_exit_code(int status);
+/* Reports err (fe_report) and returns fe_exit_code(err->code). */
+int fe_fail(const char *file, const an_error *err);
 
 /* ---- options ---- */
 
