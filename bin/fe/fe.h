@@ -12,6 +12,7 @@
 #include <analyze/analyze.h>
 
 #include "fe_defaults.h"
+#include "fe_report.h"
 
 #define FE_EXIT_OK 0
 #define FE_EXIT_ERROR 1
