@@ -146,38 +146,25 @@ static double hpct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-/* distance as DevTools shows it: "-" for unreachable / system-only */
-static int dist_known(int32_t d)
-{
-	return d >= 0 && d < AN_HEAP_SYSTEM_DISTANCE;
-}
-
-static void print_dist_text(FILE *f, int32_t d)
-{
-	if (dist_known(d))
-		fprintf(f, "%5d", d);
-	else
-		fputs("    -", f);
-}
-
-static void print_dist_json(FILE *f, int32_t d)
-{
-	if (dist_known(d))
-		fprintf(f, "%d", d);
-	else
-		fputs("null", f);
-}
-
 static int class_passes(const an_heap_class *c, const an_filter *flt)
 {
 	return an_filter_test(flt, &c->name, 1);
 }
 
-static void heap_header(FILE *f, const hjob *j, const fe_opts *o)
+/* What the text intros need. */
+typedef struct report_ctx {
+	const hjob *j;
+	const fe_opts *o;
+} report_ctx;
+
+/* text intro: "# FILE: heap snapshot, ..." unless -q */
+static void heap_header(FILE *f, const void *ctx)
 {
+	const report_ctx *r = ctx;
+	const hjob *j = r->j;
 	char t[32];
 
-	if (o->quiet)
+	if (r->o->quiet)
 		return;
 	human(t, sizeof(t), an_heap_total_size(j->heap));
 	fputs("# ", f);
@@ -218,20 +205,45 @@ static void stats_text(FILE *f, const an_heap *h)
 		   "outside the V8 heap): %s\n\n", a);
 }
 
-static void stats_json(FILE *f, const an_heap *h)
-{
-	an_heap_stats s;
+static const fe_col stats_cols[] = {
+	{"total", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"v8_heap", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"code", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"strings", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"js_arrays", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"typed_arrays", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"system", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"native", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"other", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"other_native", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+};
 
-	an_heap_statistics(h, &s);
-	fprintf(f, "\"statistics\": {\"total\": %" PRIu64 ", \"v8_heap\": %"
-		   PRIu64 ", \"code\": %" PRIu64 ", \"strings\": %" PRIu64
-		   ", \"js_arrays\": %" PRIu64 ", \"typed_arrays\": %" PRIu64
-		   ", \"system\": %" PRIu64 ", \"native\": %" PRIu64
-		   ", \"other\": %" PRIu64 ", \"other_native\": %" PRIu64
-		   "}, \"array_buffer_bytes\": %" PRIu64,
-		s.total, s.v8_heap, s.code, s.strings, s.js_arrays,
-		s.typed_arrays, s.system, s.native,
-		s.other, s.other_native, s.typed_arrays);
+/* JSON: the Statistics as an object */
+static void stats_json(FILE *f, const void *ctx)
+{
+	const an_heap_stats *s = ctx;
+	fe_val v[10];
+
+	v[0] = fe_uint(s->total);
+	v[1] = fe_uint(s->v8_heap);
+	v[2] = fe_uint(s->code);
+	v[3] = fe_uint(s->strings);
+	v[4] = fe_uint(s->js_arrays);
+	v[5] = fe_uint(s->typed_arrays);
+	v[6] = fe_uint(s->system);
+	v[7] = fe_uint(s->native);
+	v[8] = fe_uint(s->other);
+	v[9] = fe_uint(s->other_native);
+	fe_json_object(f, stats_cols, v, 10);
+}
+
+/* text intro of heap summary: the header line and the Statistics */
+static void summary_intro(FILE *f, const void *ctx)
+{
+	const report_ctx *r = ctx;
+
+	heap_header(f, r);
+	stats_text(f, r->j->heap);
 }
 
 static int store_db(const hjob *j, const fe_opts *o)
@@ -268,6 +280,65 @@ static int store_db(const hjob *j, const fe_opts *o)
 	return rc;
 }
 
+enum {
+	S_NAME, S_LOCATION, S_SCRIPT, S_LINE, S_COLUMN, S_COUNT, S_SELF,
+	S_SELF_PCT, S_RETAINED, S_RETAINED_PCT, S_DIST, S_CLASS, S_N
+};
+
+static const fe_col summary_cols[S_N] = {
+	{"name", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},
+	{"location", FE_T_CALL, FE_IN_JSON, NULL, 0, 0, 0},
+	{"script_id", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"line", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"column", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"count", FE_T_UINT, FE_IN_DATA, "count", 9, 1, 0},
+	{"self_size", FE_T_UINT, FE_IN_DATA, "shallow", 12, 2, 0},
+	{NULL, FE_T_PCT, 0, "%", 6, 3, 0},
+	{"retained_size", FE_T_UINT, FE_IN_DATA, "retained", 12, 4, 0},
+	{NULL, FE_T_PCT, 0, "%", 6, 5, 0},
+	{"distance", FE_T_DIST, FE_IN_DATA, "dist", 5, 6, 0},
+	{NULL, FE_T_CALL, 0, "class", 0, 7, 0},
+};
+static const fe_table summary_table = {summary_cols, S_N, "classes"};
+
+static const fe_col location_cols[] = {
+	{"script_id", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"line", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"column", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+};
+
+/* JSON: a constructor's location, 1-based */
+static void location_json(FILE *f, const void *ctx)
+{
+	const an_heap_class *c = ctx;
+	fe_val v[3];
+
+	v[0] = fe_uint(c->script_id);
+	v[1] = fe_uint((uint64_t)c->line + 1);
+	v[2] = fe_uint((uint64_t)c->column + 1);
+	fe_json_object(f, location_cols, v, 3);
+}
+
+/* text: the class name and a constructor's location */
+static void class_text(FILE *f, const void *ctx)
+{
+	const an_heap_class *c = ctx;
+
+	fe_text_max(f, c->name.ptr, c->name.len, FE_TEXT_CLASS_MAX);
+	if (c->has_location)
+		fprintf(f, "  (script %u:%u:%u)", c->script_id, c->line + 1,
+			c->column + 1);
+}
+
+static const fe_col summary_head[] = {
+	{"file", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"node_count", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"edge_count", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"total_size", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"statistics", FE_T_CALL, FE_IN_JSON, NULL, 0, 0, 0},
+	{"array_buffer_bytes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+};
+
 static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 {
 	const an_heap *h = j->heap;
@@ -275,74 +346,48 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 	uint32_t n = an_heap_classes(h, &order), i, shown = 0;
 	uint64_t total = an_heap_total_size(h);
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
+	report_ctx r = {j, o};
+	an_heap_stats s;
+	fe_val hv[6];
+	fe_writer w;
 
-	if (o->format == FE_JSON) {
-		fprintf(f, "{\"file\": ");
-		fe_json_str(f, j->path, strlen(j->path));
-		fprintf(f, ", \"node_count\": %u, \"edge_count\": %u, "
-			   "\"total_size\": %" PRIu64 ", ",
-			an_heap_node_count(h), an_heap_edge_count(h), total);
-		stats_json(f, h);
-		fputs(", \"classes\": [", f);
-	} else if (o->format == FE_CSV) {
-		fputs("name,script_id,line,column,count,self_size,"
-		      "retained_size,distance\n", f);
-	} else {
-		heap_header(f, j, o);
-		stats_text(f, h);
-		fprintf(f, "%9s %12s %6s %12s %6s %5s  %s\n", "count",
-			"shallow", "%", "retained", "%", "dist", "class");
-	}
+	an_heap_statistics(h, &s);
+	hv[0] = fe_cstr(j->path);
+	hv[1] = fe_uint(an_heap_node_count(h));
+	hv[2] = fe_uint(an_heap_edge_count(h));
+	hv[3] = fe_uint(total);
+	hv[4] = fe_call(stats_json, &s);
+	hv[5] = fe_uint(s.typed_arrays);
+	fe_table_begin(&w, f, o->format, &summary_table, summary_head, hv, 6,
+		       summary_intro, &r);
 	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
 		const an_heap_class *c = an_heap_class_get(h, order[i]);
+		fe_val v[S_N];
 		if (!class_passes(c, o->filter))
 			continue;
-		if (o->format == FE_JSON) {
-			fputs(shown ? ",\n  {\"name\": " : "\n  {\"name\": ", f);
-			fe_json_str(f, c->name.ptr, c->name.len);
-			if (c->has_location)
-				fprintf(f, ", \"location\": {\"script_id\": %u,"
-					   " \"line\": %u, \"column\": %u}",
-					c->script_id, c->line + 1,
-					c->column + 1);
-			else
-				fputs(", \"location\": null", f);
-			fprintf(f, ", \"count\": %" PRIu64 ", \"self_size\": %"
-				   PRIu64 ", \"retained_size\": %" PRIu64
-				   ", \"distance\": ",
-				c->count, c->self_size, c->retained_size);
-			print_dist_json(f, c->distance);
-			fputc('}', f);
-		} else if (o->format == FE_CSV) {
-			fe_csv_str(f, c->name.ptr, c->name.len);
-			if (c->has_location)
-				fprintf(f, ",%u,%u,%u", c->script_id,
-					c->line + 1, c->column + 1);
-			else
-				fputs(",,,", f);
-			fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
-				c->count, c->self_size, c->retained_size);
-			if (dist_known(c->distance))
-				fprintf(f, "%d", c->distance);
-			fputc('\n', f);
+		v[S_NAME] = fe_str(c->name);
+		if (c->has_location) {
+			v[S_LOCATION] = fe_call(location_json, c);
+			v[S_SCRIPT] = fe_uint(c->script_id);
+			v[S_LINE] = fe_uint((uint64_t)c->line + 1);
+			v[S_COLUMN] = fe_uint((uint64_t)c->column + 1);
 		} else {
-			fprintf(f, "%9" PRIu64 " %12" PRIu64 " %5.1f%% %12"
-				   PRIu64 " %5.1f%% ",
-				c->count, c->self_size,
-				hpct(c->self_size, total), c->retained_size,
-				hpct(c->retained_size, total));
-			print_dist_text(f, c->distance);
-			fputs("  ", f);
-			fe_text_max(f, c->name.ptr, c->name.len, 100);
-			if (c->has_location)
-				fprintf(f, "  (script %u:%u:%u)", c->script_id,
-					c->line + 1, c->column + 1);
-			fputc('\n', f);
+			v[S_LOCATION] = fe_null();
+			v[S_SCRIPT] = fe_null();
+			v[S_LINE] = fe_null();
+			v[S_COLUMN] = fe_null();
 		}
+		v[S_COUNT] = fe_uint(c->count);
+		v[S_SELF] = fe_uint(c->self_size);
+		v[S_SELF_PCT] = fe_dbl(hpct(c->self_size, total));
+		v[S_RETAINED] = fe_uint(c->retained_size);
+		v[S_RETAINED_PCT] = fe_dbl(hpct(c->retained_size, total));
+		v[S_DIST] = fe_int(c->distance);
+		v[S_CLASS] = fe_call(class_text, c);
+		fe_table_row(&w, v);
 		shown++;
 	}
-	if (o->format == FE_JSON)
-		fputs(shown ? "\n]}\n" : "]}\n", f);
+	fe_table_end(&w);
 	return FE_EXIT_OK;
 }
 
@@ -364,7 +409,7 @@ static void node_text(FILE *f, const an_heap *h, uint32_t n, size_t max)
 
 	if (len >= sizeof(buf))
 		len = sizeof(buf) - 1;
-	fe_text_max(f, c->name.ptr, c->name.len, 60);
+	fe_text_max(f, c->name.ptr, c->name.len, FE_TEXT_CLASS_SHORT);
 	fprintf(f, " @%" PRIu64, an_heap_node_id(h, n));
 	if (len && (len != c->name.len || memcmp(buf, c->name.ptr, len))) {
 		fputc(' ', f);
@@ -378,23 +423,77 @@ static void node_text(FILE *f, const an_heap *h, uint32_t n, size_t max)
 	}
 }
 
-static void node_json(FILE *f, const an_heap *h, uint32_t n)
+/* A node's text cell: indentation, then node_text(). */
+typedef struct node_cell {
+	const an_heap *h;
+	uint32_t n;
+	size_t max;     /* characters of the name */
+	int indent;     /* spaces before it */
+} node_cell;
+
+static void node_cell_text(FILE *f, const void *ctx)
+{
+	const node_cell *c = ctx;
+
+	fprintf(f, "%*s", c->indent, "");
+	node_text(f, c->h, c->n, c->max);
+}
+
+/* An object's columns; the reports of objects start with them. */
+enum {
+	O_ID, O_CLASS, O_NAME, O_TYPE, O_SELF, O_RETAINED, O_PCT, O_DIST,
+	O_OBJECT, O_N
+};
+
+#define NODE_COLS(json, self_at, retained_at)                                 \
+	{"id", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},                         \
+	{"class", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},                       \
+	{"name", FE_T_STR, json, NULL, 0, 0, 0},                              \
+	{"type", FE_T_CSTR, json, NULL, 0, 0, 0},                             \
+	{"self_size", FE_T_UINT, FE_IN_DATA, "shallow", 12, self_at, 0},      \
+	{"retained_size", FE_T_UINT, FE_IN_DATA, "retained", 12, retained_at, \
+	 0}
+
+static const fe_col top_cols[O_N] = {
+	NODE_COLS(FE_IN_DATA, 1, 2),
+	[O_PCT] = {NULL, FE_T_PCT, 0, "%", 6, 3, 0},
+	[O_DIST] = {"distance", FE_T_DIST, FE_IN_DATA, "dist", 5, 4, 0},
+	[O_OBJECT] = {NULL, FE_T_CALL, 0, "object", 0, 5, 0},
+};
+static const fe_table top_table = {top_cols, O_N, "objects"};
+
+/* The values of an object's columns (not O_PCT, O_OBJECT); the name is
+ * written into buf[1100]. */
+static void node_vals(fe_val *v, const an_heap *h, uint32_t n, char *buf)
 {
 	const an_heap_class *c = an_heap_class_get(h, an_heap_node_class(h, n));
-	char buf[1100];
-	size_t len = an_heap_node_name(h, n, buf, sizeof(buf));
+	size_t len = an_heap_node_name(h, n, buf, 1100);
+	an_str name;
 
-	if (len >= sizeof(buf))
-		len = sizeof(buf) - 1;
-	fprintf(f, "\"id\": %" PRIu64 ", \"class\": ", an_heap_node_id(h, n));
-	fe_json_str(f, c->name.ptr, c->name.len);
-	fputs(", \"name\": ", f);
-	fe_json_str(f, buf, len);
-	fprintf(f, ", \"type\": \"%s\", \"self_size\": %" PRIu64
-		   ", \"retained_size\": %" PRIu64 ", \"distance\": ",
-		an_heap_node_type(h, n), an_heap_node_self_size(h, n),
-		an_heap_node_retained_size(h, n));
-	print_dist_json(f, an_heap_node_distance(h, n));
+	if (len >= 1100)
+		len = 1100 - 1;
+	name.ptr = buf;
+	name.len = len;
+	v[O_ID] = fe_uint(an_heap_node_id(h, n));
+	v[O_CLASS] = fe_str(c->name);
+	v[O_NAME] = fe_str(name);
+	v[O_TYPE] = fe_cstr(an_heap_node_type(h, n));
+	v[O_SELF] = fe_uint(an_heap_node_self_size(h, n));
+	v[O_RETAINED] = fe_uint(an_heap_node_retained_size(h, n));
+	v[O_PCT] = fe_dbl(hpct(an_heap_node_retained_size(h, n),
+			       an_heap_total_size(h)));
+	v[O_DIST] = fe_int(an_heap_node_distance(h, n));
+	v[O_OBJECT] = fe_null();
+}
+
+/* The JSON members of a node, as heap top lists them. */
+static void node_json(FILE *f, const an_heap *h, uint32_t n)
+{
+	char buf[1100];
+	fe_val v[O_N];
+
+	node_vals(v, h, n, buf);
+	fe_json_members(f, top_cols, v, O_N);
 }
 
 /* DevTools' edge notation: .name, [0], {internal}, [[weak]], ->context */
@@ -446,75 +545,42 @@ static void edge_json(FILE *f, const an_heap *h, uint32_t e)
 	fprintf(f, ", \"edge_type\": \"%s\"", an_heap_edge_type(h, e));
 }
 
+static const fe_col top_head[] = {
+	{"file", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"total_size", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+};
+
 static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 {
 	const an_heap *h = j->heap;
 	uint32_t *v = NULL, i, k = 0, shown = 0;
-	uint64_t total = an_heap_total_size(h);
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
+	report_ctx r = {j, o};
+	fe_val hv[2];
 	an_error err;
+	fe_writer w;
 
 	if (an_heap_top(&v, &k, h, AN_HEAP_TOP_ALL, AN_HEAP_TOP_SORTED,
-			&err) < 0) {
-		fe_report(j->path, &err);
-		return FE_EXIT_ERROR;
-	}
-	if (o->format == FE_JSON) {
-		fputs("{\"file\": ", f);
-		fe_json_str(f, j->path, strlen(j->path));
-		fprintf(f, ", \"total_size\": %" PRIu64 ", \"objects\": [",
-			total);
-	}
-	else if (o->format == FE_CSV)
-		fputs("id,class,name,type,self_size,retained_size,distance\n",
-		      f);
-	else {
-		heap_header(f, j, o);
-		fprintf(f, "%12s %12s %6s %5s  %s\n", "shallow", "retained",
-			"%", "dist", "object");
-	}
+			&err) < 0)
+		return fe_fail(j->path, &err);
+	hv[0] = fe_cstr(j->path);
+	hv[1] = fe_uint(an_heap_total_size(h));
+	fe_table_begin(&w, f, o->format, &top_table, top_head, hv, 2,
+		       heap_header, &r);
 	for (i = 0; i < k && (limit == 0 || shown < (uint32_t)limit); i++) {
 		const an_heap_class *c =
 			an_heap_class_get(h, an_heap_node_class(h, v[i]));
+		node_cell cell = {h, v[i], FE_TEXT_CLASS_SHORT, 0};
+		char buf[1100];
+		fe_val val[O_N];
 		if (!class_passes(c, o->filter))
 			continue;
-		if (o->format == FE_JSON) {
-			fputs(shown ? ",\n  {" : "\n  {", f);
-			node_json(f, h, v[i]);
-			fputc('}', f);
-		} else if (o->format == FE_CSV) {
-			char buf[1100];
-			size_t len = an_heap_node_name(h, v[i], buf,
-						       sizeof(buf));
-			if (len >= sizeof(buf))
-				len = sizeof(buf) - 1;
-			fprintf(f, "%" PRIu64 ",", an_heap_node_id(h, v[i]));
-			fe_csv_str(f, c->name.ptr, c->name.len);
-			fputc(',', f);
-			fe_csv_str(f, buf, len);
-			fprintf(f, ",%s,%" PRIu64 ",%" PRIu64 ",",
-				an_heap_node_type(h, v[i]),
-				an_heap_node_self_size(h, v[i]),
-				an_heap_node_retained_size(h, v[i]));
-			if (dist_known(an_heap_node_distance(h, v[i])))
-				fprintf(f, "%d",
-					an_heap_node_distance(h, v[i]));
-			fputc('\n', f);
-		} else {
-			fprintf(f, "%12" PRIu64 " %12" PRIu64 " %5.1f%% ",
-				an_heap_node_self_size(h, v[i]),
-				an_heap_node_retained_size(h, v[i]),
-				hpct(an_heap_node_retained_size(h, v[i]),
-				     total));
-			print_dist_text(f, an_heap_node_distance(h, v[i]));
-			fputs("  ", f);
-			node_text(f, h, v[i], 60);
-			fputc('\n', f);
-		}
+		node_vals(val, h, v[i], buf);
+		val[O_OBJECT] = fe_call(node_cell_text, &cell);
+		fe_table_row(&w, val);
 		shown++;
 	}
-	if (o->format == FE_JSON)
-		fputs(shown ? "\n]}\n" : "]}\n", f);
+	fe_table_end(&w);
 	free(v);
 	return FE_EXIT_OK;
 }
@@ -619,7 +685,7 @@ static void print_chain(FILE *f, const an_heap *h, uint32_t n,
 			}
 			fprintf(f, ",%" PRIu64 ",",
 				an_heap_node_retained_size(h, v));
-			if (dist_known(an_heap_node_distance(h, v)))
+			if (fe_dist_known(an_heap_node_distance(h, v)))
 				fprintf(f, "%d", an_heap_node_distance(h, v));
 			fputc('\n', f);
 			continue;
@@ -635,7 +701,7 @@ static void print_chain(FILE *f, const an_heap *h, uint32_t n,
 		}
 		human(a, sizeof(a), an_heap_node_retained_size(h, v));
 		fprintf(f, "  [retained %s, distance ", a);
-		if (dist_known(an_heap_node_distance(h, v)))
+		if (fe_dist_known(an_heap_node_distance(h, v)))
 			fprintf(f, "%d]\n", an_heap_node_distance(h, v));
 		else
 			fputs("-]\n", f);
@@ -651,6 +717,7 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	uint32_t steps = o->max_depth >= 0 ? (uint32_t)o->max_depth :
 						 FE_DEFAULT_CHAIN_STEPS;
 	an_heap_retainer *c = NULL;
+	report_ctx r = {j, o};
 	an_error err;
 	int rc = parse_id(ids, j, &n);
 
@@ -665,7 +732,7 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 		fputs("chain,step,id,class,edge_name,edge_type,retained_size,"
 		      "distance\n", f);
 	else
-		heap_header(f, j, o);
+		heap_header(f, &r);
 	for (k = 0; k < paths; k++) {
 		if (an_heap_retainer_chain(h, n, k, steps, &c, &len, &err) <
 		    0) {
@@ -711,6 +778,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 	an_heap_retainer *r = NULL;
 	an_error err;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
+	report_ctx rx = {j, o};
 	int rc = parse_id(ids, j, &n);
 
 	if (rc == FE_EXIT_USAGE)
@@ -754,7 +822,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 		fputs("]}\n", f);
 	} else {
 		char a[32], b[32];
-		heap_header(f, j, o);
+		heap_header(f, &rx);
 		node_text(f, h, n, 200);
 		human(a, sizeof(a), an_heap_node_self_size(h, n));
 		human(b, sizeof(b), an_heap_node_retained_size(h, n));
@@ -763,7 +831,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 			   "  distance    ",
 			an_heap_node_type(h, n), an_heap_node_self_size(h, n),
 			a, an_heap_node_retained_size(h, n), b);
-		if (dist_known(an_heap_node_distance(h, n)))
+		if (fe_dist_known(an_heap_node_distance(h, n)))
 			fprintf(f, "%d\n", an_heap_node_distance(h, n));
 		else
 			fputs("-\n", f);
@@ -796,7 +864,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 			edge_text(f, h, r[i].edge);
 			fprintf(f, " (%s)  [distance ",
 				an_heap_edge_type(h, r[i].edge));
-			if (dist_known(an_heap_node_distance(h, r[i].from)))
+			if (fe_dist_known(an_heap_node_distance(h, r[i].from)))
 				fprintf(f, "%d]\n",
 					an_heap_node_distance(h, r[i].from));
 			else
@@ -810,6 +878,19 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 	return FE_EXIT_OK;
 }
 
+enum { D_SEQ, D_PARENT, D_DEPTH, D_NODE, D_N = D_NODE + O_N };
+
+static const fe_col dom_cols[D_N] = {
+	{"seq", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"parent", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"depth", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	NODE_COLS(FE_IN_JSON, 3, 1),
+	[D_NODE + O_PCT] = {NULL, FE_T_PCT, 0, "%", 6, 2, 0},
+	[D_NODE + O_DIST] = {"distance", FE_T_DIST, FE_IN_JSON, NULL, 0, 0, 0},
+	[D_NODE + O_OBJECT] = {NULL, FE_T_CALL, 0, "object", 0, 4, 0},
+};
+static const fe_table dom_table = {dom_cols, D_N, "nodes"};
+
 static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 			 const char *ids)
 {
@@ -819,6 +900,8 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 	uint64_t total = an_heap_total_size(h);
 	long maxd = o->max_depth >= 0 ? o->max_depth : FE_DEFAULT_DOM_DEPTH;
 	long per = o->top_set ? o->top : FE_DEFAULT_DOM_CHILDREN;
+	report_ctx r = {j, o};
+	fe_writer w;
 	int rc;
 
 	if (ids) {
@@ -839,16 +922,8 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 		fe_errorf("out of memory");
 		return FE_EXIT_ERROR;
 	}
-	if (o->format == FE_JSON)
-		fputs("{\"nodes\": [", f);
-	else if (o->format == FE_CSV)
-		fputs("seq,parent,depth,id,class,self_size,retained_size\n",
-		      f);
-	else {
-		heap_header(f, j, o);
-		fprintf(f, "%12s %6s %12s  %s\n", "retained", "%", "shallow",
-			"object");
-	}
+	fe_table_begin(&w, f, o->format, &dom_table, NULL, NULL, 0,
+		       heap_header, &r);
 	stack[sp] = n;
 	depth[sp] = 0;
 	parent[sp] = 0;
@@ -856,6 +931,9 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 	while (sp) {
 		uint32_t v, d, p, k, cnt;
 		const uint32_t *kids;
+		char buf[1100];
+		fe_val val[D_N];
+		node_cell cell;
 		sp--;
 		v = stack[sp];
 		d = depth[sp];
@@ -865,30 +943,18 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 			      an_heap_node_retained_size(h, v) < o->min_size))
 			continue;
 		seq++;
-		if (o->format == FE_JSON) {
-			fputs(seq > 1 ? ",\n  {" : "\n  {", f);
-			fprintf(f, "\"seq\": %u, \"parent\": %u, \"depth\": "
-				   "%u, ", seq, p, d);
-			node_json(f, h, v);
-			fputc('}', f);
-		} else if (o->format == FE_CSV) {
-			const an_heap_class *c =
-				an_heap_class_get(h, an_heap_node_class(h, v));
-			fprintf(f, "%u,%u,%u,%" PRIu64 ",", seq, p, d,
-				an_heap_node_id(h, v));
-			fe_csv_str(f, c->name.ptr, c->name.len);
-			fprintf(f, ",%" PRIu64 ",%" PRIu64 "\n",
-				an_heap_node_self_size(h, v),
-				an_heap_node_retained_size(h, v));
-		} else {
-			fprintf(f, "%12" PRIu64 " %5.1f%% %12" PRIu64 "  %*s",
-				an_heap_node_retained_size(h, v),
-				hpct(an_heap_node_retained_size(h, v), total),
-				an_heap_node_self_size(h, v),
-				(int)(2 * (d < 40 ? d : 40)), "");
-			node_text(f, h, v, 40);
-			fputc('\n', f);
-		}
+		val[D_SEQ] = fe_uint(seq);
+		val[D_PARENT] = fe_uint(p);
+		val[D_DEPTH] = fe_uint(d);
+		node_vals(val + D_NODE, h, v, buf);
+		cell.h = h;
+		cell.n = v;
+		cell.max = 40;
+		cell.indent = (int)(2 * (d < FE_TEXT_DOM_DEPTH ?
+						 d :
+						 FE_TEXT_DOM_DEPTH));
+		val[D_NODE + O_OBJECT] = fe_call(node_cell_text, &cell);
+		fe_table_row(&w, val);
 		if ((long)d >= maxd)
 			continue;
 		cnt = an_heap_node_dominated(h, v, &kids);
@@ -901,8 +967,7 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 			sp++;
 		}
 	}
-	if (o->format == FE_JSON)
-		fputs(seq ? "\n]}\n" : "]}\n", f);
+	fe_table_end(&w);
 	free(stack);
 	free(depth);
 	free(parent);

@@ -199,6 +199,30 @@ static void put_text(FILE *f, const fe_col *c, const fe_val *v, int width)
 	}
 }
 
+void fe_json_members(FILE *f, const fe_col *cols, const fe_val *vals,
+		     unsigned n)
+{
+	unsigned i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!(cols[i].in & FE_IN_JSON))
+			continue;
+		if (k++)
+			fputs(", ", f);
+		fe_json_str(f, cols[i].key, strlen(cols[i].key));
+		fputs(": ", f);
+		put_json(f, &cols[i], &vals[i]);
+	}
+}
+
+void fe_json_object(FILE *f, const fe_col *cols, const fe_val *vals,
+		    unsigned n)
+{
+	fputc('{', f);
+	fe_json_members(f, cols, vals, n);
+	fputc('}', f);
+}
+
 /* Before the text cell at place k of n: one space, two before the last. */
 static void text_gap(FILE *f, unsigned k, unsigned n)
 {
@@ -264,17 +288,8 @@ void fe_table_row(fe_writer *w, const fe_val *vals)
 	unsigned i, k = 0;
 
 	if (w->format == FE_JSON) {
-		fputs(w->rows ? ",\n  {" : "\n  {", f);
-		for (i = 0; i < t->ncols; i++) {
-			if (!(t->cols[i].in & FE_IN_JSON))
-				continue;
-			if (k++)
-				fputs(", ", f);
-			fe_json_str(f, t->cols[i].key, strlen(t->cols[i].key));
-			fputs(": ", f);
-			put_json(f, &t->cols[i], &vals[i]);
-		}
-		fputc('}', f);
+		fputs(w->rows ? ",\n  " : "\n  ", f);
+		fe_json_object(f, t->cols, vals, t->ncols);
 	} else if (w->format == FE_CSV) {
 		for (i = 0; i < t->ncols; i++) {
 			if (!(t->cols[i].in & FE_IN_CSV))

@@ -89,6 +89,14 @@ void fe_table_row(fe_writer *w, const fe_val *vals);
 /* Ends the table (JSON: closes the array and the object). */
 void fe_table_end(fe_writer *w);
 
+/* The JSON members cols[i]: vals[i] (those in JSON), ", " apart, for a
+ * record that is not a table row (heap show, retainer chains). */
+void fe_json_members(FILE *f, const fe_col *cols, const fe_val *vals,
+		     unsigned n);
+/* The same members as a JSON object (e.g. inside a FE_T_CALL value). */
+void fe_json_object(FILE *f, const fe_col *cols, const fe_val *vals,
+		    unsigned n);
+
 /* Value constructors. */
 fe_val fe_str(an_str s);
 fe_val fe_cstr(const char *c);
