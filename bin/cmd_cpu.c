@@ -285,7 +285,7 @@ static const fe_col top_cols[T_N] = {
 			 4, 0},
 	[T_FUNCTION] = {NULL, FE_T_CALL, 0, "function", 0, 5, 0},
 };
-static const fe_table top_table = {top_cols, T_N, "functions"};
+static const fe_table top_table = {top_cols, T_N, "functions", 0};
 
 static int print_top(FILE *f, const job *j, const fe_opts *o)
 {
@@ -338,7 +338,7 @@ static const fe_col tree_cols[R_N] = {
 			 2, 0},
 	[R_FUNCTION] = {NULL, FE_T_CALL, 0, "function", 0, 4, 0},
 };
-static const fe_table tree_table = {tree_cols, R_N, "nodes"};
+static const fe_table tree_table = {tree_cols, R_N, "nodes", 0};
 
 /* A tree line's function cell: indentation, then the frame or label. */
 typedef struct tree_cell {
@@ -507,7 +507,7 @@ static const fe_col line_cols[L_N] = {
 	{"function", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},
 	{NULL, FE_T_CALL, 0, "line (function)", 0, 4, 0},
 };
-static const fe_table line_table = {line_cols, L_N, "lines"};
+static const fe_table line_table = {line_cols, L_N, "lines", 0};
 
 typedef struct line_cell {
 	const an_cpu_line *e;

@@ -299,7 +299,7 @@ static const fe_col summary_cols[S_N] = {
 	{"distance", FE_T_DIST, FE_IN_DATA, "dist", 5, 6, 0},
 	{NULL, FE_T_CALL, 0, "class", 0, 7, 0},
 };
-static const fe_table summary_table = {summary_cols, S_N, "classes"};
+static const fe_table summary_table = {summary_cols, S_N, "classes", 0};
 
 static const fe_col location_cols[] = {
 	{"script_id", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
@@ -460,7 +460,7 @@ static const fe_col top_cols[O_N] = {
 	[O_DIST] = {"distance", FE_T_DIST, FE_IN_DATA, "dist", 5, 4, 0},
 	[O_OBJECT] = {NULL, FE_T_CALL, 0, "object", 0, 5, 0},
 };
-static const fe_table top_table = {top_cols, O_N, "objects"};
+static const fe_table top_table = {top_cols, O_N, "objects", 0};
 
 /* The values of an object's columns (not O_PCT, O_OBJECT); the name is
  * written into buf[1100]. */
@@ -889,7 +889,7 @@ static const fe_col dom_cols[D_N] = {
 	[D_NODE + O_DIST] = {"distance", FE_T_DIST, FE_IN_JSON, NULL, 0, 0, 0},
 	[D_NODE + O_OBJECT] = {NULL, FE_T_CALL, 0, "object", 0, 4, 0},
 };
-static const fe_table dom_table = {dom_cols, D_N, "nodes"};
+static const fe_table dom_table = {dom_cols, D_N, "nodes", 0};
 
 static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 			 const char *ids)

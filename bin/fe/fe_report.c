@@ -69,6 +69,15 @@ fe_val fe_call(void (*fn)(FILE *f, const void *ctx), const void *ctx)
 	return v;
 }
 
+fe_val fe_absent(void)
+{
+	fe_val v;
+
+	memset(&v, 0, sizeof(v));
+	v.absent = 1;
+	return v;
+}
+
 fe_val fe_null(void)
 {
 	fe_val v;
@@ -105,6 +114,9 @@ static int put_number(FILE *f, const fe_col *c, const fe_val *v)
 	case FE_T_PCT:
 		fprintf(f, "%.2f", v->d);
 		return 1;
+	case FE_T_BOOL:
+		fputc(v->u ? '1' : '0', f);
+		return 1;
 	case FE_T_DIST:
 		if (!fe_dist_known(v->i))
 			return 0;
@@ -132,6 +144,10 @@ static void put_json(FILE *f, const fe_col *c, const fe_val *v)
 		fe_json_str(f, s.ptr, s.len);
 		return;
 	}
+	if (c->type == FE_T_BOOL) {
+		fputs(v->u ? "true" : "false", f);
+		return;
+	}
 	if (!put_number(f, c, v))
 		fputs("null", f);
 }
@@ -140,7 +156,7 @@ static void put_csv(FILE *f, const fe_col *c, const fe_val *v)
 {
 	an_str s;
 
-	if (v->null)
+	if (v->null || v->absent)
 		return;
 	if (c->type == FE_T_CALL) {
 		v->fn(f, v->ctx);
@@ -160,6 +176,8 @@ static void put_text(FILE *f, const fe_col *c, const fe_val *v, int width)
 	char buf[64];
 	an_str s;
 
+	if (v->absent)
+		return;
 	if (c->type == FE_T_CALL) {
 		v->fn(f, v->ctx);
 		return;
@@ -205,7 +223,7 @@ void fe_json_members(FILE *f, const fe_col *cols, const fe_val *vals,
 	unsigned i, k = 0;
 
 	for (i = 0; i < n; i++) {
-		if (!(cols[i].in & FE_IN_JSON))
+		if (!(cols[i].in & FE_IN_JSON) || vals[i].absent)
 			continue;
 		if (k++)
 			fputs(", ", f);
@@ -269,6 +287,8 @@ void fe_table_begin(fe_writer *w, FILE *f, int format, const fe_table *t,
 	} else {
 		if (intro)
 			intro(f, ctx);
+		if (t->card)
+			return;
 		for (k = 0; k < n; k++) {
 			const fe_col *c = &t->cols[w->order[k]];
 			text_gap(f, k, n);
@@ -299,6 +319,10 @@ void fe_table_row(fe_writer *w, const fe_val *vals)
 			put_csv(f, &t->cols[i], &vals[i]);
 		}
 		fputc('\n', f);
+	} else if (t->card) {
+		for (k = 0; k < w->ntext; k++)
+			put_text(f, &t->cols[w->order[k]],
+				 &vals[w->order[k]], 0);
 	} else {
 		for (k = 0; k < w->ntext; k++) {
 			unsigned c = w->order[k];

@@ -31,6 +31,7 @@ enum fe_type {
 	FE_T_PCT,  /* .d: percent; JSON/CSV %.2f, text %.1f% */
 	FE_T_DIST, /* .i: heap distance; unknown (negative or system-only)
 		      is JSON null, CSV empty, text "-" */
+	FE_T_BOOL, /* .u: JSON true/false, CSV 1/0 */
 	FE_T_CALL  /* .fn(f, .ctx): written as is by a callback (raw JSON in
 		      JSON, text in text) */
 };
@@ -58,12 +59,15 @@ typedef struct fe_val {
 	void (*fn)(FILE *f, const void *ctx);
 	const void *ctx;
 	int null;         /* JSON null, CSV empty */
+	int absent;       /* JSON: no member; CSV empty */
 } fe_val;
 
 typedef struct fe_table {
 	const fe_col *cols;
 	unsigned ncols;
 	const char *rows_key;  /* JSON member holding the rows */
+	int card;              /* text: no heading, each row its text
+				  cells as they are (a record per row) */
 } fe_table;
 
 typedef struct fe_writer {
@@ -105,6 +109,7 @@ fe_val fe_int(int64_t i);
 fe_val fe_dbl(double d);
 fe_val fe_call(void (*fn)(FILE *f, const void *ctx), const void *ctx);
 fe_val fe_null(void);
+fe_val fe_absent(void);
 
 /* 1 when a heap distance is shown (not "-"). */
 int fe_dist_known(int64_t d);
