@@ -895,12 +895,12 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 			 const char *ids)
 {
 	const an_heap *h = j->heap;
-	uint32_t n = an_heap_root(h), sp = 0, seq = 0;
-	uint32_t *stack, *depth, *parent;
-	uint64_t total = an_heap_total_size(h);
-	long maxd = o->max_depth >= 0 ? o->max_depth : FE_DEFAULT_DOM_DEPTH;
+	uint32_t n = an_heap_root(h), count = 0, i;
 	long per = o->top_set ? o->top : FE_DEFAULT_DOM_CHILDREN;
+	an_heap_dom_row *rows = NULL;
+	an_heap_dom_opts dopt;
 	report_ctx r = {j, o};
+	an_error err;
 	fe_writer w;
 	int rc;
 
@@ -912,65 +912,38 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 		if (rc)
 			return rc;
 	}
-	stack = malloc((size_t)an_heap_node_count(h) * sizeof(*stack));
-	depth = malloc((size_t)an_heap_node_count(h) * sizeof(*depth));
-	parent = malloc((size_t)an_heap_node_count(h) * sizeof(*parent));
-	if (!stack || !depth || !parent) {
-		free(stack);
-		free(depth);
-		free(parent);
-		fe_errorf("out of memory");
-		return FE_EXIT_ERROR;
-	}
+	dopt.max_depth = o->max_depth < 0 ? FE_DEFAULT_DOM_DEPTH :
+			 o->max_depth < UINT32_MAX ? (uint32_t)o->max_depth :
+						     UINT32_MAX;
+	dopt.max_children = per > 0 && per < UINT32_MAX ? (uint32_t)per : 0;
+	dopt.min_percent = o->min_percent;
+	dopt.min_size = o->min_size;
+	if (an_heap_dominator_rows(&rows, &count, h, n, &dopt, &err) < 0)
+		return fe_fail(j->path, &err);
 	fe_table_begin(&w, f, o->format, &dom_table, NULL, NULL, 0,
 		       heap_header, &r);
-	stack[sp] = n;
-	depth[sp] = 0;
-	parent[sp] = 0;
-	sp++;
-	while (sp) {
-		uint32_t v, d, p, k, cnt;
-		const uint32_t *kids;
+	for (i = 0; i < count; i++) {
+		uint32_t v = rows[i].node, d = rows[i].depth;
 		char buf[1100];
 		fe_val val[D_N];
 		node_cell cell;
-		sp--;
-		v = stack[sp];
-		d = depth[sp];
-		p = parent[sp];
-		if (d > 0 && (hpct(an_heap_node_retained_size(h, v), total) <
-				      o->min_percent ||
-			      an_heap_node_retained_size(h, v) < o->min_size))
-			continue;
-		seq++;
-		val[D_SEQ] = fe_uint(seq);
-		val[D_PARENT] = fe_uint(p);
+		val[D_SEQ] = fe_uint(i + 1);
+		val[D_PARENT] = fe_uint(rows[i].parent == AN_NONE ?
+						0 :
+						(uint64_t)rows[i].parent + 1);
 		val[D_DEPTH] = fe_uint(d);
 		node_vals(val + D_NODE, h, v, buf);
 		cell.h = h;
 		cell.n = v;
-		cell.max = 40;
+		cell.max = FE_TEXT_NODE_SHORT;
 		cell.indent = (int)(2 * (d < FE_TEXT_DOM_DEPTH ?
 						 d :
 						 FE_TEXT_DOM_DEPTH));
 		val[D_NODE + O_OBJECT] = fe_call(node_cell_text, &cell);
 		fe_table_row(&w, val);
-		if ((long)d >= maxd)
-			continue;
-		cnt = an_heap_node_dominated(h, v, &kids);
-		if (per > 0 && cnt > (uint32_t)per)
-			cnt = (uint32_t)per;
-		for (k = cnt; k-- > 0;) {
-			stack[sp] = kids[k];
-			depth[sp] = d + 1;
-			parent[sp] = seq;
-			sp++;
-		}
 	}
 	fe_table_end(&w);
-	free(stack);
-	free(depth);
-	free(parent);
+	free(rows);
 	return FE_EXIT_OK;
 }
 

@@ -172,3 +172,74 @@ Test(heaprank, edges_by_target_retained_size_then_edge_index)
 	cr_expect_eq(n, 0);
 	free(v);
 }
+
+static void expect_dom(const an_heap_dom_row *r, uint32_t n,
+		       const uint32_t (*want)[3], uint32_t nwant)
+{
+	uint32_t i;
+
+	cr_assert_eq(n, nwant, "%u rows, want %u", n, nwant);
+	for (i = 0; i < n; i++) {
+		cr_expect_eq(r[i].node, want[i][0], "row %u: node %u", i,
+			     r[i].node);
+		cr_expect_eq(r[i].parent, want[i][1], "row %u: parent %u", i,
+			     r[i].parent);
+		cr_expect_eq(r[i].depth, want[i][2], "row %u: depth %u", i,
+			     r[i].depth);
+	}
+}
+
+Test(heaprank, dominator_rows_depth_and_children)
+{
+	/* root dominates global 4520, Lonely 48, (GC roots) 0; global
+	 * dominates Context 4176, then key 104 */
+	static const uint32_t one[][3] = {
+		{T_ROOT, AN_NONE, 0}, {T_GLOBAL, 0, 1}, {T_LONELY, 0, 1},
+		{T_GCROOTS, 0, 1},
+	};
+	static const uint32_t two[][3] = {
+		{T_ROOT, AN_NONE, 0}, {T_GLOBAL, 0, 1}, {T_CONTEXT, 1, 2},
+		{T_KEY, 1, 2},        {T_LONELY, 0, 1},
+	};
+	an_heap_dom_opts o = {1, 0, 0, 0};
+	an_heap_dom_row *r = NULL;
+	uint32_t n = 0;
+	an_error err;
+
+	cr_assert_eq(an_heap_dominator_rows(&r, &n, heap, T_ROOT, &o, &err),
+		     AN_OK);
+	expect_dom(r, n, one, 4);
+	free(r);
+	o.max_depth = 2;
+	o.max_children = 2;
+	cr_assert_eq(an_heap_dominator_rows(&r, &n, heap, T_ROOT, &o, &err),
+		     AN_OK);
+	expect_dom(r, n, two, 5);
+	free(r);
+}
+
+Test(heaprank, dominator_rows_hide_small_subtrees_but_not_the_start)
+{
+	/* 50 bytes or more: Context 4176 > its string 4136, key 104,
+	 * WeakMap 88; not the value (48), Lonely (48), the 32s and 24s */
+	static const uint32_t big[][3] = {
+		{T_ROOT, AN_NONE, 0}, {T_GLOBAL, 0, 1}, {T_CONTEXT, 1, 2},
+		{T_EXTSTR, 2, 3},     {T_KEY, 1, 2},    {T_WEAKMAP, 1, 2},
+	};
+	static const uint32_t small[][3] = {{T_HELLO, AN_NONE, 0}};
+	an_heap_dom_opts o = {AN_NONE, 0, 0, 50};
+	an_heap_dom_row *r = NULL;
+	uint32_t n = 0;
+	an_error err;
+
+	cr_assert_eq(an_heap_dominator_rows(&r, &n, heap, T_ROOT, &o, &err),
+		     AN_OK);
+	expect_dom(r, n, big, 6);
+	free(r);
+	cr_assert_eq(an_heap_dominator_rows(&r, &n, heap, T_HELLO, &o, &err),
+		     AN_OK);
+	expect_dom(r, n, small, 1);
+	free(r);
+	cr_expect_eq(an_heap_dominator_rows(&r, &n, heap, T_COUNT, &o, &err),
+		     AN_EINVAL);
+}

@@ -198,6 +198,33 @@ AN_API int an_heap_edges_by_target(uint32_t **out, uint32_t *count,
 				   const an_heap *h, uint32_t n,
 				   an_error *err);
 
+/* ---- dominator tree view (for reports) ---- */
+
+typedef struct an_heap_dom_opts {
+	uint32_t max_depth;    /* levels below the start node */
+	uint32_t max_children; /* per node, the largest; 0 = all */
+	double min_percent;    /* hide subtrees retaining less than this %
+				  of an_heap_total_size() */
+	uint64_t min_size;     /* hide subtrees retaining fewer bytes */
+} an_heap_dom_opts;
+
+/* One line of the view. */
+typedef struct an_heap_dom_row {
+	uint32_t node;
+	uint32_t parent;       /* row index of the parent, AN_NONE for row 0 */
+	uint32_t depth;        /* below the start node */
+} an_heap_dom_row;
+
+/*
+ * The dominator subtree of `start` depth first, the nodes each node
+ * dominates by retained size descending (`profkit heap dominators`); the
+ * start node is never hidden. *out is caller-owned (free()).
+ * @return AN_OK, AN_EINVAL (no heap or options, no such node), AN_ENOMEM.
+ */
+AN_API int an_heap_dominator_rows(an_heap_dom_row **out, uint32_t *count,
+				  const an_heap *h, uint32_t start,
+				  const an_heap_dom_opts *o, an_error *err);
+
 AN_END_DECL
 
 #endif
