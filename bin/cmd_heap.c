@@ -511,22 +511,22 @@ static void edge_text(FILE *f, const an_heap *h, uint32_t e)
 	}
 	if (!strcmp(t, "context")) {
 		fputs("->", f);
-		fe_text_max(f, nm.ptr, nm.len, 80);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
 	} else if (!strcmp(t, "weak")) {
 		fputs("[[", f);
-		fe_text_max(f, nm.ptr, nm.len, 80);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
 		fputs("]]", f);
 	} else if (!strcmp(t, "internal") || !strcmp(t, "invisible")) {
 		fputc('{', f);
-		fe_text_max(f, nm.ptr, nm.len, 80);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
 		fputc('}', f);
 	} else if (memchr(nm.ptr, ' ', nm.len)) {
 		fputs("[\"", f);
-		fe_text_max(f, nm.ptr, nm.len, 80);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
 		fputs("\"]", f);
 	} else {
 		fputc('.', f);
-		fe_text_max(f, nm.ptr, nm.len, 80);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
 	}
 }
 
@@ -570,7 +570,7 @@ static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 	for (i = 0; i < k && (limit == 0 || shown < (uint32_t)limit); i++) {
 		const an_heap_class *c =
 			an_heap_class_get(h, an_heap_node_class(h, v[i]));
-		node_cell cell = {h, v[i], FE_TEXT_CLASS_SHORT, 0};
+		node_cell cell = {h, v[i], FE_TEXT_NODE_NAME, 0};
 		char buf[1100];
 		fe_val val[O_N];
 		if (!class_passes(c, o->filter))
@@ -646,77 +646,151 @@ static void step_json(FILE *f, const an_heap *h, uint32_t n,
 		edge_json(f, h, e);
 }
 
-static void print_chain(FILE *f, const an_heap *h, uint32_t n,
-			const an_heap_retainer *c, uint32_t len,
-			const fe_opts *o, uint32_t chain_no)
-{
-	uint32_t i;
+/* One chain: the retainers from n, len steps. */
+typedef struct chain {
+	an_heap_retainer *c;
+	uint32_t len;
+} chain;
 
-	if (o->format == FE_JSON) {
-		fputs(chain_no == 1 ? "\n  [" : ",\n  [", f);
-		for (i = 0; i <= len; i++) {
-			fputs(i ? ",\n    {" : "\n    {", f);
-			step_json(f, h, n, c, i);
+/* JSON: {"chain": [steps], "alternatives": [[steps], ...]} */
+static void chains_json(FILE *f, const an_heap *h, uint32_t n,
+			const chain *ch, uint32_t nch)
+{
+	uint32_t k, i;
+
+	fputs("{\"chain\": ", f);
+	for (k = 0; k < nch; k++) {
+		/* the first chain is the "chain" array itself, the others
+		 * are listed after it, one level deeper */
+		const char *in = k ? "\n    {" : "\n  {";
+		if (k == 1)
+			fputs(", \"alternatives\": [", f);
+		if (k)
+			fputs(k == 1 ? "\n  [" : ",\n  [", f);
+		else
+			fputc('[', f);
+		for (i = 0; i <= ch[k].len; i++) {
+			if (i)
+				fputc(',', f);
+			fputs(in, f);
+			step_json(f, h, n, ch[k].c, i);
 			fputc('}', f);
 		}
-		fputs("\n  ]", f);
-		return;
+		fputs(k ? "\n  ]" : "\n]", f);
 	}
-	for (i = 0; i <= len; i++) {
-		uint32_t v = step_node(n, c, i), e = step_edge(c, i);
-		char a[32];
-		if (o->format == FE_CSV) {
-			const an_heap_class *k =
+	fputs(nch > 1 ? "\n]}\n" : "}\n", f);
+}
+
+enum {
+	H_CHAIN, H_STEP, H_ID, H_CLASS, H_EDGE_NAME, H_EDGE_TYPE, H_RETAINED,
+	H_DIST, H_TEXT, H_N
+};
+
+/* Text and CSV: a row per step (text: a line, a blank one between
+ * chains). */
+static const fe_col step_cols[H_N] = {
+	{"chain", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"step", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"id", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"class", FE_T_STR, FE_IN_CSV, NULL, 0, 0, 0},
+	{"edge_name", FE_T_STR, FE_IN_CSV, NULL, 0, 0, 0},
+	{"edge_type", FE_T_CSTR, FE_IN_CSV, NULL, 0, 0, 0},
+	{"retained_size", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"distance", FE_T_DIST, FE_IN_CSV, NULL, 0, 0, 0},
+	{NULL, FE_T_CALL, 0, NULL, 0, 1, 0},
+};
+static const fe_table step_table = {step_cols, H_N, "chain", 1};
+
+typedef struct step_cell {
+	const an_heap *h;
+	uint32_t v, e, i, k;
+} step_cell;
+
+/* text: "  <- Class @id name .edge (type)  [retained .., distance ..]" */
+static void step_text(FILE *f, const void *ctx)
+{
+	const step_cell *s = ctx;
+	const an_heap *h = s->h;
+	uint32_t i = s->i;
+	char a[32];
+
+	if (i == 0 && s->k > 0)
+		fputc('\n', f);
+	fprintf(f, "%*s",
+		(int)(2 * (i < FE_TEXT_CHAIN_DEPTH ? i : FE_TEXT_CHAIN_DEPTH)),
+		"");
+	if (i)
+		fputs("<- ", f);
+	node_text(f, h, s->v, FE_TEXT_NODE_SHORT);
+	if (s->e != AN_NONE) {
+		fputc(' ', f);
+		edge_text(f, h, s->e);
+		fprintf(f, " (%s)", an_heap_edge_type(h, s->e));
+	}
+	human(a, sizeof(a), an_heap_node_retained_size(h, s->v));
+	fprintf(f, "  [retained %s, distance ", a);
+	if (fe_dist_known(an_heap_node_distance(h, s->v)))
+		fprintf(f, "%d]\n", an_heap_node_distance(h, s->v));
+	else
+		fputs("-]\n", f);
+}
+
+static void chains_table(FILE *f, const report_ctx *r, uint32_t n,
+			 const chain *ch, uint32_t nch)
+{
+	const an_heap *h = r->j->heap;
+	uint32_t k, i;
+	fe_writer w;
+
+	fe_table_begin(&w, f, r->o->format, &step_table, NULL, NULL, 0,
+		       heap_header, r);
+	for (k = 0; k < nch; k++)
+		for (i = 0; i <= ch[k].len; i++) {
+			uint32_t v = step_node(n, ch[k].c, i);
+			uint32_t e = step_edge(ch[k].c, i);
+			const an_heap_class *c =
 				an_heap_class_get(h, an_heap_node_class(h, v));
-			fprintf(f, "%u,%u,%" PRIu64 ",", chain_no, i,
-				an_heap_node_id(h, v));
-			fe_csv_str(f, k->name.ptr, k->name.len);
-			fputc(',', f);
-			if (e != AN_NONE) {
-				an_str nm = an_heap_edge_name(h, e);
-				if (an_heap_edge_is_index(h, e))
-					fprintf(f, "%u",
-						an_heap_edge_index(h, e));
-				else
-					fe_csv_str(f, nm.ptr, nm.len);
-				fprintf(f, ",%s", an_heap_edge_type(h, e));
+			step_cell cell = {h, v, e, i, k};
+			char num[16];
+			fe_val val[H_N];
+			val[H_CHAIN] = fe_uint(k);
+			val[H_STEP] = fe_uint(i);
+			val[H_ID] = fe_uint(an_heap_node_id(h, v));
+			val[H_CLASS] = fe_str(c->name);
+			if (e == AN_NONE) {
+				val[H_EDGE_NAME] = fe_null();
+				val[H_EDGE_TYPE] = fe_null();
+			} else if (an_heap_edge_is_index(h, e)) {
+				an_str s = {num, 0};
+				int len = snprintf(num, sizeof(num), "%u",
+						   an_heap_edge_index(h, e));
+				s.len = (size_t)len;
+				val[H_EDGE_NAME] = fe_str(s);
+				val[H_EDGE_TYPE] =
+					fe_cstr(an_heap_edge_type(h, e));
 			} else {
-				fputc(',', f);
+				val[H_EDGE_NAME] =
+					fe_str(an_heap_edge_name(h, e));
+				val[H_EDGE_TYPE] =
+					fe_cstr(an_heap_edge_type(h, e));
 			}
-			fprintf(f, ",%" PRIu64 ",",
-				an_heap_node_retained_size(h, v));
-			if (fe_dist_known(an_heap_node_distance(h, v)))
-				fprintf(f, "%d", an_heap_node_distance(h, v));
-			fputc('\n', f);
-			continue;
+			val[H_RETAINED] =
+				fe_uint(an_heap_node_retained_size(h, v));
+			val[H_DIST] = fe_int(an_heap_node_distance(h, v));
+			val[H_TEXT] = fe_call(step_text, &cell);
+			fe_table_row(&w, val);
 		}
-		fprintf(f, "%*s", (int)(i < 20 ? 2 * i : 40), "");
-		if (i)
-			fputs("<- ", f);
-		node_text(f, h, v, 40);
-		if (e != AN_NONE) {
-			fputc(' ', f);
-			edge_text(f, h, e);
-			fprintf(f, " (%s)", an_heap_edge_type(h, e));
-		}
-		human(a, sizeof(a), an_heap_node_retained_size(h, v));
-		fprintf(f, "  [retained %s, distance ", a);
-		if (fe_dist_known(an_heap_node_distance(h, v)))
-			fprintf(f, "%d]\n", an_heap_node_distance(h, v));
-		else
-			fputs("-]\n", f);
-	}
 }
 
 static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 			const char *ids)
 {
 	const an_heap *h = j->heap;
-	uint32_t n, len, k;
+	uint32_t n, k, nch = 0;
 	uint32_t paths = o->paths ? o->paths : FE_DEFAULT_PATHS;
 	uint32_t steps = o->max_depth >= 0 ? (uint32_t)o->max_depth :
 						 FE_DEFAULT_CHAIN_STEPS;
-	an_heap_retainer *c = NULL;
+	chain *ch = NULL;
 	report_ctx r = {j, o};
 	an_error err;
 	int rc = parse_id(ids, j, &n);
@@ -726,48 +800,35 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 				      "(want @ID)", ids);
 	if (rc)
 		return rc;
-	if (o->format == FE_JSON)
-		fputs("{\"chain\": ", f);
-	else if (o->format == FE_CSV)
-		fputs("chain,step,id,class,edge_name,edge_type,retained_size,"
-		      "distance\n", f);
-	else
-		heap_header(f, &r);
+	ch = calloc((size_t)paths + 1, sizeof(*ch));
+	if (!ch) {
+		fe_errorf("out of memory");
+		return FE_EXIT_ERROR;
+	}
+	/* the chains first: the Kth starts at the Kth retainer; the first
+	 * failure ends the list (what was found is still printed) */
 	for (k = 0; k < paths; k++) {
-		if (an_heap_retainer_chain(h, n, k, steps, &c, &len, &err) <
-		    0) {
+		if (an_heap_retainer_chain(h, n, k, steps, &ch[nch].c,
+					   &ch[nch].len, &err) < 0) {
 			fe_errorf("%s: %s", j->path, err.message);
 			rc = FE_EXIT_ERROR;
 			break;
 		}
-		if (k > 0 && len == 0) {
-			free(c);
+		if (k > 0 && ch[nch].len == 0) {
+			free(ch[nch].c);
 			break; /* no k-th retainer */
 		}
-		if (o->format == FE_JSON && k == 1) {
-			/* first chain printed: list the others after it */
-			fputs(", \"alternatives\": [", f);
-		}
-		if (o->format == FE_JSON && k == 0) {
-			/* the chain object is the first array itself */
-			uint32_t i;
-			fputc('[', f);
-			for (i = 0; i <= len; i++) {
-				fputs(i ? ",\n  {" : "\n  {", f);
-				step_json(f, h, n, c, i);
-				fputc('}', f);
-			}
-			fputs("\n]", f);
-			free(c);
-			continue;
-		}
-		if (o->format == FE_TEXT && k > 0)
-			fputc('\n', f);
-		print_chain(f, h, n, c, len, o, k);
-		free(c);
+		nch++;
 	}
+	/* a record, not a table, in JSON: the first chain and then the
+	 * alternatives */
 	if (o->format == FE_JSON)
-		fputs(k > 1 ? "\n]}\n" : "}\n", f);
+		chains_json(f, h, n, ch, nch);
+	else
+		chains_table(f, &r, n, ch, nch);
+	for (k = 0; k < nch; k++)
+		free(ch[k].c);
+	free(ch);
 	return rc;
 }
 
@@ -823,7 +884,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 	} else {
 		char a[32], b[32];
 		heap_header(f, &rx);
-		node_text(f, h, n, 200);
+		node_text(f, h, n, FE_TEXT_NODE_FULL);
 		human(a, sizeof(a), an_heap_node_self_size(h, n));
 		human(b, sizeof(b), an_heap_node_retained_size(h, n));
 		fprintf(f, "\n  type        %s\n  shallow     %" PRIu64
@@ -839,7 +900,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 		if (n == an_heap_root(h))
 			fputs("(none: the root)\n", f);
 		else {
-			node_text(f, h, dom, 60);
+			node_text(f, h, dom, FE_TEXT_NODE_NAME);
 			fputc('\n', f);
 		}
 		fprintf(f, "edges (%u):\n", cnt);
@@ -849,7 +910,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 			fputs("  ", f);
 			edge_text(f, h, out_e[i]);
 			fprintf(f, " (%s) -> ", an_heap_edge_type(h, out_e[i]));
-			node_text(f, h, t, 40);
+			node_text(f, h, t, FE_TEXT_NODE_SHORT);
 			human(a, sizeof(a), an_heap_node_retained_size(h, t));
 			fprintf(f, "  [retained %s]\n", a);
 		}
@@ -859,7 +920,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 		for (i = 0; i < nr && (limit == 0 || i < (uint32_t)limit);
 		     i++) {
 			fputs("  ", f);
-			node_text(f, h, r[i].from, 40);
+			node_text(f, h, r[i].from, FE_TEXT_NODE_SHORT);
 			fputc(' ', f);
 			edge_text(f, h, r[i].edge);
 			fprintf(f, " (%s)  [distance ",

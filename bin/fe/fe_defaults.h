@@ -28,7 +28,9 @@
 #define FE_TEXT_CLASS_MAX 100    /* a class in heap summary */
 #define FE_TEXT_CLASS_SHORT 60   /* a class before @id */
 #define FE_TEXT_EDGE_MAX 80      /* an edge name */
-#define FE_TEXT_NODE_SHORT 40    /* an object's name in a tree or list */
+#define FE_TEXT_NODE_FULL 200    /* an object's name in heap show */
+#define FE_TEXT_NODE_NAME 60     /* ... in heap top, a dominator */
+#define FE_TEXT_NODE_SHORT 40    /* ... in a tree, chain or edge list */
 /* text: indentation stops growing at these depths */
 #define FE_TEXT_TREE_DEPTH 60    /* cpu tree, callers, callees */
 #define FE_TEXT_DOM_DEPTH 40     /* heap dominators */
