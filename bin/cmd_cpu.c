@@ -120,8 +120,7 @@ static int job_load(job *j, const char *path, const fe_opts *o)
 	    (o->db && an_source_enable_sha256(j->src) < 0) ||
 	    an_profile_load(&j->prof, j->src, &err) < 0 ||
 	    an_cpu_analyze(&j->cpu, j->prof, &o->cpu, &err) < 0) {
-		fe_report(path, &err);
-		return FE_EXIT_ERROR;
+		return fe_fail(path, &err);
 	}
 	return FE_EXIT_OK;
 }
@@ -584,11 +583,10 @@ static int do_folded(FILE *f, const job *j, const fe_opts *o)
 	an_error err;
 
 	an_error_clear(&err);
-	if (an_cpu_folded(j->cpu, o->filter, fold_line, f, &err) < 0) {
-		if (err.code != AN_ECANCELED)
-			fe_report(j->path, &err);
-		return FE_EXIT_ERROR;
-	}
+	if (an_cpu_folded(j->cpu, o->filter, fold_line, f, &err) < 0)
+		/* canceled: the output went away, said nothing more */
+		return err.code == AN_ECANCELED ? fe_exit_code(err.code) :
+						  fe_fail(j->path, &err);
 	return FE_EXIT_OK;
 }
 
@@ -623,7 +621,7 @@ int cmd_cpu(int argc, char **argv)
 	fe_out out;
 	job j;
 	size_t i;
-	int rc, done, ok;
+	int rc, done;
 
 	if (argc < 2) {
 		fputs("profkit: cpu: no command given\n", stderr);
@@ -692,12 +690,7 @@ int cmd_cpu(int argc, char **argv)
 					 !strcmp(sc->name, "callers"));
 		if (rc == FE_EXIT_OK && o.db)
 			rc = store_db(&j, &o);
-		ok = rc == FE_EXIT_OK;
-		rc = fe_out_close(&out, ok);
-		if (!ok && rc == FE_EXIT_OK)
-			rc = FE_EXIT_ERROR;
-		if (!ok)
-			rc = rc == FE_EXIT_USAGE ? rc : FE_EXIT_ERROR;
+		rc = fe_out_finish(&out, rc);
 	}
 	job_free(&j);
 	fe_opts_free(&o);

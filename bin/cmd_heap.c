@@ -111,8 +111,7 @@ static int hjob_load(hjob *j, const char *path, int want_sha)
 	if (an_source_open_path(&j->src, path, &err) < 0 ||
 	    (want_sha && an_source_enable_sha256(j->src) < 0) ||
 	    an_heap_load(&j->heap, j->src, &err) < 0) {
-		fe_report(path, &err);
-		return FE_EXIT_ERROR;
+		return fe_fail(path, &err);
 	}
 	return FE_EXIT_OK;
 }
@@ -850,8 +849,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 	if (an_heap_edges_by_target(&out_e, &cnt, h, n, &err) < 0 ||
 	    an_heap_retainers(h, n, &r, &nr, &err) < 0) {
 		free(out_e);
-		fe_report(j->path, &err);
-		return FE_EXIT_ERROR;
+		return fe_fail(j->path, &err);
 	}
 	dom = an_heap_node_dominator(h, n);
 	if (o->format == FE_JSON) {
@@ -1041,7 +1039,7 @@ int cmd_heap(int argc, char **argv)
 	fe_out out;
 	hjob j;
 	size_t i;
-	int rc, done, ok;
+	int rc, done;
 
 	if (argc < 2) {
 		fputs("profkit: heap: no command given\n", stderr);
@@ -1107,11 +1105,7 @@ int cmd_heap(int argc, char **argv)
 			rc = do_retainers(out.f, &j, &o, o.args[1]);
 		if (rc == FE_EXIT_OK && o.db)
 			rc = store_db(&j, &o);
-		ok = rc == FE_EXIT_OK;
-		i = (size_t)rc;
-		rc = fe_out_close(&out, ok);
-		if (!ok)
-			rc = (int)i;
+		rc = fe_out_finish(&out, rc);
 	}
 	hjob_free(&j);
 	fe_opts_free(&o);

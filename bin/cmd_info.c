@@ -222,7 +222,7 @@ int cmd_info(int argc, char **argv)
 		an_heap_free(in.heap);
 	}
 	fe_table_end(&w);
-	rc = fe_out_close(&out, !failed);
+	rc = fe_out_finish(&out, failed ? FE_EXIT_ERROR : FE_EXIT_OK);
 	fe_opts_free(&o);
-	return failed ? FE_EXIT_ERROR : rc;
+	return rc;
 }

@@ -97,6 +97,9 @@ int fe_out_open(fe_out *o, const char *path);
 /* Finishes: on ok renames into place, else removes the temporary.
  * Returns FE_EXIT_OK or FE_EXIT_ERROR (write error reported). */
 int fe_out_close(fe_out *o, int ok);
+/* Finishes a report whose command returned exit code rc: the output is
+ * kept when rc is FE_EXIT_OK; returns rc, or the close's failure. */
+int fe_out_finish(fe_out *o, int rc);
 
 /* Text: control characters and invalid bytes shown as \xNN. */
 void fe_text(FILE *f, const char *s, size_t len);
