@@ -28,8 +28,8 @@ static const char help_top[] =
 	"Usage: profkit cpu top [OPTIONS] FILE\n"
 	"Functions by self time (bottom-up): self, total (recursion counted\n"
 	"once), share of the profile, name and url:line:column (1-based).\n"
-	"  -n, --top N           show N functions (default " FE_XSTR(FE_DEFAULT_ROWS)
-	", 0 = all)\n"
+	"  -n, --top N           show N functions (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
 	"  --filter RE           only functions whose name or url match RE\n"
 	"  --exclude RE          hide functions whose name or url match RE\n"
 	CPU_FORMAT_HELP CPU_COMMON_HELP;
@@ -49,8 +49,8 @@ static const char help_lines[] =
 	"Usage: profkit cpu lines [OPTIONS] FILE\n"
 	"Hot source lines from positionTicks (or a trace's per-sample lines),\n"
 	"summed per url:line and weighted like hits.\n"
-	"  -n, --top N           show N lines (default " FE_XSTR(FE_DEFAULT_ROWS)
-	", 0 = all)\n"
+	"  -n, --top N           show N lines (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
 	"  --filter RE, --exclude RE  on the url and the function name\n"
 	CPU_FORMAT_HELP CPU_COMMON_HELP;
 
@@ -408,9 +408,8 @@ static an_cpu_view_opts view_opts(const fe_opts *o)
 {
 	an_cpu_view_opts vo = AN_CPU_VIEW_OPTS_INIT;
 
-	vo.max_depth = o->max_depth >= 0 && o->max_depth < AN_CPU_VIEW_UNLIMITED ?
-			       (uint32_t)o->max_depth :
-			       AN_CPU_VIEW_UNLIMITED;
+	if (o->max_depth >= 0 && o->max_depth < AN_CPU_VIEW_UNLIMITED)
+		vo.max_depth = (uint32_t)o->max_depth;
 	vo.min_percent = o->min_percent;
 	vo.max_children = o->top_set && o->top > 0 && o->top < UINT32_MAX ?
 				  (uint32_t)o->top :

@@ -24,8 +24,8 @@ static const char help_summary[] =
 	"retained size (of the topmost members only) and minimum distance,\n"
 	"sorted by retained size; preceded by the Statistics breakdown and the\n"
 	"bytes held outside the V8 heap by ArrayBuffer backing stores.\n"
-	"  -n, --top N           show N classes (default " FE_XSTR(FE_DEFAULT_ROWS)
-	", 0 = all)\n"
+	"  -n, --top N           show N classes (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
 	"  --filter RE           only classes whose name matches RE\n"
 	"  --exclude RE          hide classes whose name matches RE\n"
 	"  --db FILE             also store the analysis in SQLite FILE:\n"
@@ -41,8 +41,8 @@ static const char help_top[] =
 	"Usage: profkit heap top [OPTIONS] FILE\n"
 	"Objects by retained size: @id, class, name, shallow and retained\n"
 	"size, distance.\n"
-	"  -n, --top N           show N objects (default " FE_XSTR(FE_DEFAULT_ROWS)
-	", 0 = all)\n"
+	"  -n, --top N           show N objects (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
 	"  --filter RE, --exclude RE  on the class name\n"
 	HEAP_COMMON_HELP;
 
@@ -51,8 +51,8 @@ static const char help_show[] =
 	"One object in full (DevTools' Containment view): class, name, sizes,\n"
 	"distance, dominator, its outgoing edges sorted by the target's\n"
 	"retained size, and its incoming edges in Retainers order.\n"
-	"  -n, --top N           at most N edges each way (default " FE_XSTR(FE_DEFAULT_ROWS)
-	", 0 = all)\n"
+	"  -n, --top N           at most N edges each way (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
 	"  --format text|json     output format (default text; no CSV)\n"
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"
 	"  -q, --quiet           no '# file: ...' summary line (text)\n"

@@ -73,7 +73,8 @@ static uint32_t src_children(const source *s, uint32_t n, uint32_t *out)
 static uint8_t *keep_nodes(const an_profile *p, const an_filter *flt)
 {
 	uint32_t n = an_profile_node_count(p), i, u;
-	uint8_t *keep = calloc((size_t)n + 1, 1), *hit = calloc((size_t)n + 1, 1);
+	uint8_t *keep = calloc((size_t)n + 1, 1);
+	uint8_t *hit = calloc((size_t)n + 1, 1);
 	int inc = an_filter_has_includes(flt);
 
 	if (!keep || !hit) {

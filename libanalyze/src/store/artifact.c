@@ -24,7 +24,8 @@ static int check_meta(an_store *s, const char *meta, an_error *err)
 	AN_TRY(an__store_stmt(s, Q_META_OK, &st, err));
 	if (an__store_bind_cstr(st, 1, meta) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
-		rc = an__store_fail(s, err, "cannot check the artifact metadata");
+		rc = an__store_fail(s, err,
+				    "cannot check the artifact metadata");
 		sqlite3_reset(st);
 		goto done;
 	}
@@ -88,7 +89,8 @@ int an_store_artifact(an_store *s, const an_artifact_info *info,
 	rc = an__store_call_begin(s, err);
 	if (rc < 0)
 		return rc;
-	return an__store_call_end(s, put_artifact(s, info, artifact_id, err), err);
+	return an__store_call_end(s, put_artifact(s, info, artifact_id, err),
+				  err);
 }
 
 /* AN_ENOTFOUND unless an artifact row with this id exists. */
@@ -115,7 +117,7 @@ done:
 
 /* Deletes the artifact's rows from the tables of `qs` (statement ids). */
 int an__store_clear_rows(an_store *s, int64_t id, const int *qs, size_t n,
-		      const char *what, an_error *err)
+			 const char *what, an_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i;

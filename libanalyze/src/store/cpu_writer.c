@@ -30,7 +30,7 @@ static int clear_cpu(an_store *s, int64_t id, an_error *err)
 	static const int qs[] = {Q_DEL_FUNCTION, Q_DEL_NODE, Q_DEL_LINE};
 
 	return an__store_clear_rows(s, id, qs, sizeof(qs) / sizeof(qs[0]),
-			  "cannot replace CPU rows", err);
+				    "cannot replace CPU rows", err);
 }
 
 static int put_functions(an_store *s, int64_t id, const an_cpu *c,
@@ -68,7 +68,8 @@ static int put_functions(an_store *s, int64_t id, const an_cpu *c,
 			sqlite3_reset(st);
 			goto done;
 		}
-		AN_TRY(an__store_step_done(s, st, "cannot store a function", err));
+		AN_TRY(an__store_step_done(s, st, "cannot store a function",
+					   err));
 	}
 done:
 	return rc;
@@ -97,7 +98,8 @@ static int put_nodes(an_store *s, int64_t id, const an_cpu *c,
 		b |= sqlite3_bind_int64(st, 5, an_profile_node_function(p, i));
 		b |= sqlite3_bind_int64(st, 6, an_profile_node_depth(p, i));
 		b |= sqlite3_bind_int64(st, 7,
-					an__store_i64(an_profile_node_hits(p, i)));
+					an__store_i64(
+						an_profile_node_hits(p, i)));
 		b |= sqlite3_bind_int64(st, 8,
 					llround(an_cpu_node_self_us(c, i)));
 		b |= sqlite3_bind_int64(st, 9,

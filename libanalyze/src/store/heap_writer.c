@@ -11,7 +11,7 @@ static int clear_heap(an_store *s, int64_t id, an_error *err)
 	static const int qs[] = {Q_DEL_HCLASS, Q_DEL_HOBJECT};
 
 	return an__store_clear_rows(s, id, qs, sizeof(qs) / sizeof(qs[0]),
-			  "cannot replace heap rows", err);
+				    "cannot replace heap rows", err);
 }
 
 /*
@@ -83,17 +83,19 @@ static int put_object(an_store *s, sqlite3_stmt *st, int64_t id,
 	/* SQLITE_TRANSIENT: `name` dies with this call */
 	b |= sqlite3_bind_text64(st, 6, name, len, SQLITE_TRANSIENT,
 				 SQLITE_UTF8);
-	b |= sqlite3_bind_int64(st, 7, an__store_i64(an_heap_node_self_size(h, v)));
+	b |= sqlite3_bind_int64(st, 7,
+				an__store_i64(an_heap_node_self_size(h, v)));
 	b |= sqlite3_bind_int64(st, 8,
-				an__store_i64(an_heap_node_retained_size(h, v)));
+				an__store_i64(
+					an_heap_node_retained_size(h, v)));
 	b |= an__store_bind_dist(st, 9, an_heap_node_distance(h, v));
 	if (v == an_heap_root(h))
 		b |= sqlite3_bind_null(st, 10);
 	else
 		b |= sqlite3_bind_int64(
 			st, 10,
-			an__store_i64(an_heap_node_id(h,
-					       an_heap_node_dominator(h, v))));
+			an__store_i64(an_heap_node_id(
+				h, an_heap_node_dominator(h, v))));
 	if (b != SQLITE_OK) {
 		int rc = an__store_fail(s, err, "cannot bind an object");
 		sqlite3_reset(st);
@@ -147,7 +149,8 @@ int an_store_heap(an_store *s, int64_t artifact_id, const an_heap *h,
 	rc = an__store_call_begin(s, err);
 	if (rc < 0)
 		return rc;
-	return an__store_call_end(s, put_heap(s, artifact_id, h, top_objects, err),
-			err);
+	return an__store_call_end(s,
+				  put_heap(s, artifact_id, h, top_objects, err),
+				  err);
 }
 

@@ -153,8 +153,9 @@ int an__store_ensure_schema(an_store *s, an_error *err)
 	if (version == SCHEMA_VERSION)
 		goto done;
 	for (v = version; v < SCHEMA_VERSION; v++)
-		AN_TRY(an__store_exec(s, migrations[v], "cannot create the schema",
-			    err));
+		AN_TRY(an__store_exec(s, migrations[v],
+				      "cannot create the schema",
+				      err));
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 		 SCHEMA_VERSION);
 	AN_TRY(an__store_exec(s, sql, "cannot set the schema version", err));

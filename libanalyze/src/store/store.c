@@ -64,7 +64,7 @@ int an__store_fail(an_store *s, an_error *err, const char *what)
 }
 
 int an__store_exec(an_store *s, const char *sql, const char *what,
-		an_error *err)
+		   an_error *err)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return an__store_fail(s, err, what);
@@ -85,7 +85,7 @@ int an__store_stmt(an_store *s, int id, sqlite3_stmt **out, an_error *err)
 
 /* Runs a statement that returns no rows and resets it. */
 int an__store_step_done(an_store *s, sqlite3_stmt *st, const char *what,
-		     an_error *err)
+			an_error *err)
 {
 	int rc = AN_OK;
 
@@ -172,10 +172,11 @@ int an_store_open(an_store **out, const char *path, an_error *err)
 	 * failure, so it needs no journal file.
 	 */
 	AN_TRY(an__store_exec(s, "PRAGMA foreign_keys = ON", USE_FAILED, err));
-	AN_TRY(an__store_exec(s, "PRAGMA cache_size = -16384", USE_FAILED, err));
+	AN_TRY(an__store_exec(s, "PRAGMA cache_size = -16384", USE_FAILED,
+			      err));
 	if (s->tmp)
-		AN_TRY(an__store_exec(s, "PRAGMA journal_mode = MEMORY", USE_FAILED,
-			    err));
+		AN_TRY(an__store_exec(s, "PRAGMA journal_mode = MEMORY",
+				      USE_FAILED, err));
 	AN_TRY(an__store_exec(s, "BEGIN IMMEDIATE", USE_FAILED, err));
 	AN_TRY(an__store_ensure_schema(s, err));
 	*out = s;
@@ -196,15 +197,15 @@ int an__store_call_begin(an_store *s, an_error *err)
 		return an__fail(err, AN_EIO, AN_NO_OFFSET,
 				"the transaction was aborted by an earlier "
 				"error");
-	return an__store_exec(s, "SAVEPOINT an_call", "cannot start a savepoint",
-		    err);
+	return an__store_exec(s, "SAVEPOINT an_call",
+			      "cannot start a savepoint", err);
 }
 
 int an__store_call_end(an_store *s, int rc, an_error *err)
 {
 	if (rc == AN_OK) {
-		rc = an__store_exec(s, "RELEASE an_call", "cannot release a savepoint",
-			  err);
+		rc = an__store_exec(s, "RELEASE an_call",
+				    "cannot release a savepoint", err);
 		if (rc == AN_OK)
 			return AN_OK;
 	}
@@ -233,7 +234,7 @@ int an_store_commit(an_store *s, an_error *err)
 	 * cpu_node_function. Sampled (analysis_limit), so it stays cheap on
 	 * big databases. */
 	AN_TRY(an__store_exec(s, "PRAGMA analysis_limit = 400; ANALYZE",
-		    "cannot update the statistics", err));
+			      "cannot update the statistics", err));
 	/* on failure (e.g. SQLITE_BUSY) the transaction stays open and
 	 * an_store_close() rolls it back */
 	AN_TRY(an__store_exec(s, "COMMIT", "cannot commit", err));
