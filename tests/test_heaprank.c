@@ -96,6 +96,11 @@ Test(heaprank, walk_beyond_the_node_count_lists_every_node)
 	for (i = 0; i < n; i++)
 		cr_expect_eq(v[i], i);
 	free(v);
+	/* no k + 1 places allocated for "all" */
+	cr_assert_eq(an_heap_top(&v, &n, heap, AN_HEAP_TOP_ALL,
+				 AN_HEAP_TOP_DOMINATOR_WALK, &err), AN_OK);
+	cr_expect_eq(n, T_COUNT);
+	free(v);
 }
 
 /* The two orders pick the same objects wherever no tie straddles the

@@ -1,7 +1,8 @@
 /*
  * fe.h - helpers shared by the profkit frontends only (not part of the
  * library): diagnostics and exit codes, the common option set, output
- * files written atomically, and text/JSON/CSV escaping.
+ * files written atomically, text/JSON/CSV escaping, the report writer
+ * (fe_report.h) and the named defaults (fe_defaults.h).
  */
 #ifndef FE_H
 #define FE_H

@@ -179,6 +179,9 @@ int an_heap_top(uint32_t **out, uint32_t *count, const an_heap *h,
 			      an__fail(err, AN_ENOMEM, AN_NO_OFFSET,
 				       "out of memory");
 	}
+	/* the walk allocates k + 1 places: no more than there are nodes */
+	if (k > an_heap_node_count(h) - 1)
+		k = an_heap_node_count(h) - 1;
 	return top_walk(h, k, out, count, err);
 }
 
