@@ -122,14 +122,13 @@ rundb heap summary ../heap/tiny.heapsnapshot -q
 rundb heap summary ../heap/tiny.heapsnapshot -q --all-objects
 rundb heap summary ../heap/leak.heapsnapshot.gz -q
 rundb heap top ../heap/tiny.heapsnapshot -q
-# every example of docs/cli.md, run where the docs run them (a scratch
-# copy of fixtures/cpu, so that -o files land in the scratch directory)
-DOC="$FX/../docs/cli.md"
-if [ -f "$DOC" ]; then
-	mkdir -p "$TMPD/fx/cpu"
-	ln -s "$FX/heap" "$FX/bad" "$TMPD/fx/"
-	ln -s "$FX"/cpu/* "$TMPD/fx/cpu/"
-	cd "$TMPD/fx/cpu" || exit 1
+# every example of the docs, run where they run them (a scratch copy of
+# fixtures/cpu, so that -o files land in the scratch directory)
+mkdir -p "$TMPD/fx/cpu"
+ln -s "$FX/heap" "$FX/bad" "$TMPD/fx/"
+ln -s "$FX"/cpu/* "$TMPD/fx/cpu/"
+cd "$TMPD/fx/cpu" || exit 1
+for DOC in "$FX"/../docs/*.md "$FX/../README.md"; do
 	grep '^\$ profkit ' "$DOC" | sed 's/^\$ //' > "$TMPD/ex"
 	while IFS= read -r line; do
 		n=$((n + 1))
@@ -140,4 +139,4 @@ if [ -f "$DOC" ]; then
 			echo "exit $?"
 		} > "$OUT/$(printf %04d $n)" < /dev/null
 	done < "$TMPD/ex"
-fi
+done
