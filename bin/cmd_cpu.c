@@ -28,7 +28,8 @@ static const char help_top[] =
 	"Usage: profkit cpu top [OPTIONS] FILE\n"
 	"Functions by self time (bottom-up): self, total (recursion counted\n"
 	"once), share of the profile, name and url:line:column (1-based).\n"
-	"  -n, --top N           show N functions (default 25, 0 = all)\n"
+	"  -n, --top N           show N functions (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
 	"  --filter RE           only functions whose name or url match RE\n"
 	"  --exclude RE          hide functions whose name or url match RE\n"
 	CPU_FORMAT_HELP CPU_COMMON_HELP;
@@ -48,7 +49,8 @@ static const char help_lines[] =
 	"Usage: profkit cpu lines [OPTIONS] FILE\n"
 	"Hot source lines from positionTicks (or a trace's per-sample lines),\n"
 	"summed per url:line and weighted like hits.\n"
-	"  -n, --top N           show N lines (default 25, 0 = all)\n"
+	"  -n, --top N           show N lines (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
 	"  --filter RE, --exclude RE  on the url and the function name\n"
 	CPU_FORMAT_HELP CPU_COMMON_HELP;
 
@@ -118,8 +120,7 @@ static int job_load(job *j, const char *path, const fe_opts *o)
 	    (o->db && an_source_enable_sha256(j->src) < 0) ||
 	    an_profile_load(&j->prof, j->src, &err) < 0 ||
 	    an_cpu_analyze(&j->cpu, j->prof, &o->cpu, &err) < 0) {
-		fe_report(path, &err);
-		return FE_EXIT_ERROR;
+		return fe_fail(path, &err);
 	}
 	return FE_EXIT_OK;
 }
@@ -129,47 +130,19 @@ static const char *weights_name(an_weights w)
 	return w == AN_WEIGHTS_HITS ? "hits" : "time";
 }
 
-static void write_meta_json(FILE *f, const job *j, const fe_opts *o)
-{
-	const an_profile *p = j->prof;
-
-	fprintf(f,
-		"{\"format\": \"%s\", \"gzip\": %s, \"nodes\": %u, "
-		"\"functions\": %u, \"samples\": %u, \"start_time\": %lld, "
-		"\"end_time\": %lld, \"weights\": \"%s\"",
-		an_kind_name(an_profile_kind(p)),
-		an_source_is_gzip(j->src) ? "true" : "false",
-		an_profile_node_count(p), an_profile_function_count(p),
-		an_profile_sample_count(p),
-		(long long)an_profile_start_time(p),
-		(long long)an_profile_end_time(p),
-		weights_name(an_cpu_weights(j->cpu)));
-	if (o->cpu.from_us != AN_CPU_UNBOUNDED)
-		fprintf(f, ", \"from_us\": %lld", (long long)o->cpu.from_us);
-	if (o->cpu.to_us != AN_CPU_UNBOUNDED)
-		fprintf(f, ", \"to_us\": %lld", (long long)o->cpu.to_us);
-	fputc('}', f);
-}
-
 static int store_db(const job *j, const fe_opts *o)
 {
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info info;
 	char sha[65], *meta = NULL;
-	size_t metalen = 0;
 	int64_t id;
-	FILE *mf;
-	int rc = FE_EXIT_ERROR;
+	int rc;
 
 	an_error_clear(&err);
-	mf = open_memstream(&meta, &metalen);
-	if (!mf) {
-		fe_errorf("out of memory");
-		return FE_EXIT_ERROR;
-	}
-	write_meta_json(mf, j, o);
-	fclose(mf);
+	if (an_store_cpu_meta(&meta, j->cpu, &o->cpu,
+			      an_source_is_gzip(j->src), &err) < 0)
+		return fe_fail(NULL, &err);
 	an_source_sha256(j->src, sha);
 	info.path = j->path;
 	info.sha256 = sha;
@@ -180,7 +153,7 @@ static int store_db(const job *j, const fe_opts *o)
 	    an_store_artifact(st, &info, &id, &err) < 0 ||
 	    an_store_cpu(st, id, j->cpu, &err) < 0 ||
 	    an_store_commit(st, &err) < 0)
-		fe_report(o->db, &err);
+		rc = fe_fail(o->db, &err);
 	else
 		rc = FE_EXIT_OK;
 	an_store_close(st);
@@ -207,16 +180,35 @@ static void frame_location(FILE *f, const an_function *fn)
 static void frame_name(FILE *f, const an_function *fn)
 {
 	if (fn->name.len)
-		fe_text_max(f, fn->name.ptr, fn->name.len, 120);
+		fe_text_max(f, fn->name.ptr, fn->name.len,
+			    FE_TEXT_FUNCTION_MAX);
 	else
 		fputs("(anonymous)", f);
 }
 
-static void summary_line(FILE *f, const job *j, const fe_opts *o)
+/* text: "name  url:line:col" */
+static void frame_text(FILE *f, const void *ctx)
 {
+	const an_function *fn = ctx;
+
+	frame_name(f, fn);
+	frame_location(f, fn);
+}
+
+/* What the text intro of a report needs. */
+typedef struct report_ctx {
+	const job *j;
+	const fe_opts *o;
+} report_ctx;
+
+/* text intro: "# FILE: kind, N samples, ..." unless -q */
+static void summary_line(FILE *f, const void *ctx)
+{
+	const report_ctx *r = ctx;
+	const job *j = r->j;
 	char ms[32];
 
-	if (o->quiet)
+	if (r->o->quiet)
 		return;
 	fe_ms(ms, sizeof(ms), an_cpu_total_us(j->cpu));
 	fprintf(f, "# ");
@@ -227,29 +219,45 @@ static void summary_line(FILE *f, const job *j, const fe_opts *o)
 		weights_name(an_cpu_weights(j->cpu)));
 }
 
-static int64_t ui(double us)
+/* The JSON head every CPU report starts with. */
+static const fe_col head_cols[] = {
+	{"file", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"weights", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"total_us", FE_T_US, FE_IN_JSON, NULL, 0, 0, 0},
+	{"sample_count", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+};
+#define NHEAD (sizeof(head_cols) / sizeof(head_cols[0]))
+
+static void begin(fe_writer *w, FILE *f, const fe_table *t,
+		  const report_ctx *r)
 {
-	return (int64_t)llround(us);
+	fe_val hv[NHEAD];
+	const job *j = r->j;
+
+	hv[0] = fe_cstr(j->path);
+	hv[1] = fe_cstr(weights_name(an_cpu_weights(j->cpu)));
+	hv[2] = fe_dbl(an_cpu_total_us(j->cpu));
+	hv[3] = fe_uint(an_cpu_sample_count(j->cpu));
+	fe_table_begin(w, f, r->o->format, t, head_cols, hv, NHEAD,
+		       summary_line, r);
 }
 
-static void json_frame(FILE *f, const an_function *fn)
-{
-	fputs("\"name\": ", f);
-	fe_json_str(f, fn->name.ptr, fn->name.len);
-	fputs(", \"url\": ", f);
-	fe_json_str(f, fn->url.ptr, fn->url.len);
-	fprintf(f, ", \"line\": %ld, \"column\": %ld",
-		fn->line >= 0 ? (long)fn->line + 1 : 0L,
-		fn->column >= 0 ? (long)fn->column + 1 : 0L);
-}
+/* name, url and 1-based line and column of a function (0: none) */
+#define FRAME_COLS                                                            \
+	{"name", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},                        \
+	{"url", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},                         \
+	{"line", FE_T_INT, FE_IN_DATA, NULL, 0, 0, 0},                        \
+	{"column", FE_T_INT, FE_IN_DATA, NULL, 0, 0, 0}
 
-static void csv_frame(FILE *f, const an_function *fn)
+enum { C_NAME, C_URL, C_LINE, C_COL };
+
+static void frame_vals(fe_val *v, an_str name, an_str url, int64_t line,
+		       int64_t col)
 {
-	fe_csv_str(f, fn->name.ptr, fn->name.len);
-	fputc(',', f);
-	fe_csv_str(f, fn->url.ptr, fn->url.len);
-	fprintf(f, ",%ld,%ld", fn->line >= 0 ? (long)fn->line + 1 : 0L,
-		fn->column >= 0 ? (long)fn->column + 1 : 0L);
+	v[C_NAME] = fe_str(name);
+	v[C_URL] = fe_str(url);
+	v[C_LINE] = fe_int(line >= 0 ? line + 1 : 0);
+	v[C_COL] = fe_int(col >= 0 ? col + 1 : 0);
 }
 
 static int fn_passes(const an_profile *p, uint32_t fi, const an_filter *flt)
@@ -264,370 +272,188 @@ static int fn_passes(const an_profile *p, uint32_t fi, const an_filter *flt)
 
 /* ---- top ---- */
 
+enum { T_SELF = 4, T_TOTAL, T_SELF_PCT, T_TOTAL_PCT, T_FUNCTION, T_N };
+
+static const fe_col top_cols[T_N] = {
+	FRAME_COLS,
+	[T_SELF] = {"self_us", FE_T_US, FE_IN_DATA, "self ms", 10, 1, 0},
+	[T_TOTAL] = {"total_us", FE_T_US, FE_IN_DATA, "total ms", 10, 3, 0},
+	[T_SELF_PCT] = {"self_percent", FE_T_PCT, FE_IN_DATA, "self%", 6, 2,
+			0},
+	[T_TOTAL_PCT] = {"total_percent", FE_T_PCT, FE_IN_DATA, "total%", 6,
+			 4, 0},
+	[T_FUNCTION] = {NULL, FE_T_CALL, 0, "function", 0, 5, 0},
+};
+static const fe_table top_table = {top_cols, T_N, "functions", 0};
+
 static int print_top(FILE *f, const job *j, const fe_opts *o)
 {
 	const an_profile *p = j->prof;
 	const uint32_t *order;
 	uint32_t n = an_cpu_functions(j->cpu, &order), i, shown = 0;
 	double total = an_cpu_total_us(j->cpu);
-	long limit = o->top_set ? o->top : 25;
+	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
+	report_ctx r = {j, o};
+	fe_writer w;
 
-	if (o->format == FE_JSON) {
-		fprintf(f,
-			"{\"file\": ");
-		fe_json_str(f, j->path, strlen(j->path));
-		fprintf(f, ", \"weights\": \"%s\", \"total_us\": %lld, "
-			   "\"sample_count\": %u, \"functions\": [",
-			weights_name(an_cpu_weights(j->cpu)),
-			(long long)ui(total), an_cpu_sample_count(j->cpu));
-	} else if (o->format == FE_CSV) {
-		fputs("name,url,line,column,self_us,total_us,self_percent,"
-		      "total_percent\n", f);
-	} else {
-		summary_line(f, j, o);
-		fprintf(f, "%10s %6s %10s %6s  %s\n", "self ms", "self%",
-			"total ms", "total%", "function");
-	}
+	begin(&w, f, &top_table, &r);
 	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
 		uint32_t fi = order[i];
 		const an_function *fn = an_profile_function(p, fi);
 		double s = an_cpu_function_self_us(j->cpu, fi);
 		double t = an_cpu_function_total_us(j->cpu, fi);
-		char a[32], b[32];
+		fe_val v[T_N];
 		if (!fn_passes(p, fi, o->filter))
 			continue;
-		if (o->format == FE_JSON) {
-			fputs(shown ? ",\n  {" : "\n  {", f);
-			json_frame(f, fn);
-			fprintf(f, ", \"self_us\": %lld, \"total_us\": %lld, "
-				   "\"self_percent\": %.2f, "
-				   "\"total_percent\": %.2f}",
-				(long long)ui(s), (long long)ui(t),
-				pct(s, total), pct(t, total));
-		} else if (o->format == FE_CSV) {
-			csv_frame(f, fn);
-			fprintf(f, ",%lld,%lld,%.2f,%.2f\n", (long long)ui(s),
-				(long long)ui(t), pct(s, total),
-				pct(t, total));
-		} else {
-			fe_ms(a, sizeof(a), s);
-			fe_ms(b, sizeof(b), t);
-			fprintf(f, "%10s %5.1f%% %10s %5.1f%%  ", a,
-				pct(s, total), b, pct(t, total));
-			frame_name(f, fn);
-			frame_location(f, fn);
-			fputc('\n', f);
-		}
+		frame_vals(v, fn->name, fn->url, fn->line, fn->column);
+		v[T_SELF] = fe_dbl(s);
+		v[T_TOTAL] = fe_dbl(t);
+		v[T_SELF_PCT] = fe_dbl(pct(s, total));
+		v[T_TOTAL_PCT] = fe_dbl(pct(t, total));
+		v[T_FUNCTION] = fe_call(frame_text, fn);
+		fe_table_row(&w, v);
 		shown++;
 	}
-	if (o->format == FE_JSON)
-		fputs(shown ? "\n]}\n" : "]}\n", f);
+	fe_table_end(&w);
 	return FE_EXIT_OK;
 }
 
 /* ---- trees ---- */
 
-typedef struct tree_view {
-	/* generic view over the profile tree or a merged an_cpu_tree */
-	const job *j;
-	const an_cpu_tree *t;     /* NULL: the profile's call tree */
-	uint8_t *keep;            /* profile tree: node shown */
-} tree_view;
+enum {
+	R_SEQ, R_PARENT, R_DEPTH, R_FRAME, R_SELF = R_FRAME + 4, R_TOTAL,
+	R_SELF_PCT, R_TOTAL_PCT, R_FUNCTION, R_N
+};
 
-static uint32_t tv_function(const tree_view *v, uint32_t n)
-{
-	return v->t ? an_cpu_tree_get(v->t, n)->function :
-		      an_profile_node_function(v->j->prof, n);
-}
+static const fe_col tree_cols[R_N] = {
+	{"seq", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"parent", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"depth", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	FRAME_COLS,
+	[R_SELF] = {"self_us", FE_T_US, FE_IN_DATA, "self ms", 10, 3, 0},
+	[R_TOTAL] = {"total_us", FE_T_US, FE_IN_DATA, "total ms", 10, 1, 0},
+	[R_SELF_PCT] = {"self_percent", FE_T_PCT, FE_IN_DATA, NULL, 0, 0, 0},
+	[R_TOTAL_PCT] = {"total_percent", FE_T_PCT, FE_IN_DATA, "total%", 6,
+			 2, 0},
+	[R_FUNCTION] = {NULL, FE_T_CALL, 0, "function", 0, 4, 0},
+};
+static const fe_table tree_table = {tree_cols, R_N, "nodes", 0};
 
-static double tv_self(const tree_view *v, uint32_t n)
-{
-	return v->t ? an_cpu_tree_get(v->t, n)->self_us :
-		      an_cpu_node_self_us(v->j->cpu, n);
-}
-
-static double tv_total(const tree_view *v, uint32_t n)
-{
-	return v->t ? an_cpu_tree_get(v->t, n)->total_us :
-		      an_cpu_node_total_us(v->j->cpu, n);
-}
-
-/* Children of n, ordered by total desc (profile tree sorted here). */
-static uint32_t tv_children(const tree_view *v, uint32_t n, uint32_t *out)
-{
-	uint32_t k = 0, i, cnt;
-	const uint32_t *kids;
-
-	if (v->t) {
-		uint32_t c;
-		for (c = an_cpu_tree_get(v->t, n)->first_child; c != AN_NONE;
-		     c = an_cpu_tree_get(v->t, c)->next_sibling)
-			out[k++] = c;
-		return k;
-	}
-	cnt = an_profile_node_children(v->j->prof, n, &kids);
-	for (i = 0; i < cnt; i++)
-		if (!v->keep || v->keep[kids[i]])
-			out[k++] = kids[i];
-	/* insertion sort by total desc, stable; child lists are short */
-	for (i = 1; i < k; i++) {
-		uint32_t x = out[i], m = i;
-		double tx = tv_total(v, x);
-		while (m > 0 && tv_total(v, out[m - 1]) < tx) {
-			out[m] = out[m - 1];
-			m--;
-		}
-		out[m] = x;
-	}
-	return k;
-}
-
-typedef struct frame_it {
-	uint32_t node;
+/* A tree line's function cell: indentation, then the frame or label. */
+typedef struct tree_cell {
+	const an_function *fn; /* NULL: the label */
+	const char *label;
 	uint32_t depth;
-	uint32_t parent_seq; /* output sequence number of the parent */
-} frame_it;
+} tree_cell;
 
-/*
- * Prints the tree below `root` depth-first without recursion. The root
- * itself is printed with the label `root_label` (NULL: its function).
- */
-static int print_tree(FILE *f, const tree_view *v, uint32_t root,
-		      const char *root_label, uint32_t count, const fe_opts *o,
-		      double total, int *first)
+static void tree_text(FILE *f, const void *ctx)
 {
-	frame_it *stack = calloc((size_t)count + 1, sizeof(*stack));
-	uint32_t *kids = calloc((size_t)count + 1, sizeof(*kids));
-	uint32_t sp = 0, seq = 0;
-	const an_profile *p = v->j->prof;
+	const tree_cell *c = ctx;
+	uint32_t d = c->depth;
 
-	if (!stack || !kids) {
-		free(stack);
-		free(kids);
-		fe_errorf("out of memory");
-		return FE_EXIT_ERROR;
-	}
-	stack[sp].node = root;
-	stack[sp].depth = 0;
-	stack[sp].parent_seq = 0;
-	sp++;
-	while (sp) {
-		frame_it it = stack[--sp];
-		uint32_t fi = tv_function(v, it.node), nk, i, limit;
-		double s = tv_self(v, it.node), t = tv_total(v, it.node);
-		const an_function *fn = fi != AN_NONE ?
-						an_profile_function(p, fi) :
-						NULL;
-		char a[32], b[32];
-
-		if (it.depth > 0 && pct(t, total) < o->min_percent)
-			continue;
-		seq++;
-		if (o->format == FE_JSON) {
-			fputs(*first ? "\n  {" : ",\n  {", f);
-			*first = 0;
-			fprintf(f, "\"seq\": %u, \"parent\": %u, \"depth\": %u, ",
-				seq, it.parent_seq, it.depth);
-			if (fn) {
-				json_frame(f, fn);
-			} else {
-				fputs("\"name\": ", f);
-				fe_json_str(f, root_label, strlen(root_label));
-				fputs(", \"url\": \"\", \"line\": 0, "
-				      "\"column\": 0", f);
-			}
-			fprintf(f, ", \"self_us\": %lld, \"total_us\": %lld, "
-				   "\"self_percent\": %.2f, "
-				   "\"total_percent\": %.2f}",
-				(long long)ui(s), (long long)ui(t),
-				pct(s, total), pct(t, total));
-		} else if (o->format == FE_CSV) {
-			fprintf(f, "%u,%u,%u,", seq, it.parent_seq, it.depth);
-			if (fn)
-				csv_frame(f, fn);
-			else {
-				fe_csv_str(f, root_label, strlen(root_label));
-				fputs(",,0,0", f);
-			}
-			fprintf(f, ",%lld,%lld,%.2f,%.2f\n", (long long)ui(s),
-				(long long)ui(t), pct(s, total),
-				pct(t, total));
-		} else {
-			fe_ms(a, sizeof(a), t);
-			fe_ms(b, sizeof(b), s);
-			fprintf(f, "%10s %5.1f%% %10s  %*s", a, pct(t, total),
-				b, (int)(2 * (it.depth < 60 ? it.depth : 60)),
-				"");
-			if (it.depth >= 60)
-				fprintf(f, "[%u] ", it.depth);
-			if (fn && !(it.depth == 0 && root_label)) {
-				frame_name(f, fn);
-				frame_location(f, fn);
-			} else {
-				fe_text(f, root_label, strlen(root_label));
-			}
-			fputc('\n', f);
-		}
-		if (o->max_depth >= 0 && it.depth >= (uint32_t)o->max_depth)
-			continue;
-		nk = tv_children(v, it.node, kids);
-		limit = o->top_set && o->top > 0 && (uint32_t)o->top < nk ?
-				(uint32_t)o->top :
-				nk;
-		/* push in reverse so the largest child prints first */
-		for (i = limit; i-- > 0;) {
-			stack[sp].node = kids[i];
-			stack[sp].depth = it.depth + 1;
-			stack[sp].parent_seq = seq;
-			sp++;
-		}
-	}
-	free(stack);
-	free(kids);
-	return FE_EXIT_OK;
+	fprintf(f, "%*s",
+		(int)(2 * (d < FE_TEXT_TREE_DEPTH ? d : FE_TEXT_TREE_DEPTH)),
+		"");
+	if (d >= FE_TEXT_TREE_DEPTH)
+		fprintf(f, "[%u] ", d);
+	if (c->fn)
+		frame_text(f, c->fn);
+	else
+		fe_text(f, c->label, strlen(c->label));
 }
 
-static void tree_header(FILE *f, const job *j, const fe_opts *o)
+/* Prints the rows of a tree view; a root without a function is `label`. */
+static void print_view(FILE *f, const an_cpu_view *v, const char *label,
+		       const report_ctx *r)
 {
-	if (o->format == FE_JSON) {
-		fputs("{\"file\": ", f);
-		fe_json_str(f, j->path, strlen(j->path));
-		fprintf(f, ", \"weights\": \"%s\", \"total_us\": %lld, "
-			   "\"sample_count\": %u, \"nodes\": [",
-			weights_name(an_cpu_weights(j->cpu)),
-			(long long)ui(an_cpu_total_us(j->cpu)),
-			an_cpu_sample_count(j->cpu));
-	} else if (o->format == FE_CSV) {
-		fputs("seq,parent,depth,name,url,line,column,self_us,"
-		      "total_us,self_percent,total_percent\n", f);
-	} else {
-		summary_line(f, j, o);
-		fprintf(f, "%10s %6s %10s  %s\n", "total ms", "total%",
-			"self ms", "function");
-	}
-}
+	const an_profile *p = r->j->prof;
+	double total = an_cpu_total_us(r->j->cpu);
+	uint32_t i, n = an_cpu_view_count(v);
+	an_str lab = {label, label ? strlen(label) : 0}, none = {"", 0};
+	fe_writer w;
 
-static void tree_footer(FILE *f, const fe_opts *o, int first)
-{
-	if (o->format == FE_JSON)
-		fputs(first ? "]}\n" : "\n]}\n", f);
-}
-
-/* Nodes to show for --filter/--exclude: excluded subtrees hidden; with
- * includes, only nodes on a path to an included node (and below it). */
-static uint8_t *tree_keep(const job *j, const an_filter *flt)
-{
-	const an_profile *p = j->prof;
-	uint32_t n = an_profile_node_count(p), i;
-	uint8_t *keep = calloc(n, 1), *hit = calloc(n, 1);
-	int inc = an_filter_has_includes(flt);
-
-	if (!keep || !hit) {
-		free(keep);
-		free(hit);
-		return NULL;
-	}
-	/* nodes come in no particular order; walk parents */
+	begin(&w, f, &tree_table, r);
 	for (i = 0; i < n; i++) {
-		const an_function *fn =
-			an_profile_function(p, an_profile_node_function(p, i));
-		an_str fields[2];
-		fields[0] = fn->name;
-		fields[1] = fn->url;
-		if (i == 0)
-			continue;
-		if (an_filter_excludes(flt, fields, 2))
-			hit[i] = 2;
-		else if (inc && an_filter_matches(flt, fields, 2))
-			hit[i] = 1;
+		const an_cpu_view_row *row = an_cpu_view_get(v, i);
+		fe_val val[R_N];
+		tree_cell cell;
+		cell.fn = row->function != AN_NONE ?
+				  an_profile_function(p, row->function) :
+				  NULL;
+		cell.label = label;
+		cell.depth = row->depth;
+		val[R_SEQ] = fe_uint(i + 1);
+		val[R_PARENT] = fe_uint(row->parent == AN_NONE ?
+						0 :
+						(uint64_t)row->parent + 1);
+		val[R_DEPTH] = fe_uint(row->depth);
+		if (cell.fn)
+			frame_vals(val + R_FRAME, cell.fn->name,
+				   cell.fn->url, cell.fn->line,
+				   cell.fn->column);
+		else
+			frame_vals(val + R_FRAME, lab, none, -1, -1);
+		val[R_SELF] = fe_dbl(row->self_us);
+		val[R_TOTAL] = fe_dbl(row->total_us);
+		val[R_SELF_PCT] = fe_dbl(pct(row->self_us, total));
+		val[R_TOTAL_PCT] = fe_dbl(pct(row->total_us, total));
+		val[R_FUNCTION] = fe_call(tree_text, &cell);
+		fe_table_row(&w, val);
 	}
-	for (i = 0; i < n; i++) {
-		uint32_t u;
-		int excluded = 0, below_inc = 0;
-		for (u = i; u != AN_NONE; u = an_profile_node_parent(p, u)) {
-			if (hit[u] == 2)
-				excluded = 1;
-			if (hit[u] == 1)
-				below_inc = 1;
-		}
-		if (excluded)
-			continue;
-		if (!inc || below_inc) {
-			keep[i] = 1;
-		}
-	}
-	/* ancestors of an included node stay, unless excluded */
-	if (inc)
-		for (i = 0; i < n; i++)
-			if (keep[i] && hit[i] == 1)
-				for (uint32_t u = an_profile_node_parent(p, i);
-				     u != AN_NONE;
-				     u = an_profile_node_parent(p, u))
-					keep[u] = 1;
-	keep[0] = 1;
-	free(hit);
-	return keep;
+	fe_table_end(&w);
+}
+
+/* The pruning options of the tree reports. */
+static an_cpu_view_opts view_opts(const fe_opts *o)
+{
+	an_cpu_view_opts vo = AN_CPU_VIEW_OPTS_INIT;
+
+	if (o->max_depth >= 0 && o->max_depth < AN_CPU_VIEW_UNLIMITED)
+		vo.max_depth = (uint32_t)o->max_depth;
+	vo.min_percent = o->min_percent;
+	vo.max_children = o->top_set && o->top > 0 && o->top < UINT32_MAX ?
+				  (uint32_t)o->top :
+				  0;
+	return vo;
 }
 
 static int do_tree(FILE *f, const job *j, const fe_opts *o)
 {
-	tree_view v;
-	int first = 1, rc = FE_EXIT_OK;
-	const an_profile *p = j->prof;
-	uint32_t n = an_profile_node_count(p);
-	double total = an_cpu_total_us(j->cpu);
+	an_cpu_view_opts vo = view_opts(o);
+	an_cpu_view *v = NULL;
+	report_ctx r = {j, o};
+	an_error err;
+	int rc;
 
-	memset(&v, 0, sizeof(v));
-	v.j = j;
-	if (!an_filter_is_empty(o->filter)) {
-		v.keep = tree_keep(j, o->filter);
-		if (!v.keep) {
-			fe_errorf("out of memory");
-			return FE_EXIT_ERROR;
-		}
+	an_error_clear(&err);
+	vo.filter = o->filter;
+	vo.focus = o->focus;
+	rc = an_cpu_view_build(&v, j->cpu, NULL, &vo, &err);
+	/* the report's head was always written before the focus was
+	 * looked up: an empty report, then the error */
+	print_view(f, v, "(focus)", &r);
+	if (rc == AN_ENOTFOUND) {
+		fe_errorf("%s: no function matches --focus", j->path);
+		return FE_EXIT_ERROR;
 	}
-	tree_header(f, j, o);
-	if (o->focus) {
-		uint8_t *mask = calloc(an_profile_function_count(p), 1);
-		an_cpu_tree *t = NULL;
-		an_error err;
-		an_error_clear(&err);
-		if (!mask) {
-			free(v.keep);
-			fe_errorf("out of memory");
-			return FE_EXIT_ERROR;
-		}
-		if (an_cpu_select(j->cpu, o->focus, mask) == 0) {
-			fe_errorf("%s: no function matches --focus", j->path);
-			rc = FE_EXIT_ERROR;
-		} else if (an_cpu_callees(&t, j->cpu, mask, &err) < 0) {
-			fe_report(j->path, &err);
-			rc = FE_EXIT_ERROR;
-		} else {
-			v.t = t;
-			rc = print_tree(f, &v, 0, "(focus)",
-					an_cpu_tree_count(t), o, total, &first);
-		}
-		an_cpu_tree_free(t);
-		free(mask);
-	} else {
-		rc = print_tree(f, &v, 0, NULL, n, o, total, &first);
-	}
-	tree_footer(f, o, first);
-	free(v.keep);
-	return rc;
+	if (rc < 0)
+		return fe_fail(j->path, &err);
+	an_cpu_view_free(v);
+	return FE_EXIT_OK;
 }
 
 static int do_sandwich(FILE *f, const job *j, const fe_opts *o,
 		       const char *re, int callers)
 {
 	const an_profile *p = j->prof;
+	an_cpu_view_opts vo = view_opts(o);
+	an_cpu_view *v = NULL;
+	report_ctx r = {j, o};
 	an_filter *sel = NULL;
 	uint8_t *mask = NULL;
 	an_cpu_tree *t = NULL;
 	an_error err;
-	tree_view v;
-	int first = 1, rc = FE_EXIT_ERROR;
+	int rc = FE_EXIT_ERROR;
 	char label[200];
 
 	an_error_clear(&err);
@@ -647,20 +473,17 @@ static int do_sandwich(FILE *f, const job *j, const fe_opts *o,
 		goto done;
 	}
 	if ((callers ? an_cpu_callers(&t, j->cpu, mask, &err) :
-		       an_cpu_callees(&t, j->cpu, mask, &err)) < 0) {
-		fe_report(j->path, &err);
+		       an_cpu_callees(&t, j->cpu, mask, &err)) < 0 ||
+	    an_cpu_view_build(&v, j->cpu, t, &vo, &err) < 0) {
+		rc = fe_fail(j->path, &err);
 		goto done;
 	}
-	memset(&v, 0, sizeof(v));
-	v.j = j;
-	v.t = t;
 	snprintf(label, sizeof(label), "%s of /%s/",
 		 callers ? "callers" : "callees", re);
-	tree_header(f, j, o);
-	rc = print_tree(f, &v, 0, label, an_cpu_tree_count(t), o,
-			an_cpu_total_us(j->cpu), &first);
-	tree_footer(f, o, first);
+	print_view(f, v, label, &r);
+	rc = FE_EXIT_OK;
 done:
+	an_cpu_view_free(v);
 	an_cpu_tree_free(t);
 	free(mask);
 	an_filter_free(sel);
@@ -669,77 +492,74 @@ done:
 
 /* ---- lines ---- */
 
+enum {
+	L_URL, L_LINE, L_TICKS, L_SELF, L_SELF_PCT, L_FUNCTION, L_TEXT, L_N
+};
+
+static const fe_col line_cols[L_N] = {
+	{"url", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},
+	{"line", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"ticks", FE_T_UINT, FE_IN_DATA, "ticks", 8, 1, 0},
+	{"self_us", FE_T_US, FE_IN_DATA, "self ms", 10, 2, 0},
+	{"self_percent", FE_T_PCT, FE_IN_DATA, "self%", 6, 3, 0},
+	{"function", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},
+	{NULL, FE_T_CALL, 0, "line (function)", 0, 4, 0},
+};
+static const fe_table line_table = {line_cols, L_N, "lines", 0};
+
+typedef struct line_cell {
+	const an_cpu_line *e;
+	const an_function *fn;
+} line_cell;
+
+/* text: "url:line (function)" */
+static void line_text(FILE *f, const void *ctx)
+{
+	const line_cell *c = ctx;
+
+	fe_text(f, c->e->url.ptr, c->e->url.len);
+	fprintf(f, ":%u (", c->e->line);
+	frame_name(f, c->fn);
+	fputc(')', f);
+}
+
 static int do_lines(FILE *f, const job *j, const fe_opts *o)
 {
 	an_cpu_lines *l = NULL;
 	an_error err;
 	uint32_t n, i, shown = 0;
-	long limit = o->top_set ? o->top : 25;
+	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	double total = an_cpu_total_us(j->cpu);
 	const an_profile *p = j->prof;
+	report_ctx r = {j, o};
+	fe_writer w;
 
 	an_error_clear(&err);
-	if (an_cpu_hot_lines(&l, j->cpu, &err) < 0) {
-		fe_report(j->path, &err);
-		return FE_EXIT_ERROR;
-	}
+	if (an_cpu_hot_lines(&l, j->cpu, &err) < 0)
+		return fe_fail(j->path, &err);
 	n = an_cpu_lines_count(l);
-	if (o->format == FE_JSON) {
-		fputs("{\"file\": ", f);
-		fe_json_str(f, j->path, strlen(j->path));
-		fprintf(f, ", \"weights\": \"%s\", \"total_us\": %lld, "
-			   "\"sample_count\": %u, \"lines\": [",
-			weights_name(an_cpu_weights(j->cpu)),
-			(long long)ui(total), an_cpu_sample_count(j->cpu));
-	} else if (o->format == FE_CSV) {
-		fputs("url,line,ticks,self_us,self_percent,function\n", f);
-	} else {
-		summary_line(f, j, o);
-		fprintf(f, "%8s %10s %6s  %s\n", "ticks", "self ms", "self%",
-			"line (function)");
-	}
+	begin(&w, f, &line_table, &r);
 	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
 		const an_cpu_line *e = an_cpu_lines_get(l, i);
 		const an_function *fn = an_profile_function(p, e->function);
+		line_cell cell = {e, fn};
 		an_str fields[2];
-		char a[32];
+		fe_val v[L_N];
 		fields[0] = e->url;
 		fields[1] = fn->name;
 		if (!an_filter_test(o->filter, fields, 2))
 			continue;
-		if (o->format == FE_JSON) {
-			fputs(shown ? ",\n  {\"url\": " : "\n  {\"url\": ", f);
-			fe_json_str(f, e->url.ptr, e->url.len);
-			fprintf(f, ", \"line\": %u, \"ticks\": %llu, "
-				   "\"self_us\": %lld, \"self_percent\": %.2f, "
-				   "\"function\": ",
-				e->line, (unsigned long long)e->ticks,
-				(long long)ui(e->self_us),
-				pct(e->self_us, total));
-			fe_json_str(f, fn->name.ptr, fn->name.len);
-			fputc('}', f);
-		} else if (o->format == FE_CSV) {
-			fe_csv_str(f, e->url.ptr, e->url.len);
-			fprintf(f, ",%u,%llu,%lld,%.2f,", e->line,
-				(unsigned long long)e->ticks,
-				(long long)ui(e->self_us),
-				pct(e->self_us, total));
-			fe_csv_str(f, fn->name.ptr, fn->name.len);
-			fputc('\n', f);
-		} else {
-			fe_ms(a, sizeof(a), e->self_us);
-			fprintf(f, "%8llu %10s %5.1f%%  ",
-				(unsigned long long)e->ticks, a,
-				pct(e->self_us, total));
-			fe_text(f, e->url.ptr, e->url.len);
-			fprintf(f, ":%u (", e->line);
-			frame_name(f, fn);
-			fputs(")\n", f);
-		}
+		v[L_URL] = fe_str(e->url);
+		v[L_LINE] = fe_uint(e->line);
+		v[L_TICKS] = fe_uint(e->ticks);
+		v[L_SELF] = fe_dbl(e->self_us);
+		v[L_SELF_PCT] = fe_dbl(pct(e->self_us, total));
+		v[L_FUNCTION] = fe_str(fn->name);
+		v[L_TEXT] = fe_call(line_text, &cell);
+		fe_table_row(&w, v);
 		shown++;
 	}
-	if (o->format == FE_JSON)
-		fputs(shown ? "\n]}\n" : "]}\n", f);
+	fe_table_end(&w);
 	an_cpu_lines_free(l);
 	return FE_EXIT_OK;
 }
@@ -762,11 +582,10 @@ static int do_folded(FILE *f, const job *j, const fe_opts *o)
 	an_error err;
 
 	an_error_clear(&err);
-	if (an_cpu_folded(j->cpu, o->filter, fold_line, f, &err) < 0) {
-		if (err.code != AN_ECANCELED)
-			fe_report(j->path, &err);
-		return FE_EXIT_ERROR;
-	}
+	if (an_cpu_folded(j->cpu, o->filter, fold_line, f, &err) < 0)
+		/* canceled: the output went away, said nothing more */
+		return err.code == AN_ECANCELED ? fe_exit_code(err.code) :
+						  fe_fail(j->path, &err);
 	return FE_EXIT_OK;
 }
 
@@ -801,7 +620,7 @@ int cmd_cpu(int argc, char **argv)
 	fe_out out;
 	job j;
 	size_t i;
-	int rc, done, ok;
+	int rc, done;
 
 	if (argc < 2) {
 		fputs("profkit: cpu: no command given\n", stderr);
@@ -870,12 +689,7 @@ int cmd_cpu(int argc, char **argv)
 					 !strcmp(sc->name, "callers"));
 		if (rc == FE_EXIT_OK && o.db)
 			rc = store_db(&j, &o);
-		ok = rc == FE_EXIT_OK;
-		rc = fe_out_close(&out, ok);
-		if (!ok && rc == FE_EXIT_OK)
-			rc = FE_EXIT_ERROR;
-		if (!ok)
-			rc = rc == FE_EXIT_USAGE ? rc : FE_EXIT_ERROR;
+		rc = fe_out_finish(&out, rc);
 	}
 	job_free(&j);
 	fe_opts_free(&o);

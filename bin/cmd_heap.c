@@ -24,11 +24,13 @@ static const char help_summary[] =
 	"retained size (of the topmost members only) and minimum distance,\n"
 	"sorted by retained size; preceded by the Statistics breakdown and the\n"
 	"bytes held outside the V8 heap by ArrayBuffer backing stores.\n"
-	"  -n, --top N           show N classes (default 25, 0 = all)\n"
+	"  -n, --top N           show N classes (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
 	"  --filter RE           only classes whose name matches RE\n"
 	"  --exclude RE          hide classes whose name matches RE\n"
 	"  --db FILE             also store the analysis in SQLite FILE:\n"
-	"                        every class and the 1000 objects with the\n"
+	"                        every class and the "
+	FE_XSTR(FE_DB_TOP_OBJECTS) " objects with the\n"
 	"                        largest retained sizes (-n, --filter and\n"
 	"                        --exclude only change what is printed)\n"
 	"  --all-objects         with --db: store every object (a bigger,\n"
@@ -39,7 +41,8 @@ static const char help_top[] =
 	"Usage: profkit heap top [OPTIONS] FILE\n"
 	"Objects by retained size: @id, class, name, shallow and retained\n"
 	"size, distance.\n"
-	"  -n, --top N           show N objects (default 25, 0 = all)\n"
+	"  -n, --top N           show N objects (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
 	"  --filter RE, --exclude RE  on the class name\n"
 	HEAP_COMMON_HELP;
 
@@ -48,7 +51,8 @@ static const char help_show[] =
 	"One object in full (DevTools' Containment view): class, name, sizes,\n"
 	"distance, dominator, its outgoing edges sorted by the target's\n"
 	"retained size, and its incoming edges in Retainers order.\n"
-	"  -n, --top N           at most N edges each way (default 25, 0 = all)\n"
+	"  -n, --top N           at most N edges each way (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
 	"  --format text|json     output format (default text; no CSV)\n"
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"
 	"  -q, --quiet           no '# file: ...' summary line (text)\n"
@@ -59,11 +63,13 @@ static const char help_dominators[] =
 	"Usage: profkit heap dominators [OPTIONS] FILE [@ID]\n"
 	"The dominator subtree of @ID (default: the root) as an indented tree,\n"
 	"children by retained size.\n"
-	"  --depth N             levels below @ID (default 4; alias\n"
+	"  --depth N             levels below @ID (default "
+	FE_XSTR(FE_DEFAULT_DOM_DEPTH) "; alias\n"
 	"                        --max-depth)\n"
 	"  --min-size BYTES      hide subtrees retaining less than BYTES\n"
 	"  --min-percent P       hide subtrees below P% of the total\n"
-	"  -n, --top N           at most N children per node (default 10)\n"
+	"  -n, --top N           at most N children per node (default "
+	FE_XSTR(FE_DEFAULT_DOM_CHILDREN) ")\n"
 	HEAP_COMMON_HELP;
 
 static const char help_retainers[] =
@@ -71,9 +77,11 @@ static const char help_retainers[] =
 	"The retainer chain from @ID up to a GC root in DevTools' order: each\n"
 	"step follows the first retainer (lowest distance, then largest\n"
 	"retained size) until distance 1 or a node already in the chain.\n"
-	"  --paths K             the K first distinct chains (default 1): the\n"
+	"  --paths K             the K first distinct chains (default "
+	FE_XSTR(FE_DEFAULT_PATHS) "): the\n"
 	"                        Kth starts at @ID's Kth retainer\n"
-	"  --depth N             at most N steps (default 20, as DevTools'\n"
+	"  --depth N             at most N steps (default "
+	FE_XSTR(FE_DEFAULT_CHAIN_STEPS) ", as DevTools'\n"
 	"                        view expands; 0 = up to the root)\n"
 	HEAP_COMMON_HELP;
 
@@ -103,8 +111,7 @@ static int hjob_load(hjob *j, const char *path, int want_sha)
 	if (an_source_open_path(&j->src, path, &err) < 0 ||
 	    (want_sha && an_source_enable_sha256(j->src) < 0) ||
 	    an_heap_load(&j->heap, j->src, &err) < 0) {
-		fe_report(path, &err);
-		return FE_EXIT_ERROR;
+		return fe_fail(path, &err);
 	}
 	return FE_EXIT_OK;
 }
@@ -138,38 +145,25 @@ static double hpct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-/* distance as DevTools shows it: "-" for unreachable / system-only */
-static int dist_known(int32_t d)
-{
-	return d >= 0 && d < AN_HEAP_SYSTEM_DISTANCE;
-}
-
-static void print_dist_text(FILE *f, int32_t d)
-{
-	if (dist_known(d))
-		fprintf(f, "%5d", d);
-	else
-		fputs("    -", f);
-}
-
-static void print_dist_json(FILE *f, int32_t d)
-{
-	if (dist_known(d))
-		fprintf(f, "%d", d);
-	else
-		fputs("null", f);
-}
-
 static int class_passes(const an_heap_class *c, const an_filter *flt)
 {
 	return an_filter_test(flt, &c->name, 1);
 }
 
-static void heap_header(FILE *f, const hjob *j, const fe_opts *o)
+/* What the text intros need. */
+typedef struct report_ctx {
+	const hjob *j;
+	const fe_opts *o;
+} report_ctx;
+
+/* text intro: "# FILE: heap snapshot, ..." unless -q */
+static void heap_header(FILE *f, const void *ctx)
 {
+	const report_ctx *r = ctx;
+	const hjob *j = r->j;
 	char t[32];
 
-	if (o->quiet)
+	if (r->o->quiet)
 		return;
 	human(t, sizeof(t), an_heap_total_size(j->heap));
 	fputs("# ", f);
@@ -210,24 +204,46 @@ static void stats_text(FILE *f, const an_heap *h)
 		   "outside the V8 heap): %s\n\n", a);
 }
 
-static void stats_json(FILE *f, const an_heap *h)
-{
-	an_heap_stats s;
+static const fe_col stats_cols[] = {
+	{"total", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"v8_heap", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"code", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"strings", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"js_arrays", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"typed_arrays", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"system", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"native", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"other", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"other_native", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+};
 
-	an_heap_statistics(h, &s);
-	fprintf(f, "\"statistics\": {\"total\": %" PRIu64 ", \"v8_heap\": %"
-		   PRIu64 ", \"code\": %" PRIu64 ", \"strings\": %" PRIu64
-		   ", \"js_arrays\": %" PRIu64 ", \"typed_arrays\": %" PRIu64
-		   ", \"system\": %" PRIu64 ", \"native\": %" PRIu64
-		   ", \"other\": %" PRIu64 ", \"other_native\": %" PRIu64
-		   "}, \"array_buffer_bytes\": %" PRIu64,
-		s.total, s.v8_heap, s.code, s.strings, s.js_arrays,
-		s.typed_arrays, s.system, s.native,
-		s.other, s.other_native, s.typed_arrays);
+/* JSON: the Statistics as an object */
+static void stats_json(FILE *f, const void *ctx)
+{
+	const an_heap_stats *s = ctx;
+	fe_val v[10];
+
+	v[0] = fe_uint(s->total);
+	v[1] = fe_uint(s->v8_heap);
+	v[2] = fe_uint(s->code);
+	v[3] = fe_uint(s->strings);
+	v[4] = fe_uint(s->js_arrays);
+	v[5] = fe_uint(s->typed_arrays);
+	v[6] = fe_uint(s->system);
+	v[7] = fe_uint(s->native);
+	v[8] = fe_uint(s->other);
+	v[9] = fe_uint(s->other_native);
+	fe_json_object(f, stats_cols, v, 10);
 }
 
-/* heap_object rows without --all-objects (besides the root) */
-#define DB_TOP_OBJECTS 1000
+/* text intro of heap summary: the header line and the Statistics */
+static void summary_intro(FILE *f, const void *ctx)
+{
+	const report_ctx *r = ctx;
+
+	heap_header(f, r);
+	stats_text(f, r->j->heap);
+}
 
 static int store_db(const hjob *j, const fe_opts *o)
 {
@@ -235,35 +251,15 @@ static int store_db(const hjob *j, const fe_opts *o)
 	an_error err;
 	an_artifact_info info;
 	char sha[65], *meta = NULL;
-	size_t metalen = 0;
+	uint32_t top = o->all_objects ? AN_STORE_ALL_OBJECTS :
+					FE_DB_TOP_OBJECTS;
 	int64_t id;
-	FILE *mf;
-	int rc = FE_EXIT_ERROR;
+	int rc;
 
 	an_error_clear(&err);
-	mf = open_memstream(&meta, &metalen);
-	if (!mf) {
-		fe_errorf("out of memory");
-		return FE_EXIT_ERROR;
-	}
-	fprintf(mf, "{\"format\": \"heapsnapshot\", \"gzip\": %s, "
-		    "\"node_count\": %u, \"edge_count\": %u, \"total_size\": %"
-		    PRIu64 ", \"extra_native_bytes\": %" PRIu64 ", ",
-		an_source_is_gzip(j->src) ? "true" : "false",
-		an_heap_node_count(j->heap), an_heap_edge_count(j->heap),
-		an_heap_total_size(j->heap),
-		an_heap_extra_native_bytes(j->heap));
-	stats_json(mf, j->heap);
-	if (o->all_objects)
-		fputs(", \"all_objects\": true}", mf);
-	else
-		fprintf(mf, ", \"all_objects\": false, \"top_objects\": %u}",
-			DB_TOP_OBJECTS);
-	if (fclose(mf) != 0 || !meta) {
-		free(meta);
-		fe_errorf("out of memory");
-		return FE_EXIT_ERROR;
-	}
+	if (an_store_heap_meta(&meta, j->heap, an_source_is_gzip(j->src), top,
+			       &err) < 0)
+		return fe_fail(NULL, &err);
 	an_source_sha256(j->src, sha);
 	memset(&info, 0, sizeof(info));
 	info.path = j->path;
@@ -273,12 +269,9 @@ static int store_db(const hjob *j, const fe_opts *o)
 	info.meta_json = meta;
 	if (an_store_open(&st, o->db, &err) < 0 ||
 	    an_store_artifact(st, &info, &id, &err) < 0 ||
-	    an_store_heap(st, id, j->heap,
-			  o->all_objects ? AN_STORE_ALL_OBJECTS :
-					   DB_TOP_OBJECTS,
-			  &err) < 0 ||
+	    an_store_heap(st, id, j->heap, top, &err) < 0 ||
 	    an_store_commit(st, &err) < 0)
-		fe_report(o->db, &err);
+		rc = fe_fail(o->db, &err);
 	else
 		rc = FE_EXIT_OK;
 	an_store_close(st);
@@ -286,81 +279,114 @@ static int store_db(const hjob *j, const fe_opts *o)
 	return rc;
 }
 
+enum {
+	S_NAME, S_LOCATION, S_SCRIPT, S_LINE, S_COLUMN, S_COUNT, S_SELF,
+	S_SELF_PCT, S_RETAINED, S_RETAINED_PCT, S_DIST, S_CLASS, S_N
+};
+
+static const fe_col summary_cols[S_N] = {
+	{"name", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},
+	{"location", FE_T_CALL, FE_IN_JSON, NULL, 0, 0, 0},
+	{"script_id", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"line", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"column", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"count", FE_T_UINT, FE_IN_DATA, "count", 9, 1, 0},
+	{"self_size", FE_T_UINT, FE_IN_DATA, "shallow", 12, 2, 0},
+	{NULL, FE_T_PCT, 0, "%", 6, 3, 0},
+	{"retained_size", FE_T_UINT, FE_IN_DATA, "retained", 12, 4, 0},
+	{NULL, FE_T_PCT, 0, "%", 6, 5, 0},
+	{"distance", FE_T_DIST, FE_IN_DATA, "dist", 5, 6, 0},
+	{NULL, FE_T_CALL, 0, "class", 0, 7, 0},
+};
+static const fe_table summary_table = {summary_cols, S_N, "classes", 0};
+
+static const fe_col location_cols[] = {
+	{"script_id", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"line", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"column", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+};
+
+/* JSON: a constructor's location, 1-based */
+static void location_json(FILE *f, const void *ctx)
+{
+	const an_heap_class *c = ctx;
+	fe_val v[3];
+
+	v[0] = fe_uint(c->script_id);
+	v[1] = fe_uint((uint64_t)c->line + 1);
+	v[2] = fe_uint((uint64_t)c->column + 1);
+	fe_json_object(f, location_cols, v, 3);
+}
+
+/* text: the class name and a constructor's location */
+static void class_text(FILE *f, const void *ctx)
+{
+	const an_heap_class *c = ctx;
+
+	fe_text_max(f, c->name.ptr, c->name.len, FE_TEXT_CLASS_MAX);
+	if (c->has_location)
+		fprintf(f, "  (script %u:%u:%u)", c->script_id, c->line + 1,
+			c->column + 1);
+}
+
+static const fe_col summary_head[] = {
+	{"file", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"node_count", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"edge_count", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"total_size", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"statistics", FE_T_CALL, FE_IN_JSON, NULL, 0, 0, 0},
+	{"array_buffer_bytes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+};
+
 static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 {
 	const an_heap *h = j->heap;
 	const uint32_t *order;
 	uint32_t n = an_heap_classes(h, &order), i, shown = 0;
 	uint64_t total = an_heap_total_size(h);
-	long limit = o->top_set ? o->top : 25;
+	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
+	report_ctx r = {j, o};
+	an_heap_stats s;
+	fe_val hv[6];
+	fe_writer w;
 
-	if (o->format == FE_JSON) {
-		fprintf(f, "{\"file\": ");
-		fe_json_str(f, j->path, strlen(j->path));
-		fprintf(f, ", \"node_count\": %u, \"edge_count\": %u, "
-			   "\"total_size\": %" PRIu64 ", ",
-			an_heap_node_count(h), an_heap_edge_count(h), total);
-		stats_json(f, h);
-		fputs(", \"classes\": [", f);
-	} else if (o->format == FE_CSV) {
-		fputs("name,script_id,line,column,count,self_size,"
-		      "retained_size,distance\n", f);
-	} else {
-		heap_header(f, j, o);
-		stats_text(f, h);
-		fprintf(f, "%9s %12s %6s %12s %6s %5s  %s\n", "count",
-			"shallow", "%", "retained", "%", "dist", "class");
-	}
+	an_heap_statistics(h, &s);
+	hv[0] = fe_cstr(j->path);
+	hv[1] = fe_uint(an_heap_node_count(h));
+	hv[2] = fe_uint(an_heap_edge_count(h));
+	hv[3] = fe_uint(total);
+	hv[4] = fe_call(stats_json, &s);
+	hv[5] = fe_uint(s.typed_arrays);
+	fe_table_begin(&w, f, o->format, &summary_table, summary_head, hv, 6,
+		       summary_intro, &r);
 	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
 		const an_heap_class *c = an_heap_class_get(h, order[i]);
+		fe_val v[S_N];
 		if (!class_passes(c, o->filter))
 			continue;
-		if (o->format == FE_JSON) {
-			fputs(shown ? ",\n  {\"name\": " : "\n  {\"name\": ", f);
-			fe_json_str(f, c->name.ptr, c->name.len);
-			if (c->has_location)
-				fprintf(f, ", \"location\": {\"script_id\": %u,"
-					   " \"line\": %u, \"column\": %u}",
-					c->script_id, c->line + 1,
-					c->column + 1);
-			else
-				fputs(", \"location\": null", f);
-			fprintf(f, ", \"count\": %" PRIu64 ", \"self_size\": %"
-				   PRIu64 ", \"retained_size\": %" PRIu64
-				   ", \"distance\": ",
-				c->count, c->self_size, c->retained_size);
-			print_dist_json(f, c->distance);
-			fputc('}', f);
-		} else if (o->format == FE_CSV) {
-			fe_csv_str(f, c->name.ptr, c->name.len);
-			if (c->has_location)
-				fprintf(f, ",%u,%u,%u", c->script_id,
-					c->line + 1, c->column + 1);
-			else
-				fputs(",,,", f);
-			fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
-				c->count, c->self_size, c->retained_size);
-			if (dist_known(c->distance))
-				fprintf(f, "%d", c->distance);
-			fputc('\n', f);
+		v[S_NAME] = fe_str(c->name);
+		if (c->has_location) {
+			v[S_LOCATION] = fe_call(location_json, c);
+			v[S_SCRIPT] = fe_uint(c->script_id);
+			v[S_LINE] = fe_uint((uint64_t)c->line + 1);
+			v[S_COLUMN] = fe_uint((uint64_t)c->column + 1);
 		} else {
-			fprintf(f, "%9" PRIu64 " %12" PRIu64 " %5.1f%% %12"
-				   PRIu64 " %5.1f%% ",
-				c->count, c->self_size,
-				hpct(c->self_size, total), c->retained_size,
-				hpct(c->retained_size, total));
-			print_dist_text(f, c->distance);
-			fputs("  ", f);
-			fe_text_max(f, c->name.ptr, c->name.len, 100);
-			if (c->has_location)
-				fprintf(f, "  (script %u:%u:%u)", c->script_id,
-					c->line + 1, c->column + 1);
-			fputc('\n', f);
+			v[S_LOCATION] = fe_null();
+			v[S_SCRIPT] = fe_null();
+			v[S_LINE] = fe_null();
+			v[S_COLUMN] = fe_null();
 		}
+		v[S_COUNT] = fe_uint(c->count);
+		v[S_SELF] = fe_uint(c->self_size);
+		v[S_SELF_PCT] = fe_dbl(hpct(c->self_size, total));
+		v[S_RETAINED] = fe_uint(c->retained_size);
+		v[S_RETAINED_PCT] = fe_dbl(hpct(c->retained_size, total));
+		v[S_DIST] = fe_int(c->distance);
+		v[S_CLASS] = fe_call(class_text, c);
+		fe_table_row(&w, v);
 		shown++;
 	}
-	if (o->format == FE_JSON)
-		fputs(shown ? "\n]}\n" : "]}\n", f);
+	fe_table_end(&w);
 	return FE_EXIT_OK;
 }
 
@@ -382,7 +408,7 @@ static void node_text(FILE *f, const an_heap *h, uint32_t n, size_t max)
 
 	if (len >= sizeof(buf))
 		len = sizeof(buf) - 1;
-	fe_text_max(f, c->name.ptr, c->name.len, 60);
+	fe_text_max(f, c->name.ptr, c->name.len, FE_TEXT_CLASS_SHORT);
 	fprintf(f, " @%" PRIu64, an_heap_node_id(h, n));
 	if (len && (len != c->name.len || memcmp(buf, c->name.ptr, len))) {
 		fputc(' ', f);
@@ -396,23 +422,77 @@ static void node_text(FILE *f, const an_heap *h, uint32_t n, size_t max)
 	}
 }
 
-static void node_json(FILE *f, const an_heap *h, uint32_t n)
+/* A node's text cell: indentation, then node_text(). */
+typedef struct node_cell {
+	const an_heap *h;
+	uint32_t n;
+	size_t max;     /* characters of the name */
+	int indent;     /* spaces before it */
+} node_cell;
+
+static void node_cell_text(FILE *f, const void *ctx)
+{
+	const node_cell *c = ctx;
+
+	fprintf(f, "%*s", c->indent, "");
+	node_text(f, c->h, c->n, c->max);
+}
+
+/* An object's columns; the reports of objects start with them. */
+enum {
+	O_ID, O_CLASS, O_NAME, O_TYPE, O_SELF, O_RETAINED, O_PCT, O_DIST,
+	O_OBJECT, O_N
+};
+
+#define NODE_COLS(json, self_at, retained_at)                                 \
+	{"id", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},                         \
+	{"class", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},                       \
+	{"name", FE_T_STR, json, NULL, 0, 0, 0},                              \
+	{"type", FE_T_CSTR, json, NULL, 0, 0, 0},                             \
+	{"self_size", FE_T_UINT, FE_IN_DATA, "shallow", 12, self_at, 0},      \
+	{"retained_size", FE_T_UINT, FE_IN_DATA, "retained", 12, retained_at, \
+	 0}
+
+static const fe_col top_cols[O_N] = {
+	NODE_COLS(FE_IN_DATA, 1, 2),
+	[O_PCT] = {NULL, FE_T_PCT, 0, "%", 6, 3, 0},
+	[O_DIST] = {"distance", FE_T_DIST, FE_IN_DATA, "dist", 5, 4, 0},
+	[O_OBJECT] = {NULL, FE_T_CALL, 0, "object", 0, 5, 0},
+};
+static const fe_table top_table = {top_cols, O_N, "objects", 0};
+
+/* The values of an object's columns (not O_PCT, O_OBJECT); the name is
+ * written into buf[1100]. */
+static void node_vals(fe_val *v, const an_heap *h, uint32_t n, char *buf)
 {
 	const an_heap_class *c = an_heap_class_get(h, an_heap_node_class(h, n));
-	char buf[1100];
-	size_t len = an_heap_node_name(h, n, buf, sizeof(buf));
+	size_t len = an_heap_node_name(h, n, buf, 1100);
+	an_str name;
 
-	if (len >= sizeof(buf))
-		len = sizeof(buf) - 1;
-	fprintf(f, "\"id\": %" PRIu64 ", \"class\": ", an_heap_node_id(h, n));
-	fe_json_str(f, c->name.ptr, c->name.len);
-	fputs(", \"name\": ", f);
-	fe_json_str(f, buf, len);
-	fprintf(f, ", \"type\": \"%s\", \"self_size\": %" PRIu64
-		   ", \"retained_size\": %" PRIu64 ", \"distance\": ",
-		an_heap_node_type(h, n), an_heap_node_self_size(h, n),
-		an_heap_node_retained_size(h, n));
-	print_dist_json(f, an_heap_node_distance(h, n));
+	if (len >= 1100)
+		len = 1100 - 1;
+	name.ptr = buf;
+	name.len = len;
+	v[O_ID] = fe_uint(an_heap_node_id(h, n));
+	v[O_CLASS] = fe_str(c->name);
+	v[O_NAME] = fe_str(name);
+	v[O_TYPE] = fe_cstr(an_heap_node_type(h, n));
+	v[O_SELF] = fe_uint(an_heap_node_self_size(h, n));
+	v[O_RETAINED] = fe_uint(an_heap_node_retained_size(h, n));
+	v[O_PCT] = fe_dbl(hpct(an_heap_node_retained_size(h, n),
+			       an_heap_total_size(h)));
+	v[O_DIST] = fe_int(an_heap_node_distance(h, n));
+	v[O_OBJECT] = fe_null();
+}
+
+/* The JSON members of a node, as heap top lists them. */
+static void node_json(FILE *f, const an_heap *h, uint32_t n)
+{
+	char buf[1100];
+	fe_val v[O_N];
+
+	node_vals(v, h, n, buf);
+	fe_json_members(f, top_cols, v, O_N);
 }
 
 /* DevTools' edge notation: .name, [0], {internal}, [[weak]], ->context */
@@ -430,22 +510,22 @@ static void edge_text(FILE *f, const an_heap *h, uint32_t e)
 	}
 	if (!strcmp(t, "context")) {
 		fputs("->", f);
-		fe_text_max(f, nm.ptr, nm.len, 80);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
 	} else if (!strcmp(t, "weak")) {
 		fputs("[[", f);
-		fe_text_max(f, nm.ptr, nm.len, 80);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
 		fputs("]]", f);
 	} else if (!strcmp(t, "internal") || !strcmp(t, "invisible")) {
 		fputc('{', f);
-		fe_text_max(f, nm.ptr, nm.len, 80);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
 		fputc('}', f);
 	} else if (memchr(nm.ptr, ' ', nm.len)) {
 		fputs("[\"", f);
-		fe_text_max(f, nm.ptr, nm.len, 80);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
 		fputs("\"]", f);
 	} else {
 		fputc('.', f);
-		fe_text_max(f, nm.ptr, nm.len, 80);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
 	}
 }
 
@@ -464,92 +544,42 @@ static void edge_json(FILE *f, const an_heap *h, uint32_t e)
 	fprintf(f, ", \"edge_type\": \"%s\"", an_heap_edge_type(h, e));
 }
 
-static const an_heap *top_heap;
-
-static int cmp_retained(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	uint64_t rx = an_heap_node_retained_size(top_heap, x);
-	uint64_t ry = an_heap_node_retained_size(top_heap, y);
-
-	if (rx != ry)
-		return rx > ry ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
+static const fe_col top_head[] = {
+	{"file", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"total_size", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+};
 
 static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 {
 	const an_heap *h = j->heap;
-	uint32_t n = an_heap_node_count(h), i, k = 0, shown = 0;
-	uint32_t *v = malloc((size_t)n * sizeof(*v));
-	uint64_t total = an_heap_total_size(h);
-	long limit = o->top_set ? o->top : 25;
+	uint32_t *v = NULL, i, k = 0, shown = 0;
+	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
+	report_ctx r = {j, o};
+	fe_val hv[2];
+	an_error err;
+	fe_writer w;
 
-	if (!v) {
-		fe_errorf("out of memory");
-		return FE_EXIT_ERROR;
-	}
-	for (i = 0; i < n; i++)
-		if (i != an_heap_root(h))
-			v[k++] = i;
-	top_heap = h;
-	qsort(v, k, sizeof(*v), cmp_retained);
-	if (o->format == FE_JSON) {
-		fputs("{\"file\": ", f);
-		fe_json_str(f, j->path, strlen(j->path));
-		fprintf(f, ", \"total_size\": %" PRIu64 ", \"objects\": [",
-			total);
-	}
-	else if (o->format == FE_CSV)
-		fputs("id,class,name,type,self_size,retained_size,distance\n",
-		      f);
-	else {
-		heap_header(f, j, o);
-		fprintf(f, "%12s %12s %6s %5s  %s\n", "shallow", "retained",
-			"%", "dist", "object");
-	}
+	if (an_heap_top(&v, &k, h, AN_HEAP_TOP_ALL, AN_HEAP_TOP_SORTED,
+			&err) < 0)
+		return fe_fail(j->path, &err);
+	hv[0] = fe_cstr(j->path);
+	hv[1] = fe_uint(an_heap_total_size(h));
+	fe_table_begin(&w, f, o->format, &top_table, top_head, hv, 2,
+		       heap_header, &r);
 	for (i = 0; i < k && (limit == 0 || shown < (uint32_t)limit); i++) {
 		const an_heap_class *c =
 			an_heap_class_get(h, an_heap_node_class(h, v[i]));
+		node_cell cell = {h, v[i], FE_TEXT_NODE_NAME, 0};
+		char buf[1100];
+		fe_val val[O_N];
 		if (!class_passes(c, o->filter))
 			continue;
-		if (o->format == FE_JSON) {
-			fputs(shown ? ",\n  {" : "\n  {", f);
-			node_json(f, h, v[i]);
-			fputc('}', f);
-		} else if (o->format == FE_CSV) {
-			char buf[1100];
-			size_t len = an_heap_node_name(h, v[i], buf,
-						       sizeof(buf));
-			if (len >= sizeof(buf))
-				len = sizeof(buf) - 1;
-			fprintf(f, "%" PRIu64 ",", an_heap_node_id(h, v[i]));
-			fe_csv_str(f, c->name.ptr, c->name.len);
-			fputc(',', f);
-			fe_csv_str(f, buf, len);
-			fprintf(f, ",%s,%" PRIu64 ",%" PRIu64 ",",
-				an_heap_node_type(h, v[i]),
-				an_heap_node_self_size(h, v[i]),
-				an_heap_node_retained_size(h, v[i]));
-			if (dist_known(an_heap_node_distance(h, v[i])))
-				fprintf(f, "%d",
-					an_heap_node_distance(h, v[i]));
-			fputc('\n', f);
-		} else {
-			fprintf(f, "%12" PRIu64 " %12" PRIu64 " %5.1f%% ",
-				an_heap_node_self_size(h, v[i]),
-				an_heap_node_retained_size(h, v[i]),
-				hpct(an_heap_node_retained_size(h, v[i]),
-				     total));
-			print_dist_text(f, an_heap_node_distance(h, v[i]));
-			fputs("  ", f);
-			node_text(f, h, v[i], 60);
-			fputc('\n', f);
-		}
+		node_vals(val, h, v[i], buf);
+		val[O_OBJECT] = fe_call(node_cell_text, &cell);
+		fe_table_row(&w, val);
 		shown++;
 	}
-	if (o->format == FE_JSON)
-		fputs(shown ? "\n]}\n" : "]}\n", f);
+	fe_table_end(&w);
 	free(v);
 	return FE_EXIT_OK;
 }
@@ -615,75 +645,152 @@ static void step_json(FILE *f, const an_heap *h, uint32_t n,
 		edge_json(f, h, e);
 }
 
-static void print_chain(FILE *f, const an_heap *h, uint32_t n,
-			const an_heap_retainer *c, uint32_t len,
-			const fe_opts *o, uint32_t chain_no)
-{
-	uint32_t i;
+/* One chain: the retainers from n, len steps. */
+typedef struct chain {
+	an_heap_retainer *c;
+	uint32_t len;
+} chain;
 
-	if (o->format == FE_JSON) {
-		fputs(chain_no == 1 ? "\n  [" : ",\n  [", f);
-		for (i = 0; i <= len; i++) {
-			fputs(i ? ",\n    {" : "\n    {", f);
-			step_json(f, h, n, c, i);
+/* JSON: {"chain": [steps], "alternatives": [[steps], ...]} */
+static void chains_json(FILE *f, const an_heap *h, uint32_t n,
+			const chain *ch, uint32_t nch)
+{
+	uint32_t k, i;
+
+	fputs("{\"chain\": ", f);
+	for (k = 0; k < nch; k++) {
+		/* the first chain is the "chain" array itself, the others
+		 * are listed after it, one level deeper */
+		const char *in = k ? "\n    {" : "\n  {";
+		if (k == 1)
+			fputs(", \"alternatives\": [", f);
+		if (k)
+			fputs(k == 1 ? "\n  [" : ",\n  [", f);
+		else
+			fputc('[', f);
+		for (i = 0; i <= ch[k].len; i++) {
+			if (i)
+				fputc(',', f);
+			fputs(in, f);
+			step_json(f, h, n, ch[k].c, i);
 			fputc('}', f);
 		}
-		fputs("\n  ]", f);
-		return;
+		fputs(k ? "\n  ]" : "\n]", f);
 	}
-	for (i = 0; i <= len; i++) {
-		uint32_t v = step_node(n, c, i), e = step_edge(c, i);
-		char a[32];
-		if (o->format == FE_CSV) {
-			const an_heap_class *k =
+	fputs(nch > 1 ? "\n]}\n" : "}\n", f);
+}
+
+enum {
+	H_CHAIN, H_STEP, H_ID, H_CLASS, H_EDGE_NAME, H_EDGE_TYPE, H_RETAINED,
+	H_DIST, H_TEXT, H_N
+};
+
+/* Text and CSV: a row per step (text: a line, a blank one between
+ * chains). */
+static const fe_col step_cols[H_N] = {
+	{"chain", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"step", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"id", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"class", FE_T_STR, FE_IN_CSV, NULL, 0, 0, 0},
+	{"edge_name", FE_T_STR, FE_IN_CSV, NULL, 0, 0, 0},
+	{"edge_type", FE_T_CSTR, FE_IN_CSV, NULL, 0, 0, 0},
+	{"retained_size", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"distance", FE_T_DIST, FE_IN_CSV, NULL, 0, 0, 0},
+	{NULL, FE_T_CALL, 0, NULL, 0, 1, 0},
+};
+static const fe_table step_table = {step_cols, H_N, "chain", 1};
+
+typedef struct step_cell {
+	const an_heap *h;
+	uint32_t v, e, i, k;
+} step_cell;
+
+/* text: "  <- Class @id name .edge (type)  [retained .., distance ..]" */
+static void step_text(FILE *f, const void *ctx)
+{
+	const step_cell *s = ctx;
+	const an_heap *h = s->h;
+	uint32_t i = s->i;
+	char a[32];
+
+	if (i == 0 && s->k > 0)
+		fputc('\n', f);
+	fprintf(f, "%*s",
+		(int)(2 * (i < FE_TEXT_CHAIN_DEPTH ? i : FE_TEXT_CHAIN_DEPTH)),
+		"");
+	if (i)
+		fputs("<- ", f);
+	node_text(f, h, s->v, FE_TEXT_NODE_SHORT);
+	if (s->e != AN_NONE) {
+		fputc(' ', f);
+		edge_text(f, h, s->e);
+		fprintf(f, " (%s)", an_heap_edge_type(h, s->e));
+	}
+	human(a, sizeof(a), an_heap_node_retained_size(h, s->v));
+	fprintf(f, "  [retained %s, distance ", a);
+	if (fe_dist_known(an_heap_node_distance(h, s->v)))
+		fprintf(f, "%d]\n", an_heap_node_distance(h, s->v));
+	else
+		fputs("-]\n", f);
+}
+
+static void chains_table(FILE *f, const report_ctx *r, uint32_t n,
+			 const chain *ch, uint32_t nch)
+{
+	const an_heap *h = r->j->heap;
+	uint32_t k, i;
+	fe_writer w;
+
+	fe_table_begin(&w, f, r->o->format, &step_table, NULL, NULL, 0,
+		       heap_header, r);
+	for (k = 0; k < nch; k++)
+		for (i = 0; i <= ch[k].len; i++) {
+			uint32_t v = step_node(n, ch[k].c, i);
+			uint32_t e = step_edge(ch[k].c, i);
+			const an_heap_class *c =
 				an_heap_class_get(h, an_heap_node_class(h, v));
-			fprintf(f, "%u,%u,%" PRIu64 ",", chain_no, i,
-				an_heap_node_id(h, v));
-			fe_csv_str(f, k->name.ptr, k->name.len);
-			fputc(',', f);
-			if (e != AN_NONE) {
-				an_str nm = an_heap_edge_name(h, e);
-				if (an_heap_edge_is_index(h, e))
-					fprintf(f, "%u",
-						an_heap_edge_index(h, e));
-				else
-					fe_csv_str(f, nm.ptr, nm.len);
-				fprintf(f, ",%s", an_heap_edge_type(h, e));
+			step_cell cell = {h, v, e, i, k};
+			char num[16];
+			fe_val val[H_N];
+			val[H_CHAIN] = fe_uint(k);
+			val[H_STEP] = fe_uint(i);
+			val[H_ID] = fe_uint(an_heap_node_id(h, v));
+			val[H_CLASS] = fe_str(c->name);
+			if (e == AN_NONE) {
+				val[H_EDGE_NAME] = fe_null();
+				val[H_EDGE_TYPE] = fe_null();
+			} else if (an_heap_edge_is_index(h, e)) {
+				an_str s = {num, 0};
+				int len = snprintf(num, sizeof(num), "%u",
+						   an_heap_edge_index(h, e));
+				s.len = (size_t)len;
+				val[H_EDGE_NAME] = fe_str(s);
+				val[H_EDGE_TYPE] =
+					fe_cstr(an_heap_edge_type(h, e));
 			} else {
-				fputc(',', f);
+				val[H_EDGE_NAME] =
+					fe_str(an_heap_edge_name(h, e));
+				val[H_EDGE_TYPE] =
+					fe_cstr(an_heap_edge_type(h, e));
 			}
-			fprintf(f, ",%" PRIu64 ",",
-				an_heap_node_retained_size(h, v));
-			if (dist_known(an_heap_node_distance(h, v)))
-				fprintf(f, "%d", an_heap_node_distance(h, v));
-			fputc('\n', f);
-			continue;
+			val[H_RETAINED] =
+				fe_uint(an_heap_node_retained_size(h, v));
+			val[H_DIST] = fe_int(an_heap_node_distance(h, v));
+			val[H_TEXT] = fe_call(step_text, &cell);
+			fe_table_row(&w, val);
 		}
-		fprintf(f, "%*s", (int)(i < 20 ? 2 * i : 40), "");
-		if (i)
-			fputs("<- ", f);
-		node_text(f, h, v, 40);
-		if (e != AN_NONE) {
-			fputc(' ', f);
-			edge_text(f, h, e);
-			fprintf(f, " (%s)", an_heap_edge_type(h, e));
-		}
-		human(a, sizeof(a), an_heap_node_retained_size(h, v));
-		fprintf(f, "  [retained %s, distance ", a);
-		if (dist_known(an_heap_node_distance(h, v)))
-			fprintf(f, "%d]\n", an_heap_node_distance(h, v));
-		else
-			fputs("-]\n", f);
-	}
 }
 
 static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 			const char *ids)
 {
 	const an_heap *h = j->heap;
-	uint32_t n, len, k, paths = o->paths ? o->paths : 1;
-	uint32_t steps = o->max_depth >= 0 ? (uint32_t)o->max_depth : 20;
-	an_heap_retainer *c = NULL;
+	uint32_t n, k, nch = 0;
+	uint32_t paths = o->paths ? o->paths : FE_DEFAULT_PATHS;
+	uint32_t steps = o->max_depth >= 0 ? (uint32_t)o->max_depth :
+						 FE_DEFAULT_CHAIN_STEPS;
+	chain *ch = NULL;
+	report_ctx r = {j, o};
 	an_error err;
 	int rc = parse_id(ids, j, &n);
 
@@ -692,73 +799,46 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 				      "(want @ID)", ids);
 	if (rc)
 		return rc;
-	if (o->format == FE_JSON)
-		fputs("{\"chain\": ", f);
-	else if (o->format == FE_CSV)
-		fputs("chain,step,id,class,edge_name,edge_type,retained_size,"
-		      "distance\n", f);
-	else
-		heap_header(f, j, o);
+	ch = calloc((size_t)paths + 1, sizeof(*ch));
+	if (!ch) {
+		fe_errorf("out of memory");
+		return FE_EXIT_ERROR;
+	}
+	/* the chains first: the Kth starts at the Kth retainer; the first
+	 * failure ends the list (what was found is still printed) */
 	for (k = 0; k < paths; k++) {
-		if (an_heap_retainer_chain(h, n, k, steps, &c, &len, &err) <
-		    0) {
+		if (an_heap_retainer_chain(h, n, k, steps, &ch[nch].c,
+					   &ch[nch].len, &err) < 0) {
 			fe_errorf("%s: %s", j->path, err.message);
 			rc = FE_EXIT_ERROR;
 			break;
 		}
-		if (k > 0 && len == 0) {
-			free(c);
+		if (k > 0 && ch[nch].len == 0) {
+			free(ch[nch].c);
 			break; /* no k-th retainer */
 		}
-		if (o->format == FE_JSON && k == 1) {
-			/* first chain printed: list the others after it */
-			fputs(", \"alternatives\": [", f);
-		}
-		if (o->format == FE_JSON && k == 0) {
-			/* the chain object is the first array itself */
-			uint32_t i;
-			fputc('[', f);
-			for (i = 0; i <= len; i++) {
-				fputs(i ? ",\n  {" : "\n  {", f);
-				step_json(f, h, n, c, i);
-				fputc('}', f);
-			}
-			fputs("\n]", f);
-			free(c);
-			continue;
-		}
-		if (o->format == FE_TEXT && k > 0)
-			fputc('\n', f);
-		print_chain(f, h, n, c, len, o, k);
-		free(c);
+		nch++;
 	}
+	/* a record, not a table, in JSON: the first chain and then the
+	 * alternatives */
 	if (o->format == FE_JSON)
-		fputs(k > 1 ? "\n]}\n" : "}\n", f);
+		chains_json(f, h, n, ch, nch);
+	else
+		chains_table(f, &r, n, ch, nch);
+	for (k = 0; k < nch; k++)
+		free(ch[k].c);
+	free(ch);
 	return rc;
-}
-
-static const an_heap *edge_sort_heap;
-
-static int cmp_edge_target(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	uint64_t rx = an_heap_node_retained_size(
-		edge_sort_heap, an_heap_edge_target(edge_sort_heap, x));
-	uint64_t ry = an_heap_node_retained_size(
-		edge_sort_heap, an_heap_edge_target(edge_sort_heap, y));
-
-	if (rx != ry)
-		return rx > ry ? -1 : 1;
-	return x < y ? -1 : x > y;
 }
 
 static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 {
 	const an_heap *h = j->heap;
-	uint32_t n, first, cnt, i, *out_e, nr = 0, dom;
+	uint32_t n, cnt, i, *out_e = NULL, nr = 0, dom;
 	an_heap_retainer *r = NULL;
 	an_error err;
-	long limit = o->top_set ? o->top : 25;
+	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
+	report_ctx rx = {j, o};
 	int rc = parse_id(ids, j, &n);
 
 	if (rc == FE_EXIT_USAGE)
@@ -766,17 +846,11 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 				      "@ID)", ids);
 	if (rc)
 		return rc;
-	cnt = an_heap_node_edges(h, n, &first);
-	out_e = malloc(((size_t)cnt + 1) * sizeof(*out_e));
-	if (!out_e || an_heap_retainers(h, n, &r, &nr, &err) < 0) {
+	if (an_heap_edges_by_target(&out_e, &cnt, h, n, &err) < 0 ||
+	    an_heap_retainers(h, n, &r, &nr, &err) < 0) {
 		free(out_e);
-		fe_errorf("out of memory");
-		return FE_EXIT_ERROR;
+		return fe_fail(j->path, &err);
 	}
-	for (i = 0; i < cnt; i++)
-		out_e[i] = first + i;
-	edge_sort_heap = h;
-	qsort(out_e, cnt, sizeof(*out_e), cmp_edge_target);
 	dom = an_heap_node_dominator(h, n);
 	if (o->format == FE_JSON) {
 		fputs("{", f);
@@ -807,8 +881,8 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 		fputs("]}\n", f);
 	} else {
 		char a[32], b[32];
-		heap_header(f, j, o);
-		node_text(f, h, n, 200);
+		heap_header(f, &rx);
+		node_text(f, h, n, FE_TEXT_NODE_FULL);
 		human(a, sizeof(a), an_heap_node_self_size(h, n));
 		human(b, sizeof(b), an_heap_node_retained_size(h, n));
 		fprintf(f, "\n  type        %s\n  shallow     %" PRIu64
@@ -816,7 +890,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 			   "  distance    ",
 			an_heap_node_type(h, n), an_heap_node_self_size(h, n),
 			a, an_heap_node_retained_size(h, n), b);
-		if (dist_known(an_heap_node_distance(h, n)))
+		if (fe_dist_known(an_heap_node_distance(h, n)))
 			fprintf(f, "%d\n", an_heap_node_distance(h, n));
 		else
 			fputs("-\n", f);
@@ -824,7 +898,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 		if (n == an_heap_root(h))
 			fputs("(none: the root)\n", f);
 		else {
-			node_text(f, h, dom, 60);
+			node_text(f, h, dom, FE_TEXT_NODE_NAME);
 			fputc('\n', f);
 		}
 		fprintf(f, "edges (%u):\n", cnt);
@@ -834,7 +908,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 			fputs("  ", f);
 			edge_text(f, h, out_e[i]);
 			fprintf(f, " (%s) -> ", an_heap_edge_type(h, out_e[i]));
-			node_text(f, h, t, 40);
+			node_text(f, h, t, FE_TEXT_NODE_SHORT);
 			human(a, sizeof(a), an_heap_node_retained_size(h, t));
 			fprintf(f, "  [retained %s]\n", a);
 		}
@@ -844,12 +918,12 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 		for (i = 0; i < nr && (limit == 0 || i < (uint32_t)limit);
 		     i++) {
 			fputs("  ", f);
-			node_text(f, h, r[i].from, 40);
+			node_text(f, h, r[i].from, FE_TEXT_NODE_SHORT);
 			fputc(' ', f);
 			edge_text(f, h, r[i].edge);
 			fprintf(f, " (%s)  [distance ",
 				an_heap_edge_type(h, r[i].edge));
-			if (dist_known(an_heap_node_distance(h, r[i].from)))
+			if (fe_dist_known(an_heap_node_distance(h, r[i].from)))
 				fprintf(f, "%d]\n",
 					an_heap_node_distance(h, r[i].from));
 			else
@@ -863,15 +937,30 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 	return FE_EXIT_OK;
 }
 
+enum { D_SEQ, D_PARENT, D_DEPTH, D_NODE, D_N = D_NODE + O_N };
+
+static const fe_col dom_cols[D_N] = {
+	{"seq", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"parent", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"depth", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	NODE_COLS(FE_IN_JSON, 3, 1),
+	[D_NODE + O_PCT] = {NULL, FE_T_PCT, 0, "%", 6, 2, 0},
+	[D_NODE + O_DIST] = {"distance", FE_T_DIST, FE_IN_JSON, NULL, 0, 0, 0},
+	[D_NODE + O_OBJECT] = {NULL, FE_T_CALL, 0, "object", 0, 4, 0},
+};
+static const fe_table dom_table = {dom_cols, D_N, "nodes", 0};
+
 static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 			 const char *ids)
 {
 	const an_heap *h = j->heap;
-	uint32_t n = an_heap_root(h), sp = 0, seq = 0;
-	uint32_t *stack, *depth, *parent;
-	uint64_t total = an_heap_total_size(h);
-	long maxd = o->max_depth >= 0 ? o->max_depth : 4;
-	long per = o->top_set ? o->top : 10;
+	uint32_t n = an_heap_root(h), count = 0, i;
+	long per = o->top_set ? o->top : FE_DEFAULT_DOM_CHILDREN;
+	an_heap_dom_row *rows = NULL;
+	an_heap_dom_opts dopt;
+	report_ctx r = {j, o};
+	an_error err;
+	fe_writer w;
 	int rc;
 
 	if (ids) {
@@ -882,83 +971,38 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 		if (rc)
 			return rc;
 	}
-	stack = malloc((size_t)an_heap_node_count(h) * sizeof(*stack));
-	depth = malloc((size_t)an_heap_node_count(h) * sizeof(*depth));
-	parent = malloc((size_t)an_heap_node_count(h) * sizeof(*parent));
-	if (!stack || !depth || !parent) {
-		free(stack);
-		free(depth);
-		free(parent);
-		fe_errorf("out of memory");
-		return FE_EXIT_ERROR;
+	dopt.max_depth = o->max_depth < 0 ? FE_DEFAULT_DOM_DEPTH :
+			 o->max_depth < UINT32_MAX ? (uint32_t)o->max_depth :
+						     UINT32_MAX;
+	dopt.max_children = per > 0 && per < UINT32_MAX ? (uint32_t)per : 0;
+	dopt.min_percent = o->min_percent;
+	dopt.min_size = o->min_size;
+	if (an_heap_dominator_rows(&rows, &count, h, n, &dopt, &err) < 0)
+		return fe_fail(j->path, &err);
+	fe_table_begin(&w, f, o->format, &dom_table, NULL, NULL, 0,
+		       heap_header, &r);
+	for (i = 0; i < count; i++) {
+		uint32_t v = rows[i].node, d = rows[i].depth;
+		char buf[1100];
+		fe_val val[D_N];
+		node_cell cell;
+		val[D_SEQ] = fe_uint(i + 1);
+		val[D_PARENT] = fe_uint(rows[i].parent == AN_NONE ?
+						0 :
+						(uint64_t)rows[i].parent + 1);
+		val[D_DEPTH] = fe_uint(d);
+		node_vals(val + D_NODE, h, v, buf);
+		cell.h = h;
+		cell.n = v;
+		cell.max = FE_TEXT_NODE_SHORT;
+		cell.indent = (int)(2 * (d < FE_TEXT_DOM_DEPTH ?
+						 d :
+						 FE_TEXT_DOM_DEPTH));
+		val[D_NODE + O_OBJECT] = fe_call(node_cell_text, &cell);
+		fe_table_row(&w, val);
 	}
-	if (o->format == FE_JSON)
-		fputs("{\"nodes\": [", f);
-	else if (o->format == FE_CSV)
-		fputs("seq,parent,depth,id,class,self_size,retained_size\n",
-		      f);
-	else {
-		heap_header(f, j, o);
-		fprintf(f, "%12s %6s %12s  %s\n", "retained", "%", "shallow",
-			"object");
-	}
-	stack[sp] = n;
-	depth[sp] = 0;
-	parent[sp] = 0;
-	sp++;
-	while (sp) {
-		uint32_t v, d, p, k, cnt;
-		const uint32_t *kids;
-		sp--;
-		v = stack[sp];
-		d = depth[sp];
-		p = parent[sp];
-		if (d > 0 && (hpct(an_heap_node_retained_size(h, v), total) <
-				      o->min_percent ||
-			      an_heap_node_retained_size(h, v) < o->min_size))
-			continue;
-		seq++;
-		if (o->format == FE_JSON) {
-			fputs(seq > 1 ? ",\n  {" : "\n  {", f);
-			fprintf(f, "\"seq\": %u, \"parent\": %u, \"depth\": "
-				   "%u, ", seq, p, d);
-			node_json(f, h, v);
-			fputc('}', f);
-		} else if (o->format == FE_CSV) {
-			const an_heap_class *c =
-				an_heap_class_get(h, an_heap_node_class(h, v));
-			fprintf(f, "%u,%u,%u,%" PRIu64 ",", seq, p, d,
-				an_heap_node_id(h, v));
-			fe_csv_str(f, c->name.ptr, c->name.len);
-			fprintf(f, ",%" PRIu64 ",%" PRIu64 "\n",
-				an_heap_node_self_size(h, v),
-				an_heap_node_retained_size(h, v));
-		} else {
-			fprintf(f, "%12" PRIu64 " %5.1f%% %12" PRIu64 "  %*s",
-				an_heap_node_retained_size(h, v),
-				hpct(an_heap_node_retained_size(h, v), total),
-				an_heap_node_self_size(h, v),
-				(int)(2 * (d < 40 ? d : 40)), "");
-			node_text(f, h, v, 40);
-			fputc('\n', f);
-		}
-		if ((long)d >= maxd)
-			continue;
-		cnt = an_heap_node_dominated(h, v, &kids);
-		if (per > 0 && cnt > (uint32_t)per)
-			cnt = (uint32_t)per;
-		for (k = cnt; k-- > 0;) {
-			stack[sp] = kids[k];
-			depth[sp] = d + 1;
-			parent[sp] = seq;
-			sp++;
-		}
-	}
-	if (o->format == FE_JSON)
-		fputs(seq ? "\n]}\n" : "]}\n", f);
-	free(stack);
-	free(depth);
-	free(parent);
+	fe_table_end(&w);
+	free(rows);
 	return FE_EXIT_OK;
 }
 
@@ -995,7 +1039,7 @@ int cmd_heap(int argc, char **argv)
 	fe_out out;
 	hjob j;
 	size_t i;
-	int rc, done, ok;
+	int rc, done;
 
 	if (argc < 2) {
 		fputs("profkit: heap: no command given\n", stderr);
@@ -1061,11 +1105,7 @@ int cmd_heap(int argc, char **argv)
 			rc = do_retainers(out.f, &j, &o, o.args[1]);
 		if (rc == FE_EXIT_OK && o.db)
 			rc = store_db(&j, &o);
-		ok = rc == FE_EXIT_OK;
-		i = (size_t)rc;
-		rc = fe_out_close(&out, ok);
-		if (!ok)
-			rc = (int)i;
+		rc = fe_out_finish(&out, rc);
 	}
 	hjob_free(&j);
 	fe_opts_free(&o);

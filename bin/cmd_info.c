@@ -60,8 +60,11 @@ static int examine(info *in, const char *path, an_error *err)
 	return rc;
 }
 
-static void print_text(FILE *f, const info *in)
+/* text: a card per artifact */
+static void print_text(FILE *f, const void *ctx)
 {
+	const info *in = ctx;
+
 	fe_text(f, in->path, strlen(in->path));
 	fprintf(f, ":\n  kind        %s%s\n  bytes       %llu\n",
 		an_kind_name(in->kind), in->gzip ? " (gzip)" : "",
@@ -111,72 +114,82 @@ static void print_text(FILE *f, const info *in)
 	}
 }
 
-static void print_json(FILE *f, const info *in, int first)
+enum {
+	I_FILE, I_KIND, I_GZIP, I_BYTES, I_NODES, I_FUNCTIONS, I_SAMPLES,
+	I_HITS, I_START, I_END, I_MAX_DEPTH, I_NEGATIVE, I_EDGES, I_TOTAL,
+	I_V8_HEAP, I_NATIVE, I_EXTRA, I_CLASSES, I_CARD, I_N
+};
+
+/* CPU profiles and heap snapshots have members of their own (absent
+ * in JSON, empty in CSV for the other kinds) */
+static const fe_col info_cols[I_N] = {
+	{"file", FE_T_CSTR, FE_IN_DATA, NULL, 0, 0, 0},
+	{"kind", FE_T_CSTR, FE_IN_DATA, NULL, 0, 0, 0},
+	{"gzip", FE_T_BOOL, FE_IN_DATA, NULL, 0, 0, 0},
+	{"bytes", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"nodes", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"functions", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"samples", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"hits", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"start_time", FE_T_INT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"end_time", FE_T_INT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"max_depth", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"negative_deltas", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"edges", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"total_size", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"v8_heap", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"native", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"extra_native_bytes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"classes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{NULL, FE_T_CALL, 0, NULL, 0, 1, 0},
+};
+static const fe_table info_table = {info_cols, I_N, "artifacts", 1};
+
+static void info_row(fe_writer *w, const info *in)
 {
-	fputs(first ? "\n  {\"file\": " : ",\n  {\"file\": ", f);
-	fe_json_str(f, in->path, strlen(in->path));
-	fprintf(f, ", \"kind\": \"%s\", \"gzip\": %s, \"bytes\": %llu",
-		an_kind_name(in->kind), in->gzip ? "true" : "false",
-		(unsigned long long)in->bytes);
+	fe_val v[I_N];
+	unsigned i;
+
+	for (i = 0; i < I_N; i++)
+		v[i] = fe_absent();
+	v[I_FILE] = fe_cstr(in->path);
+	v[I_KIND] = fe_cstr(an_kind_name(in->kind));
+	v[I_GZIP] = fe_uint(in->gzip != 0);
+	v[I_BYTES] = fe_uint(in->bytes);
 	if (in->prof) {
 		const an_profile *p = in->prof;
-		fprintf(f, ", \"nodes\": %u, \"functions\": %u, "
-			   "\"samples\": %u, \"hits\": %llu, "
-			   "\"start_time\": %lld, \"end_time\": %lld, "
-			   "\"max_depth\": %u, \"negative_deltas\": %u",
-			an_profile_node_count(p), an_profile_function_count(p),
-			an_profile_sample_count(p),
-			(unsigned long long)an_profile_total_hits(p),
-			(long long)an_profile_start_time(p),
-			(long long)an_profile_end_time(p),
-			an_profile_max_depth(p), an_profile_negative_deltas(p));
+		v[I_NODES] = fe_uint(an_profile_node_count(p));
+		v[I_FUNCTIONS] = fe_uint(an_profile_function_count(p));
+		v[I_SAMPLES] = fe_uint(an_profile_sample_count(p));
+		v[I_HITS] = fe_uint(an_profile_total_hits(p));
+		v[I_START] = fe_int(an_profile_start_time(p));
+		v[I_END] = fe_int(an_profile_end_time(p));
+		v[I_MAX_DEPTH] = fe_uint(an_profile_max_depth(p));
+		v[I_NEGATIVE] = fe_uint(an_profile_negative_deltas(p));
 	}
 	if (in->heap) {
-		an_heap_stats s;
+		const an_heap *h = in->heap;
 		const uint32_t *order;
-		an_heap_statistics(in->heap, &s);
-		fprintf(f, ", \"nodes\": %u, \"edges\": %u, "
-			   "\"total_size\": %llu, \"v8_heap\": %llu, "
-			   "\"native\": %llu, \"extra_native_bytes\": %llu, "
-			   "\"classes\": %u",
-			an_heap_node_count(in->heap),
-			an_heap_edge_count(in->heap),
-			(unsigned long long)s.total,
-			(unsigned long long)s.v8_heap,
-			(unsigned long long)s.native,
-			(unsigned long long)an_heap_extra_native_bytes(in->heap),
-			an_heap_classes(in->heap, &order));
+		an_heap_stats s;
+		an_heap_statistics(h, &s);
+		v[I_NODES] = fe_uint(an_heap_node_count(h));
+		v[I_EDGES] = fe_uint(an_heap_edge_count(h));
+		v[I_TOTAL] = fe_uint(s.total);
+		v[I_V8_HEAP] = fe_uint(s.v8_heap);
+		v[I_NATIVE] = fe_uint(s.native);
+		v[I_EXTRA] = fe_uint(an_heap_extra_native_bytes(h));
+		v[I_CLASSES] = fe_uint(an_heap_classes(h, &order));
 	}
-	fputc('}', f);
-}
-
-static void print_csv(FILE *f, const info *in)
-{
-	const an_profile *p = in->prof;
-
-	fe_csv_str(f, in->path, strlen(in->path));
-	fprintf(f, ",%s,%d,%llu", an_kind_name(in->kind), in->gzip,
-		(unsigned long long)in->bytes);
-	if (p)
-		fprintf(f, ",%u,%u,%u,%lld,%lld,,\n",
-			an_profile_node_count(p),
-			an_profile_function_count(p),
-			an_profile_sample_count(p),
-			(long long)an_profile_start_time(p),
-			(long long)an_profile_end_time(p));
-	else if (in->heap)
-		fprintf(f, ",%u,,,,,%u,%llu\n", an_heap_node_count(in->heap),
-			an_heap_edge_count(in->heap),
-			(unsigned long long)an_heap_total_size(in->heap));
-	else
-		fputs(",,,,,,,\n", f);
+	v[I_CARD] = fe_call(print_text, in);
+	fe_table_row(w, v);
 }
 
 int cmd_info(int argc, char **argv)
 {
 	fe_opts o;
 	fe_out out;
-	int rc, done, i, failed = 0, first = 1;
+	fe_writer w;
+	int rc, done, i, failed = 0;
 
 	rc = fe_parse(&o, argc, argv, FE_OPT_FORMAT | FE_OPT_OUT, "info",
 		      help_info, &done);
@@ -193,11 +206,8 @@ int cmd_info(int argc, char **argv)
 		fe_opts_free(&o);
 		return rc;
 	}
-	if (o.format == FE_JSON)
-		fputs("{\"artifacts\": [", out.f);
-	else if (o.format == FE_CSV)
-		fputs("file,kind,gzip,bytes,nodes,functions,samples,"
-		      "start_time,end_time,edges,total_size\n", out.f);
+	fe_table_begin(&w, out.f, o.format, &info_table, NULL, NULL, 0, NULL,
+		       NULL);
 	for (i = 0; i < o.nargs; i++) {
 		info in;
 		an_error err;
@@ -205,23 +215,14 @@ int cmd_info(int argc, char **argv)
 		if (examine(&in, o.args[i], &err) < 0) {
 			fe_report(o.args[i], &err);
 			failed = 1;
-			an_profile_free(in.prof);
-			an_heap_free(in.heap);
-			continue;
+		} else {
+			info_row(&w, &in);
 		}
-		if (o.format == FE_JSON)
-			print_json(out.f, &in, first);
-		else if (o.format == FE_CSV)
-			print_csv(out.f, &in);
-		else
-			print_text(out.f, &in);
-		first = 0;
 		an_profile_free(in.prof);
 		an_heap_free(in.heap);
 	}
-	if (o.format == FE_JSON)
-		fputs(first ? "]}\n" : "\n]}\n", out.f);
-	rc = fe_out_close(&out, !failed);
+	fe_table_end(&w);
+	rc = fe_out_finish(&out, failed ? FE_EXIT_ERROR : FE_EXIT_OK);
 	fe_opts_free(&o);
-	return failed ? FE_EXIT_ERROR : rc;
+	return rc;
 }

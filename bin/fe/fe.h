@@ -1,7 +1,8 @@
 /*
  * fe.h - helpers shared by the profkit frontends only (not part of the
  * library): diagnostics and exit codes, the common option set, output
- * files written atomically, and text/JSON/CSV escaping.
+ * files written atomically, text/JSON/CSV escaping, the report writer
+ * (fe_report.h) and the named defaults (fe_defaults.h).
  */
 #ifndef FE_H
 #define FE_H
@@ -10,6 +11,9 @@
 #include <stdio.h>
 
 #include <analyze/analyze.h>
+
+#include "fe_defaults.h"
+#include "fe_report.h"
 
 #define FE_EXIT_OK 0
 #define FE_EXIT_ERROR 1
@@ -26,6 +30,11 @@ void fe_errorf(const char *fmt, ...) FE_PRINTFLIKE(1, 2);
 /* Prints a usage error with a hint to --help; returns FE_EXIT_USAGE. */
 int fe_usage_error(const char *cmd, const char *fmt, ...)
 	FE_PRINTFLIKE(2, 3);
+/* The exit code of a library status: FE_EXIT_OK for AN_OK (and other
+ * non-negative results), FE_EXIT_ERROR for every AN_E* failure. */
+int fe_exit_code(int status);
+/* Reports err (fe_report) and returns fe_exit_code(err->code). */
+int fe_fail(const char *file, const an_error *err);
 
 /* ---- options ---- */
 
@@ -89,6 +98,9 @@ int fe_out_open(fe_out *o, const char *path);
 /* Finishes: on ok renames into place, else removes the temporary.
  * Returns FE_EXIT_OK or FE_EXIT_ERROR (write error reported). */
 int fe_out_close(fe_out *o, int ok);
+/* Finishes a report whose command returned exit code rc: the output is
+ * kept when rc is FE_EXIT_OK; returns rc, or the close's failure. */
+int fe_out_finish(fe_out *o, int rc);
 
 /* Text: control characters and invalid bytes shown as \xNN. */
 void fe_text(FILE *f, const char *s, size_t len);

@@ -53,3 +53,14 @@ int fe_usage_error(const char *cmd, const char *fmt, ...)
 		cmd && *cmd && cmd[strlen(cmd) - 1] != ' ' ? " " : "");
 	return FE_EXIT_USAGE;
 }
+
+int fe_exit_code(int status)
+{
+	return status >= 0 ? FE_EXIT_OK : FE_EXIT_ERROR;
+}
+
+int fe_fail(const char *file, const an_error *err)
+{
+	fe_report(file, err);
+	return fe_exit_code(err->code < 0 ? err->code : AN_ERROR);
+}

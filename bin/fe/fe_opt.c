@@ -101,8 +101,7 @@ static int add_pattern(an_filter **f, an_filter_kind kind, const char *re,
 
 	an_error_clear(&err);
 	if (!*f && an_filter_new(f, &err) < 0) {
-		fe_report(NULL, &err);
-		return FE_EXIT_ERROR;
+		return fe_fail(NULL, &err);
 	}
 	if (an_filter_add(*f, kind, re, &err) < 0)
 		return fe_usage_error(cmd, "%s", err.message);

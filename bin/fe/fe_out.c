@@ -99,6 +99,13 @@ int fe_out_close(fe_out *o, int ok)
 	return rc;
 }
 
+int fe_out_finish(fe_out *o, int rc)
+{
+	int c = fe_out_close(o, rc == FE_EXIT_OK);
+
+	return rc != FE_EXIT_OK ? rc : c;
+}
+
 /* Length of a valid UTF-8 sequence at s (1..4), or 0 when invalid. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {

@@ -170,6 +170,55 @@ AN_API int an_cpu_folded(const an_cpu *c, const an_filter *f,
 AN_API size_t an_cpu_frame_label(const an_profile *p, uint32_t fn, char *buf,
 				 size_t cap);
 
+/* ---- tree views (what `cpu tree`, `callers` and `callees` list) ---- */
+
+/* an_cpu_view_opts.max_depth: no limit */
+#define AN_CPU_VIEW_UNLIMITED UINT32_MAX
+
+typedef struct an_cpu_view_opts {
+	/* profile tree only: hide excluded functions with their subtrees;
+	 * with include patterns keep only the paths to (and the subtrees
+	 * below) a match. NULL or empty: everything */
+	const an_filter *filter;
+	/* instead of the profile tree, the callees of the functions this
+	 * matches, merged (an_cpu_callees()). Not with filter or a tree */
+	const an_filter *focus;
+	uint32_t max_depth;    /* levels below the root, or UNLIMITED */
+	double min_percent;    /* hide nodes (never the root) whose total
+				  is below this % of the profile's */
+	uint32_t max_children; /* per node, the largest; 0 = all */
+} an_cpu_view_opts;
+
+#define AN_CPU_VIEW_OPTS_INIT { NULL, NULL, AN_CPU_VIEW_UNLIMITED, 0, 0 }
+
+/* One line of a tree view, depth first, children by total descending. */
+typedef struct an_cpu_view_row {
+	uint32_t parent;   /* row index of the parent, AN_NONE for row 0 */
+	uint32_t depth;    /* 0 for the root */
+	uint32_t node;     /* profile node, or an_cpu_tree node */
+	uint32_t function; /* AN_NONE for a merged tree's root */
+	double self_us;
+	double total_us;
+} an_cpu_view_row;
+
+typedef struct an_cpu_view an_cpu_view;
+
+/*
+ * The rows a tree report lists: the profile's call tree (t NULL, no
+ * focus), the merged tree t (callers or callees), or with o->focus the
+ * callees of the functions it selects. Pruned by max_depth, min_percent
+ * and max_children as the reports document (docs/cli.md).
+ * @return AN_OK; AN_ENOTFOUND when the focus matches no function;
+ *         AN_EINVAL (focus with a filter or a tree); AN_ENOMEM.
+ */
+AN_API int an_cpu_view_build(an_cpu_view **out, const an_cpu *c,
+			     const an_cpu_tree *t,
+			     const an_cpu_view_opts *o, an_error *err);
+AN_API uint32_t an_cpu_view_count(const an_cpu_view *v);
+AN_API const an_cpu_view_row *an_cpu_view_get(const an_cpu_view *v,
+					      uint32_t i);
+AN_API void an_cpu_view_free(an_cpu_view *v);
+
 AN_END_DECL
 
 #endif

@@ -156,6 +156,75 @@ AN_API int an_heap_retainer_chain(const an_heap *h, uint32_t n, uint32_t alt,
 				  uint32_t max_steps, an_heap_retainer **out,
 				  uint32_t *len, an_error *err);
 
+/* ---- rankings (for reports) ---- */
+
+/* The two orders of an_heap_top(). */
+typedef enum an_heap_top_order {
+	/*
+	 * Every node but the root, by retained size descending, then node
+	 * index ascending (`profkit heap top`). *count = min(k, nodes - 1);
+	 * *out holds all nodes - 1 of them, so a caller that filters can
+	 * read on past *count.
+	 */
+	AN_HEAP_TOP_SORTED = 0,
+	/*
+	 * The root and the k largest other nodes, found best first down the
+	 * dominator tree (O(k log k), every dominator before the nodes it
+	 * dominates), returned in node index order (the database's
+	 * heap_object rows). On equal retained sizes the walk keeps a
+	 * dominator before its dominated nodes where SORTED goes by index,
+	 * so the two sets can differ at the k-th place.
+	 */
+	AN_HEAP_TOP_DOMINATOR_WALK = 1
+} an_heap_top_order;
+
+/* an_heap_top() k: no limit */
+#define AN_HEAP_TOP_ALL UINT32_MAX
+
+/*
+ * The nodes with the largest retained sizes, in the given order. *out is
+ * caller-owned (free()), also when *count is 0.
+ * @return AN_OK, AN_EINVAL (no heap, unknown order), AN_ENOMEM.
+ */
+AN_API int an_heap_top(uint32_t **out, uint32_t *count, const an_heap *h,
+		       uint32_t k, an_heap_top_order order, an_error *err);
+
+/*
+ * The outgoing edges of n by their target's retained size descending,
+ * then edge index (`profkit heap show`). *out is caller-owned (free()).
+ * @return AN_OK, AN_EINVAL (no such node), AN_ENOMEM.
+ */
+AN_API int an_heap_edges_by_target(uint32_t **out, uint32_t *count,
+				   const an_heap *h, uint32_t n,
+				   an_error *err);
+
+/* ---- dominator tree view (for reports) ---- */
+
+typedef struct an_heap_dom_opts {
+	uint32_t max_depth;    /* levels below the start node */
+	uint32_t max_children; /* per node, the largest; 0 = all */
+	double min_percent;    /* hide subtrees retaining less than this %
+				  of an_heap_total_size() */
+	uint64_t min_size;     /* hide subtrees retaining fewer bytes */
+} an_heap_dom_opts;
+
+/* One line of the view. */
+typedef struct an_heap_dom_row {
+	uint32_t node;
+	uint32_t parent;       /* row index of the parent, AN_NONE for row 0 */
+	uint32_t depth;        /* below the start node */
+} an_heap_dom_row;
+
+/*
+ * The dominator subtree of `start` depth first, the nodes each node
+ * dominates by retained size descending (`profkit heap dominators`); the
+ * start node is never hidden. *out is caller-owned (free()).
+ * @return AN_OK, AN_EINVAL (no heap or options, no such node), AN_ENOMEM.
+ */
+AN_API int an_heap_dominator_rows(an_heap_dom_row **out, uint32_t *count,
+				  const an_heap *h, uint32_t start,
+				  const an_heap_dom_opts *o, an_error *err);
+
 AN_END_DECL
 
 #endif

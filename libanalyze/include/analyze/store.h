@@ -74,6 +74,26 @@ AN_API int an_store_cpu(an_store *s, int64_t artifact_id, const an_cpu *c,
 AN_API int an_store_heap(an_store *s, int64_t artifact_id, const an_heap *h,
 			 uint32_t top_objects, an_error *err);
 
+/*
+ * The artifact.meta JSON object of a CPU analysis (docs/database.md):
+ * format, gzip, node/function/sample counts, start and end time, weights
+ * and, when `o` (the options the analysis ran with, or NULL) has one, the
+ * window. *out is caller-owned (free()).
+ * @return AN_OK, AN_EINVAL (no analysis), AN_ENOMEM.
+ */
+AN_API int an_store_cpu_meta(char **out, const an_cpu *c,
+			     const an_cpu_opts *o, int gzip, an_error *err);
+
+/*
+ * The artifact.meta JSON object of a heap snapshot: format, gzip, node
+ * and edge counts, total size, extra native bytes, DevTools' Statistics,
+ * and how many objects an_store_heap() keeps (top_objects, or
+ * AN_STORE_ALL_OBJECTS). *out is caller-owned (free()).
+ * @return AN_OK, AN_EINVAL (no heap), AN_ENOMEM.
+ */
+AN_API int an_store_heap_meta(char **out, const an_heap *h, int gzip,
+			      uint32_t top_objects, an_error *err);
+
 /* Commits everything written since an_store_open(). */
 AN_API int an_store_commit(an_store *s, an_error *err);
 

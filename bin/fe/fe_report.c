@@ -1,0 +1,342 @@
+/*
+ * fe_report.c - the report writer (fe_report.h): one table description,
+ * three formats. The only place that decides how a value of each type
+ * looks in text, JSON and CSV.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "fe.h"
+
+int fe_dist_known(int64_t d)
+{
+	return d >= 0 && d < AN_HEAP_SYSTEM_DISTANCE;
+}
+
+fe_val fe_str(an_str s)
+{
+	fe_val v;
+
+	memset(&v, 0, sizeof(v));
+	v.s = s;
+	return v;
+}
+
+fe_val fe_cstr(const char *c)
+{
+	fe_val v;
+
+	memset(&v, 0, sizeof(v));
+	v.c = c;
+	return v;
+}
+
+fe_val fe_uint(uint64_t u)
+{
+	fe_val v;
+
+	memset(&v, 0, sizeof(v));
+	v.u = u;
+	return v;
+}
+
+fe_val fe_int(int64_t i)
+{
+	fe_val v;
+
+	memset(&v, 0, sizeof(v));
+	v.i = i;
+	return v;
+}
+
+fe_val fe_dbl(double d)
+{
+	fe_val v;
+
+	memset(&v, 0, sizeof(v));
+	v.d = d;
+	return v;
+}
+
+fe_val fe_call(void (*fn)(FILE *f, const void *ctx), const void *ctx)
+{
+	fe_val v;
+
+	memset(&v, 0, sizeof(v));
+	v.fn = fn;
+	v.ctx = ctx;
+	return v;
+}
+
+fe_val fe_absent(void)
+{
+	fe_val v;
+
+	memset(&v, 0, sizeof(v));
+	v.absent = 1;
+	return v;
+}
+
+fe_val fe_null(void)
+{
+	fe_val v;
+
+	memset(&v, 0, sizeof(v));
+	v.null = 1;
+	return v;
+}
+
+static an_str val_str(const fe_col *c, const fe_val *v)
+{
+	an_str s = v->s;
+
+	if (c->type == FE_T_CSTR) {
+		s.ptr = v->c ? v->c : "";
+		s.len = strlen(s.ptr);
+	}
+	return s;
+}
+
+/* JSON and CSV write numbers alike; 0 when the type is no number. */
+static int put_number(FILE *f, const fe_col *c, const fe_val *v)
+{
+	switch (c->type) {
+	case FE_T_UINT:
+		fprintf(f, "%" PRIu64, v->u);
+		return 1;
+	case FE_T_INT:
+		fprintf(f, "%" PRId64, v->i);
+		return 1;
+	case FE_T_US:
+		fprintf(f, "%lld", (long long)llround(v->d));
+		return 1;
+	case FE_T_PCT:
+		fprintf(f, "%.2f", v->d);
+		return 1;
+	case FE_T_BOOL:
+		fputc(v->u ? '1' : '0', f);
+		return 1;
+	case FE_T_DIST:
+		if (!fe_dist_known(v->i))
+			return 0;
+		fprintf(f, "%" PRId64, v->i);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void put_json(FILE *f, const fe_col *c, const fe_val *v)
+{
+	an_str s;
+
+	if (v->null) {
+		fputs("null", f);
+		return;
+	}
+	if (c->type == FE_T_CALL) {
+		v->fn(f, v->ctx);
+		return;
+	}
+	if (c->type == FE_T_STR || c->type == FE_T_CSTR) {
+		s = val_str(c, v);
+		fe_json_str(f, s.ptr, s.len);
+		return;
+	}
+	if (c->type == FE_T_BOOL) {
+		fputs(v->u ? "true" : "false", f);
+		return;
+	}
+	if (!put_number(f, c, v))
+		fputs("null", f);
+}
+
+static void put_csv(FILE *f, const fe_col *c, const fe_val *v)
+{
+	an_str s;
+
+	if (v->null || v->absent)
+		return;
+	if (c->type == FE_T_CALL) {
+		v->fn(f, v->ctx);
+		return;
+	}
+	if (c->type == FE_T_STR || c->type == FE_T_CSTR) {
+		s = val_str(c, v);
+		fe_csv_str(f, s.ptr, s.len);
+		return;
+	}
+	put_number(f, c, v);
+}
+
+/* A text cell: right-aligned in `width` (0: as is). */
+static void put_text(FILE *f, const fe_col *c, const fe_val *v, int width)
+{
+	char buf[64];
+	an_str s;
+
+	if (v->absent)
+		return;
+	if (c->type == FE_T_CALL) {
+		v->fn(f, v->ctx);
+		return;
+	}
+	if (v->null) {
+		fprintf(f, "%*s", width, "-");
+		return;
+	}
+	switch (c->type) {
+	case FE_T_STR:
+	case FE_T_CSTR:
+		s = val_str(c, v);
+		fe_text_max(f, s.ptr, s.len, c->max ? (size_t)c->max :
+						      (size_t)-1);
+		break;
+	case FE_T_UINT:
+		fprintf(f, "%*" PRIu64, width, v->u);
+		break;
+	case FE_T_INT:
+		fprintf(f, "%*" PRId64, width, v->i);
+		break;
+	case FE_T_US:
+		fe_ms(buf, sizeof(buf), v->d);
+		fprintf(f, "%*s", width, buf);
+		break;
+	case FE_T_PCT:
+		fprintf(f, "%*.1f%%", width > 0 ? width - 1 : 0, v->d);
+		break;
+	case FE_T_DIST:
+		if (fe_dist_known(v->i))
+			fprintf(f, "%*" PRId64, width, v->i);
+		else
+			fprintf(f, "%*s", width, "-");
+		break;
+	default:
+		break;
+	}
+}
+
+void fe_json_members(FILE *f, const fe_col *cols, const fe_val *vals,
+		     unsigned n)
+{
+	unsigned i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!(cols[i].in & FE_IN_JSON) || vals[i].absent)
+			continue;
+		if (k++)
+			fputs(", ", f);
+		fe_json_str(f, cols[i].key, strlen(cols[i].key));
+		fputs(": ", f);
+		put_json(f, &cols[i], &vals[i]);
+	}
+}
+
+void fe_json_object(FILE *f, const fe_col *cols, const fe_val *vals,
+		    unsigned n)
+{
+	fputc('{', f);
+	fe_json_members(f, cols, vals, n);
+	fputc('}', f);
+}
+
+/* Before the text cell at place k of n: one space, two before the last. */
+static void text_gap(FILE *f, unsigned k, unsigned n)
+{
+	if (k > 0)
+		fputs(k + 1 == n ? "  " : " ", f);
+}
+
+void fe_table_begin(fe_writer *w, FILE *f, int format, const fe_table *t,
+		    const fe_col *hcols, const fe_val *hvals, unsigned nhead,
+		    void (*intro)(FILE *f, const void *ctx), const void *ctx)
+{
+	unsigned i, k, n = 0;
+
+	memset(w, 0, sizeof(*w));
+	w->f = f;
+	w->format = format;
+	w->t = t;
+	/* text columns by place (tables are a few columns wide) */
+	for (k = 1; k <= t->ncols && n < 16; k++)
+		for (i = 0; i < t->ncols; i++)
+			if (t->cols[i].text == (int)k && n < 16)
+				w->order[n++] = i;
+	w->ntext = n;
+	if (format == FE_JSON) {
+		fputc('{', f);
+		for (i = 0; i < nhead; i++) {
+			fe_json_str(f, hcols[i].key, strlen(hcols[i].key));
+			fputs(": ", f);
+			put_json(f, &hcols[i], &hvals[i]);
+			fputs(", ", f);
+		}
+		fe_json_str(f, t->rows_key, strlen(t->rows_key));
+		fputs(": [", f);
+	} else if (format == FE_CSV) {
+		k = 0;
+		for (i = 0; i < t->ncols; i++) {
+			if (!(t->cols[i].in & FE_IN_CSV))
+				continue;
+			if (k++)
+				fputc(',', f);
+			fputs(t->cols[i].key, f);
+		}
+		fputc('\n', f);
+	} else {
+		if (intro)
+			intro(f, ctx);
+		if (t->card)
+			return;
+		for (k = 0; k < n; k++) {
+			const fe_col *c = &t->cols[w->order[k]];
+			text_gap(f, k, n);
+			if (k + 1 == n)
+				fputs(c->head, f);
+			else
+				fprintf(f, "%*s", c->width, c->head);
+		}
+		fputc('\n', f);
+	}
+}
+
+void fe_table_row(fe_writer *w, const fe_val *vals)
+{
+	const fe_table *t = w->t;
+	FILE *f = w->f;
+	unsigned i, k = 0;
+
+	if (w->format == FE_JSON) {
+		fputs(w->rows ? ",\n  " : "\n  ", f);
+		fe_json_object(f, t->cols, vals, t->ncols);
+	} else if (w->format == FE_CSV) {
+		for (i = 0; i < t->ncols; i++) {
+			if (!(t->cols[i].in & FE_IN_CSV))
+				continue;
+			if (k++)
+				fputc(',', f);
+			put_csv(f, &t->cols[i], &vals[i]);
+		}
+		fputc('\n', f);
+	} else if (t->card) {
+		for (k = 0; k < w->ntext; k++)
+			put_text(f, &t->cols[w->order[k]],
+				 &vals[w->order[k]], 0);
+	} else {
+		for (k = 0; k < w->ntext; k++) {
+			unsigned c = w->order[k];
+			text_gap(f, k, w->ntext);
+			put_text(f, &t->cols[c], &vals[c],
+				 k + 1 == w->ntext ? 0 : t->cols[c].width);
+		}
+		fputc('\n', f);
+	}
+	w->rows++;
+}
+
+void fe_table_end(fe_writer *w)
+{
+	if (w->format == FE_JSON)
+		fputs(w->rows ? "\n]}\n" : "]}\n", w->f);
+}

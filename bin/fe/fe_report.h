@@ -1,0 +1,117 @@
+/*
+ * fe_report.h - the one report writer of the frontends. A command
+ * describes its report's columns once (fe_col: JSON/CSV name, type, text
+ * heading, width and place) and hands over rows of values; the writer
+ * formats them as text, JSON or CSV, so commands never branch on the
+ * format for a table. Layouts, byte for byte as docs/cli.md shows them:
+ *
+ *   text  intro (a callback: summary lines), one heading line, one line
+ *         per row: the text columns by .text place, right-aligned in
+ *         their width and one space apart; the last one after two
+ *         spaces, unpadded.
+ *   JSON  {<head members>, "<rows key>": [\n  {<row members>},...\n]}
+ *   CSV   a heading line of column names, one line per row.
+ */
+#ifndef FE_REPORT_H
+#define FE_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <analyze/analyze.h>
+
+/* Column types: how a value is written in each format. */
+enum fe_type {
+	FE_T_STR,  /* .s: JSON string, CSV field, text escaped (cut at .max) */
+	FE_T_CSTR, /* .c: a NUL-terminated string, otherwise as FE_T_STR */
+	FE_T_UINT, /* .u: unsigned integer */
+	FE_T_INT,  /* .i: signed integer */
+	FE_T_US,   /* .d: microseconds; JSON/CSV rounded to an integer, text
+		      milliseconds (fe_ms) */
+	FE_T_PCT,  /* .d: percent; JSON/CSV %.2f, text %.1f% */
+	FE_T_DIST, /* .i: heap distance; unknown (negative or system-only)
+		      is JSON null, CSV empty, text "-" */
+	FE_T_BOOL, /* .u: JSON true/false, CSV 1/0 */
+	FE_T_CALL  /* .fn(f, .ctx): written as is by a callback (raw JSON in
+		      JSON, text in text) */
+};
+
+/* Where a column appears (text: where .text > 0). */
+enum { FE_IN_JSON = 1, FE_IN_CSV = 2, FE_IN_DATA = 3 };
+
+typedef struct fe_col {
+	const char *key;  /* JSON member and CSV heading */
+	int type;         /* enum fe_type */
+	int in;           /* FE_IN_*: 0 for a text-only column */
+	const char *head; /* text heading */
+	int width;        /* text width (FE_T_PCT: with the '%') */
+	int text;         /* text place, 1 = first; 0 = not in text */
+	int max;          /* FE_T_STR/CSTR in text: characters before ".."
+			     (0 = all) */
+} fe_col;
+
+typedef struct fe_val {
+	an_str s;
+	const char *c;
+	uint64_t u;
+	int64_t i;
+	double d;
+	void (*fn)(FILE *f, const void *ctx);
+	const void *ctx;
+	int null;         /* JSON null, CSV empty */
+	int absent;       /* JSON: no member; CSV empty */
+} fe_val;
+
+typedef struct fe_table {
+	const fe_col *cols;
+	unsigned ncols;
+	const char *rows_key;  /* JSON member holding the rows */
+	int card;              /* text: no heading, each row its text
+				  cells as they are (a record per row) */
+} fe_table;
+
+typedef struct fe_writer {
+	FILE *f;
+	int format;            /* enum fe_format */
+	const fe_table *t;
+	unsigned order[16];    /* text columns in .text order */
+	unsigned ntext;
+	uint64_t rows;         /* rows written */
+} fe_writer;
+
+/*
+ * Starts a table: in JSON the head members (hcols/hvals, may be 0) and
+ * the rows key, in CSV the heading line, in text intro(f, ctx) (may be
+ * NULL) and the heading line.
+ */
+void fe_table_begin(fe_writer *w, FILE *f, int format, const fe_table *t,
+		    const fe_col *hcols, const fe_val *hvals, unsigned nhead,
+		    void (*intro)(FILE *f, const void *ctx),
+		    const void *ctx);
+/* One row: vals[i] is the value of t->cols[i]. */
+void fe_table_row(fe_writer *w, const fe_val *vals);
+/* Ends the table (JSON: closes the array and the object). */
+void fe_table_end(fe_writer *w);
+
+/* The JSON members cols[i]: vals[i] (those in JSON), ", " apart, for a
+ * record that is not a table row (heap show, retainer chains). */
+void fe_json_members(FILE *f, const fe_col *cols, const fe_val *vals,
+		     unsigned n);
+/* The same members as a JSON object (e.g. inside a FE_T_CALL value). */
+void fe_json_object(FILE *f, const fe_col *cols, const fe_val *vals,
+		    unsigned n);
+
+/* Value constructors. */
+fe_val fe_str(an_str s);
+fe_val fe_cstr(const char *c);
+fe_val fe_uint(uint64_t u);
+fe_val fe_int(int64_t i);
+fe_val fe_dbl(double d);
+fe_val fe_call(void (*fn)(FILE *f, const void *ctx), const void *ctx);
+fe_val fe_null(void);
+fe_val fe_absent(void);
+
+/* 1 when a heap distance is shown (not "-"). */
+int fe_dist_known(int64_t d);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * artifact.c - the artifact row that keys everything stored for a file
+ * (re-storing the same sha256 replaces it), and clearing an artifact's
+ * rows before a writer stores them again.
+ */
+#include "store/store_int.h"
+
+static int is_sha256(const char *h)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') ||
+		      (h[i] >= 'a' && h[i] <= 'f')))
+			return 0;
+	return h[64] == '\0';
+}
+
+static int check_meta(an_store *s, const char *meta, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = AN_OK, ok;
+
+	AN_TRY(an__store_stmt(s, Q_META_OK, &st, err));
+	if (an__store_bind_cstr(st, 1, meta) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		rc = an__store_fail(s, err,
+				    "cannot check the artifact metadata");
+		sqlite3_reset(st);
+		goto done;
+	}
+	ok = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (!ok)
+		AN_FAIL(err, AN_EINVAL, AN_NO_OFFSET,
+			"artifact metadata is not a JSON object");
+done:
+	return rc;
+}
+
+static int put_artifact(an_store *s, const an_artifact_info *info,
+			int64_t *artifact_id, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = AN_OK, b;
+
+	if (info->meta_json)
+		AN_TRY(check_meta(s, info->meta_json, err));
+	AN_TRY(an__store_stmt(s, Q_DEL_ARTIFACT, &st, err));
+	if (an__store_bind_cstr(st, 1, info->sha256) != SQLITE_OK)
+		AN_FAIL(err, AN_EIO, AN_NO_OFFSET, "cannot bind: %s",
+			sqlite3_errmsg(s->db));
+	AN_TRY(an__store_step_done(s, st, "cannot replace the artifact", err));
+	AN_TRY(an__store_stmt(s, Q_INS_ARTIFACT, &st, err));
+	b = an__store_bind_cstr(st, 1, info->path);
+	b |= an__store_bind_cstr(st, 2, info->sha256);
+	b |= an__store_bind_cstr(st, 3, an_kind_name(info->kind));
+	b |= sqlite3_bind_int64(st, 4, (sqlite3_int64)info->bytes);
+	b |= an__store_bind_cstr(st, 5, an_version());
+	if (info->meta_json)
+		b |= an__store_bind_cstr(st, 6, info->meta_json);
+	else
+		b |= sqlite3_bind_null(st, 6);
+	if (b != SQLITE_OK) {
+		rc = an__store_fail(s, err, "cannot bind the artifact");
+		sqlite3_reset(st);
+		goto done;
+	}
+	AN_TRY(an__store_step_done(s, st, "cannot store the artifact", err));
+	*artifact_id = sqlite3_last_insert_rowid(s->db);
+done:
+	return rc;
+}
+
+int an_store_artifact(an_store *s, const an_artifact_info *info,
+		      int64_t *artifact_id, an_error *err)
+{
+	int rc;
+
+	if (!s || !info || !artifact_id || !info->path || !info->sha256)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"missing store, artifact path or sha256");
+	if (!is_sha256(info->sha256))
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"sha256 must be 64 lowercase hex digits");
+	if (info->bytes > (uint64_t)INT64_MAX)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"artifact size out of range");
+	rc = an__store_call_begin(s, err);
+	if (rc < 0)
+		return rc;
+	return an__store_call_end(s, put_artifact(s, info, artifact_id, err),
+				  err);
+}
+
+/* AN_ENOTFOUND unless an artifact row with this id exists. */
+static int check_artifact(an_store *s, int64_t id, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = AN_OK, found;
+
+	AN_TRY(an__store_stmt(s, Q_HAS_ARTIFACT, &st, err));
+	sqlite3_bind_int64(st, 1, id);
+	found = sqlite3_step(st);
+	if (found != SQLITE_ROW && found != SQLITE_DONE) {
+		rc = an__store_fail(s, err, "cannot look up the artifact");
+		sqlite3_reset(st);
+		goto done;
+	}
+	sqlite3_reset(st);
+	if (found == SQLITE_DONE)
+		AN_FAIL(err, AN_ENOTFOUND, AN_NO_OFFSET,
+			"no artifact with id %lld", (long long)id);
+done:
+	return rc;
+}
+
+/* Deletes the artifact's rows from the tables of `qs` (statement ids). */
+int an__store_clear_rows(an_store *s, int64_t id, const int *qs, size_t n,
+			 const char *what, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = AN_OK;
+
+	AN_TRY(check_artifact(s, id, err));
+	for (i = 0; i < n; i++) {
+		AN_TRY(an__store_stmt(s, qs[i], &st, err));
+		sqlite3_bind_int64(st, 1, id);
+		AN_TRY(an__store_step_done(s, st, what, err));
+	}
+done:
+	return rc;
+}
+

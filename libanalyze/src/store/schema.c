@@ -1,0 +1,165 @@
+/*
+ * schema.c - the database schema and its migrations: the SQL that takes a
+ * database from one version to the next, run inside the write
+ * transaction.
+ */
+#include <stdio.h>
+
+#include "store/store_int.h"
+
+#define SCHEMA_VERSION AN_STORE_SCHEMA_VERSION
+
+/*
+ * The schema, as the steps that take a database from one version to the
+ * next (PRAGMA user_version; 0 is a new or empty file). Every table but
+ * `artifact` references it with ON DELETE CASCADE (needs PRAGMA
+ * foreign_keys=ON), so deleting an artifact row removes everything stored
+ * for it. IF NOT EXISTS keeps a step harmless on a file that already has
+ * some of its tables. heap_diff and heap_leak_cluster will be a later
+ * step, added the same way.
+ *
+ * Version 1: artifact and the CPU tables.
+ */
+static const char schema_v1_sql[] =
+	"CREATE TABLE IF NOT EXISTS artifact (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  path TEXT NOT NULL,\n"
+	"  sha256 TEXT NOT NULL UNIQUE,\n"
+	"  kind TEXT NOT NULL,\n"
+	"  bytes INTEGER NOT NULL,\n"
+	"  analysed_at TEXT NOT NULL,\n"
+	"  tool_version TEXT NOT NULL,\n"
+	"  meta TEXT\n"
+	");\n"
+	"CREATE TABLE IF NOT EXISTS cpu_function (\n"
+	"  artifact_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  function_index INTEGER NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  url TEXT NOT NULL,\n"
+	"  line INTEGER,\n"
+	"  col INTEGER,\n"
+	"  script_id TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL,\n"
+	"  self_us INTEGER NOT NULL,\n"
+	"  total_us INTEGER NOT NULL,\n"
+	"  self_pct REAL NOT NULL,\n"
+	"  total_pct REAL NOT NULL,\n"
+	"  PRIMARY KEY (artifact_id, function_index)\n"
+	");\n"
+	"CREATE INDEX IF NOT EXISTS cpu_function_name\n"
+	"  ON cpu_function(name);\n"
+	"CREATE TABLE IF NOT EXISTS cpu_node (\n"
+	"  artifact_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  node_index INTEGER NOT NULL,\n"
+	"  node_id INTEGER NOT NULL,\n"
+	"  parent_index INTEGER,\n"
+	"  function_index INTEGER NOT NULL,\n"
+	"  depth INTEGER NOT NULL,\n"
+	"  hit_count INTEGER NOT NULL,\n"
+	"  self_us INTEGER NOT NULL,\n"
+	"  total_us INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (artifact_id, node_index)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX IF NOT EXISTS cpu_node_function\n"
+	"  ON cpu_node(artifact_id, function_index);\n"
+	"CREATE TABLE IF NOT EXISTS cpu_line (\n"
+	"  artifact_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  url TEXT NOT NULL,\n"
+	"  line INTEGER NOT NULL,\n"
+	"  ticks INTEGER NOT NULL,\n"
+	"  self_us INTEGER NOT NULL,\n"
+	"  function_index INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (artifact_id, url, line)\n"
+	");\n";
+
+/*
+ * Version 2: the heap tables. heap_object is WITHOUT ROWID: with
+ * --all-objects it holds a row per node and is by far the biggest table;
+ * keyed by (artifact_id, node_index) directly it needs no separate rowid
+ * b-tree. Sizes are bytes; line and col are 1-based; distance is NULL
+ * where DevTools shows "-".
+ */
+static const char schema_v2_sql[] =
+	"CREATE TABLE IF NOT EXISTS heap_class (\n"
+	"  artifact_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  class_index INTEGER NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  script_id INTEGER,\n"
+	"  line INTEGER,\n"
+	"  col INTEGER,\n"
+	"  count INTEGER NOT NULL,\n"
+	"  self_size INTEGER NOT NULL,\n"
+	"  retained_size INTEGER NOT NULL,\n"
+	"  distance INTEGER,\n"
+	"  PRIMARY KEY (artifact_id, class_index)\n"
+	");\n"
+	"CREATE INDEX IF NOT EXISTS heap_class_name\n"
+	"  ON heap_class(name);\n"
+	"CREATE TABLE IF NOT EXISTS heap_object (\n"
+	"  artifact_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  node_index INTEGER NOT NULL,\n"
+	"  id INTEGER NOT NULL,\n"
+	"  class_index INTEGER NOT NULL,\n"
+	"  type TEXT NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  self_size INTEGER NOT NULL,\n"
+	"  retained_size INTEGER NOT NULL,\n"
+	"  distance INTEGER,\n"
+	"  dominator_id INTEGER,\n"
+	"  PRIMARY KEY (artifact_id, node_index)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX IF NOT EXISTS heap_object_class\n"
+	"  ON heap_object(artifact_id, class_index);\n"
+	"CREATE INDEX IF NOT EXISTS heap_object_id\n"
+	"  ON heap_object(artifact_id, id);\n";
+
+/* migrations[v - 1] takes a database from version v - 1 to v */
+static const char *const migrations[SCHEMA_VERSION] = {
+	schema_v1_sql,
+	schema_v2_sql,
+};
+
+/* Checks the schema version and migrates an older database to the
+ * current one. Runs inside the write transaction, so an abandoned run
+ * leaves an old database at its old version. */
+int an__store_ensure_schema(an_store *s, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[64];
+	int rc = AN_OK, version, v;
+
+	AN_TRY(an__store_stmt(s, Q_USER_VERSION, &st, err));
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = an__store_fail(s, err, "cannot read the database");
+		sqlite3_reset(st);
+		goto done;
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (version > SCHEMA_VERSION)
+		AN_FAIL(err, AN_EFORMAT, AN_NO_OFFSET,
+			"database schema version %d is newer than this "
+			"profkit supports (%d)",
+			version, SCHEMA_VERSION);
+	if (version < 0)
+		AN_FAIL(err, AN_EFORMAT, AN_NO_OFFSET,
+			"database schema version %d is not one of profkit's",
+			version);
+	if (version == SCHEMA_VERSION)
+		goto done;
+	for (v = version; v < SCHEMA_VERSION; v++)
+		AN_TRY(an__store_exec(s, migrations[v],
+				      "cannot create the schema",
+				      err));
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		 SCHEMA_VERSION);
+	AN_TRY(an__store_exec(s, sql, "cannot set the schema version", err));
+done:
+	return rc;
+}
+
