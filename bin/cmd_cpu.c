@@ -177,7 +177,7 @@ static int store_db(const job *j, const fe_opts *o)
 	info.bytes = an_source_raw_bytes(j->src);
 	info.meta_json = meta;
 	if (an_store_open(&st, o->db, &err) < 0 ||
-	    an_store_artifact(st, &info, &id, &err) < 0 ||
+	    an_store_artifact(&id, st, &info, &err) < 0 ||
 	    an_store_cpu(st, id, j->cpu, &err) < 0 ||
 	    an_store_commit(st, &err) < 0)
 		fe_report(o->db, &err);

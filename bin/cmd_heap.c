@@ -272,7 +272,7 @@ static int store_db(const hjob *j, const fe_opts *o)
 	info.bytes = an_source_raw_bytes(j->src);
 	info.meta_json = meta;
 	if (an_store_open(&st, o->db, &err) < 0 ||
-	    an_store_artifact(st, &info, &id, &err) < 0 ||
+	    an_store_artifact(&id, st, &info, &err) < 0 ||
 	    an_store_heap(st, id, j->heap,
 			  o->all_objects ? AN_STORE_ALL_OBJECTS :
 					   DB_TOP_OBJECTS,
@@ -700,14 +700,14 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	else
 		heap_header(f, j, o);
 	for (k = 0; k < paths; k++) {
-		if (an_heap_retainer_chain(h, n, k, steps, &c, &len, &err) <
+		if (an_heap_retainer_chain(&c, &len, h, n, k, steps, &err) <
 		    0) {
 			fe_errorf("%s: %s", j->path, err.message);
 			rc = FE_EXIT_ERROR;
 			break;
 		}
 		if (k > 0 && len == 0) {
-			free(c);
+			an_heap_retainers_free(c);
 			break; /* no k-th retainer */
 		}
 		if (o->format == FE_JSON && k == 1) {
@@ -724,13 +724,13 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 				fputc('}', f);
 			}
 			fputs("\n]", f);
-			free(c);
+			an_heap_retainers_free(c);
 			continue;
 		}
 		if (o->format == FE_TEXT && k > 0)
 			fputc('\n', f);
 		print_chain(f, h, n, c, len, o, k);
-		free(c);
+		an_heap_retainers_free(c);
 	}
 	if (o->format == FE_JSON)
 		fputs(k > 1 ? "\n]}\n" : "}\n", f);
@@ -768,7 +768,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 		return rc;
 	cnt = an_heap_node_edges(h, n, &first);
 	out_e = malloc(((size_t)cnt + 1) * sizeof(*out_e));
-	if (!out_e || an_heap_retainers(h, n, &r, &nr, &err) < 0) {
+	if (!out_e || an_heap_retainers(&r, &nr, h, n, &err) < 0) {
 		free(out_e);
 		fe_errorf("out of memory");
 		return FE_EXIT_ERROR;
@@ -859,7 +859,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 			fprintf(f, "  ... %u more\n", nr - (uint32_t)limit);
 	}
 	free(out_e);
-	free(r);
+	an_heap_retainers_free(r);
 	return FE_EXIT_OK;
 }
 

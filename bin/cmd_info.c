@@ -37,7 +37,7 @@ static int examine(info *in, const char *path, an_error *err)
 	rc = an_source_open_path(&src, path, err);
 	if (rc < 0)
 		return rc;
-	rc = an_source_sniff(src, &in->kind, err);
+	rc = an_source_sniff(&in->kind, src, err);
 	/* unknown content goes to the profile loader too: it says what is
 	 * wrong with it (empty, malformed JSON, not a profile) */
 	if (rc == AN_OK && (in->kind == AN_KIND_CPUPROFILE ||
@@ -51,7 +51,7 @@ static int examine(info *in, const char *path, an_error *err)
 		const uint8_t *d;
 		size_t n;
 		do {
-			rc = an_source_next(src, &d, &n, err);
+			rc = an_source_next(&d, &n, src, err);
 		} while (rc == AN_OK && n);
 	}
 	in->gzip = an_source_is_gzip(src);

@@ -152,7 +152,7 @@ static int64_t put(an_store *s, const fixture *f, const char *path)
 	info.kind = an_profile_kind(f->p);
 	info.bytes = f->bytes;
 	info.meta_json = meta_json;
-	rc = an_store_artifact(s, &info, &id, &err);
+	rc = an_store_artifact(&id, s, &info, &err);
 	cr_assert_eq(rc, AN_OK, "store_artifact: %s", err.message);
 	rc = an_store_cpu(s, id, f->c, &err);
 	cr_assert_eq(rc, AN_OK, "store_cpu: %s", err.message);
@@ -864,17 +864,17 @@ Test(store, failed_call_keeps_transaction_usable)
 	memset(&info, 0, sizeof(info));
 	info.path = "b";
 	info.sha256 = "not-a-hash";
-	cr_expect_eq(an_store_artifact(s, &info, &id, &err), AN_EINVAL);
+	cr_expect_eq(an_store_artifact(&id, s, &info, &err), AN_EINVAL);
 	info.sha256 = "ABCDEF0123456789ABCDEF0123456789"
 		      "ABCDEF0123456789ABCDEF0123456789";
-	cr_expect_eq(an_store_artifact(s, &info, &id, &err), AN_EINVAL,
+	cr_expect_eq(an_store_artifact(&id, s, &info, &err), AN_EINVAL,
 		     "uppercase hex would defeat the sha256 key");
 	info.sha256 = "00000000000000000000000000000000"
 		      "00000000000000000000000000000000";
 	info.meta_json = "[1, 2";
-	cr_expect_eq(an_store_artifact(s, &info, &id, &err), AN_EINVAL);
+	cr_expect_eq(an_store_artifact(&id, s, &info, &err), AN_EINVAL);
 	info.meta_json = "[1, 2]";
-	cr_expect_eq(an_store_artifact(s, &info, &id, &err), AN_EINVAL,
+	cr_expect_eq(an_store_artifact(&id, s, &info, &err), AN_EINVAL,
 		     "meta must be an object");
 
 	cr_assert_eq(an_store_commit(s, &err), AN_OK, "%s", err.message);
@@ -907,7 +907,7 @@ Test(store, meta_may_be_null)
 	info.path = "a";
 	info.sha256 = f.sha;
 	info.kind = AN_KIND_CPUPROFILE;
-	cr_assert_eq(an_store_artifact(s, &info, &id, &err), AN_OK, "%s",
+	cr_assert_eq(an_store_artifact(&id, s, &info, &err), AN_OK, "%s",
 		     err.message);
 	cr_assert_eq(an_store_commit(s, &err), AN_OK, "%s", err.message);
 	an_store_close(s);
@@ -989,7 +989,7 @@ static int64_t hput(an_store *s, const hfixture *f, const char *path,
 	info.kind = AN_KIND_HEAPSNAPSHOT;
 	info.bytes = f->bytes;
 	info.meta_json = "{\"node_count\": 17}";
-	rc = an_store_artifact(s, &info, &id, &err);
+	rc = an_store_artifact(&id, s, &info, &err);
 	cr_assert_eq(rc, AN_OK, "store_artifact: %s", err.message);
 	rc = an_store_heap(s, id, f->h, top, &err);
 	cr_assert_eq(rc, AN_OK, "store_heap: %s", err.message);

@@ -133,15 +133,15 @@ static uint64_t heap_digest(const an_heap *hp)
 		h = fx_fnv(h, name, len < sizeof(name) ? len : 0);
 		nk = an_heap_node_dominated(hp, i, &kids);
 		h = fx_fnv(h, kids, (size_t)nk * sizeof(*kids));
-		if (an_heap_retainers(hp, i, &r, &cnt, NULL) < 0)
+		if (an_heap_retainers(&r, &cnt, hp, i, NULL) < 0)
 			return 0;
 		h = fx_fnv(h, r, (size_t)cnt * sizeof(*r));
-		free(r);
+		an_heap_retainers_free(r);
 		r = NULL;
-		if (an_heap_retainer_chain(hp, i, 0, 20, &r, &cnt, NULL) < 0)
+		if (an_heap_retainer_chain(&r, &cnt, hp, i, 0, 20, NULL) < 0)
 			return 0;
 		h = fx_fnv(h, r, (size_t)cnt * sizeof(*r));
-		free(r);
+		an_heap_retainers_free(r);
 	}
 	return h ? h : 1;
 }

@@ -42,6 +42,10 @@ typedef enum an_status {
 	AN_EUSER = -10    /* error raised by a user callback */
 } an_status;
 
+/* Index value meaning "no such node / function / class" (every u32
+ * index of the API). */
+#define AN_NONE UINT32_MAX
+
 /* Offset value meaning "no byte offset applies". */
 #define AN_NO_OFFSET UINT64_MAX
 

@@ -28,10 +28,6 @@ AN_BEGIN_DECL
 
 typedef struct an_heap an_heap;
 
-#ifndef AN_NONE
-#define AN_NONE UINT32_MAX
-#endif
-
 /* Distance of nodes no BFS reaches (DevTools shows "-"). */
 #define AN_HEAP_NO_DISTANCE (-5)
 /* Distances at or above this are system-only paths (DevTools "-"). */
@@ -135,11 +131,11 @@ typedef struct an_heap_retainer {
 /*
  * Retainers of n: incoming edges except weak and invisible ones and those
  * from the root, ordered by the retainer's distance ascending, then its
- * retained size descending (DevTools' order). *out is caller-owned (free()).
+ * retained size descending (DevTools' order). *out is caller-owned,
+ * released with an_heap_retainers_free().
  */
-AN_API int an_heap_retainers(const an_heap *h, uint32_t n,
-			     an_heap_retainer **out, uint32_t *count,
-			     an_error *err);
+AN_API int an_heap_retainers(an_heap_retainer **out, uint32_t *count,
+			     const an_heap *h, uint32_t n, an_error *err);
 
 /*
  * The retainer chain the Retainers view expands from n towards the roots:
@@ -149,12 +145,16 @@ AN_API int an_heap_retainers(const an_heap *h, uint32_t n,
  * unknown, at a node already in the chain (listed once more), where there
  * is no retainer, or after max_steps steps (0 = no limit; DevTools' view
  * expands 20). (*out)[i] is step i + 1: the edge and the node it comes
- * from; *len == 0 when n has no retainer `alt`. *out is caller-owned
- * (free()).
+ * from; *len == 0 when n has no retainer `alt`. *out is caller-owned,
+ * released with an_heap_retainers_free().
  */
-AN_API int an_heap_retainer_chain(const an_heap *h, uint32_t n, uint32_t alt,
-				  uint32_t max_steps, an_heap_retainer **out,
-				  uint32_t *len, an_error *err);
+AN_API int an_heap_retainer_chain(an_heap_retainer **out, uint32_t *len,
+				  const an_heap *h, uint32_t n, uint32_t alt,
+				  uint32_t max_steps, an_error *err);
+
+/* Frees an array from an_heap_retainers() or an_heap_retainer_chain();
+ * accepts NULL. */
+AN_API void an_heap_retainers_free(an_heap_retainer *r);
 
 AN_END_DECL
 

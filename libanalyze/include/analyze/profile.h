@@ -21,8 +21,6 @@ AN_BEGIN_DECL
 
 typedef struct an_profile an_profile;
 
-#define AN_NONE UINT32_MAX /* "no such index" */
-
 /* What a frame is; system frames are V8's pseudo-functions. */
 typedef enum an_frame_kind {
 	AN_FRAME_JS = 0,      /* ordinary function (JS or native builtin) */

@@ -29,7 +29,7 @@ typedef enum an_kind {
 AN_API an_kind an_sniff(const uint8_t *data, size_t len);
 
 /* Peeks at the first AN_SNIFF_BYTES of `src` and classifies them. */
-AN_API int an_source_sniff(an_source *src, an_kind *out, an_error *err);
+AN_API int an_source_sniff(an_kind *out, an_source *src, an_error *err);
 
 /* "cpuprofile", "trace", "heapsnapshot", "heapprofile" or "unknown". */
 AN_API const char *an_kind_name(an_kind kind);

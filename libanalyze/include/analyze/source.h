@@ -46,14 +46,14 @@ AN_API void an_source_set_chunk_limit(an_source *src, size_t max);
  * Returns up to the first `want` decompressed bytes without consuming
  * them (fewer at EOF). Only valid before the first an_source_next().
  */
-AN_API int an_source_peek(an_source *src, size_t want, const uint8_t **data,
-			  size_t *len, an_error *err);
+AN_API int an_source_peek(const uint8_t **data, size_t *len, an_source *src,
+			  size_t want, an_error *err);
 
 /*
  * Next chunk of decompressed bytes. *len == 0 means end of input.
  * @return AN_OK, AN_EIO (read error, truncated or corrupt gzip).
  */
-AN_API int an_source_next(an_source *src, const uint8_t **data, size_t *len,
+AN_API int an_source_next(const uint8_t **data, size_t *len, an_source *src,
 			  an_error *err);
 
 /* Decompressed bytes handed out so far (the offset of the next chunk). */

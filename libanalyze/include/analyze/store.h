@@ -46,8 +46,8 @@ AN_API int an_store_open(an_store **out, const char *path, an_error *err);
  * Adds (or replaces, by sha256) an artifact row; *artifact_id receives
  * its id for the kind-specific writers.
  */
-AN_API int an_store_artifact(an_store *s, const an_artifact_info *info,
-			     int64_t *artifact_id, an_error *err);
+AN_API int an_store_artifact(int64_t *artifact_id, an_store *s,
+			     const an_artifact_info *info, an_error *err);
 
 /*
  * Stores a CPU analysis: cpu_function (every listed function), cpu_node

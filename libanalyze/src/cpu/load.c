@@ -11,7 +11,7 @@ int an_profile_load(an_profile **out, an_source *src, an_error *err)
 	int rc;
 
 	*out = NULL;
-	rc = an_source_sniff(src, &kind, err);
+	rc = an_source_sniff(&kind, src, err);
 	if (rc < 0)
 		return rc;
 	switch (kind) {
@@ -22,7 +22,7 @@ int an_profile_load(an_profile **out, an_source *src, an_error *err)
 	case AN_KIND_UNKNOWN: {
 		const uint8_t *d;
 		size_t len;
-		rc = an_source_peek(src, 1, &d, &len, err);
+		rc = an_source_peek(&d, &len, src, 1, err);
 		if (rc < 0)
 			return rc;
 		if (len == 0)

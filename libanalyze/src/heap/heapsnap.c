@@ -654,7 +654,7 @@ int an_heap_load(an_heap **out, an_source *src, an_error *err)
 	an_kind kind;
 
 	*out = NULL;
-	rc = an_source_sniff(src, &kind, err);
+	rc = an_source_sniff(&kind, src, err);
 	if (rc < 0)
 		return rc;
 	if (kind != AN_KIND_HEAPSNAPSHOT && kind != AN_KIND_UNKNOWN)
@@ -670,7 +670,7 @@ int an_heap_load(an_heap **out, an_source *src, an_error *err)
 	l.err = err;
 	l.src_fd = an__source_plain_fd(src);
 	for (;;) {
-		rc = an_source_next(src, &chunk, &n, err);
+		rc = an_source_next(&chunk, &n, src, err);
 		if (rc < 0)
 			goto done;
 		if (n == 0)

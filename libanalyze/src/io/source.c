@@ -332,8 +332,8 @@ static int produce(an_source *s, int *eof, an_error *err)
 	return AN_OK;
 }
 
-int an_source_peek(an_source *s, size_t want, const uint8_t **data,
-		   size_t *len, an_error *err)
+int an_source_peek(const uint8_t **data, size_t *len, an_source *s,
+		   size_t want, an_error *err)
 {
 	int rc, eof = 0;
 
@@ -520,7 +520,7 @@ static int pipe_next(an_source *s, const uint8_t **data, size_t *len,
 	return AN_OK;
 }
 
-int an_source_next(an_source *s, const uint8_t **data, size_t *len,
+int an_source_next(const uint8_t **data, size_t *len, an_source *s,
 		   an_error *err)
 {
 	int rc, eof = 0;
