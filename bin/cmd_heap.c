@@ -366,10 +366,10 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 
 /* ---- objects ---- */
 
-static int is_string_type(const char *t)
+static int is_string_kind(an_heap_node_kind k)
 {
-	return !strcmp(t, "string") || !strcmp(t, "concatenated string") ||
-	       !strcmp(t, "sliced string");
+	return k == AN_HEAP_NODE_STRING || k == AN_HEAP_NODE_CONS_STRING ||
+	       k == AN_HEAP_NODE_SLICED_STRING;
 }
 
 /* Class and display name of a node, for text. */
@@ -378,7 +378,7 @@ static void node_text(FILE *f, const an_heap *h, uint32_t n, size_t max)
 	const an_heap_class *c = an_heap_class_get(h, an_heap_node_class(h, n));
 	char buf[512];
 	size_t len = an_heap_node_name(h, n, buf, sizeof(buf));
-	const char *type = an_heap_node_type(h, n);
+	an_heap_node_kind kind = an_heap_node_kind_of(h, n);
 
 	if (len >= sizeof(buf))
 		len = sizeof(buf) - 1;
@@ -386,7 +386,7 @@ static void node_text(FILE *f, const an_heap *h, uint32_t n, size_t max)
 	fprintf(f, " @%" PRIu64, an_heap_node_id(h, n));
 	if (len && (len != c->name.len || memcmp(buf, c->name.ptr, len))) {
 		fputc(' ', f);
-		if (is_string_type(type)) {
+		if (is_string_kind(kind)) {
 			fputc('"', f);
 			fe_text_max(f, buf, len, max);
 			fputc('"', f);
@@ -418,24 +418,25 @@ static void node_json(FILE *f, const an_heap *h, uint32_t n)
 /* DevTools' edge notation: .name, [0], {internal}, [[weak]], ->context */
 static void edge_text(FILE *f, const an_heap *h, uint32_t e)
 {
-	const char *t = an_heap_edge_type(h, e);
+	an_heap_edge_kind t = an_heap_edge_kind_of(h, e);
 	an_str nm = an_heap_edge_name(h, e);
 
 	if (an_heap_edge_is_index(h, e)) {
-		if (!strcmp(t, "hidden"))
+		if (t == AN_HEAP_EDGE_HIDDEN)
 			fprintf(f, "{%u}", an_heap_edge_index(h, e));
 		else
 			fprintf(f, "[%u]", an_heap_edge_index(h, e));
 		return;
 	}
-	if (!strcmp(t, "context")) {
+	if (t == AN_HEAP_EDGE_CONTEXT) {
 		fputs("->", f);
 		fe_text_max(f, nm.ptr, nm.len, 80);
-	} else if (!strcmp(t, "weak")) {
+	} else if (t == AN_HEAP_EDGE_WEAK) {
 		fputs("[[", f);
 		fe_text_max(f, nm.ptr, nm.len, 80);
 		fputs("]]", f);
-	} else if (!strcmp(t, "internal") || !strcmp(t, "invisible")) {
+	} else if (t == AN_HEAP_EDGE_INTERNAL ||
+		   t == AN_HEAP_EDGE_INVISIBLE) {
 		fputc('{', f);
 		fe_text_max(f, nm.ptr, nm.len, 80);
 		fputc('}', f);

@@ -51,7 +51,46 @@ AN_API uint64_t an_heap_total_size(const an_heap *h);
 /* snapshot.extra_native_bytes (0 when absent) */
 AN_API uint64_t an_heap_extra_native_bytes(const an_heap *h);
 
+/*
+ * Node types of V8's snapshot.meta.node_types, mapped by name at load.
+ * A type name this list does not know is AN_HEAP_NODE_OTHER (its name
+ * stays available through an_heap_node_type()). Values are pinned.
+ */
+typedef enum an_heap_node_kind {
+	AN_HEAP_NODE_HIDDEN = 0,        /* "hidden": VM internals */
+	AN_HEAP_NODE_ARRAY = 1,         /* "array": internal arrays */
+	AN_HEAP_NODE_STRING = 2,        /* "string" */
+	AN_HEAP_NODE_OBJECT = 3,        /* "object": JS objects */
+	AN_HEAP_NODE_CODE = 4,          /* "code": compiled code */
+	AN_HEAP_NODE_CLOSURE = 5,       /* "closure": JS functions */
+	AN_HEAP_NODE_REGEXP = 6,        /* "regexp" */
+	AN_HEAP_NODE_NUMBER = 7,        /* "number": heap numbers */
+	AN_HEAP_NODE_NATIVE = 8,        /* "native": embedder objects */
+	AN_HEAP_NODE_SYNTHETIC = 9,     /* "synthetic": roots, groups */
+	AN_HEAP_NODE_CONS_STRING = 10,  /* "concatenated string" */
+	AN_HEAP_NODE_SLICED_STRING = 11,/* "sliced string" */
+	AN_HEAP_NODE_SYMBOL = 12,       /* "symbol" */
+	AN_HEAP_NODE_BIGINT = 13,       /* "bigint" */
+	AN_HEAP_NODE_OBJECT_SHAPE = 14, /* "object shape": maps */
+	AN_HEAP_NODE_OTHER = 15         /* a type name not listed here */
+} an_heap_node_kind;
+
+/* Edge types of snapshot.meta.edge_types, mapped the same way. */
+typedef enum an_heap_edge_kind {
+	AN_HEAP_EDGE_CONTEXT = 0,   /* "context": a closure's variable */
+	AN_HEAP_EDGE_ELEMENT = 1,   /* "element": array index */
+	AN_HEAP_EDGE_PROPERTY = 2,  /* "property": named property */
+	AN_HEAP_EDGE_INTERNAL = 3,  /* "internal": VM field */
+	AN_HEAP_EDGE_HIDDEN = 4,    /* "hidden": numbered VM link */
+	AN_HEAP_EDGE_SHORTCUT = 5,  /* "shortcut": bypasses a wrapper */
+	AN_HEAP_EDGE_WEAK = 6,      /* "weak": does not retain */
+	AN_HEAP_EDGE_INVISIBLE = 7, /* "invisible" (older V8) */
+	AN_HEAP_EDGE_OTHER = 8      /* a type name not listed here */
+} an_heap_edge_kind;
+
 /* ---- nodes ---- */
+AN_API an_heap_node_kind an_heap_node_kind_of(const an_heap *h, uint32_t n);
+/* The type name as the snapshot spells it (for display). */
 AN_API const char *an_heap_node_type(const an_heap *h, uint32_t n);
 AN_API an_str an_heap_node_raw_name(const an_heap *h, uint32_t n);
 AN_API uint64_t an_heap_node_id(const an_heap *h, uint32_t n);
@@ -79,6 +118,8 @@ AN_API size_t an_heap_node_name(const an_heap *h, uint32_t n, char *buf,
 /* Outgoing edges of n are [first, first + count). */
 AN_API uint32_t an_heap_node_edges(const an_heap *h, uint32_t n,
 				   uint32_t *first);
+AN_API an_heap_edge_kind an_heap_edge_kind_of(const an_heap *h, uint32_t e);
+/* The type name as the snapshot spells it (for display). */
 AN_API const char *an_heap_edge_type(const an_heap *h, uint32_t e);
 AN_API uint32_t an_heap_edge_target(const an_heap *h, uint32_t e);
 /* Edge name: element/hidden edges have a number, the others a string. */

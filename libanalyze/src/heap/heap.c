@@ -25,6 +25,11 @@ const char *an_heap_node_type(const an_heap *h, uint32_t n)
 	return h->node_types[h->ntype[n]];
 }
 
+an_heap_node_kind an_heap_node_kind_of(const an_heap *h, uint32_t n)
+{
+	return (an_heap_node_kind)h->node_kinds[h->ntype[n]];
+}
+
 an_str an_heap_node_raw_name(const an_heap *h, uint32_t n)
 {
 	return h->strs.items[h->nname[n]];
@@ -82,6 +87,11 @@ uint32_t an_heap_node_edges(const an_heap *h, uint32_t n, uint32_t *first)
 const char *an_heap_edge_type(const an_heap *h, uint32_t e)
 {
 	return h->edge_types[h->etype[e]];
+}
+
+an_heap_edge_kind an_heap_edge_kind_of(const an_heap *h, uint32_t e)
+{
+	return (an_heap_edge_kind)h->edge_kinds[h->etype[e]];
 }
 
 uint32_t an_heap_edge_target(const an_heap *h, uint32_t e)

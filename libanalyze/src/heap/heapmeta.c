@@ -274,6 +274,37 @@ static uint8_t type_index(char **list, uint32_t n, const char *name)
 	return AN_TYPE_NONE;
 }
 
+/* an_heap_node_kind / an_heap_edge_kind by V8's type names, in enum
+ * order */
+static const char *const node_kind_names[] = {
+	"hidden", "array", "string", "object", "code", "closure", "regexp",
+	"number", "native", "synthetic", "concatenated string",
+	"sliced string", "symbol", "bigint", "object shape"
+};
+static const char *const edge_kind_names[] = {
+	"context", "element", "property", "internal", "hidden", "shortcut",
+	"weak", "invisible"
+};
+
+/* kinds[i] = position of names[i] in `known`, or `other` */
+static uint8_t *map_kinds(char **names, uint32_t n, const char *const *known,
+			  uint8_t nknown, uint8_t other)
+{
+	uint8_t *kinds = malloc(n ? n : 1);
+	uint32_t i;
+	uint8_t k;
+
+	if (!kinds)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		kinds[i] = other;
+		for (k = 0; k < nknown; k++)
+			if (strcmp(names[i], known[k]) == 0)
+				kinds[i] = k;
+	}
+	return kinds;
+}
+
 int an__hs_setup_meta(loader *l, uint64_t off)
 {
 	an_heap *h = l->h;
@@ -331,6 +362,18 @@ int an__hs_setup_meta(loader *l, uint64_t off)
 	h->n_edge_types = l->type_list_len[1][l->ef_type];
 	h->edge_types = l->type_lists[1][l->ef_type];
 	l->type_lists[1][l->ef_type] = NULL;
+	h->node_kinds = map_kinds(h->node_types, h->n_node_types,
+				  node_kind_names,
+				  (uint8_t)(sizeof(node_kind_names) /
+					    sizeof(*node_kind_names)),
+				  AN_HEAP_NODE_OTHER);
+	h->edge_kinds = map_kinds(h->edge_types, h->n_edge_types,
+				  edge_kind_names,
+				  (uint8_t)(sizeof(edge_kind_names) /
+					    sizeof(*edge_kind_names)),
+				  AN_HEAP_EDGE_OTHER);
+	if (!h->node_kinds || !h->edge_kinds)
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 #define NT(f, s) h->f = type_index(h->node_types, h->n_node_types, s)
 	NT(t_hidden, "hidden");
 	NT(t_array, "array");

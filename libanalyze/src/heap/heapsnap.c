@@ -728,6 +728,8 @@ void an_heap_free(an_heap *h)
 	for (i = 0; i < h->n_edge_types; i++)
 		free(h->edge_types[i]);
 	free(h->edge_types);
+	free(h->node_kinds);
+	free(h->edge_kinds);
 	free(h->ntype);
 	free(h->nname);
 	free(h->nid);
