@@ -116,7 +116,7 @@ static int job_load(job *j, const char *path, const fe_opts *o)
 	an_error_clear(&err);
 	if (an_source_open_path(&j->src, path, &err) < 0 ||
 	    (o->db && an_source_enable_sha256(j->src) < 0) ||
-	    an_profile_load(&j->prof, j->src, &err) < 0 ||
+	    an_profile_load(&j->prof, j->src, NULL, &err) < 0 ||
 	    an_cpu_analyze(&j->cpu, j->prof, &o->cpu, &err) < 0) {
 		fe_report(path, &err);
 		return FE_EXIT_ERROR;

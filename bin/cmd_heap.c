@@ -102,7 +102,7 @@ static int hjob_load(hjob *j, const char *path, int want_sha)
 	an_error_clear(&err);
 	if (an_source_open_path(&j->src, path, &err) < 0 ||
 	    (want_sha && an_source_enable_sha256(j->src) < 0) ||
-	    an_heap_load(&j->heap, j->src, &err) < 0) {
+	    an_heap_load(&j->heap, j->src, NULL, &err) < 0) {
 		fe_report(path, &err);
 		return FE_EXIT_ERROR;
 	}

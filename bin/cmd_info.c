@@ -43,9 +43,9 @@ static int examine(info *in, const char *path, an_error *err)
 	if (rc == AN_OK && (in->kind == AN_KIND_CPUPROFILE ||
 			    in->kind == AN_KIND_TRACE ||
 			    in->kind == AN_KIND_UNKNOWN))
-		rc = an_profile_load(&in->prof, src, err);
+		rc = an_profile_load(&in->prof, src, NULL, err);
 	else if (rc == AN_OK && in->kind == AN_KIND_HEAPSNAPSHOT)
-		rc = an_heap_load(&in->heap, src, err);
+		rc = an_heap_load(&in->heap, src, NULL, err);
 	if (rc == AN_OK && !in->prof && !in->heap) {
 		/* other kinds: read through to learn the size */
 		const uint8_t *d;

@@ -662,8 +662,8 @@ Test(heapload, non_numeric_node_count_is_a_type_error)
 		an_error_clear(&err);
 		cr_assert_eq(an_source_open_memory(&src, doc, (size_t)n, "t",
 						   &err), AN_OK);
-		cr_expect_eq(an_heap_load(&h, src, &err), AN_EFORMAT, "%s",
-			     bad[i]);
+		cr_expect_eq(an_heap_load(&h, src, NULL, &err), AN_EFORMAT,
+			     "%s", bad[i]);
 		cr_expect_not_null(strstr(err.message, "integer"),
 				   "%s: '%s'", bad[i], err.message);
 		an_heap_free(h);

@@ -117,7 +117,7 @@ static void load_opts(fixture *f, const char *json, const an_cpu_opts *o)
 	rc = an_source_open_memory(&f->src, json, f->bytes, "mem", &err);
 	cr_assert_eq(rc, AN_OK, "open_memory: %s", err.message);
 	cr_assert_eq(an_source_enable_sha256(f->src), AN_OK);
-	rc = an_profile_load(&f->p, f->src, &err);
+	rc = an_profile_load(&f->p, f->src, NULL, &err);
 	cr_assert_eq(rc, AN_OK, "profile_load: %s", err.message);
 	an_source_sha256(f->src, f->sha);
 	rc = an_cpu_analyze(&f->c, f->p, o, &err);
@@ -940,7 +940,7 @@ static void hload_src(hfixture *f)
 	int rc;
 
 	cr_assert_eq(an_source_enable_sha256(f->src), AN_OK);
-	rc = an_heap_load(&f->h, f->src, &err);
+	rc = an_heap_load(&f->h, f->src, NULL, &err);
 	cr_assert_eq(rc, AN_OK, "heap_load: %s", err.message);
 	an_source_sha256(f->src, f->sha);
 	f->bytes = an_source_raw_bytes(f->src);

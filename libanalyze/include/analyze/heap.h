@@ -33,14 +33,33 @@ typedef struct an_heap an_heap;
 /* Distances at or above this are system-only paths (DevTools "-"). */
 #define AN_HEAP_SYSTEM_DISTANCE 100000000
 
+/* Options of an_heap_load(); start from AN_HEAP_LOAD_OPTS_INIT. */
+typedef struct an_heap_load_opts {
+	unsigned version;        /* AN_HEAP_LOAD_OPTS_VERSION */
+	an_progress_cb progress; /* called while reading, or NULL */
+	void *payload;           /* passed to progress */
+	uint64_t max_nodes;      /* snapshot.node_count above: AN_ELIMIT;
+				    0 = no limit of ours */
+	uint64_t max_edges;      /* likewise for snapshot.edge_count */
+	uint64_t max_strings;    /* likewise for the strings array */
+} an_heap_load_opts;
+
+#define AN_HEAP_LOAD_OPTS_VERSION 1
+#define AN_HEAP_LOAD_OPTS_INIT                                                \
+	{ AN_HEAP_LOAD_OPTS_VERSION, NULL, NULL, 0, 0, 0 }
+
 /*
  * Loads a .heapsnapshot (plain or gzip) and runs DevTools' pipeline.
+ * `opts` may be NULL (no progress, no limits).
  * @return AN_OK; AN_EPARSE (malformed JSON), AN_EFORMAT (not a heap
  *         snapshot, or inconsistent: counts, indexes out of range, ...),
- *         AN_ELIMIT (counts beyond 2^32), AN_EIO, AN_ENOMEM. The error
- *         record carries the byte offset where it applies.
+ *         AN_ELIMIT (counts beyond 2^32 or beyond opts' limits),
+ *         AN_ECANCELED (the progress callback said stop), AN_EINVAL (bad
+ *         opts version), AN_EIO, AN_ENOMEM. The error record carries the
+ *         byte offset where it applies.
  */
-AN_API int an_heap_load(an_heap **out, an_source *src, an_error *err);
+AN_API int an_heap_load(an_heap **out, an_source *src,
+			const an_heap_load_opts *opts, an_error *err);
 AN_API void an_heap_free(an_heap *h);
 
 AN_API uint32_t an_heap_node_count(const an_heap *h);

@@ -21,6 +21,18 @@ AN_BEGIN_DECL
 typedef struct an_source an_source;
 
 /*
+ * Progress of a load (an_heap_load_opts, an_profile_load_opts): `done` raw
+ * bytes read so far (on-disk bytes: compressed ones for gzip) of `total`,
+ * the input's size (an_source_size(); 0 when unknown, e.g. a pipe).
+ * Called from the loading thread, at most about every MiB (more often
+ * for inputs under 64 MiB: about every 1/64th, every 64 KiB at least),
+ * with `done` increasing, and once more at the end of the input (then
+ * done == total when the size is known). Return non-zero to cancel: the
+ * load then fails with AN_ECANCELED.
+ */
+typedef int (*an_progress_cb)(uint64_t done, uint64_t total, void *payload);
+
+/*
  * Opens `path` for reading; "-" means standard input.
  * @return AN_OK, AN_ENOTFOUND (no such file), AN_EIO, AN_ENOMEM.
  */
@@ -63,6 +75,10 @@ AN_API uint64_t an_source_offset(const an_source *src);
  * ahead on a thread: as of the last buffer it filled; the whole input
  * once next() has returned the end). */
 AN_API uint64_t an_source_raw_bytes(const an_source *src);
+
+/* Raw (on-disk) size of the input: a regular file's size, a memory
+ * buffer's length; 0 when unknown (a pipe or terminal). */
+AN_API uint64_t an_source_size(const an_source *src);
 
 /* 1 when the input is gzip. Valid after the first peek or next. */
 AN_API int an_source_is_gzip(const an_source *src);

@@ -236,6 +236,10 @@ int an__hs_on_strings(an_json *j, an_json_ev ev, const an_json_val *v,
 	if (ev != AN_JSON_STRING || d != 1)
 		return an__json_fail(j, AN_EFORMAT,
 				     "each entry of strings must be a string");
+	if (l->max_strings && l->h->strs.count >= l->max_strings)
+		return an__json_fail(j, AN_ELIMIT,
+				     "more than %llu strings",
+				     (unsigned long long)l->max_strings);
 	rc = an__strtab_push(&l->h->strs, v->s, v->len, &id);
 	if (rc < 0)
 		return an__json_fail(j, rc, "cannot store string");
@@ -355,6 +359,15 @@ int an__hs_setup_meta(loader *l, uint64_t off)
 				"at most 4294967293 each are supported",
 				(unsigned long long)l->node_count,
 				(unsigned long long)l->edge_count);
+	if ((l->max_nodes && l->node_count > l->max_nodes) ||
+	    (l->max_edges && l->edge_count > l->max_edges))
+		return an__fail(err, AN_ELIMIT, off,
+				"snapshot declares %llu nodes and %llu edges; "
+				"the limits are %llu and %llu (0 = none)",
+				(unsigned long long)l->node_count,
+				(unsigned long long)l->edge_count,
+				(unsigned long long)l->max_nodes,
+				(unsigned long long)l->max_edges);
 	/* take the type names */
 	h->n_node_types = l->type_list_len[0][l->nf_type];
 	h->node_types = l->type_lists[0][l->nf_type];
