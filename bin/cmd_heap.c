@@ -179,6 +179,18 @@ static void heap_header(FILE *f, const hjob *j, const fe_opts *o)
 }
 
 /* DevTools' Statistics view, same rows and labels */
+/* Statistics; out of memory ends the run rather than print wrong
+ * numbers. */
+static void statistics(an_heap_stats *s, const an_heap *h)
+{
+	an_error err;
+
+	if (an_heap_statistics(s, h, &err) < 0) {
+		fe_errorf("%s", err.message);
+		exit(FE_EXIT_ERROR);
+	}
+}
+
 static void stats_text(FILE *f, const an_heap *h)
 {
 	an_heap_stats s;
@@ -190,7 +202,7 @@ static void stats_text(FILE *f, const an_heap *h)
 	uint64_t v[8];
 	int i;
 
-	an_heap_statistics(h, &s);
+	statistics(&s, h);
 	v[0] = s.code;
 	v[1] = s.strings;
 	v[2] = s.js_arrays;
@@ -214,7 +226,7 @@ static void stats_json(FILE *f, const an_heap *h)
 {
 	an_heap_stats s;
 
-	an_heap_statistics(h, &s);
+	statistics(&s, h);
 	fprintf(f, "\"statistics\": {\"total\": %" PRIu64 ", \"v8_heap\": %"
 		   PRIu64 ", \"code\": %" PRIu64 ", \"strings\": %" PRIu64
 		   ", \"js_arrays\": %" PRIu64 ", \"typed_arrays\": %" PRIu64
@@ -366,6 +378,20 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 
 /* ---- objects ---- */
 
+/* The display name; out of memory ends the run rather than print a
+ * wrong name. */
+static size_t node_name(char *buf, size_t cap, const an_heap *h, uint32_t n)
+{
+	an_error err;
+	size_t len;
+
+	if (an_heap_node_name(buf, cap, &len, h, n, &err) < 0) {
+		fe_errorf("%s", err.message);
+		exit(FE_EXIT_ERROR);
+	}
+	return len;
+}
+
 static int is_string_kind(an_heap_node_kind k)
 {
 	return k == AN_HEAP_NODE_STRING || k == AN_HEAP_NODE_CONS_STRING ||
@@ -377,7 +403,7 @@ static void node_text(FILE *f, const an_heap *h, uint32_t n, size_t max)
 {
 	const an_heap_class *c = an_heap_class_get(h, an_heap_node_class(h, n));
 	char buf[512];
-	size_t len = an_heap_node_name(h, n, buf, sizeof(buf));
+	size_t len = node_name(buf, sizeof(buf), h, n);
 	an_heap_node_kind kind = an_heap_node_kind_of(h, n);
 
 	if (len >= sizeof(buf))
@@ -400,7 +426,7 @@ static void node_json(FILE *f, const an_heap *h, uint32_t n)
 {
 	const an_heap_class *c = an_heap_class_get(h, an_heap_node_class(h, n));
 	char buf[1100];
-	size_t len = an_heap_node_name(h, n, buf, sizeof(buf));
+	size_t len = node_name(buf, sizeof(buf), h, n);
 
 	if (len >= sizeof(buf))
 		len = sizeof(buf) - 1;
@@ -520,8 +546,7 @@ static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 			fputc('}', f);
 		} else if (o->format == FE_CSV) {
 			char buf[1100];
-			size_t len = an_heap_node_name(h, v[i], buf,
-						       sizeof(buf));
+			size_t len = node_name(buf, sizeof(buf), h, v[i]);
 			if (len >= sizeof(buf))
 				len = sizeof(buf) - 1;
 			fprintf(f, "%" PRIu64 ",", an_heap_node_id(h, v[i]));

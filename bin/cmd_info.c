@@ -2,6 +2,7 @@
  * cmd_info.c - `profkit info FILE...`: what each artifact is, its size
  * and, for CPU profiles, counts, duration and sampling interval.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fe/fe.h"
@@ -60,6 +61,18 @@ static int examine(info *in, const char *path, an_error *err)
 	return rc;
 }
 
+/* Statistics; out of memory ends the run rather than print wrong
+ * numbers. */
+static void statistics(an_heap_stats *s, const an_heap *h)
+{
+	an_error err;
+
+	if (an_heap_statistics(s, h, &err) < 0) {
+		fe_errorf("%s", err.message);
+		exit(FE_EXIT_ERROR);
+	}
+}
+
 static void print_text(FILE *f, const info *in)
 {
 	fe_text(f, in->path, strlen(in->path));
@@ -97,7 +110,7 @@ static void print_text(FILE *f, const info *in)
 		const an_heap *h = in->heap;
 		an_heap_stats s;
 		const uint32_t *order;
-		an_heap_statistics(h, &s);
+		statistics(&s, h);
 		fprintf(f, "  nodes       %u\n  edges       %u\n"
 			   "  total_size  %llu\n  v8_heap     %llu\n"
 			   "  native      %llu\n  classes     %u\n",
@@ -134,7 +147,7 @@ static void print_json(FILE *f, const info *in, int first)
 	if (in->heap) {
 		an_heap_stats s;
 		const uint32_t *order;
-		an_heap_statistics(in->heap, &s);
+		statistics(&s, in->heap);
 		fprintf(f, ", \"nodes\": %u, \"edges\": %u, "
 			   "\"total_size\": %llu, \"v8_heap\": %llu, "
 			   "\"native\": %llu, \"extra_native_bytes\": %llu, "

@@ -63,11 +63,14 @@ static const char *class_name(const an_heap *h, uint32_t n)
 /* Display name into a malloc'ed buffer (names can be long). */
 static char *node_name(const an_heap *h, uint32_t n)
 {
-	size_t len = an_heap_node_name(h, n, NULL, 0);
-	char *buf = malloc(len + 1);
+	size_t len, len2;
+	char *buf;
 
+	cr_assert_eq(an_heap_node_name(NULL, 0, &len, h, n, NULL), AN_OK);
+	buf = malloc(len + 1);
 	cr_assert_not_null(buf);
-	cr_assert_eq(an_heap_node_name(h, n, buf, len + 1), len);
+	cr_assert_eq(an_heap_node_name(buf, len + 1, &len2, h, n, NULL), AN_OK);
+	cr_assert_eq(len2, len);
 	return buf;
 }
 
@@ -479,7 +482,7 @@ Test(heap, tiny_statistics)
 
 	load_tiny();
 	memset(&s, 0xab, sizeof(s));
-	an_heap_statistics(heap, &s);
+	cr_assert_eq(an_heap_statistics(&s, heap, NULL), AN_OK);
 	cr_expect_eq(s.total, 4568);
 	cr_expect_eq(s.v8_heap, 4568);
 	cr_expect_eq(s.code, 0);
@@ -577,12 +580,13 @@ Test(heap, display_names_tiny)
 	free(s);
 	/* a small buffer: cut and NUL-terminated, full length returned */
 	memset(buf, 'x', sizeof(buf));
-	len = an_heap_node_name(heap, T_EXTSTR, buf, 9);
+	cr_assert_eq(an_heap_node_name(buf, 9, &len, heap, T_EXTSTR, NULL),
+		     AN_OK);
 	cr_expect_eq(len, strlen("external text: a source string whose "
 				 "characters live outside the V8 heap"));
 	cr_expect_str_eq(buf, "external");
 	cr_expect_eq(buf[9], 'x');
-	len = an_heap_node_name(heap, T_KEY, buf, 3);
+	cr_assert_eq(an_heap_node_name(buf, 3, &len, heap, T_KEY, NULL), AN_OK);
 	cr_expect_eq(len, 6);
 	cr_expect_str_eq(buf, "{a");
 }

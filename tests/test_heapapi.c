@@ -414,3 +414,119 @@ Test(heapapi, progress_reports_the_end_of_the_input)
 	expect_progress(&c, len + sizeof(blanks), "padded", 2);
 	cr_expect_eq(c.done[0], 256 * 1024);
 }
+
+/* ---- out of memory is a status, never a different answer ---- */
+
+#ifndef __SANITIZE_ADDRESS__
+/* glibc's allocator, under our own calloc/malloc, which fail while armed
+ * for one size (the sanitizers bring their own allocator: skipped there) */
+void *__libc_calloc(size_t n, size_t size);
+void *__libc_malloc(size_t size);
+static size_t fail_calloc_n, fail_malloc_size;
+static unsigned failed;
+
+void *calloc(size_t n, size_t size)
+{
+	if (fail_calloc_n && n == fail_calloc_n && size == 4) {
+		failed++;
+		return NULL;
+	}
+	return __libc_calloc(n, size);
+}
+
+void *malloc(size_t size)
+{
+	if (fail_malloc_size && size == fail_malloc_size) {
+		failed++;
+		return NULL;
+	}
+	return __libc_malloc(size);
+}
+#define CAN_FAIL_ALLOCATIONS 1
+#else
+#define CAN_FAIL_ALLOCATIONS 0
+#endif
+
+/* The Statistics view's JS arrays count an elements store only when its
+ * retainer count is known: without memory that is AN_ENOMEM, not JS
+ * arrays of 0 (tiny: 32). */
+Test(heapapi, statistics_out_of_memory_is_enomem)
+{
+	an_heap_stats s;
+	an_error err;
+	int rc;
+
+	if (!CAN_FAIL_ALLOCATIONS)
+		cr_skip_test("allocations cannot fail under a sanitizer");
+	heap = fx_must_load_heap("heap/tiny.heapsnapshot");
+	cr_assert_eq(an_heap_statistics(&s, heap, &err), AN_OK);
+	cr_assert_eq(s.js_arrays, 32);
+#if CAN_FAIL_ALLOCATIONS
+	fail_calloc_n = an_heap_node_count(heap);
+	rc = an_heap_statistics(&s, heap, &err);
+	fail_calloc_n = 0;
+	cr_expect_eq(failed, 1);
+	cr_expect_eq(rc, AN_ENOMEM);
+	cr_expect_eq(err.code, AN_ENOMEM);
+	cr_expect_eq(s.total, 0, "no partial numbers");
+#endif
+	(void)rc;
+}
+
+/* A concatenated string's name needs a stack: without memory that is
+ * AN_ENOMEM and an empty buffer, not a silently empty name. */
+Test(heapapi, node_name_out_of_memory_is_enomem)
+{
+	static const char j[] = MINI_META
+		"\"node_count\":3,\"edge_count\":3},"
+		"\"nodes\":[9,0,1,0,1, 10,0,3,32,2, 2,3,5,16,0],"
+		"\"edges\":[5,4,5, 3,1,10, 3,2,10],"
+		"\"strings\":[\"\",\"first\",\"second\",\"tail\",\"g\"]}";
+	char buf[64];
+	size_t len = 99;
+	an_error err;
+	int rc;
+
+	if (!CAN_FAIL_ALLOCATIONS)
+		cr_skip_test("allocations cannot fail under a sanitizer");
+	heap = must_load_str(j);
+	cr_assert_eq(an_heap_node_name(buf, sizeof(buf), &len, heap, 1, &err),
+		     AN_OK);
+	cr_expect_str_eq(buf, "tailtail");
+	cr_expect_eq(len, 8);
+#if CAN_FAIL_ALLOCATIONS
+	fail_malloc_size = 64 * sizeof(uint32_t);
+	rc = an_heap_node_name(buf, sizeof(buf), &len, heap, 1, &err);
+	fail_malloc_size = 0;
+	cr_expect_eq(failed, 1);
+	cr_expect_eq(rc, AN_ENOMEM);
+	cr_expect_eq(len, 0);
+	cr_expect_str_eq(buf, "");
+#endif
+	(void)rc;
+}
+
+/* A concatenated string that is its own first part (a hostile snapshot)
+ * has no end: the name stops once the stack is deeper than any acyclic
+ * string graph (node count + 1), instead of growing until memory runs
+ * out. Hand-run: pop 1, push tail and 1 (stack 2), again (3), again
+ * (4 = 3 nodes + 1): the next push would pass it, nothing was written. */
+Test(heapapi, concatenated_string_cycle_ends, .timeout = 10)
+{
+	static const char j[] = MINI_META
+		"\"node_count\":3,\"edge_count\":3},"
+		"\"nodes\":[9,0,1,0,1, 10,0,3,32,2, 2,3,5,16,0],"
+		"\"edges\":[5,4,5, 3,1,5, 3,2,10],"
+		"\"strings\":[\"\",\"first\",\"second\",\"tail\",\"g\"]}";
+	char buf[64];
+	size_t len = 99;
+	an_error err;
+
+	heap = must_load_str(j);
+	cr_assert_eq(an_heap_node_name(buf, sizeof(buf), &len, heap, 1, &err),
+		     AN_OK, "%s", err.message);
+	cr_expect_eq(len, 0);
+	cr_expect_str_eq(buf, "");
+	cr_expect_eq(an_heap_node_name(buf, sizeof(buf), &len, heap, 3, &err),
+		     AN_EINVAL);
+}

@@ -115,7 +115,8 @@ static uint64_t heap_digest(const an_heap *hp)
 	an_heap_stats st;
 	char name[256];
 
-	an_heap_statistics(hp, &st);
+	if (an_heap_statistics(&st, hp, NULL) < 0)
+		return 0;
 	h = fx_fnv(h, &st, sizeof(st));
 	k = an_heap_classes(hp, &order);
 	for (i = 0; i < k; i++) {
@@ -129,7 +130,9 @@ static uint64_t heap_digest(const an_heap *hp)
 		const uint32_t *kids;
 		an_heap_retainer *r = NULL;
 		uint32_t cnt = 0, nk;
-		size_t len = an_heap_node_name(hp, i, name, sizeof(name));
+		size_t len;
+		if (an_heap_node_name(name, sizeof(name), &len, hp, i, NULL) < 0)
+			return 0;
 		h = fx_fnv(h, name, len < sizeof(name) ? len : 0);
 		nk = an_heap_node_dominated(hp, i, &kids);
 		h = fx_fnv(h, kids, (size_t)nk * sizeof(*kids));

@@ -128,10 +128,12 @@ AN_API uint32_t an_heap_find_id(const an_heap *h, uint64_t id);
 /*
  * DevTools' display name: plain objects as "{a, b, …, z}", concatenated
  * strings joined (up to 1024 characters), else the raw name. Written to
- * buf (always NUL-terminated, cut at cap); returns the full length.
+ * buf (always NUL-terminated when cap > 0, cut at cap); *len (may be
+ * NULL) gets the full length, which may be >= cap.
+ * @return AN_OK, AN_EINVAL (no node n), AN_ENOMEM (then buf is empty).
  */
-AN_API size_t an_heap_node_name(const an_heap *h, uint32_t n, char *buf,
-				size_t cap);
+AN_API int an_heap_node_name(char *buf, size_t cap, size_t *len,
+			     const an_heap *h, uint32_t n, an_error *err);
 
 /* ---- edges ---- */
 /* Outgoing edges of n are [first, first + count). */
@@ -180,7 +182,9 @@ typedef struct an_heap_stats {
 				  typed_arrays */
 } an_heap_stats;
 
-AN_API void an_heap_statistics(const an_heap *h, an_heap_stats *out);
+/* @return AN_OK, AN_ENOMEM (then *out is all zeros). */
+AN_API int an_heap_statistics(an_heap_stats *out, const an_heap *h,
+			      an_error *err);
 
 /* ---- retainers (DevTools' Retainers view) ---- */
 typedef struct an_heap_retainer {
