@@ -131,7 +131,8 @@ static uint64_t heap_digest(const an_heap *hp)
 		an_heap_retainer *r = NULL;
 		uint32_t cnt = 0, nk;
 		size_t len;
-		if (an_heap_node_name(name, sizeof(name), &len, hp, i, NULL) < 0)
+		if (an_heap_node_name(name, sizeof(name), &len, hp, i,
+				      NULL) < 0)
 			return 0;
 		h = fx_fnv(h, name, len < sizeof(name) ? len : 0);
 		nk = an_heap_node_dominated(hp, i, &kids);
