@@ -15,6 +15,8 @@
 	"  --format text|json|csv  output format (default text)\n"            \
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"        \
 	"  -q, --quiet           no '# file: ...' summary line (text)\n"      \
+	"  --progress            progress bar on stderr even when not a\n"     \
+	"                        terminal (-q: never)\n"                       \
 	"  -h, --help            this help\n"                                  \
 	"FILE may be gzipped; '-' reads standard input.\n"
 
@@ -52,6 +54,8 @@ static const char help_show[] =
 	"  --format text|json     output format (default text; no CSV)\n"
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"
 	"  -q, --quiet           no '# file: ...' summary line (text)\n"
+	"  --progress            progress bar on stderr even when not a\n"
+	"                        terminal (-q: never)\n"
 	"  -h, --help            this help\n"
 	"FILE may be gzipped; '-' reads standard input.\n";
 
@@ -96,13 +100,22 @@ typedef struct hjob {
 static int hjob_load(hjob *j, const char *path, int want_sha)
 {
 	an_error err;
+	an_heap_load_opts lo = AN_HEAP_LOAD_OPTS_INIT;
+	fe_progress bar;
+	int rc;
 
 	memset(j, 0, sizeof(*j));
 	j->path = path;
 	an_error_clear(&err);
-	if (an_source_open_path(&j->src, path, &err) < 0 ||
-	    (want_sha && an_source_enable_sha256(j->src) < 0) ||
-	    an_heap_load(&j->heap, j->src, NULL, &err) < 0) {
+	if (fe_progress_begin(&bar, path)) {
+		lo.progress = fe_progress_cb;
+		lo.payload = &bar;
+	}
+	rc = an_source_open_path(&j->src, path, &err) < 0 ||
+	     (want_sha && an_source_enable_sha256(j->src) < 0) ||
+	     an_heap_load(&j->heap, j->src, &lo, &err) < 0;
+	fe_progress_end(&bar);
+	if (rc) {
 		fe_report(path, &err);
 		return FE_EXIT_ERROR;
 	}

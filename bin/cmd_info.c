@@ -16,6 +16,8 @@ static const char help_info[] =
 	"from the content, not the name.\n"
 	"  --format text|json|csv  output format (default text)\n"
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"
+	"  --progress            progress bar on stderr even when not a\n"
+	"                        terminal\n"
 	"  --help                this help\n"
 	"FILE may be gzipped; '-' reads standard input.\n";
 
@@ -31,10 +33,17 @@ typedef struct info {
 static int examine(info *in, const char *path, an_error *err)
 {
 	an_source *src = NULL;
+	an_profile_load_opts po = AN_PROFILE_LOAD_OPTS_INIT;
+	an_heap_load_opts ho = AN_HEAP_LOAD_OPTS_INIT;
+	fe_progress bar;
 	int rc;
 
 	memset(in, 0, sizeof(*in));
 	in->path = path;
+	if (fe_progress_begin(&bar, path)) {
+		po.progress = ho.progress = fe_progress_cb;
+		po.payload = ho.payload = &bar;
+	}
 	rc = an_source_open_path(&src, path, err);
 	if (rc < 0)
 		return rc;
@@ -44,9 +53,9 @@ static int examine(info *in, const char *path, an_error *err)
 	if (rc == AN_OK && (in->kind == AN_KIND_CPUPROFILE ||
 			    in->kind == AN_KIND_TRACE ||
 			    in->kind == AN_KIND_UNKNOWN))
-		rc = an_profile_load(&in->prof, src, NULL, err);
+		rc = an_profile_load(&in->prof, src, &po, err);
 	else if (rc == AN_OK && in->kind == AN_KIND_HEAPSNAPSHOT)
-		rc = an_heap_load(&in->heap, src, NULL, err);
+		rc = an_heap_load(&in->heap, src, &ho, err);
 	if (rc == AN_OK && !in->prof && !in->heap) {
 		/* other kinds: read through to learn the size */
 		const uint8_t *d;
@@ -55,6 +64,7 @@ static int examine(info *in, const char *path, an_error *err)
 			rc = an_source_next(&d, &n, src, err);
 		} while (rc == AN_OK && n);
 	}
+	fe_progress_end(&bar);
 	in->gzip = an_source_is_gzip(src);
 	in->bytes = an_source_raw_bytes(src);
 	an_source_free(src);
