@@ -8,6 +8,9 @@
  * which accepts NULL. Getters return borrowed pointers that stay valid
  * until their parent object is freed. The library never prints, exits or
  * reads the environment.
+ *
+ * Threads: everything here may be called from any thread at any time
+ * (an_error records are the caller's, one per thread).
  */
 #ifndef AN_COMMON_H
 #define AN_COMMON_H

@@ -14,10 +14,10 @@
  * an_heap_free(); strings and arrays returned by getters are borrowed from
  * it.
  *
- * Threads: loading uses up to two threads of its own. Heaps are
- * independent (several may load at once), and a loaded heap may be
- * queried from several threads at once (everything taking a const
- * an_heap *); an_heap_free() must not race with queries.
+ * Threads: several heaps may load at once (each load runs up to two
+ * threads of its own, the progress callback only on the caller's); a
+ * loaded heap may be queried from many threads at once (everything
+ * taking a const an_heap *); an_heap_free() must not race with queries.
  */
 #ifndef AN_HEAP_H
 #define AN_HEAP_H

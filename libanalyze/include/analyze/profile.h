@@ -10,6 +10,10 @@
  *
  * Ownership: an_profile_load() returns a caller-owned profile released with
  * an_profile_free(); everything returned by the getters is borrowed from it.
+ *
+ * Threads: several profiles may load at once (the progress callback runs
+ * on the loading thread); a loaded profile may be queried from many
+ * threads at once; an_profile_free() must not race with queries.
  */
 #ifndef AN_PROFILE_H
 #define AN_PROFILE_H

@@ -2,6 +2,9 @@
  * sniff.h - tells the kind of a V8 artifact from its content (never from
  * the file name): .cpuprofile, Chrome trace JSON, .heapsnapshot or
  * .heapprofile.
+ *
+ * Threads: an_sniff() and an_kind_name() may run from any thread;
+ * an_source_sniff() uses its source (one thread at a time, source.h).
  */
 #ifndef AN_SNIFF_H
 #define AN_SNIFF_H

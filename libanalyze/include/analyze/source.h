@@ -10,6 +10,10 @@
  * Ownership: an_source_open_*() return a caller-owned source released
  * with an_source_free(). Chunks returned by an_source_next() are borrowed
  * and valid until the next call on the same source.
+ *
+ * Threads: a source is used by one thread at a time (gzip is inflated
+ * on a thread of its own, hidden inside); different sources may be read
+ * in parallel.
  */
 #ifndef AN_SOURCE_H
 #define AN_SOURCE_H

@@ -13,6 +13,10 @@
  *
  * Ownership: an_store_open() returns a caller-owned handle released with
  * an_store_close().
+ *
+ * Threads: a handle is used by one thread at a time; handles on
+ * different database files may be used in parallel. The models stored
+ * are only read (const) and may be queried by other threads meanwhile.
  */
 #ifndef AN_STORE_H
 #define AN_STORE_H
