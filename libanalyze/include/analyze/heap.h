@@ -14,8 +14,9 @@
  * an_heap_free(); strings and arrays returned by getters are borrowed from
  * it.
  *
- * Threads: several heaps may load at once (each load runs up to two
- * threads of its own, the progress callback only on the caller's); a
+ * Threads: several heaps may load at once (each load uses the caller's
+ * thread and at most one more at a time; the progress callback runs on
+ * the caller's only); a
  * loaded heap may be queried from many threads at once (everything
  * taking a const an_heap *); an_heap_free() must not race with queries.
  */
