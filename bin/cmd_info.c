@@ -16,8 +16,9 @@ static const char help_info[] =
 	"from the content, not the name.\n"
 	"  --format text|json|csv  output format (default text)\n"
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"
+	"  -q, --quiet           no progress bar\n"
 	"  --progress            progress bar on stderr even when not a\n"
-	"                        terminal\n"
+	"                        terminal (-q: never)\n"
 	"  --help                this help\n"
 	"FILE may be gzipped; '-' reads standard input.\n";
 
@@ -201,8 +202,8 @@ int cmd_info(int argc, char **argv)
 	fe_out out;
 	int rc, done, i, failed = 0, first = 1;
 
-	rc = fe_parse(&o, argc, argv, FE_OPT_FORMAT | FE_OPT_OUT, "info",
-		      help_info, &done);
+	rc = fe_parse(&o, argc, argv, FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_QUIET,
+		      "info", help_info, &done);
 	if (rc || done) {
 		fe_opts_free(&o);
 		return rc;

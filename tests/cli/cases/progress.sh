@@ -34,4 +34,6 @@ tail -1 "$TMPDIR/bar" | grep -q '^ *$' && echo cleared
 echo "a terminal, -q:"
 script -qec "$PROFKIT heap summary $tiny -n 1 -q > /dev/null" /dev/null \
 	< /dev/null | tr '\r' '|'
+script -qec "$PROFKIT info $tiny -q > /dev/null" /dev/null < /dev/null |
+	tr '\r' '|'
 echo
