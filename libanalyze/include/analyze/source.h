@@ -28,11 +28,12 @@ typedef struct an_source an_source;
  * Progress of a load (an_heap_load_opts, an_profile_load_opts): `done` raw
  * bytes read so far (on-disk bytes: compressed ones for gzip) of `total`,
  * the input's size (an_source_size(); 0 when unknown, e.g. a pipe).
- * Called from the loading thread, at most about every MiB (more often
- * for inputs under 64 MiB: about every 1/64th, every 64 KiB at least),
- * with `done` increasing, and once more at the end of the input (then
- * done == total when the size is known). Return non-zero to cancel: the
- * load then fails with AN_ECANCELED.
+ * Called from the loading thread with `done` strictly increasing: when
+ * the first bytes are read, then each time another MiB was read (for
+ * inputs under 64 MiB another 1/64th of the size, but 64 KiB at least),
+ * and at the end of the input unless that count was just reported: the
+ * last call has done == total when the size is known. Return non-zero
+ * to cancel: the load then fails with AN_ECANCELED.
  */
 typedef int (*an_progress_cb)(uint64_t done, uint64_t total, void *payload);
 
