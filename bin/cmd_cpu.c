@@ -20,6 +20,8 @@
 	"                        profile's startTime\n"                         \
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"        \
 	"  --db FILE             also store the analysis in SQLite FILE\n"     \
+	"  --progress            progress bar on stderr even when not a\n"     \
+	"                        terminal (-q: never)\n"                       \
 	"  -h, --help            this help\n"                                  \
 	"FILE may be gzipped; '-' reads standard input. Trace JSON (Profile +\n" \
 	"ProfileChunk events) is accepted wherever a .cpuprofile is.\n"
@@ -112,14 +114,22 @@ static void job_free(job *j)
 static int job_load(job *j, const char *path, const fe_opts *o)
 {
 	an_error err;
+	an_profile_load_opts lo = AN_PROFILE_LOAD_OPTS_INIT;
+	fe_progress bar;
+	int rc;
 
 	memset(j, 0, sizeof(*j));
 	j->path = path;
 	an_error_clear(&err);
-	if (an_source_open_path(&j->src, path, &err) < 0 ||
-	    (o->db && an_source_enable_sha256(j->src) < 0) ||
-	    an_profile_load(&j->prof, j->src, &err) < 0 ||
-	    an_cpu_analyze(&j->cpu, j->prof, &o->cpu, &err) < 0) {
+	if (fe_progress_begin(&bar, path)) {
+		lo.progress = fe_progress_cb;
+		lo.payload = &bar;
+	}
+	rc = an_source_open_path(&j->src, path, &err) < 0 ||
+	     (o->db && an_source_enable_sha256(j->src) < 0) ||
+	     an_profile_load(&j->prof, j->src, &lo, &err) < 0;
+	fe_progress_end(&bar);
+	if (rc || an_cpu_analyze(&j->cpu, j->prof, &o->cpu, &err) < 0) {
 		return fe_fail(path, &err);
 	}
 	return FE_EXIT_OK;
@@ -150,14 +160,14 @@ static int store_db(const job *j, const fe_opts *o)
 	info.bytes = an_source_raw_bytes(j->src);
 	info.meta_json = meta;
 	if (an_store_open(&st, o->db, &err) < 0 ||
-	    an_store_artifact(st, &info, &id, &err) < 0 ||
+	    an_store_artifact(&id, st, &info, &err) < 0 ||
 	    an_store_cpu(st, id, j->cpu, &err) < 0 ||
 	    an_store_commit(st, &err) < 0)
 		rc = fe_fail(o->db, &err);
 	else
 		rc = FE_EXIT_OK;
 	an_store_close(st);
-	free(meta);
+	an_store_meta_free(meta);
 	return rc;
 }
 

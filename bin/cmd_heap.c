@@ -15,6 +15,8 @@
 	"  --format text|json|csv  output format (default text)\n"            \
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"        \
 	"  -q, --quiet           no '# file: ...' summary line (text)\n"      \
+	"  --progress            progress bar on stderr even when not a\n"     \
+	"                        terminal (-q: never)\n"                       \
 	"  -h, --help            this help\n"                                  \
 	"FILE may be gzipped; '-' reads standard input.\n"
 
@@ -56,6 +58,8 @@ static const char help_show[] =
 	"  --format text|json     output format (default text; no CSV)\n"
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"
 	"  -q, --quiet           no '# file: ...' summary line (text)\n"
+	"  --progress            progress bar on stderr even when not a\n"
+	"                        terminal (-q: never)\n"
 	"  -h, --help            this help\n"
 	"FILE may be gzipped; '-' reads standard input.\n";
 
@@ -104,13 +108,22 @@ typedef struct hjob {
 static int hjob_load(hjob *j, const char *path, int want_sha)
 {
 	an_error err;
+	an_heap_load_opts lo = AN_HEAP_LOAD_OPTS_INIT;
+	fe_progress bar;
+	int rc;
 
 	memset(j, 0, sizeof(*j));
 	j->path = path;
 	an_error_clear(&err);
-	if (an_source_open_path(&j->src, path, &err) < 0 ||
-	    (want_sha && an_source_enable_sha256(j->src) < 0) ||
-	    an_heap_load(&j->heap, j->src, &err) < 0) {
+	if (fe_progress_begin(&bar, path)) {
+		lo.progress = fe_progress_cb;
+		lo.payload = &bar;
+	}
+	rc = an_source_open_path(&j->src, path, &err) < 0 ||
+	     (want_sha && an_source_enable_sha256(j->src) < 0) ||
+	     an_heap_load(&j->heap, j->src, &lo, &err) < 0;
+	fe_progress_end(&bar);
+	if (rc) {
 		return fe_fail(path, &err);
 	}
 	return FE_EXIT_OK;
@@ -154,6 +167,7 @@ static int class_passes(const an_heap_class *c, const an_filter *flt)
 typedef struct report_ctx {
 	const hjob *j;
 	const fe_opts *o;
+	const an_heap_stats *stats; /* heap summary's Statistics */
 } report_ctx;
 
 /* text intro: "# FILE: heap snapshot, ..." unless -q */
@@ -173,9 +187,9 @@ static void heap_header(FILE *f, const void *ctx)
 }
 
 /* DevTools' Statistics view, same rows and labels */
-static void stats_text(FILE *f, const an_heap *h)
+static void stats_text(FILE *f, const an_heap_stats *st)
 {
-	an_heap_stats s;
+	const an_heap_stats s = *st;
 	char a[32];
 	const char *labels[8] = {"code", "strings", "JS arrays",
 				 "typed arrays", "system objects",
@@ -184,7 +198,6 @@ static void stats_text(FILE *f, const an_heap *h)
 	uint64_t v[8];
 	int i;
 
-	an_heap_statistics(h, &s);
 	v[0] = s.code;
 	v[1] = s.strings;
 	v[2] = s.js_arrays;
@@ -242,7 +255,7 @@ static void summary_intro(FILE *f, const void *ctx)
 	const report_ctx *r = ctx;
 
 	heap_header(f, r);
-	stats_text(f, r->j->heap);
+	stats_text(f, r->stats);
 }
 
 static int store_db(const hjob *j, const fe_opts *o)
@@ -268,14 +281,14 @@ static int store_db(const hjob *j, const fe_opts *o)
 	info.bytes = an_source_raw_bytes(j->src);
 	info.meta_json = meta;
 	if (an_store_open(&st, o->db, &err) < 0 ||
-	    an_store_artifact(st, &info, &id, &err) < 0 ||
+	    an_store_artifact(&id, st, &info, &err) < 0 ||
 	    an_store_heap(st, id, j->heap, top, &err) < 0 ||
 	    an_store_commit(st, &err) < 0)
 		rc = fe_fail(o->db, &err);
 	else
 		rc = FE_EXIT_OK;
 	an_store_close(st);
-	free(meta);
+	an_store_meta_free(meta);
 	return rc;
 }
 
@@ -345,12 +358,15 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 	uint32_t n = an_heap_classes(h, &order), i, shown = 0;
 	uint64_t total = an_heap_total_size(h);
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
-	report_ctx r = {j, o};
+	report_ctx r = {j, o, NULL};
 	an_heap_stats s;
+	an_error err;
 	fe_val hv[6];
 	fe_writer w;
 
-	an_heap_statistics(h, &s);
+	if (an_heap_statistics(&s, h, &err) < 0)
+		return fe_fail(j->path, &err);
+	r.stats = &s;
 	hv[0] = fe_cstr(j->path);
 	hv[1] = fe_uint(an_heap_node_count(h));
 	hv[2] = fe_uint(an_heap_edge_count(h));
@@ -392,10 +408,24 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 
 /* ---- objects ---- */
 
-static int is_string_type(const char *t)
+/* The display name; out of memory ends the run rather than print a
+ * wrong name. */
+static size_t node_name(char *buf, size_t cap, const an_heap *h, uint32_t n)
 {
-	return !strcmp(t, "string") || !strcmp(t, "concatenated string") ||
-	       !strcmp(t, "sliced string");
+	an_error err;
+	size_t len;
+
+	if (an_heap_node_name(buf, cap, &len, h, n, &err) < 0) {
+		fe_errorf("%s", err.message);
+		exit(FE_EXIT_ERROR);
+	}
+	return len;
+}
+
+static int is_string_kind(an_heap_node_kind k)
+{
+	return k == AN_HEAP_NODE_STRING || k == AN_HEAP_NODE_CONS_STRING ||
+	       k == AN_HEAP_NODE_SLICED_STRING;
 }
 
 /* Class and display name of a node, for text. */
@@ -403,8 +433,8 @@ static void node_text(FILE *f, const an_heap *h, uint32_t n, size_t max)
 {
 	const an_heap_class *c = an_heap_class_get(h, an_heap_node_class(h, n));
 	char buf[512];
-	size_t len = an_heap_node_name(h, n, buf, sizeof(buf));
-	const char *type = an_heap_node_type(h, n);
+	size_t len = node_name(buf, sizeof(buf), h, n);
+	an_heap_node_kind kind = an_heap_node_kind_of(h, n);
 
 	if (len >= sizeof(buf))
 		len = sizeof(buf) - 1;
@@ -412,7 +442,7 @@ static void node_text(FILE *f, const an_heap *h, uint32_t n, size_t max)
 	fprintf(f, " @%" PRIu64, an_heap_node_id(h, n));
 	if (len && (len != c->name.len || memcmp(buf, c->name.ptr, len))) {
 		fputc(' ', f);
-		if (is_string_type(type)) {
+		if (is_string_kind(kind)) {
 			fputc('"', f);
 			fe_text_max(f, buf, len, max);
 			fputc('"', f);
@@ -466,7 +496,7 @@ static const fe_table top_table = {top_cols, O_N, "objects", 0};
 static void node_vals(fe_val *v, const an_heap *h, uint32_t n, char *buf)
 {
 	const an_heap_class *c = an_heap_class_get(h, an_heap_node_class(h, n));
-	size_t len = an_heap_node_name(h, n, buf, 1100);
+	size_t len = node_name(buf, 1100, h, n);
 	an_str name;
 
 	if (len >= 1100)
@@ -498,24 +528,25 @@ static void node_json(FILE *f, const an_heap *h, uint32_t n)
 /* DevTools' edge notation: .name, [0], {internal}, [[weak]], ->context */
 static void edge_text(FILE *f, const an_heap *h, uint32_t e)
 {
-	const char *t = an_heap_edge_type(h, e);
+	an_heap_edge_kind t = an_heap_edge_kind_of(h, e);
 	an_str nm = an_heap_edge_name(h, e);
 
 	if (an_heap_edge_is_index(h, e)) {
-		if (!strcmp(t, "hidden"))
+		if (t == AN_HEAP_EDGE_HIDDEN)
 			fprintf(f, "{%u}", an_heap_edge_index(h, e));
 		else
 			fprintf(f, "[%u]", an_heap_edge_index(h, e));
 		return;
 	}
-	if (!strcmp(t, "context")) {
+	if (t == AN_HEAP_EDGE_CONTEXT) {
 		fputs("->", f);
 		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
-	} else if (!strcmp(t, "weak")) {
+	} else if (t == AN_HEAP_EDGE_WEAK) {
 		fputs("[[", f);
 		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
 		fputs("]]", f);
-	} else if (!strcmp(t, "internal") || !strcmp(t, "invisible")) {
+	} else if (t == AN_HEAP_EDGE_INTERNAL ||
+		   t == AN_HEAP_EDGE_INVISIBLE) {
 		fputc('{', f);
 		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
 		fputc('}', f);
@@ -554,7 +585,7 @@ static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 	const an_heap *h = j->heap;
 	uint32_t *v = NULL, i, k = 0, shown = 0;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
-	report_ctx r = {j, o};
+	report_ctx r = {j, o, NULL};
 	fe_val hv[2];
 	an_error err;
 	fe_writer w;
@@ -580,7 +611,7 @@ static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 		shown++;
 	}
 	fe_table_end(&w);
-	free(v);
+	an_heap_indexes_free(v);
 	return FE_EXIT_OK;
 }
 
@@ -790,7 +821,7 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	uint32_t steps = o->max_depth >= 0 ? (uint32_t)o->max_depth :
 						 FE_DEFAULT_CHAIN_STEPS;
 	chain *ch = NULL;
-	report_ctx r = {j, o};
+	report_ctx r = {j, o, NULL};
 	an_error err;
 	int rc = parse_id(ids, j, &n);
 
@@ -807,14 +838,14 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	/* the chains first: the Kth starts at the Kth retainer; the first
 	 * failure ends the list (what was found is still printed) */
 	for (k = 0; k < paths; k++) {
-		if (an_heap_retainer_chain(h, n, k, steps, &ch[nch].c,
-					   &ch[nch].len, &err) < 0) {
+		if (an_heap_retainer_chain(&ch[nch].c, &ch[nch].len, h, n, k,
+					   steps, &err) < 0) {
 			fe_errorf("%s: %s", j->path, err.message);
 			rc = FE_EXIT_ERROR;
 			break;
 		}
 		if (k > 0 && ch[nch].len == 0) {
-			free(ch[nch].c);
+			an_heap_retainers_free(ch[nch].c);
 			break; /* no k-th retainer */
 		}
 		nch++;
@@ -826,7 +857,7 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	else
 		chains_table(f, &r, n, ch, nch);
 	for (k = 0; k < nch; k++)
-		free(ch[k].c);
+		an_heap_retainers_free(ch[k].c);
 	free(ch);
 	return rc;
 }
@@ -838,7 +869,7 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 	an_heap_retainer *r = NULL;
 	an_error err;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
-	report_ctx rx = {j, o};
+	report_ctx rx = {j, o, NULL};
 	int rc = parse_id(ids, j, &n);
 
 	if (rc == FE_EXIT_USAGE)
@@ -847,8 +878,8 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 	if (rc)
 		return rc;
 	if (an_heap_edges_by_target(&out_e, &cnt, h, n, &err) < 0 ||
-	    an_heap_retainers(h, n, &r, &nr, &err) < 0) {
-		free(out_e);
+	    an_heap_retainers(&r, &nr, h, n, &err) < 0) {
+		an_heap_indexes_free(out_e);
 		return fe_fail(j->path, &err);
 	}
 	dom = an_heap_node_dominator(h, n);
@@ -932,8 +963,8 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 		if (limit && nr > (uint32_t)limit)
 			fprintf(f, "  ... %u more\n", nr - (uint32_t)limit);
 	}
-	free(out_e);
-	free(r);
+	an_heap_indexes_free(out_e);
+	an_heap_retainers_free(r);
 	return FE_EXIT_OK;
 }
 
@@ -958,7 +989,7 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 	long per = o->top_set ? o->top : FE_DEFAULT_DOM_CHILDREN;
 	an_heap_dom_row *rows = NULL;
 	an_heap_dom_opts dopt;
-	report_ctx r = {j, o};
+	report_ctx r = {j, o, NULL};
 	an_error err;
 	fe_writer w;
 	int rc;
@@ -1002,7 +1033,7 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 		fe_table_row(&w, val);
 	}
 	fe_table_end(&w);
-	free(rows);
+	an_heap_dominator_rows_free(rows);
 	return FE_EXIT_OK;
 }
 

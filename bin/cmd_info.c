@@ -2,6 +2,7 @@
  * cmd_info.c - `profkit info FILE...`: what each artifact is, its size
  * and, for CPU profiles, counts, duration and sampling interval.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fe/fe.h"
@@ -15,6 +16,9 @@ static const char help_info[] =
 	"from the content, not the name.\n"
 	"  --format text|json|csv  output format (default text)\n"
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"
+	"  -q, --quiet           no progress bar\n"
+	"  --progress            progress bar on stderr even when not a\n"
+	"                        terminal (-q: never)\n"
 	"  --help                this help\n"
 	"FILE may be gzipped; '-' reads standard input.\n";
 
@@ -25,35 +29,46 @@ typedef struct info {
 	uint64_t bytes;
 	an_profile *prof;
 	an_heap *heap;
+	an_heap_stats stats;  /* the heap's Statistics, when heap */
 } info;
 
 static int examine(info *in, const char *path, an_error *err)
 {
 	an_source *src = NULL;
+	an_profile_load_opts po = AN_PROFILE_LOAD_OPTS_INIT;
+	an_heap_load_opts ho = AN_HEAP_LOAD_OPTS_INIT;
+	fe_progress bar;
 	int rc;
 
 	memset(in, 0, sizeof(*in));
 	in->path = path;
+	if (fe_progress_begin(&bar, path)) {
+		po.progress = ho.progress = fe_progress_cb;
+		po.payload = ho.payload = &bar;
+	}
 	rc = an_source_open_path(&src, path, err);
 	if (rc < 0)
 		return rc;
-	rc = an_source_sniff(src, &in->kind, err);
+	rc = an_source_sniff(&in->kind, src, err);
 	/* unknown content goes to the profile loader too: it says what is
 	 * wrong with it (empty, malformed JSON, not a profile) */
 	if (rc == AN_OK && (in->kind == AN_KIND_CPUPROFILE ||
 			    in->kind == AN_KIND_TRACE ||
 			    in->kind == AN_KIND_UNKNOWN))
-		rc = an_profile_load(&in->prof, src, err);
+		rc = an_profile_load(&in->prof, src, &po, err);
 	else if (rc == AN_OK && in->kind == AN_KIND_HEAPSNAPSHOT)
-		rc = an_heap_load(&in->heap, src, err);
+		rc = an_heap_load(&in->heap, src, &ho, err);
+	if (rc == AN_OK && in->heap)
+		rc = an_heap_statistics(&in->stats, in->heap, err);
 	if (rc == AN_OK && !in->prof && !in->heap) {
 		/* other kinds: read through to learn the size */
 		const uint8_t *d;
 		size_t n;
 		do {
-			rc = an_source_next(src, &d, &n, err);
+			rc = an_source_next(&d, &n, src, err);
 		} while (rc == AN_OK && n);
 	}
+	fe_progress_end(&bar);
 	in->gzip = an_source_is_gzip(src);
 	in->bytes = an_source_raw_bytes(src);
 	an_source_free(src);
@@ -98,9 +113,8 @@ static void print_text(FILE *f, const void *ctx)
 				an_profile_negative_deltas(p));
 	} else if (in->heap) {
 		const an_heap *h = in->heap;
-		an_heap_stats s;
+		const an_heap_stats s = in->stats;
 		const uint32_t *order;
-		an_heap_statistics(h, &s);
 		fprintf(f, "  nodes       %u\n  edges       %u\n"
 			   "  total_size  %llu\n  v8_heap     %llu\n"
 			   "  native      %llu\n  classes     %u\n",
@@ -170,8 +184,7 @@ static void info_row(fe_writer *w, const info *in)
 	if (in->heap) {
 		const an_heap *h = in->heap;
 		const uint32_t *order;
-		an_heap_stats s;
-		an_heap_statistics(h, &s);
+		const an_heap_stats s = in->stats;
 		v[I_NODES] = fe_uint(an_heap_node_count(h));
 		v[I_EDGES] = fe_uint(an_heap_edge_count(h));
 		v[I_TOTAL] = fe_uint(s.total);
@@ -191,8 +204,8 @@ int cmd_info(int argc, char **argv)
 	fe_writer w;
 	int rc, done, i, failed = 0;
 
-	rc = fe_parse(&o, argc, argv, FE_OPT_FORMAT | FE_OPT_OUT, "info",
-		      help_info, &done);
+	rc = fe_parse(&o, argc, argv, FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_QUIET,
+		      "info", help_info, &done);
 	if (rc || done) {
 		fe_opts_free(&o);
 		return rc;

@@ -106,15 +106,15 @@ Test(heap, unreachable_nodes_hang_off_the_root)
 	cr_expect_eq(an_heap_node_distance(heap, 1), 1);
 	cr_expect_eq(an_heap_total_size(heap), 96);
 	/* an unreachable retainer is still a retainer */
-	cr_assert_eq(an_heap_retainers(heap, 4, &r, &n, &err), AN_OK);
+	cr_assert_eq(an_heap_retainers(&r, &n, heap, 4, &err), AN_OK);
 	cr_assert_eq(n, 1);
 	cr_expect_eq(r[0].from, 3);
-	free(r);
-	cr_assert_eq(an_heap_retainers(heap, 5, &r, &n, &err), AN_OK);
+	an_heap_retainers_free(r);
+	cr_assert_eq(an_heap_retainers(&r, &n, heap, 5, &err), AN_OK);
 	cr_assert_eq(n, 1);
 	cr_expect_eq(r[0].from, 6);
-	free(r);
-	cr_assert_eq(an_heap_retainers(heap, 2, &r, &n, &err), AN_OK);
+	an_heap_retainers_free(r);
+	cr_assert_eq(an_heap_retainers(&r, &n, heap, 2, &err), AN_OK);
 	cr_expect_eq(n, 0);
-	free(r);
+	an_heap_retainers_free(r);
 }

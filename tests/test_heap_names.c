@@ -53,12 +53,13 @@ Test(heap, display_names_tiny)
 	free(s);
 	/* a small buffer: cut and NUL-terminated, full length returned */
 	memset(buf, 'x', sizeof(buf));
-	len = an_heap_node_name(heap, T_EXTSTR, buf, 9);
+	cr_assert_eq(an_heap_node_name(buf, 9, &len, heap, T_EXTSTR, NULL),
+		     AN_OK);
 	cr_expect_eq(len, strlen("external text: a source string whose "
 				 "characters live outside the V8 heap"));
 	cr_expect_str_eq(buf, "external");
 	cr_expect_eq(buf[9], 'x');
-	len = an_heap_node_name(heap, T_KEY, buf, 3);
+	cr_assert_eq(an_heap_node_name(buf, 3, &len, heap, T_KEY, NULL), AN_OK);
 	cr_expect_eq(len, 6);
 	cr_expect_str_eq(buf, "{a");
 }

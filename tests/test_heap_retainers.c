@@ -41,7 +41,7 @@ Test(heap, tiny_retainers_order)
 	an_error err;
 
 	heap = load_tiny();
-	cr_assert_eq(an_heap_retainers(heap, T_HELLO, &r, &n, &err), AN_OK);
+	cr_assert_eq(an_heap_retainers(&r, &n, heap, T_HELLO, &err), AN_OK);
 	cr_assert_eq(n, 5);
 	for (i = 0; i < n; i++) {
 		cr_expect_eq(r[i].from, want_from[i], "#%u: from %u, want %u",
@@ -49,37 +49,37 @@ Test(heap, tiny_retainers_order)
 		cr_expect_eq(r[i].edge, want_edge[i], "#%u: edge %u, want %u",
 			     i, r[i].edge, want_edge[i]);
 	}
-	free(r);
+	an_heap_retainers_free(r);
 
 	/* global: GC roots' element 1 (e2); the root's shortcut is left out */
-	cr_assert_eq(an_heap_retainers(heap, T_GLOBAL, &r, &n, &err), AN_OK);
+	cr_assert_eq(an_heap_retainers(&r, &n, heap, T_GLOBAL, &err), AN_OK);
 	cr_assert_eq(n, 1);
 	cr_expect_eq(r[0].from, T_GCROOTS);
 	cr_expect_eq(r[0].edge, 2);
-	free(r);
+	an_heap_retainers_free(r);
 
 	/* the WeakMap value: the key's internal edge e17 (key at distance 2)
 	 * before the table's e13 (table at distance 3); the table's weak edge
 	 * e12 is left out */
-	cr_assert_eq(an_heap_retainers(heap, T_VALUE, &r, &n, &err), AN_OK);
+	cr_assert_eq(an_heap_retainers(&r, &n, heap, T_VALUE, &err), AN_OK);
 	cr_assert_eq(n, 2);
 	cr_expect_eq(r[0].from, T_KEY);
 	cr_expect_eq(r[0].edge, 17);
 	cr_expect_eq(r[1].from, T_TABLE);
 	cr_expect_eq(r[1].edge, 13);
-	free(r);
+	an_heap_retainers_free(r);
 
 	/* Lonely: only a weak retainer, so none; the root: none */
-	cr_assert_eq(an_heap_retainers(heap, T_LONELY, &r, &n, &err), AN_OK);
+	cr_assert_eq(an_heap_retainers(&r, &n, heap, T_LONELY, &err), AN_OK);
 	cr_expect_eq(n, 0);
-	free(r);
-	cr_assert_eq(an_heap_retainers(heap, T_ROOT, &r, &n, &err), AN_OK);
+	an_heap_retainers_free(r);
+	cr_assert_eq(an_heap_retainers(&r, &n, heap, T_ROOT, &err), AN_OK);
 	cr_expect_eq(n, 0);
-	free(r);
+	an_heap_retainers_free(r);
 
 	/* out of range */
 	r = (an_heap_retainer *)&n;
-	cr_expect_eq(an_heap_retainers(heap, T_COUNT, &r, &n, &err),
+	cr_expect_eq(an_heap_retainers(&r, &n, heap, T_COUNT, &err),
 		     AN_EINVAL);
 	cr_expect_null(r);
 	cr_expect_eq(n, 0);
@@ -139,8 +139,7 @@ static void check_chains(const char *base)
 			    jget(YAJL_GET_ARRAY(chain)->values[0], "node",
 				 yajl_t_object),
 			    120, 0, ctx);
-		cr_assert_eq(an_heap_retainer_chain(heap, n, 0, 20, &c, &clen,
-						    &err),
+		cr_assert_eq(an_heap_retainer_chain(&c, &clen, heap, n, 0, 20, &err),
 			     AN_OK, "%s: %s", ctx, err.message);
 		cr_expect_eq((size_t)clen + 1, len, "%s: %u steps, DevTools %zu",
 			     ctx, clen + 1, len);
@@ -167,7 +166,7 @@ static void check_chains(const char *base)
 				    ctx);
 			cur = c[k - 1].from;
 		}
-		free(c);
+		an_heap_retainers_free(c);
 	}
 	yajl_tree_free(exp);
 }
@@ -189,8 +188,8 @@ Test(heap, retainers_by_index_equal_retainers_by_scan)
 		uint32_t na = 0, nb = 0, nc = 0, i;
 		an_error err;
 
-		cr_assert_eq(an_heap_retainers(h, v, &a, &na, &err), AN_OK);
-		cr_assert_eq(an_heap_retainers(h, v, &b, &nb, &err), AN_OK);
+		cr_assert_eq(an_heap_retainers(&a, &na, h, v, &err), AN_OK);
+		cr_assert_eq(an_heap_retainers(&b, &nb, h, v, &err), AN_OK);
 		cr_expect_eq(na, nb, "node %u: %u retainers scanned, %u indexed",
 			     v, na, nb);
 		for (i = 0; i < na && i < nb; i++)
@@ -201,7 +200,7 @@ Test(heap, retainers_by_index_equal_retainers_by_scan)
 				  v, i, a[i].edge, a[i].from, b[i].edge,
 				  b[i].from);
 		count += na;
-		cr_assert_eq(an_heap_retainer_chain(h, v, 0, 0, &c, &nc, &err),
+		cr_assert_eq(an_heap_retainer_chain(&c, &nc, h, v, 0, 0, &err),
 			     AN_OK);
 		if (nc > 0) {
 			int32_t d = an_heap_node_distance(h, c[nc - 1].from);
@@ -210,21 +209,20 @@ Test(heap, retainers_by_index_equal_retainers_by_scan)
 				repeat |= c[i].from == c[nc - 1].from;
 			an_heap_retainer *r = NULL;
 			uint32_t nr = 0;
-			cr_assert_eq(an_heap_retainers(h, c[nc - 1].from, &r,
-						       &nr, &err),
+			cr_assert_eq(an_heap_retainers(&r, &nr, h, c[nc - 1].from, &err),
 				     AN_OK);
 			cr_expect(d <= 1 || repeat || nr == 0,
 				  "node %u: chain of %u ends at distance %d "
 				  "with %u retainers", v, nc, d, nr);
-			free(r);
+			an_heap_retainers_free(r);
 		}
-		free(c);
-		cr_assert_eq(an_heap_retainer_chain(h, v, 0, 2, &c, &nc, &err),
+		an_heap_retainers_free(c);
+		cr_assert_eq(an_heap_retainer_chain(&c, &nc, h, v, 0, 2, &err),
 			     AN_OK);
 		cr_expect_leq(nc, 2, "node %u: --depth 2 chain of %u", v, nc);
-		free(c);
-		free(a);
-		free(b);
+		an_heap_retainers_free(c);
+		an_heap_retainers_free(a);
+		an_heap_retainers_free(b);
 		an_heap_free(h);
 	}
 	cr_expect_gt(count, 40, "the sample has retainers (%u)", count);

@@ -46,7 +46,7 @@ static void *chain_worker(void *arg)
 		uint32_t len = 0;
 		an_error err;
 		uint32_t v = (j->first + i * j->step) % an_heap_node_count(j->h);
-		if (an_heap_retainer_chain(j->h, v, i % 3, 0, &c, &len, &err)) {
+		if (an_heap_retainer_chain(&c, &len, j->h, v, i % 3, 0, &err)) {
 			j->rc = -1;
 			return NULL;
 		}
@@ -55,7 +55,7 @@ static void *chain_worker(void *arg)
 				     ((uint64_t)c[k].from << 32)) *
 				    1099511628211ull;
 		j->digest = (j->digest ^ len) * 1099511628211ull;
-		free(c);
+		an_heap_retainers_free(c);
 	}
 	return NULL;
 }

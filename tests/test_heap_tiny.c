@@ -377,7 +377,7 @@ Test(heap, tiny_statistics)
 
 	heap = load_tiny();
 	memset(&s, 0xab, sizeof(s));
-	an_heap_statistics(heap, &s);
+	cr_assert_eq(an_heap_statistics(&s, heap, NULL), AN_OK);
 	cr_expect_eq(s.total, 4568);
 	cr_expect_eq(s.v8_heap, 4568);
 	cr_expect_eq(s.code, 0);

@@ -49,7 +49,7 @@ Test(heaprank, sorted_lists_every_node_but_the_root)
 	for (i = 0; i < n; i++)
 		cr_expect_eq(v[i], sorted_tiny[i], "place %u: node %u, want %u",
 			     i, v[i], sorted_tiny[i]);
-	free(v);
+	an_heap_indexes_free(v);
 }
 
 Test(heaprank, sorted_k_counts_k_but_keeps_the_rest)
@@ -63,7 +63,7 @@ Test(heaprank, sorted_k_counts_k_but_keeps_the_rest)
 	/* a caller that filters reads on past k */
 	for (i = 0; i < T_COUNT - 1; i++)
 		cr_expect_eq(v[i], sorted_tiny[i], "place %u", i);
-	free(v);
+	an_heap_indexes_free(v);
 }
 
 Test(heaprank, walk_takes_the_root_and_the_k_largest_in_node_order)
@@ -82,7 +82,7 @@ Test(heaprank, walk_takes_the_root_and_the_k_largest_in_node_order)
 	for (i = 0; i < n; i++)
 		cr_expect_eq(v[i], want[i], "place %u: node %u, want %u", i,
 			     v[i], want[i]);
-	free(v);
+	an_heap_indexes_free(v);
 }
 
 Test(heaprank, walk_beyond_the_node_count_lists_every_node)
@@ -95,12 +95,12 @@ Test(heaprank, walk_beyond_the_node_count_lists_every_node)
 	cr_assert_eq(n, T_COUNT);
 	for (i = 0; i < n; i++)
 		cr_expect_eq(v[i], i);
-	free(v);
+	an_heap_indexes_free(v);
 	/* no k + 1 places allocated for "all" */
 	cr_assert_eq(an_heap_top(&v, &n, heap, AN_HEAP_TOP_ALL,
 				 AN_HEAP_TOP_DOMINATOR_WALK, &err), AN_OK);
 	cr_expect_eq(n, T_COUNT);
-	free(v);
+	an_heap_indexes_free(v);
 }
 
 /* The two orders pick the same objects wherever no tie straddles the
@@ -124,8 +124,8 @@ static void same_sets(const an_heap *h, uint32_t k)
 	for (i = 0; i < nb; i++)
 		cr_expect(in[b[i]], "k %u: node %u walked, not sorted", k,
 			  b[i]);
-	free(a);
-	free(b);
+	an_heap_indexes_free(a);
+	an_heap_indexes_free(b);
 	free(in);
 }
 
@@ -171,11 +171,11 @@ Test(heaprank, edges_by_target_retained_size_then_edge_index)
 	for (i = 0; i < n; i++)
 		cr_expect_eq(v[i], want[i], "place %u: edge %u, want %u", i,
 			     v[i], want[i]);
-	free(v);
+	an_heap_indexes_free(v);
 	cr_assert_eq(an_heap_edges_by_target(&v, &n, heap, T_HELLO, &err),
 		     AN_OK);
 	cr_expect_eq(n, 0);
-	free(v);
+	an_heap_indexes_free(v);
 }
 
 static void expect_dom(const an_heap_dom_row *r, uint32_t n,
@@ -214,13 +214,13 @@ Test(heaprank, dominator_rows_depth_and_children)
 	cr_assert_eq(an_heap_dominator_rows(&r, &n, heap, T_ROOT, &o, &err),
 		     AN_OK);
 	expect_dom(r, n, one, 4);
-	free(r);
+	an_heap_dominator_rows_free(r);
 	o.max_depth = 2;
 	o.max_children = 2;
 	cr_assert_eq(an_heap_dominator_rows(&r, &n, heap, T_ROOT, &o, &err),
 		     AN_OK);
 	expect_dom(r, n, two, 5);
-	free(r);
+	an_heap_dominator_rows_free(r);
 }
 
 Test(heaprank, dominator_rows_hide_small_subtrees_but_not_the_start)
@@ -240,11 +240,11 @@ Test(heaprank, dominator_rows_hide_small_subtrees_but_not_the_start)
 	cr_assert_eq(an_heap_dominator_rows(&r, &n, heap, T_ROOT, &o, &err),
 		     AN_OK);
 	expect_dom(r, n, big, 6);
-	free(r);
+	an_heap_dominator_rows_free(r);
 	cr_assert_eq(an_heap_dominator_rows(&r, &n, heap, T_HELLO, &o, &err),
 		     AN_OK);
 	expect_dom(r, n, small, 1);
-	free(r);
+	an_heap_dominator_rows_free(r);
 	cr_expect_eq(an_heap_dominator_rows(&r, &n, heap, T_COUNT, &o, &err),
 		     AN_EINVAL);
 }

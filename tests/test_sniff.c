@@ -25,7 +25,7 @@ static an_kind sniff_file(const char *rel)
 
 	cr_assert_eq(an_source_open_path(&src, path, &err), AN_OK, "%s: %s",
 		     rel, err.message);
-	cr_assert_eq(an_source_sniff(src, &k, &err), AN_OK, "%s: %s", rel,
+	cr_assert_eq(an_source_sniff(&k, src, &err), AN_OK, "%s: %s", rel,
 		     err.message);
 	an_source_free(src);
 	data = fx_slurp(fx_path(rel), &len);
@@ -122,7 +122,7 @@ Test(sniff, bad_fixtures)
 	cr_assert_eq(an_source_open_path(&src,
 					 fx_path("bad/truncated.cpuprofile.gz"),
 					 &err), AN_OK);
-	cr_expect_eq(an_source_sniff(src, &k, &err), AN_EIO,
+	cr_expect_eq(an_source_sniff(&k, src, &err), AN_EIO,
 		     "truncated.cpuprofile.gz");
 	cr_expect_eq(k, AN_KIND_UNKNOWN);
 	an_source_free(src);
@@ -302,7 +302,7 @@ Test(sniff, only_the_first_64k_are_looked_at)
 	cr_expect_eq(an_sniff((const uint8_t *)doc, n), AN_KIND_CPUPROFILE,
 		     "all %zu bytes", n);
 	cr_assert_eq(an_source_open_memory(&src, doc, n, NULL, &err), AN_OK);
-	cr_assert_eq(an_source_sniff(src, &k, &err), AN_OK);
+	cr_assert_eq(an_source_sniff(&k, src, &err), AN_OK);
 	cr_expect_eq(k, AN_KIND_UNKNOWN, "nodes key beyond %u bytes",
 		     AN_SNIFF_BYTES);
 	an_source_free(src);
@@ -329,13 +329,13 @@ Test(sniff, gzip_through_a_source)
 	cr_assert_eq(gzwrite(gzf, file, (unsigned)flen), (int)flen);
 	cr_assert_eq(gzclose(gzf), Z_OK);
 	cr_assert_eq(an_source_open_path(&src, tmp, &err), AN_OK);
-	cr_assert_eq(an_source_sniff(src, &k, &err), AN_OK, "%s", err.message);
+	cr_assert_eq(an_source_sniff(&k, src, &err), AN_OK, "%s", err.message);
 	cr_expect_eq(k, AN_KIND_CPUPROFILE, "gzip of %s: %s", path,
 		     an_kind_name(k));
 	cr_expect_eq(an_source_is_gzip(src), 1);
 	/* sniffing consumed nothing */
 	an_source_set_chunk_limit(src, 1000);
-	while (an_source_next(src, &p, &len, &err) == AN_OK && len > 0) {
+	while (an_source_next(&p, &len, src, &err) == AN_OK && len > 0) {
 		cr_assert_leq(got + len, flen);
 		cr_expect_arr_eq(p, file + got, len, "at %zu", got);
 		got += len;
@@ -343,7 +343,7 @@ Test(sniff, gzip_through_a_source)
 	cr_expect_eq(got, flen, "all of %s after sniffing", path);
 	cr_expect_lt(an_source_raw_bytes(src), flen, "compressed");
 	/* too late once reading started */
-	cr_expect_eq(an_source_sniff(src, &k, &err), AN_EINVAL);
+	cr_expect_eq(an_source_sniff(&k, src, &err), AN_EINVAL);
 	an_source_free(src);
 	unlink(tmp);
 	free(file);

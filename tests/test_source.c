@@ -71,7 +71,7 @@ static int drain(an_source *s, size_t limit, uint8_t **out, size_t *len,
 	an_error_clear(err);
 	for (;;) {
 		uint64_t before = an_source_offset(s);
-		rc = an_source_next(s, &chunk, &clen, err);
+		rc = an_source_next(&chunk, &clen, s, err);
 		if (rc < 0)
 			break;
 		cr_assert_eq(an_source_offset(s), before + clen,
@@ -484,7 +484,7 @@ Test(source, freeing_mid_stream_stops_the_inflating_thread)
 	g = gz(data, n, &glen);
 	cr_assert_eq(an_source_open_memory(&s, g, glen, "m", &err), AN_OK);
 	while (got < (3u << 20)) {
-		cr_assert_eq(an_source_next(s, &p, &len, &err), AN_OK);
+		cr_assert_eq(an_source_next(&p, &len, s, &err), AN_OK);
 		cr_assert_gt(len, 0);
 		got += len;
 	}
@@ -605,12 +605,12 @@ Test(source, peek_then_next_starts_at_the_beginning)
 			cr_assert_eq(an_source_open_memory(&s, g, glen, "z",
 							   &err), AN_OK);
 		an_source_set_chunk_limit(s, 5);
-		cr_assert_eq(an_source_peek(s, 10, &p, &plen, &err), AN_OK);
+		cr_assert_eq(an_source_peek(&p, &plen, s, 10, &err), AN_OK);
 		cr_expect_eq(plen, 10, "peek 10 (pass %d)", pass);
 		cr_expect_arr_eq(p, file, 10, "peek 10 (pass %d)", pass);
 		cr_expect_eq(an_source_is_gzip(s), pass, "pass %d", pass);
 		/* a second, longer peek still starts at byte 0 */
-		cr_assert_eq(an_source_peek(s, 100, &p, &plen, &err), AN_OK);
+		cr_assert_eq(an_source_peek(&p, &plen, s, 100, &err), AN_OK);
 		cr_expect_eq(plen, 100, "peek 100 (pass %d)", pass);
 		cr_expect_arr_eq(p, file, 100, "peek 100 (pass %d)", pass);
 		cr_expect_eq(an_source_offset(s), 0, "peek consumes nothing");
@@ -618,13 +618,13 @@ Test(source, peek_then_next_starts_at_the_beginning)
 		cr_expect_eq(len, flen, "pass %d", pass);
 		cr_expect_arr_eq(out, file, flen, "pass %d", pass);
 		free(out);
-		cr_expect_eq(an_source_peek(s, 1, &p, &plen, &err), AN_EINVAL,
+		cr_expect_eq(an_source_peek(&p, &plen, s, 1, &err), AN_EINVAL,
 			     "peek after next (pass %d)", pass);
 		an_source_free(s);
 	}
 	/* peeking past EOF returns the whole (short) input */
 	cr_assert_eq(an_source_open_memory(&s, "[1]", 3, NULL, &err), AN_OK);
-	cr_assert_eq(an_source_peek(s, 64 * 1024, &p, &plen, &err), AN_OK);
+	cr_assert_eq(an_source_peek(&p, &plen, s, 64 * 1024, &err), AN_OK);
 	cr_expect_eq(plen, 3, "peek beyond EOF of \"[1]\"");
 	cr_expect_arr_eq(p, "[1]", 3);
 	an_source_free(s);
@@ -752,14 +752,14 @@ Test(source, sha256_is_off_unless_enabled_before_reading)
 	char hex[65];
 
 	cr_assert_eq(an_source_open_memory(&s, "abc", 3, NULL, &err), AN_OK);
-	cr_assert_eq(an_source_next(s, &p, &len, &err), AN_OK);
+	cr_assert_eq(an_source_next(&p, &len, s, &err), AN_OK);
 	an_source_sha256(s, hex);
 	cr_expect_str_eq(hex, "", "sha256 without enable");
 	cr_expect_eq(an_source_enable_sha256(s), AN_EINVAL, "after next");
 	an_source_free(s);
 
 	cr_assert_eq(an_source_open_memory(&s, "abc", 3, NULL, &err), AN_OK);
-	cr_assert_eq(an_source_peek(s, 2, &p, &len, &err), AN_OK);
+	cr_assert_eq(an_source_peek(&p, &len, s, 2, &err), AN_OK);
 	cr_expect_eq(an_source_enable_sha256(s), AN_EINVAL, "after peek");
 	an_source_free(s);
 

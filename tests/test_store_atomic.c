@@ -154,17 +154,17 @@ Test(store, failed_call_keeps_transaction_usable)
 	memset(&info, 0, sizeof(info));
 	info.path = "b";
 	info.sha256 = "not-a-hash";
-	cr_expect_eq(an_store_artifact(s, &info, &id, &err), AN_EINVAL);
+	cr_expect_eq(an_store_artifact(&id, s, &info, &err), AN_EINVAL);
 	info.sha256 = "ABCDEF0123456789ABCDEF0123456789"
 		      "ABCDEF0123456789ABCDEF0123456789";
-	cr_expect_eq(an_store_artifact(s, &info, &id, &err), AN_EINVAL,
+	cr_expect_eq(an_store_artifact(&id, s, &info, &err), AN_EINVAL,
 		     "uppercase hex would defeat the sha256 key");
 	info.sha256 = "00000000000000000000000000000000"
 		      "00000000000000000000000000000000";
 	info.meta_json = "[1, 2";
-	cr_expect_eq(an_store_artifact(s, &info, &id, &err), AN_EINVAL);
+	cr_expect_eq(an_store_artifact(&id, s, &info, &err), AN_EINVAL);
 	info.meta_json = "[1, 2]";
-	cr_expect_eq(an_store_artifact(s, &info, &id, &err), AN_EINVAL,
+	cr_expect_eq(an_store_artifact(&id, s, &info, &err), AN_EINVAL,
 		     "meta must be an object");
 
 	cr_assert_eq(an_store_commit(s, &err), AN_OK, "%s", err.message);

@@ -347,7 +347,7 @@ Test(store, meta_may_be_null)
 	info.path = "a";
 	info.sha256 = f.sha;
 	info.kind = AN_KIND_CPUPROFILE;
-	cr_assert_eq(an_store_artifact(s, &info, &id, &err), AN_OK, "%s",
+	cr_assert_eq(an_store_artifact(&id, s, &info, &err), AN_OK, "%s",
 		     err.message);
 	cr_assert_eq(an_store_commit(s, &err), AN_OK, "%s", err.message);
 	an_store_close(s);

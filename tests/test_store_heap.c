@@ -35,7 +35,7 @@ static void hload_src(hfixture *f)
 	int rc;
 
 	cr_assert_eq(an_source_enable_sha256(f->src), AN_OK);
-	rc = an_heap_load(&f->h, f->src, &err);
+	rc = an_heap_load(&f->h, f->src, NULL, &err);
 	cr_assert_eq(rc, AN_OK, "heap_load: %s", err.message);
 	an_source_sha256(f->src, f->sha);
 	f->bytes = an_source_raw_bytes(f->src);
@@ -84,7 +84,7 @@ static int64_t hput(an_store *s, const hfixture *f, const char *path,
 	info.kind = AN_KIND_HEAPSNAPSHOT;
 	info.bytes = f->bytes;
 	info.meta_json = "{\"node_count\": 17}";
-	rc = an_store_artifact(s, &info, &id, &err);
+	rc = an_store_artifact(&id, s, &info, &err);
 	cr_assert_eq(rc, AN_OK, "store_artifact: %s", err.message);
 	rc = an_store_heap(s, id, f->h, top, &err);
 	cr_assert_eq(rc, AN_OK, "store_heap: %s", err.message);

@@ -27,10 +27,10 @@ Test(storemeta, cpu_profile_with_and_without_a_window)
 	cr_assert_eq(an_cpu_analyze(&c, p, &co, &err), AN_OK);
 	cr_assert_eq(an_store_cpu_meta(&m, c, &co, 0, &err), AN_OK);
 	cr_expect_str_eq(m, busy_meta);
-	free(m);
+	an_store_meta_free(m);
 	cr_assert_eq(an_store_cpu_meta(&m, c, NULL, 0, &err), AN_OK);
 	cr_expect_str_eq(m, busy_meta, "no options: no window");
-	free(m);
+	an_store_meta_free(m);
 	an_cpu_free(c);
 	an_profile_free(p);
 
@@ -46,7 +46,7 @@ Test(storemeta, cpu_profile_with_and_without_a_window)
 			    "704, \"start_time\": 825817817, \"end_time\": "
 			    "826254061, \"weights\": \"hits\", \"from_us\": "
 			    "10000, \"to_us\": 300000}");
-	free(m);
+	an_store_meta_free(m);
 	an_cpu_free(c);
 	an_profile_free(p);
 }
@@ -67,7 +67,7 @@ Test(storemeta, heap_snapshot_top_or_all_objects)
 		"\"native\": 0, \"other\": 352, \"other_native\": 0}, "
 		"\"array_buffer_bytes\": 0, \"all_objects\": false, "
 		"\"top_objects\": 1000}");
-	free(m);
+	an_store_meta_free(m);
 	cr_assert_eq(an_store_heap_meta(&m, h, 1, AN_STORE_ALL_OBJECTS, &err),
 		     AN_OK);
 	cr_expect_str_eq(m,
@@ -78,7 +78,7 @@ Test(storemeta, heap_snapshot_top_or_all_objects)
 		"\"js_arrays\": 32, \"typed_arrays\": 0, \"system\": 24, "
 		"\"native\": 0, \"other\": 352, \"other_native\": 0}, "
 		"\"array_buffer_bytes\": 0, \"all_objects\": true}");
-	free(m);
+	an_store_meta_free(m);
 	an_heap_free(h);
 }
 

@@ -114,6 +114,28 @@ void fe_csv_str(FILE *f, const char *s, size_t len);
 /* Milliseconds from microseconds with sensible precision. */
 void fe_ms(char *buf, size_t cap, double us);
 
+/* ---- progress bar (fe_progress.c) ---- */
+
+enum { FE_PROGRESS_AUTO = 0, FE_PROGRESS_ON = 1, FE_PROGRESS_OFF = 2 };
+
+/* One file being loaded. */
+typedef struct fe_progress {
+	const char *name;   /* shown: the file's base name */
+	int on;             /* drawing */
+	int width;          /* columns on the line now (0 = nothing drawn) */
+	int64_t last_ns;    /* last draw, monotonic clock */
+} fe_progress;
+
+/* AUTO: a bar when stderr is a terminal; ON: --progress; OFF: -q. */
+void fe_progress_mode(int mode);
+/* Starts the bar of one file; returns 1 when it will be drawn (pass
+ * fe_progress_cb with p as payload to the loader then). */
+int fe_progress_begin(fe_progress *p, const char *path);
+/* an_progress_cb: redraws at most ten times a second. */
+int fe_progress_cb(uint64_t done, uint64_t total, void *payload);
+/* Clears the bar (before any message or output). */
+void fe_progress_end(fe_progress *p);
+
 /* ---- commands ---- */
 
 int cmd_info(int argc, char **argv);

@@ -12,7 +12,8 @@
 
 enum {
 	O_FORMAT = 1000, O_DB, O_FILTER, O_EXCLUDE, O_WEIGHTS, O_FROM, O_TO,
-	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS, O_DEPTH, O_MIN_SIZE
+	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS,
+	O_DEPTH, O_MIN_SIZE, O_PROGRESS
 };
 
 static const struct option long_opts[] = {
@@ -33,6 +34,7 @@ static const struct option long_opts[] = {
 	{"depth", required_argument, NULL, O_DEPTH},
 	{"min-size", required_argument, NULL, O_MIN_SIZE},
 	{"quiet", no_argument, NULL, 'q'},
+	{"progress", no_argument, NULL, O_PROGRESS},
 	{"help", no_argument, NULL, O_HELP},
 	{NULL, 0, NULL, 0}};
 
@@ -112,7 +114,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	     const char *cmd, const char *help, int *done)
 {
 	an_cpu_opts cpu = AN_CPU_OPTS_INIT;
-	int c, rc;
+	int c, rc, progress = 0;
 	double v;
 	char cmdsp[64];
 
@@ -248,6 +250,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			o->paths = (unsigned)v;
 			break;
 		case O_ALL_OBJECTS: o->all_objects = 1; break;
+		case O_PROGRESS: progress = 1; break;
 		default:
 			return fe_usage_error(cmdsp, "%s: bad option", cmd);
 		}
@@ -255,6 +258,9 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	if (o->cpu.from_us != AN_CPU_UNBOUNDED &&
 	    o->cpu.to_us != AN_CPU_UNBOUNDED && o->cpu.to_us <= o->cpu.from_us)
 		return fe_usage_error(cmdsp, "--to must be after --from");
+	/* the bar: -q silences it, --progress forces it, else a terminal */
+	fe_progress_mode(o->quiet ? FE_PROGRESS_OFF :
+			 progress ? FE_PROGRESS_ON : FE_PROGRESS_AUTO);
 	o->args = argv + optind;
 	o->nargs = argc - optind;
 	return FE_EXIT_OK;

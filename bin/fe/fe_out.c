@@ -11,6 +11,17 @@
 
 #include "fe.h"
 
+/* The temporary file of the output being written, removed at exit() if
+ * the command ends without closing it (an error path that exits), so no
+ * partial file is ever left behind. One output at a time per process. */
+static char *pending_tmp;
+
+static void remove_pending(void)
+{
+	if (pending_tmp)
+		unlink(pending_tmp);
+}
+
 int fe_out_open(fe_out *o, const char *path)
 {
 	int fd;
@@ -49,6 +60,12 @@ int fe_out_open(fe_out *o, const char *path)
 		fe_errorf("%s: %s", path, strerror(errno));
 		goto fail;
 	}
+	{
+		static int registered;
+		if (!registered && atexit(remove_pending) == 0)
+			registered = 1;
+	}
+	pending_tmp = o->tmp;
 	return FE_EXIT_OK;
 fail:
 	free(o->path);
@@ -93,6 +110,8 @@ int fe_out_close(fe_out *o, int ok)
 		if (rc == FE_EXIT_OK)
 			rc = FE_EXIT_ERROR;
 	}
+	if (pending_tmp == o->tmp)
+		pending_tmp = NULL;
 	free(o->path);
 	free(o->tmp);
 	memset(o, 0, sizeof(*o));

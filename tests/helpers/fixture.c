@@ -62,7 +62,7 @@ int fx_load_profile(an_profile **out, const char *path, size_t chunk,
 
 	if (rc < 0)
 		return rc;
-	rc = an_profile_load(out, src, err);
+	rc = an_profile_load(out, src, NULL, err);
 	an_source_free(src);
 	return rc;
 }
@@ -75,7 +75,7 @@ int fx_load_string(an_profile **out, const char *json, size_t chunk,
 
 	if (rc < 0)
 		return rc;
-	rc = an_profile_load(out, src, err);
+	rc = an_profile_load(out, src, NULL, err);
 	an_source_free(src);
 	return rc;
 }
@@ -90,7 +90,7 @@ static int load_heap(an_heap **out, const char *path, const void *data,
 	rc = open_src(&src, path, data, len, chunk, err);
 	if (rc < 0)
 		return rc;
-	rc = an_heap_load(out, src, err);
+	rc = an_heap_load(out, src, NULL, err);
 	an_source_free(src);
 	return rc;
 }

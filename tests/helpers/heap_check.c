@@ -37,11 +37,15 @@ const char *class_name(const an_heap *h, uint32_t n)
 /* Display name into a malloc'ed buffer (names can be long). */
 char *node_name(const an_heap *h, uint32_t n)
 {
-	size_t len = an_heap_node_name(h, n, NULL, 0);
-	char *buf = malloc(len + 1);
+	size_t len, len2;
+	char *buf;
 
+	cr_assert_eq(an_heap_node_name(NULL, 0, &len, h, n, NULL), AN_OK);
+	buf = malloc(len + 1);
 	cr_assert_not_null(buf);
-	cr_assert_eq(an_heap_node_name(h, n, buf, len + 1), len);
+	cr_assert_eq(an_heap_node_name(buf, len + 1, &len2, h, n, NULL),
+		     AN_OK);
+	cr_assert_eq(len2, len);
 	return buf;
 }
 

@@ -64,7 +64,7 @@ void load_opts(fixture *f, const char *json, const an_cpu_opts *o)
 	rc = an_source_open_memory(&f->src, json, f->bytes, "mem", &err);
 	cr_assert_eq(rc, AN_OK, "open_memory: %s", err.message);
 	cr_assert_eq(an_source_enable_sha256(f->src), AN_OK);
-	rc = an_profile_load(&f->p, f->src, &err);
+	rc = an_profile_load(&f->p, f->src, NULL, &err);
 	cr_assert_eq(rc, AN_OK, "profile_load: %s", err.message);
 	an_source_sha256(f->src, f->sha);
 	rc = an_cpu_analyze(&f->c, f->p, o, &err);
@@ -99,7 +99,7 @@ int64_t put(an_store *s, const fixture *f, const char *path)
 	info.kind = an_profile_kind(f->p);
 	info.bytes = f->bytes;
 	info.meta_json = meta_json;
-	rc = an_store_artifact(s, &info, &id, &err);
+	rc = an_store_artifact(&id, s, &info, &err);
 	cr_assert_eq(rc, AN_OK, "store_artifact: %s", err.message);
 	rc = an_store_cpu(s, id, f->c, &err);
 	cr_assert_eq(rc, AN_OK, "store_cpu: %s", err.message);

@@ -115,7 +115,8 @@ static uint64_t heap_digest(const an_heap *hp)
 	an_heap_stats st;
 	char name[256];
 
-	an_heap_statistics(hp, &st);
+	if (an_heap_statistics(&st, hp, NULL) < 0)
+		return 0;
 	h = fx_fnv(h, &st, sizeof(st));
 	k = an_heap_classes(hp, &order);
 	for (i = 0; i < k; i++) {
@@ -129,19 +130,22 @@ static uint64_t heap_digest(const an_heap *hp)
 		const uint32_t *kids;
 		an_heap_retainer *r = NULL;
 		uint32_t cnt = 0, nk;
-		size_t len = an_heap_node_name(hp, i, name, sizeof(name));
+		size_t len;
+		if (an_heap_node_name(name, sizeof(name), &len, hp, i,
+				      NULL) < 0)
+			return 0;
 		h = fx_fnv(h, name, len < sizeof(name) ? len : 0);
 		nk = an_heap_node_dominated(hp, i, &kids);
 		h = fx_fnv(h, kids, (size_t)nk * sizeof(*kids));
-		if (an_heap_retainers(hp, i, &r, &cnt, NULL) < 0)
+		if (an_heap_retainers(&r, &cnt, hp, i, NULL) < 0)
 			return 0;
 		h = fx_fnv(h, r, (size_t)cnt * sizeof(*r));
-		free(r);
+		an_heap_retainers_free(r);
 		r = NULL;
-		if (an_heap_retainer_chain(hp, i, 0, 20, &r, &cnt, NULL) < 0)
+		if (an_heap_retainer_chain(&r, &cnt, hp, i, 0, 20, NULL) < 0)
 			return 0;
 		h = fx_fnv(h, r, (size_t)cnt * sizeof(*r));
-		free(r);
+		an_heap_retainers_free(r);
 	}
 	return h ? h : 1;
 }

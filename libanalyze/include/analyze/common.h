@@ -8,6 +8,9 @@
  * which accepts NULL. Getters return borrowed pointers that stay valid
  * until their parent object is freed. The library never prints, exits or
  * reads the environment.
+ *
+ * Threads: everything here may be called from any thread at any time
+ * (an_error records are the caller's, one per thread).
  */
 #ifndef AN_COMMON_H
 #define AN_COMMON_H
@@ -41,6 +44,10 @@ typedef enum an_status {
 	AN_ECANCELED = -9,/* a callback asked to stop */
 	AN_EUSER = -10    /* error raised by a user callback */
 } an_status;
+
+/* Index value meaning "no such node / function / class" (every u32
+ * index of the API). */
+#define AN_NONE UINT32_MAX
 
 /* Offset value meaning "no byte offset applies". */
 #define AN_NO_OFFSET UINT64_MAX

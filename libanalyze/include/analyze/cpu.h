@@ -19,6 +19,11 @@
  *
  * Ownership: an_cpu_analyze() returns a caller-owned result released with
  * an_cpu_free(); it borrows the profile, which must outlive it.
+ *
+ * Threads: several analyses of one profile may run at once; an an_cpu
+ * (and its lines and trees) may be queried from many threads at once,
+ * but not while it is freed. A filter passed in is used by one thread
+ * at a time (filter.h).
  */
 #ifndef AN_CPU_H
 #define AN_CPU_H

@@ -5,7 +5,11 @@
  * of them matches any field, and no exclude pattern matches any field.
  *
  * Ownership: an_filter_new() returns a caller-owned filter released with
- * an_filter_free(). A filter may be used by one thread at a time.
+ * an_filter_free().
+ *
+ * Threads: a filter is used by one thread at a time, even through the
+ * const functions (matching writes its scratch space); give each thread
+ * its own filter.
  */
 #ifndef AN_FILTER_H
 #define AN_FILTER_H

@@ -14,10 +14,11 @@
  * an_heap_free(); strings and arrays returned by getters are borrowed from
  * it.
  *
- * Threads: loading uses up to two threads of its own. Heaps are
- * independent (several may load at once), and a loaded heap may be
- * queried from several threads at once (everything taking a const
- * an_heap *); an_heap_free() must not race with queries.
+ * Threads: several heaps may load at once (each load uses the caller's
+ * thread and at most one more at a time; the progress callback runs on
+ * the caller's only); a
+ * loaded heap may be queried from many threads at once (everything
+ * taking a const an_heap *); an_heap_free() must not race with queries.
  */
 #ifndef AN_HEAP_H
 #define AN_HEAP_H
@@ -28,23 +29,38 @@ AN_BEGIN_DECL
 
 typedef struct an_heap an_heap;
 
-#ifndef AN_NONE
-#define AN_NONE UINT32_MAX
-#endif
-
 /* Distance of nodes no BFS reaches (DevTools shows "-"). */
 #define AN_HEAP_NO_DISTANCE (-5)
 /* Distances at or above this are system-only paths (DevTools "-"). */
 #define AN_HEAP_SYSTEM_DISTANCE 100000000
 
+/* Options of an_heap_load(); start from AN_HEAP_LOAD_OPTS_INIT. */
+typedef struct an_heap_load_opts {
+	unsigned version;        /* AN_HEAP_LOAD_OPTS_VERSION */
+	an_progress_cb progress; /* called while reading, or NULL */
+	void *payload;           /* passed to progress */
+	uint64_t max_nodes;      /* snapshot.node_count above: AN_ELIMIT;
+				    0 = no limit of ours */
+	uint64_t max_edges;      /* likewise for snapshot.edge_count */
+	uint64_t max_strings;    /* likewise for the strings array */
+} an_heap_load_opts;
+
+#define AN_HEAP_LOAD_OPTS_VERSION 1
+#define AN_HEAP_LOAD_OPTS_INIT                                                \
+	{ AN_HEAP_LOAD_OPTS_VERSION, NULL, NULL, 0, 0, 0 }
+
 /*
  * Loads a .heapsnapshot (plain or gzip) and runs DevTools' pipeline.
+ * `opts` may be NULL (no progress, no limits).
  * @return AN_OK; AN_EPARSE (malformed JSON), AN_EFORMAT (not a heap
  *         snapshot, or inconsistent: counts, indexes out of range, ...),
- *         AN_ELIMIT (counts beyond 2^32), AN_EIO, AN_ENOMEM. The error
- *         record carries the byte offset where it applies.
+ *         AN_ELIMIT (counts beyond 2^32 or beyond opts' limits),
+ *         AN_ECANCELED (the progress callback said stop), AN_EINVAL (bad
+ *         opts version), AN_EIO, AN_ENOMEM. The error record carries the
+ *         byte offset where it applies.
  */
-AN_API int an_heap_load(an_heap **out, an_source *src, an_error *err);
+AN_API int an_heap_load(an_heap **out, an_source *src,
+			const an_heap_load_opts *opts, an_error *err);
 AN_API void an_heap_free(an_heap *h);
 
 AN_API uint32_t an_heap_node_count(const an_heap *h);
@@ -55,7 +71,46 @@ AN_API uint64_t an_heap_total_size(const an_heap *h);
 /* snapshot.extra_native_bytes (0 when absent) */
 AN_API uint64_t an_heap_extra_native_bytes(const an_heap *h);
 
+/*
+ * Node types of V8's snapshot.meta.node_types, mapped by name at load.
+ * A type name this list does not know is AN_HEAP_NODE_OTHER (its name
+ * stays available through an_heap_node_type()). Values are pinned.
+ */
+typedef enum an_heap_node_kind {
+	AN_HEAP_NODE_HIDDEN = 0,        /* "hidden": VM internals */
+	AN_HEAP_NODE_ARRAY = 1,         /* "array": internal arrays */
+	AN_HEAP_NODE_STRING = 2,        /* "string" */
+	AN_HEAP_NODE_OBJECT = 3,        /* "object": JS objects */
+	AN_HEAP_NODE_CODE = 4,          /* "code": compiled code */
+	AN_HEAP_NODE_CLOSURE = 5,       /* "closure": JS functions */
+	AN_HEAP_NODE_REGEXP = 6,        /* "regexp" */
+	AN_HEAP_NODE_NUMBER = 7,        /* "number": heap numbers */
+	AN_HEAP_NODE_NATIVE = 8,        /* "native": embedder objects */
+	AN_HEAP_NODE_SYNTHETIC = 9,     /* "synthetic": roots, groups */
+	AN_HEAP_NODE_CONS_STRING = 10,  /* "concatenated string" */
+	AN_HEAP_NODE_SLICED_STRING = 11,/* "sliced string" */
+	AN_HEAP_NODE_SYMBOL = 12,       /* "symbol" */
+	AN_HEAP_NODE_BIGINT = 13,       /* "bigint" */
+	AN_HEAP_NODE_OBJECT_SHAPE = 14, /* "object shape": maps */
+	AN_HEAP_NODE_OTHER = 15         /* a type name not listed here */
+} an_heap_node_kind;
+
+/* Edge types of snapshot.meta.edge_types, mapped the same way. */
+typedef enum an_heap_edge_kind {
+	AN_HEAP_EDGE_CONTEXT = 0,   /* "context": a closure's variable */
+	AN_HEAP_EDGE_ELEMENT = 1,   /* "element": array index */
+	AN_HEAP_EDGE_PROPERTY = 2,  /* "property": named property */
+	AN_HEAP_EDGE_INTERNAL = 3,  /* "internal": VM field */
+	AN_HEAP_EDGE_HIDDEN = 4,    /* "hidden": numbered VM link */
+	AN_HEAP_EDGE_SHORTCUT = 5,  /* "shortcut": bypasses a wrapper */
+	AN_HEAP_EDGE_WEAK = 6,      /* "weak": does not retain */
+	AN_HEAP_EDGE_INVISIBLE = 7, /* "invisible" (older V8) */
+	AN_HEAP_EDGE_OTHER = 8      /* a type name not listed here */
+} an_heap_edge_kind;
+
 /* ---- nodes ---- */
+AN_API an_heap_node_kind an_heap_node_kind_of(const an_heap *h, uint32_t n);
+/* The type name as the snapshot spells it (for display). */
 AN_API const char *an_heap_node_type(const an_heap *h, uint32_t n);
 AN_API an_str an_heap_node_raw_name(const an_heap *h, uint32_t n);
 AN_API uint64_t an_heap_node_id(const an_heap *h, uint32_t n);
@@ -74,15 +129,19 @@ AN_API uint32_t an_heap_find_id(const an_heap *h, uint64_t id);
 /*
  * DevTools' display name: plain objects as "{a, b, …, z}", concatenated
  * strings joined (up to 1024 characters), else the raw name. Written to
- * buf (always NUL-terminated, cut at cap); returns the full length.
+ * buf (always NUL-terminated when cap > 0, cut at cap); *len (may be
+ * NULL) gets the full length, which may be >= cap.
+ * @return AN_OK, AN_EINVAL (no node n), AN_ENOMEM (then buf is empty).
  */
-AN_API size_t an_heap_node_name(const an_heap *h, uint32_t n, char *buf,
-				size_t cap);
+AN_API int an_heap_node_name(char *buf, size_t cap, size_t *len,
+			     const an_heap *h, uint32_t n, an_error *err);
 
 /* ---- edges ---- */
 /* Outgoing edges of n are [first, first + count). */
 AN_API uint32_t an_heap_node_edges(const an_heap *h, uint32_t n,
 				   uint32_t *first);
+AN_API an_heap_edge_kind an_heap_edge_kind_of(const an_heap *h, uint32_t e);
+/* The type name as the snapshot spells it (for display). */
 AN_API const char *an_heap_edge_type(const an_heap *h, uint32_t e);
 AN_API uint32_t an_heap_edge_target(const an_heap *h, uint32_t e);
 /* Edge name: element/hidden edges have a number, the others a string. */
@@ -124,7 +183,9 @@ typedef struct an_heap_stats {
 				  typed_arrays */
 } an_heap_stats;
 
-AN_API void an_heap_statistics(const an_heap *h, an_heap_stats *out);
+/* @return AN_OK, AN_ENOMEM (then *out is all zeros). */
+AN_API int an_heap_statistics(an_heap_stats *out, const an_heap *h,
+			      an_error *err);
 
 /* ---- retainers (DevTools' Retainers view) ---- */
 typedef struct an_heap_retainer {
@@ -135,11 +196,11 @@ typedef struct an_heap_retainer {
 /*
  * Retainers of n: incoming edges except weak and invisible ones and those
  * from the root, ordered by the retainer's distance ascending, then its
- * retained size descending (DevTools' order). *out is caller-owned (free()).
+ * retained size descending (DevTools' order). *out is caller-owned,
+ * released with an_heap_retainers_free().
  */
-AN_API int an_heap_retainers(const an_heap *h, uint32_t n,
-			     an_heap_retainer **out, uint32_t *count,
-			     an_error *err);
+AN_API int an_heap_retainers(an_heap_retainer **out, uint32_t *count,
+			     const an_heap *h, uint32_t n, an_error *err);
 
 /*
  * The retainer chain the Retainers view expands from n towards the roots:
@@ -149,12 +210,16 @@ AN_API int an_heap_retainers(const an_heap *h, uint32_t n,
  * unknown, at a node already in the chain (listed once more), where there
  * is no retainer, or after max_steps steps (0 = no limit; DevTools' view
  * expands 20). (*out)[i] is step i + 1: the edge and the node it comes
- * from; *len == 0 when n has no retainer `alt`. *out is caller-owned
- * (free()).
+ * from; *len == 0 when n has no retainer `alt`. *out is caller-owned,
+ * released with an_heap_retainers_free().
  */
-AN_API int an_heap_retainer_chain(const an_heap *h, uint32_t n, uint32_t alt,
-				  uint32_t max_steps, an_heap_retainer **out,
-				  uint32_t *len, an_error *err);
+AN_API int an_heap_retainer_chain(an_heap_retainer **out, uint32_t *len,
+				  const an_heap *h, uint32_t n, uint32_t alt,
+				  uint32_t max_steps, an_error *err);
+
+/* Frees an array from an_heap_retainers() or an_heap_retainer_chain();
+ * accepts NULL. */
+AN_API void an_heap_retainers_free(an_heap_retainer *r);
 
 /* ---- rankings (for reports) ---- */
 
@@ -183,7 +248,7 @@ typedef enum an_heap_top_order {
 
 /*
  * The nodes with the largest retained sizes, in the given order. *out is
- * caller-owned (free()), also when *count is 0.
+ * caller-owned (an_heap_indexes_free()), also when *count is 0.
  * @return AN_OK, AN_EINVAL (no heap, unknown order), AN_ENOMEM.
  */
 AN_API int an_heap_top(uint32_t **out, uint32_t *count, const an_heap *h,
@@ -191,12 +256,17 @@ AN_API int an_heap_top(uint32_t **out, uint32_t *count, const an_heap *h,
 
 /*
  * The outgoing edges of n by their target's retained size descending,
- * then edge index (`profkit heap show`). *out is caller-owned (free()).
+ * then edge index (`profkit heap show`). *out is caller-owned
+ * (an_heap_indexes_free()).
  * @return AN_OK, AN_EINVAL (no such node), AN_ENOMEM.
  */
 AN_API int an_heap_edges_by_target(uint32_t **out, uint32_t *count,
 				   const an_heap *h, uint32_t n,
 				   an_error *err);
+
+/* Releases an index array from an_heap_top() or an_heap_edges_by_target();
+ * accepts NULL. */
+AN_API void an_heap_indexes_free(uint32_t *v);
 
 /* ---- dominator tree view (for reports) ---- */
 
@@ -218,12 +288,15 @@ typedef struct an_heap_dom_row {
 /*
  * The dominator subtree of `start` depth first, the nodes each node
  * dominates by retained size descending (`profkit heap dominators`); the
- * start node is never hidden. *out is caller-owned (free()).
+ * start node is never hidden. *out is caller-owned
+ * (an_heap_dominator_rows_free()).
  * @return AN_OK, AN_EINVAL (no heap or options, no such node), AN_ENOMEM.
  */
 AN_API int an_heap_dominator_rows(an_heap_dom_row **out, uint32_t *count,
 				  const an_heap *h, uint32_t start,
 				  const an_heap_dom_opts *o, an_error *err);
+/* Releases the rows of an_heap_dominator_rows(); accepts NULL. */
+AN_API void an_heap_dominator_rows_free(an_heap_dom_row *rows);
 
 AN_END_DECL
 

@@ -10,6 +10,10 @@
  *
  * Ownership: an_profile_load() returns a caller-owned profile released with
  * an_profile_free(); everything returned by the getters is borrowed from it.
+ *
+ * Threads: several profiles may load at once (the progress callback runs
+ * on the loading thread); a loaded profile may be queried from many
+ * threads at once; an_profile_free() must not race with queries.
  */
 #ifndef AN_PROFILE_H
 #define AN_PROFILE_H
@@ -20,8 +24,6 @@
 AN_BEGIN_DECL
 
 typedef struct an_profile an_profile;
-
-#define AN_NONE UINT32_MAX /* "no such index" */
 
 /* What a frame is; system frames are V8's pseudo-functions. */
 typedef enum an_frame_kind {
@@ -46,14 +48,28 @@ typedef struct an_line_ticks {
 	uint32_t ticks; /* samples attributed to that line */
 } an_line_ticks;
 
+/* Options of an_profile_load(); start from AN_PROFILE_LOAD_OPTS_INIT. */
+typedef struct an_profile_load_opts {
+	unsigned version;        /* AN_PROFILE_LOAD_OPTS_VERSION */
+	an_progress_cb progress; /* called while reading, or NULL */
+	void *payload;           /* passed to progress */
+} an_profile_load_opts;
+
+#define AN_PROFILE_LOAD_OPTS_VERSION 1
+#define AN_PROFILE_LOAD_OPTS_INIT { AN_PROFILE_LOAD_OPTS_VERSION, NULL, NULL }
+
 /*
  * Loads a .cpuprofile or Chrome trace JSON (kind sniffed from content).
  * A trace holding several profiles yields the one with the most samples.
+ * `opts` may be NULL (no progress).
  * @return AN_OK; AN_EPARSE (malformed JSON), AN_EFORMAT (not a CPU
- *         profile or inconsistent), AN_ELIMIT, AN_EIO, AN_ENOMEM. The error
- *         record carries the byte offset where it applies.
+ *         profile or inconsistent), AN_ELIMIT, AN_ECANCELED (the progress
+ *         callback said stop), AN_EINVAL (bad opts version), AN_EIO,
+ *         AN_ENOMEM. The error record carries the byte offset where it
+ *         applies.
  */
-AN_API int an_profile_load(an_profile **out, an_source *src, an_error *err);
+AN_API int an_profile_load(an_profile **out, an_source *src,
+			   const an_profile_load_opts *opts, an_error *err);
 
 AN_API void an_profile_free(an_profile *p);
 

@@ -2,6 +2,9 @@
  * sniff.h - tells the kind of a V8 artifact from its content (never from
  * the file name): .cpuprofile, Chrome trace JSON, .heapsnapshot or
  * .heapprofile.
+ *
+ * Threads: an_sniff() and an_kind_name() may run from any thread;
+ * an_source_sniff() uses its source (one thread at a time, source.h).
  */
 #ifndef AN_SNIFF_H
 #define AN_SNIFF_H
@@ -29,7 +32,7 @@ typedef enum an_kind {
 AN_API an_kind an_sniff(const uint8_t *data, size_t len);
 
 /* Peeks at the first AN_SNIFF_BYTES of `src` and classifies them. */
-AN_API int an_source_sniff(an_source *src, an_kind *out, an_error *err);
+AN_API int an_source_sniff(an_kind *out, an_source *src, an_error *err);
 
 /* "cpuprofile", "trace", "heapsnapshot", "heapprofile" or "unknown". */
 AN_API const char *an_kind_name(an_kind kind);

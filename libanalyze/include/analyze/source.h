@@ -10,6 +10,10 @@
  * Ownership: an_source_open_*() return a caller-owned source released
  * with an_source_free(). Chunks returned by an_source_next() are borrowed
  * and valid until the next call on the same source.
+ *
+ * Threads: a source is used by one thread at a time (gzip is inflated
+ * on a thread of its own, hidden inside); different sources may be read
+ * in parallel.
  */
 #ifndef AN_SOURCE_H
 #define AN_SOURCE_H
@@ -19,6 +23,19 @@
 AN_BEGIN_DECL
 
 typedef struct an_source an_source;
+
+/*
+ * Progress of a load (an_heap_load_opts, an_profile_load_opts): `done` raw
+ * bytes read so far (on-disk bytes: compressed ones for gzip) of `total`,
+ * the input's size (an_source_size(); 0 when unknown, e.g. a pipe).
+ * Called from the loading thread with `done` strictly increasing: when
+ * the first bytes are read, then each time another MiB was read (for
+ * inputs under 64 MiB another 1/64th of the size, but 64 KiB at least),
+ * and at the end of the input unless that count was just reported: the
+ * last call has done == total when the size is known. Return non-zero
+ * to cancel: the load then fails with AN_ECANCELED.
+ */
+typedef int (*an_progress_cb)(uint64_t done, uint64_t total, void *payload);
 
 /*
  * Opens `path` for reading; "-" means standard input.
@@ -46,14 +63,14 @@ AN_API void an_source_set_chunk_limit(an_source *src, size_t max);
  * Returns up to the first `want` decompressed bytes without consuming
  * them (fewer at EOF). Only valid before the first an_source_next().
  */
-AN_API int an_source_peek(an_source *src, size_t want, const uint8_t **data,
-			  size_t *len, an_error *err);
+AN_API int an_source_peek(const uint8_t **data, size_t *len, an_source *src,
+			  size_t want, an_error *err);
 
 /*
  * Next chunk of decompressed bytes. *len == 0 means end of input.
  * @return AN_OK, AN_EIO (read error, truncated or corrupt gzip).
  */
-AN_API int an_source_next(an_source *src, const uint8_t **data, size_t *len,
+AN_API int an_source_next(const uint8_t **data, size_t *len, an_source *src,
 			  an_error *err);
 
 /* Decompressed bytes handed out so far (the offset of the next chunk). */
@@ -63,6 +80,10 @@ AN_API uint64_t an_source_offset(const an_source *src);
  * ahead on a thread: as of the last buffer it filled; the whole input
  * once next() has returned the end). */
 AN_API uint64_t an_source_raw_bytes(const an_source *src);
+
+/* Raw (on-disk) size of the input: a regular file's size, a memory
+ * buffer's length; 0 when unknown (a pipe or terminal). */
+AN_API uint64_t an_source_size(const an_source *src);
 
 /* 1 when the input is gzip. Valid after the first peek or next. */
 AN_API int an_source_is_gzip(const an_source *src);

@@ -13,6 +13,10 @@
  *
  * Ownership: an_store_open() returns a caller-owned handle released with
  * an_store_close().
+ *
+ * Threads: a handle is used by one thread at a time; handles on
+ * different database files may be used in parallel. The models stored
+ * are only read (const) and may be queried by other threads meanwhile.
  */
 #ifndef AN_STORE_H
 #define AN_STORE_H
@@ -46,8 +50,8 @@ AN_API int an_store_open(an_store **out, const char *path, an_error *err);
  * Adds (or replaces, by sha256) an artifact row; *artifact_id receives
  * its id for the kind-specific writers.
  */
-AN_API int an_store_artifact(an_store *s, const an_artifact_info *info,
-			     int64_t *artifact_id, an_error *err);
+AN_API int an_store_artifact(int64_t *artifact_id, an_store *s,
+			     const an_artifact_info *info, an_error *err);
 
 /*
  * Stores a CPU analysis: cpu_function (every listed function), cpu_node
@@ -78,7 +82,7 @@ AN_API int an_store_heap(an_store *s, int64_t artifact_id, const an_heap *h,
  * The artifact.meta JSON object of a CPU analysis (docs/database.md):
  * format, gzip, node/function/sample counts, start and end time, weights
  * and, when `o` (the options the analysis ran with, or NULL) has one, the
- * window. *out is caller-owned (free()).
+ * window. *out is caller-owned (an_store_meta_free()).
  * @return AN_OK, AN_EINVAL (no analysis), AN_ENOMEM.
  */
 AN_API int an_store_cpu_meta(char **out, const an_cpu *c,
@@ -88,13 +92,17 @@ AN_API int an_store_cpu_meta(char **out, const an_cpu *c,
  * The artifact.meta JSON object of a heap snapshot: format, gzip, node
  * and edge counts, total size, extra native bytes, DevTools' Statistics,
  * and how many objects an_store_heap() keeps (top_objects, or
- * AN_STORE_ALL_OBJECTS). *out is caller-owned (free()).
+ * AN_STORE_ALL_OBJECTS). *out is caller-owned (an_store_meta_free()).
  * @return AN_OK, AN_EINVAL (no heap), AN_ENOMEM.
  */
 AN_API int an_store_heap_meta(char **out, const an_heap *h, int gzip,
 			      uint32_t top_objects, an_error *err);
 
 /* Commits everything written since an_store_open(). */
+/* Releases a string from an_store_cpu_meta() / an_store_heap_meta();
+ * accepts NULL. */
+AN_API void an_store_meta_free(char *meta);
+
 AN_API int an_store_commit(an_store *s, an_error *err);
 
 /* Rolls back anything uncommitted and closes. Accepts NULL. */

@@ -4,14 +4,14 @@
  */
 #include "analyze/sniff.h"
 #include "cpu/profile_int.h"
+#include "io/source_int.h"
 
-int an_profile_load(an_profile **out, an_source *src, an_error *err)
+static int load(an_profile **out, an_source *src, an_error *err)
 {
 	an_kind kind;
 	int rc;
 
-	*out = NULL;
-	rc = an_source_sniff(src, &kind, err);
+	rc = an_source_sniff(&kind, src, err);
 	if (rc < 0)
 		return rc;
 	switch (kind) {
@@ -22,7 +22,7 @@ int an_profile_load(an_profile **out, an_source *src, an_error *err)
 	case AN_KIND_UNKNOWN: {
 		const uint8_t *d;
 		size_t len;
-		rc = an_source_peek(src, 1, &d, &len, err);
+		rc = an_source_peek(&d, &len, src, 1, err);
 		if (rc < 0)
 			return rc;
 		if (len == 0)
@@ -36,4 +36,21 @@ int an_profile_load(an_profile **out, an_source *src, an_error *err)
 				"this is a %s, not a CPU profile",
 				an_kind_name(kind));
 	}
+}
+
+int an_profile_load(an_profile **out, an_source *src,
+		    const an_profile_load_opts *opts, an_error *err)
+{
+	int rc;
+
+	*out = NULL;
+	if (opts && opts->version != AN_PROFILE_LOAD_OPTS_VERSION)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"unknown an_profile_load_opts version %u",
+				opts->version);
+	if (opts && opts->progress)
+		an__source_set_progress(src, opts->progress, opts->payload);
+	rc = load(out, src, err);
+	an__source_set_progress(src, NULL, NULL);
+	return rc;
 }

@@ -66,3 +66,8 @@ done:
 	free(rows);
 	return rc;
 }
+
+void an_heap_dominator_rows_free(an_heap_dom_row *rows)
+{
+	free(rows);
+}

@@ -25,6 +25,11 @@ const char *an_heap_node_type(const an_heap *h, uint32_t n)
 	return h->node_types[h->ntype[n]];
 }
 
+an_heap_node_kind an_heap_node_kind_of(const an_heap *h, uint32_t n)
+{
+	return (an_heap_node_kind)h->node_kinds[h->ntype[n]];
+}
+
 an_str an_heap_node_raw_name(const an_heap *h, uint32_t n)
 {
 	return h->strs.items[h->nname[n]];
@@ -82,6 +87,11 @@ uint32_t an_heap_node_edges(const an_heap *h, uint32_t n, uint32_t *first)
 const char *an_heap_edge_type(const an_heap *h, uint32_t e)
 {
 	return h->edge_types[h->etype[e]];
+}
+
+an_heap_edge_kind an_heap_edge_kind_of(const an_heap *h, uint32_t e)
+{
+	return (an_heap_edge_kind)h->edge_kinds[h->etype[e]];
 }
 
 uint32_t an_heap_edge_target(const an_heap *h, uint32_t e)
@@ -292,14 +302,18 @@ static void plain_object_name(const an_heap *h, uint32_t n, out *o)
 }
 
 /* consStringName: first/second internal edges, depth first, until the
- * name reaches 1024 characters */
-static void cons_string_name(const an_heap *h, uint32_t n, out *o)
+ * name reaches 1024 characters. The stack of an acyclic string graph
+ * holds at most one node more than its depth: a deeper stack means a
+ * cycle (a hostile snapshot), where DevTools would never end; the name
+ * stops there. */
+static int cons_string_name(const an_heap *h, uint32_t n, out *o)
 {
 	uint32_t *stack = malloc(64 * sizeof(*stack)), *ns;
 	size_t sp = 0, cap = 64, start = o->len;
+	size_t max_sp = (size_t)h->node_count + 1;
 
 	if (!stack)
-		return;
+		return AN_ENOMEM;
 	stack[sp++] = n;
 	while (sp && o->len - start < 1024) {
 		uint32_t v = stack[--sp], e, first = 0, second = 0;
@@ -321,10 +335,14 @@ static void cons_string_name(const an_heap *h, uint32_t n, out *o)
 				have2 = 1;
 			}
 		}
+		if (sp + 2 > max_sp)
+			break;
 		if (sp + 2 > cap) {
 			ns = an__reallocarray(stack, cap * 2, sizeof(*stack));
-			if (!ns)
-				break;
+			if (!ns) {
+				free(stack);
+				return AN_ENOMEM;
+			}
 			stack = ns;
 			cap *= 2;
 		}
@@ -332,14 +350,21 @@ static void cons_string_name(const an_heap *h, uint32_t n, out *o)
 		stack[sp++] = first;
 	}
 	free(stack);
+	return AN_OK;
 }
 
-size_t an_heap_node_name(const an_heap *h, uint32_t n, char *buf, size_t cap)
+int an_heap_node_name(char *buf, size_t cap, size_t *len, const an_heap *h,
+		      uint32_t n, an_error *err)
 {
 	out o = {buf, cap, 0};
+	int rc = AN_OK;
 
+	if (len)
+		*len = 0;
+	if (n >= h->node_count)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET, "no node %u", n);
 	if (h->ntype[n] == h->t_cons)
-		cons_string_name(h, n, &o);
+		rc = cons_string_name(h, n, &o);
 	else if (h->ntype[n] == h->t_object &&
 		 an__heap_str_is(h, h->nname[n], "Object"))
 		plain_object_name(h, n, &o);
@@ -347,22 +372,31 @@ size_t an_heap_node_name(const an_heap *h, uint32_t n, char *buf, size_t cap)
 		an_str s = h->strs.items[h->nname[n]];
 		put(&o, s.ptr, s.len);
 	}
+	if (rc < 0) {
+		o.len = 0;
+		finish_out(&o);
+		return an__fail(err, rc, AN_NO_OFFSET, "out of memory");
+	}
 	finish_out(&o);
-	return o.len;
+	if (len)
+		*len = o.len;
+	return AN_OK;
 }
 
 /* ---- statistics (JSHeapSnapshot.calculateStatistics) ---- */
 
-void an_heap_statistics(const an_heap *h, an_heap_stats *s)
+int an_heap_statistics(an_heap_stats *s, const an_heap *h, an_error *err)
 {
 	uint32_t v, e;
+	/* the js_arrays rule needs each elements store's retainer count */
 	uint32_t *indeg = an__calloc(h->node_count, sizeof(*indeg));
 
 	memset(s, 0, sizeof(*s));
+	if (!indeg)
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	s->native = h->extra_native;
-	if (indeg)
-		for (e = 0; e < h->edge_count; e++)
-			indeg[h->eto[e]]++;
+	for (e = 0; e < h->edge_count; e++)
+		indeg[h->eto[e]]++;
 	for (v = 0; v < h->node_count; v++) {
 		uint64_t sz = h->nself[v];
 		uint8_t t = h->ntype[v];
@@ -388,7 +422,7 @@ void an_heap_statistics(const an_heap *h, an_heap_stats *s)
 				    !an__heap_str_is(h, h->ename[e],
 						     "elements"))
 					continue;
-				if (indeg && indeg[h->eto[e]] == 1)
+				if (indeg[h->eto[e]] == 1)
 					size += h->nself[h->eto[e]];
 				break;
 			}
@@ -401,4 +435,5 @@ void an_heap_statistics(const an_heap *h, an_heap_stats *s)
 	s->other = s->v8_heap - s->code - s->strings - s->js_arrays -
 		   s->system;
 	s->other_native = s->native - s->typed_arrays;
+	return AN_OK;
 }

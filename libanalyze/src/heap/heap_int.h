@@ -21,6 +21,8 @@ struct an_heap {
 	uint32_t n_node_types;
 	char **edge_types;       /* edge type names */
 	uint32_t n_edge_types;
+	uint8_t *node_kinds;     /* an_heap_node_kind per node type index */
+	uint8_t *edge_kinds;     /* an_heap_edge_kind per edge type index */
 	/* node type indexes (AN_TYPE_NONE when absent) */
 	uint8_t t_hidden, t_array, t_object, t_native, t_string, t_cons,
 		t_sliced, t_code, t_synthetic, t_closure, t_regexp;

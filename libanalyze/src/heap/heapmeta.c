@@ -236,6 +236,10 @@ int an__hs_on_strings(an_json *j, an_json_ev ev, const an_json_val *v,
 	if (ev != AN_JSON_STRING || d != 1)
 		return an__json_fail(j, AN_EFORMAT,
 				     "each entry of strings must be a string");
+	if (l->max_strings && l->h->strs.count >= l->max_strings)
+		return an__json_fail(j, AN_ELIMIT,
+				     "more than %llu strings",
+				     (unsigned long long)l->max_strings);
 	rc = an__strtab_push(&l->h->strs, v->s, v->len, &id);
 	if (rc < 0)
 		return an__json_fail(j, rc, "cannot store string");
@@ -272,6 +276,37 @@ static uint8_t type_index(char **list, uint32_t n, const char *name)
 		if (strcmp(list[i], name) == 0)
 			return (uint8_t)i;
 	return AN_TYPE_NONE;
+}
+
+/* an_heap_node_kind / an_heap_edge_kind by V8's type names, in enum
+ * order */
+static const char *const node_kind_names[] = {
+	"hidden", "array", "string", "object", "code", "closure", "regexp",
+	"number", "native", "synthetic", "concatenated string",
+	"sliced string", "symbol", "bigint", "object shape"
+};
+static const char *const edge_kind_names[] = {
+	"context", "element", "property", "internal", "hidden", "shortcut",
+	"weak", "invisible"
+};
+
+/* kinds[i] = position of names[i] in `known`, or `other` */
+static uint8_t *map_kinds(char **names, uint32_t n, const char *const *known,
+			  uint8_t nknown, uint8_t other)
+{
+	uint8_t *kinds = malloc(n ? n : 1);
+	uint32_t i;
+	uint8_t k;
+
+	if (!kinds)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		kinds[i] = other;
+		for (k = 0; k < nknown; k++)
+			if (strcmp(names[i], known[k]) == 0)
+				kinds[i] = k;
+	}
+	return kinds;
 }
 
 int an__hs_setup_meta(loader *l, uint64_t off)
@@ -324,6 +359,15 @@ int an__hs_setup_meta(loader *l, uint64_t off)
 				"at most 4294967293 each are supported",
 				(unsigned long long)l->node_count,
 				(unsigned long long)l->edge_count);
+	if ((l->max_nodes && l->node_count > l->max_nodes) ||
+	    (l->max_edges && l->edge_count > l->max_edges))
+		return an__fail(err, AN_ELIMIT, off,
+				"snapshot declares %llu nodes and %llu edges; "
+				"the limits are %llu and %llu (0 = none)",
+				(unsigned long long)l->node_count,
+				(unsigned long long)l->edge_count,
+				(unsigned long long)l->max_nodes,
+				(unsigned long long)l->max_edges);
 	/* take the type names */
 	h->n_node_types = l->type_list_len[0][l->nf_type];
 	h->node_types = l->type_lists[0][l->nf_type];
@@ -331,6 +375,18 @@ int an__hs_setup_meta(loader *l, uint64_t off)
 	h->n_edge_types = l->type_list_len[1][l->ef_type];
 	h->edge_types = l->type_lists[1][l->ef_type];
 	l->type_lists[1][l->ef_type] = NULL;
+	h->node_kinds = map_kinds(h->node_types, h->n_node_types,
+				  node_kind_names,
+				  (uint8_t)(sizeof(node_kind_names) /
+					    sizeof(*node_kind_names)),
+				  AN_HEAP_NODE_OTHER);
+	h->edge_kinds = map_kinds(h->edge_types, h->n_edge_types,
+				  edge_kind_names,
+				  (uint8_t)(sizeof(edge_kind_names) /
+					    sizeof(*edge_kind_names)),
+				  AN_HEAP_EDGE_OTHER);
+	if (!h->node_kinds || !h->edge_kinds)
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 #define NT(f, s) h->f = type_index(h->node_types, h->n_node_types, s)
 	NT(t_hidden, "hidden");
 	NT(t_array, "array");

@@ -643,7 +643,8 @@ static void loader_free(loader *l)
 	free(l->loc_raw);
 }
 
-int an_heap_load(an_heap **out, an_source *src, an_error *err)
+static int load(an_heap **out, an_source *src,
+		const an_heap_load_opts *opts, an_error *err)
 {
 	loader l;
 	an_heap *h;
@@ -653,8 +654,7 @@ int an_heap_load(an_heap **out, an_source *src, an_error *err)
 	int rc;
 	an_kind kind;
 
-	*out = NULL;
-	rc = an_source_sniff(src, &kind, err);
+	rc = an_source_sniff(&kind, src, err);
 	if (rc < 0)
 		return rc;
 	if (kind != AN_KIND_HEAPSNAPSHOT && kind != AN_KIND_UNKNOWN)
@@ -668,9 +668,14 @@ int an_heap_load(an_heap **out, an_source *src, an_error *err)
 	memset(&l, 0, sizeof(l));
 	l.h = h;
 	l.err = err;
+	if (opts) {
+		l.max_nodes = opts->max_nodes;
+		l.max_edges = opts->max_edges;
+		l.max_strings = opts->max_strings;
+	}
 	l.src_fd = an__source_plain_fd(src);
 	for (;;) {
-		rc = an_source_next(src, &chunk, &n, err);
+		rc = an_source_next(&chunk, &n, src, err);
 		if (rc < 0)
 			goto done;
 		if (n == 0)
@@ -715,6 +720,23 @@ done:
 	return rc;
 }
 
+int an_heap_load(an_heap **out, an_source *src,
+		 const an_heap_load_opts *opts, an_error *err)
+{
+	int rc;
+
+	*out = NULL;
+	if (opts && opts->version != AN_HEAP_LOAD_OPTS_VERSION)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"unknown an_heap_load_opts version %u",
+				opts->version);
+	if (opts && opts->progress)
+		an__source_set_progress(src, opts->progress, opts->payload);
+	rc = load(out, src, opts, err);
+	an__source_set_progress(src, NULL, NULL);
+	return rc;
+}
+
 void an_heap_free(an_heap *h)
 {
 	uint32_t i;
@@ -728,6 +750,8 @@ void an_heap_free(an_heap *h)
 	for (i = 0; i < h->n_edge_types; i++)
 		free(h->edge_types[i]);
 	free(h->edge_types);
+	free(h->node_kinds);
+	free(h->edge_kinds);
 	free(h->ntype);
 	free(h->nname);
 	free(h->nid);

@@ -93,6 +93,8 @@ typedef struct loader {
 	uint64_t skip_to;        /* S_SKIP: offset just past the edges */
 	uint64_t strings_offset;
 	int seen_strings;        /* a "strings" value was read */
+	/* an_heap_load_opts limits, 0 = none */
+	uint64_t max_nodes, max_edges, max_strings;
 } loader;
 
 /* What each field of a node or edge record is. */

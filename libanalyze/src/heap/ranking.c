@@ -225,3 +225,8 @@ int an_heap_edges_by_target(uint32_t **out, uint32_t *count,
 	*count = cnt;
 	return AN_OK;
 }
+
+void an_heap_indexes_free(uint32_t *v)
+{
+	free(v);
+}

@@ -137,8 +137,8 @@ static int listed(const an_heap *h, uint32_t from, uint32_t e)
 	       h->etype[e] != h->e_invisible;
 }
 
-int an_heap_retainers(const an_heap *h, uint32_t n, an_heap_retainer **out,
-		      uint32_t *count, an_error *err)
+int an_heap_retainers(an_heap_retainer **out, uint32_t *count,
+		      const an_heap *h, uint32_t n, an_error *err)
 {
 	struct an__ret_index *ri = h->ri;
 	uint32_t v, e, k = 0, cap = 0, i;
@@ -196,9 +196,9 @@ int an_heap_retainers(const an_heap *h, uint32_t n, an_heap_retainer **out,
 	return AN_OK;
 }
 
-int an_heap_retainer_chain(const an_heap *h, uint32_t n, uint32_t alt,
-			   uint32_t max_steps, an_heap_retainer **out,
-			   uint32_t *len, an_error *err)
+int an_heap_retainer_chain(an_heap_retainer **out, uint32_t *len,
+			   const an_heap *h, uint32_t n, uint32_t alt,
+			   uint32_t max_steps, an_error *err)
 {
 	an_heap_retainer *c = NULL;
 	uint32_t k = 0, cur = n, step, q;
@@ -214,7 +214,7 @@ int an_heap_retainer_chain(const an_heap *h, uint32_t n, uint32_t alt,
 		an_heap_retainer *r = NULL;
 		uint32_t cnt = 0, pick = step == 0 ? alt : 0;
 		int seen;
-		rc = an_heap_retainers(h, cur, &r, &cnt, err);
+		rc = an_heap_retainers(&r, &cnt, h, cur, err);
 		if (rc < 0)
 			break;
 		if (pick >= cnt) {
@@ -245,4 +245,9 @@ int an_heap_retainer_chain(const an_heap *h, uint32_t n, uint32_t alt,
 	*out = c;
 	*len = k;
 	return AN_OK;
+}
+
+void an_heap_retainers_free(an_heap_retainer *r)
+{
+	free(r);
 }

@@ -322,7 +322,7 @@ int an__json_parse(an_source *src, an_json_cb cb, void *payload,
 	if (rc < 0)
 		return rc;
 	for (;;) {
-		rc = an_source_next(src, &chunk, &n, err);
+		rc = an_source_next(&chunk, &n, src, err);
 		if (rc < 0)
 			goto done;
 		if (n == 0)

@@ -179,11 +179,11 @@ an_kind an_sniff(const uint8_t *data, size_t len)
 	return AN_KIND_UNKNOWN;
 }
 
-int an_source_sniff(an_source *src, an_kind *out, an_error *err)
+int an_source_sniff(an_kind *out, an_source *src, an_error *err)
 {
 	const uint8_t *data;
 	size_t len;
-	int rc = an_source_peek(src, AN_SNIFF_BYTES, &data, &len, err);
+	int rc = an_source_peek(&data, &len, src, AN_SNIFF_BYTES, err);
 
 	*out = AN_KIND_UNKNOWN;
 	if (rc < 0)

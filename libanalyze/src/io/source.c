@@ -77,6 +77,13 @@ struct an_source {
 	uint64_t offset;     /* decompressed bytes handed out */
 	size_t chunk_limit;  /* max bytes per next(), 0 = none */
 	int started;         /* next() has been called */
+	uint64_t size;       /* raw input size, 0 when unknown */
+	an_progress_cb progress; /* load progress, or NULL */
+	void *prog_payload;
+	uint64_t prog_last;  /* raw bytes last reported */
+	uint64_t prog_next;  /* report when raw bytes reach this */
+	int prog_calls;      /* reports made */
+	int prog_end;        /* the end was reported */
 };
 
 static int make(an_source **out, const char *name, an_error *err)
@@ -103,6 +110,16 @@ static int make(an_source **out, const char *name, an_error *err)
 	return AN_OK;
 }
 
+/* Size of a regular file, else 0 (unknown). */
+static uint64_t file_size(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 0)
+		return 0;
+	return (uint64_t)st.st_size;
+}
+
 int an_source_open_path(an_source **out, const char *path, an_error *err)
 {
 	an_source *s;
@@ -117,6 +134,7 @@ int an_source_open_path(an_source **out, const char *path, an_error *err)
 		/* a file may come in part-read ({ read x; profkit -; } < f):
 		 * then its offsets are not ours, so no pread */
 		s->fd_at_start = lseek(0, 0, SEEK_CUR) == 0;
+		s->size = s->fd_at_start ? file_size(0) : 0;
 	} else {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
@@ -133,6 +151,7 @@ int an_source_open_path(an_source **out, const char *path, an_error *err)
 		s->fd = fd;
 		s->own_fd = 1;
 		s->fd_at_start = 1;
+		s->size = file_size(fd);
 	}
 	s->raw = malloc(RAW_CAP);
 	if (!s->raw) {
@@ -152,6 +171,7 @@ int an_source_open_memory(an_source **out, const void *data, size_t len,
 		return rc;
 	(*out)->mem = data;
 	(*out)->mem_len = len;
+	(*out)->size = len;
 	return AN_OK;
 }
 
@@ -332,8 +352,8 @@ static int produce(an_source *s, int *eof, an_error *err)
 	return AN_OK;
 }
 
-int an_source_peek(an_source *s, size_t want, const uint8_t **data,
-		   size_t *len, an_error *err)
+int an_source_peek(const uint8_t **data, size_t *len, an_source *s,
+		   size_t want, an_error *err)
 {
 	int rc, eof = 0;
 
@@ -520,8 +540,8 @@ static int pipe_next(an_source *s, const uint8_t **data, size_t *len,
 	return AN_OK;
 }
 
-int an_source_next(an_source *s, const uint8_t **data, size_t *len,
-		   an_error *err)
+static int next_chunk(const uint8_t **data, size_t *len, an_source *s,
+		      an_error *err)
 {
 	int rc, eof = 0;
 	size_t n;
@@ -556,6 +576,56 @@ int an_source_next(an_source *s, const uint8_t **data, size_t *len,
 	s->out_pos += n;
 	s->offset += n;
 	return AN_OK;
+}
+
+/* Reports progress when the raw bytes passed the next mark, or at the
+ * end; never the same count twice. */
+static int report(an_source *s, int end, an_error *err)
+{
+	uint64_t done;
+	uint64_t step = 1u << 20;
+
+	if (end && s->prog_end)
+		return AN_OK;
+	done = an_source_raw_bytes(s);
+	if (!end && done < s->prog_next)
+		return AN_OK;
+	s->prog_end = end;
+	if (s->prog_calls && done <= s->prog_last)
+		return AN_OK;
+	if (s->size && s->size / 64 < step)
+		step = s->size / 64 > (64u << 10) ? s->size / 64 : 64u << 10;
+	s->prog_calls++;
+	s->prog_last = done;
+	s->prog_next = done + step;
+	if (s->progress(done, s->size, s->prog_payload))
+		return an__fail(err, AN_ECANCELED, s->offset,
+				"canceled by the progress callback");
+	return AN_OK;
+}
+
+int an_source_next(const uint8_t **data, size_t *len, an_source *s,
+		   an_error *err)
+{
+	int rc = next_chunk(data, len, s, err);
+
+	if (rc < 0 || !s->progress)
+		return rc;
+	return report(s, *len == 0, err);
+}
+
+void an__source_set_progress(an_source *s, an_progress_cb cb,
+			     void *payload)
+{
+	s->progress = cb;
+	s->prog_payload = payload;
+	s->prog_last = s->prog_next = 0;
+	s->prog_calls = s->prog_end = 0;
+}
+
+uint64_t an_source_size(const an_source *s)
+{
+	return s->size;
 }
 
 uint64_t an_source_offset(const an_source *s)

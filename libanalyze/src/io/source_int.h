@@ -16,4 +16,12 @@
  */
 AN_HIDDEN int an__source_plain_fd(const an_source *src);
 
+/*
+ * Calls `cb` as an_progress_cb documents, from an_source_next(), until
+ * set again (NULL stops it). A callback returning non-zero makes that
+ * an_source_next() fail with AN_ECANCELED.
+ */
+AN_HIDDEN void an__source_set_progress(an_source *src, an_progress_cb cb,
+				       void *payload);
+
 #endif

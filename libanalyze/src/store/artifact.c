@@ -72,8 +72,8 @@ done:
 	return rc;
 }
 
-int an_store_artifact(an_store *s, const an_artifact_info *info,
-		      int64_t *artifact_id, an_error *err)
+int an_store_artifact(int64_t *artifact_id, an_store *s,
+		      const an_artifact_info *info, an_error *err)
 {
 	int rc;
 

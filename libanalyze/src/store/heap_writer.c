@@ -65,8 +65,11 @@ static int put_object(an_store *s, sqlite3_stmt *st, int64_t id,
 {
 	/* one byte beyond the cut, to see whether it splits a character */
 	char name[HEAP_NAME_MAX + 2];
-	size_t len = an_heap_node_name(h, v, name, sizeof(name));
+	size_t len;
 	int b;
+
+	if (an_heap_node_name(name, sizeof(name), &len, h, v, err) < 0)
+		return err ? err->code : AN_ENOMEM;
 
 	if (len > HEAP_NAME_MAX) {
 		/* cut at a character boundary: back over the continuation
@@ -122,7 +125,7 @@ static int put_objects(an_store *s, int64_t id, const an_heap *h,
 	for (i = 0; i < count; i++)
 		AN_TRY(put_object(s, st, id, h, pick ? pick[i] : i, err));
 done:
-	free(pick);
+	an_heap_indexes_free(pick);
 	return rc;
 }
 

@@ -63,12 +63,15 @@ int an_store_heap_meta(char **out, const an_heap *h, int gzip,
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mf;
+	int rc;
 
 	*out = NULL;
 	if (!h)
 		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
 				"missing heap snapshot");
-	an_heap_statistics(h, &s);
+	rc = an_heap_statistics(&s, h, err);
+	if (rc < 0)
+		return rc;
 	mf = open_memstream(&buf, &len);
 	if (!mf)
 		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
@@ -93,4 +96,9 @@ int an_store_heap_meta(char **out, const an_heap *h, int gzip,
 		fprintf(mf, ", \"all_objects\": false, \"top_objects\": %u}",
 			top_objects);
 	return finish(mf, &buf, out, err);
+}
+
+void an_store_meta_free(char *meta)
+{
+	free(meta);
 }
