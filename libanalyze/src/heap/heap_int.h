@@ -1,7 +1,7 @@
 /*
  * heap_int.h - the in-memory heap graph (struct of arrays, u32 ordinals,
  * CSR edges) shared by the loader (heapsnap.c), the analysis
- * (heapgraph.c) and the retainer queries (retainers.c).
+ * (pipeline.c and its stages) and the retainer queries (retainers.c).
  */
 #ifndef AN_HEAP_INT_H
 #define AN_HEAP_INT_H
@@ -59,7 +59,7 @@ struct an_heap {
 	struct an__ret_index *ri; /* incoming-edge index (retainers.c) */
 };
 
-/* Runs DevTools' pipeline on a loaded graph (heapgraph.c). */
+/* Runs DevTools' pipeline on a loaded graph (pipeline.c). */
 AN_HIDDEN int an__heap_analyse(an_heap *h, an_error *err);
 
 /* Dominator tree h->dom (the root's dominator is itself) over the edges
@@ -76,7 +76,7 @@ AN_HIDDEN int an__heap_ret_index_new(an_heap *h);
 AN_HIDDEN void an__heap_ret_index_free(an_heap *h);
 
 /* 1 when `name` is a WeakMap ephemeron edge name: *dup_off is where
- * DevTools' duplicatedPart starts, *table the table's id (heapgraph.c). */
+ * DevTools' duplicatedPart starts, *table the table's id (weakmap.c). */
 AN_HIDDEN int an__heap_weakmap_name(an_str name, size_t *dup_off,
 				    uint64_t *table);
 

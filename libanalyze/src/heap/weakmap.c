@@ -1,0 +1,169 @@
+/*
+ * weakmap.c - WeakMap ephemeron edge names: DevTools' regex matched in one
+ * pass, and the per-snapshot cache of which strings are such names
+ * (their table id, and a dup id per duplicatedPart).
+ */
+
+#include "heap/pipeline_int.h"
+
+/* ---- WeakMap ephemeron edge names ------------------------------------
+ * "<n> / part of key (<k> @<id>) -> value (<v> @<id>) pair in WeakMap
+ * (table @<id>)", matched as DevTools' regex
+ *   /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\)
+ *    pair in WeakMap \(table @(?<tableId>\d+)\))$/
+ * does, in one pass: the tail is anchored at the end, so the value's
+ * " @<id>)" is the one just before it, and any earlier " @<id>) -> value
+ * (" can close the key. (Trying every split, as a backtracking regex
+ * does, costs the square of the length: a hostile 300 kB name took 4 s.)
+ */
+
+static size_t digits_back(const char *s, size_t lo, size_t end)
+{
+	while (end > lo && s[end - 1] >= '0' && s[end - 1] <= '9')
+		end--;
+	return end;
+}
+
+static int ends_with(const char *s, size_t lo, size_t end, const char *l,
+		     size_t *start)
+{
+	size_t k = strlen(l);
+
+	if (end - lo < k || memcmp(s + end - k, l, k) != 0)
+		return 0;
+	*start = end - k;
+	return 1;
+}
+
+int an__heap_weakmap_name(an_str name, size_t *dup_off, uint64_t *table)
+{
+	static const char head[] = " / part of key (";
+	static const char mid[] = ") -> value (";
+	const char *s = name.ptr;
+	size_t n = name.len, i = 0, lo, q, d, p;
+	uint64_t t = 0;
+
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i == 0 || n - i < sizeof(head) - 1 ||
+	    memcmp(s + i, head, sizeof(head) - 1) != 0)
+		return 0;
+	lo = i + sizeof(head) - 1; /* the key starts here */
+	/* the tail: " pair in WeakMap (table @<digits>)" at the end */
+	if (n <= lo || s[n - 1] != ')')
+		return 0;
+	d = digits_back(s, lo, n - 1);
+	if (d == n - 1 || !ends_with(s, lo, d, " pair in WeakMap (table @", &q))
+		return 0;
+	for (p = d; p < n - 1; p++)
+		t = t * 10 + (uint64_t)(s[p] - '0');
+	/* the value's " @<digits>)" just before the tail */
+	if (q <= lo || s[q - 1] != ')')
+		return 0;
+	d = digits_back(s, lo, q - 1);
+	if (d == q - 1 || !ends_with(s, lo, d, " @", &q))
+		return 0;
+	/* a " @<digits>) -> value (" that ends at or before q */
+	for (p = lo; p + 2 <= q; p++) {
+		size_t k;
+		if (s[p] != ' ' || s[p + 1] != '@')
+			continue;
+		k = p + 2;
+		while (k < q && s[k] >= '0' && s[k] <= '9')
+			k++;
+		if (k == p + 2 || q - k < sizeof(mid) - 1 ||
+		    memcmp(s + k, mid, sizeof(mid) - 1) != 0)
+			continue;
+		*dup_off = i;
+		*table = t;
+		return 1;
+	}
+	return 0;
+}
+
+/* 64-bit hash of bytes, a word at a time. */
+static uint64_t wm_hash(const char *s, size_t n)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull ^ n, w;
+
+	while (n >= 8) {
+		memcpy(&w, s, 8);
+		x = (x ^ w) * 0xff51afd7ed558ccdull;
+		x ^= x >> 32;
+		s += 8;
+		n -= 8;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	x = (x ^ w) * 0xc4ceb9fe1a85ec53ull;
+	return x ^ (x >> 29);
+}
+
+/* Which strings are WeakMap edge names, and their table ids (enough for
+ * the essential edges). */
+int an__heap_wm_classify(const an_heap *h, wm_cache *c)
+{
+	uint32_t s;
+	size_t cap = 0;
+
+	c->state = an__calloc((size_t)c->nstate + 1, sizeof(*c->state));
+	if (!c->state)
+		return AN_ENOMEM;
+	for (s = 0; s < c->nstate; s++) {
+		size_t off;
+		uint64_t table;
+		if (!an__heap_weakmap_name(h->strs.items[s], &off, &table))
+			continue;
+		if (an__grow((void **)&c->entries, &cap, c->nentries + 1,
+			     sizeof(*c->entries)) < 0)
+			return AN_ENOMEM;
+		c->entries[c->nentries].table = table;
+		c->entries[c->nentries].str = s;
+		c->entries[c->nentries].off = (uint32_t)off;
+		c->state[s] = ++c->nentries;
+	}
+	return AN_OK;
+}
+
+/* Dup ids (for the distances). */
+int an__heap_wm_intern(const an_heap *h, wm_cache *c)
+{
+	uint32_t k, *slots;
+	size_t cap, mask;
+
+	/* open addressing, at most half full */
+	for (cap = 16; cap < (size_t)c->nentries * 2; cap *= 2)
+		;
+	mask = cap - 1;
+	slots = an__calloc(cap, sizeof(*slots));
+	if (!slots)
+		return AN_ENOMEM;
+	for (k = 0; k < c->nentries; k++) {
+		wm_entry *e = &c->entries[k];
+		an_str name = h->strs.items[e->str];
+		const char *p = name.ptr + e->off;
+		size_t n = name.len - e->off, j;
+		e->hash = wm_hash(p, n);
+		for (j = e->hash & mask; slots[j]; j = (j + 1) & mask) {
+			const wm_entry *o = &c->entries[slots[j] - 1];
+			an_str on = h->strs.items[o->str];
+			if (o->hash == e->hash && on.len - o->off == n &&
+			    memcmp(on.ptr + o->off, p, n) == 0)
+				break;
+		}
+		if (slots[j]) {
+			e->dup = c->entries[slots[j] - 1].dup;
+		} else {
+			e->dup = c->ndup++;
+			slots[j] = k + 1;
+		}
+	}
+	free(slots);
+	return AN_OK;
+}
+
+void an__heap_wm_free(wm_cache *c)
+{
+	free(c->state);
+	free(c->entries);
+}
