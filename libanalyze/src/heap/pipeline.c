@@ -20,9 +20,10 @@
  * shallow sizes (which the retained sizes wait for), interns WeakMap dup
  * parts, computes distances and class names; last, the first aggregates
  * the Summary while the second sorts dominated children. They read the
- * same graph and write disjoint arrays (the strings, which class naming extends, are not
- * touched on the dominator side).
+ * same graph and write disjoint arrays (the strings, which class naming
+ * extends, are not touched on the dominator side).
  */
+
 /* Each node's dominated children by retained size, into sorted. */
 typedef struct kids_job {
 	const an_heap *h;
