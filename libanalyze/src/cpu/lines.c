@@ -10,54 +10,50 @@ struct an_cpu_lines {
 	size_t cap;
 };
 
-typedef struct line_map {
-	uint32_t *slots; /* index + 1 into lines->v */
-	size_t cap;
-} line_map;
-
-static int add_line(an_cpu_lines *l, line_map *m, an_str url, uint32_t line,
-		    uint64_t ticks, uint32_t fn)
+/* (url, line) -> entry: urls are interned, their pointers identify them */
+static uint64_t line_hash(const char *url, uint32_t line)
 {
-	uint64_t h = (uint64_t)(uintptr_t)url.ptr * 0x9e3779b97f4a7c15ull ^
-		     (uint64_t)line * 0xc2b2ae3d27d4eb4full;
-	size_t j;
+	return an__ht_mix64((uint64_t)(uintptr_t)url ^
+			    (uint64_t)line * 0xc2b2ae3d27d4eb4full);
+}
 
-	if ((size_t)(l->n + 1) * 2 > m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 256, i;
-		uint32_t *ns = an__calloc(ncap, sizeof(*ns));
-		if (!ns)
-			return AN_ENOMEM;
-		for (i = 0; i < l->n; i++) {
-			const an_cpu_line *e = &l->v[i];
-			uint64_t g = (uint64_t)(uintptr_t)e->url.ptr *
-					     0x9e3779b97f4a7c15ull ^
-				     (uint64_t)e->line * 0xc2b2ae3d27d4eb4full;
-			size_t k = (g >> 20) & (ncap - 1);
-			while (ns[k])
-				k = (k + 1) & (ncap - 1);
-			ns[k] = (uint32_t)i + 1;
-		}
-		free(m->slots);
-		m->slots = ns;
-		m->cap = ncap;
-	}
-	j = (h >> 20) & (m->cap - 1);
-	while (m->slots[j]) {
-		an_cpu_line *e = &l->v[m->slots[j] - 1];
-		if (e->url.ptr == url.ptr && e->line == line) {
-			e->ticks += ticks;
-			return AN_OK;
-		}
-		j = (j + 1) & (m->cap - 1);
-	}
-	if (an__grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)) < 0)
+static uint64_t line_item_hash(uint32_t i, const void *ctx)
+{
+	const an_cpu_line *e = &((const an_cpu_lines *)ctx)->v[i];
+
+	return line_hash(e->url.ptr, e->line);
+}
+
+static int line_eq(uint32_t i, const void *key, const void *ctx)
+{
+	const an_cpu_line *e = &((const an_cpu_lines *)ctx)->v[i];
+	const an_cpu_line *k = key;
+
+	return e->url.ptr == k->url.ptr && e->line == k->line;
+}
+
+static int add_line(an_cpu_lines *l, an_hashtab *m, an_str url,
+		    uint32_t line, uint64_t ticks, uint32_t fn)
+{
+	an_cpu_line key;
+	uint32_t i;
+	int rc;
+
+	key.url = url;
+	key.line = line;
+	key.ticks = ticks;
+	key.self_us = 0;
+	key.function = fn;
+	if (an__grow((void **)&l->v, &l->cap, (size_t)l->n + 1,
+		     sizeof(*l->v)) < 0)
 		return AN_ENOMEM;
-	l->v[l->n].url = url;
-	l->v[l->n].line = line;
-	l->v[l->n].ticks = ticks;
-	l->v[l->n].self_us = 0;
-	l->v[l->n].function = fn;
-	m->slots[j] = ++l->n;
+	rc = an__ht_add(m, line_hash(url.ptr, line), &key, l->n, &i);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		l->v[l->n++] = key;
+	else
+		l->v[i].ticks += ticks;
 	return AN_OK;
 }
 
@@ -78,7 +74,7 @@ int an_cpu_hot_lines(an_cpu_lines **out, const an_cpu *c, an_error *err)
 {
 	const an_profile *p = c->p;
 	an_cpu_lines *l;
-	line_map m = {NULL, 0};
+	an_hashtab m;
 	uint32_t i, k;
 	double per_hit;
 	int rc = AN_OK;
@@ -92,6 +88,7 @@ int an_cpu_hot_lines(an_cpu_lines **out, const an_cpu *c, an_error *err)
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	an__ht_init(&m, line_item_hash, line_eq, l);
 	if (c->windowed) {
 		for (i = c->i0; i < c->i1; i++) {
 			uint32_t v = p->sample_node[i];
@@ -138,7 +135,7 @@ int an_cpu_hot_lines(an_cpu_lines **out, const an_cpu *c, an_error *err)
 	*out = l;
 	l = NULL;
 done:
-	free(m.slots);
+	an__ht_free(&m);
 	an_cpu_lines_free(l);
 	return rc;
 }

@@ -8,63 +8,50 @@ struct an_cpu_tree {
 	an_cpu_tree_node *v;
 	uint32_t n;
 	size_t cap;
-	uint32_t *slots;     /* (parent, function) -> index + 1 */
-	size_t slot_cap;
+	an_hashtab kids;     /* (parent, function) -> node, while building */
 };
 
 static uint64_t pair_hash(uint32_t parent, uint32_t fn)
 {
-	uint64_t x = ((uint64_t)parent << 32 | fn) * 0x9e3779b97f4a7c15ull;
-	return x ^ (x >> 29);
+	return an__ht_mix64((uint64_t)parent << 32 | fn);
 }
 
-static int tree_rehash(an_cpu_tree *t)
+static uint64_t node_hash(uint32_t i, const void *ctx)
 {
-	size_t ncap = t->slot_cap ? t->slot_cap * 2 : 1024, i;
-	uint32_t *ns = an__calloc(ncap, sizeof(*ns));
+	const an_cpu_tree_node *e = &((const an_cpu_tree *)ctx)->v[i];
 
-	if (!ns)
-		return AN_ENOMEM;
-	for (i = 1; i < t->n; i++) {
-		size_t j = pair_hash(t->v[i].parent, t->v[i].function) &
-			   (ncap - 1);
-		while (ns[j])
-			j = (j + 1) & (ncap - 1);
-		ns[j] = (uint32_t)i + 1;
-	}
-	free(t->slots);
-	t->slots = ns;
-	t->slot_cap = ncap;
-	return AN_OK;
+	return pair_hash(e->parent, e->function);
+}
+
+static int node_eq(uint32_t i, const void *key, const void *ctx)
+{
+	const an_cpu_tree_node *e = &((const an_cpu_tree *)ctx)->v[i];
+	const an_cpu_tree_node *k = key;
+
+	return e->parent == k->parent && e->function == k->function;
 }
 
 /* Child of `parent` for function `fn`, created when missing. */
 static int tree_child(an_cpu_tree *t, uint32_t parent, uint32_t fn,
 		      uint32_t *out)
 {
-	size_t j;
+	an_cpu_tree_node key;
+	int rc;
 
-	if ((size_t)(t->n + 1) * 2 > t->slot_cap && tree_rehash(t) < 0)
-		return AN_ENOMEM;
-	j = pair_hash(parent, fn) & (t->slot_cap - 1);
-	while (t->slots[j]) {
-		const an_cpu_tree_node *e = &t->v[t->slots[j] - 1];
-		if (e->parent == parent && e->function == fn) {
-			*out = t->slots[j] - 1;
-			return AN_OK;
-		}
-		j = (j + 1) & (t->slot_cap - 1);
-	}
+	memset(&key, 0, sizeof(key));
+	key.function = fn;
+	key.parent = parent;
+	key.first_child = AN_NONE;
+	key.next_sibling = AN_NONE;
 	if (t->n == UINT32_MAX - 1 ||
-	    an__grow((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v)) < 0)
+	    an__grow((void **)&t->v, &t->cap, (size_t)t->n + 1,
+		     sizeof(*t->v)) < 0)
 		return AN_ENOMEM;
-	memset(&t->v[t->n], 0, sizeof(t->v[t->n]));
-	t->v[t->n].function = fn;
-	t->v[t->n].parent = parent;
-	t->v[t->n].first_child = AN_NONE;
-	t->v[t->n].next_sibling = AN_NONE;
-	t->slots[j] = t->n + 1;
-	*out = t->n++;
+	rc = an__ht_add(&t->kids, pair_hash(parent, fn), &key, t->n, out);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		t->v[t->n++] = key;
 	return AN_OK;
 }
 
@@ -75,13 +62,14 @@ static int tree_new(an_cpu_tree **out)
 	*out = t;
 	if (!t || an__grow((void **)&t->v, &t->cap, 1, sizeof(*t->v)) < 0)
 		return AN_ENOMEM;
+	an__ht_init(&t->kids, node_hash, node_eq, t);
 	memset(&t->v[0], 0, sizeof(t->v[0]));
 	t->v[0].function = AN_NONE;
 	t->v[0].parent = AN_NONE;
 	t->v[0].first_child = AN_NONE;
 	t->v[0].next_sibling = AN_NONE;
 	t->n = 1;
-	return tree_rehash(t);
+	return AN_OK;
 }
 
 static int cmp_tree(uint32_t x, uint32_t y, const void *ctx)
@@ -115,9 +103,7 @@ static int tree_link(an_cpu_tree *t)
 		t->v[e->parent].first_child = idx[i];
 	}
 	free(idx);
-	free(t->slots);
-	t->slots = NULL;
-	t->slot_cap = 0;
+	an__ht_free(&t->kids);
 	return AN_OK;
 }
 
@@ -234,6 +220,6 @@ void an_cpu_tree_free(an_cpu_tree *t)
 	if (!t)
 		return;
 	free(t->v);
-	free(t->slots);
+	an__ht_free(&t->kids);
 	free(t);
 }
