@@ -84,9 +84,11 @@ int an__ht_add(an_hashtab *t, uint64_t h, const void *key, uint32_t item,
 
 	if (item >= UINT32_MAX)
 		return AN_ELIMIT;
-	rc = an__ht_reserve(t, t->count + 1);
-	if (rc < 0)
-		return rc;
+	if (t->count + 1 > t->cap / 2) {
+		rc = an__ht_reserve(t, t->count + 1);
+		if (rc < 0)
+			return rc;
+	}
 	mask = t->cap - 1;
 	for (j = home(h, mask); t->slots[j]; j = (j + 1) & mask) {
 		if (t->eq(t->slots[j] - 1, key, t->ctx)) {
@@ -107,9 +109,11 @@ int an__ht_put(an_hashtab *t, uint64_t h, uint32_t item)
 
 	if (item >= UINT32_MAX)
 		return AN_ELIMIT;
-	rc = an__ht_reserve(t, t->count + 1);
-	if (rc < 0)
-		return rc;
+	if (t->count + 1 > t->cap / 2) {
+		rc = an__ht_reserve(t, t->count + 1);
+		if (rc < 0)
+			return rc;
+	}
 	mask = t->cap - 1;
 	for (j = home(h, mask); t->slots[j]; j = (j + 1) & mask)
 		;

@@ -107,17 +107,6 @@ static inline void an__csr_restore(uint32_t *first, uint32_t n)
 	first[0] = 0;
 }
 
-/* FNV-1a over bytes. */
-static inline uint64_t an__hash_bytes(const char *s, size_t n)
-{
-	uint64_t x = 1469598103934665603ull;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		x = (x ^ (unsigned char)s[i]) * 1099511628211ull;
-	return x;
-}
-
 static inline int an__heap_str_is(const an_heap *h, uint32_t s,
 				  const char *lit)
 {

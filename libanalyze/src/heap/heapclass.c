@@ -87,16 +87,21 @@ static size_t js_len(const char *s, size_t n)
 	return k;
 }
 
-/* Class table: (name, location) -> class index. */
+/* Class table: (name, location) -> class index, over h->classes. */
 typedef struct cls_map {
-	uint32_t *slots;
-	size_t cap;
+	an_hashtab t;
 	size_t ccap;     /* capacity of h->classes */
 } cls_map;
 
+typedef struct cls_key {
+	an_str name;
+	int loc;
+	const uint32_t *l3;   /* script id, line, column when loc */
+} cls_key;
+
 static uint64_t cls_hash(an_str name, int loc, const uint32_t *l3)
 {
-	uint64_t x = an__hash_bytes(name.ptr, name.len);
+	uint64_t x = an__ht_bytes(name.ptr, name.len);
 
 	if (loc)
 		x ^= ((uint64_t)l3[0] << 40) ^ ((uint64_t)l3[1] << 20) ^
@@ -104,60 +109,50 @@ static uint64_t cls_hash(an_str name, int loc, const uint32_t *l3)
 	return x * 0xff51afd7ed558ccdull;
 }
 
+static uint64_t cls_item_hash(uint32_t k, const void *ctx)
+{
+	const an_heap_class *c = &((const an_heap *)ctx)->classes[k];
+	uint32_t cl[3] = {c->script_id, c->line, c->column};
+
+	return cls_hash(c->name, c->has_location, cl);
+}
+
+static int cls_eq(uint32_t k, const void *key, const void *ctx)
+{
+	const an_heap_class *c = &((const an_heap *)ctx)->classes[k];
+	const cls_key *q = key;
+
+	return c->name.len == q->name.len &&
+	       memcmp(c->name.ptr, q->name.ptr, q->name.len) == 0 &&
+	       c->has_location == q->loc &&
+	       (!q->loc || (c->script_id == q->l3[0] &&
+			    c->line == q->l3[1] && c->column == q->l3[2]));
+}
+
 static int cls_get(an_heap *h, cls_map *m, an_str name, int loc,
 		   const uint32_t *l3, uint32_t *out)
 {
-	size_t j;
+	cls_key q = {name, loc, l3};
+	an_heap_class *c;
+	int rc;
 
-	if ((size_t)(h->nclasses + 1) * 2 > m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 1024, k;
-		uint32_t *ns = an__calloc(ncap, sizeof(*ns));
-		if (!ns)
-			return AN_ENOMEM;
-		for (k = 0; k < h->nclasses; k++) {
-			const an_heap_class *c = &h->classes[k];
-			uint32_t cl[3] = {c->script_id, c->line, c->column};
-			size_t q = cls_hash(c->name, c->has_location, cl) &
-				   (ncap - 1);
-			while (ns[q])
-				q = (q + 1) & (ncap - 1);
-			ns[q] = (uint32_t)k + 1;
-		}
-		free(m->slots);
-		m->slots = ns;
-		m->cap = ncap;
+	if (h->nclasses >= m->ccap &&
+	    an__grow((void **)&h->classes, &m->ccap, (size_t)h->nclasses + 1,
+		     sizeof(*h->classes)) < 0)
+		return AN_ENOMEM;
+	rc = an__ht_add(&m->t, cls_hash(name, loc, l3), &q, h->nclasses, out);
+	if (rc <= 0)
+		return rc;
+	c = &h->classes[h->nclasses++];
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->has_location = loc;
+	if (loc) {
+		c->script_id = l3[0];
+		c->line = l3[1];
+		c->column = l3[2];
 	}
-	j = cls_hash(name, loc, l3) & (m->cap - 1);
-	while (m->slots[j]) {
-		const an_heap_class *c = &h->classes[m->slots[j] - 1];
-		if (c->name.len == name.len &&
-		    memcmp(c->name.ptr, name.ptr, name.len) == 0 &&
-		    c->has_location == loc &&
-		    (!loc || (c->script_id == l3[0] && c->line == l3[1] &&
-			      c->column == l3[2]))) {
-			*out = m->slots[j] - 1;
-			return AN_OK;
-		}
-		j = (j + 1) & (m->cap - 1);
-	}
-	{
-		an_heap_class *c;
-		if (an__grow((void **)&h->classes, &m->ccap, h->nclasses + 1,
-			     sizeof(*h->classes)) < 0)
-			return AN_ENOMEM;
-		c = &h->classes[h->nclasses];
-		memset(c, 0, sizeof(*c));
-		c->name = name;
-		c->has_location = loc;
-		if (loc) {
-			c->script_id = l3[0];
-			c->line = l3[1];
-			c->column = l3[2];
-		}
-		c->distance = INT32_MAX;
-		m->slots[j] = ++h->nclasses;
-		*out = h->nclasses - 1;
-	}
+	c->distance = INT32_MAX;
 	return AN_OK;
 }
 
@@ -185,46 +180,51 @@ typedef struct iface {
 typedef struct iface_set {
 	iface *v;
 	size_t n, cap;
-	uint32_t *slots;
-	size_t scap;
+	an_hashtab t;     /* by name, while inferring */
 } iface_set;
 
+static uint64_t iface_hash(uint32_t k, const void *ctx)
+{
+	const iface *f = &((const iface_set *)ctx)->v[k];
+
+	return an__ht_bytes(f->name.ptr, f->name.len);
+}
+
+static int iface_eq(uint32_t k, const void *key, const void *ctx)
+{
+	const iface *f = &((const iface_set *)ctx)->v[k];
+	const an_str *q = key;
+
+	return f->name.len == q->len &&
+	       memcmp(f->name.ptr, q->ptr, q->len) == 0;
+}
+
+/* The candidate named (name, len), created (with that temporary name,
+ * which the caller replaces) when missing. */
 static iface *iface_find(iface_set *s, const char *name, size_t len,
 			 int *created)
 {
-	size_t j;
+	an_str q;
+	uint32_t k;
+	int rc;
 
+	q.ptr = name;
+	q.len = (uint32_t)len;
 	*created = 0;
-	if ((s->n + 1) * 2 > s->scap) {
-		size_t ncap = s->scap ? s->scap * 2 : 1024, k;
-		uint32_t *ns = an__calloc(ncap, sizeof(*ns));
-		if (!ns)
-			return NULL;
-		for (k = 0; k < s->n; k++) {
-			size_t q = an__hash_bytes(s->v[k].name.ptr,
-					    s->v[k].name.len) & (ncap - 1);
-			while (ns[q])
-				q = (q + 1) & (ncap - 1);
-			ns[q] = (uint32_t)k + 1;
-		}
-		free(s->slots);
-		s->slots = ns;
-		s->scap = ncap;
-	}
-	j = an__hash_bytes(name, len) & (s->scap - 1);
-	while (s->slots[j]) {
-		iface *f = &s->v[s->slots[j] - 1];
-		if (f->name.len == len && memcmp(f->name.ptr, name, len) == 0)
-			return f;
-		j = (j + 1) & (s->scap - 1);
-	}
 	if (an__grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
 		return NULL;
-	memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
-	s->v[s->n].first = (uint32_t)s->n;
-	s->slots[j] = (uint32_t)++s->n;
-	*created = 1;
-	return &s->v[s->n - 1];
+	rc = an__ht_add(&s->t, an__ht_bytes(name, len), &q,
+			(uint32_t)s->n, &k);
+	if (rc < 0)
+		return NULL;
+	if (rc == 1) {
+		memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
+		s->v[s->n].name = q;
+		s->v[s->n].first = (uint32_t)s->n;
+		s->n++;
+		*created = 1;
+	}
+	return &s->v[k];
 }
 
 static int is_plain_object(const an_heap *h, uint32_t v)
@@ -308,10 +308,8 @@ static int infer_interfaces(an_heap *h, iface_set *s, size_t *ndefs)
 		}
 		f->count++;
 	}
-	/* rehash is keyed on names: drop it before sorting */
-	free(s->slots);
-	s->slots = NULL;
-	s->scap = 0;
+	/* the table is keyed on positions: drop it before sorting */
+	an__ht_free(&s->t);
 	if (s->n)
 		qsort(s->v, s->n, sizeof(*s->v), cmp_iface);
 	min_count = total / 1000.0 > 2 ? total / 1000.0 : 2;
@@ -328,8 +326,7 @@ done:
 
 /* Property tree of the definitions (applyInterfaceDefinitions). */
 typedef struct ptree {
-	uint32_t *kid_slots;     /* hash (parent, string) -> node + 1 */
-	size_t cap;
+	an_hashtab kids;         /* (parent, string) -> tree node */
 	uint32_t *parent;        /* per tree node */
 	uint32_t *key;           /* property string index */
 	int64_t *match;          /* definition index, or -1 */
@@ -340,27 +337,33 @@ typedef struct ptree {
 
 static uint64_t pt_hash(uint32_t parent, uint32_t key)
 {
-	uint64_t x = ((uint64_t)parent << 32 | key) * 0x9e3779b97f4a7c15ull;
-	return x ^ (x >> 31);
+	return an__ht_mix64((uint64_t)parent << 32 | key);
+}
+
+static uint64_t pt_item_hash(uint32_t k, const void *ctx)
+{
+	const ptree *t = ctx;
+
+	return pt_hash(t->parent[k], t->key[k]);
+}
+
+static int pt_eq(uint32_t k, const void *key, const void *ctx)
+{
+	const ptree *t = ctx;
+	const uint32_t *q = key;
+
+	return t->parent[k] == q[0] && t->key[k] == q[1];
 }
 
 static uint32_t pt_find(const ptree *t, uint32_t parent, uint32_t key)
 {
-	size_t j = pt_hash(parent, key) & (t->cap - 1);
+	uint32_t q[2] = {parent, key};
 
-	while (t->kid_slots[j]) {
-		uint32_t k = t->kid_slots[j] - 1;
-		if (t->parent[k] == parent && t->key[k] == key)
-			return k;
-		j = (j + 1) & (t->cap - 1);
-	}
-	return AN_NONE;
+	return an__ht_find(&t->kids, pt_hash(parent, key), q);
 }
 
 static int pt_add(ptree *t, uint32_t parent, uint32_t key, uint32_t *out)
 {
-	size_t j;
-
 	if (t->n + 1 > t->ncap) {
 		uint32_t nc = t->ncap ? t->ncap * 2 : 64;
 		void *a = an__reallocarray(t->parent, nc, sizeof(uint32_t));
@@ -382,33 +385,14 @@ static int pt_add(ptree *t, uint32_t parent, uint32_t key, uint32_t *out)
 		t->greatest = a;
 		t->ncap = nc;
 	}
-	if ((size_t)(t->n + 1) * 2 > t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 1024;
-		uint32_t *ns = an__calloc(ncap, sizeof(*ns)), k;
-		if (!ns)
-			return AN_ENOMEM;
-		for (k = 1; k < t->n; k++) {
-			size_t q = pt_hash(t->parent[k], t->key[k]) &
-				   (ncap - 1);
-			while (ns[q])
-				q = (q + 1) & (ncap - 1);
-			ns[q] = k + 1;
-		}
-		free(t->kid_slots);
-		t->kid_slots = ns;
-		t->cap = ncap;
-	}
 	t->parent[t->n] = parent;
 	t->key[t->n] = key;
 	t->match[t->n] = -1;
 	t->match_props[t->n] = 0;
 	t->greatest[t->n] = -1;
-	if (t->n > 0) {
-		j = pt_hash(parent, key) & (t->cap - 1);
-		while (t->kid_slots[j])
-			j = (j + 1) & (t->cap - 1);
-		t->kid_slots[j] = t->n + 1;
-	}
+	/* the root (node 0) is nobody's child */
+	if (t->n > 0 && an__ht_put(&t->kids, pt_hash(parent, key), t->n) < 0)
+		return AN_ENOMEM;
 	*out = t->n++;
 	return AN_OK;
 }
@@ -428,7 +412,7 @@ static int cmp_prop(const void *a, const void *b)
 
 static void ptree_free(ptree *t)
 {
-	free(t->kid_slots);
+	an__ht_free(&t->kids);
 	free(t->parent);
 	free(t->key);
 	free(t->match);
@@ -455,9 +439,9 @@ static void better(const ptree *t, uint32_t k, int64_t *mi, uint32_t *mc)
  */
 int an__heap_class_names(an_heap *h)
 {
-	iface_set s = {NULL, 0, 0, NULL, 0};
+	iface_set s;
 	ptree t;
-	cls_map m = {NULL, 0, 0};
+	cls_map m;
 	size_t ndefs = 0, d;
 	uint32_t v, e, root_t, *states = NULL, *nstates = NULL;
 	prop_key *props = NULL;
@@ -468,7 +452,12 @@ int an__heap_class_names(an_heap *h)
 	int rc = AN_ENOMEM;
 	uint32_t type_cls[256], *name_cls = NULL;
 
+	memset(&s, 0, sizeof(s));
+	an__ht_init(&s.t, iface_hash, iface_eq, &s);
 	memset(&t, 0, sizeof(t));
+	an__ht_init(&t.kids, pt_item_hash, pt_eq, &t);
+	m.ccap = 0;
+	an__ht_init(&m.t, cls_item_hash, cls_eq, h);
 	for (d = 0; d < 256; d++)
 		type_cls[d] = AN_NONE;
 	name_cls = an__calloc(h->strs.count, sizeof(*name_cls));
@@ -689,9 +678,9 @@ done:
 	for (d = 0; d < s.n; d++)
 		free(s.v[d].props);
 	free(s.v);
-	free(s.slots);
+	an__ht_free(&s.t);
 	ptree_free(&t);
-	free(m.slots);
+	an__ht_free(&m.t);
 	free(props);
 	free(states);
 	free(nstates);

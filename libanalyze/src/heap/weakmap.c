@@ -125,41 +125,59 @@ int an__heap_wm_classify(const an_heap *h, wm_cache *c)
 	return AN_OK;
 }
 
-/* Dup ids (for the distances). */
+/* Entries by dup part (the name after its leading number). */
+typedef struct dup_ctx {
+	const an_heap *h;
+	const wm_cache *c;
+} dup_ctx;
+
+static an_str dup_part(const dup_ctx *d, const wm_entry *e)
+{
+	an_str name = d->h->strs.items[e->str];
+
+	name.ptr += e->off;
+	name.len -= e->off;
+	return name;
+}
+
+static uint64_t dup_hash(uint32_t k, const void *ctx)
+{
+	return ((const dup_ctx *)ctx)->c->entries[k].hash;
+}
+
+static int dup_eq(uint32_t k, const void *key, const void *ctx)
+{
+	const dup_ctx *d = ctx;
+	const wm_entry *o = &d->c->entries[k], *e = key;
+	an_str a = dup_part(d, o), b = dup_part(d, e);
+
+	return o->hash == e->hash && a.len == b.len &&
+	       memcmp(a.ptr, b.ptr, a.len) == 0;
+}
+
 int an__heap_wm_intern(const an_heap *h, wm_cache *c)
 {
-	uint32_t k, *slots;
-	size_t cap, mask;
+	dup_ctx d = {h, c};
+	an_hashtab t;
+	uint32_t k, first;
+	int rc;
 
-	/* open addressing, at most half full */
-	for (cap = 16; cap < (size_t)c->nentries * 2; cap *= 2)
-		;
-	mask = cap - 1;
-	slots = an__calloc(cap, sizeof(*slots));
-	if (!slots)
-		return AN_ENOMEM;
-	for (k = 0; k < c->nentries; k++) {
+	an__ht_init(&t, dup_hash, dup_eq, &d);
+	rc = an__ht_reserve(&t, c->nentries);
+	for (k = 0; k < c->nentries && rc == AN_OK; k++) {
 		wm_entry *e = &c->entries[k];
-		an_str name = h->strs.items[e->str];
-		const char *p = name.ptr + e->off;
-		size_t n = name.len - e->off, j;
-		e->hash = wm_hash(p, n);
-		for (j = e->hash & mask; slots[j]; j = (j + 1) & mask) {
-			const wm_entry *o = &c->entries[slots[j] - 1];
-			an_str on = h->strs.items[o->str];
-			if (o->hash == e->hash && on.len - o->off == n &&
-			    memcmp(on.ptr + o->off, p, n) == 0)
-				break;
-		}
-		if (slots[j]) {
-			e->dup = c->entries[slots[j] - 1].dup;
-		} else {
+		an_str p = dup_part(&d, e);
+		e->hash = wm_hash(p.ptr, p.len);
+		rc = an__ht_add(&t, e->hash, e, k, &first);
+		if (rc == 1)
 			e->dup = c->ndup++;
-			slots[j] = k + 1;
-		}
+		else if (rc == 0)
+			e->dup = c->entries[first].dup;
+		if (rc > 0)
+			rc = AN_OK;
 	}
-	free(slots);
-	return AN_OK;
+	an__ht_free(&t);
+	return rc;
 }
 
 void an__heap_wm_free(wm_cache *c)
