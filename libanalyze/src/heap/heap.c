@@ -143,73 +143,12 @@ static void finish_out(out *o)
 		o->buf[o->len < o->cap ? o->len : o->cap - 1] = '\0';
 }
 
-/* JSON.stringify's short escapes, or NULL */
-static const char *json_escape(char c)
-{
-	switch (c) {
-	case '"': return "\\\"";
-	case '\\': return "\\\\";
-	case '\b': return "\\b";
-	case '\f': return "\\f";
-	case '\n': return "\\n";
-	case '\r': return "\\r";
-	case '\t': return "\\t";
-	default: return NULL;
-	}
-}
-
 /* JSHeapSnapshotNode.formatPropertyName into o */
 static void put_prop(out *o, an_str s)
 {
-	uint32_t i;
-	int fmt = 0;
+	size_t room = o->len + 1 < o->cap ? o->cap - 1 - o->len : 0;
 
-	for (i = 0; i < s.len; i++)
-		if (strchr(",'\"{}", s.ptr[i]) && s.ptr[i])
-			fmt = 1;
-	if (!fmt) {
-		put(o, s.ptr, s.len);
-		return;
-	}
-	put(o, "\"", 1);
-	for (i = 0; i < s.len; i++) {
-		char c = s.ptr[i];
-		char tmp[8];
-		const char *esc = json_escape(c);
-		if (esc) {
-			put(o, esc, strlen(esc));
-		} else if ((unsigned char)c < 0x20) {
-			snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)c);
-			put(o, tmp, 6);
-		} else {
-			put(o, &c, 1);
-		}
-	}
-	put(o, "\"", 1);
-}
-
-/* Length of the formatted property name (formatPropertyName) in UTF-16
- * units, as the 100-character budget counts it. */
-static size_t prop_len(an_str s)
-{
-	size_t i, k = 0;
-	int fmt = 0;
-
-	for (i = 0; i < s.len; i++)
-		if (s.ptr[i] && strchr(",'\"{}", s.ptr[i]))
-			fmt = 1;
-	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		if ((c & 0xc0) == 0x80)
-			continue;
-		if (fmt && json_escape((char)c))
-			k += 2;
-		else if (fmt && c < 0x20)
-			k += 6;
-		else
-			k += c >= 0xf0 ? 2 : 1;
-	}
-	return fmt ? k + 2 : k;
+	o->len += an__heap_prop_format(s, room ? o->buf + o->len : NULL, room);
 }
 
 static int skip_edge(const an_heap *h, uint32_t e)
@@ -248,7 +187,7 @@ static void plain_object_name(const an_heap *h, uint32_t n, out *o)
 			}
 			continue;
 		}
-		flen = prop_len(h->strs.items[h->ename[cur]]);
+		flen = an__heap_prop_units(h->strs.items[h->ename[cur]]);
 		if (start_len > 1 && start_len + end_len + flen > 100)
 			break;
 		if (nf >= 64 || nb >= 64)

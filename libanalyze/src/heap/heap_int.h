@@ -107,6 +107,15 @@ static inline void an__csr_restore(uint32_t *first, uint32_t n)
 	first[0] = 0;
 }
 
+/* DevTools' formatPropertyName of s into dst: writes what fits in
+ * `room` bytes (no NUL) and returns the whole length (propname.c). */
+AN_HIDDEN size_t an__heap_prop_format(an_str s, char *dst, size_t room);
+
+/* Length in UTF-16 units (JS .length) of UTF-8 bytes, and of a
+ * formatted property name (propname.c). */
+AN_HIDDEN size_t an__heap_js_len(const char *s, size_t n);
+AN_HIDDEN size_t an__heap_prop_units(an_str s);
+
 static inline int an__heap_str_is(const an_heap *h, uint32_t s,
 				  const char *lit)
 {

@@ -9,18 +9,6 @@
 
 #include "heap/heap_int.h"
 
-/* JSON.stringify-style escaping used by formatPropertyName. */
-static int needs_format(an_str s)
-{
-	uint32_t i;
-
-	for (i = 0; i < s.len; i++)
-		if (s.ptr[i] == ',' || s.ptr[i] == '\'' || s.ptr[i] == '"' ||
-		    s.ptr[i] == '{' || s.ptr[i] == '}')
-			return 1;
-	return 0;
-}
-
 typedef struct sbuf {
 	char *p;
 	size_t len, cap;
@@ -36,55 +24,17 @@ static int sb_put(sbuf *b, const char *s, size_t n)
 	return AN_OK;
 }
 
-/* DevTools JSHeapSnapshotNode.formatPropertyName */
+/* DevTools JSHeapSnapshotNode.formatPropertyName, appended to b */
 static int put_property(sbuf *b, an_str s)
 {
-	uint32_t i;
-	char tmp[8];
+	size_t n = an__heap_prop_format(s, NULL, 0);
 
-	if (!needs_format(s))
-		return sb_put(b, s.ptr, s.len);
-	if (sb_put(b, "\"", 1) < 0)
+	if (an__grow((void **)&b->p, &b->cap, b->len + n + 1, 1) < 0)
 		return AN_ENOMEM;
-	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		const char *esc = NULL;
-		switch (c) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\b': esc = "\\b"; break;
-		case '\f': esc = "\\f"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		default: break;
-		}
-		if (esc) {
-			if (sb_put(b, esc, strlen(esc)) < 0)
-				return AN_ENOMEM;
-		} else if (c < 0x20) {
-			snprintf(tmp, sizeof(tmp), "\\u%04x", c);
-			if (sb_put(b, tmp, 6) < 0)
-				return AN_ENOMEM;
-		} else if (sb_put(b, (const char *)&s.ptr[i], 1) < 0) {
-			return AN_ENOMEM;
-		}
-	}
-	return sb_put(b, "\"", 1);
-}
-
-/* Length in UTF-16 code units, as JS string .length counts. */
-static size_t js_len(const char *s, size_t n)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c & 0xc0) == 0x80)
-			continue; /* continuation byte */
-		k += c >= 0xf0 ? 2 : 1;
-	}
-	return k;
+	an__heap_prop_format(s, b->p + b->len, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return AN_OK;
 }
 
 /* Class table: (name, location) -> class index, over h->classes. */
@@ -263,21 +213,14 @@ static int infer_interfaces(an_heap *h, iface_set *s, size_t *ndefs)
 			goto done;
 		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
 			an_str nm;
-			size_t before;
 			if (h->etype[e] != h->e_property)
 				continue;
 			nm = h->strs.items[h->ename[e]];
 			if (nm.len == 9 && !memcmp(nm.ptr, "__proto__", 9))
 				continue;
-			before = b.len;
-			/* measure the formatted name first */
-			if (put_property(&b, nm) < 0)
-				goto done;
 			{
-				size_t flen = js_len(b.p + before,
-						     b.len - before);
-				size_t cur = js_len(b.p, before);
-				b.len = before;
+				size_t flen = an__heap_prop_units(nm);
+				size_t cur = an__heap_js_len(b.p, b.len);
 				if (cur > 1 && cur + flen > 120)
 					break;
 				if (cur != 1 && sb_put(&b, ", ", 2) < 0)
