@@ -76,10 +76,13 @@ uint32_t an__ht_find(const an_hashtab *t, uint64_t h, const void *key)
 	return AN_HT_NONE;
 }
 
-int an__ht_add(an_hashtab *t, uint64_t h, const void *key, uint32_t item,
-	       uint32_t *out)
+/* Makes room for one more item, then probes for `key` (NULL: for an
+ * empty slot only). 1 when found at *j, 0 with *j the empty slot where
+ * it goes, or AN_ENOMEM / AN_ELIMIT. */
+static int probe_for_add(an_hashtab *t, uint64_t h, const void *key,
+			 uint32_t item, size_t *j)
 {
-	size_t j, mask;
+	size_t mask;
 	int rc;
 
 	if (item >= UINT32_MAX)
@@ -90,11 +93,23 @@ int an__ht_add(an_hashtab *t, uint64_t h, const void *key, uint32_t item,
 			return rc;
 	}
 	mask = t->cap - 1;
-	for (j = home(h, mask); t->slots[j]; j = (j + 1) & mask) {
-		if (t->eq(t->slots[j] - 1, key, t->ctx)) {
-			*out = t->slots[j] - 1;
-			return 0;
-		}
+	for (*j = home(h, mask); t->slots[*j]; *j = (*j + 1) & mask)
+		if (key && t->eq(t->slots[*j] - 1, key, t->ctx))
+			return 1;
+	return 0;
+}
+
+int an__ht_add(an_hashtab *t, uint64_t h, const void *key, uint32_t item,
+	       uint32_t *out)
+{
+	size_t j;
+	int rc = probe_for_add(t, h, key, item, &j);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		*out = t->slots[j] - 1;
+		return 0;
 	}
 	t->slots[j] = item + 1;
 	t->count++;
@@ -104,19 +119,11 @@ int an__ht_add(an_hashtab *t, uint64_t h, const void *key, uint32_t item,
 
 int an__ht_put(an_hashtab *t, uint64_t h, uint32_t item)
 {
-	size_t j, mask;
-	int rc;
+	size_t j;
+	int rc = probe_for_add(t, h, NULL, item, &j);
 
-	if (item >= UINT32_MAX)
-		return AN_ELIMIT;
-	if (t->count + 1 > t->cap / 2) {
-		rc = an__ht_reserve(t, t->count + 1);
-		if (rc < 0)
-			return rc;
-	}
-	mask = t->cap - 1;
-	for (j = home(h, mask); t->slots[j]; j = (j + 1) & mask)
-		;
+	if (rc < 0)
+		return rc;
 	t->slots[j] = item + 1;
 	t->count++;
 	return AN_OK;

@@ -118,6 +118,23 @@ static int add_string(an_heap *h, const char *s, size_t n, an_str *out)
 	return AN_OK;
 }
 
+/* "<div class=...>" (after `skip` bytes) is classed "<div>": *name
+ * becomes the stored short name, *raw 0, when it has a space. */
+static int tag_class(an_heap *h, sbuf *b, an_str *name, size_t skip,
+		     int *raw)
+{
+	const char *sp = memchr(name->ptr + skip, ' ', name->len - skip);
+
+	if (!sp)
+		return AN_OK;
+	b->len = 0;
+	*raw = 0;
+	if (sb_put(b, name->ptr, (size_t)(sp - name->ptr)) < 0 ||
+	    sb_put(b, ">", 1) < 0)
+		return AN_ENOMEM;
+	return add_string(h, b->p, b->len, name);
+}
+
 /* Interface candidates: name -> count, properties (string indexes). */
 typedef struct iface {
 	an_str name;
@@ -487,34 +504,12 @@ int an__heap_class_names(an_heap *h)
 			name = h->strs.items[h->nname[v]];
 			raw = 1;
 			if (name.len && name.ptr[0] == '<') {
-				const char *sp = memchr(name.ptr, ' ',
-							name.len);
-				if (sp) {
-					b.len = 0;
-					raw = 0;
-					if (sb_put(&b, name.ptr,
-						   (size_t)(sp - name.ptr)) <
-						    0 ||
-					    sb_put(&b, ">", 1) < 0 ||
-					    add_string(h, b.p, b.len, &name) <
-						    0)
-						goto done;
-				}
+				if (tag_class(h, &b, &name, 0, &raw) < 0)
+					goto done;
 			} else if (name.len > 10 &&
 				   !memcmp(name.ptr, "Detached <", 10)) {
-				const char *sp = memchr(name.ptr + 10, ' ',
-							name.len - 10);
-				if (sp) {
-					b.len = 0;
-					raw = 0;
-					if (sb_put(&b, name.ptr,
-						   (size_t)(sp - name.ptr)) <
-						    0 ||
-					    sb_put(&b, ">", 1) < 0 ||
-					    add_string(h, b.p, b.len, &name) <
-						    0)
-						goto done;
-				}
+				if (tag_class(h, &b, &name, 10, &raw) < 0)
+					goto done;
 			}
 		} else if (ty == h->t_code) {
 			name = code;
