@@ -47,10 +47,10 @@ static int dist_filter(dist_ctx *d, uint32_t v, uint32_t e)
 
 	if (h->ntype[v] == h->t_hidden && has_string_name(h, e) &&
 	    an__heap_str_is(h, h->ename[e], "sloppy_function_map") &&
-	    an__heap_str_is(h, h->nname[v], "system / NativeContext"))
+	    an__heap_str_is(h, an__heap_name(h, v), "system / NativeContext"))
 		return 0;
 	if (h->ntype[v] == h->t_array &&
-	    an__heap_str_is(h, h->nname[v], "(map descriptors)")) {
+	    an__heap_str_is(h, an__heap_name(h, v), "(map descriptors)")) {
 		int64_t idx = edge_name_int(h, e);
 		if (idx == INT64_MIN)
 			return 1; /* NaN: both tests false -> kept */
@@ -76,16 +76,16 @@ static void bfs(dist_ctx *d, uint32_t *queue, uint32_t qn)
 
 	while (qi < qn) {
 		uint32_t v = queue[qi++];
-		int32_t dist = h->dist[v] + 1;
+		int32_t dist = h->d.dist[v] + 1;
 		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
 			uint32_t c = h->eto[e];
 			if (h->etype[e] == h->e_weak)
 				continue;
-			if (h->dist[c] != AN_HEAP_NO_DISTANCE)
+			if (h->d.dist[c] != AN_HEAP_NO_DISTANCE)
 				continue;
 			if (!dist_filter(d, v, e))
 				continue;
-			h->dist[c] = dist;
+			h->d.dist[c] = dist;
 			queue[qn++] = c;
 		}
 	}
@@ -96,7 +96,7 @@ int an__heap_distances(an_heap *h, const wm_cache *wm)
 	uint32_t n = h->node_count, i, e, qn = 0, *queue;
 	dist_ctx d;
 
-	h->dist = an__calloc(n, sizeof(*h->dist));
+	h->d.dist = an__calloc(n, sizeof(*h->d.dist));
 	/* a node is queued at most once per BFS, plus the root's duplicate
 	 * edges to user roots */
 	queue = an__calloc((size_t)n + (h->first_edge[h->root + 1] -
@@ -105,22 +105,22 @@ int an__heap_distances(an_heap *h, const wm_cache *wm)
 	d.h = h;
 	d.wm = wm;
 	d.pending = an__calloc(wm->ndup + 1, 1);
-	if (!h->dist || !queue || !d.pending) {
+	if (!h->d.dist || !queue || !d.pending) {
 		free(queue);
 		free(d.pending);
 		return AN_ENOMEM;
 	}
 	for (i = 0; i < n; i++)
-		h->dist[i] = AN_HEAP_NO_DISTANCE;
+		h->d.dist[i] = AN_HEAP_NO_DISTANCE;
 	for (e = h->first_edge[h->root]; e < h->first_edge[h->root + 1]; e++) {
 		uint32_t c = h->eto[e];
 		if (is_user_root(h, c)) {
-			h->dist[c] = 1;
+			h->d.dist[c] = 1;
 			queue[qn++] = c;
 		}
 	}
 	bfs(&d, queue, qn);
-	h->dist[h->root] = qn > 0 ? AN_HEAP_SYSTEM_DISTANCE : 0;
+	h->d.dist[h->root] = qn > 0 ? AN_HEAP_SYSTEM_DISTANCE : 0;
 	queue[0] = h->root;
 	bfs(&d, queue, 1);
 	free(queue);

@@ -12,17 +12,17 @@ int an__heap_dominated_children(an_heap *h)
 {
 	uint32_t n = h->node_count, v, *first;
 
-	first = h->dom_first = an__calloc((size_t)n + 1, sizeof(*first));
-	h->dom_kids = an__calloc(n, sizeof(*h->dom_kids));
-	if (!first || !h->dom_kids)
+	first = h->d.dom_first = an__calloc((size_t)n + 1, sizeof(*first));
+	h->d.dom_kids = an__calloc(n, sizeof(*h->d.dom_kids));
+	if (!first || !h->d.dom_kids)
 		return AN_ENOMEM;
 	for (v = 0; v < n; v++)
 		if (v != h->root)
-			first[h->dom[v]]++;
+			first[h->d.dom[v]]++;
 	an__csr_starts(first, n);
 	for (v = 0; v < n; v++)
 		if (v != h->root)
-			h->dom_kids[first[h->dom[v]]++] = v;
+			h->d.dom_kids[first[h->d.dom[v]]++] = v;
 	an__csr_restore(first, n);
 	return AN_OK;
 }
@@ -48,7 +48,7 @@ static int cmp_kid(const void *a, const void *b)
 }
 
 /* Each node's dominated children by retained size (the Dominators
- * view's order), into *sorted: the Summary reads h->dom_kids meanwhile
+ * view's order), into *sorted: the Summary reads h->d.dom_kids meanwhile
  * (it does not need the order). */
 int an__heap_sort_dominated(const an_heap *h, uint32_t **sorted)
 {
@@ -59,9 +59,9 @@ int an__heap_sort_dominated(const an_heap *h, uint32_t **sorted)
 	if (!res)
 		return AN_ENOMEM;
 	for (v = 0; v < h->node_count; v++) {
-		const uint32_t *k = h->dom_kids + h->dom_first[v];
-		uint32_t *out = res + h->dom_first[v];
-		uint32_t m = h->dom_first[v + 1] - h->dom_first[v];
+		const uint32_t *k = h->d.dom_kids + h->d.dom_first[v];
+		uint32_t *out = res + h->d.dom_first[v];
+		uint32_t m = h->d.dom_first[v + 1] - h->d.dom_first[v];
 		if (m < 2) {
 			if (m == 1)
 				out[0] = k[0];
@@ -75,7 +75,7 @@ int an__heap_sort_dominated(const an_heap *h, uint32_t **sorted)
 			cap = m;
 		}
 		for (i = 0; i < m; i++) {
-			tmp[i].retained = h->retained[k[i]];
+			tmp[i].retained = h->d.retained[k[i]];
 			tmp[i].id = k[i];
 		}
 		if (m <= 16) {

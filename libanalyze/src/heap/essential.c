@@ -49,7 +49,7 @@ static void *ess_range(void *arg)
 				ess = 0;
 			else if (v != h->root &&
 				 (t == h->e_shortcut ||
-				  (h->page[c] && !h->page[v])))
+				  (h->d.page[c] && !h->d.page[v])))
 				ess = 0;
 			b |= (uint8_t)(ess << (e & 7));
 			if ((e & 7) == 7) {

@@ -17,7 +17,7 @@ uint64_t an_heap_extra_native_bytes(const an_heap *h)
 
 uint64_t an_heap_total_size(const an_heap *h)
 {
-	return h->retained[h->root] + h->extra_native;
+	return h->d.retained[h->root] + h->extra_native;
 }
 
 const char *an_heap_node_type(const an_heap *h, uint32_t n)
@@ -27,38 +27,51 @@ const char *an_heap_node_type(const an_heap *h, uint32_t n)
 
 an_str an_heap_node_raw_name(const an_heap *h, uint32_t n)
 {
-	return h->strs.items[h->nname[n]];
+	return h->strs.items[an__heap_name(h, n)];
 }
 
 uint64_t an_heap_node_id(const an_heap *h, uint32_t n) { return h->nid[n]; }
 
 uint64_t an_heap_node_self_size(const an_heap *h, uint32_t n)
 {
-	return h->nself[n];
+	return an__size_get(&h->d.self, n);
+}
+
+uint64_t an_heap_node_raw_self_size(const an_heap *h, uint32_t n)
+{
+	return an__size_get(&h->nself, n);
+}
+
+an_str an_heap_node_snapshot_name(const an_heap *h, uint32_t n)
+{
+	return h->strs.items[h->nname[n]];
 }
 
 uint64_t an_heap_node_retained_size(const an_heap *h, uint32_t n)
 {
-	return h->retained[n];
+	return h->d.retained[n];
 }
 
 uint32_t an_heap_node_dominator(const an_heap *h, uint32_t n)
 {
-	return h->dom[n];
+	return h->d.dom[n];
 }
 
 int32_t an_heap_node_distance(const an_heap *h, uint32_t n)
 {
-	return h->dist[n];
+	return h->d.dist[n];
 }
 
-uint32_t an_heap_node_class(const an_heap *h, uint32_t n) { return h->cls[n]; }
+uint32_t an_heap_node_class(const an_heap *h, uint32_t n)
+{
+	return h->d.cls[n];
+}
 
 uint32_t an_heap_node_dominated(const an_heap *h, uint32_t n,
 				const uint32_t **kids)
 {
-	*kids = h->dom_kids + h->dom_first[n];
-	return h->dom_first[n + 1] - h->dom_first[n];
+	*kids = h->d.dom_kids + h->d.dom_first[n];
+	return h->d.dom_first[n + 1] - h->d.dom_first[n];
 }
 
 uint32_t an_heap_find_id(const an_heap *h, uint64_t id)
@@ -108,17 +121,17 @@ an_str an_heap_edge_name(const an_heap *h, uint32_t e)
 	return h->strs.items[h->ename[e]];
 }
 
-uint32_t an_heap_class_count(const an_heap *h) { return h->nclasses; }
+uint32_t an_heap_class_count(const an_heap *h) { return h->d.nclasses; }
 
 const an_heap_class *an_heap_class_get(const an_heap *h, uint32_t c)
 {
-	return &h->classes[c];
+	return &h->d.classes[c];
 }
 
 uint32_t an_heap_classes(const an_heap *h, const uint32_t **order)
 {
-	*order = h->class_order;
-	return h->nclass_order;
+	*order = h->d.class_order;
+	return h->d.nclass_order;
 }
 
 /* ---- display names ---- */
@@ -244,7 +257,7 @@ static void cons_string_name(const an_heap *h, uint32_t n, out *o)
 		uint32_t v = stack[--sp], e, first = 0, second = 0;
 		int have1 = 0, have2 = 0;
 		if (h->ntype[v] != h->t_cons) {
-			an_str s = h->strs.items[h->nname[v]];
+			an_str s = h->strs.items[an__heap_name(h, v)];
 			put(o, s.ptr, s.len);
 			continue;
 		}
@@ -280,10 +293,10 @@ size_t an_heap_node_name(const an_heap *h, uint32_t n, char *buf, size_t cap)
 	if (h->ntype[n] == h->t_cons)
 		cons_string_name(h, n, &o);
 	else if (h->ntype[n] == h->t_object &&
-		 an__heap_str_is(h, h->nname[n], "Object"))
+		 an__heap_str_is(h, an__heap_name(h, n), "Object"))
 		plain_object_name(h, n, &o);
 	else {
-		an_str s = h->strs.items[h->nname[n]];
+		an_str s = h->strs.items[an__heap_name(h, n)];
 		put(&o, s.ptr, s.len);
 	}
 	finish_out(&o);
@@ -303,7 +316,7 @@ void an_heap_statistics(const an_heap *h, an_heap_stats *s)
 		for (e = 0; e < h->edge_count; e++)
 			indeg[h->eto[e]]++;
 	for (v = 0; v < h->node_count; v++) {
-		uint64_t sz = h->nself[v];
+		uint64_t sz = an__size_get(&h->d.self, v);
 		uint8_t t = h->ntype[v];
 		if (t == h->t_hidden) {
 			s->system += sz;
@@ -311,7 +324,7 @@ void an_heap_statistics(const an_heap *h, an_heap_stats *s)
 		}
 		if (t == h->t_native) {
 			s->native += sz;
-			if (an__heap_str_is(h, h->nname[v],
+			if (an__heap_str_is(h, an__heap_name(h, v),
 					    "system / JSArrayBufferData"))
 				s->typed_arrays += sz;
 		} else if (t == h->t_code) {
@@ -319,7 +332,7 @@ void an_heap_statistics(const an_heap *h, an_heap_stats *s)
 		} else if (t == h->t_cons || t == h->t_sliced ||
 			   t == h->t_string) {
 			s->strings += sz;
-		} else if (an__heap_str_is(h, h->nname[v], "Array")) {
+		} else if (an__heap_str_is(h, an__heap_name(h, v), "Array")) {
 			uint64_t size = sz;
 			for (e = h->first_edge[v]; e < h->first_edge[v + 1];
 			     e++) {
@@ -328,7 +341,8 @@ void an_heap_statistics(const an_heap *h, an_heap_stats *s)
 						     "elements"))
 					continue;
 				if (indeg && indeg[h->eto[e]] == 1)
-					size += h->nself[h->eto[e]];
+					size += an__size_get(&h->d.self,
+							     h->eto[e]);
 				break;
 			}
 			s->js_arrays += size;

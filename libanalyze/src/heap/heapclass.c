@@ -37,10 +37,10 @@ static int put_property(sbuf *b, an_str s)
 	return AN_OK;
 }
 
-/* Class table: (name, location) -> class index, over h->classes. */
+/* Class table: (name, location) -> class index, over h->d.classes. */
 typedef struct cls_map {
 	an_hashtab t;
-	size_t ccap;     /* capacity of h->classes */
+	size_t ccap;     /* capacity of h->d.classes */
 } cls_map;
 
 typedef struct cls_key {
@@ -61,7 +61,7 @@ static uint64_t cls_hash(an_str name, int loc, const uint32_t *l3)
 
 static uint64_t cls_item_hash(uint32_t k, const void *ctx)
 {
-	const an_heap_class *c = &((const an_heap *)ctx)->classes[k];
+	const an_heap_class *c = &((const an_heap *)ctx)->d.classes[k];
 	uint32_t cl[3] = {c->script_id, c->line, c->column};
 
 	return cls_hash(c->name, c->has_location, cl);
@@ -69,7 +69,7 @@ static uint64_t cls_item_hash(uint32_t k, const void *ctx)
 
 static int cls_eq(uint32_t k, const void *key, const void *ctx)
 {
-	const an_heap_class *c = &((const an_heap *)ctx)->classes[k];
+	const an_heap_class *c = &((const an_heap *)ctx)->d.classes[k];
 	const cls_key *q = key;
 
 	return c->name.len == q->name.len &&
@@ -86,14 +86,14 @@ static int cls_get(an_heap *h, cls_map *m, an_str name, int loc,
 	an_heap_class *c;
 	int rc;
 
-	if (h->nclasses >= m->ccap &&
-	    an__grow((void **)&h->classes, &m->ccap, (size_t)h->nclasses + 1,
-		     sizeof(*h->classes)) < 0)
+	if (h->d.nclasses >= m->ccap &&
+	    an__grow((void **)&h->d.classes, &m->ccap, (size_t)h->d.nclasses + 1,
+		     sizeof(*h->d.classes)) < 0)
 		return AN_ENOMEM;
-	rc = an__ht_add(&m->t, cls_hash(name, loc, l3), &q, h->nclasses, out);
+	rc = an__ht_add(&m->t, cls_hash(name, loc, l3), &q, h->d.nclasses, out);
 	if (rc <= 0)
 		return rc;
-	c = &h->classes[h->nclasses++];
+	c = &h->d.classes[h->d.nclasses++];
 	memset(c, 0, sizeof(*c));
 	c->name = name;
 	c->has_location = loc;
@@ -197,7 +197,7 @@ static iface *iface_find(iface_set *s, const char *name, size_t len,
 static int is_plain_object(const an_heap *h, uint32_t v)
 {
 	return h->ntype[v] == h->t_object &&
-	       an__heap_str_is(h, h->nname[v], "Object");
+	       an__heap_str_is(h, an__heap_name(h, v), "Object");
 }
 
 static int cmp_iface(const void *a, const void *b)
@@ -423,8 +423,8 @@ int an__heap_class_names(an_heap *h)
 	name_cls = an__calloc(h->strs.count, sizeof(*name_cls));
 	if (!name_cls)
 		goto done;
-	h->cls = an__calloc(h->node_count, sizeof(*h->cls));
-	if (!h->cls)
+	h->d.cls = an__calloc(h->node_count, sizeof(*h->d.cls));
+	if (!h->d.cls)
 		goto done;
 	if (add_string(h, "(system)", 8, &sys) < 0 ||
 	    add_string(h, "(compiled code)", 15, &code) < 0 ||
@@ -488,20 +488,20 @@ int an__heap_class_names(an_heap *h)
 		/* fast paths: the class of a type, or of a raw name */
 		if (ty != h->t_object && ty != h->t_native && !loc &&
 		    type_cls[ty] != AN_NONE) {
-			h->cls[v] = type_cls[ty];
+			h->d.cls[v] = type_cls[ty];
 			continue;
 		}
 		if ((ty == h->t_object || ty == h->t_native) && !loc &&
-		    name_cls[h->nname[v]] &&
+		    name_cls[an__heap_name(h, v)] &&
 		    !(ndefs && is_plain_object(h, v))) {
-			h->cls[v] = name_cls[h->nname[v]] - 1;
+			h->d.cls[v] = name_cls[an__heap_name(h, v)] - 1;
 			continue;
 		}
 		if (ty == h->t_hidden) {
 			name = sys;
 			by_type = 1;
 		} else if (ty == h->t_object || ty == h->t_native) {
-			name = h->strs.items[h->nname[v]];
+			name = h->strs.items[an__heap_name(h, v)];
 			raw = 1;
 			if (name.len && name.ptr[0] == '<') {
 				if (tag_class(h, &b, &name, 0, &raw) < 0)
@@ -593,22 +593,22 @@ int an__heap_class_names(an_heap *h)
 			/* a "(type)" name built in b: store it */
 			uint32_t tmp;
 			if (cls_get(h, &m, name, loc, l3, &tmp) == AN_OK &&
-			    h->classes[tmp].name.ptr == b.p) {
+			    h->d.classes[tmp].name.ptr == b.p) {
 				if (add_string(h, b.p, b.len,
-					       &h->classes[tmp].name) < 0)
+					       &h->d.classes[tmp].name) < 0)
 					goto done;
 			}
-			h->cls[v] = tmp;
+			h->d.cls[v] = tmp;
 			if (by_type && !loc)
 				type_cls[ty] = tmp;
 			continue;
 		}
-		if (cls_get(h, &m, name, loc, l3, &h->cls[v]) < 0)
+		if (cls_get(h, &m, name, loc, l3, &h->d.cls[v]) < 0)
 			goto done;
 		if (by_type && !loc)
-			type_cls[ty] = h->cls[v];
+			type_cls[ty] = h->d.cls[v];
 		else if (raw && !loc && !(ndefs && is_plain_object(h, v)))
-			name_cls[h->nname[v]] = h->cls[v] + 1;
+			name_cls[an__heap_name(h, v)] = h->d.cls[v] + 1;
 	}
 	rc = AN_OK;
 done:

@@ -11,9 +11,9 @@ int an__heap_page_owned(an_heap *h)
 {
 	uint32_t r = h->root, e, sp = 0, *stack;
 
-	h->page = an__calloc(h->node_count, 1);
+	h->d.page = an__calloc(h->node_count, 1);
 	stack = an__calloc(h->node_count, sizeof(*stack));
-	if (!h->page || !stack) {
+	if (!h->d.page || !stack) {
 		free(stack);
 		return AN_ENOMEM;
 	}
@@ -25,20 +25,20 @@ int an__heap_page_owned(an_heap *h)
 		} else if (h->etype[e] != h->e_shortcut) {
 			continue;
 		}
-		if (h->page[t])
+		if (h->d.page[t])
 			continue; /* pushed once: the stack holds node_count */
 		stack[sp++] = t;
-		h->page[t] = 1;
+		h->d.page[t] = 1;
 	}
 	while (sp) {
 		uint32_t v = stack[--sp];
 		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
 			uint32_t t = h->eto[e];
-			if (h->page[t] || h->etype[e] == h->e_weak)
+			if (h->d.page[t] || h->etype[e] == h->e_weak)
 				continue;
 			/* a node is pushed once: the flag is set on push */
 			stack[sp++] = t;
-			h->page[t] = 1;
+			h->d.page[t] = 1;
 		}
 	}
 	free(stack);

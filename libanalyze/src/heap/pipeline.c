@@ -58,7 +58,7 @@ typedef struct dom_job {
 	const uint8_t *ess;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int nself_final;        /* shallow sizes done: -1 failed, 1 ok */
+	int self_final;        /* shallow sizes done: -1 failed, 1 ok */
 	int rc;
 } dom_job;
 
@@ -70,9 +70,9 @@ static void *dom_thread(void *arg)
 
 	j->rc = an__heap_dominators(j->h, j->ess, &order);
 	pthread_mutex_lock(&j->mu);
-	while (j->nself_final == 0)
+	while (j->self_final == 0)
 		pthread_cond_wait(&j->cv, &j->mu);
-	ready = j->nself_final > 0;
+	ready = j->self_final > 0;
 	pthread_mutex_unlock(&j->mu);
 	if (j->rc == AN_OK && ready)
 		j->rc = an__heap_retained_sizes(j->h, order);
@@ -82,10 +82,10 @@ static void *dom_thread(void *arg)
 	return NULL;
 }
 
-static void nself_final(dom_job *j, int ok)
+static void self_final(dom_job *j, int ok)
 {
 	pthread_mutex_lock(&j->mu);
-	j->nself_final = ok ? 1 : -1;
+	j->self_final = ok ? 1 : -1;
 	pthread_cond_signal(&j->cv);
 	pthread_mutex_unlock(&j->mu);
 }
@@ -118,8 +118,8 @@ int an__heap_analyse(an_heap *h, an_error *err)
 	}
 	if (rc == AN_OK)
 		rc = an__heap_essential_edges(h, &wm, &ess);
-	free(h->page); /* only the essential edges needed it */
-	h->page = NULL;
+	free(h->d.page); /* only the essential edges needed it */
+	h->d.page = NULL;
 	if (rc == AN_OK) {
 		dj.h = h;
 		dj.ess = ess;
@@ -127,7 +127,7 @@ int an__heap_analyse(an_heap *h, an_error *err)
 		pthread_cond_init(&dj.cv, NULL);
 		threaded = pthread_create(&tid, NULL, dom_thread, &dj) == 0;
 		rc = an__heap_shallow_sizes(h);
-		nself_final(&dj, rc == AN_OK);
+		self_final(&dj, rc == AN_OK);
 		if (!threaded)
 			dom_thread(&dj); /* no thread: do it here */
 		if (rc == AN_OK)
@@ -157,8 +157,8 @@ int an__heap_analyse(an_heap *h, an_error *err)
 		if (rc == AN_OK)
 			rc = kj.rc;
 		if (rc == AN_OK) {
-			free(h->dom_kids);
-			h->dom_kids = kj.sorted;
+			free(h->d.dom_kids);
+			h->d.dom_kids = kj.sorted;
 			kj.sorted = NULL;
 		}
 		free(kj.sorted);

@@ -63,7 +63,7 @@ static inline int is_synthetic(const an_heap *h, uint32_t n)
 static inline int is_dom_trees_root(const an_heap *h, uint32_t n)
 {
 	return is_synthetic(h, n) &&
-	       an__heap_str_is(h, h->nname[n], "(Document DOM trees)");
+	       an__heap_str_is(h, an__heap_name(h, n), "(Document DOM trees)");
 }
 
 /* DevTools JSHeapSnapshot.isUserRoot */

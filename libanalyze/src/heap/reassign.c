@@ -1,7 +1,8 @@
 /*
  * reassign.c - shallow-size reassignment
  * (JSHeapSnapshot.calculateShallowSizes): hidden and array nodes with a
- * single owner give it their size.
+ * single owner give it their size, in the derived sizes h->d.self (the
+ * loaded h->nself stay as the snapshot has them).
  */
 
 #include "heap/pipeline_int.h"
@@ -22,10 +23,14 @@ int an__heap_shallow_sizes(an_heap *h)
 {
 	const uint32_t unvisited = 0xffffffffu, multiple = 0xfffffffeu;
 	uint32_t n = h->node_count, i, e, *owners, *work;
+	an__sizes *self = &h->d.self;
 	size_t wn = 0, wcap;
+	int rc = AN_OK;
 
-	if (!has_user_roots(h))
-		return AN_OK;
+	/* the loaded sizes stay as they are: the derived ones start equal */
+	rc = an__size_copy(self, &h->nself, n);
+	if (rc < 0 || !has_user_roots(h))
+		return rc;
 	owners = an__calloc(n, sizeof(*owners));
 	wcap = (size_t)n * 2 + 1; /* each node is pushed at most twice */
 	work = an__calloc(wcap, sizeof(*work));
@@ -38,7 +43,7 @@ int an__heap_shallow_sizes(an_heap *h)
 		uint8_t t = h->ntype[i];
 		if (t == h->t_hidden || t == h->t_array ||
 		    (t == h->t_native &&
-		     an__heap_str_is(h, h->nname[i],
+		     an__heap_str_is(h, an__heap_name(h, i),
 				     "system / ExternalStringData"))) {
 			owners[i] = unvisited;
 		} else {
@@ -64,16 +69,18 @@ int an__heap_shallow_sizes(an_heap *h)
 			}
 		}
 	}
-	for (i = 0; i < n; i++) {
+	/* an owner is never owned: every size moved is a loaded one */
+	for (i = 0; i < n && rc == AN_OK; i++) {
 		uint32_t o = owners[i];
 		if (o == unvisited || o == multiple || o == i)
 			continue;
 		if (is_synthetic(h, o) || o == h->root)
 			continue;
-		h->nself[o] += h->nself[i];
-		h->nself[i] = 0;
+		rc = an__size_set(self, o, an__size_get(self, o) +
+						   an__size_get(self, i));
+		self->v[i] = 0;
 	}
 	free(owners);
 	free(work);
-	return AN_OK;
+	return rc;
 }

@@ -36,18 +36,19 @@ int an__heap_summary(an_heap *h)
 	uint8_t *seen;
 
 	for (v = 0; v < n; v++) {
-		an_heap_class *k = &h->classes[h->cls[v]];
-		if (!h->nself[v])
+		an_heap_class *k = &h->d.classes[h->d.cls[v]];
+		uint64_t self = an__size_get(&h->d.self, v);
+		if (!self)
 			continue;
 		k->count++;
-		k->self_size += h->nself[v];
-		if (h->dist[v] < k->distance)
-			k->distance = h->dist[v];
+		k->self_size += self;
+		if (h->d.dist[v] < k->distance)
+			k->distance = h->d.dist[v];
 	}
 	/* topmost members on each dominator path: entries are node*2, +1
 	 * when leaving a node that marked its class seen */
 	stack = an__calloc((size_t)n * 2 + 2, sizeof(*stack));
-	seen = an__calloc(h->nclasses, 1);
+	seen = an__calloc(h->d.nclasses, 1);
 	if (!stack || !seen) {
 		free(stack);
 		free(seen);
@@ -57,44 +58,44 @@ int an__heap_summary(an_heap *h)
 	while (sp) {
 		uint32_t x = stack[--sp], k;
 		v = x / 2;
-		c = h->cls[v];
+		c = h->d.cls[v];
 		if (x & 1) {
 			seen[c] = 0;
 			continue;
 		}
-		if (!seen[c] && h->nself[v]) {
-			h->classes[c].retained_size += h->retained[v];
-			if (h->dom_first[v + 1] != h->dom_first[v]) {
+		if (!seen[c] && an__size_get(&h->d.self, v)) {
+			h->d.classes[c].retained_size += h->d.retained[v];
+			if (h->d.dom_first[v + 1] != h->d.dom_first[v]) {
 				seen[c] = 1;
 				stack[sp++] = v * 2 + 1;
 			}
 		}
-		for (k = h->dom_first[v + 1]; k > h->dom_first[v]; k--)
-			stack[sp++] = h->dom_kids[k - 1] * 2;
+		for (k = h->d.dom_first[v + 1]; k > h->d.dom_first[v]; k--)
+			stack[sp++] = h->d.dom_kids[k - 1] * 2;
 	}
 	free(stack);
 	free(seen);
-	h->class_order = an__calloc(h->nclasses, sizeof(*h->class_order));
-	if (!h->class_order)
+	h->d.class_order = an__calloc(h->d.nclasses, sizeof(*h->d.class_order));
+	if (!h->d.class_order)
 		return AN_ENOMEM;
-	for (c = 0; c < h->nclasses; c++) {
-		if (!h->classes[c].count)
+	for (c = 0; c < h->d.nclasses; c++) {
+		if (!h->d.classes[c].count)
 			continue;
-		h->class_order[h->nclass_order++] = c;
+		h->d.class_order[h->d.nclass_order++] = c;
 	}
-	if (h->nclass_order > 1) {
-		class_key *keys = an__calloc(h->nclass_order, sizeof(*keys));
+	if (h->d.nclass_order > 1) {
+		class_key *keys = an__calloc(h->d.nclass_order, sizeof(*keys));
 		if (!keys)
 			return AN_ENOMEM;
-		for (c = 0; c < h->nclass_order; c++) {
-			const an_heap_class *k = &h->classes[h->class_order[c]];
+		for (c = 0; c < h->d.nclass_order; c++) {
+			const an_heap_class *k = &h->d.classes[h->d.class_order[c]];
 			keys[c].retained = k->retained_size;
 			keys[c].name = k->name;
-			keys[c].id = h->class_order[c];
+			keys[c].id = h->d.class_order[c];
 		}
-		qsort(keys, h->nclass_order, sizeof(*keys), cmp_class);
-		for (c = 0; c < h->nclass_order; c++)
-			h->class_order[c] = keys[c].id;
+		qsort(keys, h->d.nclass_order, sizeof(*keys), cmp_class);
+		for (c = 0; c < h->d.nclass_order; c++)
+			h->d.class_order[c] = keys[c].id;
 		free(keys);
 	}
 	return AN_OK;
