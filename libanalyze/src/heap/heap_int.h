@@ -1,7 +1,8 @@
 /*
  * heap_int.h - the in-memory heap graph (struct of arrays, u32 ordinals,
- * CSR edges) shared by the loader (heapsnap.c), the analysis
- * (pipeline.c and its stages) and the retainer queries (retainers.c).
+ * CSR edges) as the loader (heapsnap.c) fills it, and what the analysis
+ * (pipeline.c and its stages) derives from it (an_heap_derived), shared
+ * with the queries (heap.c, retainers.c).
  */
 #ifndef AN_HEAP_INT_H
 #define AN_HEAP_INT_H
