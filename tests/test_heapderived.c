@@ -157,6 +157,11 @@ Test(heapderived, detached_names_derived_snapshot_names_kept)
 	/* the loaded names are the snapshot's string indexes, unchanged */
 	cr_expect_eq(heap->nname[div], 2);
 	cr_expect_eq(heap->nname[span], 3);
+	/* and so are the loaded detachedness values (2 and 0), though the
+	 * detached state spread to @7 */
+	cr_assert_not_null(heap->ndet);
+	cr_expect_eq(heap->ndet[div], 2);
+	cr_expect_eq(heap->ndet[span], 0);
 }
 
 /* Sizes that do not fit in 32 bits: root -> (element) A @3, 10 B ->
