@@ -136,6 +136,17 @@ AN_API uint32_t an_heap_find_id(const an_heap *h, uint64_t id);
 AN_API int an_heap_node_name(char *buf, size_t cap, size_t *len,
 			     const an_heap *h, uint32_t n, an_error *err);
 
+/* ---- nodes as loaded ----
+ * The snapshot's own values, which the analysis never overwrites (the
+ * getters above give the derived ones), so that two snapshots can be
+ * compared on both. */
+/* self_size as the snapshot has it, before DevTools moves the sizes of
+ * hidden and array nodes to their single owner */
+AN_API uint64_t an_heap_node_raw_self_size(const an_heap *h, uint32_t n);
+/* the name as the snapshot has it (an_heap_node_raw_name adds
+ * "Detached " to detached DOM natives, as DevTools does) */
+AN_API an_str an_heap_node_snapshot_name(const an_heap *h, uint32_t n);
+
 /* ---- edges ---- */
 /* Outgoing edges of n are [first, first + count). */
 AN_API uint32_t an_heap_node_edges(const an_heap *h, uint32_t n,

@@ -20,42 +20,24 @@ void an__strtab_free(an_strtab *t)
 		free(t->blocks[i]);
 	free(t->blocks);
 	free(t->items);
-	free(t->hash);
+	an__ht_free(&t->ht);
 	memset(t, 0, sizeof(*t));
 }
 
-/* FNV-1a, 64-bit, folded. */
-static uint32_t hash_bytes(const char *s, size_t len)
+static uint64_t item_hash(uint32_t id, const void *ctx)
 {
-	uint64_t h = 1469598103934665603ull;
-	size_t i;
+	const an_strtab *t = ctx;
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return (uint32_t)(h ^ (h >> 32));
+	return an__ht_bytes(t->items[id].ptr, t->items[id].len);
 }
 
-static int rehash(an_strtab *t)
+static int item_eq(uint32_t id, const void *key, const void *ctx)
 {
-	size_t ncap = t->hash_cap ? t->hash_cap * 2 : 1024;
-	uint32_t *nh = an__calloc(ncap, sizeof(*nh));
-	uint32_t i;
+	const an_strtab *t = ctx;
+	const an_str *k = key;
 
-	if (!nh)
-		return AN_ENOMEM;
-	for (i = 0; i < t->count; i++) {
-		size_t j = hash_bytes(t->items[i].ptr, t->items[i].len) &
-			   (ncap - 1);
-		while (nh[j])
-			j = (j + 1) & (ncap - 1);
-		nh[j] = i + 1;
-	}
-	free(t->hash);
-	t->hash = nh;
-	t->hash_cap = ncap;
-	return AN_OK;
+	return t->items[id].len == k->len &&
+	       memcmp(t->items[id].ptr, k->ptr, k->len) == 0;
 }
 
 static char *arena_alloc(an_strtab *t, size_t n)
@@ -81,40 +63,32 @@ static char *arena_alloc(an_strtab *t, size_t n)
 
 int an__strtab_intern(an_strtab *t, const char *s, size_t len, uint32_t *id)
 {
-	uint32_t h;
-	size_t j;
-	char *p;
+	an_str key;
+	uint64_t h;
+	uint32_t found;
+	int rc;
 
 	if (len > UINT32_MAX - 1 || t->count == UINT32_MAX - 1)
 		return AN_ELIMIT;
-	if ((size_t)(t->count + 1) * 2 > t->hash_cap && rehash(t) < 0)
-		return AN_ENOMEM;
-	h = hash_bytes(s, len);
-	j = h & (t->hash_cap - 1);
-	while (t->hash[j]) {
-		uint32_t k = t->hash[j] - 1;
-		if (t->items[k].len == len &&
-		    memcmp(t->items[k].ptr, s, len) == 0) {
-			*id = k;
-			return AN_OK;
-		}
-		j = (j + 1) & (t->hash_cap - 1);
+	key.ptr = s;
+	key.len = (uint32_t)len;
+	h = an__ht_bytes(s, len);
+	/* the strtab may have moved by value since the last call (a
+	 * profile takes its loader's strings) */
+	t->ht.hash = item_hash;
+	t->ht.eq = item_eq;
+	t->ht.ctx = t;
+	found = an__ht_find(&t->ht, h, &key);
+	if (found != AN_HT_NONE) {
+		*id = found;
+		return AN_OK;
 	}
-	if (an__grow((void **)&t->items, &t->cap, t->count + 1,
-		     sizeof(*t->items)) < 0)
-		return AN_ENOMEM;
-	p = arena_alloc(t, len + 1);
-	if (!p)
-		return AN_ENOMEM;
-	if (len)
-		memcpy(p, s, len);
-	p[len] = '\0';
-	t->items[t->count].ptr = p;
-	t->items[t->count].len = (uint32_t)len;
-	t->hash[j] = t->count + 1;
-	t->bytes += len;
-	*id = t->count++;
-	return AN_OK;
+	rc = an__ht_reserve(&t->ht, t->ht.count + 1);
+	if (rc == AN_OK)
+		rc = an__strtab_push(t, s, len, id);
+	if (rc == AN_OK)
+		rc = an__ht_put(&t->ht, h, *id); /* reserved: cannot fail */
+	return rc;
 }
 
 int an__strtab_push(an_strtab *t, const char *s, size_t len, uint32_t *id)

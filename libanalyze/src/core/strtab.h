@@ -7,7 +7,7 @@
 #ifndef AN_STRTAB_H
 #define AN_STRTAB_H
 
-#include "core/common_int.h"
+#include "core/hashtab.h"
 
 typedef struct an_strtab {
 	char **blocks;      /* arena blocks */
@@ -18,8 +18,7 @@ typedef struct an_strtab {
 	an_str *items;      /* id -> string (ptr, len) */
 	uint32_t count;     /* number of ids */
 	size_t cap;         /* capacity of items */
-	uint32_t *hash;     /* open addressing: id + 1, 0 = empty */
-	size_t hash_cap;    /* power of two */
+	an_hashtab ht;      /* interned ids (an__strtab_intern) */
 	uint64_t bytes;     /* total payload bytes, for limits */
 } an_strtab;
 

@@ -131,79 +131,54 @@ int an__builder_append(an_builder *dst, an_builder *src)
 	return AN_OK;
 }
 
-/* ---- id -> index map ----------------------------------------------- */
+/* ---- id -> index map: the hash table over p->node_id ------------------ */
 
-typedef struct idmap {
-	int64_t *keys;
-	uint32_t *vals; /* index + 1; 0 = empty */
-	size_t cap;     /* power of two */
-} idmap;
-
-static uint64_t mix64(uint64_t x)
+static uint64_t id_hash(uint32_t i, const void *ctx)
 {
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
+	const an_profile *p = ctx;
+
+	return an__ht_mix64((uint64_t)p->node_id[i]);
 }
 
-static int idmap_init(idmap *m, size_t n)
+static int id_eq(uint32_t i, const void *key, const void *ctx)
 {
-	m->cap = 16;
-	while (m->cap < n * 2)
-		m->cap *= 2;
-	m->keys = an__calloc(m->cap, sizeof(*m->keys));
-	m->vals = an__calloc(m->cap, sizeof(*m->vals));
-	return m->keys && m->vals ? AN_OK : AN_ENOMEM;
+	const an_profile *p = ctx;
+
+	return p->node_id[i] == *(const int64_t *)key;
 }
 
-static void idmap_free(idmap *m)
+/* The node with id `id`, or AN_NONE. */
+static uint32_t idmap_get(const an_hashtab *ids, int64_t id)
 {
-	free(m->keys);
-	free(m->vals);
+	return an__ht_find(ids, an__ht_mix64((uint64_t)id), &id);
 }
 
-/* Inserts id -> idx; returns the existing index + 1 on a duplicate. */
-static uint32_t idmap_put(idmap *m, int64_t id, uint32_t idx)
-{
-	size_t j = mix64((uint64_t)id) & (m->cap - 1);
+/* ---- function interning: the hash table over p->funcs ----------------
+ * Names and urls are interned, so their pointers identify them. */
 
-	while (m->vals[j]) {
-		if (m->keys[j] == id)
-			return m->vals[j];
-		j = (j + 1) & (m->cap - 1);
-	}
-	m->keys[j] = id;
-	m->vals[j] = idx + 1;
-	return 0;
-}
-
-static uint32_t idmap_get(const idmap *m, int64_t id)
-{
-	size_t j = mix64((uint64_t)id) & (m->cap - 1);
-
-	while (m->vals[j]) {
-		if (m->keys[j] == id)
-			return m->vals[j] - 1;
-		j = (j + 1) & (m->cap - 1);
-	}
-	return AN_NONE;
-}
-
-/* ---- function interning --------------------------------------------- */
-
-typedef struct fnmap {
-	uint32_t *slots; /* function index + 1 */
-	size_t cap;
-} fnmap;
-
-static uint64_t fn_hash(uint32_t name, uint32_t url, int32_t line,
+static uint64_t fn_hash(const char *name, const char *url, int32_t line,
 			int32_t col)
 {
-	return mix64(((uint64_t)name << 32 | url) ^
-		     mix64((uint64_t)(uint32_t)line << 32 | (uint32_t)col));
+	return an__ht_mix64(((uint64_t)(uintptr_t)name * 31 +
+			     (uint64_t)(uintptr_t)url) ^
+			    an__ht_mix64((uint64_t)(uint32_t)line << 32 |
+					 (uint32_t)col));
+}
+
+static uint64_t fn_item_hash(uint32_t f, const void *ctx)
+{
+	const an_function *g = &((const an_profile *)ctx)->funcs[f];
+
+	return fn_hash(g->name.ptr, g->url.ptr, g->line, g->column);
+}
+
+static int fn_eq(uint32_t f, const void *key, const void *ctx)
+{
+	const an_function *g = &((const an_profile *)ctx)->funcs[f];
+	const an_function *k = key;
+
+	return g->line == k->line && g->column == k->column &&
+	       g->name.ptr == k->name.ptr && g->url.ptr == k->url.ptr;
 }
 
 /* ---- stable sort of samples by timestamp ---------------------------- */
@@ -217,7 +192,7 @@ static int cmp_ts(uint32_t a, uint32_t b, const void *ctx)
 
 /* ---- finishing ------------------------------------------------------- */
 
-static int build_tree(an_profile *p, an_builder *b, idmap *ids,
+static int build_tree(an_profile *p, an_builder *b, const an_hashtab *ids,
 		      an_error *err)
 {
 	uint32_t n = p->node_count, i, k;
@@ -341,52 +316,40 @@ done:
 
 static int build_functions(an_profile *p, an_builder *b, an_error *err)
 {
-	fnmap m = {NULL, 0};
+	an_hashtab m;
 	uint32_t i, n = p->node_count;
 	size_t fcap = 0;
 	int rc = AN_OK;
 
-	m.cap = 64;
-	while (m.cap < (size_t)n * 2)
-		m.cap *= 2;
-	m.slots = an__calloc(m.cap, sizeof(*m.slots));
-	if (!m.slots)
+	an__ht_init(&m, fn_item_hash, fn_eq, p);
+	if (an__ht_reserve(&m, n) < 0)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	for (i = 0; i < n; i++) {
 		const an_raw_node *r = &b->nodes[i];
-		size_t j = fn_hash(r->name, r->url, r->line, r->column) &
-			   (m.cap - 1);
-		uint32_t f = AN_NONE;
-		while (m.slots[j]) {
-			const an_function *g = &p->funcs[m.slots[j] - 1];
-			if (g->line == r->line && g->column == r->column &&
-			    g->name.ptr == p->strs.items[r->name].ptr &&
-			    g->url.ptr == p->strs.items[r->url].ptr) {
-				f = m.slots[j] - 1;
-				break;
-			}
-			j = (j + 1) & (m.cap - 1);
-		}
-		if (f == AN_NONE) {
-			an_function *g;
-			if (an__grow((void **)&p->funcs, &fcap,
-				     p->func_count + 1, sizeof(*p->funcs)) < 0)
-				AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
-					"out of memory");
-			f = p->func_count++;
-			g = &p->funcs[f];
-			g->name = an__strtab_get(&p->strs, r->name);
-			g->url = an__strtab_get(&p->strs, r->url);
-			g->script_id = an__strtab_get(&p->strs, r->script_id);
-			g->line = r->line;
-			g->column = r->column;
-			g->kind = AN_FRAME_JS;
-			m.slots[j] = f + 1;
-		}
+		an_function key;
+		uint32_t f;
+		memset(&key, 0, sizeof(key));
+		key.name = an__strtab_get(&p->strs, r->name);
+		key.url = an__strtab_get(&p->strs, r->url);
+		key.script_id = an__strtab_get(&p->strs, r->script_id);
+		key.line = r->line;
+		key.column = r->column;
+		key.kind = AN_FRAME_JS;
+		if (an__grow((void **)&p->funcs, &fcap, p->func_count + 1,
+			     sizeof(*p->funcs)) < 0)
+			AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+		rc = an__ht_add(&m, fn_hash(key.name.ptr, key.url.ptr,
+					    key.line, key.column),
+				&key, p->func_count, &f);
+		if (rc < 0)
+			AN_FAIL(err, rc, AN_NO_OFFSET, "out of memory");
+		if (rc == 1)
+			p->funcs[p->func_count++] = key;
+		rc = AN_OK;
 		p->func[i] = f;
 	}
 done:
-	free(m.slots);
+	an__ht_free(&m);
 	return rc;
 }
 
@@ -454,7 +417,7 @@ static void fix_missing_samples(an_profile *p)
 	}
 }
 
-static int build_samples(an_profile *p, an_builder *b, idmap *ids,
+static int build_samples(an_profile *p, an_builder *b, const an_hashtab *ids,
 			 an_error *err)
 {
 	uint32_t n = (uint32_t)b->sample_n, i;
@@ -569,7 +532,7 @@ static int cmp_node_line(const void *a, const void *b)
 	return 0;
 }
 
-static int lines_to_ticks(an_builder *b, idmap *ids)
+static int lines_to_ticks(an_builder *b, const an_hashtab *ids)
 {
 	node_line *pairs;
 	size_t i, m = 0;
@@ -613,10 +576,11 @@ int an__profile_finish(an_profile **out, an_builder *b, an_kind kind,
 		       an_strtab *strs, an_error *err)
 {
 	an_profile *p = NULL;
-	idmap ids = {NULL, NULL, 0};
+	an_hashtab ids;
 	uint32_t n, i;
 	int rc = AN_OK, root_has_hits;
 	*out = NULL;
+	an__ht_init(&ids, id_hash, id_eq, NULL);
 	if (b->node_n == 0)
 		AN_FAIL(err, AN_EFORMAT, b->nodes_offset,
 			"profile has no nodes");
@@ -624,6 +588,7 @@ int an__profile_finish(an_profile **out, an_builder *b, an_kind kind,
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	ids.ctx = p;
 	p->kind = kind;
 	p->strs = *strs; /* take the strings */
 	an__strtab_init(strs);
@@ -642,7 +607,7 @@ int an__profile_finish(an_profile **out, an_builder *b, an_kind kind,
 	if (!p->node_id || !p->parent || !p->depth || !p->func || !p->hits ||
 	    !p->kid_off || !p->kids || !p->tick_off)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
-	if (idmap_init(&ids, n) < 0)
+	if (an__ht_reserve(&ids, n) < 0)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	for (i = 0; i < n; i++) {
 		const an_raw_node *r = &b->nodes[i];
@@ -650,11 +615,15 @@ int an__profile_finish(an_profile **out, an_builder *b, an_kind kind,
 		if (r->id == AN_ID_NONE)
 			AN_FAIL(err, AN_EFORMAT, r->offset,
 				"node without an id");
-		dup = idmap_put(&ids, r->id, i);
-		if (dup)
+		p->node_id[i] = r->id;
+		rc = an__ht_add(&ids, an__ht_mix64((uint64_t)r->id), &r->id,
+				i, &dup);
+		if (rc < 0)
+			AN_FAIL(err, rc, AN_NO_OFFSET, "out of memory");
+		rc = AN_OK;
+		if (dup != i)
 			AN_FAIL(err, AN_EFORMAT, r->offset,
 				"duplicate node id %lld", (long long)r->id);
-		p->node_id[i] = r->id;
 	}
 	if (b->nodes[0].parent != AN_ID_NONE)
 		AN_FAIL(err, AN_EFORMAT, b->nodes[0].offset,
@@ -698,7 +667,7 @@ int an__profile_finish(an_profile **out, an_builder *b, an_kind kind,
 	*out = p;
 	p = NULL;
 done:
-	idmap_free(&ids);
+	an__ht_free(&ids);
 	an_profile_free(p);
 	return rc;
 }

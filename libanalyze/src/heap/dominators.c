@@ -281,14 +281,14 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 	semi = NULL;
 
 	/* 5. back to node ordinals; the unreached are under the root */
-	h->dom = an__calloc(n, sizeof(*h->dom));
-	if (!h->dom)
+	h->d.dom = an__calloc(n, sizeof(*h->d.dom));
+	if (!h->d.dom)
 		goto done;
-	h->dom[h->root] = h->root;
+	h->d.dom[h->root] = h->root;
 	for (i = 2; i <= reached; i++)
-		h->dom[vertex[i]] = vertex[parent[i]];
+		h->d.dom[vertex[i]] = vertex[parent[i]];
 	for (; i <= n; i++)
-		h->dom[vertex[i]] = h->root;
+		h->d.dom[vertex[i]] = h->root;
 	*order = vertex;
 	vertex = NULL;
 	rc = AN_OK;
@@ -310,14 +310,15 @@ int an__heap_retained_sizes(an_heap *h, const uint32_t *order)
 {
 	uint32_t n = h->node_count, i, v;
 
-	h->retained = an__calloc(n, sizeof(*h->retained));
-	if (!h->retained)
+	h->d.retained = an__calloc(n, sizeof(*h->d.retained));
+	if (!h->d.retained)
 		return AN_ENOMEM;
-	memcpy(h->retained, h->nself, (size_t)n * sizeof(*h->retained));
+	for (v = 0; v < n; v++)
+		h->d.retained[v] = an__size_get(&h->d.self, v);
 	/* everything follows its dominator in `order`: sum bottom-up */
 	for (i = n; i >= 2; i--) {
 		v = order[i];
-		h->retained[h->dom[v]] += h->retained[v];
+		h->d.retained[h->d.dom[v]] += h->d.retained[v];
 	}
 	return AN_OK;
 }

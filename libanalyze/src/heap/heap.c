@@ -17,7 +17,7 @@ uint64_t an_heap_extra_native_bytes(const an_heap *h)
 
 uint64_t an_heap_total_size(const an_heap *h)
 {
-	return h->retained[h->root] + h->extra_native;
+	return h->d.retained[h->root] + h->extra_native;
 }
 
 const char *an_heap_node_type(const an_heap *h, uint32_t n)
@@ -32,38 +32,51 @@ an_heap_node_kind an_heap_node_kind_of(const an_heap *h, uint32_t n)
 
 an_str an_heap_node_raw_name(const an_heap *h, uint32_t n)
 {
-	return h->strs.items[h->nname[n]];
+	return h->strs.items[an__heap_name(h, n)];
 }
 
 uint64_t an_heap_node_id(const an_heap *h, uint32_t n) { return h->nid[n]; }
 
 uint64_t an_heap_node_self_size(const an_heap *h, uint32_t n)
 {
-	return h->nself[n];
+	return an__size_get(&h->d.self, n);
+}
+
+uint64_t an_heap_node_raw_self_size(const an_heap *h, uint32_t n)
+{
+	return an__size_get(&h->nself, n);
+}
+
+an_str an_heap_node_snapshot_name(const an_heap *h, uint32_t n)
+{
+	return h->strs.items[h->nname[n]];
 }
 
 uint64_t an_heap_node_retained_size(const an_heap *h, uint32_t n)
 {
-	return h->retained[n];
+	return h->d.retained[n];
 }
 
 uint32_t an_heap_node_dominator(const an_heap *h, uint32_t n)
 {
-	return h->dom[n];
+	return h->d.dom[n];
 }
 
 int32_t an_heap_node_distance(const an_heap *h, uint32_t n)
 {
-	return h->dist[n];
+	return h->d.dist[n];
 }
 
-uint32_t an_heap_node_class(const an_heap *h, uint32_t n) { return h->cls[n]; }
+uint32_t an_heap_node_class(const an_heap *h, uint32_t n)
+{
+	return h->d.cls[n];
+}
 
 uint32_t an_heap_node_dominated(const an_heap *h, uint32_t n,
 				const uint32_t **kids)
 {
-	*kids = h->dom_kids + h->dom_first[n];
-	return h->dom_first[n + 1] - h->dom_first[n];
+	*kids = h->d.dom_kids + h->d.dom_first[n];
+	return h->d.dom_first[n + 1] - h->d.dom_first[n];
 }
 
 uint32_t an_heap_find_id(const an_heap *h, uint64_t id)
@@ -118,17 +131,17 @@ an_str an_heap_edge_name(const an_heap *h, uint32_t e)
 	return h->strs.items[h->ename[e]];
 }
 
-uint32_t an_heap_class_count(const an_heap *h) { return h->nclasses; }
+uint32_t an_heap_class_count(const an_heap *h) { return h->d.nclasses; }
 
 const an_heap_class *an_heap_class_get(const an_heap *h, uint32_t c)
 {
-	return &h->classes[c];
+	return &h->d.classes[c];
 }
 
 uint32_t an_heap_classes(const an_heap *h, const uint32_t **order)
 {
-	*order = h->class_order;
-	return h->nclass_order;
+	*order = h->d.class_order;
+	return h->d.nclass_order;
 }
 
 /* ---- display names ---- */
@@ -153,73 +166,12 @@ static void finish_out(out *o)
 		o->buf[o->len < o->cap ? o->len : o->cap - 1] = '\0';
 }
 
-/* JSON.stringify's short escapes, or NULL */
-static const char *json_escape(char c)
-{
-	switch (c) {
-	case '"': return "\\\"";
-	case '\\': return "\\\\";
-	case '\b': return "\\b";
-	case '\f': return "\\f";
-	case '\n': return "\\n";
-	case '\r': return "\\r";
-	case '\t': return "\\t";
-	default: return NULL;
-	}
-}
-
 /* JSHeapSnapshotNode.formatPropertyName into o */
 static void put_prop(out *o, an_str s)
 {
-	uint32_t i;
-	int fmt = 0;
+	size_t room = o->len + 1 < o->cap ? o->cap - 1 - o->len : 0;
 
-	for (i = 0; i < s.len; i++)
-		if (strchr(",'\"{}", s.ptr[i]) && s.ptr[i])
-			fmt = 1;
-	if (!fmt) {
-		put(o, s.ptr, s.len);
-		return;
-	}
-	put(o, "\"", 1);
-	for (i = 0; i < s.len; i++) {
-		char c = s.ptr[i];
-		char tmp[8];
-		const char *esc = json_escape(c);
-		if (esc) {
-			put(o, esc, strlen(esc));
-		} else if ((unsigned char)c < 0x20) {
-			snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)c);
-			put(o, tmp, 6);
-		} else {
-			put(o, &c, 1);
-		}
-	}
-	put(o, "\"", 1);
-}
-
-/* Length of the formatted property name (formatPropertyName) in UTF-16
- * units, as the 100-character budget counts it. */
-static size_t prop_len(an_str s)
-{
-	size_t i, k = 0;
-	int fmt = 0;
-
-	for (i = 0; i < s.len; i++)
-		if (s.ptr[i] && strchr(",'\"{}", s.ptr[i]))
-			fmt = 1;
-	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		if ((c & 0xc0) == 0x80)
-			continue;
-		if (fmt && json_escape((char)c))
-			k += 2;
-		else if (fmt && c < 0x20)
-			k += 6;
-		else
-			k += c >= 0xf0 ? 2 : 1;
-	}
-	return fmt ? k + 2 : k;
+	o->len += an__heap_prop_format(s, room ? o->buf + o->len : NULL, room);
 }
 
 static int skip_edge(const an_heap *h, uint32_t e)
@@ -258,7 +210,7 @@ static void plain_object_name(const an_heap *h, uint32_t n, out *o)
 			}
 			continue;
 		}
-		flen = prop_len(h->strs.items[h->ename[cur]]);
+		flen = an__heap_prop_units(h->strs.items[h->ename[cur]]);
 		if (start_len > 1 && start_len + end_len + flen > 100)
 			break;
 		if (nf >= 64 || nb >= 64)
@@ -319,7 +271,7 @@ static int cons_string_name(const an_heap *h, uint32_t n, out *o)
 		uint32_t v = stack[--sp], e, first = 0, second = 0;
 		int have1 = 0, have2 = 0;
 		if (h->ntype[v] != h->t_cons) {
-			an_str s = h->strs.items[h->nname[v]];
+			an_str s = h->strs.items[an__heap_name(h, v)];
 			put(o, s.ptr, s.len);
 			continue;
 		}
@@ -366,10 +318,10 @@ int an_heap_node_name(char *buf, size_t cap, size_t *len, const an_heap *h,
 	if (h->ntype[n] == h->t_cons)
 		rc = cons_string_name(h, n, &o);
 	else if (h->ntype[n] == h->t_object &&
-		 an__heap_str_is(h, h->nname[n], "Object"))
+		 an__heap_str_is(h, an__heap_name(h, n), "Object"))
 		plain_object_name(h, n, &o);
 	else {
-		an_str s = h->strs.items[h->nname[n]];
+		an_str s = h->strs.items[an__heap_name(h, n)];
 		put(&o, s.ptr, s.len);
 	}
 	if (rc < 0) {
@@ -398,7 +350,7 @@ int an_heap_statistics(an_heap_stats *s, const an_heap *h, an_error *err)
 	for (e = 0; e < h->edge_count; e++)
 		indeg[h->eto[e]]++;
 	for (v = 0; v < h->node_count; v++) {
-		uint64_t sz = h->nself[v];
+		uint64_t sz = an__size_get(&h->d.self, v);
 		uint8_t t = h->ntype[v];
 		if (t == h->t_hidden) {
 			s->system += sz;
@@ -406,7 +358,7 @@ int an_heap_statistics(an_heap_stats *s, const an_heap *h, an_error *err)
 		}
 		if (t == h->t_native) {
 			s->native += sz;
-			if (an__heap_str_is(h, h->nname[v],
+			if (an__heap_str_is(h, an__heap_name(h, v),
 					    "system / JSArrayBufferData"))
 				s->typed_arrays += sz;
 		} else if (t == h->t_code) {
@@ -414,7 +366,7 @@ int an_heap_statistics(an_heap_stats *s, const an_heap *h, an_error *err)
 		} else if (t == h->t_cons || t == h->t_sliced ||
 			   t == h->t_string) {
 			s->strings += sz;
-		} else if (an__heap_str_is(h, h->nname[v], "Array")) {
+		} else if (an__heap_str_is(h, an__heap_name(h, v), "Array")) {
 			uint64_t size = sz;
 			for (e = h->first_edge[v]; e < h->first_edge[v + 1];
 			     e++) {
@@ -423,7 +375,8 @@ int an_heap_statistics(an_heap_stats *s, const an_heap *h, an_error *err)
 						     "elements"))
 					continue;
 				if (indeg[h->eto[e]] == 1)
-					size += h->nself[h->eto[e]];
+					size += an__size_get(&h->d.self,
+							     h->eto[e]);
 				break;
 			}
 			s->js_arrays += size;

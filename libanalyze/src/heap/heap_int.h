@@ -1,20 +1,82 @@
 /*
  * heap_int.h - the in-memory heap graph (struct of arrays, u32 ordinals,
- * CSR edges) shared by the loader (heapsnap.c), the analysis
- * (heapgraph.c) and the retainer queries (retainers.c).
+ * CSR edges) as the loader (heapsnap.c) fills it, and what the analysis
+ * (pipeline.c and its stages) derives from it (an_heap_derived), shared
+ * with the queries (heap.c, retainers.c).
  */
 #ifndef AN_HEAP_INT_H
 #define AN_HEAP_INT_H
 
 #include "analyze/heap.h"
 #include "core/common_int.h"
+#include "core/hashtab.h"
 #include "core/sort.h"
 #include "core/strtab.h"
 
 #define AN_TYPE_NONE 0xff /* a type the snapshot does not declare */
 
+/*
+ * Sizes per node as u32, with the rare size of UINT32_MAX or more kept
+ * aside (a 13.8 M-node snapshot saves 55 MB per array over u64): read
+ * with an__size_get(), written with an__size_set().
+ */
+typedef struct an__big_size {
+	uint32_t node;
+	uint64_t size;
+} an__big_size;
+
+typedef struct an__sizes {
+	uint32_t *v;             /* per node; UINT32_MAX: in `big` */
+	an__big_size *big;       /* the sizes that do not fit */
+	uint32_t nbig;
+	size_t bigcap;
+	an_hashtab bigix;        /* node -> its `big` entry */
+} an__sizes;
+
+/* Sets node n's size; AN_ENOMEM/AN_ELIMIT only for a size that does not
+ * fit in u32 (heapsizes.c). */
+AN_HIDDEN int an__size_set(an__sizes *s, uint32_t n, uint64_t size);
+AN_HIDDEN uint64_t an__size_big(const an__sizes *s, uint32_t n);
+/* A copy of `from` (n nodes) into the empty `to`. */
+AN_HIDDEN int an__size_copy(an__sizes *to, const an__sizes *from,
+			    uint32_t n);
+AN_HIDDEN void an__size_free(an__sizes *s);
+
+static inline uint64_t an__size_get(const an__sizes *s, uint32_t n)
+{
+	uint32_t v = s->v[n];
+
+	return v != UINT32_MAX ? v : an__size_big(s, n);
+}
+
+/*
+ * What DevTools' pipeline derives from the loaded graph (pipeline.c and
+ * its stages). The loaded arrays of struct an_heap are never written
+ * after loading: a derived value that replaces a loaded one (the
+ * reassigned shallow size, the "Detached " name) lives here.
+ */
+typedef struct an_heap_derived {
+	an__sizes self;          /* shallow size after the reassignment */
+	uint8_t *renamed;        /* bit per node: named "Detached <name>"
+				    (detached DOM native), or NULL */
+	uint32_t *rename;        /* per snapshot string: its "Detached "
+				    string, when `renamed` is set */
+	uint8_t *page;           /* page-owned flag (during the pipeline) */
+	uint32_t *dom;           /* immediate dominator */
+	uint64_t *retained;
+	int32_t *dist;
+	uint32_t *cls;           /* class per node */
+	uint32_t *dom_first;     /* dominated children CSR, node_count + 1 */
+	uint32_t *dom_kids;
+	an_heap_class *classes;
+	uint32_t nclasses;
+	uint32_t *class_order;   /* classes with members, Summary order */
+	uint32_t nclass_order;
+} an_heap_derived;
+
 struct an_heap {
-	an_strtab strs;          /* snapshot strings, by index (no interning) */
+	an_strtab strs;          /* snapshot strings, by index (no interning);
+				    the pipeline appends its own names */
 	uint32_t nstrings;       /* strings from the snapshot (more follow) */
 	/* meta */
 	char **node_types;       /* node type names */
@@ -32,36 +94,37 @@ struct an_heap {
 	uint32_t node_count, edge_count;
 	uint32_t root;           /* root ordinal */
 	uint64_t extra_native;   /* snapshot.extra_native_bytes */
-	/* nodes */
+	/* nodes, as loaded */
 	uint8_t *ntype;
 	uint32_t *nname;         /* string index */
 	uint32_t *nid;           /* snapshot object id */
-	uint64_t *nself;         /* shallow size (reassigned after analysis) */
+	an__sizes nself;         /* shallow size as the snapshot has it */
 	uint32_t *first_edge;    /* node_count + 1 entries */
 	uint8_t *ndet;           /* detachedness (DOM link state), or NULL */
 	uint32_t *nloc;          /* location index per node, or AN_NONE */
 	uint32_t *locs;          /* script_id, line, column per location */
 	uint32_t nlocs;
-	/* edges */
+	/* edges, as loaded */
 	uint8_t *etype;
 	uint32_t *ename;         /* string index or element index */
 	uint32_t *eto;           /* target ordinal */
-	/* analysis results */
-	uint8_t *page;           /* page-owned flag */
-	uint32_t *dom;           /* immediate dominator */
-	uint64_t *retained;
-	int32_t *dist;
-	uint32_t *cls;           /* class per node */
-	uint32_t *dom_first;     /* dominated children CSR, node_count + 1 */
-	uint32_t *dom_kids;
-	an_heap_class *classes;
-	uint32_t nclasses;
-	uint32_t *class_order;   /* classes with members, Summary order */
-	uint32_t nclass_order;
+	/* the analysis */
+	an_heap_derived d;
 	struct an__ret_index *ri; /* incoming-edge index (retainers.c) */
 };
 
-/* Runs DevTools' pipeline on a loaded graph (heapgraph.c). */
+/* Node n's name (string index) after the DOM state: "Detached <name>"
+ * for a detached DOM native, else the snapshot's. */
+static inline uint32_t an__heap_name(const an_heap *h, uint32_t n)
+{
+	const uint8_t *r = h->d.renamed;
+
+	if (r && (r[n >> 3] >> (n & 7) & 1))
+		return h->d.rename[h->nname[n]];
+	return h->nname[n];
+}
+
+/* Runs DevTools' pipeline on a loaded graph (pipeline.c). */
 AN_HIDDEN int an__heap_analyse(an_heap *h, an_error *err);
 
 /* Dominator tree h->dom (the root's dominator is itself) over the edges
@@ -78,7 +141,7 @@ AN_HIDDEN int an__heap_ret_index_new(an_heap *h);
 AN_HIDDEN void an__heap_ret_index_free(an_heap *h);
 
 /* 1 when `name` is a WeakMap ephemeron edge name: *dup_off is where
- * DevTools' duplicatedPart starts, *table the table's id (heapgraph.c). */
+ * DevTools' duplicatedPart starts, *table the table's id (weakmap.c). */
 AN_HIDDEN int an__heap_weakmap_name(an_str name, size_t *dup_off,
 				    uint64_t *table);
 
@@ -109,16 +172,14 @@ static inline void an__csr_restore(uint32_t *first, uint32_t n)
 	first[0] = 0;
 }
 
-/* FNV-1a over bytes. */
-static inline uint64_t an__hash_bytes(const char *s, size_t n)
-{
-	uint64_t x = 1469598103934665603ull;
-	size_t i;
+/* DevTools' formatPropertyName of s into dst: writes what fits in
+ * `room` bytes (no NUL) and returns the whole length (propname.c). */
+AN_HIDDEN size_t an__heap_prop_format(an_str s, char *dst, size_t room);
 
-	for (i = 0; i < n; i++)
-		x = (x ^ (unsigned char)s[i]) * 1099511628211ull;
-	return x;
-}
+/* Length in UTF-16 units (JS .length) of UTF-8 bytes, and of a
+ * formatted property name (propname.c). */
+AN_HIDDEN size_t an__heap_js_len(const char *s, size_t n);
+AN_HIDDEN size_t an__heap_prop_units(an_str s);
 
 static inline int an__heap_str_is(const an_heap *h, uint32_t s,
 				  const char *lit)

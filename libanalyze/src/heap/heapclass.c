@@ -9,18 +9,6 @@
 
 #include "heap/heap_int.h"
 
-/* JSON.stringify-style escaping used by formatPropertyName. */
-static int needs_format(an_str s)
-{
-	uint32_t i;
-
-	for (i = 0; i < s.len; i++)
-		if (s.ptr[i] == ',' || s.ptr[i] == '\'' || s.ptr[i] == '"' ||
-		    s.ptr[i] == '{' || s.ptr[i] == '}')
-			return 1;
-	return 0;
-}
-
 typedef struct sbuf {
 	char *p;
 	size_t len, cap;
@@ -36,67 +24,34 @@ static int sb_put(sbuf *b, const char *s, size_t n)
 	return AN_OK;
 }
 
-/* DevTools JSHeapSnapshotNode.formatPropertyName */
+/* DevTools JSHeapSnapshotNode.formatPropertyName, appended to b */
 static int put_property(sbuf *b, an_str s)
 {
-	uint32_t i;
-	char tmp[8];
+	size_t n = an__heap_prop_format(s, NULL, 0);
 
-	if (!needs_format(s))
-		return sb_put(b, s.ptr, s.len);
-	if (sb_put(b, "\"", 1) < 0)
+	if (an__grow((void **)&b->p, &b->cap, b->len + n + 1, 1) < 0)
 		return AN_ENOMEM;
-	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		const char *esc = NULL;
-		switch (c) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\b': esc = "\\b"; break;
-		case '\f': esc = "\\f"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		default: break;
-		}
-		if (esc) {
-			if (sb_put(b, esc, strlen(esc)) < 0)
-				return AN_ENOMEM;
-		} else if (c < 0x20) {
-			snprintf(tmp, sizeof(tmp), "\\u%04x", c);
-			if (sb_put(b, tmp, 6) < 0)
-				return AN_ENOMEM;
-		} else if (sb_put(b, (const char *)&s.ptr[i], 1) < 0) {
-			return AN_ENOMEM;
-		}
-	}
-	return sb_put(b, "\"", 1);
+	an__heap_prop_format(s, b->p + b->len, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return AN_OK;
 }
 
-/* Length in UTF-16 code units, as JS string .length counts. */
-static size_t js_len(const char *s, size_t n)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c & 0xc0) == 0x80)
-			continue; /* continuation byte */
-		k += c >= 0xf0 ? 2 : 1;
-	}
-	return k;
-}
-
-/* Class table: (name, location) -> class index. */
+/* Class table: (name, location) -> class index, over h->d.classes. */
 typedef struct cls_map {
-	uint32_t *slots;
-	size_t cap;
-	size_t ccap;     /* capacity of h->classes */
+	an_hashtab t;
+	size_t ccap;     /* capacity of h->d.classes */
 } cls_map;
+
+typedef struct cls_key {
+	an_str name;
+	int loc;
+	const uint32_t *l3;   /* script id, line, column when loc */
+} cls_key;
 
 static uint64_t cls_hash(an_str name, int loc, const uint32_t *l3)
 {
-	uint64_t x = an__hash_bytes(name.ptr, name.len);
+	uint64_t x = an__ht_bytes(name.ptr, name.len);
 
 	if (loc)
 		x ^= ((uint64_t)l3[0] << 40) ^ ((uint64_t)l3[1] << 20) ^
@@ -104,60 +59,50 @@ static uint64_t cls_hash(an_str name, int loc, const uint32_t *l3)
 	return x * 0xff51afd7ed558ccdull;
 }
 
+static uint64_t cls_item_hash(uint32_t k, const void *ctx)
+{
+	const an_heap_class *c = &((const an_heap *)ctx)->d.classes[k];
+	uint32_t cl[3] = {c->script_id, c->line, c->column};
+
+	return cls_hash(c->name, c->has_location, cl);
+}
+
+static int cls_eq(uint32_t k, const void *key, const void *ctx)
+{
+	const an_heap_class *c = &((const an_heap *)ctx)->d.classes[k];
+	const cls_key *q = key;
+
+	return c->name.len == q->name.len &&
+	       memcmp(c->name.ptr, q->name.ptr, q->name.len) == 0 &&
+	       c->has_location == q->loc &&
+	       (!q->loc || (c->script_id == q->l3[0] &&
+			    c->line == q->l3[1] && c->column == q->l3[2]));
+}
+
 static int cls_get(an_heap *h, cls_map *m, an_str name, int loc,
 		   const uint32_t *l3, uint32_t *out)
 {
-	size_t j;
+	cls_key q = {name, loc, l3};
+	an_heap_class *c;
+	int rc;
 
-	if ((size_t)(h->nclasses + 1) * 2 > m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 1024, k;
-		uint32_t *ns = an__calloc(ncap, sizeof(*ns));
-		if (!ns)
-			return AN_ENOMEM;
-		for (k = 0; k < h->nclasses; k++) {
-			const an_heap_class *c = &h->classes[k];
-			uint32_t cl[3] = {c->script_id, c->line, c->column};
-			size_t q = cls_hash(c->name, c->has_location, cl) &
-				   (ncap - 1);
-			while (ns[q])
-				q = (q + 1) & (ncap - 1);
-			ns[q] = (uint32_t)k + 1;
-		}
-		free(m->slots);
-		m->slots = ns;
-		m->cap = ncap;
+	if (h->d.nclasses >= m->ccap &&
+	    an__grow((void **)&h->d.classes, &m->ccap, (size_t)h->d.nclasses + 1,
+		     sizeof(*h->d.classes)) < 0)
+		return AN_ENOMEM;
+	rc = an__ht_add(&m->t, cls_hash(name, loc, l3), &q, h->d.nclasses, out);
+	if (rc <= 0)
+		return rc;
+	c = &h->d.classes[h->d.nclasses++];
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->has_location = loc;
+	if (loc) {
+		c->script_id = l3[0];
+		c->line = l3[1];
+		c->column = l3[2];
 	}
-	j = cls_hash(name, loc, l3) & (m->cap - 1);
-	while (m->slots[j]) {
-		const an_heap_class *c = &h->classes[m->slots[j] - 1];
-		if (c->name.len == name.len &&
-		    memcmp(c->name.ptr, name.ptr, name.len) == 0 &&
-		    c->has_location == loc &&
-		    (!loc || (c->script_id == l3[0] && c->line == l3[1] &&
-			      c->column == l3[2]))) {
-			*out = m->slots[j] - 1;
-			return AN_OK;
-		}
-		j = (j + 1) & (m->cap - 1);
-	}
-	{
-		an_heap_class *c;
-		if (an__grow((void **)&h->classes, &m->ccap, h->nclasses + 1,
-			     sizeof(*h->classes)) < 0)
-			return AN_ENOMEM;
-		c = &h->classes[h->nclasses];
-		memset(c, 0, sizeof(*c));
-		c->name = name;
-		c->has_location = loc;
-		if (loc) {
-			c->script_id = l3[0];
-			c->line = l3[1];
-			c->column = l3[2];
-		}
-		c->distance = INT32_MAX;
-		m->slots[j] = ++h->nclasses;
-		*out = h->nclasses - 1;
-	}
+	c->distance = INT32_MAX;
 	return AN_OK;
 }
 
@@ -173,6 +118,23 @@ static int add_string(an_heap *h, const char *s, size_t n, an_str *out)
 	return AN_OK;
 }
 
+/* "<div class=...>" (after `skip` bytes) is classed "<div>": *name
+ * becomes the stored short name, *raw 0, when it has a space. */
+static int tag_class(an_heap *h, sbuf *b, an_str *name, size_t skip,
+		     int *raw)
+{
+	const char *sp = memchr(name->ptr + skip, ' ', name->len - skip);
+
+	if (!sp)
+		return AN_OK;
+	b->len = 0;
+	*raw = 0;
+	if (sb_put(b, name->ptr, (size_t)(sp - name->ptr)) < 0 ||
+	    sb_put(b, ">", 1) < 0)
+		return AN_ENOMEM;
+	return add_string(h, b->p, b->len, name);
+}
+
 /* Interface candidates: name -> count, properties (string indexes). */
 typedef struct iface {
 	an_str name;
@@ -185,52 +147,57 @@ typedef struct iface {
 typedef struct iface_set {
 	iface *v;
 	size_t n, cap;
-	uint32_t *slots;
-	size_t scap;
+	an_hashtab t;     /* by name, while inferring */
 } iface_set;
 
+static uint64_t iface_hash(uint32_t k, const void *ctx)
+{
+	const iface *f = &((const iface_set *)ctx)->v[k];
+
+	return an__ht_bytes(f->name.ptr, f->name.len);
+}
+
+static int iface_eq(uint32_t k, const void *key, const void *ctx)
+{
+	const iface *f = &((const iface_set *)ctx)->v[k];
+	const an_str *q = key;
+
+	return f->name.len == q->len &&
+	       memcmp(f->name.ptr, q->ptr, q->len) == 0;
+}
+
+/* The candidate named (name, len), created (with that temporary name,
+ * which the caller replaces) when missing. */
 static iface *iface_find(iface_set *s, const char *name, size_t len,
 			 int *created)
 {
-	size_t j;
+	an_str q;
+	uint32_t k;
+	int rc;
 
+	q.ptr = name;
+	q.len = (uint32_t)len;
 	*created = 0;
-	if ((s->n + 1) * 2 > s->scap) {
-		size_t ncap = s->scap ? s->scap * 2 : 1024, k;
-		uint32_t *ns = an__calloc(ncap, sizeof(*ns));
-		if (!ns)
-			return NULL;
-		for (k = 0; k < s->n; k++) {
-			size_t q = an__hash_bytes(s->v[k].name.ptr,
-					    s->v[k].name.len) & (ncap - 1);
-			while (ns[q])
-				q = (q + 1) & (ncap - 1);
-			ns[q] = (uint32_t)k + 1;
-		}
-		free(s->slots);
-		s->slots = ns;
-		s->scap = ncap;
-	}
-	j = an__hash_bytes(name, len) & (s->scap - 1);
-	while (s->slots[j]) {
-		iface *f = &s->v[s->slots[j] - 1];
-		if (f->name.len == len && memcmp(f->name.ptr, name, len) == 0)
-			return f;
-		j = (j + 1) & (s->scap - 1);
-	}
 	if (an__grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
 		return NULL;
-	memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
-	s->v[s->n].first = (uint32_t)s->n;
-	s->slots[j] = (uint32_t)++s->n;
-	*created = 1;
-	return &s->v[s->n - 1];
+	rc = an__ht_add(&s->t, an__ht_bytes(name, len), &q,
+			(uint32_t)s->n, &k);
+	if (rc < 0)
+		return NULL;
+	if (rc == 1) {
+		memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
+		s->v[s->n].name = q;
+		s->v[s->n].first = (uint32_t)s->n;
+		s->n++;
+		*created = 1;
+	}
+	return &s->v[k];
 }
 
 static int is_plain_object(const an_heap *h, uint32_t v)
 {
 	return h->ntype[v] == h->t_object &&
-	       an__heap_str_is(h, h->nname[v], "Object");
+	       an__heap_str_is(h, an__heap_name(h, v), "Object");
 }
 
 static int cmp_iface(const void *a, const void *b)
@@ -263,21 +230,14 @@ static int infer_interfaces(an_heap *h, iface_set *s, size_t *ndefs)
 			goto done;
 		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
 			an_str nm;
-			size_t before;
 			if (h->etype[e] != h->e_property)
 				continue;
 			nm = h->strs.items[h->ename[e]];
 			if (nm.len == 9 && !memcmp(nm.ptr, "__proto__", 9))
 				continue;
-			before = b.len;
-			/* measure the formatted name first */
-			if (put_property(&b, nm) < 0)
-				goto done;
 			{
-				size_t flen = js_len(b.p + before,
-						     b.len - before);
-				size_t cur = js_len(b.p, before);
-				b.len = before;
+				size_t flen = an__heap_prop_units(nm);
+				size_t cur = an__heap_js_len(b.p, b.len);
 				if (cur > 1 && cur + flen > 120)
 					break;
 				if (cur != 1 && sb_put(&b, ", ", 2) < 0)
@@ -308,10 +268,8 @@ static int infer_interfaces(an_heap *h, iface_set *s, size_t *ndefs)
 		}
 		f->count++;
 	}
-	/* rehash is keyed on names: drop it before sorting */
-	free(s->slots);
-	s->slots = NULL;
-	s->scap = 0;
+	/* the table is keyed on positions: drop it before sorting */
+	an__ht_free(&s->t);
 	if (s->n)
 		qsort(s->v, s->n, sizeof(*s->v), cmp_iface);
 	min_count = total / 1000.0 > 2 ? total / 1000.0 : 2;
@@ -328,8 +286,7 @@ done:
 
 /* Property tree of the definitions (applyInterfaceDefinitions). */
 typedef struct ptree {
-	uint32_t *kid_slots;     /* hash (parent, string) -> node + 1 */
-	size_t cap;
+	an_hashtab kids;         /* (parent, string) -> tree node */
 	uint32_t *parent;        /* per tree node */
 	uint32_t *key;           /* property string index */
 	int64_t *match;          /* definition index, or -1 */
@@ -340,27 +297,33 @@ typedef struct ptree {
 
 static uint64_t pt_hash(uint32_t parent, uint32_t key)
 {
-	uint64_t x = ((uint64_t)parent << 32 | key) * 0x9e3779b97f4a7c15ull;
-	return x ^ (x >> 31);
+	return an__ht_mix64((uint64_t)parent << 32 | key);
+}
+
+static uint64_t pt_item_hash(uint32_t k, const void *ctx)
+{
+	const ptree *t = ctx;
+
+	return pt_hash(t->parent[k], t->key[k]);
+}
+
+static int pt_eq(uint32_t k, const void *key, const void *ctx)
+{
+	const ptree *t = ctx;
+	const uint32_t *q = key;
+
+	return t->parent[k] == q[0] && t->key[k] == q[1];
 }
 
 static uint32_t pt_find(const ptree *t, uint32_t parent, uint32_t key)
 {
-	size_t j = pt_hash(parent, key) & (t->cap - 1);
+	uint32_t q[2] = {parent, key};
 
-	while (t->kid_slots[j]) {
-		uint32_t k = t->kid_slots[j] - 1;
-		if (t->parent[k] == parent && t->key[k] == key)
-			return k;
-		j = (j + 1) & (t->cap - 1);
-	}
-	return AN_NONE;
+	return an__ht_find(&t->kids, pt_hash(parent, key), q);
 }
 
 static int pt_add(ptree *t, uint32_t parent, uint32_t key, uint32_t *out)
 {
-	size_t j;
-
 	if (t->n + 1 > t->ncap) {
 		uint32_t nc = t->ncap ? t->ncap * 2 : 64;
 		void *a = an__reallocarray(t->parent, nc, sizeof(uint32_t));
@@ -382,33 +345,14 @@ static int pt_add(ptree *t, uint32_t parent, uint32_t key, uint32_t *out)
 		t->greatest = a;
 		t->ncap = nc;
 	}
-	if ((size_t)(t->n + 1) * 2 > t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 1024;
-		uint32_t *ns = an__calloc(ncap, sizeof(*ns)), k;
-		if (!ns)
-			return AN_ENOMEM;
-		for (k = 1; k < t->n; k++) {
-			size_t q = pt_hash(t->parent[k], t->key[k]) &
-				   (ncap - 1);
-			while (ns[q])
-				q = (q + 1) & (ncap - 1);
-			ns[q] = k + 1;
-		}
-		free(t->kid_slots);
-		t->kid_slots = ns;
-		t->cap = ncap;
-	}
 	t->parent[t->n] = parent;
 	t->key[t->n] = key;
 	t->match[t->n] = -1;
 	t->match_props[t->n] = 0;
 	t->greatest[t->n] = -1;
-	if (t->n > 0) {
-		j = pt_hash(parent, key) & (t->cap - 1);
-		while (t->kid_slots[j])
-			j = (j + 1) & (t->cap - 1);
-		t->kid_slots[j] = t->n + 1;
-	}
+	/* the root (node 0) is nobody's child */
+	if (t->n > 0 && an__ht_put(&t->kids, pt_hash(parent, key), t->n) < 0)
+		return AN_ENOMEM;
 	*out = t->n++;
 	return AN_OK;
 }
@@ -428,7 +372,7 @@ static int cmp_prop(const void *a, const void *b)
 
 static void ptree_free(ptree *t)
 {
-	free(t->kid_slots);
+	an__ht_free(&t->kids);
 	free(t->parent);
 	free(t->key);
 	free(t->match);
@@ -455,9 +399,9 @@ static void better(const ptree *t, uint32_t k, int64_t *mi, uint32_t *mc)
  */
 int an__heap_class_names(an_heap *h)
 {
-	iface_set s = {NULL, 0, 0, NULL, 0};
+	iface_set s;
 	ptree t;
-	cls_map m = {NULL, 0, 0};
+	cls_map m;
 	size_t ndefs = 0, d;
 	uint32_t v, e, root_t, *states = NULL, *nstates = NULL;
 	prop_key *props = NULL;
@@ -468,14 +412,19 @@ int an__heap_class_names(an_heap *h)
 	int rc = AN_ENOMEM;
 	uint32_t type_cls[256], *name_cls = NULL;
 
+	memset(&s, 0, sizeof(s));
+	an__ht_init(&s.t, iface_hash, iface_eq, &s);
 	memset(&t, 0, sizeof(t));
+	an__ht_init(&t.kids, pt_item_hash, pt_eq, &t);
+	m.ccap = 0;
+	an__ht_init(&m.t, cls_item_hash, cls_eq, h);
 	for (d = 0; d < 256; d++)
 		type_cls[d] = AN_NONE;
 	name_cls = an__calloc(h->strs.count, sizeof(*name_cls));
 	if (!name_cls)
 		goto done;
-	h->cls = an__calloc(h->node_count, sizeof(*h->cls));
-	if (!h->cls)
+	h->d.cls = an__calloc(h->node_count, sizeof(*h->d.cls));
+	if (!h->d.cls)
 		goto done;
 	if (add_string(h, "(system)", 8, &sys) < 0 ||
 	    add_string(h, "(compiled code)", 15, &code) < 0 ||
@@ -539,50 +488,28 @@ int an__heap_class_names(an_heap *h)
 		/* fast paths: the class of a type, or of a raw name */
 		if (ty != h->t_object && ty != h->t_native && !loc &&
 		    type_cls[ty] != AN_NONE) {
-			h->cls[v] = type_cls[ty];
+			h->d.cls[v] = type_cls[ty];
 			continue;
 		}
 		if ((ty == h->t_object || ty == h->t_native) && !loc &&
-		    name_cls[h->nname[v]] &&
+		    name_cls[an__heap_name(h, v)] &&
 		    !(ndefs && is_plain_object(h, v))) {
-			h->cls[v] = name_cls[h->nname[v]] - 1;
+			h->d.cls[v] = name_cls[an__heap_name(h, v)] - 1;
 			continue;
 		}
 		if (ty == h->t_hidden) {
 			name = sys;
 			by_type = 1;
 		} else if (ty == h->t_object || ty == h->t_native) {
-			name = h->strs.items[h->nname[v]];
+			name = h->strs.items[an__heap_name(h, v)];
 			raw = 1;
 			if (name.len && name.ptr[0] == '<') {
-				const char *sp = memchr(name.ptr, ' ',
-							name.len);
-				if (sp) {
-					b.len = 0;
-					raw = 0;
-					if (sb_put(&b, name.ptr,
-						   (size_t)(sp - name.ptr)) <
-						    0 ||
-					    sb_put(&b, ">", 1) < 0 ||
-					    add_string(h, b.p, b.len, &name) <
-						    0)
-						goto done;
-				}
+				if (tag_class(h, &b, &name, 0, &raw) < 0)
+					goto done;
 			} else if (name.len > 10 &&
 				   !memcmp(name.ptr, "Detached <", 10)) {
-				const char *sp = memchr(name.ptr + 10, ' ',
-							name.len - 10);
-				if (sp) {
-					b.len = 0;
-					raw = 0;
-					if (sb_put(&b, name.ptr,
-						   (size_t)(sp - name.ptr)) <
-						    0 ||
-					    sb_put(&b, ">", 1) < 0 ||
-					    add_string(h, b.p, b.len, &name) <
-						    0)
-						goto done;
-				}
+				if (tag_class(h, &b, &name, 10, &raw) < 0)
+					goto done;
 			}
 		} else if (ty == h->t_code) {
 			name = code;
@@ -666,22 +593,22 @@ int an__heap_class_names(an_heap *h)
 			/* a "(type)" name built in b: store it */
 			uint32_t tmp;
 			if (cls_get(h, &m, name, loc, l3, &tmp) == AN_OK &&
-			    h->classes[tmp].name.ptr == b.p) {
+			    h->d.classes[tmp].name.ptr == b.p) {
 				if (add_string(h, b.p, b.len,
-					       &h->classes[tmp].name) < 0)
+					       &h->d.classes[tmp].name) < 0)
 					goto done;
 			}
-			h->cls[v] = tmp;
+			h->d.cls[v] = tmp;
 			if (by_type && !loc)
 				type_cls[ty] = tmp;
 			continue;
 		}
-		if (cls_get(h, &m, name, loc, l3, &h->cls[v]) < 0)
+		if (cls_get(h, &m, name, loc, l3, &h->d.cls[v]) < 0)
 			goto done;
 		if (by_type && !loc)
-			type_cls[ty] = h->cls[v];
+			type_cls[ty] = h->d.cls[v];
 		else if (raw && !loc && !(ndefs && is_plain_object(h, v)))
-			name_cls[h->nname[v]] = h->cls[v] + 1;
+			name_cls[an__heap_name(h, v)] = h->d.cls[v] + 1;
 	}
 	rc = AN_OK;
 done:
@@ -689,9 +616,9 @@ done:
 	for (d = 0; d < s.n; d++)
 		free(s.v[d].props);
 	free(s.v);
-	free(s.slots);
+	an__ht_free(&s.t);
 	ptree_free(&t);
-	free(m.slots);
+	an__ht_free(&m.t);
 	free(props);
 	free(states);
 	free(nstates);

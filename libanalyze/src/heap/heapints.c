@@ -42,7 +42,7 @@ static int grow_nodes(loader *l, uint64_t ord)
 	RE(h->ntype, ncap);
 	RE(h->nname, ncap);
 	RE(h->nid, ncap);
-	RE(h->nself, ncap);
+	RE(h->nself.v, ncap);
 	RE(h->first_edge, ncap + 1);
 	if (l->nf_det >= 0)
 		RE(h->ndet, ncap);
@@ -144,7 +144,10 @@ static int store_int(loader *l, uint64_t v)
 		h->nid[ord] = (uint32_t)v;
 		break;
 	case F_NSELF:
-		h->nself[ord] = v;
+		rc = an__size_set(&h->nself, (uint32_t)ord, v);
+		if (rc < 0)
+			return an__fail(l->err, rc, l->num_start,
+					"out of memory");
 		break;
 	case F_NEDGES:
 		if (v > UINT32_MAX)
@@ -300,13 +303,14 @@ static size_t fast_records(loader *l, const uint8_t *p, size_t i, size_t n)
 			if (vals[l->nf_type] >= h->n_node_types ||
 			    vals[l->nf_name] > UINT32_MAX ||
 			    vals[l->nf_id] > UINT32_MAX || ne > UINT32_MAX ||
+			    vals[l->nf_self] >= UINT32_MAX ||
 			    declared + ne > l->edge_count)
 				goto stop;
 			declared += ne;
 			h->ntype[ord] = (uint8_t)vals[l->nf_type];
 			h->nname[ord] = (uint32_t)vals[l->nf_name];
 			h->nid[ord] = (uint32_t)vals[l->nf_id];
-			h->nself[ord] = vals[l->nf_self];
+			h->nself.v[ord] = (uint32_t)vals[l->nf_self];
 			h->first_edge[ord] = (uint32_t)ne;
 			if (l->nf_det >= 0)
 				h->ndet[ord] = (uint8_t)(vals[l->nf_det] & 3);

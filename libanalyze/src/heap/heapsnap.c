@@ -755,7 +755,7 @@ void an_heap_free(an_heap *h)
 	free(h->ntype);
 	free(h->nname);
 	free(h->nid);
-	free(h->nself);
+	an__size_free(&h->nself);
 	free(h->first_edge);
 	free(h->ndet);
 	free(h->nloc);
@@ -763,15 +763,18 @@ void an_heap_free(an_heap *h)
 	free(h->etype);
 	free(h->ename);
 	free(h->eto);
-	free(h->page);
-	free(h->dom);
-	free(h->retained);
-	free(h->dist);
-	free(h->cls);
-	free(h->dom_first);
-	free(h->dom_kids);
-	free(h->classes);
-	free(h->class_order);
+	an__size_free(&h->d.self);
+	free(h->d.renamed);
+	free(h->d.rename);
+	free(h->d.page);
+	free(h->d.dom);
+	free(h->d.retained);
+	free(h->d.dist);
+	free(h->d.cls);
+	free(h->d.dom_first);
+	free(h->d.dom_kids);
+	free(h->d.classes);
+	free(h->d.class_order);
 	an__heap_ret_index_free(h);
 	free(h);
 }

@@ -81,7 +81,7 @@ static uint32_t edge_source(const an_heap *h, uint32_t e)
 
 static int64_t view_distance(const an_heap *h, uint32_t n)
 {
-	int32_t d = h->dist[n];
+	int32_t d = h->d.dist[n];
 
 	if (d == AN_HEAP_NO_DISTANCE)
 		return 2LL * AN_HEAP_SYSTEM_DISTANCE; /* max(0, d) + base */
@@ -121,7 +121,7 @@ static int sort_retainers(const an_heap *h, an_heap_retainer *r, uint32_t k)
 		return AN_ENOMEM;
 	for (i = 0; i < k; i++) {
 		keys[i].distance = view_distance(h, r[i].from);
-		keys[i].retained = h->retained[r[i].from];
+		keys[i].retained = h->d.retained[r[i].from];
 		keys[i].r = r[i];
 	}
 	qsort(keys, k, sizeof(*keys), cmp_ret);
@@ -235,7 +235,7 @@ int an_heap_retainer_chain(an_heap_retainer **out, uint32_t *len,
 		seen = cur == n;
 		for (q = 0; q + 1 < k; q++)
 			seen |= c[q].from == cur;
-		if (seen || h->dist[cur] <= 1)
+		if (seen || h->d.dist[cur] <= 1)
 			break;
 	}
 	if (rc < 0) {
