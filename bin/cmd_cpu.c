@@ -601,66 +601,43 @@ static int do_folded(FILE *f, const job *j, const fe_opts *o)
 
 /* ---- dispatch ---- */
 
-typedef struct subcmd {
-	const char *name;
-	const char *help;
-	unsigned opts;
-	int with_re;
-} subcmd;
 
 /* options every report takes */
 #define REPORT (FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT | FE_OPT_DB |       \
 		FE_OPT_TOP | FE_OPT_WEIGHTS | FE_OPT_WINDOW)
 
-static const subcmd subcmds[] = {
-	{"top", help_top, REPORT | FE_OPT_FILTER, 0},
-	{"tree", help_tree, REPORT | FE_OPT_FILTER | FE_OPT_TREE, 0},
-	{"lines", help_lines, REPORT | FE_OPT_FILTER, 0},
-	{"callers", help_callers, REPORT | FE_OPT_TREE, 1},
-	{"callees", help_callees, REPORT | FE_OPT_TREE, 1},
+static const fe_subcmd subcmds[] = {
+	{"top", help_top, REPORT | FE_OPT_FILTER, 1, 1},
+	{"tree", help_tree, REPORT | FE_OPT_FILTER | FE_OPT_TREE, 1, 1},
+	{"lines", help_lines, REPORT | FE_OPT_FILTER, 1, 1},
+	{"callers", help_callers, REPORT | FE_OPT_TREE, 2, 2},
+	{"callees", help_callees, REPORT | FE_OPT_TREE, 2, 2},
 	{"folded", help_folded, FE_OPT_OUT | FE_OPT_DB | FE_OPT_FILTER |
-		FE_OPT_WEIGHTS | FE_OPT_WINDOW, 0},
+		FE_OPT_WEIGHTS | FE_OPT_WINDOW, 1, 1},
 };
 
 int cmd_cpu(int argc, char **argv)
 {
-	const subcmd *sc = NULL;
+	const fe_subcmd *sc;
 	char cmdname[32];
 	fe_opts o;
 	fe_out out;
 	job j;
-	size_t i;
-	int rc, done;
+	int rc, with_re;
 
-	if (argc < 2) {
-		fputs("profkit: cpu: no command given\n", stderr);
-		fputs(help_cpu, stderr);
-		return FE_EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(help_cpu, stdout);
-		return FE_EXIT_OK;
-	}
-	for (i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
-		if (!strcmp(argv[1], subcmds[i].name))
-			sc = &subcmds[i];
+	rc = fe_parse_group(&o, &sc, cmdname, sizeof(cmdname), argc, argv,
+			    "cpu", help_cpu, subcmds,
+			    sizeof(subcmds) / sizeof(subcmds[0]));
 	if (!sc)
-		return fe_usage_error("cpu ", "cpu: unknown command '%s'",
-				      argv[1]);
-	snprintf(cmdname, sizeof(cmdname), "cpu %s", sc->name);
-	rc = fe_parse(&o, argc - 1, argv + 1, sc->opts, cmdname, sc->help,
-		      &done);
-	if (rc || done) {
-		fe_opts_free(&o);
 		return rc;
-	}
-	if (o.nargs != 1 + sc->with_re) {
+	with_re = sc->max_args == 2;
+	if (o.nargs != 1 + with_re) {
 		fe_opts_free(&o);
 		return fe_usage_error(cmdname, "%s needs %s", cmdname,
-				      sc->with_re ? "FILE and RE" :
+				      with_re ? "FILE and RE" :
 						    "exactly one FILE");
 	}
-	if (sc->with_re) {
+	if (with_re) {
 		an_filter *probe = NULL;
 		an_error err;
 		an_error_clear(&err);

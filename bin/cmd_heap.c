@@ -1039,16 +1039,9 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 
 /* ---- dispatch ---- */
 
-typedef struct hsub {
-	const char *name;
-	const char *help;
-	unsigned opts;
-	int min_args, max_args;
-} hsub;
-
 #define HREPORT (FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT)
 
-static const hsub hsubs[] = {
+static const fe_subcmd hsubs[] = {
 	{"summary", help_summary,
 	 HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_DB |
 		 FE_OPT_ALL_OBJECTS,
@@ -1064,36 +1057,18 @@ static const hsub hsubs[] = {
 
 int cmd_heap(int argc, char **argv)
 {
-	const hsub *sc = NULL;
+	const fe_subcmd *sc;
 	char cmdname[32];
 	fe_opts o;
 	fe_out out;
 	hjob j;
-	size_t i;
-	int rc, done;
+	int rc;
 
-	if (argc < 2) {
-		fputs("profkit: heap: no command given\n", stderr);
-		fputs(help_heap, stderr);
-		return FE_EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(help_heap, stdout);
-		return FE_EXIT_OK;
-	}
-	for (i = 0; i < sizeof(hsubs) / sizeof(hsubs[0]); i++)
-		if (!strcmp(argv[1], hsubs[i].name))
-			sc = &hsubs[i];
+	rc = fe_parse_group(&o, &sc, cmdname, sizeof(cmdname), argc, argv,
+			    "heap", help_heap, hsubs,
+			    sizeof(hsubs) / sizeof(hsubs[0]));
 	if (!sc)
-		return fe_usage_error("heap ", "heap: unknown command '%s'",
-				      argv[1]);
-	snprintf(cmdname, sizeof(cmdname), "heap %s", sc->name);
-	rc = fe_parse(&o, argc - 1, argv + 1, sc->opts, cmdname, sc->help,
-		      &done);
-	if (rc || done) {
-		fe_opts_free(&o);
 		return rc;
-	}
 	if (o.nargs < sc->min_args || o.nargs > sc->max_args) {
 		fe_opts_free(&o);
 		return fe_usage_error(cmdname, "%s needs %s", cmdname,

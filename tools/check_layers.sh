@@ -6,6 +6,10 @@
 # A layer's objects may call only symbols defined by its own objects, by
 # the layers it USES, by the third-party packages in DEPS, or by the C
 # runtime. Any other call fails the check with one line per offence.
+# It also refuses mutable static storage (a symbol in .data or .bss):
+# the library must hold no state that two threads could share
+# (docs/architecture.md, threading contract); const tables live in
+# .rodata / .data.rel.ro and pass.
 set -eu
 table=$1
 tmp=$(mktemp -d)
@@ -67,4 +71,22 @@ while IFS= read -r line; do
 		bad=1
 	done <"$tmp/undef"
 done <"$table"
+# mutable file-scope or global variables, in any layer
+while IFS= read -r line; do
+	[ -n "$line" ] || continue
+	name=${line%% *}
+	objs=${line##*: }
+	for o in $objs; do
+		objdump -t "$o" 2>/dev/null | awk -v l="$name" -v f="${o##*/}" '
+			$0 ~ / (\.data|\.bss)[ \t]/ && $NF !~ /^[.]/ &&
+			$NF !~ /^_+(asan|ubsan|tsan)/ {
+				printf "layer %s: %s holds mutable static %s\n",
+					l, f, $NF
+			}' >>"$tmp/statics"
+	done
+done <"$table"
+if [ -s "$tmp/statics" ]; then
+	cat "$tmp/statics"
+	bad=1
+fi
 exit $bad

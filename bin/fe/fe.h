@@ -83,6 +83,26 @@ typedef struct fe_opts {
  */
 int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	     const char *cmd, const char *help, int *done);
+/* One subcommand of a command group (`profkit cpu top`, ...). */
+typedef struct fe_subcmd {
+	const char *name;  /* "top" */
+	const char *help;  /* its --help text */
+	unsigned opts;     /* FE_OPT_* it accepts */
+	int min_args;      /* positional arguments it needs ... */
+	int max_args;      /* ... and accepts */
+} fe_subcmd;
+
+/*
+ * Parses `GROUP SUBCOMMAND [OPTIONS] ARGS...` (argv[0] is GROUP): prints
+ * the group's help for --help, finds the subcommand, writes "GROUP NAME"
+ * into cmdname and parses its options. Returns FE_EXIT_OK with *sc set
+ * when the caller should run the subcommand; otherwise (help printed,
+ * usage error) the exit code, with *sc NULL and nothing left to free.
+ */
+int fe_parse_group(fe_opts *o, const fe_subcmd **sc, char *cmdname,
+		   size_t cap, int argc, char **argv, const char *group,
+		   const char *group_help, const fe_subcmd *subs,
+		   size_t nsubs);
 void fe_opts_free(fe_opts *o);
 
 /* ---- output ---- */

@@ -272,3 +272,41 @@ void fe_opts_free(fe_opts *o)
 	an_filter_free(o->focus);
 	o->filter = o->focus = NULL;
 }
+
+int fe_parse_group(fe_opts *o, const fe_subcmd **sc, char *cmdname,
+		   size_t cap, int argc, char **argv, const char *group,
+		   const char *group_help, const fe_subcmd *subs,
+		   size_t nsubs)
+{
+	char prefix[32];
+	size_t i;
+	int rc, done;
+
+	*sc = NULL;
+	memset(o, 0, sizeof(*o));
+	if (argc < 2) {
+		fprintf(stderr, "profkit: %s: no command given\n", group);
+		fputs(group_help, stderr);
+		return FE_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(group_help, stdout);
+		return FE_EXIT_OK;
+	}
+	for (i = 0; i < nsubs; i++)
+		if (!strcmp(argv[1], subs[i].name))
+			*sc = &subs[i];
+	if (!*sc) {
+		snprintf(prefix, sizeof(prefix), "%s ", group);
+		return fe_usage_error(prefix, "%s: unknown command '%s'", group,
+				      argv[1]);
+	}
+	snprintf(cmdname, cap, "%s %s", group, (*sc)->name);
+	rc = fe_parse(o, argc - 1, argv + 1, (*sc)->opts, cmdname,
+		      (*sc)->help, &done);
+	if (rc || done) {
+		fe_opts_free(o);
+		*sc = NULL;
+	}
+	return rc;
+}

@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 	an_error_clear(&err);
 	rc = an_source_open_path(&src, argv[1], &err);
 	if (rc == AN_OK)
-		rc = an_profile_load(&prof, src, &err);
+		rc = an_profile_load(&prof, src, NULL, &err);
 	if (rc == AN_OK)
 		rc = an_cpu_analyze(&cpu, prof, NULL, &err);
 	if (rc != AN_OK) {
