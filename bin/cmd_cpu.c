@@ -478,7 +478,7 @@ static int do_sandwich(FILE *f, const job *j, const fe_opts *o,
 		fe_errorf("out of memory");
 		goto done;
 	}
-	if (an_cpu_select(j->cpu, sel, mask) == 0) {
+	if (an_cpu_select(mask, j->cpu, sel) == 0) {
 		fe_errorf("%s: no function matches '%s'", j->path, re);
 		goto done;
 	}

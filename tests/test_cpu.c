@@ -194,7 +194,7 @@ static uint8_t *mask_for(const char *re)
 
 	cr_assert_eq(an_filter_new(&f, &err), AN_OK);
 	cr_assert_eq(an_filter_add(f, AN_FILTER_INCLUDE, re, &err), AN_OK);
-	an_cpu_select(cpu, f, m);
+	an_cpu_select(m, cpu, f);
 	an_filter_free(f);
 	return m;
 }

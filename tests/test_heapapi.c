@@ -417,7 +417,8 @@ Test(heapapi, progress_reports_the_end_of_the_input)
 
 /* ---- out of memory is a status, never a different answer ---- */
 
-/* Under a sanitizer (its own allocator) these tests are left out. */
+/* Under a sanitizer (its own allocator) these tests are left out; they
+ * run in the Release build, which `make check` (and so CI) runs first. */
 #ifndef __SANITIZE_ADDRESS__
 #include <pthread.h>
 

@@ -195,6 +195,48 @@ Test(heapderived, sizes_of_4_gb_and_more)
 /* formatPropertyName: plain names as they are; a name with one of
  * , ' " { } quoted with JSON escapes. UTF-16 units: "é" is 1, an emoji
  * (4 UTF-8 bytes) 2. */
+/* Sizes whose sum could overflow: each large size and the sum of the
+ * large sizes stay within 2^53 (DevTools' exact doubles). Two nodes of
+ * 2^52 + 1 B pass alone but not together; one of 2^53 + 1 B fails. */
+static const char sizes_sum_beyond_2_53[] =
+	META6 "\"node_count\":3,\"edge_count\":2},"
+	      "\"nodes\":[9,0,1,0,2,0, 3,1,3,4503599627370497,0,0, "
+	      "3,2,5,4503599627370497,0,0],"
+	      "\"edges\":[1,1,6, 1,2,12],"
+	      "\"strings\":[\"\",\"A\",\"B\"]}";
+static const char size_beyond_2_53[] =
+	META6 "\"node_count\":2,\"edge_count\":1},"
+	      "\"nodes\":[9,0,1,0,1,0, 3,1,3,9007199254740993,0,0],"
+	      "\"edges\":[1,1,6],"
+	      "\"strings\":[\"\",\"A\"]}";
+static const char size_at_2_52[] =
+	META6 "\"node_count\":2,\"edge_count\":1},"
+	      "\"nodes\":[9,0,1,0,1,0, 3,1,3,4503599627370497,0,0],"
+	      "\"edges\":[1,1,6],"
+	      "\"strings\":[\"\",\"A\"]}";
+
+Test(heapderived, sizes_beyond_2_53_are_refused)
+{
+	an_error err;
+	an_heap *h = NULL;
+	const char *big_sum = strstr(sizes_sum_beyond_2_53, "3,2,5,") + 6;
+
+	load_mem(size_at_2_52);
+	cr_expect_eq(an_heap_total_size(heap), 4503599627370497ull);
+	cr_expect_eq(fx_load_heap_mem(&h, sizes_sum_beyond_2_53,
+				      strlen(sizes_sum_beyond_2_53), 0, &err),
+		     AN_ELIMIT, "two sizes of 2^52 + 1: %s", err.message);
+	cr_expect_eq(err.offset, (uint64_t)(big_sum - sizes_sum_beyond_2_53),
+		     "offset %llu", (unsigned long long)err.offset);
+	cr_expect_null(h);
+	cr_expect_eq(fx_load_heap_mem(&h, size_beyond_2_53,
+				      strlen(size_beyond_2_53), 0, &err),
+		     AN_ELIMIT, "one size of 2^53 + 1: %s", err.message);
+	cr_expect(strstr(err.message, "9007199254740993") != NULL, "%s",
+		  err.message);
+	an_heap_free(h);
+}
+
 Test(heapderived, property_names_formatted_once)
 {
 	static const struct {

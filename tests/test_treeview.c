@@ -213,7 +213,7 @@ Test(treeview, a_merged_tree_is_walked_as_given)
 	an_error err;
 	an_filter *f = filter(AN_FILTER_INCLUDE, "^c$");
 
-	cr_assert_eq(an_cpu_select(cpu, f, mask), 1);
+	cr_assert_eq(an_cpu_select(mask, cpu, f), 1);
 	cr_assert_eq(an_cpu_callers(&t, cpu, mask, &err), AN_OK);
 	cr_assert_eq(an_cpu_view_build(&view, cpu, t, NULL, &err), AN_OK);
 	expect_rows(w, 2);

@@ -6,10 +6,12 @@
 # A layer's objects may call only symbols defined by its own objects, by
 # the layers it USES, by the third-party packages in DEPS, or by the C
 # runtime. Any other call fails the check with one line per offence.
-# It also refuses mutable static storage (a symbol in .data or .bss):
-# the library must hold no state that two threads could share
-# (docs/architecture.md, threading contract); const tables live in
-# .rodata / .data.rel.ro and pass.
+# It also refuses mutable static storage (a symbol in .data, .data.*,
+# .bss, .tdata or .tbss; .data.rel.local holds initialised pointers in
+# position-independent code): the library must hold no state that two
+# threads could share (docs/architecture.md, threading contract); const
+# tables live in .rodata or .data.rel.ro and pass. A listed object that
+# is missing or unreadable fails the check too.
 set -eu
 table=$1
 tmp=$(mktemp -d)
@@ -28,6 +30,17 @@ pkg_of() {
 	*) echo "" ;;
 	esac
 }
+
+# every listed object must exist and be readable by nm
+while IFS= read -r line; do
+	[ -n "$line" ] || continue
+	for o in ${line##*: }; do
+		if [ ! -r "$o" ] || ! nm "$o" >/dev/null 2>&1; then
+			echo "layer ${line%% *}: cannot read object $o"
+			exit 1
+		fi
+	done
+done <"$table"
 
 # symbol -> defining layer
 while IFS= read -r line; do
@@ -78,7 +91,8 @@ while IFS= read -r line; do
 	objs=${line##*: }
 	for o in $objs; do
 		objdump -t "$o" 2>/dev/null | awk -v l="$name" -v f="${o##*/}" '
-			$0 ~ / (\.data|\.bss)[ \t]/ && $NF !~ /^[.]/ &&
+			$0 ~ / [.](t?data|t?bss)([.][^ \t]*)?[ \t]/ &&
+			$0 !~ / [.]data[.]rel[.]ro/ && $NF !~ /^[.]/ &&
 			$NF !~ /^_+(asan|ubsan|tsan)/ {
 				printf "layer %s: %s holds mutable static %s\n",
 					l, f, $NF

@@ -64,8 +64,8 @@ static uint64_t cpu_digest(const an_profile *p, an_weights weights)
 	for (i = 0; i < nf; i++) {
 		double s = an_cpu_function_self_us(c, order[i]);
 		double t = an_cpu_function_total_us(c, order[i]);
-		size_t len = an_cpu_frame_label(p, order[i], label,
-						sizeof(label));
+		size_t len = an_cpu_frame_label(label, sizeof(label), p,
+						order[i]);
 		h = fx_fnv(h, &order[i], sizeof(order[i]));
 		h = fx_fnv(h, &s, sizeof(s));
 		h = fx_fnv(h, &t, sizeof(t));

@@ -88,8 +88,8 @@ AN_API uint32_t an_cpu_functions(const an_cpu *c, const uint32_t **order);
 
 /* Marks in mask[fn] (function_count bytes) the functions whose name or
  * url the filter's include patterns match. Returns how many matched. */
-AN_API uint32_t an_cpu_select(const an_cpu *c, const an_filter *f,
-			      uint8_t *mask);
+AN_API uint32_t an_cpu_select(uint8_t *mask, const an_cpu *c,
+			      const an_filter *f);
 
 /* ---- hot lines ---- */
 
@@ -172,8 +172,8 @@ AN_API int an_cpu_folded(const an_cpu *c, const an_filter *f,
 /* Writes the label of function `fn` as used in folded stacks into a
  * caller buffer (truncated, always NUL-terminated); returns the length
  * the full label needs. */
-AN_API size_t an_cpu_frame_label(const an_profile *p, uint32_t fn, char *buf,
-				 size_t cap);
+AN_API size_t an_cpu_frame_label(char *buf, size_t cap,
+				 const an_profile *p, uint32_t fn);
 
 /* ---- tree views (what `cpu tree`, `callers` and `callees` list) ---- */
 

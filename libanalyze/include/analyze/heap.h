@@ -112,6 +112,12 @@ typedef enum an_heap_edge_kind {
 AN_API an_heap_node_kind an_heap_node_kind_of(const an_heap *h, uint32_t n);
 /* The type name as the snapshot spells it (for display). */
 AN_API const char *an_heap_node_type(const an_heap *h, uint32_t n);
+/* The node's name as DevTools shows it in the Summary: the snapshot's
+ * name, with "Detached " before detached DOM natives (derived; the
+ * snapshot's own string is an_heap_node_snapshot_name()). Not the
+ * display name of an_heap_node_name(), which also expands plain objects
+ * and concatenated strings. The name "raw_name" is kept for
+ * compatibility. */
 AN_API an_str an_heap_node_raw_name(const an_heap *h, uint32_t n);
 AN_API uint64_t an_heap_node_id(const an_heap *h, uint32_t n);
 /* shallow size after DevTools' reassignment (what the Summary shows) */

@@ -244,7 +244,7 @@ uint32_t an_cpu_functions(const an_cpu *c, const uint32_t **order)
 	return c->norder;
 }
 
-uint32_t an_cpu_select(const an_cpu *c, const an_filter *f, uint8_t *mask)
+uint32_t an_cpu_select(uint8_t *mask, const an_cpu *c, const an_filter *f)
 {
 	uint32_t i, k = 0;
 

@@ -7,8 +7,8 @@
 
 #include "cpu/cpu_int.h"
 
-size_t an_cpu_frame_label(const an_profile *p, uint32_t fn, char *buf,
-			  size_t cap)
+size_t an_cpu_frame_label(char *buf, size_t cap, const an_profile *p,
+			  uint32_t fn)
 {
 	const an_function *f = &p->funcs[fn];
 	char tail[64];
@@ -82,12 +82,12 @@ static int append_path(const an_profile *p, fold_ctx *fc, uint32_t v,
 	for (; v != AN_NONE && v != p->root; v = p->parent[v])
 		path[depth++] = v;
 	for (k = depth; k-- > 0;) {
-		size_t need = an_cpu_frame_label(p, p->func[path[k]], NULL, 0);
+		size_t need = an_cpu_frame_label(NULL, 0, p, p->func[path[k]]);
 		if (an__grow((void **)&fc->buf, &fc->cap, fc->len + need + 2,
 			     1) < 0)
 			return AN_ENOMEM;
-		an_cpu_frame_label(p, p->func[path[k]], fc->buf + fc->len,
-				   need + 1);
+		an_cpu_frame_label(fc->buf + fc->len, need + 1, p,
+				   p->func[path[k]]);
 		fc->len += need;
 		if (k)
 			fc->buf[fc->len++] = ';';

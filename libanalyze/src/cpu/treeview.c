@@ -213,7 +213,7 @@ int an_cpu_view_build(an_cpu_view **out, const an_cpu *c,
 		mask = calloc((size_t)an_profile_function_count(s.p) + 1, 1);
 		if (!mask)
 			AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
-		if (an_cpu_select(c, o->focus, mask) == 0)
+		if (an_cpu_select(mask, c, o->focus) == 0)
 			AN_FAIL(err, AN_ENOTFOUND, AN_NO_OFFSET,
 				"no function matches the focus");
 		AN_TRY(an_cpu_callees(&focus, c, mask, err));

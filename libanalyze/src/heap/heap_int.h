@@ -10,6 +10,11 @@
 #include "analyze/heap.h"
 #include "core/common_int.h"
 #include "core/hashtab.h"
+/* The largest self size (and sum of the large ones) a snapshot may
+ * have: 2^53, where DevTools' doubles stop being exact. Small sizes
+ * (< 2^32 each, at most 2^32 nodes) cannot overflow a u64 sum. */
+#define AN_HEAP_MAX_SIZE (1ull << 53)
+
 #include "core/sort.h"
 #include "core/strtab.h"
 

@@ -405,7 +405,7 @@ int an__heap_class_names(an_heap *h)
 	size_t ndefs = 0, d;
 	uint32_t v, e, root_t, *states = NULL, *nstates = NULL;
 	prop_key *props = NULL;
-	size_t pcap = 0, scap = 0;
+	size_t pcap = 0, scap = 0, nscap = 0;
 	an_str sys, code, fn, re;
 	an_str *iface_names = NULL;
 	sbuf b = {NULL, 0, 0};
@@ -551,8 +551,8 @@ int an__heap_class_names(an_heap *h)
 				qsort(props, np, sizeof(*props), cmp_prop);
 			if (an__grow((void **)&states, &scap, t.n + 1,
 				     sizeof(*states)) < 0 ||
-			    !(nstates = realloc(nstates,
-						(t.n + 1) * sizeof(*nstates))))
+			    an__grow((void **)&nstates, &nscap, t.n + 1,
+				     sizeof(*nstates)) < 0)
 				goto done;
 			states[0] = root_t;
 			better(&t, root_t, &mi, &mc);
@@ -592,19 +592,27 @@ int an__heap_class_names(an_heap *h)
 		if (name.ptr == b.p) {
 			/* a "(type)" name built in b: store it */
 			uint32_t tmp;
-			if (cls_get(h, &m, name, loc, l3, &tmp) == AN_OK &&
-			    h->d.classes[tmp].name.ptr == b.p) {
-				if (add_string(h, b.p, b.len,
-					       &h->d.classes[tmp].name) < 0)
-					goto done;
+			int r = cls_get(h, &m, name, loc, l3, &tmp);
+			if (r < 0) {
+				rc = r;
+				goto done;
 			}
+			if (h->d.classes[tmp].name.ptr == b.p &&
+			    add_string(h, b.p, b.len,
+				       &h->d.classes[tmp].name) < 0)
+				goto done;
 			h->d.cls[v] = tmp;
 			if (by_type && !loc)
 				type_cls[ty] = tmp;
 			continue;
 		}
-		if (cls_get(h, &m, name, loc, l3, &h->d.cls[v]) < 0)
-			goto done;
+		{
+			int r = cls_get(h, &m, name, loc, l3, &h->d.cls[v]);
+			if (r < 0) {
+				rc = r;
+				goto done;
+			}
+		}
 		if (by_type && !loc)
 			type_cls[ty] = h->d.cls[v];
 		else if (raw && !loc && !(ndefs && is_plain_object(h, v)))

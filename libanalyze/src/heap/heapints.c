@@ -144,6 +144,20 @@ static int store_int(loader *l, uint64_t v)
 		h->nid[ord] = (uint32_t)v;
 		break;
 	case F_NSELF:
+		/* Sizes are summed into retained sizes and totals: bound
+		 * them so no sum can overflow. DevTools holds them in
+		 * doubles, exact up to 2^53; so do we, for their sum. */
+		if (v >= UINT32_MAX) {
+			l->big_self += v;
+			if (v > AN_HEAP_MAX_SIZE ||
+			    l->big_self > AN_HEAP_MAX_SIZE)
+				return an__fail(l->err, AN_ELIMIT,
+						l->num_start,
+						"self_size %llu: sizes beyond "
+						"2^53 bytes in all are not "
+						"supported",
+						(unsigned long long)v);
+		}
 		rc = an__size_set(&h->nself, (uint32_t)ord, v);
 		if (rc < 0)
 			return an__fail(l->err, rc, l->num_start,

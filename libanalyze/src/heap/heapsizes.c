@@ -67,8 +67,12 @@ int an__size_copy(an__sizes *to, const an__sizes *from, uint32_t n)
 		return AN_ENOMEM;
 	memcpy(to->v, from->v, (size_t)n * sizeof(*to->v));
 	for (i = 0; i < from->nbig; i++) {
-		int rc = an__size_set(to, from->big[i].node,
-				      from->big[i].size);
+		int rc;
+		/* an entry whose node has since been set below UINT32_MAX
+		 * is stale: the u32 array holds the size */
+		if (from->v[from->big[i].node] != UINT32_MAX)
+			continue;
+		rc = an__size_set(to, from->big[i].node, from->big[i].size);
 		if (rc < 0)
 			return rc;
 	}

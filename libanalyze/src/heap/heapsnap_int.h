@@ -81,6 +81,7 @@ typedef struct loader {
 	/* storage growth */
 	size_t node_cap, edge_cap;
 	uint64_t edges_declared;   /* sum of node edge counts */
+	uint64_t big_self;         /* sum of self sizes >= UINT32_MAX */
 	uint32_t *loc_raw;         /* locations as read */
 	size_t loc_n, loc_cap;
 	uint64_t nodes_offset, edges_offset;

@@ -165,6 +165,8 @@ int an__heap_analyse(an_heap *h, an_error *err)
 	}
 	an__heap_wm_free(&wm);
 	if (rc < 0)
-		return an__fail(err, rc, AN_NO_OFFSET, "out of memory");
+		return an__fail(err, rc, AN_NO_OFFSET, "%s",
+				rc == AN_ENOMEM ? "out of memory" :
+						  an_status_str(rc));
 	return AN_OK;
 }

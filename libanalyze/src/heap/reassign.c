@@ -78,7 +78,7 @@ int an__heap_shallow_sizes(an_heap *h)
 			continue;
 		rc = an__size_set(self, o, an__size_get(self, o) +
 						   an__size_get(self, i));
-		self->v[i] = 0;
+		an__size_set(self, i, 0); /* below UINT32_MAX: cannot fail */
 	}
 	free(owners);
 	free(work);

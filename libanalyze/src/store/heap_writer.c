@@ -66,10 +66,11 @@ static int put_object(an_store *s, sqlite3_stmt *st, int64_t id,
 	/* one byte beyond the cut, to see whether it splits a character */
 	char name[HEAP_NAME_MAX + 2];
 	size_t len;
-	int b;
+	int b, rc;
 
-	if (an_heap_node_name(name, sizeof(name), &len, h, v, err) < 0)
-		return err ? err->code : AN_ENOMEM;
+	rc = an_heap_node_name(name, sizeof(name), &len, h, v, err);
+	if (rc < 0)
+		return rc;
 
 	if (len > HEAP_NAME_MAX) {
 		/* cut at a character boundary: back over the continuation
@@ -100,7 +101,7 @@ static int put_object(an_store *s, sqlite3_stmt *st, int64_t id,
 			an__store_i64(an_heap_node_id(
 				h, an_heap_node_dominator(h, v))));
 	if (b != SQLITE_OK) {
-		int rc = an__store_fail(s, err, "cannot bind an object");
+		rc = an__store_fail(s, err, "cannot bind an object");
 		sqlite3_reset(st);
 		return rc;
 	}

@@ -79,6 +79,8 @@ int an__store_stmt(an_store *s, int id, sqlite3_stmt **out, an_error *err)
 			       SQLITE_PREPARE_PERSISTENT, &s->q[id],
 			       NULL) != SQLITE_OK)
 		return an__store_fail(s, err, "cannot prepare a statement");
+	sqlite3_reset(s->q[id]);
+	sqlite3_clear_bindings(s->q[id]);
 	*out = s->q[id];
 	return AN_OK;
 }
