@@ -4,41 +4,22 @@
  * loaded artifact so that every frontend stores the same object.
  */
 #include <inttypes.h>
-#include <stdio.h>
 
+#include "core/sbuf.h"
 #include "store/store_int.h"
-
-/* Finishes a memstream into *out, or fails with AN_ENOMEM. */
-static int finish(FILE *mf, char **buf, char **out, an_error *err)
-{
-	int bad = ferror(mf);
-
-	if (fclose(mf) != 0 || bad || !*buf) {
-		free(*buf);
-		*buf = NULL;
-		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
-	}
-	*out = *buf;
-	return AN_OK;
-}
 
 int an_store_cpu_meta(char **out, const an_cpu *c, const an_cpu_opts *o,
 		      int gzip, an_error *err)
 {
 	const an_profile *p;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mf;
+	an_sbuf sb = AN_SBUF_INIT;
 
 	*out = NULL;
 	if (!c)
 		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
 				"missing CPU analysis");
 	p = an_cpu_profile(c);
-	mf = open_memstream(&buf, &len);
-	if (!mf)
-		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
-	fprintf(mf,
+	an__sbuf_printf(&sb,
 		"{\"format\": \"%s\", \"gzip\": %s, \"nodes\": %u, "
 		"\"functions\": %u, \"samples\": %u, \"start_time\": %lld, "
 		"\"end_time\": %lld, \"weights\": \"%s\"",
@@ -49,20 +30,20 @@ int an_store_cpu_meta(char **out, const an_cpu *c, const an_cpu_opts *o,
 		(long long)an_profile_end_time(p),
 		an_cpu_weights(c) == AN_WEIGHTS_HITS ? "hits" : "time");
 	if (o && o->from_us != AN_CPU_UNBOUNDED)
-		fprintf(mf, ", \"from_us\": %lld", (long long)o->from_us);
+		an__sbuf_printf(&sb, ", \"from_us\": %lld",
+				(long long)o->from_us);
 	if (o && o->to_us != AN_CPU_UNBOUNDED)
-		fprintf(mf, ", \"to_us\": %lld", (long long)o->to_us);
-	fputc('}', mf);
-	return finish(mf, &buf, out, err);
+		an__sbuf_printf(&sb, ", \"to_us\": %lld",
+				(long long)o->to_us);
+	an__sbuf_printf(&sb, "}");
+	return an__sbuf_take(&sb, out, err);
 }
 
 int an_store_heap_meta(char **out, const an_heap *h, int gzip,
 		       uint32_t top_objects, an_error *err)
 {
 	an_heap_stats s;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mf;
+	an_sbuf sb = AN_SBUF_INIT;
 	int rc;
 
 	*out = NULL;
@@ -72,17 +53,14 @@ int an_store_heap_meta(char **out, const an_heap *h, int gzip,
 	rc = an_heap_statistics(&s, h, err);
 	if (rc < 0)
 		return rc;
-	mf = open_memstream(&buf, &len);
-	if (!mf)
-		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
-	fprintf(mf, "{\"format\": \"heapsnapshot\", \"gzip\": %s, "
+	an__sbuf_printf(&sb, "{\"format\": \"heapsnapshot\", \"gzip\": %s, "
 		    "\"node_count\": %u, \"edge_count\": %u, \"total_size\": %"
 		    PRIu64 ", \"extra_native_bytes\": %" PRIu64 ", ",
 		gzip ? "true" : "false", an_heap_node_count(h),
 		an_heap_edge_count(h), an_heap_total_size(h),
 		an_heap_extra_native_bytes(h));
-	fprintf(mf, "\"statistics\": {\"total\": %" PRIu64 ", \"v8_heap\": %"
-		    PRIu64 ", \"code\": %" PRIu64 ", \"strings\": %" PRIu64
+	an__sbuf_printf(&sb, "\"statistics\": {\"total\": %" PRIu64
+		    ", \"v8_heap\": %" PRIu64 ", \"code\": %" PRIu64 ", \"strings\": %" PRIu64
 		    ", \"js_arrays\": %" PRIu64 ", \"typed_arrays\": %" PRIu64
 		    ", \"system\": %" PRIu64 ", \"native\": %" PRIu64
 		    ", \"other\": %" PRIu64 ", \"other_native\": %" PRIu64
@@ -91,11 +69,11 @@ int an_store_heap_meta(char **out, const an_heap *h, int gzip,
 		s.typed_arrays, s.system, s.native, s.other, s.other_native,
 		s.typed_arrays);
 	if (top_objects == AN_STORE_ALL_OBJECTS)
-		fputs(", \"all_objects\": true}", mf);
+		an__sbuf_printf(&sb, "%s", ", \"all_objects\": true}");
 	else
-		fprintf(mf, ", \"all_objects\": false, \"top_objects\": %u}",
+		an__sbuf_printf(&sb, ", \"all_objects\": false, \"top_objects\": %u}",
 			top_objects);
-	return finish(mf, &buf, out, err);
+	return an__sbuf_take(&sb, out, err);
 }
 
 void an_store_meta_free(char *meta)

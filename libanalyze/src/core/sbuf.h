@@ -1,0 +1,28 @@
+/*
+ * sbuf.h - a growable NUL-terminated string built with printf-style
+ * appends (small JSON documents such as an artifact's meta). A failed
+ * allocation is remembered and reported once, by an__sbuf_take().
+ */
+#ifndef AN_SBUF_H
+#define AN_SBUF_H
+
+#include "core/common_int.h"
+
+typedef struct an_sbuf {
+	char *p;    /* the string, NUL-terminated once anything is appended */
+	size_t len; /* bytes before the NUL */
+	size_t cap; /* bytes allocated */
+	int failed; /* an append ran out of memory */
+} an_sbuf;
+
+#define AN_SBUF_INIT {NULL, 0, 0, 0}
+
+/* Appends formatted text; on failure marks the buffer failed. */
+AN_HIDDEN void an__sbuf_printf(an_sbuf *b, const char *fmt, ...)
+	AN_PRINTFLIKE(2, 3);
+
+/* Hands the string to *out (caller frees with free()) or, when an append
+ * failed, frees it and returns AN_ENOMEM. The buffer is empty after. */
+AN_HIDDEN int an__sbuf_take(an_sbuf *b, char **out, an_error *err);
+
+#endif /* AN_SBUF_H */
