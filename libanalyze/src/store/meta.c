@@ -60,7 +60,8 @@ int an_store_heap_meta(char **out, const an_heap *h, int gzip,
 		an_heap_edge_count(h), an_heap_total_size(h),
 		an_heap_extra_native_bytes(h));
 	an__sbuf_printf(&sb, "\"statistics\": {\"total\": %" PRIu64
-		    ", \"v8_heap\": %" PRIu64 ", \"code\": %" PRIu64 ", \"strings\": %" PRIu64
+		    ", \"v8_heap\": %" PRIu64 ", \"code\": %" PRIu64
+		    ", \"strings\": %" PRIu64
 		    ", \"js_arrays\": %" PRIu64 ", \"typed_arrays\": %" PRIu64
 		    ", \"system\": %" PRIu64 ", \"native\": %" PRIu64
 		    ", \"other\": %" PRIu64 ", \"other_native\": %" PRIu64
