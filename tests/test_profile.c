@@ -458,3 +458,98 @@ Test(profile, skips_a_byte_order_mark_in_any_chunking)
 		an_profile_free(p);
 	}
 }
+
+/* ---- trace events that are not profiles ---------------------------- */
+
+#define TR_PROFILE                                                            \
+	"{\"args\":{\"data\":{\"startTime\":1000}},\"id\":\"0x1\","         \
+	"\"name\":\"Profile\",\"ph\":\"P\",\"pid\":7,\"tid\":1,\"ts\":1000}"
+#define TR_CHUNK                                                              \
+	"{\"args\":{\"data\":{\"cpuProfile\":{\"nodes\":["                  \
+	"{\"callFrame\":{\"functionName\":\"(root)\",\"scriptId\":0},"       \
+	"\"id\":1},{\"callFrame\":{\"functionName\":\"f\",\"url\":\"a.js\"," \
+	"\"scriptId\":1,\"lineNumber\":0,\"columnNumber\":0},\"id\":2,"      \
+	"\"parent\":1}],\"samples\":[2,2,1]},\"timeDeltas\":[10,20,30]}},"   \
+	"\"id\":\"0x1\",\"name\":\"ProfileChunk\",\"ph\":\"P\",\"pid\":7,"   \
+	"\"tid\":1,\"ts\":1100}"
+/* Chrome's UpdateCounters: args.data.nodes is a DOM node count */
+#define TR_COUNTERS                                                           \
+	"{\"args\":{\"data\":{\"documents\":1,\"jsEventListeners\":3,"       \
+	"\"nodes\":57}},\"cat\":\"disabled-by-default-devtools.timeline\","  \
+	"\"name\":\"UpdateCounters\",\"ph\":\"I\",\"pid\":7,\"tid\":1,"      \
+	"\"ts\":1050}"
+/* an event whose data has profile-like keys of every wrong shape */
+#define TR_ODD                                                                \
+	"{\"args\":{\"data\":{\"nodes\":[1,2,{\"id\":\"x\"}],"               \
+	"\"samples\":\"all\",\"timeDeltas\":{\"a\":1},\"lines\":[true],"     \
+	"\"cpuProfile\":{\"nodes\":[{\"positionTicks\":[{\"line\":1}]}]}}},"  \
+	"\"name\":\"Layout\",\"ph\":\"X\",\"pid\":7,\"tid\":1,\"ts\":1060}"
+
+/*
+ * Real Chrome traces are mostly other events, some with args.data keys a
+ * profile also has (UpdateCounters' integer "nodes"). Their names may
+ * come after their args, so the loader cannot skip them up front: before
+ * this was fixed, such a trace failed with "nodes must be an array, not
+ * an integer". The profile must come out as if they were not there.
+ */
+Test(profile, trace_ignores_profile_keys_of_other_events)
+{
+	static const char plain[] =
+		"{\"traceEvents\":[" TR_PROFILE "," TR_CHUNK "]}";
+	static const char noisy[] =
+		"{\"traceEvents\":[" TR_COUNTERS "," TR_ODD "," TR_PROFILE
+		"," TR_COUNTERS "," TR_ODD "," TR_CHUNK "," TR_ODD "]}";
+	static const size_t chunks[] = {0, 1, 7, 31};
+	an_profile *a = NULL;
+	an_error err;
+	size_t c;
+
+	cr_assert_eq(fx_load_string(&a, plain, 0, &err), AN_OK, "%s",
+		     err.message);
+	/* samples 2, 2, 1 at 1010, 1030, 1060 */
+	cr_assert_eq(an_profile_sample_count(a), 3);
+	cr_expect_eq(an_profile_sample_time(a, 2), 1060);
+	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		an_profile *b = NULL;
+		cr_assert_eq(fx_load_string(&b, noisy, chunks[c], &err), AN_OK,
+			     "chunk %zu: %s", chunks[c], err.message);
+		cr_expect_eq(an_profile_sample_count(b), 3);
+		cr_expect_eq(an_profile_node_count(b), an_profile_node_count(a));
+		cr_expect_eq(digest(b), digest(a), "chunk %zu", chunks[c]);
+		an_profile_free(b);
+	}
+	an_profile_free(a);
+}
+
+/* A profile event with malformed data still fails, at the bad value,
+ * whether its name comes before or after its args. */
+Test(profile, trace_profile_event_with_bad_nodes_still_fails)
+{
+	static const char after[] =
+		"{\"traceEvents\":[" TR_PROFILE ",{\"args\":{\"data\":"
+		"{\"cpuProfile\":{\"nodes\":5}}},\"id\":\"0x1\","
+		"\"name\":\"ProfileChunk\",\"pid\":7}]}";
+	static const char before[] =
+		"{\"traceEvents\":[" TR_PROFILE ",{\"name\":\"ProfileChunk\","
+		"\"id\":\"0x1\",\"pid\":7,\"args\":{\"data\":"
+		"{\"cpuProfile\":{\"nodes\":5}}}}]}";
+	const char *docs[2] = {after, before};
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		an_profile *p = NULL;
+		an_error err;
+		/* the offset just past the 5, as for a .cpuprofile */
+		uint64_t at = (uint64_t)(strstr(docs[i], "\"nodes\":5") -
+					 docs[i]) + 9;
+		cr_expect_eq(fx_load_string(&p, docs[i], 0, &err), AN_EFORMAT,
+			     "%s", i ? "name first" : "args first");
+		cr_expect_str_eq(err.message,
+				 "nodes must be an array, not an integer");
+		cr_expect_eq(err.offset, at, "%s: offset %llu, want %llu",
+			     i ? "name first" : "args first",
+			     (unsigned long long)err.offset,
+			     (unsigned long long)at);
+		an_profile_free(p);
+	}
+}

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "core/hashtab.h"
 #include "io/json_int.h"
 #include "cpu/profile_int.h"
 
@@ -77,9 +78,19 @@ typedef struct reader {
 	int64_t ev_start, ev_end;
 	int ev_has_start, ev_has_end;
 	int events;              /* events seen */
+	int ev_sp;               /* ctx index of the current event */
+	int ev_bad;              /* its args held what no profile can */
+	an_error ev_err;         /* what and where, when ev_bad */
 	trace_prof *profs;
 	size_t nprofs, cap_profs;
+	an_hashtab prof_ix;      /* (pid, id) -> index in profs */
 } reader;
+
+/* Key of a trace profile: the events' pid and id. */
+typedef struct prof_key {
+	int64_t pid;
+	uint32_t id;
+} prof_key;
 
 static int lookup_key(const char *s, size_t len)
 {
@@ -336,6 +347,8 @@ static int in_array(an_json *j, reader *r, int c, an_json_ev ev,
 		r->ev_pid = 0;
 		r->ev_id = r->empty_str;
 		r->ev_has_start = r->ev_has_end = 0;
+		r->ev_bad = 0;
+		r->ev_sp = r->sp;
 		r->events++;
 		r->b = &r->pending;
 		return push(j, r, C_EVENT);
@@ -484,14 +497,34 @@ static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
 	}
 }
 
+static uint64_t prof_hash(int64_t pid, uint32_t id)
+{
+	return an__ht_mix64((uint64_t)pid ^ an__ht_mix64(id));
+}
+
+static uint64_t prof_item_hash(uint32_t item, const void *ctx)
+{
+	const trace_prof *tp = &((const reader *)ctx)->profs[item];
+
+	return prof_hash(tp->pid, tp->id);
+}
+
+static int prof_item_eq(uint32_t item, const void *key, const void *ctx)
+{
+	const trace_prof *tp = &((const reader *)ctx)->profs[item];
+	const prof_key *k = key;
+
+	return tp->pid == k->pid && tp->id == k->id;
+}
+
+/* The profile of (pid, id), or NULL: a hash lookup, since every event
+ * asks (a linear scan made many Profile ids quadratic). */
 static trace_prof *find_prof(reader *r, int64_t pid, uint32_t id)
 {
-	size_t i;
+	prof_key k = {pid, id};
+	uint32_t i = an__ht_find(&r->prof_ix, prof_hash(pid, id), &k);
 
-	for (i = 0; i < r->nprofs; i++)
-		if (r->profs[i].pid == pid && r->profs[i].id == id)
-			return &r->profs[i];
-	return NULL;
+	return i == AN_HT_NONE ? NULL : &r->profs[i];
 }
 
 static int end_event(an_json *j, reader *r)
@@ -499,14 +532,26 @@ static int end_event(an_json *j, reader *r)
 	trace_prof *tp = find_prof(r, r->ev_pid, r->ev_id);
 	int rc;
 
+	if (r->ev_bad && r->ev_name != EV_OTHER)
+		return an__json_fail_at(j, r->ev_err.code, r->ev_err.offset,
+					"%s", r->ev_err.message);
 	if (r->ev_name == EV_PROFILE && !tp) {
+		prof_key k = {r->ev_pid, r->ev_id};
+		uint32_t at;
+		if (r->nprofs >= UINT32_MAX - 1)
+			return oom(j, AN_ELIMIT);
 		if (an__grow((void **)&r->profs, &r->cap_profs, r->nprofs + 1,
 			     sizeof(*r->profs)) < 0)
 			return oom(j, AN_ENOMEM);
-		tp = &r->profs[r->nprofs++];
+		tp = &r->profs[r->nprofs];
 		tp->pid = r->ev_pid;
 		tp->id = r->ev_id;
 		an__builder_init(&tp->b, &r->strs);
+		rc = an__ht_add(&r->prof_ix, prof_hash(k.pid, k.id), &k,
+				(uint32_t)r->nprofs, &at);
+		if (rc < 0)
+			return oom(j, rc);
+		r->nprofs++;
 	}
 	if (tp && r->ev_name == EV_PROFILE && r->ev_has_start) {
 		tp->b.start_time = r->ev_start;
@@ -556,11 +601,50 @@ static int close_ctx(an_json *j, reader *r)
 	return AN_OK;
 }
 
+/*
+ * A trace event's args failed to read as profile data, but the event's
+ * name may not be known yet (keys come in any order) and most events are
+ * not profiles: Chrome's UpdateCounters, for one, has an integer
+ * args.data.nodes. Keep the first failure, skip the rest of the event's
+ * args, and report it only if the event turns out to be a Profile or
+ * ProfileChunk (end_event).
+ */
+static int defer(an_json *j, reader *r, an_json_ev ev, int code)
+{
+	an_error *e = an__json_err(j);
+	int open = r->sp - (r->ev_sp + 1);
+
+	if (e) {
+		r->ev_err = *e;
+	} else {
+		an_error_clear(&r->ev_err);
+		r->ev_err.code = code;
+		r->ev_err.offset = an__json_offset(j);
+	}
+	r->ev_err.code = code;
+	an__json_unfail(j);
+	r->ev_bad = 1;
+	/* the failing value's own container, if it opened one, was not
+	 * pushed: skip it along with everything open above the event */
+	r->skip = open + (is_open(ev) ? 1 : 0);
+	r->sp = r->ev_sp + 1;
+	r->key = K_OTHER;
+	return AN_OK;
+}
+
+/* 1 while reading the args of a trace event not yet known to be a
+ * profile event. */
+static int deferrable(const reader *r)
+{
+	return r->trace && r->b == &r->pending && r->ev_name == EV_OTHER &&
+	       r->sp > r->ev_sp + 1;
+}
+
 static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 		    void *payload)
 {
 	reader *r = payload;
-	int c;
+	int c, rc;
 
 	if (r->skip) {
 		if (is_open(ev))
@@ -573,8 +657,14 @@ static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 		r->key = lookup_key(v->s, v->len);
 		return AN_OK;
 	}
-	if (ev == AN_JSON_MAP_END || ev == AN_JSON_ARRAY_END)
-		return r->sp ? close_ctx(j, r) : AN_OK;
+	if (ev == AN_JSON_MAP_END || ev == AN_JSON_ARRAY_END) {
+		int in_args;
+		if (!r->sp)
+			return AN_OK;
+		in_args = deferrable(r);
+		rc = close_ctx(j, r);
+		return rc < 0 && in_args ? defer(j, r, ev, rc) : rc;
+	}
 	if (r->sp == 0) {
 		if (an__json_depth(j) > 0)
 			return ignore(r, ev); /* after the top value: n/a */
@@ -603,10 +693,15 @@ static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 	case C_DELTAS:
 	case C_LINES:
 	case C_EVENTS:
-		return in_array(j, r, c, ev, v);
+		rc = in_array(j, r, c, ev, v);
+		break;
 	default:
-		return in_map(j, r, c, ev, v);
+		rc = in_map(j, r, c, ev, v);
+		break;
 	}
+	if (rc < 0 && deferrable(r))
+		return defer(j, r, ev, rc);
+	return rc;
 }
 
 static void reader_free(reader *r)
@@ -616,6 +711,7 @@ static void reader_free(reader *r)
 	for (i = 0; i < r->nprofs; i++)
 		an__builder_free(&r->profs[i].b);
 	free(r->profs);
+	an__ht_free(&r->prof_ix);
 	an__builder_free(&r->pending);
 	an__builder_free(&r->main);
 	an__strtab_free(&r->strs);
@@ -635,6 +731,7 @@ static int load(an_profile **out, an_source *src, int trace, an_error *err)
 	an__builder_init(&r.main, &r.strs);
 	an__builder_init(&r.pending, &r.strs);
 	r.b = &r.main;
+	an__ht_init(&r.prof_ix, prof_item_hash, prof_item_eq, &r);
 	rc = an__strtab_intern(&r.strs, "", 0, &r.empty_str);
 	if (rc < 0) {
 		an__fail(err, rc, AN_NO_OFFSET, "out of memory");

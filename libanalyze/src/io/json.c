@@ -55,6 +55,29 @@ int an__json_fail(an_json *j, int code, const char *fmt, ...)
 	return code;
 }
 
+void an__json_unfail(an_json *j)
+{
+	j->rc = AN_OK;
+	if (j->err)
+		an_error_clear(j->err);
+}
+
+int an__json_fail_at(an_json *j, int code, uint64_t offset, const char *fmt,
+		     ...)
+{
+	va_list ap;
+
+	j->rc = code;
+	if (!j->err)
+		return code;
+	j->err->code = code;
+	j->err->offset = offset;
+	va_start(ap, fmt);
+	vsnprintf(j->err->message, sizeof(j->err->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 static int emit(an_json *j, an_json_ev ev, const an_json_val *v)
 {
 	int rc = j->cb(j, ev, v, j->payload);

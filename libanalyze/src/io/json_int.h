@@ -71,6 +71,15 @@ AN_HIDDEN int an__json_fail(an_json *j, int code, const char *fmt, ...)
 	AN_PRINTFLIKE(3, 4);
 
 /* The error record the parse reports into (may be NULL). */
+/* Forgets a failure the callback reported (an__json_fail) but chose to
+ * recover from, so the parse goes on. */
+AN_HIDDEN void an__json_unfail(an_json *j);
+
+/* Reports a failure found earlier, at byte `offset` (an__json_fail
+ * reports the current one). */
+AN_HIDDEN int an__json_fail_at(an_json *j, int code, uint64_t offset,
+			       const char *fmt, ...) AN_PRINTFLIKE(4, 5);
+
 AN_HIDDEN an_error *an__json_err(an_json *j);
 
 #endif
