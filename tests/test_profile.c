@@ -553,3 +553,60 @@ Test(profile, trace_profile_event_with_bad_nodes_still_fails)
 		an_profile_free(p);
 	}
 }
+
+/*
+ * Chunks may carry `lines` or not (a real Chrome trace: "samples has 4253
+ * entries but lines has 4153" before this was fixed). As DevTools'
+ * SamplesHandler does, a chunk without lines counts as line 0 (none) for
+ * its samples, whether it comes before or after one with lines.
+ * Samples of f: line 3 twice (chunk 1), none (chunk 2), line 5 (chunk 3).
+ */
+#define TR_NODES                                                              \
+	"\"nodes\":[{\"callFrame\":{\"functionName\":\"(root)\","          \
+	"\"scriptId\":0},\"id\":1},{\"callFrame\":{\"functionName\":"     \
+	"\"f\",\"url\":\"a.js\",\"scriptId\":1,\"lineNumber\":0,"         \
+	"\"columnNumber\":0},\"id\":2,\"parent\":1}],"
+#define TR_CH(body)                                                           \
+	"{\"args\":{\"data\":" body "},\"id\":\"0x1\","                   \
+	"\"name\":\"ProfileChunk\",\"pid\":7,\"tid\":1,\"ts\":1100}"
+
+Test(profile, trace_lines_optional_per_chunk)
+{
+	static const char with_first[] =
+		"{\"traceEvents\":[" TR_PROFILE ","
+		TR_CH("{\"cpuProfile\":{" TR_NODES "\"samples\":[2,2]},"
+		      "\"timeDeltas\":[10,10],\"lines\":[3,3]}") ","
+		TR_CH("{\"cpuProfile\":{\"samples\":[2]},"
+		      "\"timeDeltas\":[10]}") ","
+		TR_CH("{\"cpuProfile\":{\"samples\":[2]},"
+		      "\"timeDeltas\":[10],\"lines\":[5]}") "]}";
+	static const char without_first[] =
+		"{\"traceEvents\":[" TR_PROFILE ","
+		TR_CH("{\"cpuProfile\":{" TR_NODES "\"samples\":[2]},"
+		      "\"timeDeltas\":[10]}") ","
+		TR_CH("{\"cpuProfile\":{\"samples\":[2,2,2]},"
+		      "\"timeDeltas\":[10,10,10],\"lines\":[3,3,5]}") "]}";
+	const char *docs[2] = {with_first, without_first};
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		an_profile *p = NULL;
+		an_cpu *c = NULL;
+		an_cpu_lines *l = NULL;
+		an_error err;
+		cr_assert_eq(fx_load_string(&p, docs[i], 0, &err), AN_OK,
+			     "%d: %s", i, err.message);
+		cr_assert_eq(an_profile_sample_count(p), 4);
+		cr_assert_eq(an_cpu_analyze(&c, p, NULL, &err), AN_OK);
+		cr_assert_eq(an_cpu_hot_lines(&l, c, &err), AN_OK, "%s",
+			     err.message);
+		cr_assert_eq(an_cpu_lines_count(l), 2, "%d", i);
+		cr_expect_eq(an_cpu_lines_get(l, 0)->line, 3);
+		cr_expect_eq(an_cpu_lines_get(l, 0)->ticks, 2);
+		cr_expect_eq(an_cpu_lines_get(l, 1)->line, 5);
+		cr_expect_eq(an_cpu_lines_get(l, 1)->ticks, 1);
+		an_cpu_lines_free(l);
+		an_cpu_free(c);
+		an_profile_free(p);
+	}
+}

@@ -527,6 +527,39 @@ static trace_prof *find_prof(reader *r, int64_t pid, uint32_t id)
 	return i == AN_HT_NONE ? NULL : &r->profs[i];
 }
 
+/* Appends n "no line" entries (0) to b's per-sample lines. */
+static int zero_lines(an_builder *b, size_t n)
+{
+	int rc;
+
+	while (n--) {
+		rc = an__builder_line(b, 0);
+		if (rc < 0)
+			return rc;
+	}
+	return AN_OK;
+}
+
+/*
+ * Per-sample `lines` are optional per chunk: DevTools' SamplesHandler
+ * takes a chunk without them as all zeros (no line) for its samples. So
+ * once any chunk has lines, the samples of the chunks without them get
+ * zeros, before (earlier chunks) or after (this one) as needed; a trace
+ * without any lines keeps none.
+ */
+static int pad_lines(trace_prof *tp, an_builder *chunk)
+{
+	if (chunk->line_n) {
+		if (tp->b.line_n < tp->b.sample_n)
+			return zero_lines(&tp->b,
+					  tp->b.sample_n - tp->b.line_n);
+		return AN_OK;
+	}
+	if (tp->b.line_n && chunk->sample_n)
+		return zero_lines(chunk, chunk->sample_n);
+	return AN_OK;
+}
+
 static int end_event(an_json *j, reader *r)
 {
 	trace_prof *tp = find_prof(r, r->ev_pid, r->ev_id);
@@ -560,6 +593,11 @@ static int end_event(an_json *j, reader *r)
 	if (tp && r->ev_name == EV_CHUNK && r->ev_has_end) {
 		tp->b.end_time = r->ev_end;
 		tp->b.have_end = 1;
+	}
+	if (tp && r->ev_name == EV_CHUNK) {
+		rc = pad_lines(tp, &r->pending);
+		if (rc < 0)
+			return oom(j, rc);
 	}
 	if (tp && r->ev_name != EV_OTHER) {
 		if (!tp->b.nodes_offset)
