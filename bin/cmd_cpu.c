@@ -132,6 +132,7 @@ static int job_load(job *j, const char *path, const fe_opts *o)
 	if (rc || an_cpu_analyze(&j->cpu, j->prof, &o->cpu, &err) < 0) {
 		return fe_fail(path, &err);
 	}
+	fe_profile_warnings(path, j->prof);
 	return FE_EXIT_OK;
 }
 

@@ -69,6 +69,8 @@ static int examine(info *in, const char *path, an_error *err)
 		} while (rc == AN_OK && n);
 	}
 	fe_progress_end(&bar);
+	if (rc == AN_OK && in->prof)
+		fe_profile_warnings(path, in->prof);
 	in->gzip = an_source_is_gzip(src);
 	in->bytes = an_source_raw_bytes(src);
 	an_source_free(src);

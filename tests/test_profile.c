@@ -610,3 +610,74 @@ Test(profile, trace_lines_optional_per_chunk)
 		an_profile_free(p);
 	}
 }
+
+/*
+ * A lost chunk: node 3 names parent 9, which never arrives (a real
+ * Chrome 141 trace has two such nodes). DevTools ends the timeline at the
+ * first sample below such a node; profkit keeps every sample and hangs
+ * the node under a synthetic "(missing parent)" below the root. Before,
+ * the load failed: "node 3 names parent 9, which is not in nodes".
+ * Samples 2, 3, 4, 4 at 10 µs each: three of them below node 3.
+ */
+Test(profile, trace_node_whose_parent_never_arrived)
+{
+	static const char doc[] =
+		"{\"traceEvents\":[" TR_PROFILE ","
+		TR_CH("{\"cpuProfile\":{\"nodes\":[{\"callFrame\":"
+		      "{\"functionName\":\"(root)\",\"scriptId\":0},\"id\":1},"
+		      "{\"callFrame\":{\"functionName\":\"f\",\"scriptId\":1},"
+		      "\"id\":2,\"parent\":1},{\"callFrame\":{\"functionName\":"
+		      "\"g\",\"scriptId\":1},\"id\":3,\"parent\":9},"
+		      "{\"callFrame\":{\"functionName\":\"h\",\"scriptId\":1},"
+		      "\"id\":4,\"parent\":3}],\"samples\":[2,3,4,4]},"
+		      "\"timeDeltas\":[10,10,10,10]}") "]}";
+	an_profile *p = NULL;
+	an_cpu *c = NULL;
+	an_error err;
+	uint32_t samples = 99, n, m, g;
+	const an_function *f;
+
+	cr_assert_eq(fx_load_string(&p, doc, 0, &err), AN_OK, "%s",
+		     err.message);
+	cr_expect_eq(an_profile_orphans(p, &samples), 1);
+	cr_expect_eq(samples, 3);
+	cr_expect_eq(an_profile_sample_count(p), 4);
+	n = an_profile_node_count(p);
+	cr_assert_eq(n, 5, "4 nodes and (missing parent)");
+	m = n - 1;
+	f = an_profile_function(p, an_profile_node_function(p, m));
+	cr_expect(f->name.len == 16 &&
+		  !memcmp(f->name.ptr, "(missing parent)", 16));
+	cr_expect_eq(an_profile_node_parent(p, m), 0);
+	cr_expect_eq(an_profile_node_id(p, m), 5, "max id + 1");
+	g = AN_NONE;
+	for (uint32_t i = 0; i < n; i++)
+		if (an_profile_node_id(p, i) == 3)
+			g = i;
+	cr_assert_neq(g, AN_NONE);
+	cr_expect_eq(an_profile_node_parent(p, g), m);
+	cr_expect_eq(an_profile_node_depth(p, g), 2);
+	/* the three samples below it: 10 + 10 + 10 (the last sample
+	 * lasts the mean interval, 10) */
+	cr_assert_eq(an_cpu_analyze(&c, p, NULL, &err), AN_OK);
+	cr_expect_float_eq(an_cpu_node_total_us(c, m), 30.0, 1e-9);
+	cr_expect_float_eq(an_cpu_total_us(c), 40.0, 1e-9);
+	an_cpu_free(c);
+	an_profile_free(p);
+}
+
+/* A .cpuprofile is a whole profile: a missing node there is an error. */
+Test(profile, cpuprofile_unknown_child_still_fails)
+{
+	static const char doc[] =
+		"{\"nodes\":[{\"id\":1,\"callFrame\":{\"functionName\":"
+		"\"(root)\"},\"children\":[2]}],\"samples\":[1],"
+		"\"timeDeltas\":[1]}";
+	an_profile *p = NULL;
+	an_error err;
+
+	cr_expect_eq(fx_load_string(&p, doc, 0, &err), AN_EFORMAT);
+	cr_expect_str_eq(err.message,
+			 "node 1 lists child 2, which is not in nodes");
+	an_profile_free(p);
+}

@@ -27,6 +27,9 @@ void fe_setprogname(const char *name);
 /* "profkit: FILE: message (byte N)" on stderr. */
 void fe_report(const char *file, const an_error *err);
 void fe_errorf(const char *fmt, ...) FE_PRINTFLIKE(1, 2);
+/* One warning line about what the loader had to repair (nodes whose
+ * parent never arrived), or nothing. */
+void fe_profile_warnings(const char *file, const an_profile *p);
 /* Prints a usage error with a hint to --help; returns FE_EXIT_USAGE. */
 int fe_usage_error(const char *cmd, const char *fmt, ...)
 	FE_PRINTFLIKE(2, 3);

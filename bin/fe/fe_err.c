@@ -64,3 +64,17 @@ int fe_fail(const char *file, const an_error *err)
 	fe_report(file, err);
 	return fe_exit_code(err->code < 0 ? err->code : AN_ERROR);
 }
+
+void fe_profile_warnings(const char *file, const an_profile *p)
+{
+	uint32_t samples, nodes = an_profile_orphans(p, &samples);
+
+	if (!nodes)
+		return;
+	fprintf(stderr, "%s: ", progname);
+	fe_text(stderr, file, strlen(file));
+	fprintf(stderr, ": warning: %u node%s whose parent never arrived "
+		"(a lost chunk?) and their %u sample%s hang under "
+		"(missing parent)\n",
+		nodes, nodes == 1 ? "" : "s", samples, samples == 1 ? "" : "s");
+}

@@ -109,6 +109,15 @@ AN_API uint64_t an_profile_total_hits(const an_profile *p);
 AN_API int64_t an_profile_sample_time(const an_profile *p, uint32_t i);
 /* Node of sample i after sorting (before the lone-(program) fix). */
 AN_API uint32_t an_profile_sample_node(const an_profile *p, uint32_t i);
+/*
+ * Trace nodes whose parent never arrived (a lost chunk): they hang under
+ * a synthetic "(missing parent)" node below the root, and every sample
+ * is kept (DevTools ends the timeline at the first such sample instead).
+ * Returns how many nodes were re-parented (0 normally) and, in *samples
+ * (may be NULL), how many samples hang below that node.
+ */
+AN_API uint32_t an_profile_orphans(const an_profile *p, uint32_t *samples);
+
 /* Number of negative timeDeltas seen (samples were re-sorted). */
 AN_API uint32_t an_profile_negative_deltas(const an_profile *p);
 

@@ -131,6 +131,83 @@ int an__builder_append(an_builder *dst, an_builder *src)
 	return AN_OK;
 }
 
+/* ---- nodes whose parent never arrived ------------------------------- */
+
+static uint64_t raw_id_hash(uint32_t i, const void *ctx)
+{
+	return an__ht_mix64((uint64_t)((const an_builder *)ctx)->nodes[i].id);
+}
+
+static int raw_id_eq(uint32_t i, const void *key, const void *ctx)
+{
+	return ((const an_builder *)ctx)->nodes[i].id ==
+	       *(const int64_t *)key;
+}
+
+int an__builder_adopt_orphans(an_builder *b)
+{
+	an_hashtab ids;
+	an_raw_node *m;
+	int64_t max_id = 0, mid;
+	uint32_t i, n = (uint32_t)b->node_n, k;
+	uint32_t name;
+	int rc = AN_OK;
+
+	b->orphans = 0;
+	if (n == 0)
+		return AN_OK;
+	an__ht_init(&ids, raw_id_hash, raw_id_eq, b);
+	if (an__ht_reserve(&ids, n) < 0)
+		return AN_ENOMEM;
+	for (i = 0; i < n; i++) {
+		int64_t id = b->nodes[i].id;
+		if (id > max_id)
+			max_id = id;
+		/* duplicates are reported later, by an__profile_finish */
+		rc = an__ht_add(&ids, an__ht_mix64((uint64_t)id), &id, i, &k);
+		if (rc < 0)
+			goto done;
+	}
+	rc = AN_OK;
+	for (i = 1; i < n; i++) {
+		int64_t par = b->nodes[i].parent;
+		if (par != AN_ID_NONE &&
+		    an__ht_find(&ids, an__ht_mix64((uint64_t)par), &par) ==
+			    AN_HT_NONE)
+			b->orphans++;
+	}
+	if (!b->orphans || b->nodes[0].id == AN_ID_NONE)
+		goto done;
+	if (max_id == INT64_MAX) {
+		rc = AN_ELIMIT;
+		goto done;
+	}
+	mid = max_id + 1;
+	for (i = 1; i < n; i++) {
+		int64_t par = b->nodes[i].parent;
+		if (par != AN_ID_NONE &&
+		    an__ht_find(&ids, an__ht_mix64((uint64_t)par), &par) ==
+			    AN_HT_NONE)
+			b->nodes[i].parent = mid;
+	}
+	rc = an__strtab_intern(b->strs, "(missing parent)", 16, &name);
+	if (rc < 0)
+		goto done;
+	m = an__builder_node(b, b->nodes[0].offset);
+	if (!m) {
+		rc = AN_ENOMEM;
+		goto done;
+	}
+	m->id = mid;
+	m->parent = b->nodes[0].id;
+	m->name = name;
+	m->url = m->script_id = b->nodes[0].url; /* "" in a trace root */
+	rc = AN_OK;
+done:
+	an__ht_free(&ids);
+	return rc;
+}
+
 /* ---- id -> index map: the hash table over p->node_id ------------------ */
 
 static uint64_t id_hash(uint32_t i, const void *ctx)
@@ -572,6 +649,33 @@ static int lines_to_ticks(an_builder *b, const an_hashtab *ids)
 	return rc;
 }
 
+/* Where the (missing parent) node is and how many samples hang below
+ * it (b->orphans > 0 only when an__builder_adopt_orphans added it last). */
+static int count_orphans(an_profile *p, const an_builder *b, an_error *err)
+{
+	uint8_t *under;
+	uint32_t i, n = p->node_count;
+
+	p->missing = AN_NONE;
+	p->orphans = b->orphans;
+	if (!b->orphans)
+		return AN_OK;
+	p->missing = n - 1;
+	under = an__calloc(n, 1);
+	if (!under)
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	/* breadth-first order: a parent before its children */
+	for (i = 0; i < n; i++) {
+		uint32_t v = p->bfs[i];
+		under[v] = v == p->missing ||
+			   (p->parent[v] != AN_NONE && under[p->parent[v]]);
+	}
+	for (i = 0; i < p->sample_count; i++)
+		p->orphan_samples += under[p->sample_node[i]];
+	free(under);
+	return AN_OK;
+}
+
 int an__profile_finish(an_profile **out, an_builder *b, an_kind kind,
 		       an_strtab *strs, an_error *err)
 {
@@ -664,6 +768,7 @@ int an__profile_finish(an_profile **out, an_builder *b, an_kind kind,
 		p->total_hits += p->hits[i];
 	find_system_nodes(p);
 	fix_missing_samples(p);
+	AN_TRY(count_orphans(p, b, err));
 	*out = p;
 	p = NULL;
 done:

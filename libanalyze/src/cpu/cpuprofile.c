@@ -798,6 +798,15 @@ static int load(an_profile **out, an_source *src, int trace, an_error *err)
 			goto done;
 		}
 	}
+	if (trace) {
+		rc = an__builder_adopt_orphans(b);
+		if (rc < 0) {
+			an__fail(err, rc, AN_NO_OFFSET, "%s",
+				 rc == AN_ENOMEM ? "out of memory" :
+						   "too many node ids");
+			goto done;
+		}
+	}
 	rc = an__profile_finish(out, b, trace ? AN_KIND_TRACE :
 						AN_KIND_CPUPROFILE,
 				&r.strs, err);

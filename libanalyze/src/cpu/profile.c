@@ -40,6 +40,13 @@ uint32_t an_profile_sample_count(const an_profile *p)
 	return p->sample_count;
 }
 uint64_t an_profile_total_hits(const an_profile *p) { return p->total_hits; }
+uint32_t an_profile_orphans(const an_profile *p, uint32_t *samples)
+{
+	if (samples)
+		*samples = p->orphan_samples;
+	return p->orphans;
+}
+
 uint32_t an_profile_negative_deltas(const an_profile *p)
 {
 	return p->negative_deltas;

@@ -51,6 +51,7 @@ typedef struct an_builder {
 	uint64_t nodes_offset;  /* where "nodes" began, for messages */
 	uint64_t samples_offset;/* where "samples" began */
 	uint64_t end_offset;    /* end of input, for whole-file errors */
+	uint32_t orphans;       /* nodes re-parented to (missing parent) */
 } an_builder;
 
 struct an_profile {
@@ -80,6 +81,9 @@ struct an_profile {
 	uint64_t total_hits;
 	uint32_t negative_deltas;
 	uint32_t root, gc, program, idle; /* node indexes or AN_NONE */
+	uint32_t missing;        /* the (missing parent) node, or AN_NONE */
+	uint32_t orphans;        /* nodes whose parent never arrived */
+	uint32_t orphan_samples; /* samples below (missing parent) */
 };
 
 AN_HIDDEN void an__builder_init(an_builder *b, an_strtab *strs);
@@ -93,6 +97,10 @@ AN_HIDDEN int an__builder_delta(an_builder *b, int64_t d);
 AN_HIDDEN int an__builder_line(an_builder *b, int32_t line);
 /* Moves everything from `src` to the end of `dst` (trace chunks). */
 AN_HIDDEN int an__builder_append(an_builder *dst, an_builder *src);
+/* Trace nodes whose parent id never arrived (a lost chunk) get a parent:
+ * a synthetic "(missing parent)" node appended under the root. Sets
+ * b->orphans. AN_OK, AN_ENOMEM or AN_ELIMIT. */
+AN_HIDDEN int an__builder_adopt_orphans(an_builder *b);
 
 /*
  * Validates the builder and produces the model (takes ownership of

@@ -1,0 +1,9 @@
+# A trace as real ones come (fixtures/cpu/trace_missing_parent.json, made
+# by hand): an UpdateCounters event with an integer args.data.nodes, a
+# chunk whose node 5 names parent 4, which never arrives (a lost chunk),
+# and a last chunk without per-sample lines. Every sample is kept:
+# render and layout hang under (missing parent), one warning on stderr;
+# lines come from the first chunk only (the last one has none).
+"$PROFKIT" cpu top trace_missing_parent.json || exit 1
+"$PROFKIT" cpu lines trace_missing_parent.json || exit 1
+"$PROFKIT" cpu folded trace_missing_parent.json || exit 1
