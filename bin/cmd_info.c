@@ -30,6 +30,8 @@ typedef struct info {
 	an_profile *prof;
 	an_heap *heap;
 	an_heap_stats stats;  /* the heap's Statistics, when heap */
+	an_trace_summary trace; /* what a trace holds */
+	int no_profile;       /* a trace without any CPU profile */
 } info;
 
 static int examine(info *in, const char *path, an_error *err)
@@ -46,6 +48,7 @@ static int examine(info *in, const char *path, an_error *err)
 		po.progress = ho.progress = fe_progress_cb;
 		po.payload = ho.payload = &bar;
 	}
+	po.trace = &in->trace;
 	rc = an_source_open_path(&src, path, err);
 	if (rc < 0)
 		return rc;
@@ -56,6 +59,14 @@ static int examine(info *in, const char *path, an_error *err)
 			    in->kind == AN_KIND_TRACE ||
 			    in->kind == AN_KIND_UNKNOWN))
 		rc = an_profile_load(&in->prof, src, &po, err);
+	/* a valid trace without CPU samples (Node traces written with
+	 * --trace-event-categories): described, not an error */
+	if (rc == AN_EFORMAT && in->kind == AN_KIND_TRACE &&
+	    in->trace.events > 0 && in->trace.profiles == 0) {
+		in->no_profile = 1;
+		an_error_clear(err);
+		rc = AN_OK;
+	}
 	else if (rc == AN_OK && in->kind == AN_KIND_HEAPSNAPSHOT)
 		rc = an_heap_load(&in->heap, src, &ho, err);
 	if (rc == AN_OK && in->heap)
@@ -125,6 +136,24 @@ static void print_text(FILE *f, const void *ctx)
 			(unsigned long long)s.v8_heap,
 			(unsigned long long)s.native,
 			an_heap_classes(h, &order));
+	} else if (in->no_profile) {
+		const an_trace_summary *t = &in->trace;
+		char ms[32];
+		fprintf(f, "  events      %llu\n  processes   %u\n"
+			   "  threads     %u\n",
+			(unsigned long long)t->events, t->processes,
+			t->threads);
+		if (t->has_time) {
+			fe_ms(ms, sizeof(ms),
+			      (double)(t->last_us - t->first_us));
+			fprintf(f, "  span        %s ms\n", ms);
+		}
+		fputs("  cpu profile none: no Profile events (record one with "
+		      "node --cpu-prof, or\n"
+		      "              enable the trace category "
+		      "disabled-by-default-v8.cpu_profiler\n"
+		      "              at runtime: node starts the sampler "
+		      "only then)\n", f);
 	} else {
 		fputs("  (details for this kind are not supported yet)\n", f);
 	}
@@ -133,7 +162,8 @@ static void print_text(FILE *f, const void *ctx)
 enum {
 	I_FILE, I_KIND, I_GZIP, I_BYTES, I_NODES, I_FUNCTIONS, I_SAMPLES,
 	I_HITS, I_START, I_END, I_MAX_DEPTH, I_NEGATIVE, I_EDGES, I_TOTAL,
-	I_V8_HEAP, I_NATIVE, I_EXTRA, I_CLASSES, I_CARD, I_N
+	I_V8_HEAP, I_NATIVE, I_EXTRA, I_CLASSES, I_EVENTS, I_PROCESSES,
+	I_THREADS, I_SPAN, I_PROFILES, I_CARD, I_N
 };
 
 /* CPU profiles and heap snapshots have members of their own (absent
@@ -157,6 +187,11 @@ static const fe_col info_cols[I_N] = {
 	{"native", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
 	{"extra_native_bytes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
 	{"classes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"events", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"processes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"threads", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"span_us", FE_T_INT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"cpu_profiles", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
 	{NULL, FE_T_CALL, 0, NULL, 0, 1, 0},
 };
 static const fe_table info_table = {info_cols, I_N, "artifacts", 1};
@@ -194,6 +229,15 @@ static void info_row(fe_writer *w, const info *in)
 		v[I_NATIVE] = fe_uint(s.native);
 		v[I_EXTRA] = fe_uint(an_heap_extra_native_bytes(h));
 		v[I_CLASSES] = fe_uint(an_heap_classes(h, &order));
+	}
+	if (in->no_profile) {
+		const an_trace_summary *t = &in->trace;
+		v[I_EVENTS] = fe_uint(t->events);
+		v[I_PROCESSES] = fe_uint(t->processes);
+		v[I_THREADS] = fe_uint(t->threads);
+		if (t->has_time)
+			v[I_SPAN] = fe_int(t->last_us - t->first_us);
+		v[I_PROFILES] = fe_uint(0);
 	}
 	v[I_CARD] = fe_call(print_text, in);
 	fe_table_row(w, v);

@@ -681,3 +681,69 @@ Test(profile, cpuprofile_unknown_child_still_fails)
 			 "node 1 lists child 2, which is not in nodes");
 	an_profile_free(p);
 }
+
+/*
+ * What a trace holds besides profiles (an_trace_summary), filled even when
+ * there is no CPU profile: a Node trace written with
+ * --trace-event-categories has none (Node starts the sampler only when
+ * tracing is enabled at runtime). fixtures/cpu/trace_no_samples.json,
+ * by hand: 4 events; pids 40 and 52; threads (40,40), (40,41), (52,52);
+ * ts from 0 (the metadata event) to 1004000 + 1200.5 (rounded: 1201).
+ */
+Test(profile, trace_summary_without_profile)
+{
+	an_profile_load_opts o = AN_PROFILE_LOAD_OPTS_INIT;
+	an_trace_summary t;
+	an_source *src = NULL;
+	an_profile *p = NULL;
+	an_error err;
+
+	o.trace = &t;
+	cr_assert_eq(an_source_open_path(&src,
+					 fx_path("cpu/trace_no_samples.json"),
+					 &err),
+		     AN_OK);
+	cr_expect_eq(an_profile_load(&p, src, &o, &err), AN_EFORMAT);
+	cr_expect_str_eq(err.message,
+			 "trace has no CPU profile (no Profile events among 4 "
+			 "events); record one with the trace category "
+			 "disabled-by-default-v8.cpu_profiler, or use node "
+			 "--cpu-prof");
+	cr_expect_null(p);
+	cr_expect_eq(t.events, 4);
+	cr_expect_eq(t.processes, 2);
+	cr_expect_eq(t.threads, 3);
+	cr_expect_eq(t.profiles, 0);
+	cr_expect(t.has_time);
+	cr_expect_eq(t.first_us, 0);
+	cr_expect_eq(t.last_us, 1005201);
+	an_source_free(src);
+}
+
+/* The same counts for a trace with a profile: Profile + ProfileChunk of
+ * pid 7, tid 1, at ts 1000 and 1100. */
+Test(profile, trace_summary_with_profile)
+{
+	static const char doc[] =
+		"{\"traceEvents\":[" TR_PROFILE "," TR_CHUNK "]}";
+	an_profile_load_opts o = AN_PROFILE_LOAD_OPTS_INIT;
+	an_trace_summary t;
+	an_source *src = NULL;
+	an_profile *p = NULL;
+	an_error err;
+
+	memset(&t, 0xab, sizeof(t));
+	o.trace = &t;
+	cr_assert_eq(an_source_open_memory(&src, doc, strlen(doc), "t", &err),
+		     AN_OK);
+	cr_assert_eq(an_profile_load(&p, src, &o, &err), AN_OK, "%s",
+		     err.message);
+	cr_expect_eq(t.events, 2);
+	cr_expect_eq(t.processes, 1);
+	cr_expect_eq(t.threads, 1);
+	cr_expect_eq(t.profiles, 1);
+	cr_expect_eq(t.first_us, 1000);
+	cr_expect_eq(t.last_us, 1100);
+	an_profile_free(p);
+	an_source_free(src);
+}

@@ -48,15 +48,32 @@ typedef struct an_line_ticks {
 	uint32_t ticks; /* samples attributed to that line */
 } an_line_ticks;
 
+/*
+ * What a trace holds besides its CPU profiles, counted while it is read
+ * (filled for trace input even when the load fails, e.g. a trace with no
+ * CPU profile: `profkit info` describes it from this).
+ */
+typedef struct an_trace_summary {
+	uint64_t events;    /* trace events */
+	uint32_t processes; /* distinct pids */
+	uint32_t threads;   /* distinct (pid, tid) */
+	uint32_t profiles;  /* Profile events (CPU profiles started) */
+	int has_time;       /* some event had a ts */
+	int64_t first_us;   /* smallest ts, µs */
+	int64_t last_us;    /* largest ts (+ dur), µs */
+} an_trace_summary;
+
 /* Options of an_profile_load(); start from AN_PROFILE_LOAD_OPTS_INIT. */
 typedef struct an_profile_load_opts {
 	unsigned version;        /* AN_PROFILE_LOAD_OPTS_VERSION */
 	an_progress_cb progress; /* called while reading, or NULL */
 	void *payload;           /* passed to progress */
+	an_trace_summary *trace; /* filled for trace input, or NULL */
 } an_profile_load_opts;
 
 #define AN_PROFILE_LOAD_OPTS_VERSION 1
-#define AN_PROFILE_LOAD_OPTS_INIT { AN_PROFILE_LOAD_OPTS_VERSION, NULL, NULL }
+#define AN_PROFILE_LOAD_OPTS_INIT                                             \
+	{ AN_PROFILE_LOAD_OPTS_VERSION, NULL, NULL, NULL }
 
 /*
  * Loads a .cpuprofile or Chrome trace JSON (kind sniffed from content).

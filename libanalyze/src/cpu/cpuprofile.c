@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "core/hashtab.h"
+#include "core/sort.h"
 #include "io/json_int.h"
 #include "cpu/profile_int.h"
 
@@ -36,7 +37,8 @@ enum key {
 	K_OTHER, K_NODES, K_START, K_END, K_SAMPLES, K_DELTAS, K_ID,
 	K_CALLFRAME, K_FNAME, K_SCRIPTID, K_URL, K_LINENO, K_COLNO,
 	K_HITCOUNT, K_CHILDREN, K_POSTICKS, K_LINE, K_TICKS, K_PARENT,
-	K_TRACEEVENTS, K_NAME, K_PID, K_ARGS, K_DATA, K_CPUPROFILE, K_LINES
+	K_TRACEEVENTS, K_NAME, K_PID, K_ARGS, K_DATA, K_CPUPROFILE, K_LINES,
+	K_TID, K_TS, K_DUR
 };
 
 static const char *const key_names[] = {
@@ -44,7 +46,7 @@ static const char *const key_names[] = {
 	"callFrame", "functionName", "scriptId", "url", "lineNumber",
 	"columnNumber", "hitCount", "children", "positionTicks", "line",
 	"ticks", "parent", "traceEvents", "name", "pid", "args", "data",
-	"cpuProfile", "lines"};
+	"cpuProfile", "lines", "tid", "ts", "dur"};
 
 enum evname { EV_OTHER, EV_PROFILE, EV_CHUNK };
 
@@ -55,6 +57,12 @@ typedef struct trace_prof {
 	uint32_t id;     /* strtab id of the event "id" */
 	an_builder b;    /* everything collected for it */
 } trace_prof;
+
+/* Key of a trace profile: the events' pid and id. */
+typedef struct prof_key {
+	int64_t pid;
+	int64_t id;     /* strtab id of the event id, or a tid */
+} prof_key;
 
 typedef struct reader {
 	int trace;               /* reading trace JSON */
@@ -84,13 +92,17 @@ typedef struct reader {
 	trace_prof *profs;
 	size_t nprofs, cap_profs;
 	an_hashtab prof_ix;      /* (pid, id) -> index in profs */
+	/* what the trace holds (an_trace_summary) */
+	int64_t ev_tid, ev_ts, ev_dur;
+	int ev_has_ts;
+	uint32_t nprofile_events;
+	int has_time;
+	int64_t first_ts, last_ts;
+	prof_key *threads;       /* distinct (pid, tid); id = tid */
+	size_t nthreads, cap_threads;
+	an_hashtab thread_ix;
 } reader;
 
-/* Key of a trace profile: the events' pid and id. */
-typedef struct prof_key {
-	int64_t pid;
-	uint32_t id;
-} prof_key;
 
 static int lookup_key(const char *s, size_t len)
 {
@@ -349,6 +361,9 @@ static int in_array(an_json *j, reader *r, int c, an_json_ev ev,
 		r->ev_has_start = r->ev_has_end = 0;
 		r->ev_bad = 0;
 		r->ev_sp = r->sp;
+		r->ev_tid = 0;
+		r->ev_has_ts = 0;
+		r->ev_dur = 0;
 		r->events++;
 		r->b = &r->pending;
 		return push(j, r, C_EVENT);
@@ -426,6 +441,25 @@ static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
 			if (ev == AN_JSON_INT)
 				r->ev_pid = v->i;
 			return ignore(r, ev);
+		case K_TID:
+			if (ev == AN_JSON_INT)
+				r->ev_tid = v->i;
+			return ignore(r, ev);
+		case K_TS:
+		case K_DUR:
+			if ((ev == AN_JSON_INT || ev == AN_JSON_DOUBLE) &&
+			    want_time(j, ev, v, key_names[r->key], &x) ==
+				    AN_OK) {
+				if (r->key == K_TS) {
+					r->ev_ts = x;
+					r->ev_has_ts = 1;
+				} else if (x > 0) {
+					r->ev_dur = x;
+				}
+				return AN_OK;
+			}
+			an__json_unfail(j);
+			return ignore(r, ev);
 		case K_ID:
 			if (ev == AN_JSON_STRING)
 				return intern(j, r, v, &r->ev_id);
@@ -497,9 +531,9 @@ static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
 	}
 }
 
-static uint64_t prof_hash(int64_t pid, uint32_t id)
+static uint64_t prof_hash(int64_t pid, int64_t id)
 {
-	return an__ht_mix64((uint64_t)pid ^ an__ht_mix64(id));
+	return an__ht_mix64((uint64_t)pid ^ an__ht_mix64((uint64_t)id));
 }
 
 static uint64_t prof_item_hash(uint32_t item, const void *ctx)
@@ -515,6 +549,91 @@ static int prof_item_eq(uint32_t item, const void *key, const void *ctx)
 	const prof_key *k = key;
 
 	return tp->pid == k->pid && tp->id == k->id;
+}
+
+static uint64_t thread_item_hash(uint32_t item, const void *ctx)
+{
+	const prof_key *t = &((const reader *)ctx)->threads[item];
+
+	return prof_hash(t->pid, t->id);
+}
+
+static int thread_item_eq(uint32_t item, const void *key, const void *ctx)
+{
+	const prof_key *t = &((const reader *)ctx)->threads[item];
+	const prof_key *k = key;
+
+	return t->pid == k->pid && t->id == k->id;
+}
+
+/* Counts the event for the trace summary: its thread and its time. */
+static int note_event(reader *r)
+{
+	prof_key k = {r->ev_pid, r->ev_tid};
+	uint32_t at;
+	int rc;
+
+	if (r->ev_name == EV_PROFILE)
+		r->nprofile_events++;
+	if (r->ev_has_ts) {
+		int64_t end = r->ev_ts + r->ev_dur;
+		if (!r->has_time || r->ev_ts < r->first_ts)
+			r->first_ts = r->ev_ts;
+		if (!r->has_time || end > r->last_ts)
+			r->last_ts = end;
+		r->has_time = 1;
+	}
+	if (r->nthreads >= UINT32_MAX - 1)
+		return AN_OK; /* counted up to here */
+	if (an__grow((void **)&r->threads, &r->cap_threads, r->nthreads + 1,
+		     sizeof(*r->threads)) < 0)
+		return AN_ENOMEM;
+	r->threads[r->nthreads] = k;
+	rc = an__ht_add(&r->thread_ix, prof_hash(k.pid, k.id), &k,
+			(uint32_t)r->nthreads, &at);
+	if (rc == 1)
+		r->nthreads++;
+	return rc < 0 ? rc : AN_OK;
+}
+
+static int cmp_thread_pid(uint32_t a, uint32_t b, const void *ctx)
+{
+	const prof_key *t = ctx;
+
+	return t[a].pid < t[b].pid ? -1 : t[a].pid > t[b].pid;
+}
+
+/* Fills the caller's summary from what the reader counted. */
+static int summarise(const reader *r, an_trace_summary *s)
+{
+	uint32_t *v, *tmp, i;
+	size_t n = r->nthreads;
+
+	memset(s, 0, sizeof(*s));
+	s->events = (uint64_t)r->events;
+	s->threads = (uint32_t)n;
+	s->profiles = r->nprofile_events;
+	s->has_time = r->has_time;
+	s->first_us = r->first_ts;
+	s->last_us = r->last_ts;
+	if (!n)
+		return AN_OK;
+	v = an__calloc(n, sizeof(*v));
+	tmp = an__calloc(n, sizeof(*tmp));
+	if (!v || !tmp) {
+		free(v);
+		free(tmp);
+		return AN_ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		v[i] = i;
+	an__sort_keys(v, tmp, n, cmp_thread_pid, r->threads);
+	for (i = 0; i < n; i++)
+		if (i == 0 || r->threads[v[i]].pid != r->threads[v[i - 1]].pid)
+			s->processes++;
+	free(v);
+	free(tmp);
+	return AN_OK;
 }
 
 /* The profile of (pid, id), or NULL: a hash lookup, since every event
@@ -565,6 +684,9 @@ static int end_event(an_json *j, reader *r)
 	trace_prof *tp = find_prof(r, r->ev_pid, r->ev_id);
 	int rc;
 
+	rc = note_event(r);
+	if (rc < 0)
+		return oom(j, rc);
 	if (r->ev_bad && r->ev_name != EV_OTHER)
 		return an__json_fail_at(j, r->ev_err.code, r->ev_err.offset,
 					"%s", r->ev_err.message);
@@ -750,12 +872,15 @@ static void reader_free(reader *r)
 		an__builder_free(&r->profs[i].b);
 	free(r->profs);
 	an__ht_free(&r->prof_ix);
+	free(r->threads);
+	an__ht_free(&r->thread_ix);
 	an__builder_free(&r->pending);
 	an__builder_free(&r->main);
 	an__strtab_free(&r->strs);
 }
 
-static int load(an_profile **out, an_source *src, int trace, an_error *err)
+static int load(an_profile **out, an_source *src, int trace,
+		an_trace_summary *summary, an_error *err)
 {
 	reader r;
 	an_builder *b;
@@ -770,6 +895,7 @@ static int load(an_profile **out, an_source *src, int trace, an_error *err)
 	an__builder_init(&r.pending, &r.strs);
 	r.b = &r.main;
 	an__ht_init(&r.prof_ix, prof_item_hash, prof_item_eq, &r);
+	an__ht_init(&r.thread_ix, thread_item_hash, thread_item_eq, &r);
 	rc = an__strtab_intern(&r.strs, "", 0, &r.empty_str);
 	if (rc < 0) {
 		an__fail(err, rc, AN_NO_OFFSET, "out of memory");
@@ -793,7 +919,10 @@ static int load(an_profile **out, an_source *src, int trace, an_error *err)
 		if (!b) {
 			rc = an__fail(err, AN_EFORMAT, 0,
 				      "trace has no CPU profile (no Profile "
-				      "events among %d events)",
+				      "events among %d events); record one "
+				      "with the trace category "
+				      "disabled-by-default-v8.cpu_profiler, "
+				      "or use node --cpu-prof",
 				      r.events);
 			goto done;
 		}
@@ -811,16 +940,22 @@ static int load(an_profile **out, an_source *src, int trace, an_error *err)
 						AN_KIND_CPUPROFILE,
 				&r.strs, err);
 done:
+	if (trace && summary && summarise(&r, summary) < 0 && rc == AN_OK) {
+		an_profile_free(*out);
+		*out = NULL;
+		rc = an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	}
 	reader_free(&r);
 	return rc;
 }
 
 int an__cpuprofile_load(an_profile **out, an_source *src, an_error *err)
 {
-	return load(out, src, 0, err);
+	return load(out, src, 0, NULL, err);
 }
 
-int an__trace_load(an_profile **out, an_source *src, an_error *err)
+int an__trace_load(an_profile **out, an_source *src,
+		   an_trace_summary *summary, an_error *err)
 {
-	return load(out, src, 1, err);
+	return load(out, src, 1, summary, err);
 }

@@ -6,7 +6,8 @@
 #include "cpu/profile_int.h"
 #include "io/source_int.h"
 
-static int load(an_profile **out, an_source *src, an_error *err)
+static int load(an_profile **out, an_source *src, an_trace_summary *trace,
+		an_error *err)
 {
 	an_kind kind;
 	int rc;
@@ -18,7 +19,7 @@ static int load(an_profile **out, an_source *src, an_error *err)
 	case AN_KIND_CPUPROFILE:
 		return an__cpuprofile_load(out, src, err);
 	case AN_KIND_TRACE:
-		return an__trace_load(out, src, err);
+		return an__trace_load(out, src, trace, err);
 	case AN_KIND_UNKNOWN: {
 		const uint8_t *d;
 		size_t len;
@@ -50,7 +51,9 @@ int an_profile_load(an_profile **out, an_source *src,
 				opts->version);
 	if (opts && opts->progress)
 		an__source_set_progress(src, opts->progress, opts->payload);
-	rc = load(out, src, err);
+	if (opts && opts->trace)
+		memset(opts->trace, 0, sizeof(*opts->trace));
+	rc = load(out, src, opts ? opts->trace : NULL, err);
 	an__source_set_progress(src, NULL, NULL);
 	return rc;
 }

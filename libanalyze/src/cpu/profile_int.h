@@ -112,6 +112,6 @@ AN_HIDDEN int an__profile_finish(an_profile **out, an_builder *b,
 AN_HIDDEN int an__cpuprofile_load(an_profile **out, an_source *src,
 				  an_error *err);
 AN_HIDDEN int an__trace_load(an_profile **out, an_source *src,
-			     an_error *err);
+			     an_trace_summary *summary, an_error *err);
 
 #endif
