@@ -49,19 +49,56 @@ typedef struct an_line_ticks {
 } an_line_ticks;
 
 /*
+ * One CPU profile of a trace, as DevTools' trace engine keeps them: one
+ * per thread (pid, tid). Strings belong to the summary.
+ */
+typedef struct an_trace_profile {
+	int64_t pid;
+	int64_t tid;              /* the thread its Profile event names */
+	const char *id;           /* the events' "id" as written ("0x1"),
+				     "" when none */
+	const char *thread_name;  /* thread_name metadata, or NULL */
+	const char *process_name; /* process_name metadata, or NULL */
+	const char *source;       /* args.data.source ("Internal",
+				     "Inspector", "SelfProfiling"), or NULL */
+	uint64_t samples;
+	uint64_t nodes;           /* as written (no synthetic nodes) */
+	double duration_us;       /* timeline total: first sample to last,
+				     plus the mean interval */
+	int legacy;               /* from a legacy CpuProfile event
+				     (Chrome <= 66; DevTools ignores it) */
+} an_trace_profile;
+
+/*
  * What a trace holds besides its CPU profiles, counted while it is read
  * (filled for trace input even when the load fails, e.g. a trace with no
- * CPU profile: `profkit info` describes it from this).
+ * CPU profile: `profkit info` describes it from this). Release with
+ * an_trace_summary_free().
  */
 typedef struct an_trace_summary {
 	uint64_t events;    /* trace events */
 	uint32_t processes; /* distinct pids */
 	uint32_t threads;   /* distinct (pid, tid) */
-	uint32_t profiles;  /* Profile events (CPU profiles started) */
+	uint32_t profiles;  /* Profile and CpuProfile events */
 	int has_time;       /* some event had a ts */
 	int64_t first_us;   /* smallest ts, µs */
 	int64_t last_us;    /* largest ts (+ dur), µs */
+	/* the usable CPU profiles, one per thread, in DevTools' order
+	 * (processes as first seen, then threads as first seen) */
+	an_trace_profile *list;
+	uint32_t count;
+	uint32_t dflt;      /* index in list of the default: most samples,
+			       the first listed on a tie (AN_NONE: none) */
+	uint32_t loaded;    /* index of the one the load returned, or
+			       AN_NONE */
+	uint32_t ignored;   /* profiles DevTools would not show either: no
+			       Profile event (thread unknown), another
+			       profile chosen for the thread, no nodes */
+	char *strs_;        /* private: the strings */
 } an_trace_summary;
+
+/* Frees what the summary holds (not the struct); NULL is fine. */
+AN_API void an_trace_summary_free(an_trace_summary *s);
 
 /* Options of an_profile_load(); start from AN_PROFILE_LOAD_OPTS_INIT. */
 typedef struct an_profile_load_opts {
@@ -69,16 +106,23 @@ typedef struct an_profile_load_opts {
 	an_progress_cb progress; /* called while reading, or NULL */
 	void *payload;           /* passed to progress */
 	an_trace_summary *trace; /* filled for trace input, or NULL */
+	/* version 2: pick the profile of thread (pick_pid, pick_tid) of a
+	 * trace instead of the default (a .cpuprofile is thread 1:1) */
+	int pick;
+	int64_t pick_pid;
+	int64_t pick_tid;
 } an_profile_load_opts;
 
-#define AN_PROFILE_LOAD_OPTS_VERSION 1
+#define AN_PROFILE_LOAD_OPTS_VERSION 2
 #define AN_PROFILE_LOAD_OPTS_INIT                                             \
-	{ AN_PROFILE_LOAD_OPTS_VERSION, NULL, NULL, NULL }
+	{ AN_PROFILE_LOAD_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0 }
 
 /*
  * Loads a .cpuprofile or Chrome trace JSON (kind sniffed from content).
- * A trace holding several profiles yields the one with the most samples.
- * `opts` may be NULL (no progress).
+ * A trace holding several profiles (one per thread) yields the one with
+ * the most samples, or the one opts->pick names (AN_ENOTFOUND when the
+ * trace has none for that thread). `opts` may be NULL (no progress).
+ * Version 1 options (without pick) are still accepted.
  * @return AN_OK; AN_EPARSE (malformed JSON), AN_EFORMAT (not a CPU
  *         profile or inconsistent), AN_ELIMIT, AN_ECANCELED (the progress
  *         callback said stop), AN_EINVAL (bad opts version), AN_EIO,

@@ -11,7 +11,7 @@
 #include "core/hashtab.h"
 #include "core/sort.h"
 #include "io/json_int.h"
-#include "cpu/profile_int.h"
+#include "cpu/trace_int.h"
 
 /* Parser contexts (what the innermost open container is). */
 enum ctx {
@@ -30,7 +30,10 @@ enum ctx {
 	C_TICK,      /* one {line, ticks} */
 	C_SAMPLES,   /* samples */
 	C_DELTAS,    /* timeDeltas */
-	C_LINES      /* per-sample lines (trace) */
+	C_LINES,     /* per-sample lines (trace) */
+	C_HNODE,     /* a node of a legacy `head` tree */
+	C_HKIDS,     /* its children: nested node objects */
+	C_STAMPS     /* legacy absolute `timestamps` */
 };
 
 enum key {
@@ -38,7 +41,7 @@ enum key {
 	K_CALLFRAME, K_FNAME, K_SCRIPTID, K_URL, K_LINENO, K_COLNO,
 	K_HITCOUNT, K_CHILDREN, K_POSTICKS, K_LINE, K_TICKS, K_PARENT,
 	K_TRACEEVENTS, K_NAME, K_PID, K_ARGS, K_DATA, K_CPUPROFILE, K_LINES,
-	K_TID, K_TS, K_DUR
+	K_TID, K_TS, K_DUR, K_SOURCE, K_PH, K_HEAD, K_STAMPS
 };
 
 static const char *const key_names[] = {
@@ -46,22 +49,23 @@ static const char *const key_names[] = {
 	"callFrame", "functionName", "scriptId", "url", "lineNumber",
 	"columnNumber", "hitCount", "children", "positionTicks", "line",
 	"ticks", "parent", "traceEvents", "name", "pid", "args", "data",
-	"cpuProfile", "lines", "tid", "ts", "dur"};
+	"cpuProfile", "lines", "tid", "ts", "dur", "source", "ph", "head",
+	"timestamps"};
 
-enum evname { EV_OTHER, EV_PROFILE, EV_CHUNK };
+enum evname {
+	EV_OTHER, EV_PROFILE, EV_CHUNK, EV_LEGACY, EV_TNAME, EV_PNAME
+};
 
-#define MAX_CTX 16
+/* JSON nesting is capped at 4096 (json.c); a legacy head tree nests as
+ * deep as that */
+#define MAX_CTX 4100
 
-typedef struct trace_prof {
-	int64_t pid;     /* event pid */
-	uint32_t id;     /* strtab id of the event "id" */
-	an_builder b;    /* everything collected for it */
-} trace_prof;
+typedef an_trace_prof trace_prof;
 
 /* Key of a trace profile: the events' pid and id. */
 typedef struct prof_key {
 	int64_t pid;
-	int64_t id;     /* strtab id of the event id, or a tid */
+	int64_t id;     /* strtab id of the event id */
 } prof_key;
 
 typedef struct reader {
@@ -78,6 +82,16 @@ typedef struct reader {
 	int64_t tick_line;       /* current positionTicks entry */
 	int64_t tick_ticks;
 	uint32_t empty_str;      /* strtab id of "" */
+	/* legacy .cpuprofile: a nested `head` tree, absolute timestamps,
+	 * startTime/endTime in seconds */
+	int legacy;              /* a head or timestamps was seen */
+	int stamps;              /* deltas hold absolute timestamps */
+	uint32_t *hstack;        /* open head nodes (builder indexes) */
+	size_t hn, hcap;
+	uint32_t *hparent;       /* parent index of each head node */
+	size_t hpn, hpcap;
+	double top_start, top_end; /* startTime/endTime as written */
+	int has_top_start, has_top_end;
 	/* trace state */
 	an_builder pending;      /* the current event's data */
 	int ev_name;             /* enum evname */
@@ -88,6 +102,13 @@ typedef struct reader {
 	int events;              /* events seen */
 	int ev_sp;               /* ctx index of the current event */
 	int ev_bad;              /* its args held what no profile can */
+	int ev_source;           /* enum an_prof_source of args.data */
+	int ev_meta;             /* ph is "M" */
+	uint32_t ev_argname;     /* args.name (metadata), or AN_HT_NONE */
+	char *argname;           /* args.name as read (keys come in any
+				    order: kept until the event's name) */
+	size_t argname_n, argname_cap;
+	int has_argname;
 	an_error ev_err;         /* what and where, when ev_bad */
 	trace_prof *profs;
 	size_t nprofs, cap_profs;
@@ -98,9 +119,8 @@ typedef struct reader {
 	uint32_t nprofile_events;
 	int has_time;
 	int64_t first_ts, last_ts;
-	prof_key *threads;       /* distinct (pid, tid); id = tid */
-	size_t nthreads, cap_threads;
-	an_hashtab thread_ix;
+	an_trace_names threads;  /* distinct (pid, tid), with names */
+	an_trace_names procs;    /* (pid, 0): process names */
 } reader;
 
 
@@ -301,6 +321,51 @@ static int in_callframe(an_json *j, reader *r, an_json_ev ev,
 	}
 }
 
+/* A node of a legacy `head` tree: nested objects, the callFrame's
+ * fields on the node itself; `parent` is the index of the node whose
+ * children array holds it (AN_HT_NONE for the head). */
+static int head_node(an_json *j, reader *r, an_json_ev ev, uint32_t parent)
+{
+	an_raw_node *n;
+
+	if (ev != AN_JSON_MAP_START)
+		return wrong(j, parent == AN_HT_NONE ? "head" :
+						       "each entry of children",
+			     "an object", ev);
+	if (an__grow((void **)&r->hstack, &r->hcap, r->hn + 1,
+		     sizeof(*r->hstack)) < 0 ||
+	    an__grow((void **)&r->hparent, &r->hpcap, r->hpn + 1,
+		     sizeof(*r->hparent)) < 0)
+		return oom(j, AN_ENOMEM);
+	n = an__builder_node(r->b, an__json_offset(j) - 1);
+	if (!n)
+		return oom(j, AN_ENOMEM);
+	n->name = n->url = n->script_id = r->empty_str;
+	r->node = r->b->node_n - 1;
+	r->hparent[r->hpn++] = parent;
+	r->hstack[r->hn++] = (uint32_t)r->node;
+	return push(j, r, C_HNODE);
+}
+
+static int in_head_node(an_json *j, reader *r, an_json_ev ev,
+			const an_json_val *v)
+{
+	switch (r->key) {
+	case K_CHILDREN:
+		if (ev != AN_JSON_ARRAY_START)
+			return wrong(j, "children", "an array", ev);
+		return push(j, r, C_HKIDS);
+	case K_FNAME:
+	case K_URL:
+	case K_SCRIPTID:
+	case K_LINENO:
+	case K_COLNO:
+		return in_callframe(j, r, ev, v);
+	default:
+		return in_node(j, r, ev, v);
+	}
+}
+
 static int in_array(an_json *j, reader *r, int c, an_json_ev ev,
 		    const an_json_val *v)
 {
@@ -344,6 +409,16 @@ static int in_array(an_json *j, reader *r, int c, an_json_ev ev,
 				return oom(j, rc);
 		}
 		return rc;
+	case C_HKIDS:
+		return head_node(j, r, ev, (uint32_t)r->node);
+	case C_STAMPS:
+		rc = want_time(j, ev, v, "timestamps entry", &x);
+		if (rc == AN_OK) {
+			rc = an__builder_delta(r->b, x);
+			if (rc < 0)
+				return oom(j, rc);
+		}
+		return rc;
 	case C_LINES:
 		rc = want_int(j, ev, v, "lines entry", -1, INT32_MAX, &x);
 		if (rc == AN_OK) {
@@ -364,6 +439,10 @@ static int in_array(an_json *j, reader *r, int c, an_json_ev ev,
 		r->ev_tid = 0;
 		r->ev_has_ts = 0;
 		r->ev_dur = 0;
+		r->ev_source = AN_SRC_NONE;
+		r->ev_meta = 0;
+		r->ev_argname = AN_HT_NONE;
+		r->has_argname = 0;
 		r->events++;
 		r->b = &r->pending;
 		return push(j, r, C_EVENT);
@@ -386,10 +465,50 @@ static int open_array(an_json *j, reader *r, an_json_ev ev, int c,
 		r->b->have_samples = 1;
 		if (!r->b->samples_offset)
 			r->b->samples_offset = an__json_offset(j) - 1;
-	} else if (c == C_DELTAS) {
+	} else if (c == C_DELTAS || c == C_STAMPS) {
+		if (r->b->have_deltas && (c == C_STAMPS) != r->stamps)
+			return an__json_fail(j, AN_EFORMAT,
+					     "both timeDeltas and timestamps");
+		r->stamps |= c == C_STAMPS;
 		r->b->have_deltas = 1;
 	}
 	return push(j, r, c);
+}
+
+static int is(const an_json_val *v, const char *s)
+{
+	return v->len == strlen(s) && !memcmp(v->s, s, v->len);
+}
+
+static int event_name(const an_json_val *v)
+{
+	return is(v, "Profile")	     ? EV_PROFILE :
+	       is(v, "ProfileChunk") ? EV_CHUNK :
+	       is(v, "CpuProfile")   ? EV_LEGACY :
+	       is(v, "thread_name")  ? EV_TNAME :
+	       is(v, "process_name") ? EV_PNAME :
+				       EV_OTHER;
+}
+
+/* args.data.source: the ones DevTools knows, else none */
+static int source_of(const an_json_val *v)
+{
+	return is(v, "Internal")      ? AN_SRC_INTERNAL :
+	       is(v, "Inspector")     ? AN_SRC_INSPECTOR :
+	       is(v, "SelfProfiling") ? AN_SRC_SELF :
+					AN_SRC_NONE;
+}
+
+/* Keeps args.name until the event's name says whether it names a
+ * thread or process (a copy: interned only then). */
+static int keep_argname(an_json *j, reader *r, const an_json_val *v)
+{
+	if (an__grow((void **)&r->argname, &r->argname_cap, v->len + 1, 1) < 0)
+		return oom(j, AN_ENOMEM);
+	memcpy(r->argname, v->s, v->len);
+	r->argname_n = v->len;
+	r->has_argname = 1;
+	return AN_OK;
 }
 
 static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
@@ -402,6 +521,16 @@ static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
 	case C_TOP:
 		switch (r->key) {
 		case K_NODES: return open_array(j, r, ev, C_NODES, "nodes");
+		case K_HEAD:
+			if (r->seen_nodes)
+				return an__json_fail(j, AN_EFORMAT,
+						     "both nodes and head");
+			r->legacy = r->seen_nodes = 1;
+			r->b->nodes_offset = an__json_offset(j) - 1;
+			return head_node(j, r, ev, AN_HT_NONE);
+		case K_STAMPS:
+			r->legacy = 1;
+			return open_array(j, r, ev, C_STAMPS, "timestamps");
 		case K_SAMPLES:
 			return open_array(j, r, ev, C_SAMPLES, "samples");
 		case K_DELTAS:
@@ -411,6 +540,16 @@ static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
 			rc = want_time(j, ev, v, key_names[r->key], &x);
 			if (rc < 0)
 				return rc;
+			/* as written too: seconds in the legacy format */
+			if (r->key == K_START) {
+				r->top_start = ev == AN_JSON_INT ? (double)v->i :
+								   v->d;
+				r->has_top_start = 1;
+			} else {
+				r->top_end = ev == AN_JSON_INT ? (double)v->i :
+								 v->d;
+				r->has_top_end = 1;
+			}
 			if (r->key == K_START) {
 				r->b->start_time = x;
 				r->b->have_start = 1;
@@ -429,13 +568,12 @@ static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
 	case C_EVENT:
 		switch (r->key) {
 		case K_NAME:
-			if (ev == AN_JSON_STRING) {
-				if (v->len == 7 && !memcmp(v->s, "Profile", 7))
-					r->ev_name = EV_PROFILE;
-				else if (v->len == 12 &&
-					 !memcmp(v->s, "ProfileChunk", 12))
-					r->ev_name = EV_CHUNK;
-			}
+			if (ev == AN_JSON_STRING)
+				r->ev_name = event_name(v);
+			return ignore(r, ev);
+		case K_PH:
+			r->ev_meta = ev == AN_JSON_STRING && v->len == 1 &&
+				     v->s[0] == 'M';
 			return ignore(r, ev);
 		case K_PID:
 			if (ev == AN_JSON_INT)
@@ -482,6 +620,8 @@ static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
 	case C_ARGS:
 		if (r->key == K_DATA && ev == AN_JSON_MAP_START)
 			return push(j, r, C_DATA);
+		if (r->key == K_NAME && ev == AN_JSON_STRING)
+			return keep_argname(j, r, v);
 		return ignore(r, ev);
 	case C_DATA:
 	case C_CPUPROF:
@@ -496,6 +636,10 @@ static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
 		case K_DELTAS:
 			return open_array(j, r, ev, C_DELTAS, "timeDeltas");
 		case K_LINES: return open_array(j, r, ev, C_LINES, "lines");
+		case K_SOURCE:
+			if (c == C_DATA && ev == AN_JSON_STRING)
+				r->ev_source = source_of(v);
+			return ignore(r, ev);
 		case K_START:
 		case K_END:
 			if (ev != AN_JSON_INT && ev != AN_JSON_DOUBLE)
@@ -516,6 +660,8 @@ static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
 		}
 	case C_NODE:
 		return in_node(j, r, ev, v);
+	case C_HNODE:
+		return in_head_node(j, r, ev, v);
 	case C_CALLFRAME:
 		return in_callframe(j, r, ev, v);
 	case C_TICK:
@@ -533,7 +679,7 @@ static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
 
 static uint64_t prof_hash(int64_t pid, int64_t id)
 {
-	return an__ht_mix64((uint64_t)pid ^ an__ht_mix64((uint64_t)id));
+	return an__trace_key_hash(pid, id);
 }
 
 static uint64_t prof_item_hash(uint32_t item, const void *ctx)
@@ -551,29 +697,10 @@ static int prof_item_eq(uint32_t item, const void *key, const void *ctx)
 	return tp->pid == k->pid && tp->id == k->id;
 }
 
-static uint64_t thread_item_hash(uint32_t item, const void *ctx)
-{
-	const prof_key *t = &((const reader *)ctx)->threads[item];
-
-	return prof_hash(t->pid, t->id);
-}
-
-static int thread_item_eq(uint32_t item, const void *key, const void *ctx)
-{
-	const prof_key *t = &((const reader *)ctx)->threads[item];
-	const prof_key *k = key;
-
-	return t->pid == k->pid && t->id == k->id;
-}
-
 /* Counts the event for the trace summary: its thread and its time. */
 static int note_event(reader *r)
 {
-	prof_key k = {r->ev_pid, r->ev_tid};
-	uint32_t at;
-	int rc;
-
-	if (r->ev_name == EV_PROFILE)
+	if (r->ev_name == EV_PROFILE || r->ev_name == EV_LEGACY)
 		r->nprofile_events++;
 	if (r->ev_has_ts) {
 		int64_t end = r->ev_ts + r->ev_dur;
@@ -583,22 +710,23 @@ static int note_event(reader *r)
 			r->last_ts = end;
 		r->has_time = 1;
 	}
-	if (r->nthreads >= UINT32_MAX - 1)
+	if (r->threads.n >= UINT32_MAX - 2)
 		return AN_OK; /* counted up to here */
-	if (an__grow((void **)&r->threads, &r->cap_threads, r->nthreads + 1,
-		     sizeof(*r->threads)) < 0)
-		return AN_ENOMEM;
-	r->threads[r->nthreads] = k;
-	rc = an__ht_add(&r->thread_ix, prof_hash(k.pid, k.id), &k,
-			(uint32_t)r->nthreads, &at);
-	if (rc == 1)
-		r->nthreads++;
-	return rc < 0 ? rc : AN_OK;
+	if (r->ev_meta && r->ev_argname != AN_HT_NONE &&
+	    r->ev_name == EV_PNAME) {
+		int rc = an__tnames_add(&r->procs, r->ev_pid, 0, r->ev_argname);
+		if (rc < 0)
+			return rc;
+	}
+	return an__tnames_add(&r->threads, r->ev_pid, r->ev_tid,
+			      r->ev_meta && r->ev_name == EV_TNAME ?
+				      r->ev_argname :
+				      AN_HT_NONE);
 }
 
 static int cmp_thread_pid(uint32_t a, uint32_t b, const void *ctx)
 {
-	const prof_key *t = ctx;
+	const struct an_tname *t = ctx;
 
 	return t[a].pid < t[b].pid ? -1 : t[a].pid > t[b].pid;
 }
@@ -607,9 +735,9 @@ static int cmp_thread_pid(uint32_t a, uint32_t b, const void *ctx)
 static int summarise(const reader *r, an_trace_summary *s)
 {
 	uint32_t *v, *tmp, i;
-	size_t n = r->nthreads;
+	size_t n = r->threads.n;
 
-	memset(s, 0, sizeof(*s));
+	s->processes = 0;
 	s->events = (uint64_t)r->events;
 	s->threads = (uint32_t)n;
 	s->profiles = r->nprofile_events;
@@ -627,9 +755,10 @@ static int summarise(const reader *r, an_trace_summary *s)
 	}
 	for (i = 0; i < n; i++)
 		v[i] = i;
-	an__sort_keys(v, tmp, n, cmp_thread_pid, r->threads);
+	an__sort_keys(v, tmp, n, cmp_thread_pid, r->threads.v);
 	for (i = 0; i < n; i++)
-		if (i == 0 || r->threads[v[i]].pid != r->threads[v[i - 1]].pid)
+		if (i == 0 ||
+		    r->threads.v[v[i]].pid != r->threads.v[v[i - 1]].pid)
 			s->processes++;
 	free(v);
 	free(tmp);
@@ -679,40 +808,86 @@ static int pad_lines(trace_prof *tp, an_builder *chunk)
 	return AN_OK;
 }
 
-static int end_event(an_json *j, reader *r)
+/* A new profile for (pid, id); legacy ones are not looked up again. */
+static trace_prof *new_prof(an_json *j, reader *r, int legacy)
 {
-	trace_prof *tp = find_prof(r, r->ev_pid, r->ev_id);
+	prof_key k = {r->ev_pid, r->ev_id};
+	trace_prof *tp;
+	uint32_t at;
 	int rc;
 
+	if (r->nprofs >= UINT32_MAX - 1) {
+		oom(j, AN_ELIMIT);
+		return NULL;
+	}
+	if (an__grow((void **)&r->profs, &r->cap_profs, r->nprofs + 1,
+		     sizeof(*r->profs)) < 0) {
+		oom(j, AN_ENOMEM);
+		return NULL;
+	}
+	tp = &r->profs[r->nprofs];
+	memset(tp, 0, sizeof(*tp));
+	tp->pid = r->ev_pid;
+	tp->id = r->ev_id;
+	tp->legacy = legacy;
+	an__builder_init(&tp->b, &r->strs);
+	if (!legacy) {
+		rc = an__ht_add(&r->prof_ix, prof_hash(k.pid, k.id), &k,
+				(uint32_t)r->nprofs, &at);
+		if (rc < 0) {
+			oom(j, rc);
+			return NULL;
+		}
+	}
+	r->nprofs++;
+	return tp;
+}
+
+/*
+ * The end of a trace event. As DevTools' SamplesHandler: Profile and
+ * ProfileChunk events of one (pid, id) make one profile, whichever comes
+ * first; the Profile event names its thread (tid) and start; a known
+ * args.data.source is remembered. A legacy CpuProfile event is a whole
+ * profile of its thread on its own.
+ */
+static int end_event(an_json *j, reader *r)
+{
+	trace_prof *tp = NULL;
+	int rc;
+
+	if (r->ev_meta && r->has_argname &&
+	    (r->ev_name == EV_TNAME || r->ev_name == EV_PNAME)) {
+		rc = an__strtab_intern(&r->strs, r->argname, r->argname_n,
+				       &r->ev_argname);
+		if (rc < 0)
+			return oom(j, rc);
+	}
 	rc = note_event(r);
 	if (rc < 0)
 		return oom(j, rc);
-	if (r->ev_bad && r->ev_name != EV_OTHER)
+	if (r->ev_bad && (r->ev_name == EV_PROFILE || r->ev_name == EV_CHUNK ||
+			  r->ev_name == EV_LEGACY))
 		return an__json_fail_at(j, r->ev_err.code, r->ev_err.offset,
 					"%s", r->ev_err.message);
-	if (r->ev_name == EV_PROFILE && !tp) {
-		prof_key k = {r->ev_pid, r->ev_id};
-		uint32_t at;
-		if (r->nprofs >= UINT32_MAX - 1)
-			return oom(j, AN_ELIMIT);
-		if (an__grow((void **)&r->profs, &r->cap_profs, r->nprofs + 1,
-			     sizeof(*r->profs)) < 0)
-			return oom(j, AN_ENOMEM);
-		tp = &r->profs[r->nprofs];
-		tp->pid = r->ev_pid;
-		tp->id = r->ev_id;
-		an__builder_init(&tp->b, &r->strs);
-		rc = an__ht_add(&r->prof_ix, prof_hash(k.pid, k.id), &k,
-				(uint32_t)r->nprofs, &at);
-		if (rc < 0)
-			return oom(j, rc);
-		r->nprofs++;
+	if (r->ev_name == EV_PROFILE || r->ev_name == EV_CHUNK) {
+		tp = find_prof(r, r->ev_pid, r->ev_id);
+		if (!tp && !(tp = new_prof(j, r, 0)))
+			return AN_ENOMEM;
+	} else if (r->ev_name == EV_LEGACY) {
+		if (!(tp = new_prof(j, r, 1)))
+			return AN_ENOMEM;
 	}
-	if (tp && r->ev_name == EV_PROFILE && r->ev_has_start) {
+	if (tp && r->ev_name != EV_CHUNK) {
+		tp->tid = r->ev_tid;
+		tp->has_tid = 1;
+	}
+	if (tp && r->ev_source != AN_SRC_NONE)
+		tp->source = r->ev_source;
+	if (tp && r->ev_name != EV_CHUNK && r->ev_has_start) {
 		tp->b.start_time = r->ev_start;
 		tp->b.have_start = 1;
 	}
-	if (tp && r->ev_name == EV_CHUNK && r->ev_has_end) {
+	if (tp && r->ev_name != EV_PROFILE && r->ev_has_end) {
 		tp->b.end_time = r->ev_end;
 		tp->b.have_end = 1;
 	}
@@ -721,7 +896,7 @@ static int end_event(an_json *j, reader *r)
 		if (rc < 0)
 			return oom(j, rc);
 	}
-	if (tp && r->ev_name != EV_OTHER) {
+	if (tp) {
 		if (!tp->b.nodes_offset)
 			tp->b.nodes_offset = r->pending.nodes_offset;
 		if (!tp->b.samples_offset)
@@ -757,6 +932,9 @@ static int close_ctx(an_json *j, reader *r)
 		r->b->nodes[r->node].tick_n++;
 	} else if (c == C_EVENT) {
 		return end_event(j, r);
+	} else if (c == C_HNODE) {
+		if (--r->hn)
+			r->node = r->hstack[r->hn - 1];
 	}
 	return AN_OK;
 }
@@ -853,6 +1031,8 @@ static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 	case C_DELTAS:
 	case C_LINES:
 	case C_EVENTS:
+	case C_HKIDS:
+	case C_STAMPS:
 		rc = in_array(j, r, c, ev, v);
 		break;
 	default:
@@ -872,30 +1052,175 @@ static void reader_free(reader *r)
 		an__builder_free(&r->profs[i].b);
 	free(r->profs);
 	an__ht_free(&r->prof_ix);
-	free(r->threads);
-	an__ht_free(&r->thread_ix);
+	an__tnames_free(&r->threads);
+	an__tnames_free(&r->procs);
+	free(r->argname);
+	free(r->hstack);
+	free(r->hparent);
 	an__builder_free(&r->pending);
 	an__builder_free(&r->main);
 	an__strtab_free(&r->strs);
 }
 
+/* Seconds as written (legacy startTime/endTime) to µs. */
+static int seconds_us(double sec, int64_t *us)
+{
+	double x = sec * 1e6;
+
+	if (!isfinite(x) || fabs(x) >= 9e15)
+		return AN_ELIMIT;
+	*us = (int64_t)llround(x);
+	return AN_OK;
+}
+
+/*
+ * The legacy .cpuprofile (Node <= 10, Chrome <= 57): a nested `head`
+ * tree (parents from the nesting), startTime/endTime in seconds and
+ * absolute `timestamps` in µs. As DevTools reads it: the timestamps are
+ * the sample times; startTime/endTime only weigh hits.
+ */
+static int finish_legacy(reader *r, an_error *err)
+{
+	an_builder *b = &r->main;
+	size_t i, n = b->delta_n;
+	int64_t prev;
+
+	for (i = 1; i < b->node_n && i < r->hpn; i++)
+		if (r->hparent[i] != AN_HT_NONE)
+			b->nodes[i].parent = b->nodes[r->hparent[i]].id;
+	if (!r->stamps) {
+		if (r->has_top_start &&
+		    seconds_us(r->top_start, &b->start_time) < 0)
+			return an__fail(err, AN_EFORMAT, AN_NO_OFFSET,
+					"startTime %g s out of range",
+					r->top_start);
+		if (r->has_top_end &&
+		    seconds_us(r->top_end, &b->end_time) < 0)
+			return an__fail(err, AN_EFORMAT, AN_NO_OFFSET,
+					"endTime %g s out of range",
+					r->top_end);
+		return AN_OK;
+	}
+	b->start_time = n ? b->deltas[0] : 0;
+	b->end_time = n ? b->deltas[n - 1] : b->start_time;
+	b->have_end = 1;
+	if (r->has_top_start &&
+	    seconds_us(r->top_start, &b->start_time) < 0)
+		return an__fail(err, AN_EFORMAT, AN_NO_OFFSET,
+				"startTime %g s out of range", r->top_start);
+	if (r->has_top_end && seconds_us(r->top_end, &b->end_time) < 0)
+		return an__fail(err, AN_EFORMAT, AN_NO_OFFSET,
+				"endTime %g s out of range", r->top_end);
+	prev = b->start_time;
+	for (i = 0; i < n; i++) {
+		int64_t t = b->deltas[i];
+		if ((prev < 0 && t > INT64_MAX + prev) ||
+		    (prev > 0 && t < INT64_MIN + prev))
+			return an__fail(err, AN_ELIMIT, b->samples_offset,
+					"timestamps entry %zu too far from "
+					"the one before",
+					i);
+		b->deltas[i] = t - prev;
+		prev = t;
+	}
+	return AN_OK;
+}
+
+/* "P:T, P:T (and N more)" of the usable profiles, for messages. */
+static void list_threads(char *buf, size_t cap, const an_trace_summary *s)
+{
+	size_t at = 0;
+	uint32_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->count && i < 8 && at < cap; i++)
+		at += (size_t)snprintf(buf + at, cap - at, "%s%lld:%lld",
+				       i ? ", " : "",
+				       (long long)s->list[i].pid,
+				       (long long)s->list[i].tid);
+	if (i < s->count && at < cap)
+		snprintf(buf + at, cap - at, " and %u more", s->count - i);
+}
+
+/* Which builder of a trace to finish: the picked thread's or the
+ * default; fills the summary's profile list. */
+static int choose(an_builder **out, reader *r, an_trace_summary *sum,
+		  const an__pick *pick, an_error *err)
+{
+	uint32_t *chosen = NULL, n = 0, ignored = 0, i, k = AN_NONE;
+	char list[256];
+	int rc;
+
+	*out = NULL;
+	rc = an__trace_choose(&chosen, &n, &ignored, r->profs, r->nprofs);
+	if (rc == AN_OK)
+		rc = an__trace_describe(sum, r->profs, chosen, n, &r->strs,
+					&r->threads, &r->procs);
+	if (rc < 0) {
+		free(chosen);
+		return an__fail(err, rc, AN_NO_OFFSET, "out of memory");
+	}
+	sum->ignored = ignored;
+	if (!r->nprofs)
+		rc = an__fail(err, AN_EFORMAT, 0,
+			      "trace has no CPU profile (no Profile events "
+			      "among %d events); record one with the trace "
+			      "category disabled-by-default-v8.cpu_profiler, "
+			      "or use node --cpu-prof",
+			      r->events);
+	else if (!n)
+		rc = an__fail(err, AN_EFORMAT, 0,
+			      "trace has %zu CPU profiles but none to show: "
+			      "no Profile event names a thread for them, or "
+			      "they have no nodes",
+			      r->nprofs);
+	if (rc < 0)
+		goto done;
+	if (pick && pick->on) {
+		for (i = 0; i < n && k == AN_NONE; i++)
+			if (sum->list[i].pid == pick->pid &&
+			    sum->list[i].tid == pick->tid)
+				k = i;
+		if (k == AN_NONE) {
+			list_threads(list, sizeof(list), sum);
+			rc = an__fail(err, AN_ENOTFOUND, AN_NO_OFFSET,
+				      "no CPU profile of thread %lld:%lld; "
+				      "the trace has %s",
+				      (long long)pick->pid,
+				      (long long)pick->tid, list);
+			goto done;
+		}
+	} else {
+		k = sum->dflt;
+	}
+	sum->loaded = k;
+	*out = &r->profs[chosen[k]].b;
+done:
+	free(chosen);
+	return rc;
+}
+
 static int load(an_profile **out, an_source *src, int trace,
-		an_trace_summary *summary, an_error *err)
+		an_trace_summary *summary, const an__pick *pick,
+		an_error *err)
 {
 	reader r;
-	an_builder *b;
-	int rc;
-	size_t i;
+	an_builder *b = NULL;
+	an_trace_summary sum;
+	int rc, summed = 0;
 
 	*out = NULL;
 	memset(&r, 0, sizeof(r));
+	memset(&sum, 0, sizeof(sum));
+	sum.dflt = sum.loaded = AN_NONE;
 	r.trace = trace;
 	an__strtab_init(&r.strs);
 	an__builder_init(&r.main, &r.strs);
 	an__builder_init(&r.pending, &r.strs);
 	r.b = &r.main;
 	an__ht_init(&r.prof_ix, prof_item_hash, prof_item_eq, &r);
-	an__ht_init(&r.thread_ix, thread_item_hash, thread_item_eq, &r);
+	an__tnames_init(&r.threads);
+	an__tnames_init(&r.procs);
 	rc = an__strtab_intern(&r.strs, "", 0, &r.empty_str);
 	if (rc < 0) {
 		an__fail(err, rc, AN_NO_OFFSET, "out of memory");
@@ -911,23 +1236,29 @@ static int load(an_profile **out, an_source *src, int trace,
 				      "not a CPU profile: no \"nodes\" array");
 			goto done;
 		}
-	} else {
-		b = NULL;
-		for (i = 0; i < r.nprofs; i++)
-			if (!b || r.profs[i].b.sample_n > b->sample_n)
-				b = &r.profs[i].b;
-		if (!b) {
-			rc = an__fail(err, AN_EFORMAT, 0,
-				      "trace has no CPU profile (no Profile "
-				      "events among %d events); record one "
-				      "with the trace category "
-				      "disabled-by-default-v8.cpu_profiler, "
-				      "or use node --cpu-prof",
-				      r.events);
+		if (pick && pick->on && (pick->pid != 1 || pick->tid != 1)) {
+			rc = an__fail(err, AN_ENOTFOUND, AN_NO_OFFSET,
+				      "no CPU profile of thread %lld:%lld: "
+				      "a .cpuprofile holds one, thread 1:1",
+				      (long long)pick->pid,
+				      (long long)pick->tid);
 			goto done;
 		}
-	}
-	if (trace) {
+		if (r.legacy) {
+			rc = finish_legacy(&r, err);
+			if (rc < 0)
+				goto done;
+		}
+	} else {
+		rc = summarise(&r, &sum);
+		summed = 1;
+		if (rc < 0) {
+			an__fail(err, rc, AN_NO_OFFSET, "out of memory");
+			goto done;
+		}
+		rc = choose(&b, &r, &sum, pick, err);
+		if (rc < 0)
+			goto done;
 		rc = an__builder_adopt_orphans(b);
 		if (rc < 0) {
 			an__fail(err, rc, AN_NO_OFFSET, "%s",
@@ -940,22 +1271,29 @@ static int load(an_profile **out, an_source *src, int trace,
 						AN_KIND_CPUPROFILE,
 				&r.strs, err);
 done:
-	if (trace && summary && summarise(&r, summary) < 0 && rc == AN_OK) {
+	/* a failed parse still says what it read */
+	if (trace && !summed && summarise(&r, &sum) < 0 && rc == AN_OK) {
 		an_profile_free(*out);
 		*out = NULL;
 		rc = an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	}
+	if (summary)
+		*summary = sum;
+	else
+		an_trace_summary_free(&sum);
 	reader_free(&r);
 	return rc;
 }
 
-int an__cpuprofile_load(an_profile **out, an_source *src, an_error *err)
+int an__cpuprofile_load(an_profile **out, an_source *src,
+			const an__pick *pick, an_error *err)
 {
-	return load(out, src, 0, NULL, err);
+	return load(out, src, 0, NULL, pick, err);
 }
 
 int an__trace_load(an_profile **out, an_source *src,
-		   an_trace_summary *summary, an_error *err)
+		   an_trace_summary *summary, const an__pick *pick,
+		   an_error *err)
 {
-	return load(out, src, 1, summary, err);
+	return load(out, src, 1, summary, pick, err);
 }

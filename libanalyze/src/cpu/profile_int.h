@@ -109,9 +109,17 @@ AN_HIDDEN int an__builder_adopt_orphans(an_builder *b);
 AN_HIDDEN int an__profile_finish(an_profile **out, an_builder *b,
 				 an_kind kind, an_strtab *strs, an_error *err);
 
+/* --profile PID:TID (an_profile_load_opts.pick) */
+typedef struct an__pick {
+	int on;
+	int64_t pid;
+	int64_t tid;
+} an__pick;
+
 AN_HIDDEN int an__cpuprofile_load(an_profile **out, an_source *src,
-				  an_error *err);
+				  const an__pick *pick, an_error *err);
 AN_HIDDEN int an__trace_load(an_profile **out, an_source *src,
-			     an_trace_summary *summary, an_error *err);
+			     an_trace_summary *summary, const an__pick *pick,
+			     an_error *err);
 
 #endif
