@@ -18,13 +18,18 @@
 	"                        per hit (DevTools' legacy tree model)\n"      \
 	"  --from MS, --to MS    only samples in [from, to) ms after the\n"    \
 	"                        profile's startTime\n"                         \
+	"  --profile PID:TID     a trace's profile of that thread (default:\n" \
+	"                        the one with the most samples; profkit info\n"\
+	"                        lists them)\n"                                  \
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"        \
 	"  --db FILE             also store the analysis in SQLite FILE\n"     \
 	"  --progress            progress bar on stderr even when not a\n"     \
 	"                        terminal (-q: never)\n"                       \
 	"  -h, --help            this help\n"                                  \
 	"FILE may be gzipped; '-' reads standard input. Trace JSON (Profile +\n" \
-	"ProfileChunk events) is accepted wherever a .cpuprofile is.\n"
+	"ProfileChunk events, one profile per thread) is accepted wherever a\n" \
+	".cpuprofile is, and so are legacy CpuProfile events and the legacy\n"  \
+	"head/timestamps .cpuprofile.\n"
 
 static const char help_top[] =
 	"Usage: profkit cpu top [OPTIONS] FILE\n"
@@ -125,6 +130,9 @@ static int job_load(job *j, const char *path, const fe_opts *o)
 		lo.progress = fe_progress_cb;
 		lo.payload = &bar;
 	}
+	lo.pick = o->pick;
+	lo.pick_pid = o->pick_pid;
+	lo.pick_tid = o->pick_tid;
 	rc = an_source_open_path(&j->src, path, &err) < 0 ||
 	     (o->db && an_source_enable_sha256(j->src) < 0) ||
 	     an_profile_load(&j->prof, j->src, &lo, &err) < 0;
@@ -605,7 +613,7 @@ static int do_folded(FILE *f, const job *j, const fe_opts *o)
 
 /* options every report takes */
 #define REPORT (FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT | FE_OPT_DB |       \
-		FE_OPT_TOP | FE_OPT_WEIGHTS | FE_OPT_WINDOW)
+		FE_OPT_TOP | FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_PROFILE)
 
 static const fe_subcmd subcmds[] = {
 	{"top", help_top, REPORT | FE_OPT_FILTER, 1, 1},
@@ -614,7 +622,7 @@ static const fe_subcmd subcmds[] = {
 	{"callers", help_callers, REPORT | FE_OPT_TREE, 2, 2},
 	{"callees", help_callees, REPORT | FE_OPT_TREE, 2, 2},
 	{"folded", help_folded, FE_OPT_OUT | FE_OPT_DB | FE_OPT_FILTER |
-		FE_OPT_WEIGHTS | FE_OPT_WINDOW, 1, 1},
+		FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_PROFILE, 1, 1},
 };
 
 int cmd_cpu(int argc, char **argv)

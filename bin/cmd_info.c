@@ -12,8 +12,13 @@ static const char help_info[] =
 	"Kind, size and counts of each artifact: for CPU profiles the nodes,\n"
 	"functions, samples, duration, mean sampling interval and maximum\n"
 	"stack depth; for heap snapshots nodes, edges, total size (as\n"
-	"DevTools), V8 heap and native bytes, classes. The kind is detected\n"
-	"from the content, not the name.\n"
+	"DevTools), V8 heap and native bytes, classes; for traces the\n"
+	"events, processes, threads and time span, and every CPU profile\n"
+	"(one per thread: pid:tid, samples, duration, thread and process\n"
+	"names; '*' marks the one described, the default being the one with\n"
+	"the most samples). The kind is detected from the content, not the\n"
+	"name.\n"
+	"  --profile PID:TID     describe that thread's profile of a trace\n"
 	"  --format text|json|csv  output format (default text)\n"
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"
 	"  -q, --quiet           no progress bar\n"
@@ -34,7 +39,8 @@ typedef struct info {
 	int no_profile;       /* a trace without any CPU profile */
 } info;
 
-static int examine(info *in, const char *path, an_error *err)
+static int examine(info *in, const char *path, const fe_opts *o,
+		   an_error *err)
 {
 	an_source *src = NULL;
 	an_profile_load_opts po = AN_PROFILE_LOAD_OPTS_INIT;
@@ -49,6 +55,9 @@ static int examine(info *in, const char *path, an_error *err)
 		po.payload = ho.payload = &bar;
 	}
 	po.trace = &in->trace;
+	po.pick = o->pick;
+	po.pick_pid = o->pick_pid;
+	po.pick_tid = o->pick_tid;
 	rc = an_source_open_path(&src, path, err);
 	if (rc < 0)
 		return rc;
@@ -88,6 +97,90 @@ static int examine(info *in, const char *path, an_error *err)
 	return rc;
 }
 
+/* text: what a trace holds, and its CPU profiles one per line */
+static void print_trace(FILE *f, const an_trace_summary *t, int none)
+{
+	char ms[32];
+	uint32_t i;
+
+	fprintf(f, "  events      %llu\n  processes   %u\n  threads     %u\n",
+		(unsigned long long)t->events, t->processes, t->threads);
+	if (t->has_time) {
+		fe_ms(ms, sizeof(ms), (double)(t->last_us - t->first_us));
+		fprintf(f, "  span        %s ms\n", ms);
+	}
+	if (none)
+		return;
+	fprintf(f, "  profiles    %u", t->count);
+	if (t->ignored)
+		fprintf(f, " (%u more without a thread, superseded or "
+			   "empty: not shown, as in DevTools)",
+			t->ignored);
+	fputs("\n", f);
+	for (i = 0; i < t->count; i++) {
+		const an_trace_profile *e = &t->list[i];
+		char id[48];
+		snprintf(id, sizeof(id), "%lld:%lld", (long long)e->pid,
+			 (long long)e->tid);
+		fe_ms(ms, sizeof(ms), e->duration_us);
+		fprintf(f, "   %c %-15s %8llu samples %10s ms  ",
+			i == t->loaded ? '*' : ' ', id,
+			(unsigned long long)e->samples, ms);
+		if (e->thread_name)
+			fe_text(f, e->thread_name, strlen(e->thread_name));
+		else
+			fputs("-", f);
+		if (e->process_name) {
+			fputs(" (", f);
+			fe_text(f, e->process_name, strlen(e->process_name));
+			fputs(")", f);
+		}
+		if (e->legacy)
+			fputs(" [legacy CpuProfile event]", f);
+		fputs("\n", f);
+	}
+}
+
+/* JSON: the trace's profiles */
+static void json_profiles(FILE *f, const void *ctx)
+{
+	const an_trace_summary *t = ctx;
+	uint32_t i;
+
+	fputs("[", f);
+	for (i = 0; i < t->count; i++) {
+		const an_trace_profile *e = &t->list[i];
+		fprintf(f, "%s{\"pid\": %lld, \"tid\": %lld, \"id\": ",
+			i ? ", " : "", (long long)e->pid, (long long)e->tid);
+		fe_json_str(f, e->id, strlen(e->id));
+		fputs(", \"thread_name\": ", f);
+		if (e->thread_name)
+			fe_json_str(f, e->thread_name, strlen(e->thread_name));
+		else
+			fputs("null", f);
+		fputs(", \"process_name\": ", f);
+		if (e->process_name)
+			fe_json_str(f, e->process_name,
+				    strlen(e->process_name));
+		else
+			fputs("null", f);
+		fputs(", \"source\": ", f);
+		if (e->source)
+			fe_json_str(f, e->source, strlen(e->source));
+		else
+			fputs("null", f);
+		fprintf(f, ", \"samples\": %llu, \"nodes\": %llu, "
+			   "\"duration_us\": %.0f, \"legacy\": %s, "
+			   "\"default\": %s, \"described\": %s}",
+			(unsigned long long)e->samples,
+			(unsigned long long)e->nodes, e->duration_us,
+			e->legacy ? "true" : "false",
+			i == t->dflt ? "true" : "false",
+			i == t->loaded ? "true" : "false");
+	}
+	fputs("]", f);
+}
+
 /* text: a card per artifact */
 static void print_text(FILE *f, const void *ctx)
 {
@@ -97,6 +190,8 @@ static void print_text(FILE *f, const void *ctx)
 	fprintf(f, ":\n  kind        %s%s\n  bytes       %llu\n",
 		an_kind_name(in->kind), in->gzip ? " (gzip)" : "",
 		(unsigned long long)in->bytes);
+	if (in->kind == AN_KIND_TRACE)
+		print_trace(f, &in->trace, in->no_profile);
 	if (in->prof) {
 		const an_profile *p = in->prof;
 		uint32_t ns = an_profile_sample_count(p);
@@ -137,17 +232,6 @@ static void print_text(FILE *f, const void *ctx)
 			(unsigned long long)s.native,
 			an_heap_classes(h, &order));
 	} else if (in->no_profile) {
-		const an_trace_summary *t = &in->trace;
-		char ms[32];
-		fprintf(f, "  events      %llu\n  processes   %u\n"
-			   "  threads     %u\n",
-			(unsigned long long)t->events, t->processes,
-			t->threads);
-		if (t->has_time) {
-			fe_ms(ms, sizeof(ms),
-			      (double)(t->last_us - t->first_us));
-			fprintf(f, "  span        %s ms\n", ms);
-		}
 		fputs("  cpu profile none: no Profile events (record one with "
 		      "node --cpu-prof, or\n"
 		      "              enable the trace category "
@@ -163,7 +247,7 @@ enum {
 	I_FILE, I_KIND, I_GZIP, I_BYTES, I_NODES, I_FUNCTIONS, I_SAMPLES,
 	I_HITS, I_START, I_END, I_MAX_DEPTH, I_NEGATIVE, I_EDGES, I_TOTAL,
 	I_V8_HEAP, I_NATIVE, I_EXTRA, I_CLASSES, I_EVENTS, I_PROCESSES,
-	I_THREADS, I_SPAN, I_PROFILES, I_CARD, I_N
+	I_THREADS, I_SPAN, I_PROFILES, I_PROFILE, I_LIST, I_CARD, I_N
 };
 
 /* CPU profiles and heap snapshots have members of their own (absent
@@ -192,6 +276,8 @@ static const fe_col info_cols[I_N] = {
 	{"threads", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
 	{"span_us", FE_T_INT, FE_IN_JSON, NULL, 0, 0, 0},
 	{"cpu_profiles", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"profile", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"profiles", FE_T_CALL, FE_IN_JSON, NULL, 0, 0, 0},
 	{NULL, FE_T_CALL, 0, NULL, 0, 1, 0},
 };
 static const fe_table info_table = {info_cols, I_N, "artifacts", 1};
@@ -200,6 +286,7 @@ static void info_row(fe_writer *w, const info *in)
 {
 	fe_val v[I_N];
 	unsigned i;
+	char pick[48];
 
 	for (i = 0; i < I_N; i++)
 		v[i] = fe_absent();
@@ -230,14 +317,22 @@ static void info_row(fe_writer *w, const info *in)
 		v[I_EXTRA] = fe_uint(an_heap_extra_native_bytes(h));
 		v[I_CLASSES] = fe_uint(an_heap_classes(h, &order));
 	}
-	if (in->no_profile) {
+	if (in->kind == AN_KIND_TRACE) {
 		const an_trace_summary *t = &in->trace;
 		v[I_EVENTS] = fe_uint(t->events);
 		v[I_PROCESSES] = fe_uint(t->processes);
 		v[I_THREADS] = fe_uint(t->threads);
 		if (t->has_time)
 			v[I_SPAN] = fe_int(t->last_us - t->first_us);
-		v[I_PROFILES] = fe_uint(0);
+		v[I_PROFILES] = fe_uint(t->count);
+		if (t->loaded != AN_NONE) {
+			snprintf(pick, sizeof(pick), "%lld:%lld",
+				 (long long)t->list[t->loaded].pid,
+				 (long long)t->list[t->loaded].tid);
+			v[I_PROFILE] = fe_cstr(pick);
+		}
+		if (!in->no_profile)
+			v[I_LIST] = fe_call(json_profiles, t);
 	}
 	v[I_CARD] = fe_call(print_text, in);
 	fe_table_row(w, v);
@@ -250,7 +345,8 @@ int cmd_info(int argc, char **argv)
 	fe_writer w;
 	int rc, done, i, failed = 0;
 
-	rc = fe_parse(&o, argc, argv, FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_QUIET,
+	rc = fe_parse(&o, argc, argv,
+		      FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_QUIET | FE_OPT_PROFILE,
 		      "info", help_info, &done);
 	if (rc || done) {
 		fe_opts_free(&o);
@@ -271,7 +367,7 @@ int cmd_info(int argc, char **argv)
 		info in;
 		an_error err;
 		an_error_clear(&err);
-		if (examine(&in, o.args[i], &err) < 0) {
+		if (examine(&in, o.args[i], &o, &err) < 0) {
 			fe_report(o.args[i], &err);
 			failed = 1;
 		} else {
@@ -279,6 +375,7 @@ int cmd_info(int argc, char **argv)
 		}
 		an_profile_free(in.prof);
 		an_heap_free(in.heap);
+		an_trace_summary_free(&in.trace);
 	}
 	fe_table_end(&w);
 	rc = fe_out_finish(&out, failed ? FE_EXIT_ERROR : FE_EXIT_OK);

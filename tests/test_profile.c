@@ -688,7 +688,8 @@ Test(profile, cpuprofile_unknown_child_still_fails)
  * --trace-event-categories has none (Node starts the sampler only when
  * tracing is enabled at runtime). fixtures/cpu/trace_no_samples.json,
  * by hand: 4 events; pids 40 and 52; threads (40,40), (40,41), (52,52);
- * ts from 0 (the metadata event) to 1004000 + 1200.5 (rounded: 1201).
+ * ts from 1000000 to 1004000 + 1200.5 (rounded: 1201); the metadata
+ * event's ts 0 is not part of the span (Chrome writes 0 there).
  */
 Test(profile, trace_summary_without_profile)
 {
@@ -715,8 +716,11 @@ Test(profile, trace_summary_without_profile)
 	cr_expect_eq(t.threads, 3);
 	cr_expect_eq(t.profiles, 0);
 	cr_expect(t.has_time);
-	cr_expect_eq(t.first_us, 0);
+	cr_expect_eq(t.first_us, 1000000);
 	cr_expect_eq(t.last_us, 1005201);
+	cr_expect_eq(t.count, 0);
+	cr_expect_eq(t.loaded, AN_NONE);
+	an_trace_summary_free(&t);
 	an_source_free(src);
 }
 
@@ -744,6 +748,13 @@ Test(profile, trace_summary_with_profile)
 	cr_expect_eq(t.profiles, 1);
 	cr_expect_eq(t.first_us, 1000);
 	cr_expect_eq(t.last_us, 1100);
+	cr_assert_eq(t.count, 1);
+	cr_expect_eq(t.dflt, 0);
+	cr_expect_eq(t.loaded, 0);
+	cr_expect_eq(t.list[0].pid, 7);
+	cr_expect_eq(t.list[0].tid, 1);
+	cr_expect_null(t.list[0].thread_name);
+	an_trace_summary_free(&t);
 	an_profile_free(p);
 	an_source_free(src);
 }

@@ -57,7 +57,8 @@ enum {
 	FE_OPT_PATHS = 1 << 9, /* --paths K */
 	FE_OPT_ALL_OBJECTS = 1 << 10, /* --all-objects (with --db) */
 	FE_OPT_MIN_SIZE = 1 << 11,    /* --min-size BYTES */
-	FE_OPT_DEPTH = 1 << 12        /* --depth N alone (FE_OPT_TREE has it) */
+	FE_OPT_DEPTH = 1 << 12,       /* --depth N alone (FE_OPT_TREE has it) */
+	FE_OPT_PROFILE = 1 << 13      /* --profile PID:TID (traces) */
 };
 
 typedef struct fe_opts {
@@ -75,6 +76,9 @@ typedef struct fe_opts {
 	unsigned paths;          /* --paths K, 0 = default */
 	int all_objects;         /* --all-objects */
 	uint64_t min_size;       /* --min-size BYTES, 0 = none */
+	int pick;                /* --profile was given */
+	int64_t pick_pid;        /* its PID */
+	int64_t pick_tid;        /* and TID */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;

@@ -13,7 +13,7 @@
 enum {
 	O_FORMAT = 1000, O_DB, O_FILTER, O_EXCLUDE, O_WEIGHTS, O_FROM, O_TO,
 	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS,
-	O_DEPTH, O_MIN_SIZE, O_PROGRESS
+	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE
 };
 
 static const struct option long_opts[] = {
@@ -33,6 +33,7 @@ static const struct option long_opts[] = {
 	{"all-objects", no_argument, NULL, O_ALL_OBJECTS},
 	{"depth", required_argument, NULL, O_DEPTH},
 	{"min-size", required_argument, NULL, O_MIN_SIZE},
+	{"profile", required_argument, NULL, O_PROFILE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"progress", no_argument, NULL, O_PROGRESS},
 	{"help", no_argument, NULL, O_HELP},
@@ -83,6 +84,7 @@ static unsigned needs(int c)
 	case O_ALL_OBJECTS: return FE_OPT_ALL_OBJECTS;
 	case O_DEPTH: return FE_OPT_DEPTH;
 	case O_MIN_SIZE: return FE_OPT_MIN_SIZE;
+	case O_PROFILE: return FE_OPT_PROFILE;
 	default: return 0;
 	}
 }
@@ -94,6 +96,26 @@ static int parse_num(const char *s, double *out)
 	errno = 0;
 	*out = strtod(s, &end);
 	return errno == 0 && end != s && *end == '\0' && isfinite(*out);
+}
+
+/* "PID:TID": two whole numbers (pids and tids may be negative in
+ * hand-made traces) */
+static int parse_thread(const char *s, int64_t *pid, int64_t *tid)
+{
+	char *end;
+	long long a, b;
+
+	errno = 0;
+	a = strtoll(s, &end, 10);
+	if (errno || end == s || *end != ':')
+		return 0;
+	s = end + 1;
+	b = strtoll(s, &end, 10);
+	if (errno || end == s || *end != '\0')
+		return 0;
+	*pid = a;
+	*tid = b;
+	return 1;
 }
 
 static int add_pattern(an_filter **f, an_filter_kind kind, const char *re,
@@ -250,6 +272,13 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			o->paths = (unsigned)v;
 			break;
 		case O_ALL_OBJECTS: o->all_objects = 1; break;
+		case O_PROFILE:
+			if (!parse_thread(optarg, &o->pick_pid, &o->pick_tid))
+				return fe_usage_error(cmdsp,
+					"--profile needs PID:TID (profkit "
+					"info lists a trace's profiles)");
+			o->pick = 1;
+			break;
 		case O_PROGRESS: progress = 1; break;
 		default:
 			return fe_usage_error(cmdsp, "%s: bad option", cmd);

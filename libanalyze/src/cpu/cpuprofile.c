@@ -702,7 +702,9 @@ static int note_event(reader *r)
 {
 	if (r->ev_name == EV_PROFILE || r->ev_name == EV_LEGACY)
 		r->nprofile_events++;
-	if (r->ev_has_ts) {
+	/* metadata events (thread and process names) carry ts 0 in
+	 * Chrome's traces: not part of the time span */
+	if (r->ev_has_ts && !r->ev_meta) {
 		int64_t end = r->ev_ts + r->ev_dur;
 		if (!r->has_time || r->ev_ts < r->first_ts)
 			r->first_ts = r->ev_ts;

@@ -8,7 +8,8 @@
 "$PROFKIT" cpu lines trace_missing_parent.json || exit 1
 "$PROFKIT" cpu folded trace_missing_parent.json || exit 1
 # A trace without CPU samples (fixtures/cpu/trace_no_samples.json, by
-# hand: 4 events, 2 processes, 3 threads, ts 0 .. 1005201 µs) is
+# hand: 4 events, 2 processes, 3 threads, ts 1000000 .. 1005201 µs;
+# the metadata event's ts 0 is not part of the span) is
 # described by info, not refused; cpu commands say what is missing.
 "$PROFKIT" info trace_no_samples.json || exit 1
 "$PROFKIT" info --format json trace_no_samples.json || exit 1
