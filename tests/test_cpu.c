@@ -353,9 +353,19 @@ static const char *const parity_fixtures[] = {
  * sum its entries per key. The issue allows max(1 ms, 0.1 %); we hold
  * ourselves to 1 us per oracle entry.
  */
-static void check_parity(const char *file, an_weights w, const char *mode)
+/* One CPU profile of a fixture: the default one, or thread pid:tid of a
+ * trace (expected files NAME.PID-TID.MODE.json). */
+typedef struct parity_case {
+	const char *file;
+	int pick;
+	int64_t pid, tid;
+} parity_case;
+
+static void check_parity_of(const parity_case *pc, an_weights w,
+			    const char *mode)
 {
-	char rel[256], base[128];
+	char rel[256], base[128], *dot;
+	const char *file = pc->file;
 	an_cpu_opts o = AN_CPU_OPTS_INIT;
 	an_error err;
 	yajl_val exp, fns;
@@ -366,12 +376,23 @@ static void check_parity(const char *file, an_weights w, const char *mode)
 	const uint32_t *order;
 
 	snprintf(base, sizeof(base), "%s", file);
-	*strrchr(base, '.') = '\0';
-	snprintf(rel, sizeof(rel), "cpu/expected/%s.%s.json", base, mode);
+	dot = strstr(base, ".json");
+	*(dot ? dot : strrchr(base, '.')) = '\0';
+	if (pc->pick)
+		snprintf(rel, sizeof(rel), "cpu/expected/%s.%lld-%lld.%s.json",
+			 base, (long long)pc->pid, (long long)pc->tid, mode);
+	else
+		snprintf(rel, sizeof(rel), "cpu/expected/%s.%s.json", base,
+			 mode);
 	exp = read_json(rel);
 	snprintf(rel, sizeof(rel), "cpu/%s", file);
-	cr_assert_eq(fx_load_profile(&prof, fx_path(rel), 0, &err), AN_OK,
-		     "%s: %s", file, err.message);
+	if (pc->pick)
+		cr_assert_eq(fx_load_profile_pick(&prof, fx_path(rel), pc->pid,
+						  pc->tid, &err),
+			     AN_OK, "%s: %s", file, err.message);
+	else
+		cr_assert_eq(fx_load_profile(&prof, fx_path(rel), 0, &err),
+			     AN_OK, "%s: %s", file, err.message);
 	o.weights = w;
 	cr_assert_eq(an_cpu_analyze(&cpu, prof, &o, &err), AN_OK);
 	cr_expect_float_eq(an_cpu_total_us(cpu), num(exp, "total_ms") * 1000,
@@ -424,6 +445,35 @@ static void check_parity(const char *file, an_weights w, const char *mode)
 	an_profile_free(prof);
 	cpu = NULL;
 	prof = NULL;
+}
+
+static void check_parity(const char *file, an_weights w, const char *mode)
+{
+	parity_case pc = {file, 0, 0, 0};
+
+	check_parity_of(&pc, w, mode);
+}
+
+/*
+ * Real traces recorded by fixtures/gen/make_traces.sh (headless Chromium:
+ * a page's main thread and its dedicated worker, plus a browser-internal
+ * renderer; Node with tracing enabled at runtime: the main thread, whose
+ * chunks come from the profiler thread), every profile against DevTools'
+ * own SamplesHandler (fixtures/gen/make_trace_expected.sh).
+ */
+static const parity_case real_traces[] = {
+	{"trace_chrome_worker.json.gz", 1, 21875, 21875},
+	{"trace_chrome_worker.json.gz", 1, 21875, 22172},
+	{"trace_chrome_worker.json.gz", 1, 21744, 21744},
+	{"trace_node_worker.json", 1, 22965, 22965},
+};
+
+Test(cpu, matches_devtools_timeline_on_every_thread_of_real_traces)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(real_traces) / sizeof(*real_traces); i++)
+		check_parity_of(&real_traces[i], AN_WEIGHTS_TIME, "timeline");
 }
 
 Test(cpu, matches_devtools_timeline_on_every_fixture)
@@ -498,50 +548,76 @@ static char **sorted_lines(char *text, size_t *n)
 	return v;
 }
 
+/* Our folded stacks are DevTools' (as sorted line sets), and their
+ * weights sum to the total. */
+static void check_folded(const parity_case *pc)
+{
+	char rel[256], base[128], *dot;
+	an_error err;
+	fold_text got = {NULL, 0, 0, 0};
+	char *want, **gl, **wl;
+	size_t ng, nw, j;
+
+	snprintf(base, sizeof(base), "%s", pc->file);
+	dot = strstr(base, ".json");
+	*(dot ? dot : strrchr(base, '.')) = '\0';
+	if (pc->pick)
+		snprintf(rel, sizeof(rel), "cpu/expected/%s.%lld-%lld.folded.txt",
+			 base, (long long)pc->pid, (long long)pc->tid);
+	else
+		snprintf(rel, sizeof(rel), "cpu/expected/%s.folded.txt", base);
+	want = fx_slurp(fx_path(rel), NULL);
+	snprintf(rel, sizeof(rel), "cpu/%s", pc->file);
+	if (pc->pick)
+		cr_assert_eq(fx_load_profile_pick(&prof, fx_path(rel), pc->pid,
+						  pc->tid, &err),
+			     AN_OK);
+	else
+		cr_assert_eq(fx_load_profile(&prof, fx_path(rel), 0, &err),
+			     AN_OK);
+	cr_assert_eq(an_cpu_analyze(&cpu, prof, NULL, &err), AN_OK);
+	cr_assert_eq(an_cpu_folded(cpu, NULL, collect_text, &got, &err), AN_OK);
+	/* weights sum to the total (each stack rounded to 1 us) */
+	cr_expect(fabs((double)got.sum - an_cpu_total_us(cpu)) <=
+			  (double)got.len / 2,
+		  "%s: folded sum %llu vs total %.1f", base,
+		  (unsigned long long)got.sum, an_cpu_total_us(cpu));
+	got.buf[got.len] = '\0';
+	gl = sorted_lines(got.buf, &ng);
+	wl = sorted_lines(want, &nw);
+	cr_expect_eq(ng, nw, "%s: %zu stacks vs DevTools %zu", base, ng, nw);
+	for (j = 0; j < ng && j < nw; j++)
+		cr_expect_str_eq(gl[j], wl[j], "%s: stack %zu", base, j);
+	free(gl);
+	free(wl);
+	free(got.buf);
+	free(want);
+	an_cpu_free(cpu);
+	an_profile_free(prof);
+	cpu = NULL;
+	prof = NULL;
+}
+
 Test(cpu, folded_matches_devtools_on_every_fixture)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < sizeof(parity_fixtures) / sizeof(*parity_fixtures);
 	     i++) {
-		char rel[256], base[128];
-		an_error err;
-		fold_text got = {NULL, 0, 0, 0};
-		char *want, **gl, **wl;
-		size_t ng, nw;
-
-		snprintf(base, sizeof(base), "%s", parity_fixtures[i]);
-		*strrchr(base, '.') = '\0';
-		snprintf(rel, sizeof(rel), "cpu/expected/%s.folded.txt", base);
-		want = fx_slurp(fx_path(rel), NULL);
-		snprintf(rel, sizeof(rel), "cpu/%s", parity_fixtures[i]);
-		cr_assert_eq(fx_load_profile(&prof, fx_path(rel), 0, &err),
-			     AN_OK);
-		cr_assert_eq(an_cpu_analyze(&cpu, prof, NULL, &err), AN_OK);
-		cr_assert_eq(an_cpu_folded(cpu, NULL, collect_text, &got, &err),
-			     AN_OK);
-		/* weights sum to the total (each stack rounded to 1 us) */
-		cr_expect(fabs((double)got.sum - an_cpu_total_us(cpu)) <=
-				  (double)got.len / 2,
-			  "%s: folded sum %llu vs total %.1f", base,
-			  (unsigned long long)got.sum, an_cpu_total_us(cpu));
-		got.buf[got.len] = '\0';
-		gl = sorted_lines(got.buf, &ng);
-		wl = sorted_lines(want, &nw);
-		cr_expect_eq(ng, nw, "%s: %zu stacks vs DevTools %zu", base, ng,
-			     nw);
-		for (j = 0; j < ng && j < nw; j++)
-			cr_expect_str_eq(gl[j], wl[j], "%s: stack %zu", base,
-					 j);
-		free(gl);
-		free(wl);
-		free(got.buf);
-		free(want);
-		an_cpu_free(cpu);
-		an_profile_free(prof);
-		cpu = NULL;
-		prof = NULL;
+		parity_case pc = {parity_fixtures[i], 0, 0, 0};
+		check_folded(&pc);
 	}
+}
+
+/* The recorded traces' threads (the browser-internal renderer's folded
+ * stacks, most of a MB, are not kept: its timeline is checked above). */
+Test(cpu, folded_matches_devtools_on_every_thread_of_real_traces)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(real_traces) / sizeof(*real_traces); i++)
+		if (real_traces[i].pid != 21744)
+			check_folded(&real_traces[i]);
 }
 
 Test(cpu, hot_lines_match_devtools)

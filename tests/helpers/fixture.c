@@ -67,6 +67,23 @@ int fx_load_profile(an_profile **out, const char *path, size_t chunk,
 	return rc;
 }
 
+int fx_load_profile_pick(an_profile **out, const char *path, int64_t pid,
+			 int64_t tid, an_error *err)
+{
+	an_profile_load_opts o = AN_PROFILE_LOAD_OPTS_INIT;
+	an_source *src = NULL;
+	int rc = open_src(&src, path, NULL, 0, 0, err);
+
+	if (rc < 0)
+		return rc;
+	o.pick = 1;
+	o.pick_pid = pid;
+	o.pick_tid = tid;
+	rc = an_profile_load(out, src, &o, err);
+	an_source_free(src);
+	return rc;
+}
+
 int fx_load_string(an_profile **out, const char *json, size_t chunk,
 		   an_error *err)
 {

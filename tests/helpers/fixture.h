@@ -21,6 +21,9 @@ char *fx_slurp(const char *path, size_t *len);
  * and fills err. */
 int fx_load_profile(an_profile **out, const char *path, size_t chunk,
 		    an_error *err);
+/* The profile of thread pid:tid of a trace (an_profile_load_opts.pick). */
+int fx_load_profile_pick(an_profile **out, const char *path, int64_t pid,
+			 int64_t tid, an_error *err);
 
 /* Loads a profile from a NUL-terminated JSON string. */
 int fx_load_string(an_profile **out, const char *json, size_t chunk,
