@@ -322,7 +322,7 @@ static int in_callframe(an_json *j, reader *r, an_json_ev ev,
 }
 
 /* A node of a legacy `head` tree: nested objects, the callFrame's
- * fields on the node itself; `parent` is the index of the node whose
+ * fields on the node itself (line and column 1-based); `parent` is the index of the node whose
  * children array holds it (AN_HT_NONE for the head). */
 static int head_node(an_json *j, reader *r, an_json_ev ev, uint32_t parent)
 {
@@ -355,11 +355,24 @@ static int in_head_node(an_json *j, reader *r, an_json_ev ev,
 		if (ev != AN_JSON_ARRAY_START)
 			return wrong(j, "children", "an array", ev);
 		return push(j, r, C_HKIDS);
+	case K_LINENO:
+	case K_COLNO: {
+		/* 1-based here (DevTools subtracts 1); 0 is unknown */
+		an_raw_node *n = &r->b->nodes[r->node];
+		int64_t x = 0;
+		int rc = want_int(j, ev, v, key_names[r->key], 0, INT32_MAX,
+				  &x);
+		if (rc < 0)
+			return rc;
+		if (r->key == K_LINENO)
+			n->line = (int32_t)(x - 1);
+		else
+			n->column = (int32_t)(x - 1);
+		return AN_OK;
+	}
 	case K_FNAME:
 	case K_URL:
 	case K_SCRIPTID:
-	case K_LINENO:
-	case K_COLNO:
 		return in_callframe(j, r, ev, v);
 	default:
 		return in_node(j, r, ev, v);

@@ -24,7 +24,9 @@ enum {
 	NODES_OBJECTS = 1 << 9, /* nodes[0] is an object (cpuprofile) */
 	NODES_NUMBERS = 1 << 10,/* nodes[0] is a number (heap snapshot) */
 	SEEN_SELFSIZE = 1 << 11,/* "selfSize" anywhere (heap profile) */
-	SEEN_PH = 1 << 12       /* "ph" key in an event (trace) */
+	SEEN_PH = 1 << 12,      /* "ph" key in an event (trace) */
+	SEEN_HITCOUNT = 1 << 13,/* "hitCount" anywhere (legacy cpuprofile) */
+	SEEN_STAMPS = 1 << 14   /* "timestamps" (legacy cpuprofile) */
 };
 
 static void ws(skim *s)
@@ -68,7 +70,8 @@ static unsigned key_flag(const uint8_t *b, size_t len)
 		    {"edges", SEEN_EDGES},       {"strings", SEEN_STRINGS},
 		    {"samples", SEEN_SAMPLES},   {"timeDeltas", SEEN_TIMEDELTAS},
 		    {"startTime", SEEN_STARTTIME},
-		    {"traceEvents", SEEN_TRACEEVENTS}, {"head", SEEN_HEAD}};
+		    {"traceEvents", SEEN_TRACEEVENTS}, {"head", SEEN_HEAD},
+		    {"timestamps", SEEN_STAMPS}};
 	size_t i;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -124,6 +127,8 @@ static unsigned walk(skim *s)
 				}
 				if (key_is(b, len, "selfSize"))
 					seen |= SEEN_SELFSIZE;
+				if (key_is(b, len, "hitCount"))
+					seen |= SEEN_HITCOUNT;
 				if (top_is_array && depth == 2 &&
 				    key_is(b, len, "ph"))
 					seen |= SEEN_PH;
@@ -172,6 +177,11 @@ an_kind an_sniff(const uint8_t *data, size_t len)
 		return AN_KIND_HEAPSNAPSHOT;
 	if ((seen & SEEN_HEAD) && (seen & SEEN_SELFSIZE))
 		return AN_KIND_HEAPPROFILE;
+	/* the legacy .cpuprofile: a head tree with hitCounts, timestamps */
+	if ((seen & SEEN_HEAD) &&
+	    (seen & (SEEN_HITCOUNT | SEEN_STAMPS | SEEN_SAMPLES |
+		     SEEN_STARTTIME)))
+		return AN_KIND_CPUPROFILE;
 	if ((seen & NODES_OBJECTS) ||
 	    ((seen & SEEN_NODES) &&
 	     (seen & (SEEN_SAMPLES | SEEN_TIMEDELTAS | SEEN_STARTTIME))))
