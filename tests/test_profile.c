@@ -559,7 +559,8 @@ Test(profile, trace_profile_event_with_bad_nodes_still_fails)
  * entries but lines has 4153" before this was fixed). As DevTools'
  * SamplesHandler does, a chunk without lines counts as line 0 (none) for
  * its samples, whether it comes before or after one with lines.
- * Samples of f: line 3 twice (chunk 1), none (chunk 2), line 5 (chunk 3).
+ * Samples of f: line 3 twice (chunk 1), none (chunk 2), line 5 (chunk 3);
+ * as in DevTools' line-level profile the first sample is not counted.
  */
 #define TR_NODES                                                              \
 	"\"nodes\":[{\"callFrame\":{\"functionName\":\"(root)\","          \
@@ -601,10 +602,16 @@ Test(profile, trace_lines_optional_per_chunk)
 		cr_assert_eq(an_cpu_hot_lines(&l, c, &err), AN_OK, "%s",
 			     err.message);
 		cr_assert_eq(an_cpu_lines_count(l), 2, "%d", i);
+		/* the first sample never counts (DevTools): with_first
+		 * loses one line-3 tick; each tick weighs its 10 µs delta */
 		cr_expect_eq(an_cpu_lines_get(l, 0)->line, 3);
-		cr_expect_eq(an_cpu_lines_get(l, 0)->ticks, 2);
+		cr_expect_eq(an_cpu_lines_get(l, 0)->ticks, i ? 2 : 1);
+		cr_expect_float_eq(an_cpu_lines_get(l, 0)->self_us,
+				   i ? 20.0 : 10.0, 1e-9);
 		cr_expect_eq(an_cpu_lines_get(l, 1)->line, 5);
 		cr_expect_eq(an_cpu_lines_get(l, 1)->ticks, 1);
+		cr_expect_float_eq(an_cpu_lines_get(l, 1)->self_us, 10.0,
+				   1e-9);
 		an_cpu_lines_free(l);
 		an_cpu_free(c);
 		an_profile_free(p);

@@ -1,6 +1,7 @@
 /*
- * lines.c - hot source lines: position ticks (or timed sample lines in
- * a window) summed per (url, line) and weighted like hits.
+ * lines.c - hot source lines summed per (url, line): a .cpuprofile's
+ * position ticks weighted like hits, a trace's per-sample lines weighted
+ * by sample durations (DevTools' line-level profile reads both so).
  */
 #include "cpu/cpu_int.h"
 
@@ -32,8 +33,9 @@ static int line_eq(uint32_t i, const void *key, const void *ctx)
 	return e->url.ptr == k->url.ptr && e->line == k->line;
 }
 
+/* Adds ticks to (url, line); *at is its entry. */
 static int add_line(an_cpu_lines *l, an_hashtab *m, an_str url,
-		    uint32_t line, uint64_t ticks, uint32_t fn)
+		    uint32_t line, uint64_t ticks, uint32_t fn, uint32_t *at)
 {
 	an_cpu_line key;
 	uint32_t i;
@@ -54,6 +56,7 @@ static int add_line(an_cpu_lines *l, an_hashtab *m, an_str url,
 		l->v[l->n++] = key;
 	else
 		l->v[i].ticks += ticks;
+	*at = i;
 	return AN_OK;
 }
 
@@ -89,47 +92,63 @@ int an_cpu_hot_lines(an_cpu_lines **out, const an_cpu *c, an_error *err)
 	if (!l)
 		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	an__ht_init(&m, line_item_hash, line_eq, l);
-	if (c->windowed) {
-		for (i = c->i0; i < c->i1; i++) {
-			uint32_t v = p->sample_node[i];
+	if (p->sample_line) {
+		/* a trace's per-sample lines, as DevTools' line-level profile
+		 * reads them: every sample but the first with a line, on the
+		 * function it is in (lone (program) samples fixed), each
+		 * weighing the time since the sample before it */
+		for (i = c->i0 ? c->i0 : 1; i < c->i1; i++) {
+			uint32_t v = p->sample_fixed[i], at;
 			const an_function *f = &p->funcs[p->func[v]];
 			if (!f->url.len || p->sample_line[i] <= 0)
 				continue;
-			if (add_line(l, &m, f->url,
-				     (uint32_t)p->sample_line[i], 1,
-				     p->func[v]) < 0)
+			at = l->n;
+			rc = add_line(l, &m, f->url,
+				      (uint32_t)p->sample_line[i], 1,
+				      p->func[v], &at);
+			if (rc < 0)
 				AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
 					"out of memory");
+			l->v[at].self_us +=
+				c->weights == AN_WEIGHTS_HITS ?
+					c->hit_us :
+					(double)(p->sample_ts[i] -
+						 p->sample_ts[i - 1]);
 		}
 	} else {
 		for (i = 0; i < p->node_count; i++) {
 			const an_function *f = &p->funcs[p->func[i]];
+			uint32_t at;
 			if (!f->url.len)
 				continue;
 			for (k = p->tick_off[i]; k < p->tick_off[i + 1]; k++)
 				if (add_line(l, &m, f->url, p->ticks[k].line,
 					     p->ticks[k].ticks,
-					     p->func[i]) < 0)
+					     p->func[i], &at) < 0)
 					AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
 						"out of memory");
 		}
+		/* weighted like hits: in time mode the profile's sampled
+		 * span (first sample .. last + mean interval) over all hits,
+		 * as DevTools' line-level profile does */
+		if (c->weights == AN_WEIGHTS_HITS) {
+			per_hit = c->hit_us;
+		} else {
+			double span =
+				p->sample_count ?
+					(double)(p->sample_ts[p->sample_count -
+							      1] -
+						 p->sample_ts[0]) +
+						p->last_duration :
+					0;
+			per_hit = p->total_hits ?
+					  span / (double)p->total_hits :
+					  0;
+		}
+		for (i = 0; i < l->n; i++)
+			l->v[i].self_us = (double)l->v[i].ticks * per_hit;
 	}
-	/* weighted like hits: in time mode the profile's sampled span
-	 * (first sample .. last + mean interval) over all hits, as DevTools'
-	 * line-level profile does */
-	if (c->weights == AN_WEIGHTS_HITS) {
-		per_hit = c->hit_us;
-	} else {
-		double span = p->sample_count ?
-				      (double)(p->sample_ts[p->sample_count -
-							    1] -
-					       p->sample_ts[0]) +
-					      p->last_duration :
-				      0;
-		per_hit = p->total_hits ? span / (double)p->total_hits : 0;
-	}
-	for (i = 0; i < l->n; i++)
-		l->v[i].self_us = (double)l->v[i].ticks * per_hit;
+	rc = AN_OK;
 	if (l->n)
 		qsort(l->v, l->n, sizeof(*l->v), cmp_line);
 	*out = l;

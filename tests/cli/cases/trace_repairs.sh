@@ -3,7 +3,8 @@
 # chunk whose node 5 names parent 4, which never arrives (a lost chunk),
 # and a last chunk without per-sample lines. Every sample is kept:
 # render and layout hang under (missing parent), one warning on stderr;
-# lines come from the first chunk only (the last one has none).
+# lines come from the first chunk only (the last one has none), and not
+# from the first sample (main.js:1), which DevTools never counts.
 "$PROFKIT" cpu top trace_missing_parent.json || exit 1
 "$PROFKIT" cpu lines trace_missing_parent.json || exit 1
 "$PROFKIT" cpu folded trace_missing_parent.json || exit 1
