@@ -45,7 +45,8 @@ Test(storemeta, cpu_profile_with_and_without_a_window)
 			    "\"nodes\": 14, \"functions\": 14, \"samples\": "
 			    "704, \"start_time\": 825817817, \"end_time\": "
 			    "826254061, \"weights\": \"hits\", \"from_us\": "
-			    "10000, \"to_us\": 300000}");
+			    "10000, \"to_us\": 300000, \"profile\": "
+			    "\"48213:1\"}");
 	an_store_meta_free(m);
 	an_cpu_free(c);
 	an_profile_free(p);

@@ -137,6 +137,11 @@ AN_API void an_profile_free(an_profile *p);
 /* Format the profile was read from (AN_KIND_CPUPROFILE or AN_KIND_TRACE). */
 AN_API an_kind an_profile_kind(const an_profile *p);
 
+/* The thread a trace's profile belongs to: 1 with *pid, *tid set; 0 for a
+ * .cpuprofile (which names none). */
+AN_API int an_profile_thread(const an_profile *p, int64_t *pid,
+			     int64_t *tid);
+
 /* startTime / endTime as written in the artifact, microseconds. */
 AN_API int64_t an_profile_start_time(const an_profile *p);
 AN_API int64_t an_profile_end_time(const an_profile *p);

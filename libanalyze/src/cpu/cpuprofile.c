@@ -1285,6 +1285,11 @@ static int load(an_profile **out, an_source *src, int trace,
 	rc = an__profile_finish(out, b, trace ? AN_KIND_TRACE :
 						AN_KIND_CPUPROFILE,
 				&r.strs, err);
+	if (rc == AN_OK && trace) {
+		(*out)->has_thread = 1;
+		(*out)->pid = sum.list[sum.loaded].pid;
+		(*out)->tid = sum.list[sum.loaded].tid;
+	}
 done:
 	/* a failed parse still says what it read */
 	if (trace && !summed && summarise(&r, &sum) < 0 && rc == AN_OK) {

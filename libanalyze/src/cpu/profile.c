@@ -27,6 +27,14 @@ void an_profile_free(an_profile *p)
 }
 
 an_kind an_profile_kind(const an_profile *p) { return p->kind; }
+
+int an_profile_thread(const an_profile *p, int64_t *pid, int64_t *tid)
+{
+	*pid = p->pid;
+	*tid = p->tid;
+	return p->has_thread;
+}
+
 int64_t an_profile_start_time(const an_profile *p) { return p->start_time; }
 int64_t an_profile_end_time(const an_profile *p) { return p->end_time; }
 uint32_t an_profile_node_count(const an_profile *p) { return p->node_count; }

@@ -84,6 +84,8 @@ struct an_profile {
 	uint32_t missing;        /* the (missing parent) node, or AN_NONE */
 	uint32_t orphans;        /* nodes whose parent never arrived */
 	uint32_t orphan_samples; /* samples below (missing parent) */
+	int has_thread;          /* a trace's profile: of thread pid:tid */
+	int64_t pid, tid;
 };
 
 AN_HIDDEN void an__builder_init(an_builder *b, an_strtab *strs);

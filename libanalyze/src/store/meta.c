@@ -13,6 +13,7 @@ int an_store_cpu_meta(char **out, const an_cpu *c, const an_cpu_opts *o,
 {
 	const an_profile *p;
 	an_sbuf sb = AN_SBUF_INIT;
+	int64_t pid, tid;
 
 	*out = NULL;
 	if (!c)
@@ -35,6 +36,9 @@ int an_store_cpu_meta(char **out, const an_cpu *c, const an_cpu_opts *o,
 	if (o && o->to_us != AN_CPU_UNBOUNDED)
 		an__sbuf_printf(&sb, ", \"to_us\": %lld",
 				(long long)o->to_us);
+	if (an_profile_thread(p, &pid, &tid))
+		an__sbuf_printf(&sb, ", \"profile\": \"%lld:%lld\"",
+				(long long)pid, (long long)tid);
 	an__sbuf_printf(&sb, "}");
 	return an__sbuf_take(&sb, out, err);
 }
