@@ -15,9 +15,9 @@ static const char help_info[] =
 	"DevTools), V8 heap and native bytes, classes; for traces the\n"
 	"events, processes, threads and time span, and every CPU profile\n"
 	"(one per thread: pid:tid, samples, duration, thread and process\n"
-	"names; '*' marks the one described, the default being the one with\n"
-	"the most samples). The kind is detected from the content, not the\n"
-	"name.\n"
+	"names; '*' marks the one described, [default] the one with the\n"
+	"most samples, which cpu commands use without --profile). The kind\n"
+	"is detected from the content, not the name.\n"
 	"  --profile PID:TID     describe that thread's profile of a trace\n"
 	"  --format text|json|csv  output format (default text)\n"
 	"  -o, --output FILE     write to FILE (replaced atomically)\n"
@@ -137,6 +137,8 @@ static void print_trace(FILE *f, const an_trace_summary *t, int none)
 		}
 		if (e->legacy)
 			fputs(" [legacy CpuProfile event]", f);
+		if (i == t->dflt)
+			fputs(" [default]", f);
 		fputs("\n", f);
 	}
 }
