@@ -395,3 +395,28 @@ Test(traceprofs, legacy_timestamps_and_deltas_do_not_mix)
 	cr_expect_eq(err.offset, 113, "%llu", (unsigned long long)err.offset);
 	an_source_free(src);
 }
+
+/* A tree is either a nodes array or a head tree, never both (offsets:
+ * just past the second one's opening bracket). */
+Test(traceprofs, nodes_and_head_do_not_mix)
+{
+	static const char *const docs[] = {
+		"{\"head\":{\"id\":1,\"hitCount\":0,\"children\":[]},"
+		"\"nodes\":[]}",
+		"{\"nodes\":[{\"id\":1}],\"head\":{\"id\":1}}"};
+	static const uint64_t at[] = {53, 28};
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		an_source *src = NULL;
+		an_profile *p = NULL;
+		an_error err;
+		cr_assert_eq(an_source_open_memory(&src, docs[i],
+						   strlen(docs[i]), "l", &err),
+			     AN_OK);
+		cr_expect_eq(an_profile_load(&p, src, NULL, &err), AN_EFORMAT);
+		cr_expect_str_eq(err.message, "both nodes and head");
+		cr_expect_eq(err.offset, at[i]);
+		an_source_free(src);
+	}
+}

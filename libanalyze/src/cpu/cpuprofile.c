@@ -533,7 +533,11 @@ static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
 	switch (c) {
 	case C_TOP:
 		switch (r->key) {
-		case K_NODES: return open_array(j, r, ev, C_NODES, "nodes");
+		case K_NODES:
+			if (r->hpn)
+				return an__json_fail(j, AN_EFORMAT,
+						     "both nodes and head");
+			return open_array(j, r, ev, C_NODES, "nodes");
 		case K_HEAD:
 			if (r->seen_nodes)
 				return an__json_fail(j, AN_EFORMAT,
