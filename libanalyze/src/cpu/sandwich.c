@@ -107,14 +107,20 @@ static int tree_link(an_cpu_tree *t)
 	return AN_OK;
 }
 
-/* 1 when node v has an ancestor whose function is selected. */
-static int has_selected_ancestor(const an_profile *p, const uint8_t *mask,
-				 uint32_t v)
+/* below[v] = 1 when node v has an ancestor whose function is selected;
+ * parents before children (p->bfs), so linear however deep. */
+static uint8_t *selected_below(const an_profile *p, const uint8_t *mask)
 {
-	for (v = p->parent[v]; v != AN_NONE; v = p->parent[v])
-		if (mask[p->func[v]])
-			return 1;
-	return 0;
+	uint8_t *below = an__calloc(p->node_count, 1);
+	uint32_t i;
+
+	if (!below)
+		return NULL;
+	for (i = 0; i < p->node_count; i++) {
+		uint32_t v = p->bfs[i], u = p->parent[v];
+		below[v] = u != AN_NONE && (below[u] || mask[p->func[u]]);
+	}
+	return below;
 }
 
 int an_cpu_callees(an_cpu_tree **out, const an_cpu *c, const uint8_t *mask,
@@ -123,6 +129,7 @@ int an_cpu_callees(an_cpu_tree **out, const an_cpu *c, const uint8_t *mask,
 	const an_profile *p = c->p;
 	an_cpu_tree *t = NULL;
 	uint32_t *stack = NULL, *at = NULL, i, sp;
+	uint8_t *below = NULL;
 	int rc = AN_OK;
 
 	*out = NULL;
@@ -130,11 +137,12 @@ int an_cpu_callees(an_cpu_tree **out, const an_cpu *c, const uint8_t *mask,
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	stack = an__calloc(p->node_count, sizeof(*stack));
 	at = an__calloc(p->node_count, sizeof(*at));
-	if (!stack || !at)
+	below = selected_below(p, mask);
+	if (!stack || !at || !below)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	for (i = 0; i < p->node_count; i++) {
 		uint32_t v = p->bfs[i];
-		if (!mask[p->func[v]] || has_selected_ancestor(p, mask, v))
+		if (!mask[p->func[v]] || below[v])
 			continue;
 		t->v[0].self_us += c->self[v];
 		t->v[0].total_us += c->total[v];
@@ -163,6 +171,7 @@ int an_cpu_callees(an_cpu_tree **out, const an_cpu *c, const uint8_t *mask,
 done:
 	free(stack);
 	free(at);
+	free(below);
 	an_cpu_tree_free(t);
 	return rc;
 }
@@ -172,11 +181,13 @@ int an_cpu_callers(an_cpu_tree **out, const an_cpu *c, const uint8_t *mask,
 {
 	const an_profile *p = c->p;
 	an_cpu_tree *t = NULL;
+	uint8_t *below = NULL;
 	uint32_t i;
 	int rc = AN_OK;
 
 	*out = NULL;
-	if (tree_new(&t) < 0)
+	below = selected_below(p, mask);
+	if (!below || tree_new(&t) < 0)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	for (i = 0; i < p->node_count; i++) {
 		uint32_t u, at = 0;
@@ -184,7 +195,7 @@ int an_cpu_callers(an_cpu_tree **out, const an_cpu *c, const uint8_t *mask,
 		double s = c->self[i], tot;
 		if (!mask[p->func[i]])
 			continue;
-		outer = !has_selected_ancestor(p, mask, i);
+		outer = !below[i];
 		tot = outer ? c->total[i] : 0;
 		if (s == 0 && tot == 0)
 			continue;
@@ -204,6 +215,7 @@ int an_cpu_callers(an_cpu_tree **out, const an_cpu *c, const uint8_t *mask,
 	*out = t;
 	t = NULL;
 done:
+	free(below);
 	an_cpu_tree_free(t);
 	return rc;
 }
