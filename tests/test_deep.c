@@ -279,14 +279,21 @@ static void *deep_reports(void *arg)
 	an_cpu_view_free(v);
 	an_cpu_tree_free(t);
 	/* callers: the selection, then n - 1 levels of callers (each the
-	 * self time of the calls below it) */
-	cr_assert_eq(an_cpu_callers(&t, c, mask, &err), AN_OK);
-	cr_expect_eq(an_cpu_tree_count(t), n);
-	cr_expect_eq(an_cpu_tree_get(t, 0)->self_us, tot);
-	cr_expect_eq(an_cpu_tree_get(t, an_cpu_tree_get(t, 0)->first_child)
-			     ->self_us,
-		     r->leaf ? 1000 : 100.0 * (n - 1));
-	an_cpu_tree_free(t);
+	 * self time of the calls below it). With a sample per depth the
+	 * walk up from each call would take the sum of the depths (4.5e8
+	 * steps): built as a trie instead */
+	{
+		const an_cpu_tree_node *top;
+		cr_assert_eq(an_cpu_callers(&t, c, mask, &err), AN_OK);
+		cr_expect_eq(an_cpu_tree_count(t), n);
+		cr_expect_eq(an_cpu_tree_get(t, 0)->self_us, tot);
+		top = an_cpu_tree_get(t, an_cpu_tree_get(t, 0)->first_child);
+		cr_expect_eq(top->self_us, r->leaf ? 1000 : 100.0 * (n - 1));
+		cr_expect_eq(top->total_us, 0); /* outermost call: no caller */
+		cr_expect_eq(an_cpu_tree_get(t, n - 1)->self_us,
+			     r->leaf ? 1000 : 100);
+		an_cpu_tree_free(t);
+	}
 	free(mask);
 	/* focus: the callees view */
 	vo.focus = f;
@@ -329,4 +336,167 @@ Test(folded, deep_chain_one_sample_per_depth, .timeout = 240)
 Test(folded, deep_chain_leaf_samples, .timeout = 240)
 {
 	run_small_stack(1);
+}
+
+/* ---- callers: the trie build against the walk ---- */
+
+/* A random tree (fixed seed) of 4000 nodes, each the child of the one
+ * before (p = 0.97) or of an earlier one; functions a, b, c by depth
+ * modulo 3 (so paths merge everywhere) but 30 % d or e in the first 20
+ * levels; every node sampled
+ * 1-3 times 1 µs apart: deep enough that the callers tree is built as a
+ * trie (more than 8 walk steps a node), with integer weights. */
+#define RN 4000u
+
+static uint32_t rnd(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(*s >> 33);
+}
+
+static char *random_json(void)
+{
+	static const char *fns[] = {"a", "b", "c", "d", "e", "f"};
+	size_t cap = (size_t)RN * 300 + 1000, len = 0;
+	char *s = malloc(cap);
+	uint32_t *par = malloc(RN * sizeof(*par)), i, k, ns = 0;
+	uint32_t *hits = malloc(RN * sizeof(*hits));
+	uint32_t *dep = calloc(RN, sizeof(*dep));
+	uint64_t seed = 42;
+
+	cr_assert(s && par && hits && dep);
+#define PUT(...) (len += (size_t)snprintf(s + len, cap - len, __VA_ARGS__))
+	PUT("{\"nodes\":[{\"id\":1,\"callFrame\":{\"functionName\":"
+	    "\"(root)\",\"scriptId\":\"0\",\"url\":\"\",\"lineNumber\":-1,"
+	    "\"columnNumber\":-1}}");
+	for (i = 1; i < RN; i++) {
+		uint32_t r = rnd(&seed) % 100;
+		par[i] = i == 1 || rnd(&seed) % 100 < 97 ? i - 1 :
+							    rnd(&seed) % i;
+		dep[i] = dep[par[i]] + 1;
+		hits[i] = 1 + rnd(&seed) % 3;
+		ns += hits[i];
+		PUT(",{\"id\":%u,\"parent\":%u,\"callFrame\":{\"functionName\":"
+		    "\"%s\",\"scriptId\":\"1\",\"url\":\"r.js\",\"lineNumber\":"
+		    "0,\"columnNumber\":0}}",
+		    i + 1, par[i] + 1, fns[dep[i] < 20 && r < 30 ? 3 + r % 2 : dep[i] % 3]);
+	}
+	PUT("],\"startTime\":0,\"endTime\":%u,\"samples\":[", ns + 1);
+	for (i = 1, k = 0; i < RN; i++)
+		for (; hits[i]; hits[i]--, k++)
+			PUT("%s%u", k ? "," : "", i + 1);
+	PUT("],\"timeDeltas\":[");
+	for (k = 0; k < ns; k++)
+		PUT("%s1", k ? "," : "");
+	PUT("]}");
+#undef PUT
+	cr_assert_lt(len, cap);
+	free(par);
+	free(hits);
+	free(dep);
+	return s;
+}
+
+typedef struct wnode {
+	uint32_t function, parent;
+	uint32_t kid, next; /* first child, next sibling (0: none) */
+	double self, total;
+} wnode;
+
+/* The walk an_cpu_callers always did, node creation order included. */
+static uint32_t walk_callers(wnode *w, const an_profile *p, const an_cpu *c,
+			     const uint8_t *mask)
+{
+	uint32_t n = an_profile_node_count(p), i, u, m = 1, k;
+
+	memset(&w[0], 0, sizeof(w[0]));
+	w[0].function = AN_NONE;
+	w[0].parent = AN_NONE;
+	for (i = 0; i < n; i++) {
+		uint32_t at = 0;
+		int outer = 1;
+		double s = an_cpu_node_self_us(c, i), tot;
+		if (!mask[an_profile_node_function(p, i)])
+			continue;
+		for (u = an_profile_node_parent(p, i); u != AN_NONE;
+		     u = an_profile_node_parent(p, u))
+			if (mask[an_profile_node_function(p, u)])
+				outer = 0;
+		tot = outer ? an_cpu_node_total_us(c, i) : 0;
+		if (s == 0 && tot == 0)
+			continue;
+		w[0].self += s;
+		w[0].total += tot;
+		for (u = an_profile_node_parent(p, i);
+		     u != AN_NONE && an_profile_node_parent(p, u) != AN_NONE;
+		     u = an_profile_node_parent(p, u)) {
+			uint32_t f = an_profile_node_function(p, u);
+			for (k = w[at].kid; k; k = w[k].next)
+				if (w[k].function == f)
+					break;
+			if (!k) {
+				cr_assert_lt(m, RN * 64);
+				k = m++;
+				w[k].function = f;
+				w[k].parent = at;
+				w[k].kid = 0;
+				w[k].next = w[at].kid;
+				w[at].kid = k;
+				w[k].self = w[k].total = 0;
+			}
+			at = k;
+			w[at].self += s;
+			w[at].total += tot;
+		}
+	}
+	return m;
+}
+
+Test(folded, callers_trie_equals_the_walk, .timeout = 120)
+{
+	char *json = random_json();
+	an_profile *p = NULL;
+	an_cpu *c = NULL;
+	an_cpu_tree *t = NULL;
+	an_filter *f = NULL;
+	an_error err;
+	uint8_t *mask;
+	wnode *w = malloc((size_t)RN * 64 * sizeof(*w));
+	uint64_t steps = 0;
+	uint32_t i, m, nsel;
+
+	cr_assert_not_null(w);
+	cr_assert_eq(fx_load_string(&p, json, 0, &err), AN_OK, "%s",
+		     err.message);
+	free(json);
+	cr_assert_eq(an_cpu_analyze(&c, p, NULL, &err), AN_OK);
+	for (i = 0; i < RN; i++)
+		steps += an_profile_node_depth(p, i);
+	/* deep enough for the trie: more than 8 steps a node + 65536 */
+	cr_assert_gt(steps, 8ull * RN + 65536, "%llu",
+		     (unsigned long long)steps);
+	cr_assert_eq(an_filter_new(&f, &err), AN_OK);
+	cr_assert_eq(an_filter_add(f, AN_FILTER_INCLUDE, "^[ad]$", &err),
+		     AN_OK);
+	mask = calloc(an_profile_function_count(p), 1);
+	cr_assert_not_null(mask);
+	nsel = an_cpu_select(mask, c, f);
+	cr_assert_eq(nsel, 2);
+	m = walk_callers(w, p, c, mask);
+	cr_assert_gt(m, 100);
+	cr_assert_eq(an_cpu_callers(&t, c, mask, &err), AN_OK);
+	cr_assert_eq(an_cpu_tree_count(t), m);
+	for (i = 0; i < m; i++) {
+		const an_cpu_tree_node *e = an_cpu_tree_get(t, i);
+		cr_assert_eq(e->function, w[i].function, "node %u", i);
+		cr_assert_eq(e->parent, w[i].parent, "node %u", i);
+		cr_assert_eq(e->self_us, w[i].self, "node %u", i);
+		cr_assert_eq(e->total_us, w[i].total, "node %u", i);
+	}
+	an_cpu_tree_free(t);
+	free(mask);
+	free(w);
+	an_filter_free(f);
+	an_cpu_free(c);
+	an_profile_free(p);
 }
