@@ -151,8 +151,9 @@ AN_API void an_cpu_tree_free(an_cpu_tree *t);
 
 /*
  * Receives one folded line: "frame;frame;... " without the weight, which
- * is passed separately (µs, rounded). Return non-zero to stop (the
- * function then returns AN_ECANCELED).
+ * is passed separately (µs, rounded). `stack` is not NUL-terminated and
+ * is valid only during the call. Return non-zero to stop (the function
+ * then returns AN_ECANCELED).
  */
 typedef int (*an_cpu_folded_cb)(const char *stack, size_t len,
 				uint64_t weight_us, void *payload);
@@ -165,6 +166,11 @@ typedef int (*an_cpu_folded_cb)(const char *stack, size_t len,
  * drawn on top of the previous sample's stack. With a filter, only stacks
  * containing an included frame are kept and stacks containing an
  * excluded frame are dropped.
+ *
+ * Streams: each line goes to cb as the walk reaches it, never the whole
+ * output at once. Memory: O(nodes) to merge and order the stacks plus
+ * the current line (O(depth)); time: O(nodes log nodes) plus the bytes
+ * of the lines passed, so a 1 M-deep call chain works.
  */
 AN_API int an_cpu_folded(const an_cpu *c, const an_filter *f,
 			 an_cpu_folded_cb cb, void *payload, an_error *err);

@@ -89,7 +89,9 @@ static int aggregate(an_cpu *c, an_error *err)
 {
 	const an_profile *p = c->p;
 	uint32_t n = p->node_count, i, *onstack = NULL, *stack = NULL;
-	uint32_t *tmp = NULL, sp = 0;
+	uint32_t *tmp = NULL;
+	uint8_t *leave = NULL;
+	size_t sp = 0;
 	int rc = AN_OK;
 
 	for (i = n; i-- > 0;) {
@@ -103,24 +105,31 @@ static int aggregate(an_cpu *c, an_error *err)
 	c->total[p->root] = c->total_us;
 	for (i = 0; i < n; i++)
 		c->fself[p->func[i]] += c->self[i];
-	/* iterative DFS; stack entries are node*2 (+1 when leaving) */
+	/* iterative DFS; leave[k] marks entry k as leaving its node (not
+	 * node * 2 + 1, which overflows from 2^31 nodes) */
 	onstack = an__calloc(p->func_count, sizeof(*onstack));
 	stack = an__calloc((size_t)n * 2 + 2, sizeof(*stack));
-	if (!onstack || !stack)
+	leave = an__calloc((size_t)n * 2 + 2, 1);
+	if (!onstack || !stack || !leave)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
-	stack[sp++] = p->root * 2;
+	stack[sp] = p->root;
+	leave[sp++] = 0;
 	while (sp) {
-		uint32_t e = stack[--sp], v = e / 2, f = p->func[v], k;
-		if (e & 1) {
+		uint32_t v = stack[--sp], f = p->func[v];
+		size_t k;
+		if (leave[sp]) {
 			onstack[f]--;
 			continue;
 		}
 		if (v != p->root && !onstack[f])
 			c->ftotal[f] += c->total[v];
 		onstack[f]++;
-		stack[sp++] = v * 2 + 1;
-		for (k = p->kid_off[v + 1]; k > p->kid_off[v]; k--)
-			stack[sp++] = p->kids[k - 1] * 2;
+		stack[sp] = v;
+		leave[sp++] = 1;
+		for (k = p->kid_off[v + 1]; k > p->kid_off[v]; k--) {
+			stack[sp] = p->kids[k - 1];
+			leave[sp++] = 0;
+		}
 	}
 	/* listing order */
 	c->order = an__calloc(p->func_count, sizeof(*c->order));
@@ -135,6 +144,7 @@ static int aggregate(an_cpu *c, an_error *err)
 done:
 	free(onstack);
 	free(stack);
+	free(leave);
 	free(tmp);
 	return rc;
 }

@@ -274,8 +274,11 @@ static int build_tree(an_profile *p, an_builder *b, const an_hashtab *ids,
 {
 	uint32_t n = p->node_count, i, k;
 	uint32_t *count = NULL, *queue = NULL;
+	uint8_t *listed = an__calloc(n, 1); /* in its parent's children */
 	int rc = AN_OK;
 
+	if (!listed)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	for (i = 0; i < n; i++)
 		p->parent[i] = AN_NONE;
 	/* parents from children lists */
@@ -300,6 +303,7 @@ static int build_tree(an_profile *p, an_builder *b, const an_hashtab *ids,
 					"already has a parent (cycle?)",
 					(long long)r->id, (long long)cid);
 			p->parent[c] = i;
+			listed[c] = 1;
 		}
 	}
 	/* parents from parent ids (trace format) */
@@ -349,12 +353,8 @@ static int build_tree(an_profile *p, an_builder *b, const an_hashtab *ids,
 	}
 	for (i = 1; i < n; i++) {
 		uint32_t par = p->parent[i];
-		const an_raw_node *pr = &b->nodes[par];
-		int listed = 0;
-		/* already placed via a children list? */
-		for (k = 0; k < pr->kid_n && !listed; k++)
-			listed = b->kids[pr->kid_off + k] == b->nodes[i].id;
-		if (!listed)
+		/* not already placed via a children list */
+		if (!listed[i])
 			p->kids[p->kid_off[par] + count[par]++] = i;
 	}
 	/* depths by BFS from the root; anything unreached sits on a cycle */
@@ -388,6 +388,7 @@ static int build_tree(an_profile *p, an_builder *b, const an_hashtab *ids,
 	}
 done:
 	free(count);
+	free(listed);
 	return rc;
 }
 
@@ -460,23 +461,27 @@ static void find_system_nodes(an_profile *p)
 	}
 }
 
-static uint32_t bottom(const an_profile *p, uint32_t n)
-{
-	while (p->parent[n] != AN_NONE && p->parent[p->parent[n]] != AN_NONE)
-		n = p->parent[n];
-	return n;
-}
-
 /* DevTools fixMissingSamples: a lone (program) sample between two
- * samples sharing the same bottom frame becomes the previous sample. */
-static void fix_missing_samples(an_profile *p)
+ * samples sharing the same bottom frame (the one below the root) becomes
+ * the previous sample. */
+static int fix_missing_samples(an_profile *p)
 {
 	uint32_t i, n = p->sample_count, prev, cur;
-	uint32_t *s = p->sample_fixed;
+	uint32_t *s = p->sample_fixed, *bottom;
 
 	memcpy(s, p->sample_node, (size_t)n * sizeof(*s));
 	if (p->program == AN_NONE || n < 3)
-		return;
+		return AN_OK;
+	/* each node's bottom frame, parents first: not a walk per sample */
+	bottom = an__calloc(p->node_count, sizeof(*bottom));
+	if (!bottom)
+		return AN_ENOMEM;
+	for (i = 0; i < p->node_count; i++) {
+		uint32_t v = p->bfs[i], u = p->parent[v];
+		bottom[v] = u == AN_NONE || p->parent[u] == AN_NONE ?
+				    v :
+				    bottom[u];
+	}
 	prev = s[0];
 	cur = s[1];
 	for (i = 1; i + 1 < n; i++) {
@@ -486,12 +491,14 @@ static void fix_missing_samples(an_profile *p)
 		int sys_next = next == p->program || next == p->gc ||
 			       next == p->idle;
 		if (cur == p->program && !sys_prev && !sys_next &&
-		    bottom(p, prev) == bottom(p, next))
+		    bottom[prev] == bottom[next])
 			s[i] = prev;
 		/* as DevTools: the *original* node becomes the previous one */
 		prev = cur;
 		cur = next;
 	}
+	free(bottom);
+	return AN_OK;
 }
 
 static int build_samples(an_profile *p, an_builder *b, const an_hashtab *ids,
@@ -767,7 +774,8 @@ int an__profile_finish(an_profile **out, an_builder *b, an_kind kind,
 	for (i = 0; i < n; i++)
 		p->total_hits += p->hits[i];
 	find_system_nodes(p);
-	fix_missing_samples(p);
+	if (fix_missing_samples(p) < 0)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	AN_TRY(count_orphans(p, b, err));
 	*out = p;
 	p = NULL;

@@ -1,10 +1,12 @@
 /*
  * folded.c - frame labels and folded stacks ("a;b;c weight" lines for
- * flame graph tools), merged by stack and sorted by stack text.
+ * flame graph tools), merged by stack and streamed in the byte-wise order
+ * of the stack text from a trie of labels, without building the lines.
  */
 #include <math.h>
 #include <stdio.h>
 
+#include "core/hashtab.h"
 #include "cpu/cpu_int.h"
 
 size_t an_cpu_frame_label(char *buf, size_t cap, const an_profile *p,
@@ -45,206 +47,436 @@ size_t an_cpu_frame_label(char *buf, size_t cap, const an_profile *p,
 	return n;
 }
 
-typedef struct fold_item {
-	uint32_t node;       /* stack top node */
-	uint32_t gc_parent;  /* node under a GC frame, or AN_NONE */
-	double weight;
-	uint32_t str_off;    /* stack string in the fold buffer */
-	uint32_t str_len;
-} fold_item;
+/*
+ * How the lines come out in the order of their text without building it:
+ * a label never holds ';' (it becomes ':') and is never empty, so a line
+ * is its trie path joined by ';', equal lines are one trie node (siblings
+ * are merged by label, not by function), and two lines compare as their
+ * first differing labels do, each followed by what comes after it: the
+ * end of the line (the child's own line) or ';' (a line further down).
+ * So each trie node lists its children's entries (child, own line) and
+ * (child, lines below) sorted by "label" and "label;" byte-wise, and a
+ * depth-first walk over those lists meets the lines in byte-wise order
+ * (for labels "a", "a b", "a!", "b": "a", "a b", "a!", "a;...", "b").
+ */
 
-typedef struct fold_ctx {
-	char *buf;           /* all stack strings */
+/* The distinct frame labels: label i is text[off[i]..off[i + 1]). */
+typedef struct labels {
+	char *text;
 	size_t len, cap;
-} fold_ctx;
+	size_t *off;
+	size_t off_cap;
+	uint32_t n;
+	an_hashtab ht;
+} labels;
 
-typedef struct fold_sort {
-	const fold_item *items;
-	const fold_ctx *fc;
-} fold_sort;
+typedef struct label_key {
+	const char *s;
+	size_t len;
+} label_key;
 
-static int cmp_fold(uint32_t x, uint32_t y, const void *ctx)
+static uint64_t label_hash(uint32_t i, const void *ctx)
 {
-	const fold_sort *s = ctx;
-	const fold_item *a = &s->items[x], *b = &s->items[y];
-	an_str sa = {s->fc->buf + a->str_off, a->str_len};
-	an_str sb = {s->fc->buf + b->str_off, b->str_len};
+	const labels *l = ctx;
 
-	return an__str_cmp(sa, sb);
+	return an__ht_bytes(l->text + l->off[i], l->off[i + 1] - l->off[i]);
 }
 
-/* Appends the label path root..v (excluding the root) to the buffer. */
-static int append_path(const an_profile *p, fold_ctx *fc, uint32_t v,
-		       uint32_t *path)
+static int label_eq(uint32_t i, const void *key, const void *ctx)
 {
-	uint32_t depth = 0, k;
+	const labels *l = ctx;
+	const label_key *k = key;
 
-	for (; v != AN_NONE && v != p->root; v = p->parent[v])
-		path[depth++] = v;
-	for (k = depth; k-- > 0;) {
-		size_t need = an_cpu_frame_label(NULL, 0, p, p->func[path[k]]);
-		if (an__grow((void **)&fc->buf, &fc->cap, fc->len + need + 2,
-			     1) < 0)
-			return AN_ENOMEM;
-		an_cpu_frame_label(fc->buf + fc->len, need + 1, p,
-				   p->func[path[k]]);
-		fc->len += need;
-		if (k)
-			fc->buf[fc->len++] = ';';
+	return l->off[i + 1] - l->off[i] == k->len &&
+	       memcmp(l->text + l->off[i], k->s, k->len) == 0;
+}
+
+/* Interns the label of function `fn` (or the text `lit` when fn is
+ * AN_NONE) into *out. */
+static int label_add(labels *l, const an_profile *p, uint32_t fn,
+		     const char *lit, uint32_t *out)
+{
+	size_t need = fn != AN_NONE ? an_cpu_frame_label(NULL, 0, p, fn) :
+				      strlen(lit);
+	label_key k;
+	int rc;
+
+	if (an__grow((void **)&l->text, &l->cap, l->len + need + 1, 1) < 0 ||
+	    an__grow((void **)&l->off, &l->off_cap, (size_t)l->n + 2,
+		     sizeof(*l->off)) < 0)
+		return AN_ENOMEM;
+	if (fn != AN_NONE)
+		an_cpu_frame_label(l->text + l->len, need + 1, p, fn);
+	else
+		memcpy(l->text + l->len, lit, need);
+	k.s = l->text + l->len;
+	k.len = need;
+	l->off[l->n] = l->len;
+	l->off[l->n + 1] = l->len + need;
+	rc = an__ht_add(&l->ht, an__ht_bytes(k.s, k.len), &k, l->n, out);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		l->len += need;
+		l->n++;
 	}
 	return AN_OK;
 }
 
-static int frames_equal(const fold_ctx *fc, const fold_item *a,
-			const fold_item *b)
+/* The trie of lines: node 0 is the empty line above the first frames. */
+typedef struct trie {
+	uint32_t *parent;
+	uint32_t *label;
+	double *w;          /* the line's weight, summed in node order */
+	uint32_t *eoff;     /* entries of node t: ent[eoff[t]..eoff[t + 1]) */
+	uint32_t *ent;      /* child * 2 + (1: the lines below it) */
+	uint32_t n;
+	an_hashtab ht;      /* (parent, label) -> node */
+} trie;
+
+typedef struct trie_key {
+	uint32_t parent, label;
+} trie_key;
+
+static uint64_t trie_pair_hash(uint32_t parent, uint32_t label)
 {
-	return a->str_len == b->str_len &&
-	       memcmp(fc->buf + a->str_off, fc->buf + b->str_off,
-		      a->str_len) == 0;
+	return an__ht_mix64((uint64_t)parent << 32 | label);
+}
+
+static uint64_t trie_hash(uint32_t i, const void *ctx)
+{
+	const trie *t = ctx;
+
+	return trie_pair_hash(t->parent[i], t->label[i]);
+}
+
+static int trie_eq(uint32_t i, const void *key, const void *ctx)
+{
+	const trie *t = ctx;
+	const trie_key *k = key;
+
+	return t->parent[i] == k->parent && t->label[i] == k->label;
+}
+
+/* Child of `parent` with `label`, created when missing (room for it was
+ * allocated up front). */
+static int trie_child(trie *t, uint32_t parent, uint32_t label,
+		      uint32_t *out)
+{
+	trie_key k;
+	int rc;
+
+	k.parent = parent;
+	k.label = label;
+	rc = an__ht_add(&t->ht, trie_pair_hash(parent, label), &k, t->n, out);
+	if (rc == 1) {
+		t->parent[t->n] = parent;
+		t->label[t->n] = label;
+		t->w[t->n] = 0;
+		t->n++;
+	}
+	return rc < 0 ? rc : AN_OK;
+}
+
+typedef struct ent_sort {
+	const labels *l;
+	const trie *t;
+} ent_sort;
+
+/* Byte-wise order of "label" (own line) and "label;" (lines below). */
+static int cmp_ent(uint32_t x, uint32_t y, const void *ctx)
+{
+	const ent_sort *s = ctx;
+	uint32_t la = s->t->label[x / 2], lb = s->t->label[y / 2];
+	const unsigned char *a =
+		(const unsigned char *)s->l->text + s->l->off[la];
+	const unsigned char *b =
+		(const unsigned char *)s->l->text + s->l->off[lb];
+	size_t na = s->l->off[la + 1] - s->l->off[la];
+	size_t nb = s->l->off[lb + 1] - s->l->off[lb];
+	size_t m = na < nb ? na : nb;
+	int r = memcmp(a, b, m);
+
+	if (r)
+		return r;
+	if (na == nb) /* same label: own line first */
+		return (int)(x & 1) - (int)(y & 1);
+	if (na < nb) /* a ends here, or goes on with ';' */
+		return (x & 1) ? (int)';' - (int)b[m] : -1;
+	return (y & 1) ? (int)a[m] - (int)';' : 1;
+}
+
+/* Lists and sorts every node's entries. */
+static int trie_order(trie *t, const labels *l)
+{
+	uint32_t *nkid = an__calloc((size_t)t->n + 1, sizeof(*nkid));
+	uint32_t *fill = NULL, *tmp = NULL, i;
+	ent_sort es;
+	int rc = AN_ENOMEM;
+
+	t->eoff = an__calloc((size_t)t->n + 1, sizeof(*t->eoff));
+	t->ent = an__calloc((size_t)t->n * 2, sizeof(*t->ent));
+	tmp = an__calloc((size_t)t->n * 2, sizeof(*tmp));
+	fill = an__calloc((size_t)t->n, sizeof(*fill));
+	if (!nkid || !t->eoff || !t->ent || !tmp || !fill)
+		goto done;
+	for (i = 1; i < t->n; i++)
+		nkid[t->parent[i]]++;
+	/* eoff[p + 1] counts p's entries first */
+	for (i = 1; i < t->n; i++)
+		t->eoff[t->parent[i] + 1] += (t->w[i] > 0) + (nkid[i] > 0);
+	for (i = 0; i < t->n; i++)
+		t->eoff[i + 1] += t->eoff[i];
+	for (i = 0; i < t->n; i++)
+		fill[i] = t->eoff[i];
+	for (i = 1; i < t->n; i++) {
+		uint32_t p = t->parent[i];
+		if (t->w[i] > 0)
+			t->ent[fill[p]++] = i * 2;
+		if (nkid[i] > 0)
+			t->ent[fill[p]++] = i * 2 + 1;
+	}
+	es.l = l;
+	es.t = t;
+	for (i = 0; i < t->n; i++)
+		if (t->eoff[i + 1] - t->eoff[i] > 1)
+			an__sort_keys(t->ent + t->eoff[i], tmp,
+				      t->eoff[i + 1] - t->eoff[i], cmp_ent,
+				      &es);
+	rc = AN_OK;
+done:
+	free(nkid);
+	free(fill);
+	free(tmp);
+	return rc;
+}
+
+typedef struct walk_frame {
+	uint32_t node;  /* trie node whose entries are being listed */
+	uint32_t next;  /* next entry */
+	size_t len;     /* its line's length in the buffer */
+} walk_frame;
+
+/* Calls cb for each line, in order; the buffer holds the current path. */
+static int trie_walk(const trie *t, const labels *l, uint32_t depth,
+		     an_cpu_folded_cb cb, void *payload, an_error *err)
+{
+	walk_frame *st = an__calloc((size_t)depth + 2, sizeof(*st));
+	char *buf = NULL;
+	size_t cap = 0, sp = 0;
+	int rc = AN_OK;
+
+	if (!st)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	st[sp].node = 0;
+	st[sp].next = t->eoff[0];
+	st[sp].len = 0;
+	sp++;
+	while (sp) {
+		walk_frame *f = &st[sp - 1];
+		uint32_t e, c, lab;
+		size_t len = f->len, ll;
+
+		if (f->next == t->eoff[f->node + 1]) {
+			sp--;
+			continue;
+		}
+		e = t->ent[f->next++];
+		c = e / 2;
+		lab = t->label[c];
+		ll = l->off[lab + 1] - l->off[lab];
+		if (an__grow((void **)&buf, &cap, len + ll + 2, 1) < 0)
+			AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
+				"out of memory");
+		if (f->node != 0)
+			buf[len++] = ';';
+		memcpy(buf + len, l->text + l->off[lab], ll);
+		len += ll;
+		if (!(e & 1)) {
+			if (cb(buf, len, (uint64_t)llround(t->w[c]),
+			       payload)) {
+				rc = AN_ECANCELED;
+				goto done;
+			}
+			continue;
+		}
+		if (sp == (size_t)depth + 2) /* cannot happen: depth bounds it */
+			AN_FAIL(err, AN_ELIMIT, AN_NO_OFFSET,
+				"folded stacks deeper than the tree");
+		st[sp].node = c;
+		st[sp].next = t->eoff[c];
+		st[sp].len = len;
+		sp++;
+	}
+done:
+	free(st);
+	free(buf);
+	return rc;
+}
+
+/* Filter state of a node's stack (root..node): bit 1 an included frame,
+ * bit 2 an excluded one. Per function first, then down the tree. */
+enum { F_INC = 1, F_EXC = 2 };
+
+static uint8_t *filter_marks(const an_profile *p, const an_filter *f,
+			     uint8_t *gc_mark)
+{
+	uint8_t *fm = an__calloc(p->func_count, 1);
+	uint8_t *nm = an__calloc(p->node_count, 1);
+	uint32_t i;
+
+	if (!fm || !nm) {
+		free(fm);
+		free(nm);
+		return NULL;
+	}
+	for (i = 0; i < p->func_count; i++) {
+		an_str fields[2];
+		fields[0] = p->funcs[i].name;
+		fields[1] = p->funcs[i].url;
+		if (an_filter_excludes(f, fields, 2))
+			fm[i] |= F_EXC;
+		if (an_filter_matches(f, fields, 2))
+			fm[i] |= F_INC;
+	}
+	for (i = 0; i < p->node_count; i++) {
+		uint32_t v = p->bfs[i];
+		if (v == p->root)
+			continue;
+		nm[v] = fm[p->func[v]];
+		if (p->parent[v] != AN_NONE)
+			nm[v] |= nm[p->parent[v]];
+	}
+	*gc_mark = p->gc != AN_NONE ? fm[p->func[p->gc]] : 0;
+	free(fm);
+	return nm;
 }
 
 /* Kept when (no includes or a frame is included) and no frame is
- * excluded; `extra` is one more frame on top (GC), or AN_NONE. */
-static int stack_passes(const an_profile *p, const an_filter *f, uint32_t v,
-			uint32_t extra)
+ * excluded; with `gc`, a (garbage collector) frame sits on top. */
+static int stack_passes(const an_filter *f, const uint8_t *nm,
+			uint8_t gc_mark, uint32_t v, int gc)
 {
-	int inc = !an_filter_has_includes(f);
-	uint32_t u = extra != AN_NONE ? extra : v;
+	uint8_t m;
 
-	if (an_filter_is_empty(f))
+	if (!nm)
 		return 1;
-	while (u != AN_NONE) {
-		const an_function *fn = &p->funcs[p->func[u]];
-		an_str fields[2];
-		fields[0] = fn->name;
-		fields[1] = fn->url;
-		if (u != p->root) {
-			if (an_filter_excludes(f, fields, 2))
-				return 0;
-			if (!inc && an_filter_matches(f, fields, 2))
-				inc = 1;
-		}
-		if (u == extra) {
-			extra = AN_NONE;
-			u = v;
-		} else {
-			u = p->parent[u];
-		}
-	}
-	return inc;
+	m = nm[v];
+	if (gc)
+		m |= gc_mark;
+	if (m & F_EXC)
+		return 0;
+	return !an_filter_has_includes(f) || (m & F_INC);
 }
 
 int an_cpu_folded(const an_cpu *c, const an_filter *f, an_cpu_folded_cb cb,
 		  void *payload, an_error *err)
 {
 	const an_profile *p = c->p;
-	fold_item *items = NULL;
-	size_t n = 0, cap = 0, i;
-	uint32_t *path = NULL, v;
-	fold_ctx fc = {NULL, 0, 0};
-	fold_sort fs;
-	uint32_t *ord = NULL, *tmp = NULL;
+	labels l;
+	trie t;
+	uint32_t *flab = NULL, *tn = NULL, lab_root, lab_gc, i, v;
+	uint8_t *nm = NULL, gc_mark = 0;
 	double *gcw = NULL;
+	size_t cap = (size_t)p->node_count * 2 + 2;
 	int rc = AN_OK;
 
-	path = an__calloc((size_t)p->max_depth + 2, sizeof(*path));
+	memset(&l, 0, sizeof(l));
+	memset(&t, 0, sizeof(t));
+	an__ht_init(&l.ht, label_hash, label_eq, &l);
+	an__ht_init(&t.ht, trie_hash, trie_eq, &t);
+	/* entries are u32 child * 2 + 1 */
+	if (cap > UINT32_MAX / 2)
+		AN_FAIL(err, AN_ELIMIT, AN_NO_OFFSET, "too many stacks");
 	gcw = an__calloc(p->node_count, sizeof(*gcw));
-	if (!path || !gcw)
+	flab = an__calloc(p->func_count, sizeof(*flab));
+	tn = an__calloc(p->node_count, sizeof(*tn));
+	t.parent = an__calloc(cap, sizeof(*t.parent));
+	t.label = an__calloc(cap, sizeof(*t.label));
+	t.w = an__calloc(cap, sizeof(*t.w));
+	if (!gcw || !flab || !tn || !t.parent || !t.label || !t.w)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	if (!an_filter_is_empty(f)) {
+		nm = filter_marks(p, f, &gc_mark);
+		if (!nm)
+			AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
+				"out of memory");
+	}
 	/* time mode: GC weight goes on top of its parent's stack */
 	if (c->weights == AN_WEIGHTS_TIME && p->gc != AN_NONE)
 		for (i = c->i0; i < c->i1; i++)
 			if (c->gc_parent[i - c->i0] != AN_NONE)
 				gcw[c->gc_parent[i - c->i0]] +=
-					an__cpu_duration(p, (uint32_t)i);
+					an__cpu_duration(p, i);
+	for (i = 0; i < p->func_count; i++)
+		if (label_add(&l, p, i, NULL, &flab[i]) < 0)
+			AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
+				"out of memory");
+	if (label_add(&l, p, AN_NONE, "(root)", &lab_root) < 0 ||
+	    label_add(&l, p, AN_NONE, "(garbage collector)", &lab_gc) < 0)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	/* every node's stack, parents first */
+	t.parent[0] = AN_NONE;
+	t.label[0] = AN_NONE;
+	t.n = 1;
+	for (i = 0; i < p->node_count; i++) {
+		v = p->bfs[i];
+		if (v == p->root)
+			tn[v] = 0;
+		else if (trie_child(&t, p->parent[v] == AN_NONE ?
+					       0 : tn[p->parent[v]],
+				    flab[p->func[v]], &tn[v]) < 0)
+			AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
+				"out of memory");
+	}
+	/* weights, summed in node order (own stack, then GC on top) as
+	 * the lines always were */
 	for (v = 0; v < p->node_count; v++) {
 		int pass;
 		double w = c->self[v];
 		if (c->weights == AN_WEIGHTS_TIME && v == p->gc)
 			w = 0; /* all of it is in gcw */
 		for (pass = 0; pass < 2; pass++) {
-			fold_item *it;
 			double wt = pass ? gcw[v] : w;
-			if (wt <= 0)
+			uint32_t at;
+			if (wt <= 0 ||
+			    !stack_passes(f, nm, gc_mark, v, pass))
 				continue;
-			if (!stack_passes(p, f, v, pass ? p->gc : AN_NONE))
-				continue;
-			if (an__grow((void **)&items, &cap, n + 1,
-				     sizeof(*items)) < 0)
-				AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
+			if (v == p->root)
+				rc = trie_child(&t, 0, pass ? lab_gc : lab_root,
+						&at);
+			else if (pass)
+				rc = trie_child(&t, tn[v], lab_gc, &at);
+			else
+				at = tn[v];
+			if (rc < 0)
+				AN_FAIL(err, rc, AN_NO_OFFSET,
 					"out of memory");
-			it = &items[n++];
-			it->node = v;
-			it->gc_parent = pass ? v : AN_NONE;
-			it->weight = wt;
-			it->str_off = (uint32_t)fc.len;
-			if (v == p->root) {
-				static const char rl[] = "(root)";
-				if (an__grow((void **)&fc.buf, &fc.cap,
-					     fc.len + sizeof(rl), 1) < 0)
-					AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
-						"out of memory");
-				memcpy(fc.buf + fc.len, rl, sizeof(rl) - 1);
-				fc.len += sizeof(rl) - 1;
-			} else if (append_path(p, &fc, v, path) < 0) {
-				AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
-					"out of memory");
-			}
-			if (pass) {
-				static const char g[] = ";(garbage collector)";
-				if (an__grow((void **)&fc.buf, &fc.cap,
-					     fc.len + sizeof(g), 1) < 0)
-					AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
-						"out of memory");
-				if (v == p->root) {
-					memcpy(fc.buf + it->str_off, g + 1,
-					       sizeof(g) - 2);
-					fc.len = it->str_off + sizeof(g) - 2;
-				} else {
-					memcpy(fc.buf + fc.len, g,
-					       sizeof(g) - 1);
-					fc.len += sizeof(g) - 1;
-				}
-			}
-			if (fc.len - it->str_off > UINT32_MAX ||
-			    fc.len > UINT32_MAX)
-				AN_FAIL(err, AN_ELIMIT, AN_NO_OFFSET,
-					"folded stacks too large");
-			it->str_len = (uint32_t)(fc.len - it->str_off);
+			t.w[at] += wt;
 		}
 	}
-	if (n > UINT32_MAX)
-		AN_FAIL(err, AN_ELIMIT, AN_NO_OFFSET, "too many stacks");
-	ord = an__calloc(n, sizeof(*ord));
-	tmp = an__calloc(n, sizeof(*tmp));
-	if (!ord || !tmp)
-		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
-	for (i = 0; i < n; i++)
-		ord[i] = (uint32_t)i;
-	fs.items = items;
-	fs.fc = &fc;
-	an__sort_keys(ord, tmp, n, cmp_fold, &fs);
-	for (i = 0; i < n;) {
-		size_t j = i + 1;
-		const fold_item *first = &items[ord[i]];
-		double w = first->weight;
-		while (j < n && frames_equal(&fc, first, &items[ord[j]])) {
-			w += items[ord[j]].weight;
-			j++;
-		}
-		if (cb(fc.buf + first->str_off, first->str_len,
-		       (uint64_t)llround(w), payload)) {
-			rc = AN_ECANCELED;
-			goto done;
-		}
-		i = j;
-	}
-done:
-	free(ord);
-	free(tmp);
-	free(items);
-	free(path);
+	an__ht_free(&t.ht);
+	an__ht_free(&l.ht);
+	free(tn);
+	tn = NULL;
 	free(gcw);
-	free(fc.buf);
+	gcw = NULL;
+	if (trie_order(&t, &l) < 0)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	rc = trie_walk(&t, &l, p->max_depth + 2, cb, payload, err);
+done:
+	an__ht_free(&t.ht);
+	an__ht_free(&l.ht);
+	free(t.parent);
+	free(t.label);
+	free(t.w);
+	free(t.eoff);
+	free(t.ent);
+	free(l.text);
+	free(l.off);
+	free(flab);
+	free(tn);
+	free(nm);
+	free(gcw);
 	return rc;
 }

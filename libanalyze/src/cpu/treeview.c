@@ -4,7 +4,8 @@
  * patterns, or a merged tree, walked depth first with the children of
  * each node by total descending and pruned by depth, share and count.
  */
-#include "core/common_int.h"
+#include "core/sort.h"
+#include "cpu/profile_int.h"
 #include "analyze/cpu.h"
 
 struct an_cpu_view {
@@ -38,8 +39,17 @@ static double src_total(const source *s, uint32_t n)
 		      an_cpu_node_total_us(s->c, n);
 }
 
-/* Children of n, ordered by total desc (merged trees come sorted). */
-static uint32_t src_children(const source *s, uint32_t n, uint32_t *out)
+static int cmp_total(uint32_t a, uint32_t b, const void *ctx)
+{
+	double ta = src_total(ctx, a), tb = src_total(ctx, b);
+
+	return ta > tb ? -1 : ta < tb;
+}
+
+/* Children of n, ordered by total desc, stable (merged trees come
+ * sorted). tmp: scratch for as many. */
+static uint32_t src_children(const source *s, uint32_t n, uint32_t *out,
+			     uint32_t *tmp)
 {
 	uint32_t k = 0, i, cnt;
 	const uint32_t *kids;
@@ -55,24 +65,16 @@ static uint32_t src_children(const source *s, uint32_t n, uint32_t *out)
 	for (i = 0; i < cnt; i++)
 		if (!s->keep || s->keep[kids[i]])
 			out[k++] = kids[i];
-	/* insertion sort by total desc, stable; child lists are short */
-	for (i = 1; i < k; i++) {
-		uint32_t x = out[i], m = i;
-		double tx = src_total(s, x);
-		while (m > 0 && src_total(s, out[m - 1]) < tx) {
-			out[m] = out[m - 1];
-			m--;
-		}
-		out[m] = x;
-	}
+	an__sort_keys(out, tmp, k, cmp_total, s);
 	return k;
 }
 
 /* Nodes to show for a filter: excluded subtrees hidden; with includes,
- * only nodes on a path to an included node (and below it). */
+ * only nodes on a path to an included node (and below it). Parents come
+ * before children in p->bfs, so each node looks at its parent only. */
 static uint8_t *keep_nodes(const an_profile *p, const an_filter *flt)
 {
-	uint32_t n = an_profile_node_count(p), i, u;
+	uint32_t n = an_profile_node_count(p), i;
 	uint8_t *keep = calloc((size_t)n + 1, 1);
 	uint8_t *hit = calloc((size_t)n + 1, 1);
 	int inc = an_filter_has_includes(flt);
@@ -82,7 +84,6 @@ static uint8_t *keep_nodes(const an_profile *p, const an_filter *flt)
 		free(hit);
 		return NULL;
 	}
-	/* nodes come in no particular order; walk parents */
 	for (i = 1; i < n; i++) {
 		const an_function *fn =
 			an_profile_function(p, an_profile_node_function(p, i));
@@ -94,25 +95,23 @@ static uint8_t *keep_nodes(const an_profile *p, const an_filter *flt)
 		else if (inc && an_filter_matches(flt, fields, 2))
 			hit[i] = 1;
 	}
+	/* hit: bit 2 an excluded node on the path from the root, bit 1 an
+	 * included one (each node's own mark, then its parent's path) */
 	for (i = 0; i < n; i++) {
-		int excluded = 0, below_inc = 0;
-		for (u = i; u != AN_NONE; u = an_profile_node_parent(p, u)) {
-			if (hit[u] == 2)
-				excluded = 1;
-			if (hit[u] == 1)
-				below_inc = 1;
-		}
-		if (!excluded && (!inc || below_inc))
-			keep[i] = 1;
+		uint32_t v = p->bfs[i], u = p->parent[v];
+		if (u != AN_NONE)
+			hit[v] |= hit[u];
+		if (!(hit[v] & 2) && (!inc || (hit[v] & 1)))
+			keep[v] = 1;
 	}
-	/* ancestors of an included node stay, unless excluded */
+	/* ancestors of an included node stay, unless excluded (they are
+	 * not: an excluded ancestor hides the included node) */
 	if (inc)
-		for (i = 0; i < n; i++)
-			if (keep[i] && hit[i] == 1)
-				for (u = an_profile_node_parent(p, i);
-				     u != AN_NONE;
-				     u = an_profile_node_parent(p, u))
-					keep[u] = 1;
+		for (i = n; i-- > 0;) {
+			uint32_t v = p->bfs[i], u = p->parent[v];
+			if (keep[v] && u != AN_NONE)
+				keep[u] = 1;
+		}
 	keep[0] = 1;
 	free(hit);
 	return keep;
@@ -135,12 +134,13 @@ static int walk(an_cpu_view *v, const source *s, uint32_t count,
 {
 	frame_it *stack = calloc((size_t)count + 1, sizeof(*stack));
 	uint32_t *kids = calloc((size_t)count + 1, sizeof(*kids));
+	uint32_t *tmp = calloc((size_t)count + 1, sizeof(*tmp));
 	uint32_t sp = 0;
 	double total = an_cpu_total_us(s->c);
 	int rc = AN_OK;
 
 	v->rows = calloc((size_t)count + 1, sizeof(*v->rows));
-	if (!stack || !kids || !v->rows)
+	if (!stack || !kids || !tmp || !v->rows)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	stack[sp].node = 0;
 	stack[sp].depth = 0;
@@ -164,7 +164,7 @@ static int walk(an_cpu_view *v, const source *s, uint32_t count,
 		v->count++;
 		if (it.depth >= o->max_depth)
 			continue;
-		nk = src_children(s, it.node, kids);
+		nk = src_children(s, it.node, kids, tmp);
 		limit = o->max_children > 0 && o->max_children < nk ?
 				o->max_children :
 				nk;
@@ -179,6 +179,7 @@ static int walk(an_cpu_view *v, const source *s, uint32_t count,
 done:
 	free(stack);
 	free(kids);
+	free(tmp);
 	return rc;
 }
 
