@@ -340,21 +340,22 @@ static int build_tree(an_profile *p, an_builder *b, const an_hashtab *ids,
 	for (i = 0; i < n; i++)
 		p->kid_off[i + 1] = p->kid_off[i] + count[i];
 	memset(count, 0, (size_t)n * sizeof(*count));
+	/* a node placed from its parent's children list is marked (in
+	 * depth, still unused), so that a node given both ways is placed
+	 * once: looking it up in the list made a wide node quadratic */
+	for (i = 0; i < n; i++)
+		p->depth[i] = 0;
 	for (i = 0; i < n; i++) {
 		const an_raw_node *r = &b->nodes[i];
 		for (k = 0; k < r->kid_n; k++) {
 			uint32_t c = idmap_get(ids, b->kids[r->kid_off + k]);
 			p->kids[p->kid_off[i] + count[i]++] = c;
+			p->depth[c] = 1;
 		}
 	}
 	for (i = 1; i < n; i++) {
 		uint32_t par = p->parent[i];
-		const an_raw_node *pr = &b->nodes[par];
-		int listed = 0;
-		/* already placed via a children list? */
-		for (k = 0; k < pr->kid_n && !listed; k++)
-			listed = b->kids[pr->kid_off + k] == b->nodes[i].id;
-		if (!listed)
+		if (!p->depth[i])
 			p->kids[p->kid_off[par] + count[par]++] = i;
 	}
 	/* depths by BFS from the root; anything unreached sits on a cycle */

@@ -1,0 +1,187 @@
+/*
+ * test_limits.c - hostile input made at run time (too big to commit):
+ * shapes whose cost grew faster than the input (a node with 300 000
+ * children), nesting a million deep, gzip bombs (bounded memory, a clear
+ * error), and counts claimed far beyond the bytes present. Each case
+ * names the limit of docs/formats.md ("Limits") it checks.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <zlib.h>
+
+#include "fixture.h"
+
+/* A growable string for generated documents (caller frees .s). */
+typedef struct gen {
+	char *s;
+	size_t len, cap;
+} gen;
+
+static void put(gen *g, const char *s, size_t n)
+{
+	if (g->len + n + 1 > g->cap) {
+		size_t cap = g->cap ? g->cap : 4096;
+		while (cap < g->len + n + 1)
+			cap *= 2;
+		g->s = realloc(g->s, cap);
+		cr_assert_not_null(g->s);
+		g->cap = cap;
+	}
+	memcpy(g->s + g->len, s, n);
+	g->len += n;
+	g->s[g->len] = '\0';
+}
+
+static void puts_(gen *g, const char *s)
+{
+	put(g, s, strlen(s));
+}
+
+static int load_mem(an_profile **p, const void *d, size_t n, size_t chunk,
+		    an_error *err)
+{
+	an_source *src = NULL;
+	int rc = an_source_open_memory(&src, d, n, "gen", err);
+
+	cr_assert_eq(rc, AN_OK);
+	if (chunk)
+		an_source_set_chunk_limit(src, chunk);
+	rc = an_profile_load(p, src, NULL, err);
+	an_source_free(src);
+	return rc;
+}
+
+/* A root with `n` children listed in its children array, samples on the
+ * first and the last. */
+static gen wide_profile(uint32_t n)
+{
+	gen g = {0};
+	char buf[160];
+	uint32_t i;
+
+	puts_(&g, "{\"nodes\":[{\"id\":1,\"callFrame\":{\"functionName\":"
+		  "\"(root)\",\"scriptId\":\"0\",\"url\":\"\",\"lineNumber\":-1,"
+		  "\"columnNumber\":-1},\"children\":[");
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%s%u", i ? "," : "", i + 2);
+		puts_(&g, buf);
+	}
+	puts_(&g, "]}");
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf),
+			 ",{\"id\":%u,\"callFrame\":{\"functionName\":\"f%u\","
+			 "\"scriptId\":\"1\",\"url\":\"a.js\",\"lineNumber\":%u,"
+			 "\"columnNumber\":0}}",
+			 i + 2, i, i);
+		puts_(&g, buf);
+	}
+	snprintf(buf, sizeof(buf),
+		 "],\"startTime\":0,\"endTime\":20,\"samples\":[2,%u],"
+		 "\"timeDeltas\":[5,5]}", n + 1);
+	puts_(&g, buf);
+	return g;
+}
+
+/* Placing each child looked it up in its parent's children list: a node
+ * with 300 000 children took minutes (80 000: 14 s). Linear now. */
+Test(limits, wide_node_loads_in_linear_time, .timeout = 60)
+{
+	const uint32_t n = 300000;
+	gen g = wide_profile(n);
+	an_profile *p = NULL;
+	an_error err;
+	const uint32_t *kids;
+	uint32_t nk;
+
+	cr_assert_eq(load_mem(&p, g.s, g.len, 0, &err), AN_OK, "%s",
+		     err.message);
+	cr_expect_eq(an_profile_node_count(p), n + 1);
+	nk = an_profile_node_children(p, 0, &kids);
+	cr_assert_eq(nk, n, "root has %u children", nk);
+	/* children keep the children-list order, each once */
+	cr_expect_eq(an_profile_node_id(p, kids[0]), 2);
+	cr_expect_eq(an_profile_node_id(p, kids[n / 2]), n / 2 + 2);
+	cr_expect_eq(an_profile_node_id(p, kids[n - 1]), n + 1);
+	cr_expect_eq(an_profile_max_depth(p), 1);
+	cr_expect_eq(an_profile_sample_count(p), 2);
+	an_profile_free(p);
+	free(g.s);
+}
+
+/* A child given both ways (in its parent's children and with a parent
+ * id, as in traces) is placed once, in children-list order, and the
+ * parent-only ones after it in node order. */
+Test(limits, child_given_both_ways_is_placed_once)
+{
+	static const char doc[] =
+		"{\"nodes\":[{\"id\":1,\"callFrame\":{\"functionName\":"
+		"\"(root)\"},\"children\":[4,2]},"
+		"{\"id\":2,\"parent\":1,\"callFrame\":{\"functionName\":\"b\"}},"
+		"{\"id\":3,\"parent\":1,\"callFrame\":{\"functionName\":\"c\"}},"
+		"{\"id\":4,\"callFrame\":{\"functionName\":\"a\"}}],"
+		"\"startTime\":0,\"endTime\":1,\"samples\":[3],"
+		"\"timeDeltas\":[1]}";
+	an_profile *p = NULL;
+	an_error err;
+	const uint32_t *kids;
+
+	cr_assert_eq(load_mem(&p, doc, strlen(doc), 0, &err), AN_OK, "%s",
+		     err.message);
+	cr_assert_eq(an_profile_node_children(p, 0, &kids), 3);
+	cr_expect_eq(an_profile_node_id(p, kids[0]), 4);
+	cr_expect_eq(an_profile_node_id(p, kids[1]), 2);
+	cr_expect_eq(an_profile_node_id(p, kids[2]), 3);
+	an_profile_free(p);
+}
+
+/* "{\"a\":" n times, then 1 and n '}' (caller frees) */
+static gen deep_objects(size_t n, const char *head, const char *tail)
+{
+	gen g = {0};
+	size_t i;
+
+	puts_(&g, head);
+	for (i = 0; i < n; i++)
+		put(&g, "{\"a\":", 5);
+	put(&g, "1", 1);
+	for (i = 0; i < n; i++)
+		put(&g, "}", 1);
+	puts_(&g, tail);
+	return g;
+}
+
+/* Nesting a million deep stops at the 4097th level (json.c MAX_DEPTH),
+ * on the heap, in every loader: the C stack is never involved. */
+Test(limits, nesting_a_million_deep_stops_at_the_depth_limit)
+{
+	const size_t n = 1000000;
+	gen top = deep_objects(n, "", "");
+	gen cpu = deep_objects(n, "{\"nodes\":[],\"x\":", "}");
+	gen heap = deep_objects(n, "{\"snapshot\":", "}");
+	an_profile *p = NULL;
+	an_heap *h = NULL;
+	an_source *src = NULL;
+	an_error err;
+
+	/* 4097 objects open: the 4097th '{' is byte 5 * 4096 */
+	cr_expect_eq(load_mem(&p, top.s, top.len, 0, &err), AN_ELIMIT, "%s",
+		     err.message);
+	cr_expect_eq(err.offset, 5 * 4096 + 1, "%llu",
+		     (unsigned long long)err.offset);
+	cr_expect_not_null(strstr(err.message, "4096"), "%s", err.message);
+	cr_expect_eq(load_mem(&p, cpu.s, cpu.len, 7, &err), AN_ELIMIT, "%s",
+		     err.message);
+	cr_expect_eq(err.offset, 16 + 5 * 4095 + 1, "%llu",
+		     (unsigned long long)err.offset);
+	cr_assert_eq(an_source_open_memory(&src, heap.s, heap.len, "h", &err),
+		     AN_OK);
+	cr_expect_eq(an_heap_load(&h, src, NULL, &err), AN_ELIMIT, "%s",
+		     err.message);
+	cr_expect_null(h);
+	an_source_free(src);
+	free(top.s);
+	free(cpu.s);
+	free(heap.s);
+}
