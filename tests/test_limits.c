@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <zlib.h>
 
+#include "core/hashtab.h"
 #include "fixture.h"
 
 /* A growable string for generated documents (caller frees .s). */
@@ -184,4 +185,73 @@ Test(limits, nesting_a_million_deep_stops_at_the_depth_limit)
 	free(top.s);
 	free(cpu.s);
 	free(heap.s);
+}
+
+/* Inverse of murmur3's fmix64 (core/hashtab.h an__ht_mix64). */
+static uint64_t unxorshift33(uint64_t x)
+{
+	return x ^ (x >> 33);
+}
+
+static uint64_t inverse_mix64(uint64_t h)
+{
+	/* multiplicative inverses of fmix64's constants mod 2^64 */
+	const uint64_t i1 = 0x4f74430c22a54005ull; /* 0xff51afd7ed558ccd */
+	const uint64_t i2 = 0x9cb4b2f8129337dbull; /* 0xc4ceb9fe1a85ec53 */
+
+	h = unxorshift33(h);
+	h *= i2;
+	h = unxorshift33(h);
+	h *= i1;
+	return unxorshift33(h);
+}
+
+/* Node ids whose hashes all had the same home slot (hash (a << 32 | a):
+ * its halves xor to 0): 40 000 of them took 6.6 s, quadratic in the
+ * count; the table's random seed spreads them now. */
+Test(limits, crafted_colliding_ids_load_in_linear_time, .timeout = 60)
+{
+	const uint32_t n = 200000;
+	gen g = {0};
+	char buf[160];
+	int64_t *ids = calloc(n, sizeof(*ids));
+	uint64_t a;
+	uint32_t i = 0;
+	an_profile *p = NULL;
+	an_error err;
+
+	cr_assert_not_null(ids);
+	cr_assert_eq(inverse_mix64(an__ht_mix64(12345)), 12345);
+	for (a = 1; i < n; a++) {
+		uint64_t x = inverse_mix64(a << 32 | a);
+		if (x > 1 && x <= INT64_MAX)
+			ids[i++] = (int64_t)x;
+	}
+	puts_(&g, "{\"nodes\":[{\"id\":1,\"callFrame\":{\"functionName\":"
+		  "\"(root)\"},\"children\":[");
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%s%lld", i ? "," : "",
+			 (long long)ids[i]);
+		puts_(&g, buf);
+	}
+	puts_(&g, "]}");
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf),
+			 ",{\"id\":%lld,\"callFrame\":{\"functionName\":\"f\"}}",
+			 (long long)ids[i]);
+		puts_(&g, buf);
+	}
+	snprintf(buf, sizeof(buf),
+		 "],\"startTime\":0,\"endTime\":9,\"samples\":[%lld],"
+		 "\"timeDeltas\":[1]}", (long long)ids[n - 1]);
+	puts_(&g, buf);
+	cr_assert_eq(load_mem(&p, g.s, g.len, 0, &err), AN_OK, "%s",
+		     err.message);
+	cr_expect_eq(an_profile_node_count(p), n + 1);
+	cr_expect_eq(an_profile_sample_count(p), 1);
+	cr_expect_eq(an_profile_node_id(p, an_profile_sample_node(p, 0)),
+		     ids[n - 1]);
+	an_profile_free(p);
+	free(ids);
+	free(g.s);
 }
