@@ -255,3 +255,109 @@ Test(limits, crafted_colliding_ids_load_in_linear_time, .timeout = 60)
 	free(ids);
 	free(g.s);
 }
+
+/* gzip of `head`, then n bytes of byte `fill`, then `tail`. */
+static gen gzip_bomb(const char *head, uint64_t n, int fill,
+		     const char *tail)
+{
+	gen g = {0};
+	z_stream z;
+	static unsigned char in[1 << 20], out[1 << 16];
+	uint64_t left = n;
+	int stage = 0, rc;
+
+	memset(&z, 0, sizeof(z));
+	cr_assert_eq(deflateInit2(&z, 9, Z_DEFLATED, 31, 9,
+				  Z_DEFAULT_STRATEGY), Z_OK);
+	memset(in, fill, sizeof(in));
+	do {
+		int flush = Z_NO_FLUSH;
+		if (stage == 0) {
+			z.next_in = (unsigned char *)(uintptr_t)head;
+			z.avail_in = (uInt)strlen(head);
+			stage = 1;
+		} else if (stage == 1 && left) {
+			uInt k = left < sizeof(in) ? (uInt)left : sizeof(in);
+			z.next_in = in;
+			z.avail_in = k;
+			left -= k;
+		} else if (stage == 1) {
+			z.next_in = (unsigned char *)(uintptr_t)tail;
+			z.avail_in = (uInt)strlen(tail);
+			stage = 2;
+			flush = Z_FINISH;
+		} else {
+			flush = Z_FINISH;
+		}
+		do {
+			z.next_out = out;
+			z.avail_out = sizeof(out);
+			rc = deflate(&z, flush);
+			cr_assert(rc == Z_OK || rc == Z_STREAM_END ||
+				  rc == Z_BUF_ERROR);
+			put(&g, (const char *)out, sizeof(out) - z.avail_out);
+		} while (z.avail_out == 0);
+	} while (rc != Z_STREAM_END);
+	deflateEnd(&z);
+	return g;
+}
+
+static long peak_rss_kb(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* A gzip bomb: 250 KB expanding to 256 MiB of spaces. It is inflated as
+ * it is parsed, never held: the load ends with a clear error at the end
+ * of the decompressed bytes, in bounded memory (this test's whole peak
+ * RSS stays far below the 256 MiB). */
+Test(limits, gzip_bomb_of_spaces_is_a_clear_error_in_bounded_memory,
+     .timeout = 120)
+{
+	const uint64_t n = 256ull << 20;
+	gen g = gzip_bomb("", n, ' ', "");
+	an_source *src = NULL;
+	an_profile *p = NULL;
+	an_heap *h = NULL;
+	an_error err;
+
+	cr_assert_lt(g.len, 300000, "bomb is %zu bytes", g.len);
+	cr_assert_eq(an_source_open_memory(&src, g.s, g.len, "bomb", &err),
+		     AN_OK);
+	cr_expect_eq(an_profile_load(&p, src, NULL, &err), AN_EFORMAT, "%s",
+		     err.message);
+	cr_expect_eq(err.offset, n, "offset %llu",
+		     (unsigned long long)err.offset);
+	cr_expect_str_eq(err.message, "no JSON value: the input is "
+				      "268435456 bytes of whitespace");
+	an_source_free(src);
+	cr_assert_eq(an_source_open_memory(&src, g.s, g.len, "bomb", &err),
+		     AN_OK);
+	cr_expect_lt(an_heap_load(&h, src, NULL, &err), 0);
+	cr_expect_eq(err.offset, n, "heap: offset %llu (%s)",
+		     (unsigned long long)err.offset, err.message);
+	cr_expect_null(h);
+	an_source_free(src);
+	cr_expect_lt(peak_rss_kb(), 160 * 1024, "peak RSS %ld KB",
+		     peak_rss_kb());
+	free(g.s);
+}
+
+/* Whitespace only, uncompressed: the same message, at its end. */
+Test(limits, whitespace_only_says_so)
+{
+	an_profile *p = NULL;
+	an_error err;
+
+	cr_expect_eq(load_mem(&p, " \n\t\r ", 5, 0, &err), AN_EFORMAT);
+	cr_expect_eq(err.offset, 5);
+	cr_expect_str_eq(err.message,
+			 "no JSON value: the input is 5 bytes of whitespace");
+	/* a value that begins is truncated, not whitespace */
+	cr_expect_eq(load_mem(&p, "  \"abc", 6, 0, &err), AN_EPARSE);
+	cr_expect_not_null(strstr(err.message, "truncated"), "%s",
+			   err.message);
+}
