@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "core/hashtab.h"
@@ -360,4 +361,100 @@ Test(limits, whitespace_only_says_so)
 	cr_expect_eq(load_mem(&p, "  \"abc", 6, 0, &err), AN_EPARSE);
 	cr_expect_not_null(strstr(err.message, "truncated"), "%s",
 			   err.message);
+}
+
+/* tiny.heapsnapshot with node_count and edge_count replaced; gzipped
+ * when asked (its size is then unknown to the loader). */
+static int load_claiming(const char *counts, int gz, an_error *err,
+			 uint64_t *meta_end)
+{
+	size_t len;
+	char *tiny = fx_slurp(fx_path("heap/tiny.heapsnapshot"), &len);
+	const char *old = "\"node_count\":17,\"edge_count\":30";
+	char *at = strstr(tiny, old), *end;
+	gen g = {0}, z = {0};
+	an_source *src = NULL;
+	an_heap *h = NULL;
+	int rc;
+
+	cr_assert_not_null(at);
+	put(&g, tiny, (size_t)(at - tiny));
+	puts_(&g, counts);
+	puts_(&g, at + strlen(old));
+	/* the offset is just past the snapshot value's '}' */
+	end = strstr(g.s, "\"nodes\"");
+	cr_assert_not_null(end);
+	while (end > g.s && *end != '}')
+		end--;
+	*meta_end = (uint64_t)(end - g.s) + 1;
+	if (gz) {
+		z = gzip_bomb(g.s, 0, ' ', "");
+		rc = an_source_open_memory(&src, z.s, z.len, "gz", err);
+	} else {
+		rc = an_source_open_memory(&src, g.s, g.len, "plain", err);
+	}
+	cr_assert_eq(rc, AN_OK);
+	rc = an_heap_load(&h, src, NULL, err);
+	cr_expect_null(h);
+	an_heap_free(h);
+	an_source_free(src);
+	free(g.s);
+	free(z.s);
+	free(tiny);
+	return rc;
+}
+
+/* A snapshot that claims 2^31 nodes (or edges) in 2 KB is refused when
+ * its meta has been read, before anything is sized by the claim; it
+ * was refused only after its nodes (or edges) were read. */
+Test(limits, counts_beyond_the_bytes_present_are_refused_at_the_meta)
+{
+	an_error err;
+	uint64_t end;
+
+	cr_expect_eq(load_claiming("\"node_count\":2147483648,"
+				   "\"edge_count\":30", 0, &err, &end),
+		     AN_EFORMAT, "%s", err.message);
+	cr_expect_eq(err.offset, end, "%llu, want %llu",
+		     (unsigned long long)err.offset, (unsigned long long)end);
+	cr_expect_not_null(strstr(err.message, "declares 2147483648 nodes "
+					       "and 30 edges"),
+			   "%s", err.message);
+	cr_expect_not_null(strstr(err.message, "bytes can hold"), "%s",
+			   err.message);
+	cr_expect_eq(load_claiming("\"node_count\":17,"
+				   "\"edge_count\":2147483648", 0, &err, &end),
+		     AN_EFORMAT, "%s", err.message);
+	cr_expect_eq(err.offset, end);
+	/* as many as the bytes can hold: the usual count mismatch later */
+	cr_expect_eq(load_claiming("\"node_count\":18,\"edge_count\":30", 0,
+				   &err, &end),
+		     AN_EFORMAT, "%s", err.message);
+	cr_expect_gt(err.offset, end);
+}
+
+/* Gzip or a pipe: the size is unknown, so the claim is checked against
+ * the machine's memory (37 bytes a node and 9 an edge at least). */
+Test(limits, counts_beyond_memory_are_refused_at_the_meta)
+{
+	an_error err;
+	uint64_t end, mem = (uint64_t)sysconf(_SC_PHYS_PAGES) *
+			    (uint64_t)sysconf(_SC_PAGESIZE);
+	char counts[96];
+
+	/* 4294967292 nodes need 148 GiB: more than this machine has */
+	cr_assert_lt(mem, 4294967292ull * 37, "a machine this big");
+	cr_expect_eq(load_claiming("\"node_count\":4294967292,"
+				   "\"edge_count\":30", 1, &err, &end),
+		     AN_ELIMIT, "%s", err.message);
+	cr_expect_eq(err.offset, end);
+	cr_expect_not_null(strstr(err.message, "MiB of memory"), "%s",
+			   err.message);
+	/* a claim that fits the memory goes on to the usual mismatch */
+	snprintf(counts, sizeof(counts),
+		 "\"node_count\":%llu,\"edge_count\":30",
+		 (unsigned long long)(mem / 37 / 4));
+	cr_expect_eq(load_claiming(counts, 1, &err, &end), AN_EFORMAT, "%s",
+		     err.message);
+	cr_expect_gt(err.offset, end);
 }

@@ -674,6 +674,8 @@ static int load(an_heap **out, an_source *src,
 		l.max_strings = opts->max_strings;
 	}
 	l.src_fd = an__source_plain_fd(src);
+	if (!an_source_is_gzip(src))
+		l.input_size = an_source_size(src);
 	for (;;) {
 		rc = an_source_next(&chunk, &n, src, err);
 		if (rc < 0)
