@@ -458,3 +458,71 @@ Test(limits, counts_beyond_memory_are_refused_at_the_meta)
 		     err.message);
 	cr_expect_gt(err.offset, end);
 }
+
+/* A heap snapshot (tiny's meta) of a root and a chain of n objects:
+ * root -element-> o1 -p-> o2 -p-> ... -p-> on. */
+static gen heap_chain(uint32_t n)
+{
+	size_t len;
+	char *tiny = fx_slurp(fx_path("heap/tiny.heapsnapshot"), &len);
+	char *meta = strstr(tiny, "\"node_count\"");
+	char buf[96];
+	gen g = {0};
+	uint32_t i;
+
+	cr_assert_not_null(meta);
+	put(&g, tiny, (size_t)(meta - tiny));
+	snprintf(buf, sizeof(buf),
+		 "\"node_count\":%u,\"edge_count\":%u},\n\"nodes\":[", n + 1,
+		 n);
+	puts_(&g, buf);
+	/* type,name,id,self_size,edge_count,trace_node_id,detachedness;
+	 * types 9 synthetic, 3 object; strings 0 "", 1 "Obj", 2 "p" */
+	puts_(&g, "9,0,1,0,1,0,0");
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), ",3,1,%u,16,%u,0,0", 3 + 2 * i,
+			 i + 1 < n ? 1 : 0);
+		puts_(&g, buf);
+	}
+	/* type 1 element, 2 property; to_node = ordinal * 7 */
+	puts_(&g, "],\n\"edges\":[1,0,7");
+	for (i = 1; i < n; i++) {
+		snprintf(buf, sizeof(buf), ",2,2,%u", 7 * (i + 1));
+		puts_(&g, buf);
+	}
+	puts_(&g, "],\"locations\":[],\"strings\":[\"\",\"Obj\",\"p\"]}");
+	free(tiny);
+	return g;
+}
+
+/* The retainer chain from the end of a 500 000-long chain to the root:
+ * each step looked for its node among all the steps before (seconds at
+ * 100 000, minutes at 400 000); a hash of the steps now. */
+Test(limits, long_retainer_chain_is_linear, .timeout = 60)
+{
+	const uint32_t n = 500000;
+	gen g = heap_chain(n);
+	an_source *src = NULL;
+	an_heap *h = NULL;
+	an_heap_retainer *r = NULL;
+	an_error err;
+	uint32_t len = 0, last;
+
+	cr_assert_eq(an_source_open_memory(&src, g.s, g.len, "chain", &err),
+		     AN_OK);
+	cr_assert_eq(an_heap_load(&h, src, NULL, &err), AN_OK, "%s",
+		     err.message);
+	cr_assert_eq(an_heap_node_count(h), n + 1);
+	last = an_heap_find_id(h, 3 + 2 * (uint64_t)(n - 1));
+	cr_assert_eq(last, n);
+	cr_assert_eq(an_heap_retainer_chain(&r, &len, h, last, 0, 0, &err),
+		     AN_OK, "%s", err.message);
+	/* o_n back to o_1 (distance 1: it ends there) */
+	cr_expect_eq(len, n - 1, "%u steps", len);
+	cr_expect_eq(r[0].from, n - 1);
+	cr_expect_eq(r[len - 1].from, 1);
+	an_heap_retainers_free(r);
+	an_heap_free(h);
+	an_source_free(src);
+	free(g.s);
+}
