@@ -564,6 +564,10 @@ static int finish(loader *l, uint64_t end)
 	an_heap *h = l->h;
 	uint32_t i, ns;
 
+	if (l->state == S_START) /* e.g. a gzip bomb of spaces */
+		return an__fail(l->err, AN_EFORMAT, end,
+				"no JSON value: the input is %llu bytes of "
+				"whitespace", (unsigned long long)end);
 	if (l->state != S_DONE)
 		return an__fail(l->err, AN_EPARSE, end,
 				"truncated JSON: input ends inside the "
