@@ -2,7 +2,8 @@
 # run profkit on the bundled fixtures. `make check`: build Release and
 # Debug+ASan/UBSan and run every test in both, then the thread test under
 # ThreadSanitizer, then install-check, then each fuzz target briefly
-# (fuzz-short). `make fuzz`: each fuzz target FUZZ_TIME seconds. `make install PREFIX=DIR` (default
+# (fuzz-short). `make fuzz`: each fuzz target FUZZ_TIME seconds.
+# `make install PREFIX=DIR` (default
 # /usr/local; DESTDIR is honoured): profkit, libanalyze.a/.so, headers,
 # analyze.pc and the CMake package (docs/library.md).
 BUILD ?= build

@@ -64,8 +64,8 @@ static gen wide_profile(uint32_t n)
 	uint32_t i;
 
 	puts_(&g, "{\"nodes\":[{\"id\":1,\"callFrame\":{\"functionName\":"
-		  "\"(root)\",\"scriptId\":\"0\",\"url\":\"\",\"lineNumber\":-1,"
-		  "\"columnNumber\":-1},\"children\":[");
+		  "\"(root)\",\"scriptId\":\"0\",\"url\":\"\","
+		  "\"lineNumber\":-1,\"columnNumber\":-1},\"children\":[");
 	for (i = 0; i < n; i++) {
 		snprintf(buf, sizeof(buf), "%s%u", i ? "," : "", i + 2);
 		puts_(&g, buf);
@@ -74,8 +74,8 @@ static gen wide_profile(uint32_t n)
 	for (i = 0; i < n; i++) {
 		snprintf(buf, sizeof(buf),
 			 ",{\"id\":%u,\"callFrame\":{\"functionName\":\"f%u\","
-			 "\"scriptId\":\"1\",\"url\":\"a.js\",\"lineNumber\":%u,"
-			 "\"columnNumber\":0}}",
+			 "\"scriptId\":\"1\",\"url\":\"a.js\","
+			 "\"lineNumber\":%u,\"columnNumber\":0}}",
 			 i + 2, i, i);
 		puts_(&g, buf);
 	}
@@ -120,8 +120,10 @@ Test(limits, child_given_both_ways_is_placed_once)
 	static const char doc[] =
 		"{\"nodes\":[{\"id\":1,\"callFrame\":{\"functionName\":"
 		"\"(root)\"},\"children\":[4,2]},"
-		"{\"id\":2,\"parent\":1,\"callFrame\":{\"functionName\":\"b\"}},"
-		"{\"id\":3,\"parent\":1,\"callFrame\":{\"functionName\":\"c\"}},"
+		"{\"id\":2,\"parent\":1,"
+		"\"callFrame\":{\"functionName\":\"b\"}},"
+		"{\"id\":3,\"parent\":1,"
+		"\"callFrame\":{\"functionName\":\"c\"}},"
 		"{\"id\":4,\"callFrame\":{\"functionName\":\"a\"}}],"
 		"\"startTime\":0,\"endTime\":1,\"samples\":[3],"
 		"\"timeDeltas\":[1]}";
@@ -238,7 +240,8 @@ Test(limits, crafted_colliding_ids_load_in_linear_time, .timeout = 60)
 	puts_(&g, "]}");
 	for (i = 0; i < n; i++) {
 		snprintf(buf, sizeof(buf),
-			 ",{\"id\":%lld,\"callFrame\":{\"functionName\":\"f\"}}",
+			 ",{\"id\":%lld,\"callFrame\":"
+			 "{\"functionName\":\"f\"}}",
 			 (long long)ids[i]);
 		puts_(&g, buf);
 	}

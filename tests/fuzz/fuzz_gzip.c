@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	rc = an_source_sniff(&kind, src, &err);
 	fuzz_check_error(rc, &err, 0);
-	if (rc == AN_OK && (kind == AN_KIND_CPUPROFILE || kind == AN_KIND_TRACE))
+	if (rc == AN_OK &&
+	    (kind == AN_KIND_CPUPROFILE || kind == AN_KIND_TRACE))
 		rc = an_profile_load(&p, src, NULL, &err);
 	else if (rc == AN_OK && kind == AN_KIND_HEAPSNAPSHOT)
 		rc = an_heap_load(&h, src, NULL, &err);

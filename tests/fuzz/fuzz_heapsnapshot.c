@@ -1,8 +1,8 @@
 /*
  * fuzz_heapsnapshot.c - libFuzzer target for the .heapsnapshot loader
- * and DevTools' pipeline behind it (seeded with the .heapsnapshot files of fixtures/heap
- * and fixtures/bad/heap/): bytes from memory through an_source and
- * an_heap_load(), then what `profkit heap` asks of a loaded heap:
+ * and DevTools' pipeline behind it (seeded with the snapshots of
+ * fixtures/heap and fixtures/bad/heap): bytes from memory through
+ * an_source and an_heap_load(), then what `profkit heap` asks of it:
  * Statistics, the class list, top nodes, names, retainers, dominators.
  * Limits as `profkit` sets none: the loader's own must hold.
  */

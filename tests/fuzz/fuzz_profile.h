@@ -36,7 +36,8 @@ static inline void fuzz_check_profile(const an_profile *p)
 		const uint32_t *kids;
 		uint32_t nk = an_profile_node_children(p, i, &kids);
 		for (k = 0; k < nk; k++)
-			if (kids[k] >= n || an_profile_node_parent(p, kids[k]) != i)
+			if (kids[k] >= n ||
+			    an_profile_node_parent(p, kids[k]) != i)
 				abort();
 	}
 }

@@ -1,8 +1,9 @@
 /*
  * fuzz_trace.c - libFuzzer target for the Chrome trace JSON loader
- * (seeded with the traces of fixtures/cpu and the .json files of fixtures/bad): the
- * same path as fuzz_cpuprofile.c, with trace seeds, so that mutations
- * stay mostly traces (the kind is sniffed from the content).
+ * (seeded with the traces of fixtures/cpu and the .json files of
+ * fixtures/bad): the same path as fuzz_cpuprofile.c, with trace seeds,
+ * so that mutations stay mostly traces (the kind is sniffed from the
+ * content).
  */
 #include "fuzz_profile.h"
 

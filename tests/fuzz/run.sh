@@ -24,6 +24,7 @@ seed() {
 	shift
 	for f in "$@"; do
 		[ -f "$f" ] || continue
+		case $f in *.md) continue ;; esac
 		[ "$(wc -c <"$f")" -le 131072 ] || continue
 		ln -sf "$f" "$dir/$(echo "${f#"$fx"/}" | tr / _)"
 	done
@@ -36,15 +37,20 @@ make_seeds() {
 	mkdir -p "$d"
 	case $t in
 	cpuprofile)
-		seed "$d" "$fx"/cpu/*.cpuprofile "$fx"/bad/*.cpuprofile ;;
+		seed "$d" "$fx"/cpu/*.cpuprofile "$fx"/bad/*.cpuprofile \
+			"$fx"/bad/limits/*.cpuprofile ;;
 	trace)
 		seed "$d" "$fx"/cpu/trace_*.json "$fx"/bad/*.json \
 			"$fx"/bad/trace/*.json ;;
 	heapsnapshot)
 		seed "$d" "$fx"/heap/*.heapsnapshot "$fx"/bad/heap/* \
-			"$fx"/bad/*.heapsnapshot ;;
+			"$fx"/bad/*.heapsnapshot \
+			"$fx"/bad/limits/*.heapsnapshot ;;
 	gzip)
-		seed "$d" "$fx"/cpu/*.gz "$fx"/bad/*.gz "$fx"/bad/heap/*.gz
+		# (not the 16 MiB bomb: every run of it would take 0.2 s)
+		seed "$d" "$fx"/cpu/*.gz "$fx"/bad/*.gz "$fx"/bad/heap/*.gz \
+			"$fx"/bad/limits/nul_1m.gz \
+			"$fx"/bad/limits/*.heapsnapshot.gz
 		for f in "$fx"/heap/tiny.heapsnapshot \
 			"$fx"/cpu/busy_wait.cpuprofile \
 			"$fx"/cpu/trace_busy_wait.json; do
