@@ -1,16 +1,21 @@
 # Thin wrapper over CMake. `make demo`: install what is missing, build,
 # run profkit on the bundled fixtures. `make check`: build Release and
 # Debug+ASan/UBSan and run every test in both, then the thread test under
-# ThreadSanitizer, then install-check. `make install PREFIX=DIR` (default
+# ThreadSanitizer, then install-check, then each fuzz target briefly
+# (fuzz-short). `make fuzz`: each fuzz target FUZZ_TIME seconds.
+# `make install PREFIX=DIR` (default
 # /usr/local; DESTDIR is honoured): profkit, libanalyze.a/.so, headers,
 # analyze.pc and the CMake package (docs/library.md).
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX ?= /usr/local
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 300
+FUZZ_SHORT_TIME ?= 15
 FX = fixtures/cpu
 
 .PHONY: all deps release asan tsan demo check clean valgrind install \
-	install-check
+	install-check fuzz-build fuzz fuzz-short
 
 all: release
 
@@ -42,6 +47,28 @@ check: release asan
 	cd $(BUILD)/asan && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) tsan
 	$(MAKE) install-check
+	$(MAKE) fuzz-short
+
+# The libFuzzer targets (tests/fuzz), in a configuration of their own:
+# clang, the library instrumented for coverage, ASan + UBSan.
+fuzz-build: deps
+	cmake -S . -B $(BUILD)/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_C_COMPILER=$(FUZZ_CC) -DAN_FUZZ=ON -DBUILD_TESTING=OFF
+	cmake --build $(BUILD)/fuzz -j $(JOBS) --target fuzzers
+
+# Each target FUZZ_TIME seconds (default 5 min), one after the other;
+# the corpus grows in $(BUILD)/fuzz/work from run to run. A crash, hang
+# or memory blow-up fails it and leaves the input in
+# $(BUILD)/fuzz/work/artifacts/TARGET/ (tests/fuzz/run.sh).
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(BUILD)/fuzz/fuzz $(FUZZ_TIME) \
+		$(BUILD)/fuzz/work
+
+# What `make check` runs: each target FUZZ_SHORT_TIME seconds (a minute
+# for the four), from the seeds and a corpus of its own.
+fuzz-short: fuzz-build
+	sh tests/fuzz/run.sh $(BUILD)/fuzz/fuzz $(FUZZ_SHORT_TIME) \
+		$(BUILD)/fuzz/short
 
 # Release, configured for PREFIX (GNUInstallDirs picks the library
 # directory from it, e.g. lib/x86_64-linux-gnu for /usr on Debian).

@@ -1,9 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages profkit needs to build and test, only when
 # something is missing. Used by `make demo`, `make check` and .ci/run.
+# clang builds the fuzz targets (tests/fuzz); libclang-rt-14-dev, only
+# recommended by clang on Debian 12, holds libFuzzer and the sanitizers.
 set -eu
 pkgs="build-essential cmake ninja-build pkg-config libyajl-dev libcairo2-dev
-libpcre2-dev libsqlite3-dev sqlite3 zlib1g-dev libcriterion-dev fonts-dejavu-core"
+libpcre2-dev libsqlite3-dev sqlite3 zlib1g-dev libcriterion-dev fonts-dejavu-core
+clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -19,3 +19,15 @@ if(AN_TSAN)
   target_compile_options(an_warnings INTERFACE ${_an_tsan})
   target_link_options(an_warnings INTERFACE ${_an_tsan})
 endif()
+# libFuzzer (tests/fuzz, clang only): the library is instrumented for
+# coverage (fuzzer-no-link) and checked by ASan + UBSan; each fuzz target
+# links the libFuzzer driver itself (tests/fuzz/CMakeLists.txt).
+if(AN_FUZZ)
+  if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "AN_FUZZ=ON needs clang (CC=clang)")
+  endif()
+  set(_an_fuzz -fsanitize=fuzzer-no-link,address,undefined
+      -fno-sanitize-recover=all -fno-omit-frame-pointer -g)
+  target_compile_options(an_warnings INTERFACE ${_an_fuzz})
+  target_link_options(an_warnings INTERFACE -fsanitize=address,undefined)
+endif()

@@ -195,12 +195,14 @@ static int load_bad(const char *data, size_t len, const char *rel,
  * - node_count_too_small 1151: the first value of the 17th node, the one
  *   beyond the declared 16;
  * - counts only known wrong at the end of the array: the ']' of nodes
- *   (node_count_too_big 1167, nodes_ragged 1165, huge_node_count 1175);
+ *   (node_count_too_big 1167, nodes_ragged 1165);
  * - edge counts: the edge_count value (1162, Lonely's "1") where the
  *   running sum first passes snapshot.edge_count (31 > 30 and 30 > 29): the
  *   node at fault cannot be known;
  * - meta problems: right after the snapshot value's '}' (missing_meta
- *   70, meta_no_edge_count 840), where the meta is complete;
+ *   70, meta_no_edge_count 840), where the meta is complete; so are
+ *   counts the input cannot hold (huge_node_count 870: 4e9 nodes, 2143
+ *   bytes), refused before anything is sized by them;
  * - string_index_out_of_range 872: the '[' of nodes. The string count is
  *   only known once "strings" (last) has been read, and node offsets are
  *   not kept, so the nodes array is the closest place;
@@ -225,8 +227,9 @@ static const struct bad_file {
 	{"empty.heapsnapshot", AN_EFORMAT, 0, "empty input"},
 	{"float_in_nodes.heapsnapshot", AN_EFORMAT, 909,
 	 "nodes must hold integers, not fractional numbers"},
-	{"huge_node_count.heapsnapshot", AN_EFORMAT, 1175,
-	 "nodes holds 17 nodes but snapshot.node_count is 4000000000"},
+	{"huge_node_count.heapsnapshot", AN_EFORMAT, 870,
+	 "snapshot declares 4000000000 nodes and 30 edges (28000000090 "
+	 "numbers), more than its 2143 bytes can hold"},
 	{"meta_no_edge_count.heapsnapshot", AN_EFORMAT, 840,
 	 "node_fields lacks type, name, id, self_size or edge_count"},
 	{"missing_meta.heapsnapshot", AN_EFORMAT, 70,

@@ -54,6 +54,11 @@ static inline void *an__reallocarray(void *p, size_t n, size_t size)
  * elements. Returns AN_OK or AN_ENOMEM. */
 AN_HIDDEN int an__grow(void **arr, size_t *cap, size_t need, size_t size);
 
+/* Physical memory of the machine in bytes (0 when unknown): what a
+ * loader checks counts claimed by a file against before sizing anything
+ * by them (docs/formats.md, Limits). */
+AN_HIDDEN uint64_t an__mem_total(void);
+
 #pragma GCC poison sprintf vsprintf strcat strncat gets strcpy strtok atoi atol
 
 #endif /* AN_COMMON_INT_H */

@@ -3,6 +3,7 @@
  * record. No allocation here, so errors can be reported after OOM.
  */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "analyze/version.h"
 #include "core/common_int.h"
@@ -67,6 +68,15 @@ int an__grow(void **arr, size_t *cap, size_t need, size_t size)
 	*arr = p;
 	*cap = ncap;
 	return AN_OK;
+}
+
+uint64_t an__mem_total(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+
+	if (pages <= 0 || psize <= 0)
+		return 0;
+	return (uint64_t)pages * (uint64_t)psize;
 }
 
 /* The version from CMake's project(), through the generated header. */

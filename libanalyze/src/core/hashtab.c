@@ -2,6 +2,9 @@
  * hashtab.c - the generic open-addressing table over the caller's items
  * (see hashtab.h).
  */
+#include <sys/random.h>
+#include <time.h>
+
 #include "core/hashtab.h"
 
 #define HT_MIN_CAP 16
@@ -15,6 +18,7 @@ void an__ht_init(an_hashtab *t, an_ht_hash_fn hash, an_ht_eq_fn eq,
 	t->hash = hash;
 	t->eq = eq;
 	t->ctx = ctx;
+	t->seed = 0;
 }
 
 void an__ht_free(an_hashtab *t)
@@ -25,11 +29,27 @@ void an__ht_free(an_hashtab *t)
 	t->count = 0;
 }
 
-/* First slot of hash h: the high bits folded in, so that hashes which
- * differ only there still spread. */
-static size_t home(uint64_t h, size_t mask)
+/* First slot of hash h: re-mixed with the table's random seed (so that
+ * crafted keys cannot share one), high bits folded in. */
+static size_t home(uint64_t h, uint64_t seed, size_t mask)
 {
+	h = an__ht_mix64(h ^ seed);
 	return (size_t)(h ^ (h >> 32)) & mask;
+}
+
+/* A seed nobody can predict: getrandom(), else the clock and the
+ * table's address (ASLR). */
+static uint64_t new_seed(const an_hashtab *t)
+{
+	uint64_t s = 0;
+	struct timespec ts;
+
+	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) == (ssize_t)sizeof(s))
+		return s;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return an__ht_mix64((uint64_t)(uintptr_t)t ^
+			    ((uint64_t)ts.tv_sec << 30) ^
+			    (uint64_t)ts.tv_nsec);
 }
 
 int an__ht_reserve(an_hashtab *t, size_t n)
@@ -49,11 +69,14 @@ int an__ht_reserve(an_hashtab *t, size_t n)
 	ns = an__calloc(cap, sizeof(*ns));
 	if (!ns)
 		return AN_ENOMEM;
+	if (!t->cap)
+		t->seed = new_seed(t);
 	for (i = 0; i < t->cap; i++) {
 		size_t j;
 		if (!t->slots[i])
 			continue;
-		j = home(t->hash(t->slots[i] - 1, t->ctx), cap - 1);
+		j = home(t->hash(t->slots[i] - 1, t->ctx), t->seed,
+			 cap - 1);
 		while (ns[j])
 			j = (j + 1) & (cap - 1);
 		ns[j] = t->slots[i];
@@ -70,7 +93,8 @@ uint32_t an__ht_find(const an_hashtab *t, uint64_t h, const void *key)
 
 	if (!t->cap)
 		return AN_HT_NONE;
-	for (j = home(h, mask); t->slots[j]; j = (j + 1) & mask)
+	for (j = home(h, t->seed, mask); t->slots[j];
+	     j = (j + 1) & mask)
 		if (t->eq(t->slots[j] - 1, key, t->ctx))
 			return t->slots[j] - 1;
 	return AN_HT_NONE;
@@ -93,7 +117,8 @@ static int probe_for_add(an_hashtab *t, uint64_t h, const void *key,
 			return rc;
 	}
 	mask = t->cap - 1;
-	for (*j = home(h, mask); t->slots[*j]; *j = (*j + 1) & mask)
+	for (*j = home(h, t->seed, mask); t->slots[*j];
+	     *j = (*j + 1) & mask)
 		if (key && t->eq(t->slots[*j] - 1, key, t->ctx))
 			return 1;
 	return 0;

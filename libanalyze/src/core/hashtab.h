@@ -17,6 +17,12 @@
  * The item an__ht_add() returns 1 for must be in the caller's array
  * before the table is used again (a later add may rehash it). Read-only
  * lookups (an__ht_find) may run from many threads at once.
+ *
+ * Hostile keys: a table picks a random key when it first allocates and
+ * mixes it into every home slot, so that keys chosen to share a slot
+ * (node ids made by inverting an__ht_mix64, strings found by search)
+ * cannot make probing quadratic; which slot an item lands in never
+ * shows in results, since the table is only ever searched by key.
  */
 #ifndef AN_HASHTAB_H
 #define AN_HASHTAB_H
@@ -38,6 +44,7 @@ typedef struct an_hashtab {
 	an_ht_hash_fn hash;     /* rehashes items when growing */
 	an_ht_eq_fn eq;         /* compares an item with a key */
 	const void *ctx;        /* passed to both */
+	uint64_t seed;          /* random, set when slots are first made */
 } an_hashtab;
 
 /* An empty table (allocates nothing). */

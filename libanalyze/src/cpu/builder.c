@@ -27,11 +27,45 @@ void an__builder_free(an_builder *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* Bytes the builder's arrays hold. */
+static uint64_t held(const an_builder *b)
+{
+	return (uint64_t)b->node_cap * sizeof(*b->nodes) +
+	       (uint64_t)b->kid_cap * sizeof(*b->kids) +
+	       (uint64_t)b->tick_cap * sizeof(*b->ticks) +
+	       (uint64_t)b->sample_cap * sizeof(*b->samples) +
+	       (uint64_t)b->delta_cap * sizeof(*b->deltas) +
+	       (uint64_t)b->line_cap * sizeof(*b->lines);
+}
+
+/*
+ * Room to grow an array of `cap` elements of `size` bytes to hold `need`
+ * (doubling): AN_OK, or AN_ENOMEM when the builder would then hold more
+ * than half the machine's memory. A file (a gzip bomb: 1 MB inflates to
+ * 1 GB of "0,0,0...") must not get the machine swapping or killed; the
+ * model built afterwards takes as much again.
+ */
+static int room(const an_builder *b, size_t cap, size_t need, size_t size)
+{
+	uint64_t mem, ncap;
+
+	if (need <= cap)
+		return AN_OK;
+	mem = an__mem_total();
+	ncap = cap ? cap : 16; /* as an__grow() */
+	while (ncap < need)
+		ncap *= 2;
+	if (mem && held(b) + (ncap - cap) * size > mem / 2)
+		return AN_ENOMEM;
+	return AN_OK;
+}
+
 an_raw_node *an__builder_node(an_builder *b, uint64_t offset)
 {
 	an_raw_node *n;
 
 	if (b->node_n >= UINT32_MAX - 1 ||
+	    room(b, b->node_cap, b->node_n + 1, sizeof(*b->nodes)) < 0 ||
 	    an__grow((void **)&b->nodes, &b->node_cap, b->node_n + 1,
 		     sizeof(*b->nodes)) < 0)
 		return NULL;
@@ -52,6 +86,8 @@ an_raw_node *an__builder_node(an_builder *b, uint64_t offset)
 	do {                                                                  \
 		if ((n) >= UINT32_MAX - 1)                                    \
 			return AN_ELIMIT;                                     \
+		if (room(b, (cap), (n) + 1, sizeof(*(arr))) < 0)              \
+			return AN_ENOMEM;                                     \
 		if (an__grow((void **)&(arr), &(cap), (n) + 1,                \
 			     sizeof(*(arr))) < 0)                             \
 			return AN_ENOMEM;                                     \
@@ -94,6 +130,9 @@ int an__builder_line(an_builder *b, int32_t line)
 		if (src->n) {                                                 \
 			if (dst->n + src->n >= UINT32_MAX - 1)                \
 				return AN_ELIMIT;                             \
+			if (room(dst, dst->cap, dst->n + src->n,              \
+				 sizeof(*dst->field)) < 0)                    \
+				return AN_ENOMEM;                             \
 			if (an__grow((void **)&dst->field, &dst->cap,         \
 				     dst->n + src->n,                         \
 				     sizeof(*dst->field)) < 0)                \

@@ -309,10 +309,17 @@ static uint8_t *map_kinds(char **names, uint32_t n, const char *const *known,
 	return kinds;
 }
 
+/* Bytes a loaded node and edge take at least: the loader's arrays
+ * (type, name, id, self size, first edge; type, name, target) and the
+ * analysis' (dominator, retained size, distance, class). */
+#define HEAP_NODE_MIN_BYTES 37u
+#define HEAP_EDGE_MIN_BYTES 9u
+
 int an__hs_setup_meta(loader *l, uint64_t off)
 {
 	an_heap *h = l->h;
 	an_error *err = l->err;
+	uint64_t ints, need, mem;
 
 	if (!l->have_meta || !l->n_node_fields || !l->n_edge_fields)
 		return an__fail(err, AN_EFORMAT, off,
@@ -368,6 +375,32 @@ int an__hs_setup_meta(loader *l, uint64_t off)
 				(unsigned long long)l->edge_count,
 				(unsigned long long)l->max_nodes,
 				(unsigned long long)l->max_edges);
+	/* the counts against the bytes present (a value of nodes or edges
+	 * takes two bytes at least: "0,") and the machine's memory (what a
+	 * loaded node and edge take at least), before anything is sized by
+	 * them: a file may claim 2^31 nodes in 1 KB */
+	ints = l->node_count * l->nf + l->edge_count * l->ef;
+	if (l->input_size && ints > l->input_size / 2)
+		return an__fail(err, AN_EFORMAT, off,
+				"snapshot declares %llu nodes and %llu edges "
+				"(%llu numbers), more than its %llu bytes "
+				"can hold",
+				(unsigned long long)l->node_count,
+				(unsigned long long)l->edge_count,
+				(unsigned long long)ints,
+				(unsigned long long)l->input_size);
+	need = l->node_count * HEAP_NODE_MIN_BYTES +
+	       l->edge_count * HEAP_EDGE_MIN_BYTES;
+	mem = an__mem_total();
+	if (mem && need > mem)
+		return an__fail(err, AN_ELIMIT, off,
+				"snapshot declares %llu nodes and %llu edges, "
+				"which need at least %llu MiB of memory; "
+				"this machine has %llu MiB",
+				(unsigned long long)l->node_count,
+				(unsigned long long)l->edge_count,
+				(unsigned long long)(need >> 20),
+				(unsigned long long)(mem >> 20));
 	/* take the type names */
 	h->n_node_types = l->type_list_len[0][l->nf_type];
 	h->node_types = l->type_lists[0][l->nf_type];

@@ -564,6 +564,10 @@ static int finish(loader *l, uint64_t end)
 	an_heap *h = l->h;
 	uint32_t i, ns;
 
+	if (l->state == S_START) /* e.g. a gzip bomb of spaces */
+		return an__fail(l->err, AN_EFORMAT, end,
+				"no JSON value: the input is %llu bytes of "
+				"whitespace", (unsigned long long)end);
 	if (l->state != S_DONE)
 		return an__fail(l->err, AN_EPARSE, end,
 				"truncated JSON: input ends inside the "
@@ -674,6 +678,8 @@ static int load(an_heap **out, an_source *src,
 		l.max_strings = opts->max_strings;
 	}
 	l.src_fd = an__source_plain_fd(src);
+	if (!an_source_is_gzip(src))
+		l.input_size = an_source_size(src);
 	for (;;) {
 		rc = an_source_next(&chunk, &n, src, err);
 		if (rc < 0)

@@ -96,6 +96,7 @@ typedef struct loader {
 	int seen_strings;        /* a "strings" value was read */
 	/* an_heap_load_opts limits, 0 = none */
 	uint64_t max_nodes, max_edges, max_strings;
+	uint64_t input_size;     /* bytes of a plain input, 0 = unknown */
 } loader;
 
 /* What each field of a node or edge record is. */

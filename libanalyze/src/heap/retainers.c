@@ -12,6 +12,7 @@
  */
 #include <pthread.h>
 
+#include "core/hashtab.h"
 #include "heap/heap_int.h"
 
 struct an__ret_index {
@@ -196,12 +197,26 @@ int an_heap_retainers(an_heap_retainer **out, uint32_t *count,
 	return AN_OK;
 }
 
+/* The chain's nodes so far, by the `from` of each step. */
+static uint64_t step_hash(uint32_t item, const void *ctx)
+{
+	return an__ht_mix64(((const an_heap_retainer *const *)ctx)[0][item]
+				    .from);
+}
+
+static int step_eq(uint32_t item, const void *key, const void *ctx)
+{
+	return ((const an_heap_retainer *const *)ctx)[0][item].from ==
+	       *(const uint32_t *)key;
+}
+
 int an_heap_retainer_chain(an_heap_retainer **out, uint32_t *len,
 			   const an_heap *h, uint32_t n, uint32_t alt,
 			   uint32_t max_steps, an_error *err)
 {
 	an_heap_retainer *c = NULL;
-	uint32_t k = 0, cur = n, step, q;
+	an_hashtab chain; /* steps by node: a long chain stays linear */
+	uint32_t k = 0, cur = n, step, at;
 	size_t cap = 0;
 	int rc = AN_OK;
 
@@ -210,10 +225,11 @@ int an_heap_retainer_chain(an_heap_retainer **out, uint32_t *len,
 	if (n >= h->node_count)
 		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
 				"no node %u", n);
+	an__ht_init(&chain, step_hash, step_eq, &c);
 	for (step = 0; max_steps == 0 || step < max_steps; step++) {
 		an_heap_retainer *r = NULL;
 		uint32_t cnt = 0, pick = step == 0 ? alt : 0;
-		int seen;
+		int fresh;
 		rc = an_heap_retainers(&r, &cnt, h, cur, err);
 		if (rc < 0)
 			break;
@@ -232,12 +248,17 @@ int an_heap_retainer_chain(an_heap_retainer **out, uint32_t *len,
 		cur = r[pick].from;
 		free(r);
 		/* a node already in the chain ends it (shown once more) */
-		seen = cur == n;
-		for (q = 0; q + 1 < k; q++)
-			seen |= c[q].from == cur;
-		if (seen || h->d.dist[cur] <= 1)
+		fresh = an__ht_add(&chain, an__ht_mix64(cur), &cur, k - 1,
+				   &at);
+		if (fresh < 0) {
+			rc = an__fail(err, AN_ENOMEM, AN_NO_OFFSET,
+				      "out of memory");
+			break;
+		}
+		if (cur == n || !fresh || h->d.dist[cur] <= 1)
 			break;
 	}
+	an__ht_free(&chain);
 	if (rc < 0) {
 		free(c);
 		return rc;

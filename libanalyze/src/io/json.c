@@ -23,6 +23,7 @@ struct an_json {
 	int rc;               /* status that canceled the parse */
 	uint64_t fed;         /* bytes fed so far */
 	uint64_t end;         /* offset just past the last byte fed */
+	int nonws;            /* a byte other than whitespace was fed */
 };
 
 uint64_t an__json_offset(const an_json *j)
@@ -290,6 +291,12 @@ int an__json_feed(an_json *j, const uint8_t *data, size_t n, uint64_t base)
 	j->chunk_base = base;
 	j->fed += n;
 	j->end = base + n;
+	if (!j->nonws) {
+		size_t i;
+		for (i = 0; i < n && !j->nonws; i++)
+			j->nonws = data[i] != ' ' && data[i] != '\n' &&
+				   data[i] != '\r' && data[i] != '\t';
+	}
 	st = yajl_parse(j->h, data, n);
 	if (st == yajl_status_client_canceled)
 		return j->rc < 0 ? j->rc : AN_ECANCELED;
@@ -315,7 +322,14 @@ int an__json_finish(an_json *j)
 		 * a final number) */
 		unsigned char *msg = yajl_get_error(j->h, 0, NULL, 0);
 		int rc = AN_EPARSE;
-		if (msg && strstr((const char *)msg, "premature EOF")) {
+		if (msg && strstr((const char *)msg, "premature EOF") &&
+		    !j->nonws) {
+			/* e.g. a gzip bomb of spaces: say what it was */
+			an__fail(j->err, AN_EFORMAT, end,
+				 "no JSON value: the input is %llu bytes "
+				 "of whitespace", (unsigned long long)end);
+			rc = AN_EFORMAT;
+		} else if (msg && strstr((const char *)msg, "premature EOF")) {
 			an__fail(j->err, AN_EPARSE, end,
 				 "truncated JSON: input ends inside a value");
 		} else {
