@@ -675,6 +675,14 @@ static int load(an_heap **out, an_source *src,
 		l.max_strings = opts->max_strings;
 	}
 	l.src_fd = an__source_plain_fd(src);
+	if (!an_source_is_gzip(src))
+		l.src_bytes = an_source_size(src);
+	{
+		long pages = sysconf(_SC_PHYS_PAGES);
+		long psize = sysconf(_SC_PAGESIZE);
+		if (pages > 0 && psize > 0)
+			l.mem_bytes = (uint64_t)pages * (uint64_t)psize;
+	}
 	for (;;) {
 		rc = an_source_next(&chunk, &n, src, err);
 		if (rc < 0)
