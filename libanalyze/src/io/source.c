@@ -3,7 +3,8 @@
  * transparent gzip inflation (the only user of zlib) and a running SHA-256
  * of the raw bytes. Gzip input is inflated on a second thread, a few
  * buffers ahead of the reader (inflating is as slow as parsing), from a
- * file, memory or a pipe.
+ * file, memory or a pipe; plain input from a pipe is read ahead by that
+ * thread the same way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -580,6 +581,14 @@ static int pipe_next(an_source *s, const uint8_t **data, size_t *len,
 	return AN_OK;
 }
 
+/* A pipe or terminal: plain input from it is read ahead by the thread. */
+static int is_stream(an_source *s)
+{
+	struct stat st;
+
+	return s->fd >= 0 && fstat(s->fd, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 static int next_chunk(const uint8_t **data, size_t *len, an_source *s,
 		      an_error *err)
 {
@@ -592,8 +601,10 @@ static int next_chunk(const uint8_t **data, size_t *len, an_source *s,
 		return rc;
 	if (s->pipe)
 		return pipe_next(s, data, len, err);
-	if (s->out_pos == s->out_len && s->gzip && !s->pipe_tried) {
-		/* what a peek inflated is handed out: inflate ahead now */
+	if (s->out_pos == s->out_len && !s->pipe_tried &&
+	    (s->gzip || is_stream(s))) {
+		/* what a peek inflated is handed out: inflate ahead now (or,
+		 * from a pipe, read ahead: the reader parses meanwhile) */
 		s->pipe_tried = 1;
 		s->out_pos = s->out_len = 0;
 		if (pipe_start(s))
