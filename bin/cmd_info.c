@@ -33,8 +33,8 @@ typedef struct info {
 	int gzip;
 	uint64_t bytes;
 	an_profile *prof;
-	an_heap *heap;
-	an_heap_stats stats;  /* the heap's Statistics, when heap */
+	int heap;             /* a heap snapshot: hinfo is set */
+	an_heap_info hinfo;   /* its counts, sizes and classes */
 	an_trace_summary trace; /* what a trace holds */
 	int no_profile;       /* a trace without any CPU profile */
 } info;
@@ -75,11 +75,11 @@ static int examine(info *in, const char *path, const fe_opts *o,
 		in->no_profile = 1;
 		an_error_clear(err);
 		rc = AN_OK;
+	} else if (rc == AN_OK && in->kind == AN_KIND_HEAPSNAPSHOT) {
+		/* no dominator tree: a fraction of an_heap_load()'s time */
+		rc = an_heap_load_info(&in->hinfo, src, &ho, err);
+		in->heap = rc == AN_OK;
 	}
-	else if (rc == AN_OK && in->kind == AN_KIND_HEAPSNAPSHOT)
-		rc = an_heap_load(&in->heap, src, &ho, err);
-	if (rc == AN_OK && in->heap)
-		rc = an_heap_statistics(&in->stats, in->heap, err);
 	if (rc == AN_OK && !in->prof && !in->heap) {
 		/* other kinds: read through to learn the size */
 		const uint8_t *d;
@@ -222,17 +222,13 @@ static void print_text(FILE *f, const void *ctx)
 				   "re-sorted)\n",
 				an_profile_negative_deltas(p));
 	} else if (in->heap) {
-		const an_heap *h = in->heap;
-		const an_heap_stats s = in->stats;
-		const uint32_t *order;
+		const an_heap_info *s = &in->hinfo;
 		fprintf(f, "  nodes       %u\n  edges       %u\n"
 			   "  total_size  %llu\n  v8_heap     %llu\n"
 			   "  native      %llu\n  classes     %u\n",
-			an_heap_node_count(h), an_heap_edge_count(h),
-			(unsigned long long)s.total,
-			(unsigned long long)s.v8_heap,
-			(unsigned long long)s.native,
-			an_heap_classes(h, &order));
+			s->nodes, s->edges, (unsigned long long)s->total,
+			(unsigned long long)s->v8_heap,
+			(unsigned long long)s->native, s->classes);
 	} else if (in->no_profile) {
 		fputs("  cpu profile none: no Profile events (record one with "
 		      "node --cpu-prof, or\n"
@@ -308,16 +304,14 @@ static void info_row(fe_writer *w, const info *in)
 		v[I_NEGATIVE] = fe_uint(an_profile_negative_deltas(p));
 	}
 	if (in->heap) {
-		const an_heap *h = in->heap;
-		const uint32_t *order;
-		const an_heap_stats s = in->stats;
-		v[I_NODES] = fe_uint(an_heap_node_count(h));
-		v[I_EDGES] = fe_uint(an_heap_edge_count(h));
-		v[I_TOTAL] = fe_uint(s.total);
-		v[I_V8_HEAP] = fe_uint(s.v8_heap);
-		v[I_NATIVE] = fe_uint(s.native);
-		v[I_EXTRA] = fe_uint(an_heap_extra_native_bytes(h));
-		v[I_CLASSES] = fe_uint(an_heap_classes(h, &order));
+		const an_heap_info *s = &in->hinfo;
+		v[I_NODES] = fe_uint(s->nodes);
+		v[I_EDGES] = fe_uint(s->edges);
+		v[I_TOTAL] = fe_uint(s->total);
+		v[I_V8_HEAP] = fe_uint(s->v8_heap);
+		v[I_NATIVE] = fe_uint(s->native);
+		v[I_EXTRA] = fe_uint(s->extra_native_bytes);
+		v[I_CLASSES] = fe_uint(s->classes);
 	}
 	if (in->kind == AN_KIND_TRACE) {
 		const an_trace_summary *t = &in->trace;
@@ -376,7 +370,6 @@ int cmd_info(int argc, char **argv)
 			info_row(&w, &in);
 		}
 		an_profile_free(in.prof);
-		an_heap_free(in.heap);
 		an_trace_summary_free(&in.trace);
 	}
 	fe_table_end(&w);

@@ -526,3 +526,93 @@ Test(heapapi, concatenated_string_cycle_ends)
 	cr_expect_eq(an_heap_node_name(buf, sizeof(buf), &len, heap, 3, &err),
 		     AN_EINVAL);
 }
+
+static int load_info(an_heap_info *out, const char *path, an_error *err)
+{
+	an_source *src = NULL;
+	int rc = an_source_open_path(&src, path, err);
+
+	if (rc < 0)
+		return rc;
+	rc = an_heap_load_info(out, src, NULL, err);
+	an_source_free(src);
+	return rc;
+}
+
+/* an_heap_load_info() without the dominator tree: tiny's numbers by
+ * hand. Total = the sum of the self_size column (every node is in the
+ * root's dominator tree), no extra_native_bytes; the one native (4096
+ * bytes of "system / ExternalStringData") gives its size to the string
+ * that owns it, so native is 0. */
+Test(heapapi, info_of_the_tiny_snapshot)
+{
+	an_heap_info in;
+	an_error err;
+	const uint32_t *order;
+
+	cr_assert_eq(load_info(&in, fx_path("heap/tiny.heapsnapshot"), &err),
+		     AN_OK, "%s", err.message);
+	cr_expect_eq(in.nodes, 17);
+	cr_expect_eq(in.edges, 30);
+	cr_expect_eq(in.total, 40 + 24 + 64 + 32 + 32 + 24 + 24 + 32 + 40 +
+				       40 + 4096 + 32 + 16 + 24 + 48);
+	cr_expect_eq(in.v8_heap, in.total);
+	cr_expect_eq(in.native, 0);
+	cr_expect_eq(in.extra_native_bytes, 0);
+	heap = fx_must_load_heap("heap/tiny.heapsnapshot");
+	cr_expect_eq(in.classes, an_heap_classes(heap, &order));
+}
+
+/* ... and on every fixture snapshot the same numbers as the full load */
+Test(heapapi, info_agrees_with_the_full_load)
+{
+	static const char *const base[] = {"tiny", "leak", "baseline",
+					   "cleared"};
+	size_t i;
+
+	for (i = 0; i < sizeof(base) / sizeof(*base); i++) {
+		an_heap_info in;
+		an_heap_stats s;
+		an_error err;
+		const uint32_t *order;
+		an_heap *h = fx_must_load_heap(fx_heap_rel(base[i]));
+		cr_assert_eq(an_heap_statistics(&s, h, &err), AN_OK);
+		cr_assert_eq(load_info(&in, fx_path(fx_heap_rel(base[i])),
+				       &err), AN_OK, "%s", base[i]);
+		cr_expect_eq(in.nodes, an_heap_node_count(h), "%s", base[i]);
+		cr_expect_eq(in.edges, an_heap_edge_count(h), "%s", base[i]);
+		cr_expect_eq(in.total, an_heap_total_size(h), "%s", base[i]);
+		cr_expect_eq(in.v8_heap, s.v8_heap, "%s", base[i]);
+		cr_expect_eq(in.native, s.native, "%s", base[i]);
+		cr_expect_eq(in.extra_native_bytes,
+			     an_heap_extra_native_bytes(h), "%s", base[i]);
+		cr_expect_eq(in.classes, an_heap_classes(h, &order), "%s",
+			     base[i]);
+		cr_expect_geq(in.classes, 10, "%s", base[i]);
+		an_heap_free(h);
+	}
+}
+
+/* A damaged snapshot: the same error as an_heap_load(), and no numbers */
+Test(heapapi, info_of_a_damaged_snapshot_fails_as_the_load)
+{
+	static const char *const bad[] = {
+		"bad/heap/truncated.heapsnapshot.gz",
+		"bad/heap/string_index_out_of_range.heapsnapshot",
+		"bad/heap/to_node_out_of_range.heapsnapshot"};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		an_heap_info in;
+		an_heap *h = NULL;
+		an_error e1, e2;
+		int rc1 = fx_load_heap(&h, fx_path(bad[i]), 0, &e1);
+		int rc2 = load_info(&in, fx_path(bad[i]), &e2);
+		cr_expect_lt(rc1, 0, "%s", bad[i]);
+		cr_expect_eq(rc2, rc1, "%s", bad[i]);
+		cr_expect_eq(e2.offset, e1.offset, "%s", bad[i]);
+		cr_expect_str_eq(e2.message, e1.message, "%s", bad[i]);
+		cr_expect_eq(in.nodes, 0, "%s", bad[i]);
+		cr_expect_eq(in.total, 0, "%s", bad[i]);
+	}
+}

@@ -674,3 +674,37 @@ Test(heapload, non_numeric_node_count_is_a_type_error)
 	}
 	free(text);
 }
+
+/* A 4 MB name (snapshots hold source code and payloads as strings), in
+ * pieces of every size: the node's name arrives whole. */
+Test(heapload, a_long_string_across_many_chunks_arrives_whole)
+{
+	static const size_t chunks[] = {0, 4096, 65536, 1000003};
+	static const char head[] = MINI_META MINI_BODY "\"strings\":[\"\",\"";
+	static const char tail[] = "\",\"g\"]}";
+	size_t n = 4u << 20, len = strlen(head) + n + strlen(tail), i, c;
+	char *d = malloc(len + 1);
+
+	cr_assert_not_null(d);
+	memcpy(d, head, strlen(head));
+	for (i = 0; i < n; i++) /* 'a'..'z', and "\n" as an escape */
+		d[strlen(head) + i] = i % 64 == 62 ? '\\' :
+				      i % 64 == 63 ? 'n' : (char)('a' + i % 26);
+	memcpy(d + strlen(head) + n, tail, strlen(tail) + 1);
+	for (c = 0; c < sizeof(chunks) / sizeof(*chunks); c++) {
+		an_heap *h = NULL;
+		an_error err;
+		an_str s;
+		cr_assert_eq(fx_load_heap_mem(&h, d, len, chunks[c], &err),
+			     AN_OK, "chunk %zu: %s", chunks[c], err.message);
+		s = an_heap_node_snapshot_name(h, 1);
+		cr_expect_eq(s.len, n - n / 64, "chunk %zu", chunks[c]);
+		for (i = 0; i < s.len; i++)
+			if (s.ptr[i] != (i % 63 == 62 ? '\n' :
+					 (char)('a' + (i + i / 63) % 26)))
+				break;
+		cr_expect_eq(i, s.len, "chunk %zu: byte %zu", chunks[c], i);
+		an_heap_free(h);
+	}
+	free(d);
+}

@@ -637,3 +637,117 @@ Test(json, gzip_input_reports_decompressed_offsets)
 	cr_expect_eq(err.offset, 10, "decompressed offset, got %llu",
 		     (unsigned long long)err.offset);
 }
+
+/* A long string, as snapshots hold (source code, payloads): 3 MB of text
+ * with escapes and 2-, 3- and 4-byte UTF-8 every few bytes, cut by every
+ * chunk size into hundreds of pieces, arrives whole: its decoded length
+ * and bytes, and the offsets of the events after it. (yajl re-lexed a
+ * string spanning chunks from its start on every chunk: quadratic; the
+ * bench measures the time, tests/bench/heap_longstr.sh.) */
+#define LONG_REPS 60000
+static const char long_unit[] = "ab\\\"c\\n\\u00e9d\xc3\xa9\xe6\x97\xa5"
+				"\xf0\x9f\x98\x80\\\\ efghijklmnopqrstuvwx";
+static const char long_dec[] = "ab\"c\n\xc3\xa9" "d\xc3\xa9\xe6\x97\xa5"
+			       "\xf0\x9f\x98\x80\\ efghijklmnopqrstuvwx";
+
+static char *long_doc(size_t *len, const char *tail)
+{
+	size_t ul = sizeof(long_unit) - 1, i, n = 0;
+	char *d = malloc(ul * LONG_REPS + 64);
+
+	cr_assert_not_null(d);
+	memcpy(d, "[1,\"", 4);
+	n = 4;
+	for (i = 0; i < LONG_REPS; i++, n += ul)
+		memcpy(d + n, long_unit, ul);
+	memcpy(d + n, tail, strlen(tail));
+	n += strlen(tail);
+	*len = n;
+	return d;
+}
+
+Test(json, a_long_string_across_many_chunks_arrives_whole)
+{
+	static const size_t chunks[] = {0, 7, 4096, 65536, 1000003};
+	size_t len, c, i, dl = sizeof(long_dec) - 1;
+	char *d = long_doc(&len, "\",\"x\",2]");
+	an_error err;
+	rec r;
+
+	for (c = 0; c < sizeof(chunks) / sizeof(*chunks); c++) {
+		rec_init(&r, 1, &err);
+		cr_assert_eq(parse_mem(d, len, chunks[c], &r, &err), AN_OK,
+			     "chunk %zu: %s", chunks[c], err.message);
+		cr_assert_eq(r.n, 6, "chunk %zu: %zu events", chunks[c], r.n);
+		cr_assert_eq(r.v[2].type, AN_JSON_STRING);
+		cr_assert_eq(r.v[2].len, dl * LONG_REPS, "chunk %zu: %zu",
+			     chunks[c], r.v[2].len);
+		for (i = 0; i < LONG_REPS; i++)
+			if (memcmp(r.v[2].s + i * dl, long_dec, dl))
+				break;
+		cr_expect_eq(i, LONG_REPS, "chunk %zu: repeat %zu differs",
+			     chunks[c], i);
+		/* just past the closing quote, then "x", then 2 */
+		cr_expect_eq(r.v[2].off, len - 7, "chunk %zu", chunks[c]);
+		cr_expect_eq(r.v[3].off, len - 3, "chunk %zu", chunks[c]);
+		cr_expect_str_eq(r.v[3].s, "x");
+		cr_expect_eq(r.v[4].i, 2);
+		rec_free(&r);
+	}
+	free(d);
+}
+
+/* Strict inside a long string too: a bad escape, a byte that is not
+ * UTF-8 and a raw control character near its end are reported at the
+ * same byte for every chunk size as for the whole document at once, and
+ * so is a string the input cuts short. */
+Test(json, errors_late_in_a_long_string_keep_their_offsets)
+{
+	static const size_t chunks[] = {7, 4096, 65536, 1000003};
+	static const struct {
+		const char *tail;
+		const char *msg;
+	} bad[] = {{"ab\\xcd\"]", "malformed JSON: inside a string, '\\' "
+				   "occurs before a character which it may "
+				   "not"},
+		   {"ab\xff\"]", "malformed JSON: invalid bytes in UTF8 "
+				 "string"},
+		   {"ab\x01\"]", "malformed JSON: invalid character inside "
+				 "string"},
+		   {"abc", "truncated JSON: input ends inside a value"}};
+	size_t b, c, len;
+
+	for (b = 0; b < sizeof(bad) / sizeof(*bad); b++) {
+		char *d = long_doc(&len, bad[b].tail);
+		uint64_t want;
+		an_error err;
+		rec r;
+		rec_init(&r, 0, &err);
+		cr_assert_eq(parse_mem(d, len, 0, &r, &err), AN_EPARSE,
+			     "case %zu", b);
+		cr_expect_str_eq(err.message, bad[b].msg, "case %zu", b);
+		want = err.offset;
+		/* at the bad byte ("ab" then it) or, cut short, the end */
+		if (b < 3)
+			cr_expect(want >= len - strlen(bad[b].tail) + 2 &&
+				  want <= len - strlen(bad[b].tail) + 4,
+				  "case %zu: %llu of %zu", b,
+				  (unsigned long long)want, len);
+		else
+			cr_expect_eq(want, len, "case %zu", b);
+		rec_free(&r);
+		for (c = 0; c < sizeof(chunks) / sizeof(*chunks); c++) {
+			rec_init(&r, 0, &err);
+			cr_expect_eq(parse_mem(d, len, chunks[c], &r, &err),
+				     AN_EPARSE, "case %zu chunk %zu", b,
+				     chunks[c]);
+			cr_expect_eq(err.offset, want,
+				     "case %zu chunk %zu: %llu", b, chunks[c],
+				     (unsigned long long)err.offset);
+			cr_expect_str_eq(err.message, bad[b].msg,
+					 "case %zu chunk %zu", b, chunks[c]);
+			rec_free(&r);
+		}
+		free(d);
+	}
+}

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,6 +490,67 @@ Test(source, freeing_mid_stream_stops_the_inflating_thread)
 		got += len;
 	}
 	an_source_free(s);
+	free(g);
+	free(data);
+}
+
+/* Child: writes n bytes, then holds the pipe open without writing. */
+static void silent_writer(const char *fifo, const uint8_t *data, size_t n)
+{
+	struct timespec ts = {30, 0};
+	int fd = open(fifo, O_WRONLY);
+
+	if (fd < 0 || write(fd, data, n) != (ssize_t)n)
+		_exit(1);
+	nanosleep(&ts, NULL);
+	_exit(0);
+}
+
+/* Gzip through a pipe is inflated on the second thread too; freeing the
+ * source while the writer holds the pipe open and writes nothing more
+ * (the thread waits for input) stops the thread at once, no hang. */
+Test(source, freeing_stops_the_inflating_thread_waiting_on_a_pipe)
+{
+	size_t n = 12u << 20, glen, got = 0;
+	uint8_t *data = malloc(n), *g;
+	char fifo[] = "/tmp/an_test_fifo_XXXXXX";
+	int status, tfd = mkstemp(fifo);
+	struct timespec t0, t1;
+	an_source *s = NULL;
+	an_error err;
+	const uint8_t *p;
+	size_t len, i;
+	pid_t pid;
+
+	cr_assert_not_null(data);
+	for (i = 0; i < n; i++)
+		data[i] = (uint8_t)("0123456789,\n[]"[(i * 7919u >> 5) % 14]);
+	g = gz(data, n, &glen);
+	cr_assert_geq(tfd, 0);
+	close(tfd);
+	unlink(fifo);
+	cr_assert_eq(mkfifo(fifo, 0600), 0, "mkfifo %s", fifo);
+	pid = fork();
+	cr_assert_geq(pid, 0, "fork");
+	if (pid == 0)
+		silent_writer(fifo, g, glen / 2);
+	cr_assert_eq(an_source_open_path(&s, fifo, &err), AN_OK);
+	while (got < (1u << 20)) {
+		cr_assert_eq(an_source_next(&p, &len, s, &err), AN_OK, "%s",
+			     err.message);
+		cr_assert_gt(len, 0);
+		cr_expect_arr_eq(p, data + got, len);
+		got += len;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	an_source_free(s);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	cr_expect_lt((double)(t1.tv_sec - t0.tv_sec) +
+			     (t1.tv_nsec - t0.tv_nsec) / 1e9, 5.0,
+		     "an_source_free waited for the writer");
+	kill(pid, SIGKILL);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	unlink(fifo);
 	free(g);
 	free(data);
 }

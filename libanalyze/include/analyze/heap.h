@@ -63,6 +63,35 @@ AN_API int an_heap_load(an_heap **out, an_source *src,
 			const an_heap_load_opts *opts, an_error *err);
 AN_API void an_heap_free(an_heap *h);
 
+/*
+ * What `profkit info` shows of a snapshot, without the dominator tree:
+ * the counts, DevTools' total (the root's retained size is every node's
+ * shallow size, as every node is in the root's dominator tree), the
+ * Statistics' V8 heap and native bytes (after the shallow-size
+ * reassignment) and the number of Summary classes with members. The same
+ * numbers as an_heap_load() + an_heap_statistics() + an_heap_classes(),
+ * in a fraction of the time: the snapshot is read the same way, but only
+ * the DOM state, the shallow sizes and the class names are derived.
+ */
+typedef struct an_heap_info {
+	uint32_t nodes;              /* = an_heap_node_count() */
+	uint32_t edges;              /* = an_heap_edge_count() */
+	uint64_t total;              /* = an_heap_total_size() */
+	uint64_t v8_heap;            /* an_heap_stats.v8_heap */
+	uint64_t native;             /* an_heap_stats.native */
+	uint64_t extra_native_bytes; /* = an_heap_extra_native_bytes() */
+	uint32_t classes;            /* = an_heap_classes()' count */
+} an_heap_info;
+
+/*
+ * Reads a .heapsnapshot (plain or gzip) into *out (zeroed on failure).
+ * `opts` as for an_heap_load() (may be NULL).
+ * @return as an_heap_load(), for the same input (same errors at the same
+ *         offsets).
+ */
+AN_API int an_heap_load_info(an_heap_info *out, an_source *src,
+			     const an_heap_load_opts *opts, an_error *err);
+
 AN_API uint32_t an_heap_node_count(const an_heap *h);
 AN_API uint32_t an_heap_edge_count(const an_heap *h);
 AN_API uint32_t an_heap_root(const an_heap *h);

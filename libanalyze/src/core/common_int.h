@@ -35,19 +35,35 @@ AN_HIDDEN int an__fail(an_error *err, int code, uint64_t offset,
 		goto done;                                                    \
 	} while (0)
 
+/* Arrays from this size on get transparent huge pages (bigmem.c). */
+#define AN_BIG_BYTES ((size_t)4 << 20)
+
+/* Asks for huge pages on [p, p + bytes) (bigmem.c). */
+AN_HIDDEN void an__advise_big(void *p, size_t bytes);
+
 /* Overflow-checked array allocation; NULL on overflow or OOM. */
 static inline void *an__calloc(size_t n, size_t size)
 {
+	void *p;
+
 	if (n == 0 || size == 0)
 		return calloc(1, 1);
-	return calloc(n, size);
+	p = calloc(n, size);
+	if (p && n >= AN_BIG_BYTES / size) /* calloc checked n * size */
+		an__advise_big(p, n * size);
+	return p;
 }
 
 static inline void *an__reallocarray(void *p, size_t n, size_t size)
 {
+	void *q;
+
 	if (size != 0 && n > SIZE_MAX / size)
 		return NULL;
-	return realloc(p, n * size != 0 ? n * size : 1);
+	q = realloc(p, n * size != 0 ? n * size : 1);
+	if (q && n * size >= AN_BIG_BYTES)
+		an__advise_big(q, n * size);
+	return q;
 }
 
 /* Grows *arr (of *cap elements of `size` bytes) to hold at least `need`

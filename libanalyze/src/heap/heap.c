@@ -339,6 +339,12 @@ int an_heap_node_name(char *buf, size_t cap, size_t *len, const an_heap *h,
 
 int an_heap_statistics(an_heap_stats *s, const an_heap *h, an_error *err)
 {
+	return an__heap_stats(s, h, an_heap_total_size(h), err);
+}
+
+int an__heap_stats(an_heap_stats *s, const an_heap *h, uint64_t total,
+		   an_error *err)
+{
 	uint32_t v, e;
 	/* the js_arrays rule needs each elements store's retainer count */
 	uint32_t *indeg = an__calloc(h->node_count, sizeof(*indeg));
@@ -383,7 +389,7 @@ int an_heap_statistics(an_heap_stats *s, const an_heap *h, an_error *err)
 		}
 	}
 	free(indeg);
-	s->total = an_heap_total_size(h);
+	s->total = total;
 	s->v8_heap = s->total - s->native;
 	s->other = s->v8_heap - s->code - s->strings - s->js_arrays -
 		   s->system;

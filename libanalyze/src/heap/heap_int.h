@@ -132,6 +132,15 @@ static inline uint32_t an__heap_name(const an_heap *h, uint32_t n)
 /* Runs DevTools' pipeline on a loaded graph (pipeline.c). */
 AN_HIDDEN int an__heap_analyse(an_heap *h, an_error *err);
 
+/* The part of it an_heap_load_info() needs: DOM state, shallow sizes,
+ * class names; no dominators, retained sizes, distances or Summary
+ * (pipeline.c). */
+AN_HIDDEN int an__heap_analyse_light(an_heap *h, an_error *err);
+
+/* The Statistics view with the given total (heap.c). */
+AN_HIDDEN int an__heap_stats(an_heap_stats *s, const an_heap *h,
+			     uint64_t total, an_error *err);
+
 /* Dominator tree h->dom (the root's dominator is itself) over the edges
  * whose bit is set in `ess`; *order (caller frees) gets every node,
  * 1-based, each after its dominator (dominators.c). */

@@ -8,13 +8,22 @@
 
 #include "heap/heapsnap_int.h"
 
-/* Next capacity for record `ord`: doubling from 64 k, capped by the
- * declared count, so growth follows the data and a huge declared count
- * costs nothing. 0 when `ord` is beyond the declared count. */
-static size_t next_cap(size_t cap, uint64_t ord, uint64_t declared)
+/* Next capacity for record `ord`: the declared count at once when the
+ * input can hold it (each of the `fields` values of a record takes two
+ * bytes at least) and its arrays (`rec_bytes` a record) fit in a quarter
+ * of the memory: allocated but untouched until the values arrive, so a
+ * count that lies costs nothing, and no copy as the arrays grow (copies
+ * were most of the first-touch page faults). Otherwise doubling from
+ * 64 k, capped by the declared count. 0 when `ord` is beyond the
+ * declared count. */
+static size_t next_cap(const loader *l, size_t cap, uint64_t ord,
+		       uint64_t declared, unsigned fields, size_t rec_bytes)
 {
 	size_t ncap = cap ? cap * 2 : 65536;
 
+	if (!cap && l->mem_bytes && declared <= l->mem_bytes / 4 / rec_bytes &&
+	    (!l->src_bytes || declared <= l->src_bytes / 2 / fields))
+		ncap = (size_t)declared;
 	if (ncap > declared)
 		ncap = (size_t)declared;
 	return ord < ncap ? ncap : 0;
@@ -36,7 +45,10 @@ static int grow_nodes(loader *l, uint64_t ord)
 
 	if (ord < l->node_cap)
 		return AN_OK;
-	ncap = next_cap(l->node_cap, ord, l->node_count);
+	ncap = next_cap(l, l->node_cap, ord, l->node_count, l->nf,
+			sizeof(*h->ntype) + sizeof(*h->nname) +
+				sizeof(*h->nid) + sizeof(*h->nself.v) +
+				sizeof(*h->first_edge) + 1);
 	if (!ncap)
 		return AN_EFORMAT;
 	RE(h->ntype, ncap);
@@ -58,7 +70,9 @@ static int grow_edges(loader *l, uint64_t ord)
 
 	if (ord < l->edge_cap)
 		return AN_OK;
-	ncap = next_cap(l->edge_cap, ord, l->edge_count);
+	ncap = next_cap(l, l->edge_cap, ord, l->edge_count, l->ef,
+			sizeof(*h->etype) + sizeof(*h->ename) +
+				sizeof(*h->eto));
 	if (!ncap)
 		return AN_EFORMAT;
 	RE(h->etype, ncap);

@@ -647,6 +647,7 @@ static void loader_free(loader *l)
 	free(l->loc_raw);
 }
 
+/* Reads the snapshot into a heap of loaded data only (nothing derived). */
 static int load(an_heap **out, an_source *src,
 		const an_heap_load_opts *opts, an_error *err)
 {
@@ -678,8 +679,16 @@ static int load(an_heap **out, an_source *src,
 		l.max_strings = opts->max_strings;
 	}
 	l.src_fd = an__source_plain_fd(src);
-	if (!an_source_is_gzip(src))
+	if (!an_source_is_gzip(src)) {
 		l.input_size = an_source_size(src);
+		l.src_bytes = l.input_size;
+	}
+	{
+		long pages = sysconf(_SC_PHYS_PAGES);
+		long psize = sysconf(_SC_PAGESIZE);
+		if (pages > 0 && psize > 0)
+			l.mem_bytes = (uint64_t)pages * (uint64_t)psize;
+	}
 	for (;;) {
 		rc = an_source_next(&chunk, &n, src, err);
 		if (rc < 0)
@@ -708,9 +717,6 @@ static int load(an_heap **out, an_source *src,
 	rc = finish(&l, total);
 	if (rc < 0)
 		goto done;
-	rc = an__heap_analyse(h, err);
-	if (rc < 0)
-		goto done;
 	*out = h;
 	h = NULL;
 done:
@@ -726,8 +732,9 @@ done:
 	return rc;
 }
 
-int an_heap_load(an_heap **out, an_source *src,
-		 const an_heap_load_opts *opts, an_error *err)
+/* load() with the options checked and the progress callback set */
+static int load_opts(an_heap **out, an_source *src,
+		     const an_heap_load_opts *opts, an_error *err)
 {
 	int rc;
 
@@ -740,6 +747,74 @@ int an_heap_load(an_heap **out, an_source *src,
 		an__source_set_progress(src, opts->progress, opts->payload);
 	rc = load(out, src, opts, err);
 	an__source_set_progress(src, NULL, NULL);
+	return rc;
+}
+
+int an_heap_load(an_heap **out, an_source *src,
+		 const an_heap_load_opts *opts, an_error *err)
+{
+	an_heap *h;
+	int rc;
+
+	rc = load_opts(&h, src, opts, err);
+	if (rc < 0)
+		return rc;
+	rc = an__heap_analyse(h, err);
+	if (rc < 0) {
+		an_heap_free(h);
+		return rc;
+	}
+	*out = h;
+	return AN_OK;
+}
+
+int an_heap_load_info(an_heap_info *out, an_source *src,
+		      const an_heap_load_opts *opts, an_error *err)
+{
+	an_heap *h = NULL;
+	an_heap_stats st;
+	uint64_t total;
+	uint8_t *has;
+	uint32_t v, c;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = load_opts(&h, src, opts, err);
+	if (rc < 0)
+		return rc;
+	rc = an__heap_analyse_light(h, err);
+	if (rc < 0)
+		goto done;
+	/* every node is in the root's dominator tree (dominators.c): the
+	 * root retains every shallow size */
+	total = h->extra_native;
+	for (v = 0; v < h->node_count; v++)
+		total += an__size_get(&h->d.self, v);
+	rc = an__heap_stats(&st, h, total, err);
+	if (rc < 0)
+		goto done;
+	/* classes with members: a node of non-zero shallow size (summary.c) */
+	has = an__calloc((size_t)h->d.nclasses + 1, 1);
+	if (!has) {
+		rc = an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+		goto done;
+	}
+	for (v = 0; v < h->node_count; v++)
+		if (an__size_get(&h->d.self, v))
+			has[h->d.cls[v]] = 1;
+	for (c = 0; c < h->d.nclasses; c++)
+		out->classes += has[c];
+	free(has);
+	out->nodes = h->node_count;
+	out->edges = h->edge_count;
+	out->total = total;
+	out->v8_heap = st.v8_heap;
+	out->native = st.native;
+	out->extra_native_bytes = h->extra_native;
+done:
+	an_heap_free(h);
+	if (rc < 0)
+		memset(out, 0, sizeof(*out));
 	return rc;
 }
 

@@ -88,6 +88,9 @@ typedef struct loader {
 	/* the edge thread (plain files): parses `edges` with pread while
 	 * this thread parses `nodes` */
 	int src_fd;              /* pread-able input, or -1 */
+	uint64_t src_bytes;      /* plain input's size, 0 when unknown
+				    (gzip, a pipe) */
+	uint64_t mem_bytes;      /* physical memory, 0 when unknown */
 	struct edge_job *ej;     /* running or finished edge thread */
 	int ej_ahead;            /* S_SKIP_EDGES went past the edges while
 				    the edge thread still parses them */

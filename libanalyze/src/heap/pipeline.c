@@ -170,3 +170,19 @@ int an__heap_analyse(an_heap *h, an_error *err)
 						  an_status_str(rc));
 	return AN_OK;
 }
+
+int an__heap_analyse_light(an_heap *h, an_error *err)
+{
+	int rc;
+
+	rc = an__heap_dom_state(h);
+	if (rc == AN_OK)
+		rc = an__heap_shallow_sizes(h);
+	if (rc == AN_OK)
+		rc = an__heap_class_names(h);
+	if (rc < 0)
+		return an__fail(err, rc, AN_NO_OFFSET, "%s",
+				rc == AN_ENOMEM ? "out of memory" :
+						  an_status_str(rc));
+	return AN_OK;
+}

@@ -2,6 +2,13 @@
  * json.c - the only user of yajl: the chunked feed loop, depth tracking,
  * the number policy, and conversion of yajl errors into an_error records
  * with absolute byte offsets.
+ *
+ * yajl re-lexes a token that spans input chunks from its start on every
+ * chunk, which makes a long string quadratic (a 200 MB string in 1 MiB
+ * chunks: a minute). So a string that a chunk leaves open is held back
+ * here, whole, and fed once its closing quote has arrived (or at the
+ * end): yajl sees every string in one piece, at its own offsets, and
+ * reports the same errors at the same bytes.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -24,6 +31,12 @@ struct an_json {
 	uint64_t fed;         /* bytes fed so far */
 	uint64_t end;         /* offset just past the last byte fed */
 	int nonws;            /* a byte other than whitespace was fed */
+	int in_str;           /* the bytes fed so far end inside a string */
+	int esc;              /* ... right after its backslash */
+	uint8_t *pend;        /* a string the input left open, from its
+				 opening quote: not fed to yajl yet */
+	size_t npend, pend_cap;
+	uint64_t pend_base;   /* offset of pend[0] */
 };
 
 uint64_t an__json_offset(const an_json *j)
@@ -281,16 +294,16 @@ void an__json_free(an_json *j)
 	if (!j)
 		return;
 	yajl_free(j->h);
+	free(j->pend);
 	free(j);
 }
 
-int an__json_feed(an_json *j, const uint8_t *data, size_t n, uint64_t base)
+/* yajl on data[0..n), at absolute offset base */
+static int parse(an_json *j, const uint8_t *data, size_t n, uint64_t base)
 {
 	yajl_status st;
 
 	j->chunk_base = base;
-	j->fed += n;
-	j->end = base + n;
 	if (!j->nonws) {
 		size_t i;
 		for (i = 0; i < n && !j->nonws; i++)
@@ -307,11 +320,121 @@ int an__json_feed(an_json *j, const uint8_t *data, size_t n, uint64_t base)
 	return AN_OK;
 }
 
+/* Where the string open at data[0] (state in j) closes: the index of its
+ * closing quote, or n (still open; j's state updated). */
+static size_t string_end(an_json *j, const uint8_t *data, size_t n)
+{
+	size_t i = 0;
+
+	if (j->esc && n) {
+		j->esc = 0;
+		i = 1;
+	}
+	while (i < n) {
+		uint8_t c = data[i];
+		if (c == '"')
+			return i;
+		if (c == '\\') {
+			if (i + 1 == n) {
+				j->esc = 1;
+				return n;
+			}
+			i += 2;
+			continue;
+		}
+		i++;
+	}
+	return n;
+}
+
+static int pend_add(an_json *j, const uint8_t *data, size_t n)
+{
+	if (j->npend + n > j->pend_cap &&
+	    an__grow((void **)&j->pend, &j->pend_cap, j->npend + n, 1) < 0)
+		return an__json_fail_at(j, AN_ENOMEM, j->pend_base,
+					"out of memory");
+	memcpy(j->pend + j->npend, data, n);
+	j->npend += n;
+	return AN_OK;
+}
+
+/* Feeds the held-back string (complete, or cut by the end of input). */
+static int pend_flush(an_json *j)
+{
+	int rc;
+
+	if (!j->npend)
+		return AN_OK;
+	rc = parse(j, j->pend, j->npend, j->pend_base);
+	j->npend = 0;
+	if (j->pend_cap > (1u << 20)) {
+		free(j->pend); /* a long string's buffer: give it back */
+		j->pend = NULL;
+		j->pend_cap = 0;
+	}
+	return rc;
+}
+
+int an__json_feed(an_json *j, const uint8_t *data, size_t n, uint64_t base)
+{
+	size_t i = 0, start = 0, k;
+	int rc;
+
+	j->fed += n;
+	j->end = base + n;
+	if (j->in_str) {
+		/* the held-back string goes on here */
+		k = string_end(j, data, n);
+		if (k == n)
+			return pend_add(j, data, n);
+		rc = pend_add(j, data, k + 1);
+		if (rc == AN_OK)
+			rc = pend_flush(j);
+		if (rc < 0)
+			return rc;
+		j->in_str = 0;
+		i = start = k + 1;
+	}
+	/* find whether this chunk leaves a string open, and where it began */
+	while (i < n) {
+		const uint8_t *q = memchr(data + i, '"', n - i);
+		size_t open;
+		if (!q)
+			break;
+		open = (size_t)(q - data);
+		k = string_end(j, data + open + 1, n - open - 1);
+		if (k == n - open - 1) {
+			/* open at the end: yajl gets what precedes it */
+			if (open > start) {
+				rc = parse(j, data + start, open - start,
+					   base + start);
+				if (rc < 0)
+					return rc;
+			}
+			j->in_str = 1;
+			j->pend_base = base + open;
+			return pend_add(j, data + open, n - open);
+		}
+		i = open + 1 + k + 1;
+	}
+	if (n > start)
+		return parse(j, data + start, n - start, base + start);
+	return AN_OK;
+}
+
 int an__json_finish(an_json *j)
 {
 	yajl_status st;
 	uint64_t end = j->end;
+	int rc;
 
+	if (j->in_str) {
+		/* cut inside a string: yajl judges what there is of it */
+		j->in_str = 0;
+		rc = pend_flush(j);
+		if (rc < 0)
+			return rc;
+	}
 	j->chunk_base = end;
 	st = yajl_complete_parse(j->h);
 	if (st == yajl_status_client_canceled)
@@ -321,7 +444,7 @@ int an__json_finish(an_json *j)
 		 * could only judge once input ended (trailing garbage after
 		 * a final number) */
 		unsigned char *msg = yajl_get_error(j->h, 0, NULL, 0);
-		int rc = AN_EPARSE;
+		rc = AN_EPARSE;
 		if (msg && strstr((const char *)msg, "premature EOF") &&
 		    !j->nonws) {
 			/* e.g. a gzip bomb of spaces: say what it was */

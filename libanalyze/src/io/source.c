@@ -2,10 +2,13 @@
  * source.c - byte source over a file descriptor or a memory buffer, with
  * transparent gzip inflation (the only user of zlib) and a running SHA-256
  * of the raw bytes. Gzip input is inflated on a second thread, a few
- * buffers ahead of the reader (inflating is as slow as parsing).
+ * buffers ahead of the reader (inflating is as slow as parsing), from a
+ * file, memory or a pipe; plain input from a pipe is read ahead by that
+ * thread the same way.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -42,6 +45,9 @@ typedef struct pipe_st {
 	unsigned count;      /* filled buffers not yet released */
 	int holding;         /* the reader holds bufs[head] */
 	int stop;            /* an_source_free: stop filling */
+	int wait_fd;         /* a pipe or terminal: a read may wait for
+				its writer, so the thread polls and sees
+				stop while it waits */
 	uint64_t raw_pub;    /* raw_bytes and sha as of the last buffer, */
 	an_sha256 sha_pub;   /* for the getters while the thread runs */
 } pipe_st;
@@ -197,11 +203,41 @@ void an_source_set_chunk_limit(an_source *s, size_t max)
 	s->chunk_limit = max;
 }
 
+/* On the inflating thread, for a pipe: waits until fd has bytes (or its
+ * end, or an error, which read() then reports); AN_ECANCELED when
+ * pipe_stop() asks the thread to end meanwhile. */
+static int wait_readable(an_source *s, an_error *err)
+{
+	pipe_st *p = s->pipe;
+	struct pollfd pfd;
+	int stop, r;
+
+	pfd.fd = s->fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		pfd.revents = 0;
+		r = poll(&pfd, 1, 100);
+		if (r > 0 || (r < 0 && errno != EINTR))
+			return AN_OK;
+		pthread_mutex_lock(&p->mu);
+		stop = p->stop;
+		pthread_mutex_unlock(&p->mu);
+		if (stop)
+			return an__fail(err, AN_ECANCELED, AN_NO_OFFSET,
+					"stopped");
+	}
+}
+
 /* Makes raw bytes available at rp/rlen; rlen == 0 with raw_eof at end. */
 static int fill_raw(an_source *s, an_error *err)
 {
 	if (s->rlen || s->raw_eof)
 		return AN_OK;
+	if (s->raw && s->pipe && s->pipe->wait_fd) {
+		int rc = wait_readable(s, err);
+		if (rc < 0)
+			return rc;
+	}
 	if (!s->raw) {
 		size_t n = s->mem_len - s->mem_pos;
 		if (n > RAW_CAP)
@@ -420,19 +456,24 @@ static void *pipe_main(void *arg)
 }
 
 /* Starts the inflating thread; 0 when it cannot (then the reader
- * inflates itself). Only for memory and regular files: a read from them
- * never waits for a writer, so pipe_stop() never hangs. */
+ * inflates itself). A read from a pipe may wait for its writer forever:
+ * there the thread polls, so that pipe_stop() never hangs. */
 static int pipe_start(an_source *s)
 {
 	pipe_st *p;
 	struct stat st;
 	unsigned i;
+	int wait_fd = 0;
 
-	if (s->fd >= 0 && (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode)))
-		return 0;
+	if (s->fd >= 0) {
+		if (fstat(s->fd, &st) < 0)
+			return 0;
+		wait_fd = !S_ISREG(st.st_mode);
+	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return 0;
+	p->wait_fd = wait_fd;
 	for (i = 0; i < PIPE_BUFS; i++) {
 		p->bufs[i].data = malloc(PIPE_CAP);
 		if (!p->bufs[i].data)
@@ -540,6 +581,14 @@ static int pipe_next(an_source *s, const uint8_t **data, size_t *len,
 	return AN_OK;
 }
 
+/* A pipe or terminal: plain input from it is read ahead by the thread. */
+static int is_stream(an_source *s)
+{
+	struct stat st;
+
+	return s->fd >= 0 && fstat(s->fd, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 static int next_chunk(const uint8_t **data, size_t *len, an_source *s,
 		      an_error *err)
 {
@@ -552,8 +601,10 @@ static int next_chunk(const uint8_t **data, size_t *len, an_source *s,
 		return rc;
 	if (s->pipe)
 		return pipe_next(s, data, len, err);
-	if (s->out_pos == s->out_len && s->gzip && !s->pipe_tried) {
-		/* what a peek inflated is handed out: inflate ahead now */
+	if (s->out_pos == s->out_len && !s->pipe_tried &&
+	    (s->gzip || is_stream(s))) {
+		/* what a peek inflated is handed out: inflate ahead now (or,
+		 * from a pipe, read ahead: the reader parses meanwhile) */
 		s->pipe_tried = 1;
 		s->out_pos = s->out_len = 0;
 		if (pipe_start(s))
