@@ -12,6 +12,7 @@
 #include "core/sort.h"
 #include "io/json_int.h"
 #include "cpu/profile_int.h"
+#include "cpu/cpuscan_int.h"
 
 /* Parser contexts (what the innermost open container is). */
 enum ctx {
@@ -101,6 +102,7 @@ typedef struct reader {
 	prof_key *threads;       /* distinct (pid, tid); id = tid */
 	size_t nthreads, cap_threads;
 	an_hashtab thread_ix;
+	an_cpuscan *scan;        /* the fast scanner, during the parse */
 } reader;
 
 
@@ -372,10 +374,26 @@ static int in_array(an_json *j, reader *r, int c, an_json_ev ev,
 	}
 }
 
+/* Tells the fast scanner (cpuscan.c) that an array it may read itself
+ * has just been opened. */
+static int announce(an_json *j, reader *r, int c)
+{
+	int kind = c == C_SAMPLES ? AN_SCAN_SAMPLES :
+		   c == C_DELTAS  ? AN_SCAN_DELTAS :
+		   c == C_LINES   ? AN_SCAN_LINES :
+		   c == C_EVENTS  ? AN_SCAN_EVENTS : -1;
+
+	if (r->scan && kind >= 0)
+		an__cpuscan_opened(r->scan, kind, r->b, an__json_offset(j));
+	return AN_OK;
+}
+
 /* Arrays shared by the .cpuprofile top level and a trace chunk. */
 static int open_array(an_json *j, reader *r, an_json_ev ev, int c,
 		      const char *what)
 {
+	int rc;
+
 	if (ev != AN_JSON_ARRAY_START)
 		return wrong(j, what, "an array", ev);
 	if (c == C_NODES) {
@@ -389,7 +407,8 @@ static int open_array(an_json *j, reader *r, an_json_ev ev, int c,
 	} else if (c == C_DELTAS) {
 		r->b->have_deltas = 1;
 	}
-	return push(j, r, c);
+	rc = push(j, r, c);
+	return rc < 0 ? rc : announce(j, r, c);
 }
 
 static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
@@ -838,8 +857,10 @@ static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 		}
 		if (ev == AN_JSON_MAP_START)
 			return push(j, r, C_TRACE_TOP);
-		if (ev == AN_JSON_ARRAY_START)
-			return push(j, r, C_EVENTS);
+		if (ev == AN_JSON_ARRAY_START) {
+			rc = push(j, r, C_EVENTS);
+			return rc < 0 ? rc : announce(j, r, C_EVENTS);
+		}
 		return an__json_fail(j, AN_EFORMAT,
 				     "not a trace: expected an object or "
 				     "array, found %s", ev_type(ev));
@@ -864,6 +885,22 @@ static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 	return rc;
 }
 
+/* An event the skimmer (cpuscan.c) read past: it counts in the summary
+ * as end_event() would count it. */
+static int on_skipped(void *payload, const an_scan_event *e)
+{
+	reader *r = payload;
+
+	r->events++;
+	r->ev_name = EV_OTHER;
+	r->ev_pid = e->pid;
+	r->ev_tid = e->tid;
+	r->ev_ts = e->ts;
+	r->ev_has_ts = e->has_ts;
+	r->ev_dur = e->dur;
+	return note_event(r);
+}
+
 static void reader_free(reader *r)
 {
 	size_t i;
@@ -880,9 +917,10 @@ static void reader_free(reader *r)
 }
 
 static int load(an_profile **out, an_source *src, int trace,
-		an_trace_summary *summary, an_error *err)
+		an_trace_summary *summary, int scan_flags, an_error *err)
 {
 	reader r;
+	an_scan_cfg scan = {on_event, on_skipped, NULL, 0, 0, NULL};
 	an_builder *b;
 	int rc;
 	size_t i;
@@ -901,7 +939,11 @@ static int load(an_profile **out, an_source *src, int trace,
 		an__fail(err, rc, AN_NO_OFFSET, "out of memory");
 		goto done;
 	}
-	rc = an__json_parse(src, on_event, &r, err);
+	scan.payload = &r;
+	scan.trace = trace;
+	scan.flags = scan_flags;
+	scan.hook = &r.scan;
+	rc = an__cpuscan_parse(src, &scan, err);
 	if (rc < 0)
 		goto done;
 	if (!trace) {
@@ -951,11 +993,17 @@ done:
 
 int an__cpuprofile_load(an_profile **out, an_source *src, an_error *err)
 {
-	return load(out, src, 0, NULL, err);
+	return load(out, src, 0, NULL, 0, err);
 }
 
 int an__trace_load(an_profile **out, an_source *src,
 		   an_trace_summary *summary, an_error *err)
 {
-	return load(out, src, 1, summary, err);
+	return load(out, src, 1, summary, 0, err);
+}
+
+int an__profile_load_plain(an_profile **out, an_source *src, int trace,
+			   an_trace_summary *summary, an_error *err)
+{
+	return load(out, src, trace, summary, AN_SCAN_PLAIN, err);
 }
