@@ -460,3 +460,98 @@ Test(cpuscan, the_trace_fixtures_load_as_with_the_plain_parse)
 		free(doc);
 	}
 }
+
+/* ---- the model's sample table (builder.c fast paths) ----------------- */
+
+/* A profile with nodes 1 (root) .. 3 and n samples whose deltas are
+ * given; samples alternate between nodes 2 and 3. */
+static char *deltas_profile(const int *deltas, int n, const char *ids)
+{
+	size_t cap = 1024 + (size_t)n * 24, len;
+	char *doc = malloc(cap);
+	int i;
+
+	cr_assert_not_null(doc);
+	len = (size_t)snprintf(doc, cap, "%s\"samples\":[", ids);
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(doc + len, cap - len, "%s%d",
+					i ? "," : "", 2 + i % 2);
+	len += (size_t)snprintf(doc + len, cap - len, "],\"timeDeltas\":[");
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(doc + len, cap - len, "%s%d",
+					i ? "," : "", deltas[i]);
+	snprintf(doc + len, cap - len, "]}");
+	return doc;
+}
+
+Test(cpuscan, samples_in_reverse_time_order_sort_stably)
+{
+	/* 200 samples going back in time two at a time (equal pairs):
+	 * far beyond the insertion sort's budget, so the merge sort runs */
+	enum { N = 200 };
+	int deltas[N], i;
+	result r;
+	char *doc;
+
+	deltas[0] = 100000;
+	for (i = 1; i < N; i++)
+		deltas[i] = i % 2 ? 0 : -10;
+	doc = deltas_profile(deltas, N, NODES);
+	load(&r, doc, strlen(doc), 0, 0, 0);
+	cr_assert_eq(r.rc, AN_OK, "%s", r.err.message);
+	/* the last pair (samples 198: node 2, 199: node 3) has the
+	 * smallest time, 100100 - 990; equal times keep file order */
+	cr_expect_eq(r.sample_ts[0], 100100 - 990);
+	cr_expect_eq(r.sample_id[0], 2);
+	cr_expect_eq(r.sample_ts[1], 100100 - 990);
+	cr_expect_eq(r.sample_id[1], 3);
+	cr_expect_eq(r.sample_ts[2], 100100 - 980);
+	cr_expect_eq(r.sample_id[2], 2);
+	free(doc);
+}
+
+Test(cpuscan, sparse_and_missing_sample_ids)
+{
+	static const char sparse[] =
+		"{\"nodes\":[{\"id\":10,\"callFrame\":{\"functionName\":"
+		"\"(root)\",\"url\":\"\",\"lineNumber\":-1,\"columnNumber\":-1},"
+		"\"children\":[900000000000,30]},{\"id\":900000000000,"
+		"\"callFrame\":{\"functionName\":\"a\",\"url\":\"\","
+		"\"lineNumber\":0,\"columnNumber\":0}},{\"id\":30,\"callFrame\":"
+		"{\"functionName\":\"b\",\"url\":\"\",\"lineNumber\":0,"
+		"\"columnNumber\":1}}],\"startTime\":0,\"endTime\":9,";
+	static const char dense[] =
+		"{\"nodes\":[{\"id\":10,\"callFrame\":{\"functionName\":"
+		"\"(root)\",\"url\":\"\",\"lineNumber\":-1,\"columnNumber\":-1},"
+		"\"children\":[12,30]},{\"id\":12,"
+		"\"callFrame\":{\"functionName\":\"a\",\"url\":\"\","
+		"\"lineNumber\":0,\"columnNumber\":0}},{\"id\":30,\"callFrame\":"
+		"{\"functionName\":\"b\",\"url\":\"\",\"lineNumber\":0,"
+		"\"columnNumber\":1}}],\"startTime\":0,\"endTime\":9,";
+	char doc[1024];
+	result r;
+
+	snprintf(doc, sizeof(doc), "%s\"samples\":[30,900000000000],"
+		 "\"timeDeltas\":[1,1]}", sparse);
+	r = check(doc, 0);
+	cr_assert_eq(r.rc, AN_OK, "%s", r.err.message);
+	cr_expect_eq(r.sample_id[0], 30);
+	cr_expect_eq(r.sample_id[1], 900000000000);
+	/* a hole inside the compact id range, and ids beyond it */
+	snprintf(doc, sizeof(doc), "%s\"samples\":[30,20],"
+		 "\"timeDeltas\":[1,1]}", dense);
+	r = check(doc, 0);
+	cr_expect_eq(r.rc, AN_EFORMAT);
+	cr_expect_str_eq(r.err.message,
+			 "sample 1 names node 20, which is not in nodes");
+	snprintf(doc, sizeof(doc), "%s\"samples\":[9,12],"
+		 "\"timeDeltas\":[1,1]}", dense);
+	r = check(doc, 0);
+	cr_expect_str_eq(r.err.message,
+			 "sample 0 names node 9, which is not in nodes");
+	snprintf(doc, sizeof(doc), "%s\"samples\":[31],\"timeDeltas\":[1]}",
+		 dense);
+	r = check(doc, 0);
+	cr_expect_str_eq(r.err.message,
+			 "sample 0 names node 31, which is not in nodes");
+}

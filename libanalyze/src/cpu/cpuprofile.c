@@ -111,7 +111,8 @@ static int lookup_key(const char *s, size_t len)
 	size_t i;
 
 	for (i = 1; i < sizeof(key_names) / sizeof(key_names[0]); i++)
-		if (strlen(key_names[i]) == len &&
+		if (len && key_names[i][0] == s[0] &&
+		    strlen(key_names[i]) == len &&
 		    memcmp(key_names[i], s, len) == 0)
 			return (int)i;
 	return K_OTHER;
