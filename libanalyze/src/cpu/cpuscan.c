@@ -6,8 +6,9 @@
  * left out (integers stored here, skipped trace events) a few synthetic
  * bytes keep yajl's view valid JSON where a ',' needs a value before it
  * ("0" swallowed by scan_cb in an integer array, "" in an event array,
- * which the loader ignores). Every fast path gives up to yajl at the first byte it
- * does not fully understand, so yajl judges everything unusual.
+ * which the loader ignores). Every fast path gives up to yajl at the
+ * first byte it does not fully understand, so yajl judges everything
+ * unusual.
  */
 #include <math.h>
 #include <stdio.h>
@@ -469,14 +470,13 @@ static int classify(const uint8_t *k, size_t len)
 
 static int kept_name(const uint8_t *v, size_t len)
 {
-	const char *n = AN_SCAN_KEEP_NAMES;
-	size_t l;
+	static const char *const names[] = {AN_SCAN_KEEP_NAMES};
+	size_t i;
 
-	for (; *n; n += l + 1) {
-		l = strlen(n);
-		if (l == len && !memcmp(n, v, len))
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i][0] == (char)v[0] && strlen(names[i]) == len &&
+		    !memcmp(names[i], v, len))
 			return 1;
-	}
 	return 0;
 }
 

@@ -26,9 +26,9 @@
 #include "cpu/profile_int.h"
 
 /* Event names whose events are always handed to yajl (the loader reads
- * them); every other event is skipped. One string, names NUL-separated. */
+ * them); every other event is skipped. A list of string literals. */
 #define AN_SCAN_KEEP_NAMES                                                    \
-	"Profile\0ProfileChunk\0CpuProfile\0thread_name\0process_name\0"
+	"Profile", "ProfileChunk", "CpuProfile", "thread_name", "process_name"
 
 /* What an__cpuscan_opened() announces. */
 enum an_scan_array {
