@@ -555,3 +555,103 @@ Test(cpuscan, sparse_and_missing_sample_ids)
 	cr_expect_str_eq(r.err.message,
 			 "sample 0 names node 31, which is not in nodes");
 }
+
+/* ---- random damage: the fast paths never judge differently ----------- */
+
+/* Compares a fast load with the plain one at a few chunk sizes. */
+static void same_as_plain(const char *doc, size_t len, int trace)
+{
+	static const size_t chunks[] = {0, 1, 5, 64};
+	result ref, got, same;
+	size_t c;
+
+	load(&ref, doc, len, trace, 0, 1);
+	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		load(&got, doc, len, trace, chunks[c], 0);
+		load(&same, doc, len, trace, chunks[c], 1);
+		if (got.rc < 0 && got.err.offset == same.err.offset)
+			got.err.offset = ref.err.offset;
+		cr_assert_eq(got.rc, ref.rc, "chunk %zu: %d (%s) vs %d (%s) in "
+			     "%.*s", chunks[c], got.rc, got.err.message,
+			     ref.rc, ref.err.message, (int)len, doc);
+		if (ref.rc == AN_OK) {
+			cr_assert_eq(got.digest, ref.digest, "chunk %zu in "
+				     "%.*s", chunks[c], (int)len, doc);
+			goto summary;
+		}
+		cr_assert_str_eq(got.err.message, ref.err.message,
+				 "chunk %zu in %.*s", chunks[c], (int)len,
+				 doc);
+		cr_assert_eq(got.err.offset, ref.err.offset,
+			     "chunk %zu: offset %llu vs %llu (%s) in %.*s",
+			     chunks[c], (unsigned long long)got.err.offset,
+			     (unsigned long long)ref.err.offset,
+			     ref.err.message, (int)len, doc);
+summary:
+		cr_assert_eq(got.sum.events, ref.sum.events,
+			     "chunk %zu in %.*s", chunks[c], (int)len, doc);
+		cr_assert_eq(got.sum.threads, ref.sum.threads,
+			     "chunk %zu in %.*s", chunks[c], (int)len, doc);
+		cr_assert_eq(got.sum.first_us, ref.sum.first_us,
+			     "chunk %zu in %.*s", chunks[c], (int)len, doc);
+		cr_assert_eq(got.sum.last_us, ref.sum.last_us,
+			     "chunk %zu in %.*s", chunks[c], (int)len, doc);
+	}
+}
+
+/* Each of 3000 copies of a document gets one to three random edits (a
+ * byte replaced by one that matters to JSON, deleted, or inserted). */
+static void damage(const char *base, int trace, unsigned seed)
+{
+	static const char pool[] = "\"\\{}[],: 0-1.eEtfnu\x01\x7f\xc3\xa9x\t";
+	size_t blen = strlen(base);
+	char *doc = malloc(blen + 8);
+	unsigned s = seed;
+	int k, e;
+
+	cr_assert_not_null(doc);
+	for (k = 0; k < 3000; k++) {
+		size_t len = blen;
+		memcpy(doc, base, blen);
+		for (e = 0; e < 1 + k % 3; e++) {
+			size_t at;
+			char ch;
+			s = s * 1103515245u + 12345u;
+			at = (s >> 8) % len;
+			s = s * 1103515245u + 12345u;
+			ch = pool[(s >> 8) % (sizeof(pool) - 1)];
+			switch ((s >> 20) % 4) {
+			case 0:
+				memmove(doc + at, doc + at + 1, len - at - 1);
+				len--;
+				break;
+			case 1:
+				memmove(doc + at + 1, doc + at, len - at);
+				doc[at] = ch;
+				len++;
+				break;
+			default:
+				doc[at] = ch;
+				break;
+			}
+		}
+		same_as_plain(doc, len, trace);
+	}
+	free(doc);
+}
+
+Test(cpuscan, randomly_damaged_traces_fail_as_the_plain_parse_does,
+     .timeout = 240)
+{
+	damage("[" OTHER1 "," PROFILE ",\n" OTHER2 "," CHUNK "," META "]", 1,
+	       1);
+	damage("{\"x\":[1],\"traceEvents\":[" OTHER2 "," OTHER1 "],\"y\":{}}",
+	       1, 2);
+}
+
+Test(cpuscan, randomly_damaged_profiles_fail_as_the_plain_parse_does,
+     .timeout = 240)
+{
+	damage(NODES "\"samples\":[2,3,2, 3 ,\n2],"
+		     "\"timeDeltas\":[10,20,-5,7 , 1000]}", 0, 3);
+}
