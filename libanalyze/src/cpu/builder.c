@@ -635,12 +635,15 @@ static int build_samples(an_profile *p, an_builder *b, const an_hashtab *ids,
 			memcpy(p->sample_line, b->lines,
 			       (size_t)n * sizeof(*p->sample_line));
 	}
-	/* the last sample lasts the mean interval (DevTools) */
+	/* the last sample lasts the mean interval (DevTools); the spans are
+	 * >= 0 but may not fit int64 (deltas near INT64_MIN and back) */
 	if (n >= 2)
-		p->last_duration = (double)(p->sample_ts[n - 1] -
-					    p->sample_ts[0]) / (n - 1);
+		p->last_duration = (double)((uint64_t)p->sample_ts[n - 1] -
+					    (uint64_t)p->sample_ts[0]) /
+				   (n - 1);
 	else if (n == 1 && p->end_time > p->sample_ts[0])
-		p->last_duration = (double)(p->end_time - p->sample_ts[0]);
+		p->last_duration = (double)((uint64_t)p->end_time -
+					    (uint64_t)p->sample_ts[0]);
 done:
 	free(dense);
 	free(idx);
