@@ -558,15 +558,16 @@ Test(cpuscan, sparse_and_missing_sample_ids)
 
 /* ---- random damage: the fast paths never judge differently ----------- */
 
-/* Compares a fast load with the plain one at a few chunk sizes. */
-static void same_as_plain(const char *doc, size_t len, int trace)
+/* Compares a fast load with the plain one at the chunk sizes given
+ * (0 = the whole input at once). */
+static void same_as_plain_at(const char *doc, size_t len, int trace,
+			     const size_t *chunks, size_t nchunks)
 {
-	static const size_t chunks[] = {0, 1, 5, 64};
 	result ref, got, same;
 	size_t c;
 
 	load(&ref, doc, len, trace, 0, 1);
-	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+	for (c = 0; c < nchunks; c++) {
 		load(&got, doc, len, trace, chunks[c], 0);
 		load(&same, doc, len, trace, chunks[c], 1);
 		if (got.rc < 0 && got.err.offset == same.err.offset)
@@ -597,6 +598,14 @@ summary:
 		cr_assert_eq(got.sum.last_us, ref.sum.last_us,
 			     "chunk %zu in %.*s", chunks[c], (int)len, doc);
 	}
+}
+
+static void same_as_plain(const char *doc, size_t len, int trace)
+{
+	static const size_t chunks[] = {0, 1, 5, 64};
+
+	same_as_plain_at(doc, len, trace, chunks,
+			 sizeof(chunks) / sizeof(chunks[0]));
 }
 
 /* Each of 3000 copies of a document gets one to three random edits (a
@@ -654,4 +663,62 @@ Test(cpuscan, randomly_damaged_profiles_fail_as_the_plain_parse_does,
 {
 	damage(NODES "\"samples\":[2,3,2, 3 ,\n2],"
 		     "\"timeDeltas\":[10,20,-5,7 , 1000]}", 0, 3);
+}
+
+/* ---- events larger than the skimmer re-reads (LARGE) ------------------ */
+
+/* `pre` + n copies of `fill` + `post`, NUL-terminated. */
+static char *big_doc(const char *pre, const char *fill, size_t n,
+		     const char *post, size_t *len)
+{
+	size_t a = strlen(pre), f = strlen(fill), z = strlen(post), i;
+	char *d = malloc(a + f * n + z + 1);
+
+	cr_assert_not_null(d);
+	memcpy(d, pre, a);
+	for (i = 0; i < n; i++)
+		memcpy(d + a + i * f, fill, f);
+	memcpy(d + a + f * n, post, z + 1);
+	*len = a + f * n + z;
+	return d;
+}
+
+/* (Not in 1-byte chunks: yajl itself is quadratic on a long string cut
+ * into many pieces.) */
+static void same_big(const char *pre, const char *fill, size_t n,
+		     const char *post)
+{
+	static const size_t chunks[] = {0, 4093, 65536};
+	size_t len;
+	char *d = big_doc(pre, fill, n, post, &len);
+
+	same_as_plain_at(d, len, 1, chunks,
+			 sizeof(chunks) / sizeof(chunks[0]));
+	free(d);
+}
+
+Test(cpuscan, events_larger_than_the_skim_window, .timeout = 240)
+{
+	/* a skipped event with a 600 KB string (escapes too), then a
+	 * profile: read in 1 MiB-ish pieces from 64 KiB chunks */
+	same_big("[" OTHER2 ",{\"name\":\"a\",\"args\":{\"s\":\"",
+		 "abc\\\"{[\\\\", 60000, "\"}}," PROFILE "," CHUNK "]");
+	/* a ProfileChunk with 400 KB of samples */
+	same_big("[" PROFILE ",{\"name\":\"ProfileChunk\",\"pid\":1,"
+		 "\"id\":\"0x1\",\"args\":{\"data\":{\"cpuProfile\":{"
+		 "\"nodes\":[{\"id\":1,\"callFrame\":{\"functionName\":"
+		 "\"(root)\"}},{\"id\":2,\"parent\":1,\"callFrame\":{"
+		 "\"functionName\":\"f\"}}],\"samples\":[",
+		 "2,1,", 100000, "2]},\"timeDeltas\":[1]}}}," OTHER2 "]");
+	/* nesting, and an error after 300 KB inside a skipped event */
+	same_big("[" OTHER2 ",{\"name\":\"a\",\"args\":{\"x\":[", "[1,{}],",
+		 50000, "2]}}," OTHER1 "]");
+	same_big("[" OTHER2 ",{\"name\":\"a\",\"args\":{\"x\":[", "[1,{}],",
+		 50000, "2 3]}}," OTHER1 "]");
+	same_big("[" OTHER2 ",{\"name\":\"a\",\"args\":{\"x\":[", "[1,{}],",
+		 50000, "2]}]," OTHER1 "]");
+	/* a huge top-level string element, and truncation */
+	same_big("[" OTHER2 ",\"", "xy", 200000, "\"," OTHER2 "]");
+	same_big("[" OTHER2 ",{\"name\":\"a\",\"args\":{\"s\":\"", "ab",
+		 200000, "");
 }

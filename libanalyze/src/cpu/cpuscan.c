@@ -16,12 +16,17 @@
 
 #include "cpu/cpuscan_int.h"
 
-enum { M_GEN, M_INTS, M_EVENTS };          /* what the next bytes are */
+enum { M_GEN, M_INTS, M_EVENTS, M_BIG };  /* what the next bytes are */
 enum { E_START, E_NEED, E_HAVE };          /* place in the event array */
 enum { SK_DONE, SK_MORE, SK_BAD };         /* skim results */
 
 #define TAIL 64  /* bytes kept from the previous chunk, for key lookback */
 #define PEND 64  /* longest integer array entry carried across chunks */
+/* An event cut by chunk ends is skimmed again from its start with each
+ * new chunk; once it is this large, or was skimmed over 4 * LARGE bytes
+ * in all (tiny chunks), it goes to yajl instead (M_BIG): the cost per
+ * event stays bounded whatever its size and the chunk size. */
+#define LARGE (256 * 1024)
 
 struct an_cpuscan {
 	an_json *j;
@@ -53,6 +58,9 @@ struct an_cpuscan {
 	uint8_t *ebuf;        /* an element cut by the chunk end */
 	size_t ebuf_n, ebuf_cap;
 	uint64_t ebuf_base;
+	uint64_t eskimmed;    /* bytes of ebuf skimmed so far, in all */
+	/* a large element going to yajl (M_BIG): where it ends */
+	int bdepth, bstr, besc;
 };
 
 static int run(an_cpuscan *s, const uint8_t *p, size_t n, uint64_t base,
@@ -780,6 +788,83 @@ static int element(an_cpuscan *s, const uint8_t *q, size_t len,
 	return rc;
 }
 
+/*
+ * The end of a large element: strings, escapes and nesting are followed
+ * from p[i] on (resumable), and the bytes go to yajl, which judges them.
+ * Returns the index just past the element, or n.
+ */
+static size_t big_end(an_cpuscan *s, const uint8_t *p, size_t i, size_t n)
+{
+	while (i < n) {
+		uint8_t c;
+		if (s->bstr) {
+			const uint8_t *qt, *bs;
+			if (s->besc) {
+				s->besc = 0;
+				i++;
+				continue;
+			}
+			qt = memchr(p + i, '"', n - i);
+			bs = memchr(p + i, '\\', (qt ? (size_t)(qt - p) : n) - i);
+			if (bs) {
+				s->besc = 1;
+				i = (size_t)(bs - p) + 1;
+				continue;
+			}
+			if (!qt)
+				return n;
+			s->bstr = 0;
+			i = (size_t)(qt - p) + 1;
+			if (s->bdepth == 0)
+				return i; /* the element was a string */
+			continue;
+		}
+		c = p[i++];
+		if (c == '"')
+			s->bstr = 1;
+		else if (c == '{' || c == '[')
+			s->bdepth++;
+		else if ((c == '}' || c == ']') && --s->bdepth <= 0)
+			return i;
+	}
+	return n;
+}
+
+/* ebuf holds the start of an element too large to skim again and again:
+ * yajl reads it (as a kept element) while big_end() finds its end. */
+static int big_start(an_cpuscan *s)
+{
+	size_t end;
+	int rc = AN_OK;
+
+	if (s->eyajl)
+		rc = synth(s, ",", s->ebuf_base);
+	if (rc < 0)
+		return rc;
+	s->eyajl = 1;
+	s->estate = E_HAVE;
+	s->bdepth = s->bstr = s->besc = 0;
+	end = big_end(s, s->ebuf, 0, s->ebuf_n);
+	rc = yfeed(s, s->ebuf, s->ebuf_n, s->ebuf_base);
+	s->mode = end < s->ebuf_n || (s->bdepth <= 0 && !s->bstr) ? M_GEN :
+								   M_BIG;
+	if (s->mode == M_GEN)
+		s->no_skim = 1; /* malformed: skimming ended anyway */
+	s->ebuf_n = 0;
+	return rc;
+}
+
+static int big(an_cpuscan *s, const uint8_t *p, size_t i, size_t n,
+	       uint64_t base, size_t *next)
+{
+	size_t end = big_end(s, p, i, n);
+
+	if (end < n || (s->bdepth <= 0 && !s->bstr))
+		s->mode = M_EVENTS;
+	*next = end;
+	return yfeed(s, p + i, end - i, base + i);
+}
+
 /* Continues an element the last chunk cut (in ebuf). */
 static int events_resume(an_cpuscan *s, const uint8_t *p, size_t *pi,
 			 size_t n)
@@ -791,7 +876,7 @@ static int events_resume(an_cpuscan *s, const uint8_t *p, size_t *pi,
 	for (;;) {
 		size_t old = s->ebuf_n, len = 0;
 		size_t take = n - i, want = old > 4096 ? old : 4096;
-		int r;
+		int r, large;
 		if (take > want)
 			take = want;
 		if (an__grow((void **)&s->ebuf, &s->ebuf_cap, old + take, 1) <
@@ -800,6 +885,7 @@ static int events_resume(an_cpuscan *s, const uint8_t *p, size_t *pi,
 					"out of memory");
 		memcpy(s->ebuf + old, p + i, take);
 		s->ebuf_n = old + take;
+		s->eskimmed += s->ebuf_n;
 		r = skim(s->ebuf, s->ebuf_n, &in, &len);
 		if (r == SK_DONE) {
 			i += len - old;
@@ -808,7 +894,12 @@ static int events_resume(an_cpuscan *s, const uint8_t *p, size_t *pi,
 			return element(s, s->ebuf, len, s->ebuf_base, &in);
 		}
 		i += take;
-		if (r == SK_MORE) {
+		large = s->ebuf_n >= LARGE || s->eskimmed >= 4 * LARGE;
+		if (r == SK_MORE && large && strchr("{[\"", s->ebuf[0])) {
+			*pi = i;
+			return big_start(s);
+		}
+		if (r == SK_MORE && !large) {
 			if (i < n)
 				continue;
 			*pi = i;
@@ -874,6 +965,7 @@ static int events(an_cpuscan *s, const uint8_t *p, size_t i, size_t n,
 						"out of memory");
 			memcpy(s->ebuf, p + i, n - i);
 			s->ebuf_n = n - i;
+			s->eskimmed = 0;
 			s->ebuf_base = base + i;
 			*next = n;
 			return AN_OK;
@@ -900,6 +992,9 @@ static int run(an_cpuscan *s, const uint8_t *p, size_t n, uint64_t base,
 			break;
 		case M_EVENTS:
 			rc = events(s, p, i, n, base, &next);
+			break;
+		case M_BIG:
+			rc = big(s, p, i, n, base, &next);
 			break;
 		default:
 			rc = gen(s, p, i, n, base, use_tail, &next);
@@ -935,7 +1030,9 @@ static int flush(an_cpuscan *s)
 	int rc = AN_OK;
 
 	while (rc == AN_OK && s->mode != M_GEN) {
-		if (s->mode == M_INTS) {
+		if (s->mode == M_BIG) {
+			s->mode = M_GEN; /* yajl has it all */
+		} else if (s->mode == M_INTS) {
 			rc = ints_handover(s, s->pend_base);
 		} else if (s->ebuf_n) {
 			rc = events_fallback(s, s->ebuf_base);
