@@ -2,6 +2,8 @@
 # CPU-profile benchmark: wall time and peak RSS of profkit vs Chrome DevTools' own model
 # (the reference oracle) and flamebearer, on the 2M-sample / 100k-node synthetic profile.
 #   PROFKIT=build/release/bin/profkit tests/bench/cpu_bench.sh [BIG.cpuprofile]
+# profkit and the oracle run RUNS times each (default 3), medians reported;
+# BASE=path/to/older/profkit adds that binary, side by side.
 # BIG defaults to /tmp/profkit-bench/big.cpuprofile and is generated when missing.
 # Env: PROFKIT (default build/release/bin/profkit, relative to the repo root unless it
 #      exists relative to the current directory), ORACLE (default
@@ -24,17 +26,25 @@ echo "file: $BIG ($(stat -c %s "$BIG") bytes)"
 
 # shellcheck source=tests/bench/measure.sh
 . "$ROOT/tests/bench/measure.sh"
+# shellcheck source=tests/bench/cpu_runs.sh
+. "$ROOT/tests/bench/cpu_runs.sh"
+RUNS=${RUNS:-3}
 
-P_WALL="" P_RSS=""
+P_WALL="" P_RSS="" P_CPU=""
 if [[ -x $PROFKIT ]]; then
-  if measure "profkit cpu top -n 20" "$PROFKIT" cpu top "$BIG" -n 20; then P_WALL=$WALL P_RSS=$RSS_KB; fi
+  if runs "$RUNS" "profkit cpu top -n 20" "$PROFKIT" cpu top "$BIG" -n 20; then P_WALL=$MED_WALL P_RSS=$MED_RSS_KB P_CPU=$MED_CPU; fi
 else
   echo "profkit not built ($PROFKIT)"
 fi
+if [[ -n ${BASE:-} && -x ${BASE:-} ]]; then
+  if runs "$RUNS" "BASE cpu top -n 20" "$BASE" cpu top "$BIG" -n 20 && [[ -n $P_WALL ]]; then
+    echo "BASE/profkit: wall $(ratio "$MED_WALL" "$P_WALL"), user+sys $(ratio "$MED_CPU" "$P_CPU")"
+  fi
+fi
 
-O_WALL="" O_RSS=""
+O_WALL="" O_RSS="" O_CPU=""
 if [[ -f $ORACLE ]]; then
-  if measure "oracle --mode=timeline" node --max-old-space-size=8000 "$ORACLE" --mode=timeline "$BIG"; then O_WALL=$WALL O_RSS=$RSS_KB; fi
+  if runs "$RUNS" "oracle --mode=timeline" node --max-old-space-size=8000 "$ORACLE" --mode=timeline "$BIG"; then O_WALL=$MED_WALL O_RSS=$MED_RSS_KB O_CPU=$MED_CPU; fi
 else
   echo "oracle not installed ($ORACLE; run shared/oracles/setup.sh)"
 fi
@@ -55,9 +65,8 @@ JS
   fi
 fi
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
 if [[ -n $P_WALL && -n $O_WALL ]]; then
-  echo "oracle/profkit: wall $(ratio "$O_WALL" "$P_WALL")${P_RSS:+, peak RSS $(ratio "$O_RSS" "$P_RSS")}"
+  echo "oracle/profkit: wall $(ratio "$O_WALL" "$P_WALL"), user+sys $(ratio "$O_CPU" "$P_CPU")${P_RSS:+, peak RSS $(ratio "$O_RSS" "$P_RSS")}"
 else
   echo "oracle/profkit: n/a (need both)"
 fi

@@ -306,6 +306,59 @@ static int cmp_ts(uint32_t a, uint32_t b, const void *ctx)
 	return ts[a] < ts[b] ? -1 : ts[a] > ts[b];
 }
 
+/*
+ * Samples are almost in time order (a few negative deltas move one
+ * sample back a little): a stable insertion sort of idx by ts, which
+ * gives up after `budget` moves (leaving idx a permutation in which
+ * equal timestamps keep their order, so a stable sort can finish it).
+ * 1 when done.
+ */
+static int insertion_sort_ts(uint32_t *idx, uint32_t n, const int64_t *ts,
+			     uint64_t budget)
+{
+	uint32_t i, j, x;
+
+	for (i = 1; i < n; i++) {
+		x = idx[i];
+		for (j = i; j > 0 && ts[idx[j - 1]] > ts[x]; j--) {
+			idx[j] = idx[j - 1];
+			if (!budget--) {
+				idx[j - 1] = x;
+				return 0;
+			}
+		}
+		idx[j] = x;
+	}
+	return 1;
+}
+
+/* A direct id -> node table when ids are compact (V8 numbers nodes
+ * 1..n): *lo is the smallest id. NULL when they are not, or no memory
+ * (the hash table then serves). */
+static uint32_t *dense_ids(const an_profile *p, int64_t *lo, int64_t *hi)
+{
+	uint32_t i, n = p->node_count, *t;
+	int64_t a = p->node_id[0], z = p->node_id[0];
+
+	for (i = 1; i < n; i++) {
+		if (p->node_id[i] < a)
+			a = p->node_id[i];
+		if (p->node_id[i] > z)
+			z = p->node_id[i];
+	}
+	if ((uint64_t)z - (uint64_t)a >= 4 * (uint64_t)n + 1024)
+		return NULL;
+	t = malloc(((size_t)(z - a) + 1) * sizeof(*t));
+	if (!t)
+		return NULL;
+	memset(t, 0xff, ((size_t)(z - a) + 1) * sizeof(*t)); /* AN_NONE */
+	for (i = 0; i < n; i++)
+		t[p->node_id[i] - a] = i;
+	*lo = a;
+	*hi = z;
+	return t;
+}
+
 /* ---- finishing ------------------------------------------------------- */
 
 static int build_tree(an_profile *p, an_builder *b, const an_hashtab *ids,
@@ -544,8 +597,8 @@ static int build_samples(an_profile *p, an_builder *b, const an_hashtab *ids,
 			 an_error *err)
 {
 	uint32_t n = (uint32_t)b->sample_n, i;
-	uint32_t *idx = NULL, *tmp = NULL;
-	int64_t *ts = NULL;
+	uint32_t *idx = NULL, *tmp = NULL, *dense = NULL;
+	int64_t *ts = NULL, lo = 0, hi = 0;
 	int rc = AN_OK, sorted = 1;
 
 	if (b->have_deltas && b->delta_n != b->sample_n)
@@ -593,8 +646,11 @@ static int build_samples(an_profile *p, an_builder *b, const an_hashtab *ids,
 		for (i = 0; i < n; i++)
 			ts[i] = p->start_time + (int64_t)(step * i);
 	}
+	dense = dense_ids(p, &lo, &hi);
 	for (i = 0; i < n; i++) {
-		uint32_t v = idmap_get(ids, b->samples[i]);
+		int64_t id = b->samples[i];
+		uint32_t v = !dense ? idmap_get(ids, id) :
+			     id >= lo && id <= hi ? dense[id - lo] : AN_NONE;
 		if (v == AN_NONE)
 			AN_FAIL(err, AN_EFORMAT, b->samples_offset,
 				"sample %u names node %lld, which is not in "
@@ -609,7 +665,8 @@ static int build_samples(an_profile *p, an_builder *b, const an_hashtab *ids,
 			AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 		for (i = 0; i < n; i++)
 			idx[i] = i;
-		an__sort_keys(idx, tmp, n, cmp_ts, ts);
+		if (!insertion_sort_ts(idx, n, ts, 16 * (uint64_t)n))
+			an__sort_keys(idx, tmp, n, cmp_ts, ts);
 		for (i = 0; i < n; i++) {
 			p->sample_ts[i] = ts[idx[i]];
 			tmp[i] = p->sample_node[idx[i]];
@@ -624,13 +681,17 @@ static int build_samples(an_profile *p, an_builder *b, const an_hashtab *ids,
 			memcpy(p->sample_line, b->lines,
 			       (size_t)n * sizeof(*p->sample_line));
 	}
-	/* the last sample lasts the mean interval (DevTools) */
+	/* the last sample lasts the mean interval (DevTools); the spans are
+	 * >= 0 but may not fit int64 (deltas near INT64_MIN and back) */
 	if (n >= 2)
-		p->last_duration = (double)(p->sample_ts[n - 1] -
-					    p->sample_ts[0]) / (n - 1);
+		p->last_duration = (double)((uint64_t)p->sample_ts[n - 1] -
+					    (uint64_t)p->sample_ts[0]) /
+				   (n - 1);
 	else if (n == 1 && p->end_time > p->sample_ts[0])
-		p->last_duration = (double)(p->end_time - p->sample_ts[0]);
+		p->last_duration = (double)((uint64_t)p->end_time -
+					    (uint64_t)p->sample_ts[0]);
 done:
+	free(dense);
 	free(idx);
 	free(tmp);
 	free(ts);

@@ -12,6 +12,7 @@
 #include "core/sort.h"
 #include "io/json_int.h"
 #include "cpu/trace_int.h"
+#include "cpu/cpuscan_int.h"
 
 /* Parser contexts (what the innermost open container is). */
 enum ctx {
@@ -121,6 +122,7 @@ typedef struct reader {
 	int64_t first_ts, last_ts;
 	an_trace_names threads;  /* distinct (pid, tid), with names */
 	an_trace_names procs;    /* (pid, 0): process names */
+	an_cpuscan *scan;        /* the fast scanner, during the parse */
 } reader;
 
 
@@ -129,7 +131,8 @@ static int lookup_key(const char *s, size_t len)
 	size_t i;
 
 	for (i = 1; i < sizeof(key_names) / sizeof(key_names[0]); i++)
-		if (strlen(key_names[i]) == len &&
+		if (len && key_names[i][0] == s[0] &&
+		    strlen(key_names[i]) == len &&
 		    memcmp(key_names[i], s, len) == 0)
 			return (int)i;
 	return K_OTHER;
@@ -464,10 +467,26 @@ static int in_array(an_json *j, reader *r, int c, an_json_ev ev,
 	}
 }
 
+/* Tells the fast scanner (cpuscan.c) that an array it may read itself
+ * has just been opened. */
+static int announce(an_json *j, reader *r, int c)
+{
+	int kind = c == C_SAMPLES ? AN_SCAN_SAMPLES :
+		   c == C_DELTAS  ? AN_SCAN_DELTAS :
+		   c == C_LINES   ? AN_SCAN_LINES :
+		   c == C_EVENTS  ? AN_SCAN_EVENTS : -1;
+
+	if (r->scan && kind >= 0)
+		an__cpuscan_opened(r->scan, kind, r->b, an__json_offset(j));
+	return AN_OK;
+}
+
 /* Arrays shared by the .cpuprofile top level and a trace chunk. */
 static int open_array(an_json *j, reader *r, an_json_ev ev, int c,
 		      const char *what)
 {
+	int rc;
+
 	if (ev != AN_JSON_ARRAY_START)
 		return wrong(j, what, "an array", ev);
 	if (c == C_NODES) {
@@ -485,7 +504,8 @@ static int open_array(an_json *j, reader *r, an_json_ev ev, int c,
 		r->stamps |= c == C_STAMPS;
 		r->b->have_deltas = 1;
 	}
-	return push(j, r, c);
+	rc = push(j, r, c);
+	return rc < 0 ? rc : announce(j, r, c);
 }
 
 static int is(const an_json_val *v, const char *s)
@@ -1035,8 +1055,10 @@ static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 		}
 		if (ev == AN_JSON_MAP_START)
 			return push(j, r, C_TRACE_TOP);
-		if (ev == AN_JSON_ARRAY_START)
-			return push(j, r, C_EVENTS);
+		if (ev == AN_JSON_ARRAY_START) {
+			rc = push(j, r, C_EVENTS);
+			return rc < 0 ? rc : announce(j, r, C_EVENTS);
+		}
 		return an__json_fail(j, AN_EFORMAT,
 				     "not a trace: expected an object or "
 				     "array, found %s", ev_type(ev));
@@ -1061,6 +1083,24 @@ static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 	if (rc < 0 && deferrable(r))
 		return defer(j, r, ev, rc);
 	return rc;
+}
+
+/* An event the skimmer (cpuscan.c) read past: it counts in the summary
+ * as end_event() would count it. */
+static int on_skipped(void *payload, const an_scan_event *e)
+{
+	reader *r = payload;
+
+	r->events++;
+	r->ev_name = EV_OTHER;
+	r->ev_pid = e->pid;
+	r->ev_tid = e->tid;
+	r->ev_ts = e->ts;
+	r->ev_has_ts = e->has_ts;
+	r->ev_dur = e->dur;
+	r->ev_meta = e->meta;
+	r->ev_argname = AN_HT_NONE;
+	return note_event(r);
 }
 
 static void reader_free(reader *r)
@@ -1221,9 +1261,10 @@ done:
 
 static int load(an_profile **out, an_source *src, int trace,
 		an_trace_summary *summary, const an__pick *pick,
-		an_error *err)
+		int scan_flags, an_error *err)
 {
 	reader r;
+	an_scan_cfg scan = {on_event, on_skipped, NULL, 0, 0, NULL};
 	an_builder *b = NULL;
 	an_trace_summary sum;
 	int rc, summed = 0;
@@ -1245,7 +1286,11 @@ static int load(an_profile **out, an_source *src, int trace,
 		an__fail(err, rc, AN_NO_OFFSET, "out of memory");
 		goto done;
 	}
-	rc = an__json_parse(src, on_event, &r, err);
+	scan.payload = &r;
+	scan.trace = trace;
+	scan.flags = scan_flags;
+	scan.hook = &r.scan;
+	rc = an__cpuscan_parse(src, &scan, err);
 	if (rc < 0)
 		goto done;
 	if (!trace) {
@@ -1312,12 +1357,18 @@ done:
 int an__cpuprofile_load(an_profile **out, an_source *src,
 			const an__pick *pick, an_error *err)
 {
-	return load(out, src, 0, NULL, pick, err);
+	return load(out, src, 0, NULL, pick, 0, err);
 }
 
 int an__trace_load(an_profile **out, an_source *src,
 		   an_trace_summary *summary, const an__pick *pick,
 		   an_error *err)
 {
-	return load(out, src, 1, summary, pick, err);
+	return load(out, src, 1, summary, pick, 0, err);
+}
+
+int an__profile_load_plain(an_profile **out, an_source *src, int trace,
+			   an_trace_summary *summary, an_error *err)
+{
+	return load(out, src, trace, summary, NULL, AN_SCAN_PLAIN, err);
 }
