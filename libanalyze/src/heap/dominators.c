@@ -163,7 +163,7 @@ static uint32_t eval(link_st *lk, uint32_t v, uint32_t w, uint32_t *stack)
 int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 {
 	uint32_t n = h->node_count, len = n + 1, reached, i, v, e, acc;
-	uint32_t *vertex, *parent, *first = NULL, *src = NULL, *semi = NULL;
+	uint32_t *vertex, *parent, *first = NULL, *src = NULL, *semi;
 	uint32_t *stack = NULL;
 	node_st *ns;
 	link_st *lk = NULL;
@@ -242,10 +242,13 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 	 *    parent. */
 	lk = (link_st *)(void *)ns;
 	ns = NULL;
-	semi = an__calloc(len, sizeof(uint32_t));
 	stack = an__calloc(len, sizeof(uint32_t)); /* eval's */
-	if (!semi || !lk || !stack)
+	if (!lk || !stack)
 		goto done;
+	/* semi[i] goes where first[i + 1] was: once vertex i is done, no
+	 * later (smaller) vertex reads that entry; one array less at what
+	 * is the peak of memory */
+	semi = first + 1;
 	for (i = 1; i <= reached; i++) {
 		lk[i].ancestor = parent[i];
 		lk[i].best = i;
@@ -262,10 +265,9 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 		semi[i] = lk[i].best = s;
 	}
 	free(src);
-	free(first);
 	free(lk);
 	free(stack);
-	src = first = stack = NULL;
+	src = stack = NULL;
 	lk = NULL;
 
 	/* 4. immediate dominators: the nearest common ancestor of the
@@ -277,8 +279,8 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 			x = parent[x];
 		parent[i] = x;
 	}
-	free(semi);
-	semi = NULL;
+	free(first);
+	first = NULL;
 
 	/* 5. back to node ordinals; the unreached are under the root */
 	h->d.dom = an__calloc(n, sizeof(*h->d.dom));
@@ -299,7 +301,6 @@ done:
 	free(parent);
 	free(first);
 	free(src);
-	free(semi);
 	free(lk);
 	free(stack);
 	free(has_retainer);

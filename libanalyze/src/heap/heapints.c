@@ -8,20 +8,28 @@
 
 #include "heap/heapsnap_int.h"
 
+/* Arrays allocated at a declared count that no input size vouches for
+ * (a pipe, gzip, memory) stay below this in all. */
+#define BLIND_PRESIZE ((uint64_t)1 << 30)
+
 /* Next capacity for record `ord`: the declared count at once when the
  * input can hold it (each of the `fields` values of a record takes two
- * bytes at least) and its arrays (`rec_bytes` a record) fit in a quarter
- * of the memory: allocated but untouched until the values arrive, so a
- * count that lies costs nothing, and no copy as the arrays grow (copies
- * were most of the first-touch page faults). Otherwise doubling from
- * 64 k, capped by the declared count. 0 when `ord` is beyond the
- * declared count. */
+ * bytes at least; of an input of unknown size, when the arrays stay
+ * below BLIND_PRESIZE) and its arrays (`rec_bytes` a record) fit in a
+ * quarter of the memory: allocated but untouched until the values
+ * arrive, so a count that lies costs nothing, and no copy as the arrays
+ * grow (copies were most of the first-touch page faults). Otherwise
+ * doubling from 64 k, capped by the declared count. 0 when `ord` is
+ * beyond the declared count. */
 static size_t next_cap(const loader *l, size_t cap, uint64_t ord,
 		       uint64_t declared, unsigned fields, size_t rec_bytes)
 {
 	size_t ncap = cap ? cap * 2 : 65536;
+	uint64_t room = l->mem_bytes / 4;
 
-	if (!cap && l->mem_bytes && declared <= l->mem_bytes / 4 / rec_bytes &&
+	if (!l->src_bytes && room > BLIND_PRESIZE)
+		room = BLIND_PRESIZE;
+	if (!cap && declared <= room / rec_bytes &&
 	    (!l->src_bytes || declared <= l->src_bytes / 2 / fields))
 		ncap = (size_t)declared;
 	if (ncap > declared)
