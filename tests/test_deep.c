@@ -379,7 +379,8 @@ static char *random_json(void)
 		PUT(",{\"id\":%u,\"parent\":%u,\"callFrame\":{\"functionName\":"
 		    "\"%s\",\"scriptId\":\"1\",\"url\":\"r.js\",\"lineNumber\":"
 		    "0,\"columnNumber\":0}}",
-		    i + 1, par[i] + 1, fns[dep[i] < 20 && r < 30 ? 3 + r % 2 : dep[i] % 3]);
+		    i + 1, par[i] + 1,
+		    fns[dep[i] < 20 && r < 30 ? 3 + r % 2 : dep[i] % 3]);
 	}
 	PUT("],\"startTime\":0,\"endTime\":%u,\"samples\":[", ns + 1);
 	for (i = 1, k = 0; i < RN; i++)

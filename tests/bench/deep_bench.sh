@@ -5,7 +5,9 @@
 #    only, D = 30 000, 300 000, 1 000 000 (every report's output is linear
 #    in D, so time should be);
 #  - each-D: one sample per depth, D = 3 000, 10 000, 30 000: `cpu folded`
-#    prints D lines of 1..D frames (output ~ 14.5 D^2 bytes).
+#    prints D lines of 1..D frames (output ~ 14.5 D^2 bytes); and D =
+#    300 000, 1 000 000 without folded (1.3 TB, 14.5 TB).
+# LEAF, EACH, EACH_BIG override the lists of depths ("" skips one).
 # Prints per run set: median wall s, median user+sys s, max peak RSS MB,
 # output bytes. A run is killed after TIMEOUT (default 120) s.
 #   tests/bench/deep_bench.sh build/release/bin/profkit 3
@@ -41,7 +43,7 @@ bench() { # bench FILE CMD...
     "$(printf '%s\n' "${c[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" \
     $((m / 1024)) "$out"
 }
-for d in 30000 300000 1000000; do
+for d in ${LEAF-30000 300000 1000000}; do
   gen "leaf$d" --depth "$d" --leaf
   f=leaf$d
   bench "$f" info
@@ -55,11 +57,22 @@ for d in 30000 300000 1000000; do
   bench "$f" cpu folded
   bench "$f" cpu folded --filter recurse
 done
-for d in 3000 10000 30000; do
+for d in ${EACH-3000 10000 30000}; do
   gen "each$d" --depth "$d"
   f=each$d
   bench "$f" cpu top
   bench "$f" cpu tree --filter recurse
   RE=recurse bench "$f" cpu callers
   bench "$f" cpu folded
+done
+for d in ${EACH_BIG-300000 1000000}; do
+  gen "each$d" --depth "$d"
+  f=each$d
+  bench "$f" info
+  bench "$f" cpu top
+  bench "$f" cpu tree
+  bench "$f" cpu tree --filter recurse
+  bench "$f" cpu lines
+  RE=recurse bench "$f" cpu callers
+  RE=recurse bench "$f" cpu callees
 done

@@ -300,7 +300,7 @@ static int trie_walk(const trie *t, const labels *l, uint32_t depth,
 			}
 			continue;
 		}
-		if (sp == (size_t)depth + 2) /* cannot happen: depth bounds it */
+		if (sp == (size_t)depth + 2) /* cannot be: depth bounds it */
 			AN_FAIL(err, AN_ELIMIT, AN_NO_OFFSET,
 				"folded stacks deeper than the tree");
 		st[sp].node = c;
