@@ -420,3 +420,32 @@ Test(traceprofs, nodes_and_head_do_not_mix)
 		an_source_free(src);
 	}
 }
+
+/* A JSON object that is no profile says what it holds instead: its
+ * top-level keys (printable, cut at 24 bytes), or that it is empty. */
+Test(traceprofs, not_a_profile_names_its_keys)
+{
+	static const char *const docs[] = {
+		"{}", "{\"hello\":1}",
+		"{\"a\":[1],\"b\\u0001c\":{},"
+		"\"abcdefghijklmnopqrstuvwxyz0123\":2}"};
+	static const char *const want[] = {
+		"not a CPU profile: no \"nodes\" array (an empty object)",
+		"not a CPU profile: no \"nodes\" array (1 top-level key: "
+		"\"hello\")",
+		"not a CPU profile: no \"nodes\" array (3 top-level keys: "
+		"\"a\", \"b?c\", \"abcdefghijklmnopqrstuvwx..\")"};
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		an_source *src = NULL;
+		an_profile *p = NULL;
+		an_error err;
+		cr_assert_eq(an_source_open_memory(&src, docs[i],
+						   strlen(docs[i]), "k", &err),
+			     AN_OK);
+		cr_expect_eq(an_profile_load(&p, src, NULL, &err), AN_EFORMAT);
+		cr_expect_str_eq(err.message, want[i]);
+		an_source_free(src);
+	}
+}

@@ -85,6 +85,9 @@ typedef struct reader {
 	uint32_t empty_str;      /* strtab id of "" */
 	/* legacy .cpuprofile: a nested `head` tree, absolute timestamps,
 	 * startTime/endTime in seconds */
+	char topkeys[128];       /* the top-level keys seen, for messages */
+	size_t topkeys_n;
+	uint32_t ntopkeys, nshown;
 	int legacy;              /* a head or timestamps was seen */
 	int stamps;              /* deltas hold absolute timestamps */
 	uint32_t *hstack;        /* open head nodes (builder indexes) */
@@ -1017,6 +1020,34 @@ static int deferrable(const reader *r)
 	       r->sp > r->ev_sp + 1;
 }
 
+/* Remembers a top-level key of a .cpuprofile for the message that says
+ * what the object is when it is not a profile: printable ASCII, at most
+ * 24 bytes of each, as many keys as fit. */
+static void note_topkey(reader *r, const an_json_val *v)
+{
+	size_t i, n = v->len < 24 ? v->len : 24;
+	char *o = r->topkeys + r->topkeys_n;
+
+	r->ntopkeys++;
+	if (r->topkeys_n + n + 8 >= sizeof(r->topkeys))
+		return;
+	if (r->topkeys_n) {
+		*o++ = ',';
+		*o++ = ' ';
+	}
+	*o++ = '"';
+	for (i = 0; i < n; i++)
+		*o++ = v->s[i] >= 0x20 && v->s[i] < 0x7f ? v->s[i] : '?';
+	if (n < v->len) {
+		*o++ = '.';
+		*o++ = '.';
+	}
+	*o++ = '"';
+	*o = '\0';
+	r->topkeys_n = (size_t)(o - r->topkeys);
+	r->nshown++;
+}
+
 static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 		    void *payload)
 {
@@ -1032,6 +1063,8 @@ static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 	}
 	if (ev == AN_JSON_KEY) {
 		r->key = lookup_key(v->s, v->len);
+		if (r->sp == 1 && !r->trace)
+			note_topkey(r, v);
 		return AN_OK;
 	}
 	if (ev == AN_JSON_MAP_END || ev == AN_JSON_ARRAY_END) {
@@ -1295,9 +1328,19 @@ static int load(an_profile **out, an_source *src, int trace,
 		goto done;
 	if (!trace) {
 		b = &r.main;
+		if (!r.seen_nodes && !r.ntopkeys) {
+			rc = an__fail(err, AN_EFORMAT, 0,
+				      "not a CPU profile: no \"nodes\" array "
+				      "(an empty object)");
+			goto done;
+		}
 		if (!r.seen_nodes) {
 			rc = an__fail(err, AN_EFORMAT, 0,
-				      "not a CPU profile: no \"nodes\" array");
+				      "not a CPU profile: no \"nodes\" array "
+				      "(%u top-level key%s: %s%s)",
+				      r.ntopkeys, r.ntopkeys == 1 ? "" : "s",
+				      r.topkeys,
+				      r.nshown < r.ntopkeys ? ", ..." : "");
 			goto done;
 		}
 		if (pick && pick->on && (pick->pid != 1 || pick->tid != 1)) {
