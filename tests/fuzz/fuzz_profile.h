@@ -101,6 +101,15 @@ static inline int fuzz_profile(const uint8_t *data, size_t size)
 		fuzz_analyze(p, AN_WEIGHTS_TIME);
 		fuzz_analyze(p, AN_WEIGHTS_HITS);
 	}
+	/* a trace's profile list: the loaded one is in it, every entry
+	 * has an id */
+	if (rc == AN_OK && an_profile_kind(p) == AN_KIND_TRACE &&
+	    (ts.loaded >= ts.count || ts.dflt >= ts.count))
+		abort();
+	for (uint32_t i = 0; i < ts.count; i++)
+		if (!ts.list[i].id)
+			abort();
+	an_trace_summary_free(&ts);
 	an_profile_free(p);
 	an_source_free(src);
 	return 0;
