@@ -32,7 +32,7 @@ static int ess_bit(const uint8_t *bits, uint32_t e)
  * cache line serves both (the accesses are random). */
 typedef struct node_st {
 	uint32_t pre;     /* preorder number, 0 = unreached */
-	uint32_t cnt;     /* essential retainers seen; later a fill cursor */
+	uint32_t cnt;     /* retainers numbered higher; later a fill cursor */
 } node_st;
 
 /* The DFS state. Vertices are numbered 1..num in preorder (0 = none). */
@@ -43,6 +43,8 @@ typedef struct dfs_ctx {
 	uint32_t *vertex; /* preorder number -> node */
 	uint32_t *parent; /* preorder number -> parent's preorder number */
 	uint32_t num;
+	uint32_t (*fwd)[2]; /* forward edges: target's and source's number */
+	size_t nfwd, fwdcap;
 	struct frame {
 		uint32_t v, e, pv;  /* node, next edge, preorder number */
 	} *stack;
@@ -60,8 +62,11 @@ static uint32_t visit(dfs_ctx *d, uint32_t v, uint32_t parent)
 }
 
 /* Preorder DFS over essential edges from `start`, whose tree parent is
- * `parent`, with an explicit stack. Every essential edge of every node it
- * reaches is counted in its target's cnt exactly once. */
+ * `parent`, with an explicit stack. It sees every essential edge of every
+ * node it reaches exactly once: one to a node already numbered lower (a
+ * retainer numbered higher than its target) is counted in the target's
+ * cnt; one to a node numbered higher (a descendant) that is not a tree
+ * edge is kept in d->fwd (few: most edges are tree or cross edges). */
 static int dfs(dfs_ctx *d, uint32_t start, uint32_t parent)
 {
 	const an_heap *h = d->h;
@@ -86,10 +91,18 @@ static int dfs(dfs_ctx *d, uint32_t start, uint32_t parent)
 			if (!ess_bit(d->ess, e))
 				continue;
 			w = eto[e];
-			ns[w].cnt++;
 			if (ns[w].pre == 0) {
 				down = 1;
 				break;
+			}
+			if (ns[w].pre < f->pv) {
+				ns[w].cnt++;
+			} else if (ns[w].pre > f->pv) {
+				if (an__grow((void **)&d->fwd, &d->fwdcap,
+					     d->nfwd + 1, sizeof(*d->fwd)) < 0)
+					return AN_ENOMEM;
+				d->fwd[d->nfwd][0] = ns[w].pre;
+				d->fwd[d->nfwd++][1] = f->pv;
 			}
 		}
 		if (!down) {
@@ -162,8 +175,10 @@ static uint32_t eval(link_st *lk, uint32_t v, uint32_t w, uint32_t *stack)
 
 int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 {
-	uint32_t n = h->node_count, len = n + 1, reached, i, v, e, acc;
-	uint32_t *vertex, *parent, *first = NULL, *src = NULL, *semi;
+	uint32_t n = h->node_count, len = n + 1, reached, i, v, e;
+	uint32_t *vertex, *parent, *src = NULL, *semi;
+	uint64_t acc, j;
+	size_t k;
 	uint32_t *stack = NULL;
 	node_st *ns;
 	link_st *lk = NULL;
@@ -208,18 +223,22 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 			vertex[++i] = v;
 
 	/* 2. essential retainers of every reached vertex, as preorder
-	 *    numbers (CSR by preorder number); cnt becomes the cursor */
-	first = an__calloc((size_t)reached + 2, sizeof(uint32_t));
-	if (!first)
-		goto done;
+	 *    numbers, by vertex in preorder: the vertex's least retainer
+	 *    numbered lower (each is a candidate semidominator by itself; the
+	 *    tree parent to start with, or the root for a restart), then
+	 *    those numbered higher, filled from the end (cnt the cursor). The
+	 *    first entry is the only one below its vertex's number: where
+	 *    one vertex's entries start is seen without an array for it. */
 	acc = 0;
 	for (i = 1; i <= reached; i++) {
 		node_st *x = &ns[vertex[i]];
-		first[i] = acc;
-		acc += x->cnt;
-		x->cnt = first[i];
+		acc += (uint64_t)x->cnt + 1;
+		x->cnt = (uint32_t)acc;
+		if (acc > UINT32_MAX) { /* 2^32 edges and restarts */
+			rc = AN_ELIMIT;
+			goto done;
+		}
 	}
-	first[reached + 1] = acc;
 	src = an__calloc(acc, sizeof(uint32_t));
 	if (!src)
 		goto done;
@@ -228,46 +247,60 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 		if (pv == 0)
 			continue;
 		for (e = h->first_edge[v]; e < end; e++) {
+			node_st *x;
 			if (e + PREFETCH_EDGES < h->edge_count)
 				__builtin_prefetch(
 					&ns[h->eto[e + PREFETCH_EDGES]]);
-			if (ess_bit(ess, e))
-				src[ns[h->eto[e]].cnt++] = pv;
+			if (!ess_bit(ess, e))
+				continue;
+			x = &ns[h->eto[e]];
+			if (x->pre < pv)
+				src[--x->cnt] = pv;
 		}
 	}
+	/* every cursor is now one past its vertex's first entry */
+	for (i = 1; i <= reached; i++)
+		src[ns[vertex[i]].cnt - 1] = parent[i];
+	for (k = 0; k < d.nfwd; k++) {
+		uint32_t *m = &src[ns[vertex[d.fwd[k][0]]].cnt - 1];
+		if (d.fwd[k][1] < *m)
+			*m = d.fwd[k][1];
+	}
+	free(d.fwd);
+	d.fwd = NULL;
 
 	/* 3. semidominators, last vertex first; the forest starts as the DFS
-	 *    tree (in the node states' memory, already faulted in). A vertex
-	 *    without retainers (a restart) has the root as its only one: its
-	 *    parent. */
+	 *    tree (in the node states' memory, already faulted in). Vertex
+	 *    i's semidominator goes to entry acc - reached + i - 1 of src
+	 *    (semi[i - 1]), which the entries of vertices i and above, at
+	 *    least one each, have been read from. */
 	lk = (link_st *)(void *)ns;
 	ns = NULL;
 	stack = an__calloc(len, sizeof(uint32_t)); /* eval's */
 	if (!lk || !stack)
 		goto done;
-	/* semi[i] goes where first[i + 1] was: once vertex i is done, no
-	 * later (smaller) vertex reads that entry; one array less at what
-	 * is the peak of memory */
-	semi = first + 1;
+	semi = src + (acc - reached);
 	for (i = 1; i <= reached; i++) {
 		lk[i].ancestor = parent[i];
 		lk[i].best = i;
 	}
+	j = acc;
 	for (i = reached; i >= 2; i--) {
-		uint32_t s = parent[i], j;
-		for (j = first[i]; j < first[i + 1]; j++) {
-			uint32_t p = src[j];
-			if (p > i)
-				p = eval(lk, p, i, stack);
+		uint32_t s = UINT32_MAX, p;
+		while ((p = src[j - 1]) > i) {
+			j--;
+			p = eval(lk, p, i, stack);
 			if (p < s)
 				s = p;
 		}
-		semi[i] = lk[i].best = s;
+		p = src[--j];
+		if (p < s)
+			s = p;
+		semi[i - 1] = lk[i].best = s;
 	}
-	free(src);
 	free(lk);
 	free(stack);
-	src = stack = NULL;
+	stack = NULL;
 	lk = NULL;
 
 	/* 4. immediate dominators: the nearest common ancestor of the
@@ -275,12 +308,12 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 	 *    becomes idom[x] in place (x < i is done when i is reached). */
 	for (i = 2; i <= reached; i++) {
 		uint32_t x = parent[i];
-		while (x > semi[i])
+		while (x > semi[i - 1])
 			x = parent[x];
 		parent[i] = x;
 	}
-	free(first);
-	first = NULL;
+	free(src);
+	src = NULL;
 
 	/* 5. back to node ordinals; the unreached are under the root */
 	h->d.dom = an__calloc(n, sizeof(*h->d.dom));
@@ -299,7 +332,7 @@ done:
 	free(ns);
 	free(vertex);
 	free(parent);
-	free(first);
+	free(d.fwd);
 	free(src);
 	free(lk);
 	free(stack);
