@@ -124,10 +124,10 @@ Test(heap, unreachable_nodes_hang_off_the_root)
  * Dominators of random graphs against the definition. Node 0 is the
  * root (synthetic), the others objects "Foo" joined by property edges
  * (all essential but self loops, which DevTools ignores), parallel
- * edges, nodes nothing retains and cycles nothing outside retains. DevTools' tree is the
- * dominator tree of the graph plus root -> k for every k without a
- * retainer, the nodes that leaves unreached under the root (see
- * dominators.c); here it is computed the slow way, from the sets
+ * edges, nodes nothing retains and cycles nothing outside retains.
+ * DevTools' tree is the dominator tree of the graph plus root -> k for
+ * every k without a retainer, the nodes that leaves unreached under the
+ * root (see dominators.c); here it is computed the slow way, from the sets
  * Dom(v) = {v} + the intersection of Dom(p) over v's retainers p, and
  * idom(v) the member of Dom(v) - {v} with the largest set. The fast
  * pass keeps only the least retainer numbered lower than each vertex in
