@@ -1,8 +1,8 @@
 /*
  * test_heap_graph.c - small snapshots written in the test: the smallest
  * one that loads, a root with more shortcut edges than nodes, and
- * unreachable nodes hanging off the root, and dominators of random graphs
- * against the definition.
+ * unreachable nodes hanging off the root, dominators of random graphs
+ * against the definition, and distances through a BFS queue that grows.
  */
 #include <criterion/criterion.h>
 #include <inttypes.h>
@@ -255,4 +255,47 @@ Test(heap, dominators_of_random_graphs)
 		an_heap_free(h);
 		free(j);
 	}
+}
+
+/*
+ * Distances through a BFS queue that grows while it wraps around: the
+ * root -> H (shortcut), H -> 3000 children C, each C -> its own G. The
+ * queue (a ring of 1024 entries to start with) holds H, then H's 3000
+ * children are queued after H was taken (so the ring grows with its
+ * start past 0), then each C taken queues its G. Distances: H 1, every
+ * C 2, every G 3; with an entry lost or repeated in the growth, some
+ * would be wrong or missing (100000000).
+ */
+#define FAN 3000
+
+Test(heap, distances_through_a_growing_queue)
+{
+	size_t cap = 64 * 1024 + (size_t)FAN * 64, len = 0;
+	char *j = malloc(cap);
+	uint32_t v, n = 2 + 2 * FAN;
+
+	cr_assert(j);
+	len += (size_t)snprintf(j + len, cap - len,
+				"%s\"node_count\":%u,\"edge_count\":%u},"
+				"\"nodes\":[9,0,1,0,1,3,1,3,8,%u",
+				MINI_META, n, 1 + 2 * FAN, FAN);
+	for (v = 2; v < n; v++)
+		len += (size_t)snprintf(j + len, cap - len, ",3,1,%u,8,%u",
+					2 * v + 1, v < 2 + FAN ? 1 : 0);
+	len += (size_t)snprintf(j + len, cap - len, "],\"edges\":[5,2,5");
+	for (v = 0; v < FAN; v++) /* H -> C */
+		len += (size_t)snprintf(j + len, cap - len, ",2,2,%u",
+					(2 + v) * 5);
+	for (v = 0; v < FAN; v++) /* C -> G */
+		len += (size_t)snprintf(j + len, cap - len, ",2,2,%u",
+					(2 + FAN + v) * 5);
+	len += (size_t)snprintf(j + len, cap - len, "],%s}", MINI_STRINGS);
+	cr_assert_lt(len, cap);
+	heap = must_load_str(j);
+	free(j);
+	cr_expect_eq(an_heap_node_distance(heap, 1), 1);
+	for (v = 2; v < n; v++)
+		cr_assert_eq(an_heap_node_distance(heap, v),
+			     v < 2 + FAN ? 2 : 3, "node %u: %d", v,
+			     an_heap_node_distance(heap, v));
 }
