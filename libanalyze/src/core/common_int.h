@@ -41,6 +41,11 @@ AN_HIDDEN int an__fail(an_error *err, int code, uint64_t offset,
 /* Asks for huge pages on [p, p + bytes) (bigmem.c). */
 AN_HIDDEN void an__advise_big(void *p, size_t bytes);
 
+/* Gives the whole pages inside [p, p + bytes), a part of an allocated
+ * array the caller no longer reads, back to the kernel: they read as
+ * zeros if touched again; the array is still freed as usual (bigmem.c). */
+AN_HIDDEN void an__release_part(void *p, size_t bytes);
+
 /* Overflow-checked array allocation; NULL on overflow or OOM. */
 static inline void *an__calloc(size_t n, size_t size)
 {

@@ -69,13 +69,47 @@ static int dist_filter(dist_ctx *d, uint32_t v, uint32_t e)
 	return 1;
 }
 
-static void bfs(dist_ctx *d, uint32_t *queue, uint32_t qn)
+/* The BFS queue: a ring that grows by doubling, so it holds the widest
+ * frontier rather than every node (4 bytes per node that were live at
+ * what is the peak of memory, beside the dominator pass). */
+typedef struct ring {
+	uint32_t *v;
+	size_t cap;          /* a power of two, or 0 */
+	size_t head, len;
+} ring;
+
+static int ring_push(ring *q, uint32_t x)
+{
+	if (q->len == q->cap) {
+		size_t ncap = q->cap ? q->cap * 2 : 1024;
+		uint32_t *nv = an__reallocarray(q->v, ncap, sizeof(*nv));
+		if (!nv)
+			return AN_ENOMEM;
+		/* the entries before head follow the others */
+		memcpy(nv + q->cap, nv, q->head * sizeof(*nv));
+		q->v = nv;
+		q->cap = ncap;
+	}
+	q->v[(q->head + q->len++) & (q->cap - 1)] = x;
+	return AN_OK;
+}
+
+static uint32_t ring_pop(ring *q)
+{
+	uint32_t x = q->v[q->head];
+
+	q->head = (q->head + 1) & (q->cap - 1);
+	q->len--;
+	return x;
+}
+
+static int bfs(dist_ctx *d, ring *q)
 {
 	an_heap *h = d->h;
-	uint32_t qi = 0, e;
+	uint32_t e;
 
-	while (qi < qn) {
-		uint32_t v = queue[qi++];
+	while (q->len > 0) {
+		uint32_t v = ring_pop(q);
 		int32_t dist = h->d.dist[v] + 1;
 		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
 			uint32_t c = h->eto[e];
@@ -86,44 +120,46 @@ static void bfs(dist_ctx *d, uint32_t *queue, uint32_t qn)
 			if (!dist_filter(d, v, e))
 				continue;
 			h->d.dist[c] = dist;
-			queue[qn++] = c;
+			if (ring_push(q, c) < 0)
+				return AN_ENOMEM;
 		}
 	}
+	return AN_OK;
 }
 
 int an__heap_distances(an_heap *h, const wm_cache *wm)
 {
-	uint32_t n = h->node_count, i, e, qn = 0, *queue;
+	uint32_t n = h->node_count, i, e, qn = 0;
+	ring q;
 	dist_ctx d;
+	int rc = AN_ENOMEM;
 
+	memset(&q, 0, sizeof(q));
 	h->d.dist = an__calloc(n, sizeof(*h->d.dist));
-	/* a node is queued at most once per BFS, plus the root's duplicate
-	 * edges to user roots */
-	queue = an__calloc((size_t)n + (h->first_edge[h->root + 1] -
-					h->first_edge[h->root]) + 1,
-			   sizeof(*queue));
 	d.h = h;
 	d.wm = wm;
 	d.pending = an__calloc(wm->ndup + 1, 1);
-	if (!h->d.dist || !queue || !d.pending) {
-		free(queue);
-		free(d.pending);
-		return AN_ENOMEM;
-	}
+	if (!h->d.dist || !d.pending)
+		goto done;
 	for (i = 0; i < n; i++)
 		h->d.dist[i] = AN_HEAP_NO_DISTANCE;
 	for (e = h->first_edge[h->root]; e < h->first_edge[h->root + 1]; e++) {
 		uint32_t c = h->eto[e];
 		if (is_user_root(h, c)) {
 			h->d.dist[c] = 1;
-			queue[qn++] = c;
+			qn++;
+			if (ring_push(&q, c) < 0)
+				goto done;
 		}
 	}
-	bfs(&d, queue, qn);
+	if (bfs(&d, &q) < 0)
+		goto done;
 	h->d.dist[h->root] = qn > 0 ? AN_HEAP_SYSTEM_DISTANCE : 0;
-	queue[0] = h->root;
-	bfs(&d, queue, 1);
-	free(queue);
+	if (ring_push(&q, h->root) < 0 || bfs(&d, &q) < 0)
+		goto done;
+	rc = AN_OK;
+done:
+	free(q.v);
 	free(d.pending);
-	return AN_OK;
+	return rc;
 }

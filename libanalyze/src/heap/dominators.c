@@ -28,21 +28,17 @@ static int ess_bit(const uint8_t *bits, uint32_t e)
 	return (bits[e >> 3] >> (e & 7)) & 1;
 }
 
-/* Per node while the retainer lists are built: kept side by side, one
- * cache line serves both (the accesses are random). */
-typedef struct node_st {
-	uint32_t pre;     /* preorder number, 0 = unreached */
-	uint32_t cnt;     /* essential retainers seen; later a fill cursor */
-} node_st;
-
 /* The DFS state. Vertices are numbered 1..num in preorder (0 = none). */
 typedef struct dfs_ctx {
 	const an_heap *h;
 	const uint8_t *ess;
-	node_st *ns;
-	uint32_t *vertex; /* preorder number -> node */
+	uint32_t *pre;    /* node -> preorder number, 0 = unreached */
+	uint32_t *cnt;    /* preorder number -> retainers numbered higher;
+			     later a fill cursor, then the vertex's node */
 	uint32_t *parent; /* preorder number -> parent's preorder number */
 	uint32_t num;
+	uint32_t (*fwd)[2]; /* forward edges: target's and source's number */
+	size_t nfwd, fwdcap;
 	struct frame {
 		uint32_t v, e, pv;  /* node, next edge, preorder number */
 	} *stack;
@@ -53,20 +49,22 @@ typedef struct dfs_ctx {
 
 static uint32_t visit(dfs_ctx *d, uint32_t v, uint32_t parent)
 {
-	d->ns[v].pre = ++d->num;
-	d->vertex[d->num] = v;
+	d->pre[v] = ++d->num;
 	d->parent[d->num] = parent;
 	return d->num;
 }
 
 /* Preorder DFS over essential edges from `start`, whose tree parent is
- * `parent`, with an explicit stack. Every essential edge of every node it
- * reaches is counted in its target's cnt exactly once. */
+ * `parent`, with an explicit stack. It sees every essential edge of every
+ * node it reaches exactly once: one to a node already numbered lower (a
+ * retainer numbered higher than its target) is counted in the target's
+ * cnt; one to a node numbered higher (a descendant) that is not a tree
+ * edge is kept in d->fwd (few: most edges are tree or cross edges). */
 static int dfs(dfs_ctx *d, uint32_t start, uint32_t parent)
 {
 	const an_heap *h = d->h;
 	const uint32_t *eto = h->eto;
-	node_st *ns = d->ns;
+	uint32_t *pre = d->pre;
 	size_t sp = 0;
 	uint32_t last = h->edge_count;
 
@@ -82,14 +80,22 @@ static int dfs(dfs_ctx *d, uint32_t start, uint32_t parent)
 		int down = 0;
 		for (; e < end; e++) {
 			if (e + PREFETCH_EDGES < last)
-				__builtin_prefetch(&ns[eto[e + PREFETCH_EDGES]]);
+				__builtin_prefetch(&pre[eto[e + PREFETCH_EDGES]]);
 			if (!ess_bit(d->ess, e))
 				continue;
 			w = eto[e];
-			ns[w].cnt++;
-			if (ns[w].pre == 0) {
+			if (pre[w] == 0) {
 				down = 1;
 				break;
+			}
+			if (pre[w] < f->pv) {
+				d->cnt[pre[w]]++;
+			} else if (pre[w] > f->pv) {
+				if (an__grow((void **)&d->fwd, &d->fwdcap,
+					     d->nfwd + 1, sizeof(*d->fwd)) < 0)
+					return AN_ENOMEM;
+				d->fwd[d->nfwd][0] = pre[w];
+				d->fwd[d->nfwd++][1] = f->pv;
 			}
 		}
 		if (!down) {
@@ -121,10 +127,10 @@ static uint8_t *retained_by_unreached(const dfs_ctx *d)
 	if (!has)
 		return NULL;
 	for (v = 0; v < h->node_count; v++) {
-		if (d->ns[v].pre != 0)
+		if (d->pre[v] != 0)
 			continue;
 		for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++)
-			if (ess_bit(d->ess, e) && d->ns[h->eto[e]].pre == 0)
+			if (ess_bit(d->ess, e) && d->pre[h->eto[e]] == 0)
 				has[h->eto[e]] = 1;
 	}
 	return has;
@@ -136,8 +142,6 @@ typedef struct link_st {
 	uint32_t best;     /* least semidominator on the compressed path */
 } link_st;
 
-_Static_assert(sizeof(link_st) == sizeof(node_st),
-	       "the forest links reuse the node states' memory");
 
 /* The paper's eval(v) while vertex w is processed, returning the least
  * semidominator itself rather than its vertex: vertices above w are
@@ -162,10 +166,11 @@ static uint32_t eval(link_st *lk, uint32_t v, uint32_t w, uint32_t *stack)
 
 int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 {
-	uint32_t n = h->node_count, len = n + 1, reached, i, v, e, acc;
-	uint32_t *vertex, *parent, *first = NULL, *src = NULL, *semi;
+	uint32_t n = h->node_count, len = n + 1, reached, i, v, e;
+	uint32_t *pre, *vertex = NULL, *cnt, *parent, *src = NULL, *semi;
+	uint64_t acc, j, given;
+	size_t k;
 	uint32_t *stack = NULL;
-	node_st *ns;
 	link_st *lk = NULL;
 	uint8_t *has_retainer = NULL;
 	dfs_ctx d;
@@ -173,18 +178,18 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 
 	memset(&d, 0, sizeof(d));
 	/* len entries: its memory becomes the forest links (step 3) */
-	ns = an__calloc(len, sizeof(*ns));
-	vertex = an__calloc(len, sizeof(uint32_t));
+	pre = an__calloc(len, sizeof(uint32_t));
+	cnt = an__calloc(len, sizeof(uint32_t));
 	parent = an__calloc(len, sizeof(uint32_t));
-	if (!ns || !vertex || !parent)
+	if (!pre || !cnt || !parent)
 		goto done;
 
 	/* 1. preorder DFS from the root, then from every node without an
 	 *    essential retainer (its tree parent is the root) */
 	d.h = h;
 	d.ess = ess;
-	d.ns = ns;
-	d.vertex = vertex;
+	d.pre = pre;
+	d.cnt = cnt;
 	d.parent = parent;
 	if (dfs(&d, h->root, 0) < 0)
 		goto done;
@@ -193,7 +198,7 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 		if (!has_retainer)
 			goto done;
 		for (v = 0; v < n; v++)
-			if (ns[v].pre == 0 && !has_retainer[v] &&
+			if (pre[v] == 0 && !has_retainer[v] &&
 			    dfs(&d, v, 1) < 0)
 				goto done;
 		free(has_retainer);
@@ -202,72 +207,102 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 	free(d.stack);
 	d.stack = NULL;
 	reached = d.num;
-	/* the unreached follow, in node order (pre stays 0: no retainers) */
-	for (v = 0, i = reached; v < n && i < n; v++)
-		if (ns[v].pre == 0)
-			vertex[++i] = v;
 
 	/* 2. essential retainers of every reached vertex, as preorder
-	 *    numbers (CSR by preorder number); cnt becomes the cursor */
-	first = an__calloc((size_t)reached + 2, sizeof(uint32_t));
-	if (!first)
-		goto done;
+	 *    numbers, by vertex in preorder: the vertex's least retainer
+	 *    numbered lower (each is a candidate semidominator by itself; the
+	 *    tree parent to start with, or the root for a restart), then
+	 *    those numbered higher, filled from the end (cnt the cursor). The
+	 *    first entry is the only one below its vertex's number: where
+	 *    one vertex's entries start is seen without an array for it. */
 	acc = 0;
 	for (i = 1; i <= reached; i++) {
-		node_st *x = &ns[vertex[i]];
-		first[i] = acc;
-		acc += x->cnt;
-		x->cnt = first[i];
+		acc += (uint64_t)cnt[i] + 1;
+		cnt[i] = (uint32_t)acc;
+		if (acc > UINT32_MAX) { /* 2^32 edges and restarts */
+			rc = AN_ELIMIT;
+			goto done;
+		}
 	}
-	first[reached + 1] = acc;
 	src = an__calloc(acc, sizeof(uint32_t));
 	if (!src)
 		goto done;
 	for (v = 0; v < n; v++) {
-		uint32_t pv = ns[v].pre, end = h->first_edge[v + 1];
+		uint32_t pv = pre[v], end = h->first_edge[v + 1];
 		if (pv == 0)
 			continue;
 		for (e = h->first_edge[v]; e < end; e++) {
+			uint32_t pw;
 			if (e + PREFETCH_EDGES < h->edge_count)
 				__builtin_prefetch(
-					&ns[h->eto[e + PREFETCH_EDGES]]);
-			if (ess_bit(ess, e))
-				src[ns[h->eto[e]].cnt++] = pv;
+					&pre[h->eto[e + PREFETCH_EDGES]]);
+			if (!ess_bit(ess, e))
+				continue;
+			pw = pre[h->eto[e]];
+			if (pw < pv)
+				src[--cnt[pw]] = pv;
 		}
 	}
+	/* every cursor is now one past its vertex's first entry */
+	for (i = 1; i <= reached; i++)
+		src[cnt[i] - 1] = parent[i];
+	for (k = 0; k < d.nfwd; k++) {
+		uint32_t *m = &src[cnt[d.fwd[k][0]] - 1];
+		if (d.fwd[k][1] < *m)
+			*m = d.fwd[k][1];
+	}
+	free(d.fwd);
+	d.fwd = NULL;
+	/* the cursors become each vertex's node; the unreached follow, in
+	 * node order */
+	vertex = cnt;
+	cnt = NULL;
+	for (v = 0, i = reached; v < n; v++) {
+		if (pre[v] != 0)
+			vertex[pre[v]] = v;
+		else if (i < n)
+			vertex[++i] = v;
+	}
+	free(pre);
+	pre = NULL;
 
-	/* 3. semidominators, last vertex first; the forest starts as the DFS
-	 *    tree (in the node states' memory, already faulted in). A vertex
-	 *    without retainers (a restart) has the root as its only one: its
-	 *    parent. */
-	lk = (link_st *)(void *)ns;
-	ns = NULL;
+	/* 3. semidominators, last vertex first, over the forest that starts
+	 *    as the DFS tree. Vertex i's semidominator goes to entry
+	 *    acc - reached + i - 1 of src (semi[i - 1]), which the entries
+	 *    of vertices i and above, at least one each, have been read
+	 *    from. The entries read below those are given back to the
+	 *    kernel as the pass goes: the forest grows as src shrinks, and
+	 *    this is the peak of memory of heap summary. */
+	lk = an__calloc(len, sizeof(*lk));
 	stack = an__calloc(len, sizeof(uint32_t)); /* eval's */
 	if (!lk || !stack)
 		goto done;
-	/* semi[i] goes where first[i + 1] was: once vertex i is done, no
-	 * later (smaller) vertex reads that entry; one array less at what
-	 * is the peak of memory */
-	semi = first + 1;
-	for (i = 1; i <= reached; i++) {
-		lk[i].ancestor = parent[i];
-		lk[i].best = i;
-	}
+	semi = src + (acc - reached);
+	j = acc;
+	given = acc - reached;
 	for (i = reached; i >= 2; i--) {
-		uint32_t s = parent[i], j;
-		for (j = first[i]; j < first[i + 1]; j++) {
-			uint32_t p = src[j];
-			if (p > i)
-				p = eval(lk, p, i, stack);
+		uint32_t s = UINT32_MAX, p;
+		while ((p = src[j - 1]) > i) {
+			j--;
+			p = eval(lk, p, i, stack);
 			if (p < s)
 				s = p;
 		}
-		semi[i] = lk[i].best = s;
+		p = src[--j];
+		if (p < s)
+			s = p;
+		/* eval reads only vertices already done: i's link is set
+		 * here, and the forest's memory is touched as it grows */
+		semi[i - 1] = lk[i].best = s;
+		lk[i].ancestor = parent[i];
+		if (j + AN_BIG_BYTES / sizeof(*src) <= given) {
+			an__release_part(src + j, (given - j) * sizeof(*src));
+			given = j;
+		}
 	}
-	free(src);
 	free(lk);
 	free(stack);
-	src = stack = NULL;
+	stack = NULL;
 	lk = NULL;
 
 	/* 4. immediate dominators: the nearest common ancestor of the
@@ -275,12 +310,12 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 	 *    becomes idom[x] in place (x < i is done when i is reached). */
 	for (i = 2; i <= reached; i++) {
 		uint32_t x = parent[i];
-		while (x > semi[i])
+		while (x > semi[i - 1])
 			x = parent[x];
 		parent[i] = x;
 	}
-	free(first);
-	first = NULL;
+	free(src);
+	src = NULL;
 
 	/* 5. back to node ordinals; the unreached are under the root */
 	h->d.dom = an__calloc(n, sizeof(*h->d.dom));
@@ -296,10 +331,11 @@ int an__heap_dominators(an_heap *h, const uint8_t *ess, uint32_t **order)
 	rc = AN_OK;
 done:
 	free(d.stack);
-	free(ns);
+	free(pre);
+	free(cnt);
 	free(vertex);
 	free(parent);
-	free(first);
+	free(d.fwd);
 	free(src);
 	free(lk);
 	free(stack);

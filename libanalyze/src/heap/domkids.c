@@ -48,25 +48,17 @@ static int cmp_kid(const void *a, const void *b)
 }
 
 /* Each node's dominated children by retained size (the Dominators
- * view's order), into *sorted: the Summary reads h->d.dom_kids meanwhile
- * (it does not need the order). */
-int an__heap_sort_dominated(const an_heap *h, uint32_t **sorted)
+ * view's order), in place. */
+int an__heap_sort_dominated(an_heap *h)
 {
-	uint32_t v, i, cap = 0, *res;
+	uint32_t v, i, cap = 0;
 	kid_key *tmp = NULL;
 
-	res = *sorted = an__calloc(h->node_count, sizeof(*res));
-	if (!res)
-		return AN_ENOMEM;
 	for (v = 0; v < h->node_count; v++) {
-		const uint32_t *k = h->d.dom_kids + h->d.dom_first[v];
-		uint32_t *out = res + h->d.dom_first[v];
+		uint32_t *k = h->d.dom_kids + h->d.dom_first[v];
 		uint32_t m = h->d.dom_first[v + 1] - h->d.dom_first[v];
-		if (m < 2) {
-			if (m == 1)
-				out[0] = k[0];
+		if (m < 2)
 			continue;
-		}
 		if (m > cap) {
 			kid_key *t = realloc(tmp, (size_t)m * sizeof(*t));
 			if (!t)
@@ -90,7 +82,7 @@ int an__heap_sort_dominated(const an_heap *h, uint32_t **sorted)
 			qsort(tmp, m, sizeof(*tmp), cmp_kid);
 		}
 		for (i = 0; i < m; i++)
-			out[i] = tmp[i].id;
+			k[i] = tmp[i].id;
 	}
 	free(tmp);
 	return v == h->node_count ? AN_OK : AN_ENOMEM;

@@ -16,28 +16,16 @@
 /*
  * Two threads. The second classifies WeakMap edge names while the first
  * marks page-owned nodes; the essential edges are split between them;
- * then the second builds the dominator tree while the first reassigns
- * shallow sizes (which the retained sizes wait for), interns WeakMap dup
- * parts, computes distances and class names; last, the first aggregates
- * the Summary while the second sorts dominated children. They read the
+ * then the second builds the dominator tree and sorts the dominated
+ * children while the first reassigns shallow sizes (which the retained
+ * sizes wait for), interns WeakMap dup parts, computes distances and
+ * class names; last, the first aggregates the Summary. They read the
  * same graph and write disjoint arrays (the strings, which class naming
- * extends, are not touched on the dominator side).
+ * extends, are not touched on the dominator side). The children are
+ * sorted in place before the Summary reads them (it does not need their
+ * order): sorting beside it took a second array of them at the peak of
+ * memory.
  */
-
-/* Each node's dominated children by retained size, into sorted. */
-typedef struct kids_job {
-	const an_heap *h;
-	uint32_t *sorted;       /* the new dom_kids */
-	int rc;
-} kids_job;
-
-static void *sort_kids(void *arg)
-{
-	kids_job *j = arg;
-
-	j->rc = an__heap_sort_dominated(j->h, &j->sorted);
-	return NULL;
-}
 
 typedef struct wm_job {
 	const an_heap *h;
@@ -79,6 +67,8 @@ static void *dom_thread(void *arg)
 	free(order);
 	if (j->rc == AN_OK && ready)
 		j->rc = an__heap_dominated_children(j->h);
+	if (j->rc == AN_OK && ready)
+		j->rc = an__heap_sort_dominated(j->h);
 	return NULL;
 }
 
@@ -95,7 +85,6 @@ int an__heap_analyse(an_heap *h, an_error *err)
 	wm_cache wm;
 	uint8_t *ess = NULL;
 	dom_job dj;
-	kids_job kj;
 	pthread_t tid;
 	int rc, threaded = 0;
 
@@ -144,25 +133,8 @@ int an__heap_analyse(an_heap *h, an_error *err)
 			rc = dj.rc;
 	}
 	free(ess);
-	if (rc == AN_OK) {
-		kj.h = h;
-		kj.sorted = NULL;
-		kj.rc = AN_OK;
-		threaded = pthread_create(&tid, NULL, sort_kids, &kj) == 0;
+	if (rc == AN_OK)
 		rc = an__heap_summary(h);
-		if (threaded)
-			pthread_join(tid, NULL);
-		else
-			sort_kids(&kj);
-		if (rc == AN_OK)
-			rc = kj.rc;
-		if (rc == AN_OK) {
-			free(h->d.dom_kids);
-			h->d.dom_kids = kj.sorted;
-			kj.sorted = NULL;
-		}
-		free(kj.sorted);
-	}
 	an__heap_wm_free(&wm);
 	if (rc < 0)
 		return an__fail(err, rc, AN_NO_OFFSET, "%s",

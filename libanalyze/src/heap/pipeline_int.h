@@ -91,11 +91,10 @@ AN_HIDDEN int an__heap_shallow_sizes(an_heap *h);
 /* h->dist, DevTools' distances (distances.c). */
 AN_HIDDEN int an__heap_distances(an_heap *h, const wm_cache *wm);
 
-/* h->dom_first/h->dom_kids, the dominated children in node order, and
- * *sorted (caller frees): the same children by retained size
- * (domkids.c). */
+/* h->dom_first/h->dom_kids, the dominated children in node order, then
+ * sorted by retained size in place (domkids.c). */
 AN_HIDDEN int an__heap_dominated_children(an_heap *h);
-AN_HIDDEN int an__heap_sort_dominated(const an_heap *h, uint32_t **sorted);
+AN_HIDDEN int an__heap_sort_dominated(an_heap *h);
 
 /* The class aggregates and h->class_order (summary.c). */
 AN_HIDDEN int an__heap_summary(an_heap *h);
