@@ -16,6 +16,10 @@
 
 #include "cpu/cpuscan_int.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 enum { M_GEN, M_INTS, M_EVENTS, M_BIG };  /* what the next bytes are */
 enum { E_START, E_NEED, E_HAVE };          /* place in the event array */
 enum { SK_DONE, SK_MORE, SK_BAD };         /* skim results */
@@ -401,7 +405,25 @@ static inline int skim_str(const uint8_t *q, size_t i, size_t m,
 	*fl = 0;
 	for (;;) {
 		uint8_t c;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SSE2__)
+		/* sixteen bytes at a time: stop at '"', '\\', < 0x20 or
+		 * >= 0x80 (both are < 0x20 as signed bytes) */
+		while (i + 16 <= m) {
+			const __m128i w = _mm_loadu_si128(
+				(const __m128i *)(const void *)(q + i));
+			const __m128i t = _mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('"')),
+					     _mm_cmpeq_epi8(w,
+						     _mm_set1_epi8('\\'))),
+				_mm_cmplt_epi8(w, _mm_set1_epi8(0x20)));
+			const unsigned b = (unsigned)_mm_movemask_epi8(t);
+			if (b) {
+				i += (size_t)__builtin_ctz(b);
+				break;
+			}
+			i += 16;
+		}
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		/* eight bytes at a time: stop at '"', '\\', < 0x20, >= 0x80
 		 * (the lowest flagged byte is exact) */
 		while (i + 8 <= m) {
