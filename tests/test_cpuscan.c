@@ -770,3 +770,67 @@ Test(cpuscan, skipped_metadata_is_not_part_of_the_span)
 	cr_expect_eq(r.sum.first_us, 500);
 	cr_expect_eq(r.sum.last_us, 700);
 }
+
+/* Strings are searched sixteen (or eight) bytes at a time: every byte
+ * that matters in a string ('\\', a control character, a byte >= 0x80,
+ * DEL, which does not) at every position of strings of 0 to 40 bytes,
+ * as a value in args and at the top level, with chunk ends around the
+ * block size: as the plain parse, every time. */
+Test(cpuscan, special_bytes_at_every_position_of_a_string, .timeout = 240)
+{
+	static const char *const special[] = {
+		"\\n", "\\q", "\\u00e9", "\\u0g00", "\x01", "\x1f", "\t",
+		"\x7f", "\x80", "\xc3\xa9", "\xff", " "};
+	static const int valid[] = {1, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 1};
+	static const size_t chunks[] = {0, 7, 16, 17};
+	static const char *const pre[] = {
+		"[" PROFILE "," CHUNK ",{\"name\":\"a\",\"pid\":1,\"ts\":5,"
+		"\"args\":{\"s\":\"",
+		"[" PROFILE "," CHUNK ",{\"cat\":\""};
+	static const char *const post[] = {
+		"\"}},{\"name\":\"b\",\"pid\":2,\"ts\":9}]",
+		"\",\"name\":\"a\",\"pid\":1,\"ts\":5},"
+		"{\"name\":\"b\",\"pid\":2,\"ts\":9}]"};
+	static const char fill[] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDE";
+	char doc[1024];
+	size_t len, at, k, f, n;
+	int ok = 0, bad = 0;
+
+	for (f = 0; f < 2; f++)
+		for (len = 0; len <= 40; len++)
+			for (at = 0; at <= len; at++)
+				for (k = 0; k < sizeof(special) /
+						sizeof(special[0]); k++) {
+					const char *sp = at < len ?
+								 special[k] : "";
+					result r;
+					n = 0;
+					memcpy(doc, pre[f], strlen(pre[f]));
+					n += strlen(pre[f]);
+					memcpy(doc + n, fill, at);
+					n += at;
+					memcpy(doc + n, sp, strlen(sp));
+					n += strlen(sp);
+					if (at < len) {
+						memcpy(doc + n, fill + at + 1,
+						       len - at - 1);
+						n += len - at - 1;
+					}
+					memcpy(doc + n, post[f],
+					       strlen(post[f]) + 1);
+					n += strlen(post[f]);
+					same_as_plain_at(doc, n, 1, chunks, 4);
+					load(&r, doc, n, 1, 0, 0);
+					if (at == len || valid[k])
+						ok += r.rc == AN_OK &&
+						      r.sum.events == 4;
+					else
+						bad += r.rc < 0;
+					if (at == len)
+						break;
+				}
+	/* 41 strings without a special byte and 820 positions in the
+	 * others; valid: "\n", "\u00e9", DEL, "é", " " */
+	cr_expect_eq(ok, 2 * (41 + 5 * 820), "%d valid", ok);
+	cr_expect_eq(bad, 2 * 7 * 820, "%d refused", bad);
+}

@@ -721,6 +721,76 @@ Test(source, chunk_limits_give_identical_bytes_and_exact_offsets)
 	free(file);
 }
 
+/* A plain file by path is mapped and read in place: a file larger than
+ * what is unmapped at a time (8 MiB) comes whole, in chunks of at most
+ * 256 KiB (as read() gave them), with its raw count and hash. */
+Test(source, large_plain_file_read_in_place)
+{
+	size_t n = 21u * 1024 * 1024 + 12345, limits[] = {0, 100000}, i;
+	uint8_t *data = noise(n, 7);
+	char *path = write_tmp(data, n, ".bin");
+	char want[65];
+	an_source *s = NULL;
+	an_error err;
+	const uint8_t *chunk;
+	size_t clen;
+
+	sha_of_bytes(data, n, want);
+	for (i = 0; i < 2; i++) {
+		rd r = rd_all(path, NULL, 0, limits[i]);
+		cr_expect(r.rc == AN_OK && r.len == n && r.raw == n &&
+				  r.gzip == 0, "limit %zu: rc %d len %zu",
+			  limits[i], r.rc, r.len);
+		cr_expect_arr_eq(r.buf, data, n, "limit %zu", limits[i]);
+		cr_expect_str_eq(r.sha, want, "limit %zu", limits[i]);
+		free(r.buf);
+	}
+	cr_assert_eq(an_source_open_path(&s, path, &err), AN_OK);
+	cr_assert_eq(an_source_next(&chunk, &clen, s, &err), AN_OK);
+	cr_expect_eq(clen, 256u * 1024, "the first chunk");
+	cr_expect_arr_eq(chunk, data, clen);
+	an_source_free(s);
+	unlink(path);
+	free(path);
+	free(data);
+}
+
+/* Bytes appended after reading started (a trace still being written)
+ * are read too: the mapping covers the file as it was, read() the
+ * rest. */
+Test(source, file_growing_while_read_is_read_to_its_end)
+{
+	size_t n = 1024 * 1024 + 77, more = 300 * 1024 + 5, len;
+	uint8_t *data = noise(n + more, 11), *got;
+	char *path = write_tmp(data, n, ".bin");
+	an_source *s = NULL;
+	an_error err;
+	const uint8_t *chunk;
+	size_t clen;
+	FILE *f;
+
+	cr_assert_eq(an_source_open_path(&s, path, &err), AN_OK);
+	cr_assert_eq(an_source_next(&chunk, &clen, s, &err), AN_OK);
+	cr_assert(clen > 0 && clen <= n);
+	cr_expect_arr_eq(chunk, data, clen);
+	f = fopen(path, "ab");
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite(data + n, 1, more, f), more);
+	fclose(f);
+	got = NULL;
+	cr_assert_eq(drain(s, 0, &got, &len, &err), AN_OK, "%s",
+		     err.message);
+	cr_expect_eq(clen + len, n + more, "read %zu + %zu", clen, len);
+	if (clen + len == n + more)
+		cr_expect_arr_eq(got, data + clen, len);
+	cr_expect_eq(an_source_raw_bytes(s), n + more);
+	an_source_free(s);
+	unlink(path);
+	free(got);
+	free(path);
+	free(data);
+}
+
 Test(source, sha256_fips_vectors)
 {
 	static const struct {

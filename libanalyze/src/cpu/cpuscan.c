@@ -16,6 +16,10 @@
 
 #include "cpu/cpuscan_int.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 enum { M_GEN, M_INTS, M_EVENTS, M_BIG };  /* what the next bytes are */
 enum { E_START, E_NEED, E_HAVE };          /* place in the event array */
 enum { SK_DONE, SK_MORE, SK_BAD };         /* skim results */
@@ -401,7 +405,25 @@ static inline int skim_str(const uint8_t *q, size_t i, size_t m,
 	*fl = 0;
 	for (;;) {
 		uint8_t c;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SSE2__)
+		/* sixteen bytes at a time: stop at '"', '\\', < 0x20 or
+		 * >= 0x80 (both are < 0x20 as signed bytes) */
+		while (i + 16 <= m) {
+			const __m128i w = _mm_loadu_si128(
+				(const __m128i *)(const void *)(q + i));
+			const __m128i t = _mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('"')),
+					     _mm_cmpeq_epi8(w,
+						     _mm_set1_epi8('\\'))),
+				_mm_cmplt_epi8(w, _mm_set1_epi8(0x20)));
+			const unsigned b = (unsigned)_mm_movemask_epi8(t);
+			if (b) {
+				i += (size_t)__builtin_ctz(b);
+				break;
+			}
+			i += 16;
+		}
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		/* eight bytes at a time: stop at '"', '\\', < 0x20, >= 0x80
 		 * (the lowest flagged byte is exact) */
 		while (i + 8 <= m) {
@@ -492,8 +514,8 @@ static int kept_name(const uint8_t *v, size_t len)
 
 /* A number at q[i]: its end, and its value for a top-level field the
  * way json.c and the loader read it. */
-static int skim_num(const uint8_t *q, size_t i, size_t m, size_t *end,
-		    int key, skim_info *in)
+static inline int skim_num(const uint8_t *q, size_t i, size_t m,
+			   size_t *end, int key, skim_info *in)
 {
 	size_t j = i, d0;
 	uint64_t v = 0;
@@ -508,11 +530,15 @@ static int skim_num(const uint8_t *q, size_t i, size_t m, size_t *end,
 	if (q[j] == '0') {
 		j++;
 	} else if (is_digit(q[j])) {
-		j += digits(q, j, m);
-		if (key != TK_OTHER && key != TK_NAME && j - d0 <= 18) {
-			size_t k;
-			for (k = d0; k < j; k++)
-				v = v * 10 + (uint64_t)(q[k] - '0');
+		if (key == TK_OTHER || key == TK_NAME) {
+			j += digits(q, j, m);
+		} else {
+			/* a field: short (pid, ts...), read as it goes; the
+			 * value only counts when j - d0 <= 18 */
+			while (j < m && is_digit(q[j])) {
+				v = v * 10 + (uint64_t)(q[j] - '0');
+				j++;
+			}
 		}
 	} else {
 		return SK_BAD;
@@ -596,13 +622,16 @@ static int skim_lit(const uint8_t *q, size_t i, size_t m, const char *w,
 	return SK_DONE;
 }
 
-/* Skips whitespace at q[i]; SK_MORE at the end of the bytes. */
+/* Skips whitespace at q[i]; SK_MORE at the end of the bytes. Events
+ * rarely hold any: one test for the common case. */
 #define SKIP_WS()                                                             \
 	do {                                                                  \
-		while (i < m && is_ws(q[i]))                                  \
-			i++;                                                  \
-		if (i == m)                                                   \
-			return SK_MORE;                                       \
+		if (i >= m || q[i] <= ' ') {                                  \
+			while (i < m && is_ws(q[i]))                          \
+				i++;                                          \
+			if (i == m)                                           \
+				return SK_MORE;                               \
+		}                                                             \
 	} while (0)
 
 /*
@@ -617,6 +646,7 @@ static int skim(const uint8_t *q, size_t m, skim_info *in, size_t *len)
 {
 	uint64_t objs = 0; /* bit d: the container at depth d + 1 is {} */
 	int depth = 0, key = TK_OTHER, r, fl;
+	int inobj = 0;     /* the innermost container is {} */
 	size_t i = 0, end = 0;
 	uint8_t c;
 
@@ -630,6 +660,7 @@ value:
 		if (depth >= 63)
 			return SK_BAD;
 		objs |= 1ull << depth++;
+		inobj = 1;
 		i++;
 		SKIP_WS();
 		if (q[i] == '}')
@@ -639,6 +670,7 @@ value:
 		if (depth >= 63)
 			return SK_BAD;
 		objs &= ~(1ull << depth++);
+		inobj = 0;
 		i++;
 		SKIP_WS();
 		if (q[i] == ']')
@@ -674,7 +706,10 @@ value:
 	default:
 		if (c != '-' && !is_digit(c))
 			return SK_BAD;
-		r = skim_num(q, i, m, &i, depth == 1 ? key : TK_OTHER, in);
+		if (depth == 1 && key != TK_OTHER && key != TK_NAME)
+			r = skim_num(q, i, m, &i, key, in);
+		else /* the same, with the field code folded away */
+			r = skim_num(q, i, m, &i, TK_OTHER, in);
 		break;
 	}
 	if (r != SK_DONE)
@@ -688,15 +723,16 @@ after:
 	c = q[i];
 	if (c == ',') {
 		i++;
-		if ((objs >> (depth - 1)) & 1)
+		if (inobj)
 			goto key_ws;
 		goto value;
 	}
-	if (c == (((objs >> (depth - 1)) & 1) ? '}' : ']'))
+	if (c == (inobj ? '}' : ']'))
 		goto close;
 	return SK_BAD;
 close:
 	depth--;
+	inobj = depth > 0 && ((objs >> (depth - 1)) & 1);
 	i++;
 	goto after;
 key_ws:

@@ -4,7 +4,9 @@
  * of the raw bytes. Gzip input is inflated on a second thread, a few
  * buffers ahead of the reader (inflating is as slow as parsing), from a
  * file, memory or a pipe; plain input from a pipe is read ahead by that
- * thread the same way.
+ * thread the same way. A regular file opened by path is mapped (mmap)
+ * and read in place, in the same chunks read() would give; what the
+ * mapping does not cover (the file grew) is read() after it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "analyze/source.h"
@@ -25,6 +28,7 @@
 #define OUT_CAP (256u * 1024u)
 #define PIPE_BUFS 4             /* buffers the inflating thread fills */
 #define PIPE_CAP (1024u * 1024u)
+#define MAP_DROP (8u << 20)     /* read mapped bytes unmapped at once */
 
 /* One buffer between the inflating thread and the reader. */
 typedef struct pipe_buf {
@@ -65,6 +69,11 @@ struct an_source {
 	const uint8_t *rp;   /* unconsumed raw bytes */
 	size_t rlen;         /* length at rp */
 	uint64_t raw_bytes;  /* raw bytes read */
+	const uint8_t *map;  /* the file mapped (fd input), or NULL */
+	size_t map_len;      /* its length */
+	size_t map_pos;      /* bytes of it read */
+	size_t map_drop;     /* bytes of it unmapped (page multiple) */
+	int map_tried;       /* map_open() was called */
 	an_sha256 sha;       /* hash of raw bytes */
 	int hash;            /* sha is being computed */
 	int detected;        /* gzip detection done */
@@ -183,11 +192,20 @@ int an_source_open_memory(an_source **out, const void *data, size_t len,
 
 static void pipe_stop(an_source *s);
 
+static void map_close(an_source *s)
+{
+	if (s->map)
+		munmap((void *)(uintptr_t)(s->map + s->map_drop),
+		       s->map_len - s->map_drop);
+	s->map = NULL;
+}
+
 void an_source_free(an_source *s)
 {
 	if (!s)
 		return;
 	pipe_stop(s);
+	map_close(s);
 	if (s->z_init)
 		inflateEnd(&s->zs);
 	if (s->own_fd)
@@ -228,6 +246,61 @@ static int wait_readable(an_source *s, an_error *err)
 	}
 }
 
+/* Maps a regular file opened by path, once, when it is read from its
+ * start; the mapping is only a faster read(): failing, it is not used. */
+static void map_open(an_source *s)
+{
+	struct stat st;
+	void *m;
+
+	s->map_tried = 1;
+	if (!s->own_fd || s->raw_bytes || fstat(s->fd, &st) < 0 ||
+	    !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > SIZE_MAX / 2)
+		return;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
+	if (m == MAP_FAILED)
+		return;
+	(void)posix_madvise(m, (size_t)st.st_size, POSIX_MADV_SEQUENTIAL);
+	s->map = m;
+	s->map_len = (size_t)st.st_size;
+}
+
+/* The next RAW_CAP bytes (at most) of the mapping at rp/rlen, as read()
+ * would give them; 0 when the file is not mapped or the mapping is read
+ * (then it is unmapped, and read() goes on from its end). Pages already
+ * read are unmapped now and then, so that they do not all count in the
+ * resident size: nothing points into them any more (a chunk handed out
+ * lives until the next an_source_next()). */
+static int map_read(an_source *s)
+{
+	size_t n;
+
+	if (!s->map_tried)
+		map_open(s);
+	if (!s->map)
+		return 0;
+	n = s->map_len - s->map_pos;
+	if (n == 0) {
+		map_close(s);
+		return 0;
+	}
+	if (s->map_pos - s->map_drop >= MAP_DROP) {
+		size_t page = (size_t)sysconf(_SC_PAGESIZE);
+		size_t to = page ? s->map_pos / page * page : 0;
+		if (to > s->map_drop &&
+		    munmap((void *)(uintptr_t)(s->map + s->map_drop),
+			   to - s->map_drop) == 0)
+			s->map_drop = to;
+	}
+	if (n > RAW_CAP)
+		n = RAW_CAP;
+	s->rp = s->map + s->map_pos;
+	s->rlen = n;
+	s->map_pos += n;
+	return 1;
+}
+
 /* Makes raw bytes available at rp/rlen; rlen == 0 with raw_eof at end. */
 static int fill_raw(an_source *s, an_error *err)
 {
@@ -249,8 +322,19 @@ static int fill_raw(an_source *s, an_error *err)
 		s->rp = s->mem + s->mem_pos;
 		s->rlen = n;
 		s->mem_pos += n;
+	} else if (map_read(s)) {
+		/* rp and rlen set */
 	} else {
 		ssize_t n;
+		if (s->map_tried && s->map_len && !s->map &&
+		    s->map_pos == s->map_len) {
+			/* past the mapping: on with read() */
+			s->map_pos = 0;
+			if (lseek(s->fd, (off_t)s->map_len, SEEK_SET) < 0)
+				return an__fail(err, AN_EIO, AN_NO_OFFSET,
+						"read error: %s",
+						strerror(errno));
+		}
 		do {
 			n = read(s->fd, s->raw, RAW_CAP);
 		} while (n < 0 && errno == EINTR);
@@ -613,6 +697,24 @@ static int next_chunk(const uint8_t **data, size_t *len, an_source *s,
 	if (s->out_pos == s->out_len) {
 		s->out_base = s->offset;
 		s->out_pos = s->out_len = 0;
+		if (!s->gzip) {
+			/* plain: the raw bytes in place, in the chunks a
+			 * copy into out would have given */
+			rc = fill_raw(s, err);
+			if (rc < 0)
+				return rc;
+			n = s->rlen;
+			if (s->chunk_limit && n > s->chunk_limit)
+				n = s->chunk_limit;
+			*data = n ? s->rp : s->out;
+			*len = n;
+			if (n) {
+				s->rp += n;
+				s->rlen -= n;
+				s->offset += n;
+			}
+			return AN_OK;
+		}
 		while (s->out_len == 0 && !eof) {
 			rc = produce(s, &eof, err);
 			if (rc < 0)
