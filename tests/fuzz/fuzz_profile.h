@@ -101,6 +101,7 @@ static inline int fuzz_profile(const uint8_t *data, size_t size)
 		fuzz_analyze(p, AN_WEIGHTS_TIME);
 		fuzz_analyze(p, AN_WEIGHTS_HITS);
 	}
+	an_trace_summary_free(&ts); /* the profile list a trace fills */
 	an_profile_free(p);
 	an_source_free(src);
 	return 0;
