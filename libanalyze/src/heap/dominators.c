@@ -17,8 +17,9 @@
  * DevTools' tree; we use semi-NCA (Georgiadis, "Linear-Time Algorithms for
  * Dominators and Related Problems", 2005) on arrays renumbered in DFS
  * preorder. The retainers that precede a node in preorder are candidates
- * by themselves (only their least is kept); the others (on a 1.5 GB
- * snapshot, two thirds of them) go through eval with path compression.
+ * by themselves (only their least is kept); the others (two thirds of
+ * them on a generated 160 MB snapshot) go through eval with path
+ * compression.
  * Everything is iterative: real dominator trees are hundreds of thousands
  * of levels deep.
  */
