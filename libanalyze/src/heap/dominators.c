@@ -16,8 +16,10 @@
  * root.) Dominator trees are unique, so any correct algorithm gives
  * DevTools' tree; we use semi-NCA (Georgiadis, "Linear-Time Algorithms for
  * Dominators and Related Problems", 2005) on arrays renumbered in DFS
- * preorder. Most retainers of a node precede it in preorder and cost no
- * memory access at all; the rest go through eval with path compression.
+ * preorder. The retainers that precede a node in preorder are candidates
+ * by themselves (only their least is kept); the others (two thirds of
+ * them on a generated 160 MB snapshot) go through eval with path
+ * compression.
  * Everything is iterative: real dominator trees are hundreds of thousands
  * of levels deep.
  */
