@@ -1096,7 +1096,6 @@ int an__cpuscan_parse(an_source *src, const an_scan_cfg *cfg, an_error *err)
 	size_t n = 0;
 	uint64_t total = 0, base;
 	int rc, bom = 0, started = 0; /* BOM bytes skipped */
-	static const uint8_t bom_bytes[3] = {0xef, 0xbb, 0xbf};
 
 	if (cfg->flags & AN_SCAN_PLAIN)
 		return an__json_parse(src, cfg->cb, cfg->payload, err);
@@ -1119,15 +1118,7 @@ int an__cpuscan_parse(an_source *src, const an_scan_cfg *cfg, an_error *err)
 			break;
 		base = an_source_offset(src) - n;
 		total += n;
-		while (bom < 3 && n && chunk[0] == bom_bytes[bom] &&
-		       total - n == (uint64_t)bom) {
-			chunk++;
-			n--;
-			base++;
-			bom++;
-		}
-		if (bom < 3 && total > (uint64_t)bom)
-			bom = 3;
+		an__json_skip_bom(&bom, total, &chunk, &n, &base);
 		if (n == 0)
 			continue;
 		if (!started) {

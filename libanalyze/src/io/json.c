@@ -467,6 +467,22 @@ int an__json_finish(an_json *j)
 	return AN_OK;
 }
 
+void an__json_skip_bom(int *bom, uint64_t total, const uint8_t **chunk,
+		       size_t *n, uint64_t *base)
+{
+	static const uint8_t bom_bytes[3] = {0xef, 0xbb, 0xbf};
+
+	while (*bom < 3 && *n && (*chunk)[0] == bom_bytes[*bom] &&
+	       total - *n == (uint64_t)*bom) {
+		(*chunk)++;
+		(*n)--;
+		(*base)++;
+		(*bom)++;
+	}
+	if (*bom < 3 && total > (uint64_t)*bom)
+		*bom = 3; /* no (complete) BOM: parse from here */
+}
+
 int an__json_parse(an_source *src, an_json_cb cb, void *payload,
 		   an_error *err)
 {
@@ -476,7 +492,6 @@ int an__json_parse(an_source *src, an_json_cb cb, void *payload,
 	size_t n = 0;
 	uint64_t total = 0, base;
 	int bom = 0; /* BOM bytes skipped */
-	static const uint8_t bom_bytes[3] = {0xef, 0xbb, 0xbf};
 
 	rc = an__json_new(&j, cb, payload, err);
 	if (rc < 0)
@@ -489,17 +504,7 @@ int an__json_parse(an_source *src, an_json_cb cb, void *payload,
 			break;
 		base = an_source_offset(src) - n;
 		total += n;
-		/* a UTF-8 byte order mark at the very start is not JSON, but
-		 * editors write one: skip it (it may span chunks) */
-		while (bom < 3 && n && chunk[0] == bom_bytes[bom] &&
-		       total - n == (uint64_t)bom) {
-			chunk++;
-			n--;
-			base++;
-			bom++;
-		}
-		if (bom < 3 && total > (uint64_t)bom)
-			bom = 3; /* no (complete) BOM: parse from here */
+		an__json_skip_bom(&bom, total, &chunk, &n, &base);
 		if (n == 0)
 			continue;
 		rc = an__json_feed(j, chunk, n, base);

@@ -56,6 +56,16 @@ AN_HIDDEN int an__json_feed(an_json *j, const uint8_t *data, size_t n,
 AN_HIDDEN int an__json_finish(an_json *j);
 AN_HIDDEN void an__json_free(an_json *j);
 
+/*
+ * Skips a UTF-8 byte order mark at the very start of the input (editors
+ * write one; it may span chunks): call on every chunk, in order, with
+ * *bom starting at 0 and `total` the bytes read so far including this
+ * chunk; *chunk, *n and *base are moved past the BOM bytes.
+ */
+AN_HIDDEN void an__json_skip_bom(int *bom, uint64_t total,
+				 const uint8_t **chunk, size_t *n,
+				 uint64_t *base);
+
 /* Parses the whole source. Returns AN_OK or the first error. */
 AN_HIDDEN int an__json_parse(an_source *src, an_json_cb cb, void *payload,
 			     an_error *err);
