@@ -3,6 +3,7 @@
  * options, load and analyse through libanalyze, print text/JSON/CSV.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +91,26 @@ static const char help_folded[] =
 	"  --exclude RE          drop stacks containing a matching frame\n"
 	CPU_COMMON_HELP;
 
+static const char help_diff[] =
+	"Usage: profkit cpu diff [OPTIONS] BASE TARGET\n"
+	"Per function (name, url, line, column; not scriptId), self and\n"
+	"total time in BASE and TARGET and how they changed, largest self\n"
+	"change first: how a regression between two releases is found.\n"
+	"Changes are in points of each profile's total (profiles of any\n"
+	"length compare), or in ms with --absolute. A function on one side\n"
+	"only is marked [new] or [gone]; ratio is target/base self.\n"
+	"  --absolute            deltas and ratio of the times, not shares\n"
+	"  -n, --top N           show N functions (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
+	"  --filter RE           only functions whose name or url match RE\n"
+	"  --exclude RE          hide functions whose name or url match RE\n"
+	"  --weights, --from, --to, --profile  as for 'cpu top', on both\n"
+	"  --format text|json|csv  output format (default text)\n"
+	"  -q, --quiet           no summary lines (text)\n"
+	"  -o, --output FILE     write to FILE (replaced atomically)\n"
+	"  -h, --help            this help\n"
+	"BASE and TARGET may be gzipped; one of them may be '-' (stdin).\n";
+
 static const char help_cpu[] =
 	"Usage: profkit cpu COMMAND [OPTIONS] FILE\n"
 	"CPU profile (.cpuprofile or Chrome trace JSON) reports:\n"
@@ -99,6 +120,7 @@ static const char help_cpu[] =
 	"  callers   who calls the functions matching a pattern\n"
 	"  callees   what the functions matching a pattern call\n"
 	"  folded    folded stacks for flame graph tools\n"
+	"  diff      per-function changes between two profiles\n"
 	"Run 'profkit cpu COMMAND --help' for the options of each.\n";
 
 /* A loaded and analysed profile. */
@@ -116,30 +138,42 @@ static void job_free(job *j)
 	an_source_free(j->src);
 }
 
-static int job_load(job *j, const char *path, const fe_opts *o)
+/* Loads and analyses `path` into j (a progress bar when `bar` allows);
+ * on failure err says why and nothing is printed. */
+static int job_run(job *j, const char *path, const fe_opts *o, int bar_ok,
+		   an_error *err)
 {
-	an_error err;
 	an_profile_load_opts lo = AN_PROFILE_LOAD_OPTS_INIT;
 	fe_progress bar;
 	int rc;
 
 	memset(j, 0, sizeof(*j));
 	j->path = path;
-	an_error_clear(&err);
-	if (fe_progress_begin(&bar, path)) {
+	an_error_clear(err);
+	memset(&bar, 0, sizeof(bar));
+	if (bar_ok && fe_progress_begin(&bar, path)) {
 		lo.progress = fe_progress_cb;
 		lo.payload = &bar;
 	}
 	lo.pick = o->pick;
 	lo.pick_pid = o->pick_pid;
 	lo.pick_tid = o->pick_tid;
-	rc = an_source_open_path(&j->src, path, &err) < 0 ||
+	rc = an_source_open_path(&j->src, path, err) < 0 ||
 	     (o->db && an_source_enable_sha256(j->src) < 0) ||
-	     an_profile_load(&j->prof, j->src, &lo, &err) < 0;
-	fe_progress_end(&bar);
-	if (rc || an_cpu_analyze(&j->cpu, j->prof, &o->cpu, &err) < 0) {
+	     an_profile_load(&j->prof, j->src, &lo, err) < 0;
+	if (bar_ok)
+		fe_progress_end(&bar);
+	if (rc || an_cpu_analyze(&j->cpu, j->prof, &o->cpu, err) < 0)
+		return err->code < 0 ? err->code : AN_EIO;
+	return AN_OK;
+}
+
+static int job_load(job *j, const char *path, const fe_opts *o)
+{
+	an_error err;
+
+	if (job_run(j, path, o, 1, &err) < 0)
 		return fe_fail(path, &err);
-	}
 	fe_profile_warnings(path, j->prof);
 	return FE_EXIT_OK;
 }
@@ -608,6 +642,243 @@ static int do_folded(FILE *f, const job *j, const fe_opts *o)
 	return FE_EXIT_OK;
 }
 
+/* ---- diff ---- */
+
+/* One side of a diff, loaded on its own thread. */
+typedef struct diff_side {
+	job j;
+	const char *path;
+	const fe_opts *o;
+	an_error err;
+	int rc;
+} diff_side;
+
+static void *load_side(void *arg)
+{
+	diff_side *s = arg;
+
+	s->rc = job_run(&s->j, s->path, s->o, 0, &s->err);
+	return NULL;
+}
+
+/* What the diff's text intro and rows need. */
+typedef struct diff_ctx {
+	const diff_side *side[2];
+	const an_cpu_diff_row *row;
+	const fe_opts *o;
+} diff_ctx;
+
+static void diff_side_line(FILE *f, const char *label, const job *j)
+{
+	char ms[32];
+
+	fe_ms(ms, sizeof(ms), an_cpu_total_us(j->cpu));
+	fprintf(f, "# %s ", label);
+	fe_text(f, j->path, strlen(j->path));
+	fprintf(f, ": %s, %u samples, total %s ms\n",
+		an_kind_name(an_profile_kind(j->prof)),
+		an_cpu_sample_count(j->cpu), ms);
+}
+
+/* text intro: one line per side, then how deltas are measured */
+static void diff_intro(FILE *f, const void *ctx)
+{
+	const diff_ctx *d = ctx;
+
+	if (d->o->quiet)
+		return;
+	diff_side_line(f, "base:  ", &d->side[0]->j);
+	diff_side_line(f, "target:", &d->side[1]->j);
+	fprintf(f, "# weights: %s; deltas: %s\n",
+		weights_name(an_cpu_weights(d->side[0]->j.cpu)),
+		d->o->absolute ? "target - base, ms" :
+				 "target - base, points of each total");
+}
+
+static const char *diff_status(an_cpu_diff_status s)
+{
+	return s == AN_CPU_DIFF_NEW ? "new" :
+	       s == AN_CPU_DIFF_GONE ? "gone" : "both";
+}
+
+/* text: "name  url:line:col", tagged when on one side only */
+static void diff_fn_text(FILE *f, const void *ctx)
+{
+	const diff_ctx *d = ctx;
+	const an_cpu_diff_row *r = d->row;
+	const an_function *fn = r->base_fn != AN_NONE ?
+		an_profile_function(d->side[0]->j.prof, r->base_fn) :
+		an_profile_function(d->side[1]->j.prof, r->target_fn);
+
+	frame_text(f, fn);
+	if (r->status != AN_CPU_DIFF_BOTH)
+		fprintf(f, " [%s]", diff_status(r->status));
+}
+
+static const fe_col diff_head[] = {
+	{"base", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"target", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"weights", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"delta_unit", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"base_total_us", FE_T_US, FE_IN_JSON, NULL, 0, 0, 0},
+	{"target_total_us", FE_T_US, FE_IN_JSON, NULL, 0, 0, 0},
+	{"base_sample_count", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"target_sample_count", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+};
+#define NDIFFHEAD (sizeof(diff_head) / sizeof(diff_head[0]))
+
+enum {
+	D_STATUS = 4, D_BSELF, D_TSELF, D_BTOTAL, D_TTOTAL, D_BSELF_PCT,
+	D_TSELF_PCT, D_BTOTAL_PCT, D_TTOTAL_PCT, D_SELF_DELTA, D_TOTAL_DELTA,
+	D_RATIO, D_FUNCTION, D_N
+};
+
+/* The columns of both modes; the text shows shares (default) or times
+ * (--absolute). */
+#define DIFF_COLS(SELF_TEXT, PCT_TEXT, DTYPE, DW)                             \
+	FRAME_COLS,                                                           \
+	[D_STATUS] = {"status", FE_T_CSTR, FE_IN_DATA, NULL, 0, 0, 0},        \
+	[D_BSELF] = {"base_self_us", FE_T_US, FE_IN_DATA, "base ms", 10,      \
+		     SELF_TEXT, 0},                                           \
+	[D_TSELF] = {"target_self_us", FE_T_US, FE_IN_DATA, "target ms", 10,  \
+		     SELF_TEXT ? SELF_TEXT + 1 : 0, 0},                       \
+	[D_BTOTAL] = {"base_total_us", FE_T_US, FE_IN_DATA, NULL, 0, 0, 0},   \
+	[D_TTOTAL] = {"target_total_us", FE_T_US, FE_IN_DATA, NULL, 0, 0, 0}, \
+	[D_BSELF_PCT] = {"base_self_percent", FE_T_PCT, FE_IN_DATA, "base%",  \
+			 7, PCT_TEXT, 0},                                     \
+	[D_TSELF_PCT] = {"target_self_percent", FE_T_PCT, FE_IN_DATA,         \
+			 "target%", 7, PCT_TEXT ? PCT_TEXT + 1 : 0, 0},       \
+	[D_BTOTAL_PCT] = {"base_total_percent", FE_T_PCT, FE_IN_DATA, NULL,   \
+			  0, 0, 0},                                           \
+	[D_TTOTAL_PCT] = {"target_total_percent", FE_T_PCT, FE_IN_DATA, NULL, \
+			  0, 0, 0},                                           \
+	[D_SELF_DELTA] = {"self_delta", DTYPE, FE_IN_DATA, "self +/-", DW, 1, \
+			  0},                                                 \
+	[D_TOTAL_DELTA] = {"total_delta", DTYPE, FE_IN_DATA, "total +/-", DW, \
+			   4, 0},                                             \
+	[D_RATIO] = {"self_ratio", FE_T_RATIO, FE_IN_DATA, "ratio", 8, 5, 0}, \
+	[D_FUNCTION] = {NULL, FE_T_CALL, 0, "function", 0, 6, 0}
+
+static const fe_col diff_cols_share[D_N] = {
+	DIFF_COLS(0, 2, FE_T_DPCT, 9)
+};
+static const fe_col diff_cols_abs[D_N] = {
+	DIFF_COLS(2, 0, FE_T_DUS, 10)
+};
+static const fe_table diff_share = {diff_cols_share, D_N, "functions", 0};
+static const fe_table diff_abs = {diff_cols_abs, D_N, "functions", 0};
+
+static int diff_passes(const diff_ctx *d, const an_cpu_diff_row *r)
+{
+	if (r->base_fn != AN_NONE)
+		return fn_passes(d->side[0]->j.prof, r->base_fn,
+				 d->o->filter);
+	return fn_passes(d->side[1]->j.prof, r->target_fn, d->o->filter);
+}
+
+static void print_diff(FILE *f, const an_cpu_diff *df, diff_ctx *d)
+{
+	const job *b = &d->side[0]->j, *t = &d->side[1]->j;
+	const fe_opts *o = d->o;
+	double bt = an_cpu_total_us(b->cpu), tt = an_cpu_total_us(t->cpu);
+	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
+	uint32_t n = an_cpu_diff_count(df), i, shown = 0;
+	fe_val hv[NDIFFHEAD];
+	fe_writer w;
+
+	hv[0] = fe_cstr(b->path);
+	hv[1] = fe_cstr(t->path);
+	hv[2] = fe_cstr(weights_name(an_cpu_weights(b->cpu)));
+	hv[3] = fe_cstr(o->absolute ? "us" : "percent");
+	hv[4] = fe_dbl(bt);
+	hv[5] = fe_dbl(tt);
+	hv[6] = fe_uint(an_cpu_sample_count(b->cpu));
+	hv[7] = fe_uint(an_cpu_sample_count(t->cpu));
+	fe_table_begin(&w, f, o->format, o->absolute ? &diff_abs : &diff_share,
+		       diff_head, hv, NDIFFHEAD, diff_intro, d);
+	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
+		const an_cpu_diff_row *r = an_cpu_diff_get(df, i);
+		const an_function *fn = r->base_fn != AN_NONE ?
+			an_profile_function(b->prof, r->base_fn) :
+			an_profile_function(t->prof, r->target_fn);
+		fe_val v[D_N];
+		if (!diff_passes(d, r))
+			continue;
+		d->row = r;
+		frame_vals(v, fn->name, fn->url, fn->line, fn->column);
+		v[D_STATUS] = fe_cstr(diff_status(r->status));
+		v[D_BSELF] = fe_dbl(r->base_self_us);
+		v[D_TSELF] = fe_dbl(r->target_self_us);
+		v[D_BTOTAL] = fe_dbl(r->base_total_us);
+		v[D_TTOTAL] = fe_dbl(r->target_total_us);
+		v[D_BSELF_PCT] = fe_dbl(pct(r->base_self_us, bt));
+		v[D_TSELF_PCT] = fe_dbl(pct(r->target_self_us, tt));
+		v[D_BTOTAL_PCT] = fe_dbl(pct(r->base_total_us, bt));
+		v[D_TTOTAL_PCT] = fe_dbl(pct(r->target_total_us, tt));
+		v[D_SELF_DELTA] = fe_dbl(r->self_delta);
+		v[D_TOTAL_DELTA] = fe_dbl(r->total_delta);
+		v[D_RATIO] = r->has_ratio ? fe_dbl(r->self_ratio) : fe_null();
+		v[D_FUNCTION] = fe_call(diff_fn_text, d);
+		fe_table_row(&w, v);
+		shown++;
+	}
+	fe_table_end(&w);
+}
+
+/* `cpu diff BASE TARGET`: both loaded at once (BASE on a thread of its
+ * own), compared, printed. */
+static int do_diff(const fe_opts *o)
+{
+	diff_side side[2];
+	an_cpu_diff_opts dopts = AN_CPU_DIFF_OPTS_INIT;
+	an_cpu_diff *df = NULL;
+	diff_ctx d;
+	pthread_t tid;
+	an_error err;
+	fe_out out;
+	int threaded, rc = FE_EXIT_ERROR, k;
+
+	memset(side, 0, sizeof(side));
+	for (k = 0; k < 2; k++) {
+		side[k].path = o->args[k];
+		side[k].o = o;
+	}
+	threaded = pthread_create(&tid, NULL, load_side, &side[0]) == 0;
+	if (!threaded)
+		load_side(&side[0]);
+	side[1].rc = job_run(&side[1].j, side[1].path, o, 1, &side[1].err);
+	if (threaded)
+		pthread_join(tid, NULL);
+	for (k = 0; k < 2; k++)
+		if (side[k].rc < 0)
+			rc = fe_fail(side[k].path, &side[k].err);
+	if (side[0].rc < 0 || side[1].rc < 0)
+		goto done;
+	for (k = 0; k < 2; k++)
+		fe_profile_warnings(side[k].path, side[k].j.prof);
+	an_error_clear(&err);
+	dopts.absolute = o->absolute;
+	if (an_cpu_diff_build(&df, side[0].j.cpu, side[1].j.cpu, &dopts,
+			      &err) < 0) {
+		rc = fe_fail(NULL, &err);
+		goto done;
+	}
+	d.side[0] = &side[0];
+	d.side[1] = &side[1];
+	d.row = NULL;
+	d.o = o;
+	rc = fe_out_open(&out, o->out);
+	if (rc == FE_EXIT_OK) {
+		print_diff(out.f, df, &d);
+		rc = fe_out_finish(&out, FE_EXIT_OK);
+	}
+done:
+	an_cpu_diff_free(df);
+	job_free(&side[0].j);
+	job_free(&side[1].j);
+	return rc;
+}
+
 /* ---- dispatch ---- */
 
 
@@ -623,6 +894,9 @@ static const fe_subcmd subcmds[] = {
 	{"callees", help_callees, REPORT | FE_OPT_TREE, 2, 2},
 	{"folded", help_folded, FE_OPT_OUT | FE_OPT_DB | FE_OPT_FILTER |
 		FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_PROFILE, 1, 1},
+	{"diff", help_diff, FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT |
+		FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_WEIGHTS | FE_OPT_WINDOW |
+		FE_OPT_PROFILE | FE_OPT_ABSOLUTE, 2, 2},
 };
 
 int cmd_cpu(int argc, char **argv)
@@ -639,6 +913,19 @@ int cmd_cpu(int argc, char **argv)
 			    sizeof(subcmds) / sizeof(subcmds[0]));
 	if (!sc)
 		return rc;
+	if (!strcmp(sc->name, "diff")) {
+		if (o.nargs != 2)
+			rc = fe_usage_error(cmdname, "%s needs BASE and "
+					    "TARGET", cmdname);
+		else if (!strcmp(o.args[0], "-") && !strcmp(o.args[1], "-"))
+			rc = fe_usage_error(cmdname, "standard input can be "
+					    "read once: only one of BASE and "
+					    "TARGET can be '-'");
+		else
+			rc = do_diff(&o);
+		fe_opts_free(&o);
+		return rc;
+	}
 	with_re = sc->max_args == 2;
 	if (o.nargs != 1 + with_re) {
 		fe_opts_free(&o);

@@ -347,6 +347,10 @@ static const char *const parity_fixtures[] = {
 	 * (fixtures/gen/cpuprofile_to_legacy.js) */
 	"legacy_busy_wait.cpuprofile",
 	"trace_busy_wait.json",    "trace_synth_small.json",
+	/* the hand-made pair of test_cpudiff.c; two releases of one
+	 * handler (fixtures/gen/cpu_release.js) */
+	"diff_base.cpuprofile",    "diff_target.cpuprofile",
+	"release_a.cpuprofile",    "release_b.cpuprofile",
 };
 
 /*

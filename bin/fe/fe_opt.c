@@ -13,7 +13,7 @@
 enum {
 	O_FORMAT = 1000, O_DB, O_FILTER, O_EXCLUDE, O_WEIGHTS, O_FROM, O_TO,
 	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS,
-	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE
+	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE, O_ABSOLUTE
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +34,7 @@ static const struct option long_opts[] = {
 	{"depth", required_argument, NULL, O_DEPTH},
 	{"min-size", required_argument, NULL, O_MIN_SIZE},
 	{"profile", required_argument, NULL, O_PROFILE},
+	{"absolute", no_argument, NULL, O_ABSOLUTE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"progress", no_argument, NULL, O_PROGRESS},
 	{"help", no_argument, NULL, O_HELP},
@@ -85,6 +86,7 @@ static unsigned needs(int c)
 	case O_DEPTH: return FE_OPT_DEPTH;
 	case O_MIN_SIZE: return FE_OPT_MIN_SIZE;
 	case O_PROFILE: return FE_OPT_PROFILE;
+	case O_ABSOLUTE: return FE_OPT_ABSOLUTE;
 	default: return 0;
 	}
 }
@@ -279,6 +281,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 					"info lists a trace's profiles)");
 			o->pick = 1;
 			break;
+		case O_ABSOLUTE: o->absolute = 1; break;
 		case O_PROGRESS: progress = 1; break;
 		default:
 			return fe_usage_error(cmdsp, "%s: bad option", cmd);

@@ -109,10 +109,15 @@ static int put_number(FILE *f, const fe_col *c, const fe_val *v)
 		fprintf(f, "%" PRId64, v->i);
 		return 1;
 	case FE_T_US:
+	case FE_T_DUS:
 		fprintf(f, "%lld", (long long)llround(v->d));
 		return 1;
 	case FE_T_PCT:
+	case FE_T_DPCT:
 		fprintf(f, "%.2f", v->d);
+		return 1;
+	case FE_T_RATIO:
+		fprintf(f, "%.4f", v->d);
 		return 1;
 	case FE_T_BOOL:
 		fputc(v->u ? '1' : '0', f);
@@ -205,6 +210,20 @@ static void put_text(FILE *f, const fe_col *c, const fe_val *v, int width)
 		break;
 	case FE_T_PCT:
 		fprintf(f, "%*.1f%%", width > 0 ? width - 1 : 0, v->d);
+		break;
+	case FE_T_DUS:
+		fe_ms(buf + 1, sizeof(buf) - 1, fabs(v->d));
+		buf[0] = v->d < 0 && strpbrk(buf + 1, "123456789") ? '-' :
+								      '+';
+		fprintf(f, "%*s", width, buf);
+		break;
+	case FE_T_DPCT:
+		fprintf(f, "%+*.1f%%", width > 0 ? width - 1 : 0,
+			fabs(v->d) < 0.05 ? 0.0 : v->d);
+		break;
+	case FE_T_RATIO:
+		snprintf(buf, sizeof(buf), "%.2fx", v->d);
+		fprintf(f, "%*s", width, buf);
 		break;
 	case FE_T_DIST:
 		if (fe_dist_known(v->i))

@@ -32,6 +32,11 @@ enum fe_type {
 	FE_T_DIST, /* .i: heap distance; unknown (negative or system-only)
 		      is JSON null, CSV empty, text "-" */
 	FE_T_BOOL, /* .u: JSON true/false, CSV 1/0 */
+	FE_T_DUS,  /* .d: a change in microseconds: as FE_T_US, text with
+		      its sign ("+1.5") */
+	FE_T_DPCT, /* .d: a change in percentage points: as FE_T_PCT, text
+		      with its sign ("+1.5%") */
+	FE_T_RATIO,/* .d: a ratio: JSON/CSV %.4f, text "1.50x" */
 	FE_T_CALL  /* .fn(f, .ctx): written as is by a callback (raw JSON in
 		      JSON, text in text) */
 };

@@ -230,6 +230,60 @@ AN_API const an_cpu_view_row *an_cpu_view_get(const an_cpu_view *v,
 					      uint32_t i);
 AN_API void an_cpu_view_free(an_cpu_view *v);
 
+/* ---- comparison of two profiles ("release B is slower: where?") ---- */
+
+typedef enum an_cpu_diff_status {
+	AN_CPU_DIFF_BOTH = 0, /* the function ran in both profiles */
+	AN_CPU_DIFF_NEW = 1,  /* only in the target */
+	AN_CPU_DIFF_GONE = 2  /* only in the base */
+} an_cpu_diff_status;
+
+typedef struct an_cpu_diff_opts {
+	unsigned version; /* AN_CPU_DIFF_OPTS_VERSION */
+	/* 0: deltas and ratios of each function's share of its profile's
+	 * total (percentage points), so profiles of different lengths
+	 * compare; 1: of the times themselves (µs) */
+	int absolute;
+} an_cpu_diff_opts;
+
+#define AN_CPU_DIFF_OPTS_VERSION 1
+#define AN_CPU_DIFF_OPTS_INIT { AN_CPU_DIFF_OPTS_VERSION, 0 }
+
+typedef struct an_cpu_diff_row {
+	uint32_t base_fn;       /* function of the base profile, or AN_NONE */
+	uint32_t target_fn;     /* function of the target profile, or AN_NONE */
+	an_cpu_diff_status status;
+	double base_self_us;    /* 0 when the side lacks the function */
+	double base_total_us;
+	double target_self_us;
+	double target_total_us;
+	double self_delta;      /* target - base: percentage points, or µs
+				   with absolute */
+	double total_delta;     /* the same for total time */
+	double self_ratio;      /* target / base of the self measure */
+	int has_ratio;          /* 0 when the base's self is 0 (no ratio) */
+} an_cpu_diff_row;
+
+typedef struct an_cpu_diff an_cpu_diff;
+
+/*
+ * Compares two analyses function by function. A function is identified
+ * by name, url, line and column (as in an_cpu_functions(); scriptId
+ * differs between runs of one program); the rows are the functions
+ * listed by an_cpu_functions() on either side, ordered by |self_delta|
+ * desc, then |total_delta| desc, then name, url, line, column. Both
+ * analyses are borrowed only during the call; the rows' function
+ * indexes refer to their profiles.
+ * @return AN_OK, AN_EINVAL (bad options), AN_ENOMEM.
+ */
+AN_API int an_cpu_diff_build(an_cpu_diff **out, const an_cpu *base,
+			     const an_cpu *target,
+			     const an_cpu_diff_opts *o, an_error *err);
+AN_API uint32_t an_cpu_diff_count(const an_cpu_diff *d);
+AN_API const an_cpu_diff_row *an_cpu_diff_get(const an_cpu_diff *d,
+					      uint32_t i);
+AN_API void an_cpu_diff_free(an_cpu_diff *d);
+
 AN_END_DECL
 
 #endif
