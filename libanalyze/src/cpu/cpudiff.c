@@ -170,6 +170,9 @@ int an_cpu_diff_build(an_cpu_diff **out, const an_cpu *base,
 	d->rows = an__calloc(cap ? cap : 1, sizeof(*d->rows));
 	if (!d->rows)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	/* never rehashed: hashing a row reads its name and url again */
+	if (an__ht_reserve(&t, cap) < 0)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	AN_TRY(add_side(d, &t, 0, err));
 	AN_TRY(add_side(d, &t, 1, err));
 	for (i = 0; i < d->n; i++) {
