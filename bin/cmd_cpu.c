@@ -4,6 +4,9 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +94,27 @@ static const char help_folded[] =
 	"  --exclude RE          drop stacks containing a matching frame\n"
 	CPU_COMMON_HELP;
 
+static const char help_flame[] =
+	"Usage: profkit cpu flame [OPTIONS] FILE -o OUT.svg|png|pdf\n"
+	"Flame graph of the profile, drawn with cairo: one box per call\n"
+	"path, as wide as its total time, callers below callees; siblings\n"
+	"by name (--sort weight: heaviest first). (garbage collector) sits\n"
+	"on top of the stack it interrupted. SVG boxes show name, location,\n"
+	"self and total on hover. The format follows OUT's extension.\n"
+	"  -o, --output FILE     the picture (replaced atomically); without\n"
+	"                        it, SVG on stdout when that is no terminal\n"
+	"  --format svg|png|pdf  the format, whatever OUT's extension\n"
+	"  --width PX            picture width (default 1200)\n"
+	"  --title TEXT          title (default 'CPU Flame Graph')\n"
+	"  --subtitle TEXT       subtitle (default: file, date, total)\n"
+	"  --min-width PX        merge narrower boxes into one grey sliver\n"
+	"                        (default 0.1; the totals stay whole)\n"
+	"  --sort name|weight    order of siblings (default name)\n"
+	"  --inverted            icicle: the root at the top\n"
+	"  --weights, --from, --to, --profile  as for 'cpu top'\n"
+	"  -h, --help            this help\n"
+	"Example: profkit cpu flame app.cpuprofile -o app.svg\n";
+
 static const char help_diff[] =
 	"Usage: profkit cpu diff [OPTIONS] BASE TARGET\n"
 	"Per function (name, url, line, column; not scriptId), self and\n"
@@ -120,6 +144,7 @@ static const char help_cpu[] =
 	"  callers   who calls the functions matching a pattern\n"
 	"  callees   what the functions matching a pattern call\n"
 	"  folded    folded stacks for flame graph tools\n"
+	"  flame     flame graph picture (SVG, PNG, PDF)\n"
 	"  diff      per-function changes between two profiles\n"
 	"Run 'profkit cpu COMMAND --help' for the options of each.\n";
 
@@ -642,6 +667,161 @@ static int do_folded(FILE *f, const job *j, const fe_opts *o)
 	return FE_EXIT_OK;
 }
 
+/* ---- flame ---- */
+
+/* What the renderer asks per function (the layout's keys). */
+typedef struct flame_names {
+	const an_profile *p;
+	char *loc;      /* scratch for one location at a time */
+	size_t loc_cap;
+} flame_names;
+
+static an_str flame_label(uint32_t fn, const void *ctx)
+{
+	const flame_names *n = ctx;
+	const an_function *f = an_profile_function(n->p, fn);
+	an_str anon = {"(anonymous)", 11};
+
+	return f->name.len ? f->name : anon;
+}
+
+static an_str flame_location(uint32_t fn, const void *ctx)
+{
+	const flame_names *n = ctx;
+	const an_function *f = an_profile_function(n->p, fn);
+	an_str s = {n->loc, 0};
+	int k;
+
+	if (!f->url.len)
+		return s;
+	if (f->line >= 0)
+		k = snprintf(n->loc, n->loc_cap, "%.*s:%ld:%ld",
+			     (int)(f->url.len < 4096 ? f->url.len : 4096),
+			     f->url.ptr, (long)f->line + 1,
+			     (long)f->column + 1);
+	else
+		k = snprintf(n->loc, n->loc_cap, "%.*s",
+			     (int)(f->url.len < 4096 ? f->url.len : 4096),
+			     f->url.ptr);
+	s.len = k > 0 ? (uint32_t)k : 0;
+	return s;
+}
+
+static an_flame_kind flame_kind(uint32_t fn, const void *ctx)
+{
+	const flame_names *n = ctx;
+	const an_function *f = an_profile_function(n->p, fn);
+
+	switch (f->kind) {
+	case AN_FRAME_GC: return AN_FLAME_GC;
+	case AN_FRAME_IDLE: return AN_FLAME_IDLE;
+	case AN_FRAME_ROOT:
+	case AN_FRAME_PROGRAM: return AN_FLAME_PROGRAM;
+	default: return f->url.len ? AN_FLAME_JS : AN_FLAME_NATIVE;
+	}
+}
+
+static int flame_write(const void *data, size_t len, void *payload)
+{
+	return fwrite(data, 1, len, payload) != len;
+}
+
+/* The picture format: --format, else the extension of -o. */
+static int image_format(int *fmt, const fe_opts *o, const char *cmd)
+{
+	const char *dot = o->out ? strrchr(o->out, '.') : NULL;
+
+	if (o->format_set) {
+		*fmt = o->format;
+		return FE_EXIT_OK;
+	}
+	if (!o->out) {
+		*fmt = FE_SVG;
+		if (isatty(STDOUT_FILENO))
+			return fe_usage_error(cmd, "%s draws a picture: write "
+					      "it to a file with -o "
+					      "FILE.svg|png|pdf", cmd);
+		return FE_EXIT_OK;
+	}
+	if (dot && !strcmp(dot, ".svg"))
+		*fmt = FE_SVG;
+	else if (dot && !strcmp(dot, ".png"))
+		*fmt = FE_PNG;
+	else if (dot && !strcmp(dot, ".pdf"))
+		*fmt = FE_PDF;
+	else
+		return fe_usage_error(cmd, "cannot tell the picture format "
+				      "of '%s': name it .svg, .png or .pdf, "
+				      "or give --format", o->out);
+	return FE_EXIT_OK;
+}
+
+/* "busy_wait.cpuprofile (2026-12-03) · total 431.5 ms, 704 samples" */
+static void flame_subtitle(char *buf, size_t cap, const job *j)
+{
+	struct stat sb;
+	char date[32] = "", ms[32];
+	const char *slash = strrchr(j->path, '/');
+	const char *name = slash && slash[1] ? slash + 1 : j->path;
+	struct tm tm;
+
+	if (strcmp(j->path, "-") && stat(j->path, &sb) == 0 &&
+	    gmtime_r(&sb.st_mtime, &tm))
+		strftime(date, sizeof(date), " (%Y-%m-%d)", &tm);
+	fe_ms(ms, sizeof(ms), an_cpu_total_us(j->cpu));
+	snprintf(buf, cap, "%s%s \xc2\xb7 total %s ms, %u samples, weights: %s",
+		 strcmp(j->path, "-") ? name : "<stdin>", date, ms,
+		 an_cpu_sample_count(j->cpu),
+		 weights_name(an_cpu_weights(j->cpu)));
+}
+
+static int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
+{
+	an_flame_opts fo = AN_FLAME_OPTS_INIT;
+	an_flame_render_opts ro = AN_FLAME_RENDER_OPTS_INIT;
+	an_flame_labels lab;
+	flame_names *names;
+	an_flame *fl = NULL;
+	an_error err;
+	char sub[600];
+	double px = o->min_width >= 0 ? o->min_width : 0.1;
+	int rc = FE_EXIT_OK;
+
+	an_error_clear(&err);
+	ro.width = o->width > 0 ? o->width : 1200;
+	ro.title = o->title ? o->title : "CPU Flame Graph";
+	flame_subtitle(sub, sizeof(sub), j);
+	ro.subtitle = o->subtitle ? o->subtitle : sub;
+	ro.inverted = o->inverted;
+	ro.format = fmt == FE_PNG ? AN_FLAME_PNG :
+		    fmt == FE_PDF ? AN_FLAME_PDF : AN_FLAME_SVG;
+	fo.order = o->sort_weight ? AN_FLAME_BY_WEIGHT : AN_FLAME_BY_NAME;
+	/* frames under px pixels are elided; 20 px are margins */
+	fo.min_weight = an_cpu_total_us(j->cpu) * px / (ro.width - 20);
+	names = calloc(1, sizeof(*names));
+	if (names) {
+		names->loc_cap = 4200;
+		names->loc = malloc(names->loc_cap);
+	}
+	if (!names || !names->loc) {
+		free(names);
+		fe_errorf("out of memory");
+		return FE_EXIT_ERROR;
+	}
+	names->p = j->prof;
+	lab.label = flame_label;
+	lab.location = flame_location;
+	lab.kind = flame_kind;
+	lab.ctx = names;
+	if (an_cpu_flame(&fl, j->cpu, &fo, &err) < 0 ||
+	    an_flame_render(fl, &lab, &ro, flame_write, out->f, &err) < 0)
+		rc = fe_fail(j->path, &err);
+	an_flame_free(fl);
+	free(names->loc);
+	free(names);
+	return rc;
+}
+
 /* ---- diff ---- */
 
 /* One side of a diff, loaded on its own thread. */
@@ -894,6 +1074,8 @@ static const fe_subcmd subcmds[] = {
 	{"callees", help_callees, REPORT | FE_OPT_TREE, 2, 2},
 	{"folded", help_folded, FE_OPT_OUT | FE_OPT_DB | FE_OPT_FILTER |
 		FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_PROFILE, 1, 1},
+	{"flame", help_flame, FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_WEIGHTS |
+		FE_OPT_WINDOW | FE_OPT_PROFILE | FE_OPT_IMAGE, 1, 1},
 	{"diff", help_diff, FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT |
 		FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_WEIGHTS | FE_OPT_WINDOW |
 		FE_OPT_PROFILE | FE_OPT_ABSOLUTE, 2, 2},
@@ -950,6 +1132,22 @@ int cmd_cpu(int argc, char **argv)
 		fe_opts_free(&o);
 		return fe_usage_error(cmdname, "--focus cannot be combined "
 				      "with --filter or --exclude");
+	}
+	if (!strcmp(sc->name, "flame")) {
+		int fmt;
+		memset(&j, 0, sizeof(j));
+		rc = image_format(&fmt, &o, cmdname);
+		if (rc == FE_EXIT_OK)
+			rc = job_load(&j, o.args[0], &o);
+		if (rc == FE_EXIT_OK) {
+			rc = fe_out_open(&out, o.out);
+			if (rc == FE_EXIT_OK)
+				rc = fe_out_finish(&out, do_flame(&out, &j, &o,
+								  fmt));
+		}
+		job_free(&j);
+		fe_opts_free(&o);
+		return rc;
 	}
 	rc = job_load(&j, o.args[0], &o);
 	if (rc) {

@@ -41,7 +41,10 @@ int fe_fail(const char *file, const an_error *err);
 
 /* ---- options ---- */
 
-enum fe_format { FE_TEXT = 0, FE_JSON = 1, FE_CSV = 2 };
+enum fe_format {
+	FE_TEXT = 0, FE_JSON = 1, FE_CSV = 2,
+	FE_SVG = 3, FE_PNG = 4, FE_PDF = 5 /* pictures (FE_OPT_IMAGE) */
+};
 
 /* Which options a command accepts. */
 enum {
@@ -59,7 +62,10 @@ enum {
 	FE_OPT_MIN_SIZE = 1 << 11,    /* --min-size BYTES */
 	FE_OPT_DEPTH = 1 << 12,       /* --depth N alone (FE_OPT_TREE has it) */
 	FE_OPT_PROFILE = 1 << 13,     /* --profile PID:TID (traces) */
-	FE_OPT_ABSOLUTE = 1 << 14     /* --absolute (cpu diff) */
+	FE_OPT_ABSOLUTE = 1 << 14,    /* --absolute (cpu diff) */
+	/* pictures: --format svg|png|pdf (not text/json/csv), --width,
+	 * --title, --subtitle, --min-width, --sort, --inverted */
+	FE_OPT_IMAGE = 1 << 15
 };
 
 typedef struct fe_opts {
@@ -81,6 +87,13 @@ typedef struct fe_opts {
 	int64_t pick_pid;        /* its PID */
 	int64_t pick_tid;        /* and TID */
 	int absolute;            /* --absolute */
+	int format_set;          /* --format was given */
+	double width;            /* --width PX (0: default) */
+	const char *title;       /* --title */
+	const char *subtitle;    /* --subtitle */
+	double min_width;        /* --min-width PX (-1: default) */
+	int sort_weight;         /* --sort weight */
+	int inverted;            /* --inverted */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;

@@ -13,7 +13,8 @@
 enum {
 	O_FORMAT = 1000, O_DB, O_FILTER, O_EXCLUDE, O_WEIGHTS, O_FROM, O_TO,
 	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS,
-	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE, O_ABSOLUTE
+	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE, O_ABSOLUTE, O_WIDTH,
+	O_TITLE, O_SUBTITLE, O_MIN_WIDTH, O_SORT, O_INVERTED
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +36,12 @@ static const struct option long_opts[] = {
 	{"min-size", required_argument, NULL, O_MIN_SIZE},
 	{"profile", required_argument, NULL, O_PROFILE},
 	{"absolute", no_argument, NULL, O_ABSOLUTE},
+	{"width", required_argument, NULL, O_WIDTH},
+	{"title", required_argument, NULL, O_TITLE},
+	{"subtitle", required_argument, NULL, O_SUBTITLE},
+	{"min-width", required_argument, NULL, O_MIN_WIDTH},
+	{"sort", required_argument, NULL, O_SORT},
+	{"inverted", no_argument, NULL, O_INVERTED},
 	{"quiet", no_argument, NULL, 'q'},
 	{"progress", no_argument, NULL, O_PROGRESS},
 	{"help", no_argument, NULL, O_HELP},
@@ -87,6 +94,12 @@ static unsigned needs(int c)
 	case O_MIN_SIZE: return FE_OPT_MIN_SIZE;
 	case O_PROFILE: return FE_OPT_PROFILE;
 	case O_ABSOLUTE: return FE_OPT_ABSOLUTE;
+	case O_WIDTH:
+	case O_TITLE:
+	case O_SUBTITLE:
+	case O_MIN_WIDTH:
+	case O_SORT:
+	case O_INVERTED: return FE_OPT_IMAGE;
 	default: return 0;
 	}
 }
@@ -147,6 +160,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	o->cpu = cpu;
 	o->top = -1;
 	o->max_depth = -1;
+	o->min_width = -1;
 	*done = 0;
 	optind = 1;
 	opterr = 0;
@@ -189,7 +203,19 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 					      opt);
 		switch (c) {
 		case O_FORMAT:
-			if (!strcmp(optarg, "text"))
+			o->format_set = 1;
+			if (allowed & FE_OPT_IMAGE) {
+				if (!strcmp(optarg, "svg"))
+					o->format = FE_SVG;
+				else if (!strcmp(optarg, "png"))
+					o->format = FE_PNG;
+				else if (!strcmp(optarg, "pdf"))
+					o->format = FE_PDF;
+				else
+					return fe_usage_error(cmdsp,
+						"--format must be svg, png or "
+						"pdf, not '%s'", optarg);
+			} else if (!strcmp(optarg, "text"))
 				o->format = FE_TEXT;
 			else if (!strcmp(optarg, "json"))
 				o->format = FE_JSON;
@@ -282,6 +308,34 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			o->pick = 1;
 			break;
 		case O_ABSOLUTE: o->absolute = 1; break;
+		case O_WIDTH:
+			if (!parse_num(optarg, &v) || v < 200 || v > 32767 ||
+			    v != floor(v))
+				return fe_usage_error(cmdsp,
+					"--width needs whole pixels 200..32767, "
+					"not '%s'", optarg);
+			o->width = v;
+			break;
+		case O_TITLE: o->title = optarg; break;
+		case O_SUBTITLE: o->subtitle = optarg; break;
+		case O_MIN_WIDTH:
+			if (!parse_num(optarg, &v) || v < 0 || v > 1000)
+				return fe_usage_error(cmdsp,
+					"--min-width needs pixels 0..1000, not "
+					"'%s'", optarg);
+			o->min_width = v;
+			break;
+		case O_SORT:
+			if (!strcmp(optarg, "weight"))
+				o->sort_weight = 1;
+			else if (!strcmp(optarg, "name"))
+				o->sort_weight = 0;
+			else
+				return fe_usage_error(cmdsp,
+					"--sort must be name or weight, not "
+					"'%s'", optarg);
+			break;
+		case O_INVERTED: o->inverted = 1; break;
 		case O_PROGRESS: progress = 1; break;
 		default:
 			return fe_usage_error(cmdsp, "%s: bad option", cmd);

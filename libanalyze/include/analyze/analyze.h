@@ -16,6 +16,7 @@
 #include "analyze/common.h"
 #include "analyze/cpu.h"
 #include "analyze/filter.h"
+#include "analyze/flame.h"
 #include "analyze/heap.h"
 #include "analyze/profile.h"
 #include "analyze/sniff.h"

@@ -29,6 +29,7 @@
 #define AN_CPU_H
 
 #include "analyze/filter.h"
+#include "analyze/flame.h"
 #include "analyze/profile.h"
 
 AN_BEGIN_DECL
@@ -229,6 +230,19 @@ AN_API uint32_t an_cpu_view_count(const an_cpu_view *v);
 AN_API const an_cpu_view_row *an_cpu_view_get(const an_cpu_view *v,
 					      uint32_t i);
 AN_API void an_cpu_view_free(an_cpu_view *v);
+
+/* ---- flame graph ---- */
+
+/*
+ * The analysis as a flame graph layout (flame.h): the call tree with
+ * each frame's self time, siblings of one function merged, children by
+ * name (as folded stacks) or by weight; in time mode (garbage collector)
+ * sits on top of the stack it interrupted. Keys are function indexes
+ * (an_profile_function()). The layout does not borrow c.
+ * @return AN_OK, AN_EINVAL (bad options), AN_ENOMEM.
+ */
+AN_API int an_cpu_flame(an_flame **out, const an_cpu *c,
+			const an_flame_opts *o, an_error *err);
 
 /* ---- comparison of two profiles ("release B is slower: where?") ---- */
 

@@ -1,5 +1,5 @@
 /*
- * sbuf.c - the growable printf string of sbuf.h.
+ * sbuf.c - the growable string of sbuf.h: printf and raw bytes.
  */
 #include <stdio.h>
 
@@ -31,6 +31,21 @@ void an__sbuf_printf(an_sbuf *b, const char *fmt, ...)
 		va_end(ap);
 	}
 	b->len += (size_t)n;
+}
+
+void an__sbuf_put(an_sbuf *b, const void *data, size_t len)
+{
+	if (b->failed)
+		return;
+	if (b->len + len + 1 < b->len ||
+	    an__grow((void **)&b->p, &b->cap, b->len + len + 1, 1) < 0) {
+		b->failed = 1;
+		return;
+	}
+	if (len)
+		memcpy(b->p + b->len, data, len);
+	b->len += len;
+	b->p[b->len] = 0;
 }
 
 int an__sbuf_take(an_sbuf *b, char **out, an_error *err)

@@ -21,6 +21,9 @@ typedef struct an_sbuf {
 AN_HIDDEN void an__sbuf_printf(an_sbuf *b, const char *fmt, ...)
 	AN_PRINTFLIKE(2, 3);
 
+/* Appends len bytes (any, NUL too); on failure marks the buffer failed. */
+AN_HIDDEN void an__sbuf_put(an_sbuf *b, const void *data, size_t len);
+
 /* Hands the string to *out (caller frees with free()) or, when an append
  * failed, frees it and returns AN_ENOMEM. The buffer is empty after. */
 AN_HIDDEN int an__sbuf_take(an_sbuf *b, char **out, an_error *err);

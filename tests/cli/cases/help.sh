@@ -5,7 +5,7 @@
 # Prints one line per command (so a command dropped from the list changes
 # the golden) and stops at the first failure.
 for c in "" "info" "cpu" "cpu top" "cpu tree" "cpu lines" "cpu callers" \
-	"cpu callees" "cpu folded" "cpu diff" "heap" "heap summary" "heap top" \
+	"cpu callees" "cpu folded" "cpu flame" "cpu diff" "heap" "heap summary" "heap top" \
 	"heap show" "heap dominators" "heap retainers"; do
 	name="profkit${c:+ $c}"
 	# shellcheck disable=SC2086

@@ -1,0 +1,157 @@
+/*
+ * flame.h - flame graph layout and rendering.
+ *
+ * Layout (an_flame_layout) is pure data: from any weighted tree (CPU
+ * time, bytes) it merges siblings with equal keys, orders the children
+ * (by name rank, or heaviest first), and places one rectangle per
+ * frame: a frame's width is its total weight, its children sit side by
+ * side above it from its left edge, and their widths sum to at most its
+ * own (the rest is its self weight). Frames narrower than min_weight
+ * are not laid out one by one: each run of adjacent narrow siblings
+ * becomes one "elided" rectangle of their summed width, so nothing is
+ * dropped from the totals.
+ *
+ * Rendering (an_flame_render) draws a layout with cairo as SVG, PNG or
+ * PDF, flamegraph.pl-like: title, subtitle, a legend of the frame
+ * kinds, labels cut with ".." to fit, DejaVu Sans, colours hashed from
+ * the label (same input, same picture). SVG output also carries per
+ * frame an invisible rectangle with a <title> (label, location, self
+ * and total) that browsers show on hover.
+ *
+ * Ownership: an_flame is caller-owned (an_flame_free). Threads: a layout
+ * may be read and rendered from many threads at once.
+ */
+#ifndef AN_FLAME_H
+#define AN_FLAME_H
+
+#include "analyze/common.h"
+
+AN_BEGIN_DECL
+
+/* The input tree: n nodes, node 0 the root. */
+typedef struct an_flame_tree {
+	uint32_t n;
+	const uint32_t *parent; /* parent node, AN_NONE for the root */
+	const uint32_t *key;    /* siblings with one key merge into one frame */
+	const double *self;     /* the node's own weight (>= 0) */
+	uint32_t nkeys;         /* keys are < nkeys */
+	const uint32_t *rank;   /* children order by name: rank[key] (e.g. the
+				   position of the key's label in sorted
+				   order); NULL: by key */
+} an_flame_tree;
+
+typedef enum an_flame_order {
+	AN_FLAME_BY_NAME = 0,  /* children by rank (flamegraph.pl) */
+	AN_FLAME_BY_WEIGHT = 1 /* heaviest first, then by rank */
+} an_flame_order;
+
+typedef struct an_flame_opts {
+	unsigned version;     /* AN_FLAME_OPTS_VERSION */
+	an_flame_order order;
+	double min_weight;    /* narrower frames are elided (0: none) */
+} an_flame_opts;
+
+#define AN_FLAME_OPTS_VERSION 1
+#define AN_FLAME_OPTS_INIT { AN_FLAME_OPTS_VERSION, AN_FLAME_BY_NAME, 0 }
+
+/* One laid-out frame. Rectangles come in depth-first order, a parent
+ * before its children, siblings left to right. */
+typedef struct an_flame_rect {
+	uint32_t parent;  /* rectangle index, AN_NONE for the root */
+	uint32_t depth;   /* 0 for the root */
+	uint32_t key;     /* the frame's key; AN_NONE when elided */
+	uint32_t elided;  /* frames this rectangle stands for when elided */
+	double x;         /* left edge, in weight from the root's left */
+	double width;     /* total weight */
+	double self;      /* own weight (0 when elided) */
+} an_flame_rect;
+
+typedef struct an_flame an_flame;
+
+/*
+ * Lays out t. Nodes whose parent chain does not reach node 0 are
+ * ignored.
+ * @return AN_OK; AN_EINVAL (bad options, a key >= nkeys, negative or
+ *         non-finite weight, no nodes); AN_ENOMEM.
+ */
+AN_API int an_flame_layout(an_flame **out, const an_flame_tree *t,
+			   const an_flame_opts *o, an_error *err);
+AN_API uint32_t an_flame_count(const an_flame *f);
+AN_API const an_flame_rect *an_flame_get(const an_flame *f, uint32_t i);
+/* The root's width: the sum of every node's self weight. */
+AN_API double an_flame_total(const an_flame *f);
+/* Rows: the deepest rectangle's depth + 1. */
+AN_API uint32_t an_flame_depth(const an_flame *f);
+AN_API void an_flame_free(an_flame *f);
+
+/* ---- rendering ---- */
+
+/* How a frame is coloured (and named in the legend). */
+typedef enum an_flame_kind {
+	AN_FLAME_JS = 0,      /* an ordinary (JS) function: warm colours */
+	AN_FLAME_NATIVE = 1,  /* a builtin or native function (no url) */
+	AN_FLAME_GC = 2,      /* (garbage collector) */
+	AN_FLAME_IDLE = 3,    /* (idle) */
+	AN_FLAME_PROGRAM = 4, /* (program), (root) */
+	AN_FLAME_ELIDED = 5   /* an elided sliver */
+} an_flame_kind;
+
+typedef enum an_flame_format {
+	AN_FLAME_SVG = 0,
+	AN_FLAME_PNG = 1,
+	AN_FLAME_PDF = 2
+} an_flame_format;
+
+/* What the renderer asks of the caller, per key. */
+typedef struct an_flame_labels {
+	/* the frame's label (any bytes: invalid UTF-8 and control
+	 * characters are replaced when drawn) */
+	an_str (*label)(uint32_t key, const void *ctx);
+	/* where it comes from ("url:line:col"), for the SVG tooltips; may
+	 * return an empty string */
+	an_str (*location)(uint32_t key, const void *ctx);
+	an_flame_kind (*kind)(uint32_t key, const void *ctx);
+	const void *ctx;
+} an_flame_labels;
+
+typedef enum an_flame_unit {
+	AN_FLAME_US = 0,   /* weights are microseconds */
+	AN_FLAME_BYTES = 1 /* weights are bytes */
+} an_flame_unit;
+
+typedef struct an_flame_render_opts {
+	unsigned version;        /* AN_FLAME_RENDER_OPTS_VERSION */
+	an_flame_format format;
+	an_flame_unit unit;
+	double width;            /* image width in px (default 1200) */
+	double frame_height;     /* px per row (default 16) */
+	const char *title;       /* NULL: "Flame Graph" */
+	const char *subtitle;    /* NULL: "total <weight>" */
+	int inverted;            /* icicle: the root at the top */
+} an_flame_render_opts;
+
+#define AN_FLAME_RENDER_OPTS_VERSION 1
+#define AN_FLAME_RENDER_OPTS_INIT                                             \
+	{ AN_FLAME_RENDER_OPTS_VERSION, AN_FLAME_SVG, AN_FLAME_US, 1200, 16,  \
+	  NULL, NULL, 0 }
+
+/* Receives the image bytes in order; returns non-zero to stop (the
+ * render then fails with AN_EIO). */
+typedef int (*an_flame_write_cb)(const void *data, size_t len,
+				 void *payload);
+
+/*
+ * Draws f. The picture's height follows from the depth. Deterministic:
+ * the same layout, labels and options give the same bytes (PNG, SVG;
+ * PDF carries cairo's creation date).
+ * @return AN_OK; AN_EINVAL (bad options); AN_EIO (write failed);
+ *         AN_ENOMEM; AN_ELIMIT (the picture would exceed 32,767 px).
+ */
+AN_API int an_flame_render(const an_flame *f, const an_flame_labels *l,
+			   const an_flame_render_opts *o,
+			   an_flame_write_cb write, void *payload,
+			   an_error *err);
+
+AN_END_DECL
+
+#endif

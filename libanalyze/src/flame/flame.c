@@ -1,0 +1,338 @@
+/*
+ * flame.c - flame graph layout (an_flame_layout): merges the siblings of
+ * a weighted tree that share a key into frames, orders each frame's
+ * children, and places the rectangles, eliding runs of frames narrower
+ * than the minimum (see flame.h). No drawing here: render.c draws.
+ */
+#include <math.h>
+
+#include "analyze/flame.h"
+#include "core/hashtab.h"
+#include "core/sort.h"
+#include "flame/flame_int.h"
+
+/* A merged frame while the layout is built. */
+typedef struct frame {
+	uint32_t parent; /* frame index; AN_NONE for the root */
+	uint32_t key;
+	double self;
+	double total;
+} frame;
+
+typedef struct builder {
+	frame *f;
+	uint32_t n;
+	const an_flame_tree *t;
+	an_flame_order order;
+} builder;
+
+static uint64_t pk_hash(uint32_t parent, uint32_t key)
+{
+	return an__ht_mix64((uint64_t)parent << 32 | key);
+}
+
+static uint64_t frame_hash(uint32_t i, const void *ctx)
+{
+	const builder *b = ctx;
+
+	return pk_hash(b->f[i].parent, b->f[i].key);
+}
+
+static int frame_eq(uint32_t i, const void *key, const void *ctx)
+{
+	const builder *b = ctx;
+	const uint32_t *pk = key;
+
+	return b->f[i].parent == pk[0] && b->f[i].key == pk[1];
+}
+
+static uint32_t rank_of(const builder *b, uint32_t key)
+{
+	return b->t->rank ? b->t->rank[key] : key;
+}
+
+static int cmp_children(uint32_t x, uint32_t y, const void *ctx)
+{
+	const builder *b = ctx;
+	const frame *p = &b->f[x], *q = &b->f[y];
+	uint32_t rp, rq;
+
+	if (b->order == AN_FLAME_BY_WEIGHT && p->total != q->total)
+		return p->total > q->total ? -1 : 1;
+	rp = rank_of(b, p->key);
+	rq = rank_of(b, q->key);
+	if (rp != rq)
+		return rp < rq ? -1 : 1;
+	return p->key < q->key ? -1 : p->key > q->key;
+}
+
+static int check_tree(const an_flame_tree *t, an_error *err)
+{
+	uint32_t i;
+
+	if (!t || t->n == 0 || !t->parent || !t->key || !t->self)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"an_flame_layout needs a tree with nodes");
+	for (i = 0; i < t->n; i++) {
+		if (t->key[i] >= t->nkeys)
+			return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+					"node %u has key %u, not below %u", i,
+					t->key[i], t->nkeys);
+		if (!(t->self[i] >= 0) || !isfinite(t->self[i]))
+			return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+					"node %u has weight %g", i,
+					t->self[i]);
+	}
+	return AN_OK;
+}
+
+/* Merges the tree into frames, each after its parent (breadth first). */
+static int merge(builder *b, an_error *err)
+{
+	const an_flame_tree *t = b->t;
+	uint32_t *kid_off = NULL, *kids = NULL, *queue = NULL, *fof = NULL;
+	uint32_t i, head = 0, tail = 0;
+	an_hashtab ht;
+	int rc = AN_OK;
+
+	an__ht_init(&ht, frame_hash, frame_eq, b);
+	kid_off = an__calloc((size_t)t->n + 2, sizeof(*kid_off));
+	kids = an__calloc(t->n, sizeof(*kids));
+	queue = an__calloc(t->n, sizeof(*queue));
+	fof = an__calloc(t->n, sizeof(*fof));
+	b->f = an__calloc(t->n, sizeof(*b->f));
+	if (!kid_off || !kids || !queue || !fof || !b->f)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	for (i = 1; i < t->n; i++)
+		if (t->parent[i] < t->n && t->parent[i] != i)
+			kid_off[t->parent[i] + 2]++;
+	for (i = 0; i < t->n; i++)
+		kid_off[i + 2] += kid_off[i + 1];
+	for (i = 1; i < t->n; i++)
+		if (t->parent[i] < t->n && t->parent[i] != i)
+			kids[kid_off[t->parent[i] + 1]++] = i;
+	b->f[0].parent = AN_NONE;
+	b->f[0].key = t->key[0];
+	b->f[0].self = t->self[0];
+	b->n = 1;
+	fof[0] = 0;
+	queue[tail++] = 0;
+	while (head < tail) {
+		uint32_t u = queue[head++], k;
+		for (k = kid_off[u]; k < kid_off[u + 1]; k++) {
+			uint32_t c = kids[k], pk[2], fi;
+			pk[0] = fof[u];
+			pk[1] = t->key[c];
+			AN_TRY(an__ht_add(&ht, pk_hash(pk[0], pk[1]), pk, b->n,
+					  &fi));
+			if (rc == 1) {
+				b->f[fi].parent = pk[0];
+				b->f[fi].key = pk[1];
+				b->f[fi].self = 0;
+				b->n++;
+			}
+			rc = AN_OK;
+			b->f[fi].self += t->self[c];
+			fof[c] = fi;
+			queue[tail++] = c;
+		}
+	}
+	for (i = 0; i < b->n; i++)
+		b->f[i].total = b->f[i].self;
+	for (i = b->n; i-- > 1;)
+		b->f[b->f[i].parent].total += b->f[i].total;
+done:
+	if (rc == AN_ENOMEM || rc == AN_ELIMIT)
+		an__fail(err, rc, AN_NO_OFFSET, "out of memory");
+	an__ht_free(&ht);
+	free(kid_off);
+	free(kids);
+	free(queue);
+	free(fof);
+	return rc;
+}
+
+/* One pending rectangle of the depth-first walk. */
+typedef struct pending {
+	uint32_t frame;   /* AN_NONE: an elided run */
+	uint32_t parent;  /* its parent's rectangle */
+	uint32_t depth;
+	uint32_t elided;
+	double x;
+	double width;
+} pending;
+
+static int emit(an_flame *fl, const pending *p, const builder *b)
+{
+	an_flame_rect *r;
+
+	if (fl->n == fl->cap) {
+		size_t cap = fl->cap ? (size_t)fl->cap * 2 : 256;
+		an_flame_rect *v;
+		if (cap > UINT32_MAX - 1)
+			return AN_ELIMIT;
+		v = an__reallocarray(fl->r, cap, sizeof(*v));
+		if (!v)
+			return AN_ENOMEM;
+		fl->r = v;
+		fl->cap = (uint32_t)cap;
+	}
+	r = &fl->r[fl->n++];
+	r->parent = p->parent;
+	r->depth = p->depth;
+	r->x = p->x;
+	r->width = p->width;
+	r->elided = p->elided;
+	if (p->frame == AN_NONE) {
+		r->key = AN_NONE;
+		r->self = 0;
+	} else {
+		r->key = b->f[p->frame].key;
+		r->self = b->f[p->frame].self;
+	}
+	if (p->depth + 1 > fl->depth)
+		fl->depth = p->depth + 1;
+	return AN_OK;
+}
+
+/* Places the frames depth first. */
+static int place(an_flame *fl, builder *b, double min_w, an_error *err)
+{
+	uint32_t *kid_off = NULL, *kids = NULL, *tmp = NULL, i;
+	pending *stack = NULL, *row = NULL;
+	size_t sp = 0;
+	int rc = AN_OK;
+
+	kid_off = an__calloc((size_t)b->n + 2, sizeof(*kid_off));
+	kids = an__calloc(b->n, sizeof(*kids));
+	tmp = an__calloc(b->n, sizeof(*tmp));
+	/* the stack holds at most every frame once, plus elided runs (at
+	 * most one per frame) */
+	stack = an__calloc((size_t)b->n * 2 + 1, sizeof(*stack));
+	row = an__calloc((size_t)b->n * 2 + 1, sizeof(*row));
+	if (!kid_off || !kids || !tmp || !stack || !row)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	for (i = 1; i < b->n; i++)
+		kid_off[b->f[i].parent + 2]++;
+	for (i = 0; i < b->n; i++)
+		kid_off[i + 2] += kid_off[i + 1];
+	for (i = 1; i < b->n; i++)
+		kids[kid_off[b->f[i].parent + 1]++] = i;
+	for (i = 0; i < b->n; i++)
+		an__sort_keys(kids + kid_off[i], tmp,
+			      kid_off[i + 1] - kid_off[i], cmp_children, b);
+	stack[sp].frame = 0;
+	stack[sp].parent = AN_NONE;
+	stack[sp].depth = 0;
+	stack[sp].elided = 0;
+	stack[sp].x = 0;
+	stack[sp++].width = b->f[0].total;
+	while (sp) {
+		pending p = stack[--sp];
+		uint32_t me = fl->n, k, nrow = 0;
+		double x;
+		rc = emit(fl, &p, b);
+		if (rc < 0)
+			AN_FAIL(err, rc, AN_NO_OFFSET, rc == AN_ENOMEM ?
+				"out of memory" : "too many frames");
+		if (p.frame == AN_NONE)
+			continue;
+		x = p.x;
+		for (k = kid_off[p.frame]; k < kid_off[p.frame + 1]; k++) {
+			const frame *c = &b->f[kids[k]];
+			pending *q;
+			if (c->total <= 0)
+				continue;
+			if (c->total < min_w && nrow &&
+			    row[nrow - 1].frame == AN_NONE) {
+				/* one more narrow frame in the run */
+				row[nrow - 1].width += c->total;
+				row[nrow - 1].elided++;
+				x += c->total;
+				continue;
+			}
+			q = &row[nrow++];
+			q->frame = c->total < min_w ? AN_NONE : kids[k];
+			q->parent = me;
+			q->depth = p.depth + 1;
+			q->elided = c->total < min_w ? 1 : 0;
+			q->x = x;
+			q->width = c->total;
+			x += c->total;
+		}
+		while (nrow)
+			stack[sp++] = row[--nrow];
+	}
+done:
+	free(kid_off);
+	free(kids);
+	free(tmp);
+	free(stack);
+	free(row);
+	return rc;
+}
+
+int an_flame_layout(an_flame **out, const an_flame_tree *t,
+		    const an_flame_opts *o, an_error *err)
+{
+	an_flame_opts def = AN_FLAME_OPTS_INIT;
+	builder b;
+	an_flame *fl = NULL;
+	int rc = AN_OK;
+
+	*out = NULL;
+	memset(&b, 0, sizeof(b));
+	if (!o)
+		o = &def;
+	if (o->version != AN_FLAME_OPTS_VERSION)
+		AN_FAIL(err, AN_EINVAL, AN_NO_OFFSET,
+			"unknown an_flame_opts version %u", o->version);
+	if (!(o->min_weight >= 0) || !isfinite(o->min_weight) ||
+	    (o->order != AN_FLAME_BY_NAME && o->order != AN_FLAME_BY_WEIGHT))
+		AN_FAIL(err, AN_EINVAL, AN_NO_OFFSET,
+			"bad an_flame_opts (order %d, min_weight %g)",
+			(int)o->order, o->min_weight);
+	AN_TRY(check_tree(t, err));
+	b.t = t;
+	b.order = o->order;
+	AN_TRY(merge(&b, err));
+	fl = calloc(1, sizeof(*fl));
+	if (!fl)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	fl->total = b.f[0].total;
+	AN_TRY(place(fl, &b, o->min_weight, err));
+	*out = fl;
+	fl = NULL;
+done:
+	free(b.f);
+	an_flame_free(fl);
+	return rc;
+}
+
+uint32_t an_flame_count(const an_flame *f)
+{
+	return f ? f->n : 0;
+}
+
+const an_flame_rect *an_flame_get(const an_flame *f, uint32_t i)
+{
+	return f && i < f->n ? &f->r[i] : NULL;
+}
+
+double an_flame_total(const an_flame *f)
+{
+	return f ? f->total : 0;
+}
+
+uint32_t an_flame_depth(const an_flame *f)
+{
+	return f ? f->depth : 0;
+}
+
+void an_flame_free(an_flame *f)
+{
+	if (!f)
+		return;
+	free(f->r);
+	free(f);
+}

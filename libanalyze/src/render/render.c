@@ -1,0 +1,543 @@
+/*
+ * render.c - draws a flame graph layout with cairo (the library's only
+ * cairo user) as SVG, PNG or PDF: background, title and subtitle, one
+ * filled rectangle per frame with its label cut to fit, a legend of the
+ * frame kinds, and for SVG an invisible hit rectangle per frame with a
+ * <title> tooltip, added after cairo has written the picture.
+ */
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "core/sbuf.h"
+#include "flame/flame_int.h"
+
+#define PAD 10.0          /* left and right margin, px */
+#define TOP 52.0          /* title and subtitle above the frames */
+#define BOTTOM 34.0       /* legend below them */
+#define MIN_PX 0.1        /* narrower rectangles are not drawn */
+#define LABEL_MAX 400     /* bytes of a label considered for drawing */
+#define FONT "DejaVu Sans"
+
+typedef struct ctx {
+	const an_flame *f;
+	const an_flame_labels *l;
+	const an_flame_render_opts *o;
+	double w, h, scale, fh;
+	an_sbuf lab;        /* the current label, valid UTF-8 */
+	an_flame_write_cb write;
+	void *payload;
+	an_sbuf svg;        /* SVG: cairo's output, completed afterwards */
+	int write_failed;
+	unsigned used_kinds; /* bit per an_flame_kind drawn */
+} ctx;
+
+/* Appends s as valid UTF-8: invalid bytes become U+FFFD, control
+ * characters a space; at most max bytes of input are read. */
+static void put_utf8(an_sbuf *b, const char *s, size_t n, size_t max)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i = 0;
+
+	if (n > max)
+		n = max;
+	while (i < n) {
+		uint8_t c = p[i];
+		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 :
+			     (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 :
+									 0;
+		uint32_t cp = 0;
+		size_t k;
+		int ok = len > 0 && i + len <= n;
+		if (c < 0x20 || c == 0x7f) {
+			an__sbuf_put(b, " ", 1);
+			i++;
+			continue;
+		}
+		if (len == 1) {
+			an__sbuf_put(b, s + i, 1);
+			i++;
+			continue;
+		}
+		if (ok) {
+			cp = c & (0x7f >> len);
+			for (k = 1; k < len; k++) {
+				if ((p[i + k] & 0xc0) != 0x80) {
+					ok = 0;
+					break;
+				}
+				cp = cp << 6 | (p[i + k] & 0x3f);
+			}
+		}
+		/* no overlong forms, surrogates or values past U+10FFFF */
+		if (ok && ((len == 2 && cp < 0x80) ||
+			   (len == 3 && cp < 0x800) ||
+			   (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+			   (cp >= 0xd800 && cp <= 0xdfff)))
+			ok = 0;
+		if (!ok) {
+			an__sbuf_put(b, "\xef\xbf\xbd", 3);
+			i++;
+			continue;
+		}
+		an__sbuf_put(b, s + i, len);
+		i += len;
+	}
+}
+
+/* The same, escaped for XML text and attributes. */
+static void put_xml(an_sbuf *b, const char *s, size_t n, size_t max)
+{
+	an_sbuf u = AN_SBUF_INIT;
+	size_t i;
+
+	put_utf8(&u, s, n, max);
+	for (i = 0; i < u.len; i++) {
+		char c = u.p[i];
+		if (c == '&')
+			an__sbuf_put(b, "&amp;", 5);
+		else if (c == '<')
+			an__sbuf_put(b, "&lt;", 4);
+		else if (c == '>')
+			an__sbuf_put(b, "&gt;", 4);
+		else if (c == '"')
+			an__sbuf_put(b, "&quot;", 6);
+		else
+			an__sbuf_put(b, &c, 1);
+	}
+	if (u.failed)
+		b->failed = 1;
+	free(u.p);
+}
+
+static uint32_t fnv(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+/* The fill of a frame: the hue by kind, the shade hashed from its label
+ * (flamegraph.pl's "hot" palette for JS). */
+static void colour(double rgb[3], an_flame_kind k, an_str label)
+{
+	uint32_t h = fnv(label.ptr, label.len);
+	double v1 = (h & 0xff) / 255.0, v2 = (h >> 8 & 0xff) / 255.0;
+	double v3 = (h >> 16 & 0xff) / 255.0;
+
+	switch (k) {
+	case AN_FLAME_JS:
+		rgb[0] = 205 + 50 * v3;
+		rgb[1] = 230 * v1;
+		rgb[2] = 55 * v2;
+		break;
+	case AN_FLAME_NATIVE: /* aqua */
+		rgb[0] = 50 + 60 * v1;
+		rgb[1] = 165 + 55 * v1;
+		rgb[2] = 165 + 55 * v1;
+		break;
+	case AN_FLAME_GC: /* purple */
+		rgb[0] = 150 + 40 * v1;
+		rgb[1] = 90 + 30 * v1;
+		rgb[2] = 200 + 40 * v1;
+		break;
+	case AN_FLAME_IDLE: /* light grey */
+		rgb[0] = rgb[1] = rgb[2] = 215;
+		break;
+	case AN_FLAME_PROGRAM: /* blue grey */
+		rgb[0] = 140;
+		rgb[1] = 160;
+		rgb[2] = 190;
+		break;
+	default: /* elided */
+		rgb[0] = rgb[1] = rgb[2] = 170;
+		break;
+	}
+	rgb[0] /= 255;
+	rgb[1] /= 255;
+	rgb[2] /= 255;
+}
+
+static const char *const kind_names[] = {
+	"JavaScript", "native / builtin", "garbage collector", "idle",
+	"program", "elided (too narrow)"
+};
+
+static an_flame_kind kind_of(const ctx *c, const an_flame_rect *r)
+{
+	an_flame_kind k;
+
+	if (r->key == AN_NONE)
+		return AN_FLAME_ELIDED;
+	k = c->l->kind ? c->l->kind(r->key, c->l->ctx) : AN_FLAME_JS;
+	return k <= AN_FLAME_ELIDED ? k : AN_FLAME_JS;
+}
+
+static an_str label_of(const ctx *c, const an_flame_rect *r)
+{
+	an_str s = {"", 0};
+
+	if (r->key != AN_NONE && c->l->label)
+		s = c->l->label(r->key, c->l->ctx);
+	return s;
+}
+
+static double rect_y(const ctx *c, uint32_t depth)
+{
+	uint32_t rows = c->f->depth;
+
+	if (c->o->inverted)
+		return TOP + depth * c->fh;
+	return TOP + (double)(rows - 1 - depth) * c->fh;
+}
+
+/* Draws text cut with ".." to fit `avail` px; nothing when not even
+ * two characters fit. */
+static void fit_text(cairo_t *cr, const char *s, size_t n, double x,
+		     double y, double avail)
+{
+	cairo_text_extents_t e;
+	char buf[LABEL_MAX + 8];
+	size_t keep;
+
+	if (n > LABEL_MAX)
+		n = LABEL_MAX;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	/* a first guess from the font's average advance, then shrink */
+	keep = n;
+	if ((double)n * 6.5 > avail) {
+		keep = (size_t)(avail / 6.5);
+		if (keep > n)
+			keep = n;
+	}
+	for (;;) {
+		size_t k = keep;
+		while (k > 0 && ((uint8_t)buf[k] & 0xc0) == 0x80)
+			k--; /* not inside a character */
+		keep = k;
+		if (keep < 2)
+			return;
+		if (keep < n) {
+			memcpy(buf + keep, "..", 3);
+		} else {
+			buf[n] = 0;
+		}
+		cairo_text_extents(cr, buf, &e);
+		if (e.x_advance <= avail)
+			break;
+		memcpy(buf, s, n); /* undo the ".." */
+		buf[n] = 0;
+		keep = keep > 4 ? keep - keep / 8 - 1 : keep - 1;
+	}
+	cairo_move_to(cr, x, y);
+	cairo_show_text(cr, buf);
+}
+
+static void draw_frames(ctx *c, cairo_t *cr)
+{
+	uint32_t i;
+	double rgb[3];
+
+	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, c->fh * 0.72);
+	for (i = 0; i < c->f->n; i++) {
+		const an_flame_rect *r = &c->f->r[i];
+		double x = PAD + r->x * c->scale, w = r->width * c->scale;
+		double y = rect_y(c, r->depth);
+		an_flame_kind k = kind_of(c, r);
+		an_str s;
+		if (w < MIN_PX)
+			continue;
+		s = label_of(c, r);
+		c->used_kinds |= 1u << k;
+		colour(rgb, k, s);
+		cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+		cairo_rectangle(cr, x, y, w, c->fh - 1);
+		cairo_fill(cr);
+		if (w < 20 || r->key == AN_NONE)
+			continue;
+		c->lab.len = 0;
+		put_utf8(&c->lab, s.ptr, s.len, LABEL_MAX);
+		if (c->lab.failed || !c->lab.len)
+			continue;
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		fit_text(cr, c->lab.p, c->lab.len, x + 3,
+			 y + c->fh * 0.75, w - 6);
+	}
+}
+
+static void centred(cairo_t *cr, const char *s, double y, double w)
+{
+	cairo_text_extents_t e;
+
+	cairo_text_extents(cr, s, &e);
+	cairo_move_to(cr, (w - e.x_advance) / 2, y);
+	cairo_show_text(cr, s);
+}
+
+static void draw_heading(ctx *c, cairo_t *cr)
+{
+	an_sbuf t = AN_SBUF_INIT;
+	const char *title = c->o->title ? c->o->title : "Flame Graph";
+
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_BOLD);
+	cairo_set_font_size(cr, 17);
+	put_utf8(&t, title, strlen(title), 1000);
+	if (t.p)
+		centred(cr, t.p, 24, c->w);
+	t.len = 0;
+	if (c->o->subtitle) {
+		put_utf8(&t, c->o->subtitle, strlen(c->o->subtitle), 1000);
+	} else if (c->o->unit == AN_FLAME_BYTES) {
+		an__sbuf_printf(&t, "total %.0f bytes", c->f->total);
+	} else {
+		an__sbuf_printf(&t, "total %.1f ms", c->f->total / 1000);
+	}
+	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, 12);
+	cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+	if (t.p && !t.failed)
+		centred(cr, t.p, 42, c->w);
+	free(t.p);
+}
+
+static void draw_legend(ctx *c, cairo_t *cr)
+{
+	double x = PAD, y = c->h - BOTTOM + 12, rgb[3];
+	an_str none = {"", 0};
+	unsigned k;
+
+	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, 11);
+	for (k = 0; k <= AN_FLAME_ELIDED; k++) {
+		cairo_text_extents_t e;
+		if (!(c->used_kinds & 1u << k))
+			continue;
+		colour(rgb, (an_flame_kind)k, none);
+		cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+		cairo_rectangle(cr, x, y, 12, 12);
+		cairo_fill(cr);
+		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+		cairo_move_to(cr, x + 16, y + 10);
+		cairo_show_text(cr, kind_names[k]);
+		cairo_text_extents(cr, kind_names[k], &e);
+		x += 16 + e.x_advance + 18;
+	}
+}
+
+static void draw(ctx *c, cairo_t *cr)
+{
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	draw_frames(c, cr);
+	draw_heading(c, cr);
+	draw_legend(c, cr);
+}
+
+static cairo_status_t to_caller(void *closure, const unsigned char *data,
+				unsigned int len)
+{
+	ctx *c = closure;
+
+	if (c->write_failed || c->write(data, len, c->payload)) {
+		c->write_failed = 1;
+		return CAIRO_STATUS_WRITE_ERROR;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static cairo_status_t to_svg_buf(void *closure, const unsigned char *data,
+				 unsigned int len)
+{
+	ctx *c = closure;
+
+	an__sbuf_put(&c->svg, data, len);
+	return c->svg.failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+}
+
+static void put_weight(an_sbuf *b, const ctx *c, double v)
+{
+	double pct = c->f->total > 0 ? 100 * v / c->f->total : 0;
+
+	if (c->o->unit == AN_FLAME_BYTES)
+		an__sbuf_printf(b, "%.0f bytes (%.2f%%)", v, pct);
+	else
+		an__sbuf_printf(b, "%.3f ms (%.2f%%)", v / 1000, pct);
+}
+
+/* The hit rectangles with their tooltips, before </svg>. */
+static int svg_titles(ctx *c, an_sbuf *b)
+{
+	uint32_t i;
+
+	an__sbuf_printf(b, "<g id=\"profkit-frames\" fill=\"#000\" "
+			"fill-opacity=\"0\">\n");
+	for (i = 0; i < c->f->n && !b->failed; i++) {
+		const an_flame_rect *r = &c->f->r[i];
+		double x = PAD + r->x * c->scale, w = r->width * c->scale;
+		an_str s, loc = {"", 0};
+		if (w < MIN_PX)
+			continue;
+		an__sbuf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
+				"height=\"%.2f\"><title>", x,
+				rect_y(c, r->depth), w, c->fh - 1);
+		if (r->key == AN_NONE) {
+			an__sbuf_printf(b, "%u frames too narrow to draw: ",
+					r->elided);
+			put_weight(b, c, r->width);
+		} else {
+			s = label_of(c, r);
+			if (c->l->location)
+				loc = c->l->location(r->key, c->l->ctx);
+			put_xml(b, s.ptr, s.len, 20000);
+			if (loc.len) {
+				an__sbuf_put(b, " ", 1);
+				put_xml(b, loc.ptr, loc.len, 20000);
+			}
+			an__sbuf_put(b, "\nself ", 6);
+			put_weight(b, c, r->self);
+			an__sbuf_put(b, ", total ", 8);
+			put_weight(b, c, r->width);
+		}
+		an__sbuf_printf(b, "</title></rect>\n");
+	}
+	an__sbuf_printf(b, "</g>\n");
+	return b->failed ? AN_ENOMEM : AN_OK;
+}
+
+/* Writes cairo's SVG with the tooltips inserted before its end. */
+static int finish_svg(ctx *c, an_error *err)
+{
+	an_sbuf t = AN_SBUF_INIT;
+	const char *end = NULL, *p;
+	size_t at;
+	int rc = AN_OK;
+
+	if (c->svg.failed || !c->svg.p)
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET,
+				"out of memory");
+	for (p = c->svg.p; (p = strstr(p, "</svg>")) != NULL; p++)
+		end = p;
+	if (!end)
+		return an__fail(err, AN_EIO, AN_NO_OFFSET,
+				"cairo wrote no </svg>");
+	at = (size_t)(end - c->svg.p);
+	rc = svg_titles(c, &t);
+	if (rc < 0) {
+		free(t.p);
+		return an__fail(err, rc, AN_NO_OFFSET, "out of memory");
+	}
+	if (c->write(c->svg.p, at, c->payload) ||
+	    c->write(t.p, t.len, c->payload) ||
+	    c->write(end, c->svg.len - at, c->payload))
+		rc = an__fail(err, AN_EIO, AN_NO_OFFSET,
+			      "could not write the picture");
+	free(t.p);
+	return rc;
+}
+
+static int check_opts(const an_flame_render_opts *o, an_error *err)
+{
+	if (o->version != AN_FLAME_RENDER_OPTS_VERSION)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"unknown an_flame_render_opts version %u",
+				o->version);
+	if (!(o->width >= 200 && o->width <= 32767))
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"width %g px: must be 200..32767", o->width);
+	if (!(o->frame_height >= 8 && o->frame_height <= 100))
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"frame height %g px: must be 8..100",
+				o->frame_height);
+	if (o->format > AN_FLAME_PDF || o->unit > AN_FLAME_BYTES)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"unknown format or unit");
+	return AN_OK;
+}
+
+int an_flame_render(const an_flame *f, const an_flame_labels *l,
+		    const an_flame_render_opts *o, an_flame_write_cb write,
+		    void *payload, an_error *err)
+{
+	an_flame_render_opts def = AN_FLAME_RENDER_OPTS_INIT;
+	cairo_surface_t *s = NULL;
+	cairo_t *cr = NULL;
+	cairo_status_t st;
+	ctx c;
+	int rc = AN_OK;
+
+	memset(&c, 0, sizeof(c));
+	if (!o)
+		o = &def;
+	AN_TRY(check_opts(o, err));
+	if (!f || !l || !write)
+		AN_FAIL(err, AN_EINVAL, AN_NO_OFFSET,
+			"an_flame_render needs a layout, labels and a writer");
+	c.f = f;
+	c.l = l;
+	c.o = o;
+	c.write = write;
+	c.payload = payload;
+	c.w = floor(o->width);
+	c.fh = o->frame_height;
+	c.h = TOP + (double)f->depth * c.fh + BOTTOM;
+	if (c.h > 32767)
+		AN_FAIL(err, AN_ELIMIT, AN_NO_OFFSET,
+			"%u rows of %g px do not fit in a picture (at most "
+			"32767 px high)", f->depth, c.fh);
+	c.scale = f->total > 0 ? (c.w - 2 * PAD) / f->total : 0;
+	switch (o->format) {
+	case AN_FLAME_PNG:
+		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)c.w,
+					       (int)ceil(c.h));
+		break;
+	case AN_FLAME_PDF:
+		s = cairo_pdf_surface_create_for_stream(to_caller, &c, c.w,
+							c.h);
+		break;
+	default:
+		s = cairo_svg_surface_create_for_stream(to_svg_buf, &c, c.w,
+							c.h);
+		cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
+		break;
+	}
+	cr = cairo_create(s);
+	draw(&c, cr);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	cr = NULL;
+	if (st == CAIRO_STATUS_SUCCESS && o->format == AN_FLAME_PNG)
+		st = cairo_surface_write_to_png_stream(s, to_caller, &c);
+	cairo_surface_finish(s);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(s);
+	if (c.write_failed)
+		AN_FAIL(err, AN_EIO, AN_NO_OFFSET,
+			"could not write the picture");
+	if (st == CAIRO_STATUS_NO_MEMORY || c.lab.failed)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	if (st != CAIRO_STATUS_SUCCESS)
+		AN_FAIL(err, AN_EIO, AN_NO_OFFSET, "cairo: %s",
+			cairo_status_to_string(st));
+	if (o->format == AN_FLAME_SVG)
+		AN_TRY(finish_svg(&c, err));
+done:
+	if (cr)
+		cairo_destroy(cr);
+	if (s)
+		cairo_surface_destroy(s);
+	free(c.lab.p);
+	free(c.svg.p);
+	return rc;
+}

@@ -1,0 +1,33 @@
+# profkit cpu flame: the format follows -o's extension (or --format); the
+# pictures are checked by structure (the library's test_flame checks
+# pixels and tooltips): SVG with one <title> per drawn frame, PNG and PDF
+# signatures, the PDF's text (pdftotext, poppler-utils) has the labels.
+# --subtitle is fixed: the default names the file's modification date.
+S="--subtitle fixed"
+"$PROFKIT" cpu flame busy_wait.cpuprofile $S -o "$TMPDIR/f.svg" || exit 1
+head -c 5 "$TMPDIR/f.svg"; echo
+grep -c "<title>" "$TMPDIR/f.svg"
+grep -A1 "<title>busyWait" "$TMPDIR/f.svg" | sed 's/.*<title>//' 
+"$PROFKIT" cpu flame busy_wait.cpuprofile $S -o "$TMPDIR/f.png" || exit 1
+head -c 4 "$TMPDIR/f.png" | od -An -c | tr -s ' '
+"$PROFKIT" cpu flame busy_wait.cpuprofile $S -o "$TMPDIR/f.pdf" || exit 1
+head -c 5 "$TMPDIR/f.pdf"; echo
+pdftotext "$TMPDIR/f.pdf" - | grep -E "^(busyWait|onTick|CPU Flame Graph|fixed)$" | sort
+# the same bytes twice (deterministic), and --format over the extension
+"$PROFKIT" cpu flame busy_wait.cpuprofile $S -o "$TMPDIR/g.svg" || exit 1
+cmp -s "$TMPDIR/f.svg" "$TMPDIR/g.svg" && echo "svg: same bytes twice"
+"$PROFKIT" cpu flame busy_wait.cpuprofile $S --format png -o "$TMPDIR/g.svg" || exit 1
+cmp -s "$TMPDIR/f.png" "$TMPDIR/g.svg" && echo "--format png wins over .svg"
+# --sort weight, --inverted, --width, a trace's thread, hostile names
+"$PROFKIT" cpu flame synth_hostile.cpuprofile $S --sort weight --inverted --width 800 -o "$TMPDIR/h.svg" || exit 1
+grep -c "<title>" "$TMPDIR/h.svg"
+grep -c "&lt;script&gt;" "$TMPDIR/h.svg"
+"$PROFKIT" cpu flame trace_node_worker.json --profile 22965:22965 $S -o "$TMPDIR/t.png" || exit 1
+echo "trace: ok"
+# errors: usage (exit 2) and load failures (exit 1, -o untouched)
+"$PROFKIT" cpu flame busy_wait.cpuprofile -o f.gif 2>&1; echo "exit $?"
+"$PROFKIT" cpu flame busy_wait.cpuprofile --format json -o "$TMPDIR/f.svg" 2>&1; echo "exit $?"
+"$PROFKIT" cpu flame busy_wait.cpuprofile --width 50 -o "$TMPDIR/f.svg" 2>&1; echo "exit $?"
+"$PROFKIT" cpu flame busy_wait.cpuprofile --sort size -o "$TMPDIR/f.svg" 2>&1; echo "exit $?"
+"$PROFKIT" cpu flame ../bad/truncated.cpuprofile -o "$TMPDIR/bad.svg" 2>&1; echo "exit $?"
+test -e "$TMPDIR/bad.svg" && echo "bad.svg written" || echo "no bad.svg"

@@ -1,0 +1,392 @@
+/*
+ * test_flame.c - flame graph layout (an_flame_layout) on hand-made trees,
+ * the CPU profile as a flame graph (an_cpu_flame) against `cpu top` and
+ * `cpu folded`'s numbers for busy_wait, and the renderer by structure:
+ * SVG tooltips and escaping, PNG pixels at the positions the layout
+ * gives, PDF and SVG headers, hostile names in all three formats.
+ */
+#include <cairo.h>
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fixture.h"
+
+/*
+ * The tree (node: key, self):
+ *   0 root k0 0
+ *   1 A    k1 2      parent 0
+ *   2 C    k3 3      parent 1
+ *   3 B    k2 1      parent 0
+ *   4 A    k1 4      parent 0   (merges with node 1)
+ *   5 C    k3 1      parent 4   (merges with node 2: C self 4)
+ *   6 D    k4 0.5    parent 4
+ *   7 E    k5 0.25   parent 4
+ * Merged: root 11.75 = A (self 6, total 10.75: C 4, D 0.5, E 0.25) +
+ * B 1.
+ */
+static const uint32_t tp[] = {AN_NONE, 0, 1, 0, 0, 4, 4, 4};
+static const uint32_t tk[] = {0, 1, 3, 2, 1, 3, 4, 5};
+static const double ts[] = {0, 2, 3, 1, 4, 1, 0.5, 0.25};
+
+static an_flame *lay(const uint32_t *rank, an_flame_order order, double min)
+{
+	an_flame_tree t = {8, tp, tk, ts, 6, rank};
+	an_flame_opts o = AN_FLAME_OPTS_INIT;
+	an_flame *f = NULL;
+	an_error err;
+
+	o.order = order;
+	o.min_weight = min;
+	cr_assert_eq(an_flame_layout(&f, &t, &o, &err), AN_OK, "%s",
+		     err.message);
+	return f;
+}
+
+static void rect_is(const an_flame *f, uint32_t i, uint32_t key,
+		    uint32_t parent, uint32_t depth, double x, double w,
+		    double self, uint32_t elided)
+{
+	const an_flame_rect *r = an_flame_get(f, i);
+
+	cr_assert_not_null(r, "rect %u", i);
+	cr_assert_eq(r->key, key, "rect %u key %u", i, r->key);
+	cr_assert_eq(r->parent, parent, "rect %u parent %u", i, r->parent);
+	cr_assert_eq(r->depth, depth, "rect %u depth", i);
+	cr_assert_float_eq(r->x, x, 1e-12, "rect %u x %g", i, r->x);
+	cr_assert_float_eq(r->width, w, 1e-12, "rect %u width %g", i,
+			   r->width);
+	cr_assert_float_eq(r->self, self, 1e-12, "rect %u self", i);
+	cr_assert_eq(r->elided, elided, "rect %u elided", i);
+}
+
+Test(flame, merged_by_name)
+{
+	an_flame *f = lay(NULL, AN_FLAME_BY_NAME, 0);
+
+	cr_assert_float_eq(an_flame_total(f), 11.75, 1e-12);
+	cr_assert_eq(an_flame_count(f), 6);
+	cr_assert_eq(an_flame_depth(f), 3);
+	/* depth first: root, A, its children by key (C k3, D k4, E k5),
+	 * then B */
+	rect_is(f, 0, 0, AN_NONE, 0, 0, 11.75, 0, 0);
+	rect_is(f, 1, 1, 0, 1, 0, 10.75, 6, 0);
+	rect_is(f, 2, 3, 1, 2, 0, 4, 4, 0);
+	rect_is(f, 3, 4, 1, 2, 4, 0.5, 0.5, 0);
+	rect_is(f, 4, 5, 1, 2, 4.5, 0.25, 0.25, 0);
+	rect_is(f, 5, 2, 0, 1, 10.75, 1, 1, 0);
+	cr_assert_null(an_flame_get(f, 6));
+	an_flame_free(f);
+}
+
+Test(flame, rank_and_weight_orders)
+{
+	/* ranks reverse the keys: B before A, E, D, C */
+	const uint32_t rank[6] = {5, 4, 3, 2, 1, 0};
+	an_flame *f = lay(rank, AN_FLAME_BY_NAME, 0);
+
+	rect_is(f, 1, 2, 0, 1, 0, 1, 1, 0);
+	rect_is(f, 2, 1, 0, 1, 1, 10.75, 6, 0);
+	rect_is(f, 3, 5, 2, 2, 1, 0.25, 0.25, 0);
+	rect_is(f, 4, 4, 2, 2, 1.25, 0.5, 0.5, 0);
+	rect_is(f, 5, 3, 2, 2, 1.75, 4, 4, 0);
+	an_flame_free(f);
+	/* heaviest first, whatever the rank */
+	f = lay(rank, AN_FLAME_BY_WEIGHT, 0);
+	rect_is(f, 1, 1, 0, 1, 0, 10.75, 6, 0);
+	rect_is(f, 2, 3, 1, 2, 0, 4, 4, 0);
+	rect_is(f, 3, 4, 1, 2, 4, 0.5, 0.5, 0);
+	rect_is(f, 4, 5, 1, 2, 4.5, 0.25, 0.25, 0);
+	rect_is(f, 5, 2, 0, 1, 10.75, 1, 1, 0);
+	an_flame_free(f);
+}
+
+/* min 0.6: D and E (adjacent, 0.5 + 0.25) become one elided sliver of
+ * 0.75 at x 4; B (1) and C (4) stay. Widths still sum to the total. */
+Test(flame, narrow_frames_elided_not_dropped)
+{
+	an_flame *f = lay(NULL, AN_FLAME_BY_NAME, 0.6);
+
+	cr_assert_eq(an_flame_count(f), 5);
+	rect_is(f, 2, 3, 1, 2, 0, 4, 4, 0);
+	rect_is(f, 3, AN_NONE, 1, 2, 4, 0.75, 0, 2);
+	rect_is(f, 4, 2, 0, 1, 10.75, 1, 1, 0);
+	an_flame_free(f);
+	/* min 2: B is elided too, under the root, after A */
+	f = lay(NULL, AN_FLAME_BY_NAME, 2);
+	cr_assert_eq(an_flame_count(f), 5);
+	rect_is(f, 4, AN_NONE, 0, 1, 10.75, 1, 0, 1);
+	an_flame_free(f);
+}
+
+Test(flame, bad_input)
+{
+	const uint32_t badk[] = {0, 9};
+	const uint32_t p2[] = {AN_NONE, 0};
+	const double nan_self[] = {0, NAN};
+	const double ok_self[] = {0, 1};
+	an_flame_tree t = {2, p2, badk, ok_self, 6, NULL};
+	an_flame *f = (an_flame *)1;
+	an_error err;
+
+	cr_assert_eq(an_flame_layout(&f, &t, NULL, &err), AN_EINVAL);
+	cr_assert_null(f);
+	cr_assert(strstr(err.message, "key 9"), "%s", err.message);
+	t.key = tk;
+	t.self = nan_self;
+	cr_assert_eq(an_flame_layout(&f, &t, NULL, &err), AN_EINVAL);
+	t.n = 0;
+	cr_assert_eq(an_flame_layout(&f, &t, NULL, &err), AN_EINVAL);
+}
+
+/* ---- the CPU profile ---- */
+
+typedef struct cpu_case {
+	an_profile *p;
+	an_cpu *c;
+	an_flame *f;
+} cpu_case;
+
+static void cpu_flame(cpu_case *k, const char *rel)
+{
+	an_cpu_opts co = AN_CPU_OPTS_INIT;
+	an_error err;
+
+	cr_assert_eq(fx_load_profile(&k->p, fx_path(rel), 0, &err), AN_OK,
+		     "%s", err.message);
+	cr_assert_eq(an_cpu_analyze(&k->c, k->p, &co, &err), AN_OK);
+	cr_assert_eq(an_cpu_flame(&k->f, k->c, NULL, &err), AN_OK, "%s",
+		     err.message);
+}
+
+static void cpu_free(cpu_case *k)
+{
+	an_flame_free(k->f);
+	an_cpu_free(k->c);
+	an_profile_free(k->p);
+}
+
+/*
+ * busy_wait: the root is the profile's total; busyWait (one call path)
+ * is as wide as its total in `cpu top` (234.784 ms); on top of it the
+ * (garbage collector) frame weighs what `cpu folded` gives that stack
+ * (5846 us, docs/cli.md), and the root's (idle) 191375 + its GC 619.
+ */
+Test(flame, cpu_busy_wait)
+{
+	cpu_case k;
+	uint32_t bw, i, gc_on_bw = 0;
+	double selfsum = 0;
+
+	cpu_flame(&k, "cpu/busy_wait.cpuprofile");
+	bw = fx_function_named(k.p, "busyWait");
+	cr_assert_float_eq(an_flame_total(k.f), an_cpu_total_us(k.c), 1e-6);
+	for (i = 0; i < an_flame_count(k.f); i++) {
+		const an_flame_rect *r = an_flame_get(k.f, i);
+		const an_function *fn = an_profile_function(k.p, r->key);
+		selfsum += r->self;
+		if (r->key == bw)
+			cr_assert_float_eq(r->width,
+					   an_cpu_function_total_us(k.c, bw),
+					   1e-6);
+		if (fn->kind == AN_FRAME_GC && r->parent != AN_NONE &&
+		    an_flame_get(k.f, r->parent)->key == bw) {
+			cr_assert_eq(llround(r->width), 5846);
+			gc_on_bw = 1;
+		}
+		if (fn->kind == AN_FRAME_IDLE)
+			cr_assert_eq(llround(r->width), 191375 + 619);
+	}
+	cr_assert(gc_on_bw);
+	cr_assert_float_eq(selfsum, an_cpu_total_us(k.c), 1e-6);
+	cpu_free(&k);
+}
+
+/* ---- rendering ---- */
+
+typedef struct membuf {
+	char *p;
+	size_t n, cap;
+} membuf;
+
+static int to_mem(const void *data, size_t len, void *payload)
+{
+	membuf *m = payload;
+
+	if (m->n + len + 1 > m->cap) {
+		m->cap = (m->n + len + 1) * 2;
+		m->p = realloc(m->p, m->cap);
+		cr_assert_not_null(m->p);
+	}
+	memcpy(m->p + m->n, data, len);
+	m->n += len;
+	m->p[m->n] = 0;
+	return 0;
+}
+
+static an_str lab(uint32_t fn, const void *ctx)
+{
+	const an_function *f = an_profile_function(ctx, fn);
+
+	return f->name;
+}
+
+static an_str loc(uint32_t fn, const void *ctx)
+{
+	return an_profile_function(ctx, fn)->url;
+}
+
+static an_flame_kind kind(uint32_t fn, const void *ctx)
+{
+	const an_function *f = an_profile_function(ctx, fn);
+
+	return f->kind == AN_FRAME_GC ? AN_FLAME_GC :
+	       f->kind == AN_FRAME_IDLE ? AN_FLAME_IDLE :
+	       f->kind == AN_FRAME_JS ? AN_FLAME_JS : AN_FLAME_PROGRAM;
+}
+
+static membuf render(const cpu_case *k, an_flame_format fmt)
+{
+	an_flame_labels l = {lab, loc, kind, k->p};
+	an_flame_render_opts o = AN_FLAME_RENDER_OPTS_INIT;
+	membuf m = {NULL, 0, 0};
+	an_error err;
+
+	o.format = fmt;
+	o.title = "t<&>";
+	cr_assert_eq(an_flame_render(k->f, &l, &o, to_mem, &m, &err), AN_OK,
+		     "%s", err.message);
+	cr_assert_gt(m.n, 100);
+	return m;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay++;
+	}
+	return n;
+}
+
+/* one <title> per rectangle at least 0.1 px wide, in px units */
+Test(flame, svg_tooltips)
+{
+	cpu_case k;
+	membuf m;
+	uint32_t i, drawn = 0;
+	double scale;
+
+	cpu_flame(&k, "cpu/busy_wait.cpuprofile");
+	m = render(&k, AN_FLAME_SVG);
+	scale = (1200 - 20) / an_flame_total(k.f);
+	for (i = 0; i < an_flame_count(k.f); i++)
+		drawn += an_flame_get(k.f, i)->width * scale >= 0.1;
+	cr_assert_eq(count(m.p, "<title>"), drawn);
+	cr_assert_eq(count(m.p, "</svg>"), 1);
+	cr_assert(strstr(m.p, "width=\"1200px\""), "%.300s", m.p);
+	cr_assert(strstr(m.p, "<title>busyWait file:///app/cpu_busy_wait.js"
+			      "\nself 228.938 ms"),
+		  "no busyWait tooltip");
+	free(m.p);
+	cpu_free(&k);
+}
+
+/* hostile names: every format renders; SVG text stays XML */
+Test(flame, hostile_names)
+{
+	cpu_case k;
+	membuf m;
+	const char *t, *e;
+	size_t i;
+
+	cpu_flame(&k, "cpu/synth_hostile.cpuprofile");
+	m = render(&k, AN_FLAME_SVG);
+	t = strstr(m.p, "<g id=\"profkit-frames\"");
+	cr_assert_not_null(t);
+	for (e = t; *e; e++)
+		cr_assert(!((unsigned char)*e < 0x20 && *e != '\n'),
+			  "control byte %d in the SVG", *e);
+	cr_assert(strstr(t, "&lt;script&gt;"));
+	cr_assert_null(strstr(t, "<script>"));
+	/* no '<' inside a title */
+	for (i = 0; (t = strstr(t, "<title>")) != NULL; i++) {
+		e = strstr(t, "</title>");
+		cr_assert_not_null(e);
+		cr_assert_null(memchr(t + 7, '<', (size_t)(e - t - 7)));
+		t = e;
+	}
+	cr_assert_gt(i, 10);
+	free(m.p);
+	m = render(&k, AN_FLAME_PNG);
+	cr_assert(!memcmp(m.p, "\x89PNG", 4));
+	free(m.p);
+	m = render(&k, AN_FLAME_PDF);
+	cr_assert(!memcmp(m.p, "%PDF", 4));
+	free(m.p);
+	cpu_free(&k);
+}
+
+static cairo_status_t from_mem(void *closure, unsigned char *data,
+			       unsigned int len)
+{
+	membuf *m = closure;
+
+	if (m->n + len > m->cap)
+		return CAIRO_STATUS_READ_ERROR;
+	memcpy(data, m->p + m->n, len);
+	m->n += len;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* PNG: the colour at the middle of a frame is its kind's: the root is
+ * program (140, 160, 190), (idle) grey 215; the picture is 1200 wide
+ * and 52 + rows * 16 + 34 high, the root in the bottom row. */
+Test(flame, png_pixels_where_the_layout_says)
+{
+	cpu_case k;
+	membuf m;
+	cairo_surface_t *s;
+	unsigned char *px;
+	int stride, h;
+	uint32_t i, checked = 0;
+	double scale;
+
+	cpu_flame(&k, "cpu/busy_wait.cpuprofile");
+	m = render(&k, AN_FLAME_PNG);
+	m.cap = m.n;
+	m.n = 0;
+	s = cairo_image_surface_create_from_png_stream(from_mem, &m);
+	cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	cr_assert_eq(cairo_image_surface_get_width(s), 1200);
+	h = cairo_image_surface_get_height(s);
+	cr_assert_eq(h, 52 + (int)an_flame_depth(k.f) * 16 + 34);
+	px = cairo_image_surface_get_data(s);
+	stride = cairo_image_surface_get_stride(s);
+	scale = 1180 / an_flame_total(k.f);
+	for (i = 0; i < an_flame_count(k.f); i++) {
+		const an_flame_rect *r = an_flame_get(k.f, i);
+		const an_function *fn = an_profile_function(k.p, r->key);
+		int x = (int)(10 + (r->x + r->width / 2) * scale);
+		int y = (int)(52 + (an_flame_depth(k.f) - 1 - r->depth) * 16 +
+			      2);
+		uint32_t v;
+		if (fn->kind != AN_FRAME_ROOT && fn->kind != AN_FRAME_IDLE)
+			continue;
+		memcpy(&v, px + (size_t)y * (size_t)stride + (size_t)x * 4, 4);
+		checked++;
+		if (fn->kind == AN_FRAME_ROOT)
+			cr_assert_eq(v & 0xffffff, 0x8ca0beu, "root %06x",
+				     v & 0xffffff);
+		else
+			cr_assert_eq(v & 0xffffff, 0xd7d7d7u, "idle %06x",
+				     v & 0xffffff);
+	}
+	cr_assert_eq(checked, 2); /* (root) and (idle) */
+	cairo_surface_destroy(s);
+	free(m.p);
+	cpu_free(&k);
+}
