@@ -40,7 +40,7 @@ tsan: deps
 	cd $(BUILD)/tsan && ctest --output-on-failure -R '^threads_tsan$$'
 
 demo: release
-	@sh tests/demo.sh $(CURDIR)/$(BUILD)/release/bin/profkit
+	@sh tests/demo.sh $(CURDIR)/$(BUILD)/release/bin/profkit $(CURDIR)/$(BUILD)/demo
 
 check: release asan
 	cd $(BUILD)/release && ctest --output-on-failure -j $(JOBS)

@@ -768,8 +768,14 @@ static void flame_subtitle(char *buf, size_t cap, const job *j)
 	if (strcmp(j->path, "-") && stat(j->path, &sb) == 0 &&
 	    gmtime_r(&sb.st_mtime, &tm))
 		strftime(date, sizeof(date), " (%Y-%m-%d)", &tm);
-	fe_ms(ms, sizeof(ms), an_cpu_total_us(j->cpu));
-	snprintf(buf, cap, "%s%s \xc2\xb7 total %s ms, %u samples, weights: %s",
+	/* a long profile in seconds: "904.2 s", not "904246.2 ms" */
+	if (an_cpu_total_us(j->cpu) >= 60e6)
+		snprintf(ms, sizeof(ms), "%.1f s", an_cpu_total_us(j->cpu) / 1e6);
+	else {
+		fe_ms(ms, sizeof(ms) - 3, an_cpu_total_us(j->cpu));
+		strcat(ms, " ms");
+	}
+	snprintf(buf, cap, "%s%s \xc2\xb7 total %s, %u samples, weights: %s",
 		 strcmp(j->path, "-") ? name : "<stdin>", date, ms,
 		 an_cpu_sample_count(j->cpu),
 		 weights_name(an_cpu_weights(j->cpu)));

@@ -1,13 +1,25 @@
 #!/bin/sh
 # The main job on the bundled fixtures (what `make demo` runs): the CPU
-# reports a user would look at first. Usage: demo.sh PROFKIT
+# reports a user would look at first, and flame graphs written to OUT.
+# Usage: demo.sh PROFKIT [OUT]   (OUT default: build/demo)
 set -eu
 pk=${1:-build/release/bin/profkit}
 case "$pk" in /*) ;; *) pk="$(pwd)/$pk" ;; esac
-cd "$(dirname "$0")/../fixtures/cpu"
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${2:-$root/build/demo}
+case "$out" in /*) ;; *) out="$(pwd)/$out" ;; esac
+mkdir -p "$out"
+cd "$root/fixtures/cpu"
 run() {
 	printf '\n$ profkit %s\n' "$*"
 	"$pk" "$@"
+}
+# a picture: shown as "-o NAME", written to OUT/NAME
+pic() {
+	name=$1
+	shift
+	printf '\n$ profkit %s -o %s\n' "$*" "$name"
+	"$pk" "$@" -o "$out/$name"
 }
 run info busy_wait.cpuprofile trace_busy_wait.json
 run cpu top busy_wait.cpuprofile -n 8
@@ -22,3 +34,7 @@ run heap summary leak.heapsnapshot.gz -n 12
 run heap retainers leak.heapsnapshot.gz @76977
 run heap retainers leak.heapsnapshot.gz @73919
 run heap top leak.heapsnapshot.gz -n 5
+cd ../cpu
+pic cpu-flame.svg cpu flame busy_wait.cpuprofile
+pic cpu-flame.png cpu flame recursion.cpuprofile --sort weight
+printf '\nflame graphs written to %s: cpu-flame.svg cpu-flame.png\n' "$out"

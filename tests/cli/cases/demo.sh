@@ -4,5 +4,8 @@
 # included.
 cd ../.. || exit 1
 rel=$(realpath --relative-to=. "$PROFKIT")
-sh tests/demo.sh "$rel" > "$TMPDIR/demo.out" || exit 1
-cat "$TMPDIR/demo.out"
+sh tests/demo.sh "$rel" "$TMPDIR/demo-img" > "$TMPDIR/demo.out" || exit 1
+sed "s|$TMPDIR/demo-img|OUT|" "$TMPDIR/demo.out"
+for f in cpu-flame.svg cpu-flame.png; do
+	test -s "$TMPDIR/demo-img/$f" || echo "missing: $f"
+done
