@@ -4,9 +4,6 @@
  */
 #include <math.h>
 #include <pthread.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -721,53 +718,12 @@ static an_flame_kind flame_kind(uint32_t fn, const void *ctx)
 	}
 }
 
-static int flame_write(const void *data, size_t len, void *payload)
-{
-	return fwrite(data, 1, len, payload) != len;
-}
-
-/* The picture format: --format, else the extension of -o. */
-static int image_format(int *fmt, const fe_opts *o, const char *cmd)
-{
-	const char *dot = o->out ? strrchr(o->out, '.') : NULL;
-
-	if (o->format_set) {
-		*fmt = o->format;
-		return FE_EXIT_OK;
-	}
-	if (!o->out) {
-		*fmt = FE_SVG;
-		if (isatty(STDOUT_FILENO))
-			return fe_usage_error(cmd, "%s draws a picture: write "
-					      "it to a file with -o "
-					      "FILE.svg|png|pdf", cmd);
-		return FE_EXIT_OK;
-	}
-	if (dot && !strcmp(dot, ".svg"))
-		*fmt = FE_SVG;
-	else if (dot && !strcmp(dot, ".png"))
-		*fmt = FE_PNG;
-	else if (dot && !strcmp(dot, ".pdf"))
-		*fmt = FE_PDF;
-	else
-		return fe_usage_error(cmd, "cannot tell the picture format "
-				      "of '%s': name it .svg, .png or .pdf, "
-				      "or give --format", o->out);
-	return FE_EXIT_OK;
-}
-
-/* "busy_wait.cpuprofile (2026-12-03) · total 431.5 ms, 704 samples" */
+/* "busy_wait.cpuprofile (2026-12-03) · total 431.5 ms, 704 samples, ..." */
 static void flame_subtitle(char *buf, size_t cap, const job *j)
 {
-	struct stat sb;
-	char date[32] = "", ms[32];
-	const char *slash = strrchr(j->path, '/');
-	const char *name = slash && slash[1] ? slash + 1 : j->path;
-	struct tm tm;
+	char name[300], ms[32];
 
-	if (strcmp(j->path, "-") && stat(j->path, &sb) == 0 &&
-	    gmtime_r(&sb.st_mtime, &tm))
-		strftime(date, sizeof(date), " (%Y-%m-%d)", &tm);
+	fe_file_label(name, sizeof(name), j->path);
 	/* a long profile in seconds: "904.2 s", not "904246.2 ms" */
 	if (an_cpu_total_us(j->cpu) >= 60e6)
 		snprintf(ms, sizeof(ms), "%.1f s", an_cpu_total_us(j->cpu) / 1e6);
@@ -775,9 +731,8 @@ static void flame_subtitle(char *buf, size_t cap, const job *j)
 		fe_ms(ms, sizeof(ms) - 3, an_cpu_total_us(j->cpu));
 		strcat(ms, " ms");
 	}
-	snprintf(buf, cap, "%s%s \xc2\xb7 total %s, %u samples, weights: %s",
-		 strcmp(j->path, "-") ? name : "<stdin>", date, ms,
-		 an_cpu_sample_count(j->cpu),
+	snprintf(buf, cap, "%s \xc2\xb7 total %s, %u samples, weights: %s",
+		 name, ms, an_cpu_sample_count(j->cpu),
 		 weights_name(an_cpu_weights(j->cpu)));
 }
 
@@ -819,8 +774,9 @@ static int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
 	lab.location = flame_location;
 	lab.kind = flame_kind;
 	lab.ctx = names;
+	lab.kind_names = NULL;
 	if (an_cpu_flame(&fl, j->cpu, &fo, &err) < 0 ||
-	    an_flame_render(fl, &lab, &ro, flame_write, out->f, &err) < 0)
+	    an_flame_render(fl, &lab, &ro, fe_image_write, out->f, &err) < 0)
 		rc = fe_fail(j->path, &err);
 	an_flame_free(fl);
 	free(names->loc);
@@ -1142,7 +1098,7 @@ int cmd_cpu(int argc, char **argv)
 	if (!strcmp(sc->name, "flame")) {
 		int fmt;
 		memset(&j, 0, sizeof(j));
-		rc = image_format(&fmt, &o, cmdname);
+		rc = fe_image_format(&fmt, &o, cmdname);
 		if (rc == FE_EXIT_OK)
 			rc = job_load(&j, o.args[0], &o);
 		if (rc == FE_EXIT_OK) {

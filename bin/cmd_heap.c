@@ -89,6 +89,25 @@ static const char help_retainers[] =
 	"                        view expands; 0 = up to the root)\n"
 	HEAP_COMMON_HELP;
 
+static const char help_flame[] =
+	"Usage: profkit heap flame [OPTIONS] FILE -o OUT.svg|png|pdf\n"
+	"The dominator tree as a flame graph: one box per object, on top of\n"
+	"the object that dominates it (keeps it alive alone), as wide as its\n"
+	"retained size; labels 'Class @id'. What holds the memory, at a\n"
+	"glance. SVG boxes show name and sizes on hover.\n"
+	"  -o, --output FILE     the picture (replaced atomically); without\n"
+	"                        it, SVG on stdout when that is no terminal\n"
+	"  --format svg|png|pdf  the format, whatever OUT's extension\n"
+	"  --min-size BYTES      merge objects retaining less into grey\n"
+	"                        slivers (default: those under 1 px)\n"
+	"  --min-width PX        the same in pixels (default 1)\n"
+	"  --sort weight|name    siblings by retained size (default, as the\n"
+	"                        dominators view) or by class name\n"
+	"  --width PX, --title TEXT, --subtitle TEXT, --inverted\n"
+	"                        as for 'cpu flame'\n"
+	"  -h, --help            this help\n"
+	"Example: profkit heap flame leak.heapsnapshot -o heap.svg\n";
+
 static const char help_heap[] =
 	"Usage: profkit heap COMMAND [OPTIONS] FILE\n"
 	"Heap snapshot (.heapsnapshot) reports, with DevTools' numbers:\n"
@@ -97,6 +116,7 @@ static const char help_heap[] =
 	"  show         one object, its edges and retainers\n"
 	"  dominators   the dominator tree below an object\n"
 	"  retainers    the retainer chain from an object to a GC root\n"
+	"  flame        the dominator tree as a flame graph picture\n"
 	"Run 'profkit heap COMMAND --help' for the options of each.\n";
 
 typedef struct hjob {
@@ -1041,6 +1061,133 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 
 #define HREPORT (FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT)
 
+/* ---- flame ---- */
+
+/* What the renderer asks per node: "Class @id" and the node's name. */
+typedef struct hflame_names {
+	const an_heap *h;
+	char *lab;      /* scratch for one label at a time */
+	char *loc;      /* and one location */
+	size_t cap;
+} hflame_names;
+
+static an_str hflame_label(uint32_t n, const void *ctx)
+{
+	const hflame_names *x = ctx;
+	const an_heap_class *c =
+		an_heap_class_get(x->h, an_heap_node_class(x->h, n));
+	an_str s = {x->lab, 0};
+	int k = snprintf(x->lab, x->cap, "%.*s @%" PRIu64,
+			 (int)(c->name.len < 1000 ? c->name.len : 1000),
+			 c->name.ptr, an_heap_node_id(x->h, n));
+
+	s.len = k > 0 ? (uint32_t)(k < (int)x->cap ? k : (int)x->cap - 1) :
+			0;
+	return s;
+}
+
+/* the tooltip's second part: the object's name when it says more than
+ * its class, then its shallow and retained sizes come from the layout */
+static an_str hflame_location(uint32_t n, const void *ctx)
+{
+	const hflame_names *x = ctx;
+	an_str s = {x->loc, 0};
+	an_error err;
+	size_t len;
+
+	const an_heap_class *c =
+		an_heap_class_get(x->h, an_heap_node_class(x->h, n));
+
+	if (an_heap_node_name(x->loc, x->cap, &len, x->h, n, &err) < 0)
+		return s;
+	s.len = (uint32_t)(len < x->cap ? len : x->cap - 1);
+	if (s.len == c->name.len && !memcmp(s.ptr, c->name.ptr, s.len))
+		s.len = 0; /* says nothing more than the class */
+	return s;
+}
+
+static an_flame_kind hflame_kind(uint32_t n, const void *ctx)
+{
+	const hflame_names *x = ctx;
+
+	switch (an_heap_node_kind_of(x->h, n)) {
+	case AN_HEAP_NODE_OBJECT:
+	case AN_HEAP_NODE_CLOSURE:
+	case AN_HEAP_NODE_REGEXP: return AN_FLAME_JS;
+	case AN_HEAP_NODE_NATIVE: return AN_FLAME_NATIVE;
+	case AN_HEAP_NODE_STRING:
+	case AN_HEAP_NODE_CONS_STRING:
+	case AN_HEAP_NODE_SLICED_STRING:
+	case AN_HEAP_NODE_NUMBER:
+	case AN_HEAP_NODE_BIGINT:
+	case AN_HEAP_NODE_SYMBOL:
+	case AN_HEAP_NODE_ARRAY: return AN_FLAME_IDLE;
+	default: return AN_FLAME_PROGRAM;
+	}
+}
+
+/* the legend, in the order of an_flame_kind */
+static const char *const hflame_kinds[] = {
+	"JS objects and functions", "native", "", "strings, numbers, arrays",
+	"system, code, roots", "elided (too small)"
+};
+
+static int do_flame(fe_out *out, const hjob *j, const fe_opts *o, int fmt)
+{
+	an_flame_opts fo = AN_FLAME_OPTS_INIT;
+	an_flame_render_opts ro = AN_FLAME_RENDER_OPTS_INIT;
+	an_flame_labels lab;
+	hflame_names names;
+	an_flame *fl = NULL;
+	an_error err;
+	char sub[600], name[300], size[32];
+	double px = o->min_width >= 0 ? o->min_width : 1, total;
+	int rc = FE_EXIT_OK;
+
+	an_error_clear(&err);
+	total = (double)an_heap_total_size(j->heap);
+	ro.unit = AN_FLAME_BYTES;
+	ro.width = o->width > 0 ? o->width : 1200;
+	ro.title = o->title ? o->title : "Heap: retained size (dominator tree)";
+	fe_file_label(name, sizeof(name), j->path);
+	human(size, sizeof(size), an_heap_total_size(j->heap));
+	snprintf(sub, sizeof(sub), "%s \xc2\xb7 total %s, %u objects", name,
+		 size, an_heap_node_count(j->heap));
+	ro.subtitle = o->subtitle ? o->subtitle : sub;
+	ro.inverted = o->inverted;
+	ro.format = fmt == FE_PNG ? AN_FLAME_PNG :
+		    fmt == FE_PDF ? AN_FLAME_PDF : AN_FLAME_SVG;
+	/* the dominators view's order unless told: largest first */
+	fo.order = !o->sort_set || o->sort_weight ? AN_FLAME_BY_WEIGHT :
+						      AN_FLAME_BY_NAME;
+	/* objects under px pixels or --min-size bytes are elided */
+	fo.min_weight = total * px / (ro.width - 20);
+	if ((double)o->min_size > fo.min_weight)
+		fo.min_weight = (double)o->min_size;
+	names.h = j->heap;
+	names.cap = 1100;
+	names.lab = malloc(names.cap);
+	names.loc = malloc(names.cap);
+	if (!names.lab || !names.loc) {
+		free(names.lab);
+		free(names.loc);
+		fe_errorf("out of memory");
+		return FE_EXIT_ERROR;
+	}
+	lab.label = hflame_label;
+	lab.location = hflame_location;
+	lab.kind = hflame_kind;
+	lab.ctx = &names;
+	lab.kind_names = hflame_kinds;
+	if (an_heap_flame(&fl, j->heap, &fo, &err) < 0 ||
+	    an_flame_render(fl, &lab, &ro, fe_image_write, out->f, &err) < 0)
+		rc = fe_fail(j->path, &err);
+	an_flame_free(fl);
+	free(names.lab);
+	free(names.loc);
+	return rc;
+}
+
 static const fe_subcmd hsubs[] = {
 	{"summary", help_summary,
 	 HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_DB |
@@ -1053,6 +1200,8 @@ static const fe_subcmd hsubs[] = {
 	 1, 2},
 	{"retainers", help_retainers, HREPORT | FE_OPT_PATHS | FE_OPT_DEPTH,
 	 2, 2},
+	{"flame", help_flame, FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_IMAGE |
+		FE_OPT_MIN_SIZE, 1, 1},
 };
 
 int cmd_heap(int argc, char **argv)
@@ -1089,6 +1238,22 @@ int cmd_heap(int argc, char **argv)
 		fe_opts_free(&o);
 		return fe_usage_error(cmdname, "heap show has no CSV form; "
 				      "use --format json");
+	}
+	if (!strcmp(sc->name, "flame")) {
+		int fmt;
+		memset(&j, 0, sizeof(j));
+		rc = fe_image_format(&fmt, &o, cmdname);
+		if (rc == FE_EXIT_OK)
+			rc = hjob_load(&j, o.args[0], 0);
+		if (rc == FE_EXIT_OK) {
+			rc = fe_out_open(&out, o.out);
+			if (rc == FE_EXIT_OK)
+				rc = fe_out_finish(&out, do_flame(&out, &j, &o,
+								  fmt));
+		}
+		hjob_free(&j);
+		fe_opts_free(&o);
+		return rc;
 	}
 	rc = hjob_load(&j, o.args[0], o.db != NULL);
 	if (rc) {

@@ -37,4 +37,5 @@ run heap top leak.heapsnapshot.gz -n 5
 cd ../cpu
 pic cpu-flame.svg cpu flame busy_wait.cpuprofile
 pic cpu-flame.png cpu flame recursion.cpuprofile --sort weight
-printf '\nflame graphs written to %s: cpu-flame.svg cpu-flame.png\n' "$out"
+pic heap-flame.svg heap flame ../heap/leak.heapsnapshot.gz
+printf '\nflame graphs written to %s: cpu-flame.svg cpu-flame.png heap-flame.svg\n' "$out"

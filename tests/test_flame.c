@@ -32,7 +32,7 @@ static const double ts[] = {0, 2, 3, 1, 4, 1, 0.5, 0.25};
 
 static an_flame *lay(const uint32_t *rank, an_flame_order order, double min)
 {
-	an_flame_tree t = {8, tp, tk, ts, 6, rank};
+	an_flame_tree t = {8, tp, tk, ts, 6, rank, 0};
 	an_flame_opts o = AN_FLAME_OPTS_INIT;
 	an_flame *f = NULL;
 	an_error err;
@@ -126,7 +126,7 @@ Test(flame, bad_input)
 	const uint32_t p2[] = {AN_NONE, 0};
 	const double nan_self[] = {0, NAN};
 	const double ok_self[] = {0, 1};
-	an_flame_tree t = {2, p2, badk, ok_self, 6, NULL};
+	an_flame_tree t = {2, p2, badk, ok_self, 6, NULL, 0};
 	an_flame *f = (an_flame *)1;
 	an_error err;
 
@@ -248,7 +248,7 @@ static an_flame_kind kind(uint32_t fn, const void *ctx)
 
 static membuf render(const cpu_case *k, an_flame_format fmt)
 {
-	an_flame_labels l = {lab, loc, kind, k->p};
+	an_flame_labels l = {lab, loc, kind, k->p, NULL};
 	an_flame_render_opts o = AN_FLAME_RENDER_OPTS_INIT;
 	membuf m = {NULL, 0, 0};
 	an_error err;
@@ -389,4 +389,63 @@ Test(flame, png_pixels_where_the_layout_says)
 	cairo_surface_destroy(s);
 	free(m.p);
 	cpu_free(&k);
+}
+
+/*
+ * The heap: every object's box is as wide as its retained size (DevTools'
+ * number: test_heap_summary checks those against the oracle), sits on
+ * its immediate dominator's box, and the root's box is the sum of the
+ * shallow sizes. leak.heapsnapshot: ReportService @6169 retains
+ * 3,824,472 bytes (DevTools' oracle: fixtures/heap/expected/
+ * leak.summary.json, top_objects).
+ */
+Test(flame, heap_dominator_tree)
+{
+	an_heap *h = fx_must_load_heap(fx_heap_rel("leak"));
+	an_flame_opts o = AN_FLAME_OPTS_INIT;
+	an_flame *f;
+	an_error err;
+	uint32_t i, n, seen = 0, boxed = 0;
+	double selfs = 0;
+
+	o.order = AN_FLAME_BY_WEIGHT;
+	cr_assert_eq(an_heap_flame(&f, h, &o, &err), AN_OK, "%s",
+		     err.message);
+	/* a box per object retaining anything (the reassignment leaves
+	 * some with 0 bytes), and the root */
+	n = an_heap_node_count(h);
+	for (i = 0; i < n; i++) {
+		selfs += (double)an_heap_node_self_size(h, i);
+		boxed += i == an_heap_root(h) ||
+			 an_heap_node_retained_size(h, i) > 0;
+	}
+	cr_assert_eq(an_flame_count(f), boxed);
+	cr_assert_gt(boxed, n / 2);
+	cr_assert_float_eq(an_flame_total(f), selfs, 0.5);
+	for (i = 0; i < an_flame_count(f); i++) {
+		const an_flame_rect *r = an_flame_get(f, i), *p;
+		cr_assert_neq(r->key, AN_NONE);
+		cr_assert_eq(r->width,
+			     (double)an_heap_node_retained_size(h, r->key),
+			     "rect %u (node %u)", i, r->key);
+		if (r->parent == AN_NONE) {
+			cr_assert_eq(r->key, an_heap_root(h));
+			continue;
+		}
+		p = an_flame_get(f, r->parent);
+		cr_assert_eq(p->key, an_heap_node_dominator(h, r->key));
+		if (an_heap_node_id(h, r->key) == 6169) {
+			cr_assert_eq(r->width, 3824472.0);
+			seen = 1;
+		}
+	}
+	cr_assert(seen);
+	an_flame_free(f);
+	/* a minimum: fewer boxes, the same total */
+	o.min_weight = 65536;
+	cr_assert_eq(an_heap_flame(&f, h, &o, &err), AN_OK);
+	cr_assert_lt(an_flame_count(f), 200);
+	cr_assert_float_eq(an_flame_total(f), selfs, 0.5);
+	an_flame_free(f);
+	an_heap_free(h);
 }

@@ -93,6 +93,7 @@ typedef struct fe_opts {
 	const char *subtitle;    /* --subtitle */
 	double min_width;        /* --min-width PX (-1: default) */
 	int sort_weight;         /* --sort weight */
+	int sort_set;            /* --sort was given */
 	int inverted;            /* --inverted */
 	char **args;             /* positional arguments */
 	int nargs;
@@ -126,6 +127,18 @@ int fe_parse_group(fe_opts *o, const fe_subcmd **sc, char *cmdname,
 		   const char *group_help, const fe_subcmd *subs,
 		   size_t nsubs);
 void fe_opts_free(fe_opts *o);
+
+/* ---- pictures (fe_image.c) ---- */
+
+/* The picture format (FE_SVG/PNG/PDF) from --format, else from -o's
+ * extension; SVG on stdout, but not to a terminal. FE_EXIT_OK or
+ * FE_EXIT_USAGE (message printed). */
+int fe_image_format(int *fmt, const fe_opts *o, const char *cmd);
+/* an_flame_write_cb writing to the FILE * payload */
+int fe_image_write(const void *data, size_t len, void *payload);
+/* "name.ext (YYYY-MM-DD)": the file's base name and modification date
+ * (UTC), "<stdin>" for "-" */
+void fe_file_label(char *buf, size_t cap, const char *path);
 
 /* ---- output ---- */
 

@@ -326,6 +326,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			o->min_width = v;
 			break;
 		case O_SORT:
+			o->sort_set = 1;
 			if (!strcmp(optarg, "weight"))
 				o->sort_weight = 1;
 			else if (!strcmp(optarg, "name"))

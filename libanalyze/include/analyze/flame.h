@@ -38,6 +38,9 @@ typedef struct an_flame_tree {
 	const uint32_t *rank;   /* children order by name: rank[key] (e.g. the
 				   position of the key's label in sorted
 				   order); NULL: by key */
+	int distinct;           /* siblings never share a key (e.g. a
+				   dominator tree keyed by node): no merging,
+				   one frame per node, faster */
 } an_flame_tree;
 
 typedef enum an_flame_order {
@@ -112,6 +115,9 @@ typedef struct an_flame_labels {
 	an_str (*location)(uint32_t key, const void *ctx);
 	an_flame_kind (*kind)(uint32_t key, const void *ctx);
 	const void *ctx;
+	/* the legend's name of each kind (AN_FLAME_ELIDED + 1 of them), or
+	 * NULL for the CPU names ("JavaScript", "native / builtin", ...) */
+	const char *const *kind_names;
 } an_flame_labels;
 
 typedef enum an_flame_unit {

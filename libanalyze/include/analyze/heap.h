@@ -23,6 +23,7 @@
 #ifndef AN_HEAP_H
 #define AN_HEAP_H
 
+#include "analyze/flame.h"
 #include "analyze/source.h"
 
 AN_BEGIN_DECL
@@ -343,6 +344,20 @@ AN_API int an_heap_dominator_rows(an_heap_dom_row **out, uint32_t *count,
 				  const an_heap_dom_opts *o, an_error *err);
 /* Releases the rows of an_heap_dominator_rows(); accepts NULL. */
 AN_API void an_heap_dominator_rows_free(an_heap_dom_row *rows);
+
+/* ---- flame graph ---- */
+
+/*
+ * The dominator tree as a flame graph layout (flame.h): one frame per
+ * object on top of its immediate dominator, as wide as its retained size
+ * (self: its shallow size after DevTools' reassignment). Keys are node
+ * ordinals; "by name" orders siblings by class name. Objects narrower
+ * than o->min_weight bytes are elided. Needs an analysed heap
+ * (an_heap_load); the layout does not borrow h.
+ * @return AN_OK, AN_EINVAL, AN_ENOMEM.
+ */
+AN_API int an_heap_flame(an_flame **out, const an_heap *h,
+			 const an_flame_opts *o, an_error *err);
 
 AN_END_DECL
 

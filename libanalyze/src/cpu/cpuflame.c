@@ -80,6 +80,7 @@ int an_cpu_flame(an_flame **out, const an_cpu *c, const an_flame_opts *o,
 	t.self = self;
 	t.nkeys = p->func_count;
 	t.rank = rank;
+	t.distinct = 0;
 	rc = an_flame_layout(out, &t, o, err);
 done:
 	free(parent);

@@ -123,8 +123,13 @@ static int merge(builder *b, an_error *err)
 			uint32_t c = kids[k], pk[2], fi;
 			pk[0] = fof[u];
 			pk[1] = t->key[c];
-			AN_TRY(an__ht_add(&ht, pk_hash(pk[0], pk[1]), pk, b->n,
-					  &fi));
+			if (t->distinct) {
+				fi = b->n;
+				rc = 1;
+			} else {
+				AN_TRY(an__ht_add(&ht, pk_hash(pk[0], pk[1]),
+						  pk, b->n, &fi));
+			}
 			if (rc == 1) {
 				b->f[fi].parent = pk[0];
 				b->f[fi].key = pk[1];

@@ -299,6 +299,7 @@ static void draw_heading(ctx *c, cairo_t *cr)
 		put_utf8(&t, c->o->subtitle, strlen(c->o->subtitle), 1000);
 	} else if (c->o->unit == AN_FLAME_BYTES) {
 		an__sbuf_printf(&t, "total %.0f bytes", c->f->total);
+		/* callers give a subtitle; this is the bare fallback */
 	} else {
 		an__sbuf_printf(&t, "total %.1f ms", c->f->total / 1000);
 	}
@@ -315,6 +316,8 @@ static void draw_legend(ctx *c, cairo_t *cr)
 {
 	double x = PAD, y = c->h - BOTTOM + 12, rgb[3];
 	an_str none = {"", 0};
+	const char *const *names = c->l->kind_names ? c->l->kind_names :
+						      kind_names;
 	unsigned k;
 
 	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
@@ -330,8 +333,8 @@ static void draw_legend(ctx *c, cairo_t *cr)
 		cairo_fill(cr);
 		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
 		cairo_move_to(cr, x + 16, y + 10);
-		cairo_show_text(cr, kind_names[k]);
-		cairo_text_extents(cr, kind_names[k], &e);
+		cairo_show_text(cr, names[k]);
+		cairo_text_extents(cr, names[k], &e);
 		x += 16 + e.x_advance + 18;
 	}
 }
@@ -370,8 +373,12 @@ static void put_weight(an_sbuf *b, const ctx *c, double v)
 {
 	double pct = c->f->total > 0 ? 100 * v / c->f->total : 0;
 
-	if (c->o->unit == AN_FLAME_BYTES)
+	if (c->o->unit == AN_FLAME_BYTES && v < 1000)
 		an__sbuf_printf(b, "%.0f bytes (%.2f%%)", v, pct);
+	else if (c->o->unit == AN_FLAME_BYTES)
+		an__sbuf_printf(b, "%.2f %s (%.2f%%)",
+				v < 1e6 ? v / 1e3 : v < 1e9 ? v / 1e6 : v / 1e9,
+				v < 1e6 ? "kB" : v < 1e9 ? "MB" : "GB", pct);
 	else
 		an__sbuf_printf(b, "%.3f ms (%.2f%%)", v / 1000, pct);
 }

@@ -6,7 +6,7 @@
 # the golden) and stops at the first failure.
 for c in "" "info" "cpu" "cpu top" "cpu tree" "cpu lines" "cpu callers" \
 	"cpu callees" "cpu folded" "cpu flame" "cpu diff" "heap" "heap summary" "heap top" \
-	"heap show" "heap dominators" "heap retainers"; do
+	"heap show" "heap dominators" "heap retainers" "heap flame"; do
 	name="profkit${c:+ $c}"
 	# shellcheck disable=SC2086
 	"$PROFKIT" $c --help > "$TMPDIR/help_o" 2> "$TMPDIR/help_e"

@@ -1,0 +1,62 @@
+/*
+ * fe_image.c - what the picture commands (cpu flame, heap flame) share:
+ * the format from --format or -o's extension, the writer handed to the
+ * renderer, and the "file (date)" label of their subtitles.
+ */
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fe.h"
+
+int fe_image_write(const void *data, size_t len, void *payload)
+{
+	return fwrite(data, 1, len, payload) != len;
+}
+
+int fe_image_format(int *fmt, const fe_opts *o, const char *cmd)
+{
+	const char *dot = o->out ? strrchr(o->out, '.') : NULL;
+
+	if (o->format_set) {
+		*fmt = o->format;
+		return FE_EXIT_OK;
+	}
+	if (!o->out) {
+		*fmt = FE_SVG;
+		if (isatty(STDOUT_FILENO))
+			return fe_usage_error(cmd, "%s draws a picture: write "
+					      "it to a file with -o "
+					      "FILE.svg|png|pdf", cmd);
+		return FE_EXIT_OK;
+	}
+	if (dot && !strcmp(dot, ".svg"))
+		*fmt = FE_SVG;
+	else if (dot && !strcmp(dot, ".png"))
+		*fmt = FE_PNG;
+	else if (dot && !strcmp(dot, ".pdf"))
+		*fmt = FE_PDF;
+	else
+		return fe_usage_error(cmd, "cannot tell the picture format "
+				      "of '%s': name it .svg, .png or .pdf, "
+				      "or give --format", o->out);
+	return FE_EXIT_OK;
+}
+
+void fe_file_label(char *buf, size_t cap, const char *path)
+{
+	struct stat sb;
+	struct tm tm;
+	char date[32] = "";
+	const char *slash = strrchr(path, '/');
+	const char *name = slash && slash[1] ? slash + 1 : path;
+
+	if (!strcmp(path, "-")) {
+		snprintf(buf, cap, "<stdin>");
+		return;
+	}
+	if (stat(path, &sb) == 0 && gmtime_r(&sb.st_mtime, &tm))
+		strftime(date, sizeof(date), " (%Y-%m-%d)", &tm);
+	snprintf(buf, cap, "%s%s", name, date);
+}
