@@ -126,11 +126,18 @@ static const char help_diff[] =
 	"  --filter RE           only functions whose name or url match RE\n"
 	"  --exclude RE          hide functions whose name or url match RE\n"
 	"  --weights, --from, --to, --profile  as for 'cpu top', on both\n"
-	"  --format text|json|csv  output format (default text)\n"
+	"  --format text|json|csv|svg|png|pdf  output format (default\n"
+	"                        text, or a picture by -o's extension)\n"
 	"  -q, --quiet           no summary lines (text)\n"
-	"  -o, --output FILE     write to FILE (replaced atomically)\n"
+	"  -o, --output FILE     write to FILE (replaced atomically); a\n"
+	"                        FILE.svg|png|pdf (or --format svg|png|pdf)\n"
+	"                        gets the differential flame graph: widths\n"
+	"                        from TARGET, red where self time grew, blue\n"
+	"                        where it shrank (--width, --title, --sort,\n"
+	"                        --min-width, --inverted as for cpu flame)\n"
 	"  -h, --help            this help\n"
-	"BASE and TARGET may be gzipped; one of them may be '-' (stdin).\n";
+	"BASE and TARGET may be gzipped; one of them may be '-' (stdin).\n"
+	"Example: profkit cpu diff a.cpuprofile b.cpuprofile -o diff.svg\n";
 
 static const char help_cpu[] =
 	"Usage: profkit cpu COMMAND [OPTIONS] FILE\n"
@@ -967,6 +974,65 @@ static void print_diff(FILE *f, const an_cpu_diff *df, diff_ctx *d)
 	fe_table_end(&w);
 }
 
+/* `cpu diff ... -o diff.svg`: the differential flame graph */
+static int diff_picture(fe_out *out, const job *b, const job *t,
+			const fe_opts *o, int fmt)
+{
+	an_flame_opts fo = AN_FLAME_OPTS_INIT;
+	an_flame_render_opts ro = AN_FLAME_RENDER_OPTS_INIT;
+	an_flame_labels lab;
+	flame_names *names;
+	an_flame *fl = NULL;
+	double *delta = NULL;
+	an_error err;
+	char sub[700], bn[300], tn[300];
+	double px = o->min_width >= 0 ? o->min_width : 0.1;
+	int rc = FE_EXIT_OK;
+
+	an_error_clear(&err);
+	ro.width = o->width > 0 ? o->width : 1200;
+	ro.title = o->title ? o->title : "CPU Differential Flame Graph";
+	fe_file_label(bn, sizeof(bn), b->path);
+	fe_file_label(tn, sizeof(tn), t->path);
+	snprintf(sub, sizeof(sub), "widths: %s; colours: change of self "
+		 "time against %s (%s)", tn, bn,
+		 o->absolute ? "in time" : "in share of each total");
+	ro.subtitle = o->subtitle ? o->subtitle : sub;
+	ro.inverted = o->inverted;
+	ro.format = fmt == FE_PNG ? AN_FLAME_PNG :
+		    fmt == FE_PDF ? AN_FLAME_PDF : AN_FLAME_SVG;
+	fo.order = o->sort_weight ? AN_FLAME_BY_WEIGHT : AN_FLAME_BY_NAME;
+	fo.min_weight = an_cpu_total_us(t->cpu) * px / (ro.width - 20);
+	names = calloc(1, sizeof(*names));
+	if (names) {
+		names->loc_cap = 4200;
+		names->loc = malloc(names->loc_cap);
+	}
+	if (!names || !names->loc) {
+		free(names);
+		fe_errorf("out of memory");
+		return FE_EXIT_ERROR;
+	}
+	names->p = t->prof;
+	lab.label = flame_label;
+	lab.location = flame_location;
+	lab.kind = flame_kind;
+	lab.ctx = names;
+	lab.kind_names = NULL;
+	if (an_cpu_flame_diff(&fl, &delta, b->cpu, t->cpu, &fo, o->absolute,
+			      &err) < 0)
+		rc = fe_fail(t->path, &err);
+	ro.delta = delta;
+	if (rc == FE_EXIT_OK &&
+	    an_flame_render(fl, &lab, &ro, fe_image_write, out->f, &err) < 0)
+		rc = fe_fail(t->path, &err);
+	an_flame_free(fl);
+	free(delta);
+	free(names->loc);
+	free(names);
+	return rc;
+}
+
 /* `cpu diff BASE TARGET`: both loaded at once (BASE on a thread of its
  * own), compared, printed. */
 static int do_diff(const fe_opts *o)
@@ -978,8 +1044,16 @@ static int do_diff(const fe_opts *o)
 	pthread_t tid;
 	an_error err;
 	fe_out out;
-	int threaded, rc = FE_EXIT_ERROR, k;
+	int threaded, rc = FE_EXIT_ERROR, k, fmt = FE_SVG;
+	/* a picture when --format or -o's extension says so */
+	const char *dot = o->out ? strrchr(o->out, '.') : NULL;
+	int picture = o->format >= FE_SVG ||
+		      (!o->format_set && dot &&
+		       (!strcmp(dot, ".svg") || !strcmp(dot, ".png") ||
+			!strcmp(dot, ".pdf")));
 
+	if (picture && fe_image_format(&fmt, o, "cpu diff") != FE_EXIT_OK)
+		return FE_EXIT_USAGE;
 	memset(side, 0, sizeof(side));
 	for (k = 0; k < 2; k++) {
 		side[k].path = o->args[k];
@@ -1010,7 +1084,10 @@ static int do_diff(const fe_opts *o)
 	d.row = NULL;
 	d.o = o;
 	rc = fe_out_open(&out, o->out);
-	if (rc == FE_EXIT_OK) {
+	if (rc == FE_EXIT_OK && picture)
+		rc = fe_out_finish(&out, diff_picture(&out, &side[0].j,
+						      &side[1].j, o, fmt));
+	else if (rc == FE_EXIT_OK) {
 		print_diff(out.f, df, &d);
 		rc = fe_out_finish(&out, FE_EXIT_OK);
 	}
@@ -1036,11 +1113,11 @@ static const fe_subcmd subcmds[] = {
 	{"callees", help_callees, REPORT | FE_OPT_TREE, 2, 2},
 	{"folded", help_folded, FE_OPT_OUT | FE_OPT_DB | FE_OPT_FILTER |
 		FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_PROFILE, 1, 1},
-	{"flame", help_flame, FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_WEIGHTS |
+	{"flame", help_flame, FE_OPT_OUT | FE_OPT_WEIGHTS |
 		FE_OPT_WINDOW | FE_OPT_PROFILE | FE_OPT_IMAGE, 1, 1},
 	{"diff", help_diff, FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT |
 		FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_WEIGHTS | FE_OPT_WINDOW |
-		FE_OPT_PROFILE | FE_OPT_ABSOLUTE, 2, 2},
+		FE_OPT_PROFILE | FE_OPT_ABSOLUTE | FE_OPT_IMAGE, 2, 2},
 };
 
 int cmd_cpu(int argc, char **argv)

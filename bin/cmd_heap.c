@@ -1200,7 +1200,7 @@ static const fe_subcmd hsubs[] = {
 	 1, 2},
 	{"retainers", help_retainers, HREPORT | FE_OPT_PATHS | FE_OPT_DEPTH,
 	 2, 2},
-	{"flame", help_flame, FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_IMAGE |
+	{"flame", help_flame, FE_OPT_OUT | FE_OPT_IMAGE |
 		FE_OPT_MIN_SIZE, 1, 1},
 };
 

@@ -449,3 +449,54 @@ Test(flame, heap_dominator_tree)
 	an_flame_free(f);
 	an_heap_free(h);
 }
+
+/*
+ * The differential graph of the cpu diff pair (test_cpudiff.c derives
+ * the shares by hand): widths from the target; changes of self share
+ * newfn +25 (the largest: 1), helper (line 12, new) +12.5 (0.5), main
+ * and fast -7.5 (-0.3), slow -2.5 (-0.1), (root) 0. In times (absolute):
+ * newfn +200 us (1), slow +100 (0.5), helper@12 +100 (0.5), main 0,
+ * fast 0.
+ */
+Test(flame, cpu_differential)
+{
+	cpu_case b, t;
+	an_flame *f;
+	double *d;
+	an_error err;
+	uint32_t i, k;
+	static const char *const names[] = {"newfn", "helper", "main",
+					    "fast", "slow", "(root)"};
+	static const double share[] = {1, 0.5, -0.3, -0.3, -0.1, 0};
+	static const double times[] = {1, 0.5, 0, 0, 0.5, 0};
+	int absolute;
+
+	cpu_flame(&b, "cpu/diff_base.cpuprofile");
+	cpu_flame(&t, "cpu/diff_target.cpuprofile");
+	for (absolute = 0; absolute < 2; absolute++) {
+		uint32_t found = 0;
+		cr_assert_eq(an_cpu_flame_diff(&f, &d, b.c, t.c, NULL, absolute,
+					       &err), AN_OK, "%s", err.message);
+		cr_assert_eq(an_flame_count(f), an_flame_count(t.f));
+		for (i = 0; i < an_flame_count(f); i++) {
+			const an_flame_rect *r = an_flame_get(f, i);
+			const an_function *fn = an_profile_function(t.p, r->key);
+			cr_assert_float_eq(r->width, an_flame_get(t.f, i)->width,
+					   1e-9);
+			for (k = 0; k < 6; k++)
+				if (fn->name.len == strlen(names[k]) &&
+				    !memcmp(fn->name.ptr, names[k],
+					    fn->name.len)) {
+					cr_assert_float_eq(d[i], absolute ?
+						times[k] : share[k], 1e-9,
+						"%s: %g", names[k], d[i]);
+					found++;
+				}
+		}
+		cr_assert_eq(found, 6);
+		free(d);
+		an_flame_free(f);
+	}
+	cpu_free(&b);
+	cpu_free(&t);
+}

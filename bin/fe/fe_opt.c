@@ -198,29 +198,40 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			return FE_EXIT_OK;
 		}
 		if (needs(c) && !(allowed & needs(c)) &&
-		    !(needs(c) == FE_OPT_DEPTH && (allowed & FE_OPT_TREE)))
+		    !(needs(c) == FE_OPT_DEPTH && (allowed & FE_OPT_TREE)) &&
+		    !(c == O_FORMAT && (allowed & FE_OPT_IMAGE)))
 			return fe_usage_error(cmdsp, "%s does not take %s", cmd,
 					      opt);
 		switch (c) {
 		case O_FORMAT:
+			/* tables: text, json, csv (FE_OPT_FORMAT); pictures:
+			 * svg, png, pdf (FE_OPT_IMAGE); cpu diff takes both */
 			o->format_set = 1;
-			if (allowed & FE_OPT_IMAGE) {
-				if (!strcmp(optarg, "svg"))
-					o->format = FE_SVG;
-				else if (!strcmp(optarg, "png"))
-					o->format = FE_PNG;
-				else if (!strcmp(optarg, "pdf"))
-					o->format = FE_PDF;
-				else
-					return fe_usage_error(cmdsp,
-						"--format must be svg, png or "
-						"pdf, not '%s'", optarg);
-			} else if (!strcmp(optarg, "text"))
+			if ((allowed & FE_OPT_IMAGE) && !strcmp(optarg, "svg"))
+				o->format = FE_SVG;
+			else if ((allowed & FE_OPT_IMAGE) &&
+				 !strcmp(optarg, "png"))
+				o->format = FE_PNG;
+			else if ((allowed & FE_OPT_IMAGE) &&
+				 !strcmp(optarg, "pdf"))
+				o->format = FE_PDF;
+			else if ((allowed & FE_OPT_FORMAT) &&
+				 !strcmp(optarg, "text"))
 				o->format = FE_TEXT;
-			else if (!strcmp(optarg, "json"))
+			else if ((allowed & FE_OPT_FORMAT) &&
+				 !strcmp(optarg, "json"))
 				o->format = FE_JSON;
-			else if (!strcmp(optarg, "csv"))
+			else if ((allowed & FE_OPT_FORMAT) &&
+				 !strcmp(optarg, "csv"))
 				o->format = FE_CSV;
+			else if (!(allowed & FE_OPT_FORMAT))
+				return fe_usage_error(cmdsp,
+					"--format must be svg, png or pdf, "
+					"not '%s'", optarg);
+			else if (allowed & FE_OPT_IMAGE)
+				return fe_usage_error(cmdsp,
+					"--format must be text, json, csv, "
+					"svg, png or pdf, not '%s'", optarg);
 			else
 				return fe_usage_error(cmdsp,
 					"--format must be text, json or csv");

@@ -244,6 +244,22 @@ AN_API void an_cpu_view_free(an_cpu_view *v);
 AN_API int an_cpu_flame(an_flame **out, const an_cpu *c,
 			const an_flame_opts *o, an_error *err);
 
+/*
+ * A differential flame graph: target's layout (an_cpu_flame), and in
+ * *delta (caller frees with free(); one entry per rectangle) how much
+ * each box's self time changed against the same stack (the same
+ * functions, matched as an_cpu_diff_build() matches them) in base: the
+ * change of its share of each profile's total (of the time itself with
+ * absolute), divided by the largest change, so -1..1; 0 for elided
+ * boxes. For an_flame_render_opts.delta: red where time grew, blue where
+ * it shrank.
+ * @return AN_OK, AN_EINVAL, AN_ENOMEM.
+ */
+AN_API int an_cpu_flame_diff(an_flame **out, double **delta,
+			     const an_cpu *base, const an_cpu *target,
+			     const an_flame_opts *o, int absolute,
+			     an_error *err);
+
 /* ---- comparison of two profiles ("release B is slower: where?") ---- */
 
 typedef enum an_cpu_diff_status {

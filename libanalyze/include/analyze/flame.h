@@ -134,12 +134,15 @@ typedef struct an_flame_render_opts {
 	const char *title;       /* NULL: "Flame Graph" */
 	const char *subtitle;    /* NULL: "total <weight>" */
 	int inverted;            /* icicle: the root at the top */
+	/* differential colouring: per rectangle -1..1, red as it tends to
+	 * 1 (grew), blue to -1 (shrank), white at 0; NULL: by kind */
+	const double *delta;
 } an_flame_render_opts;
 
 #define AN_FLAME_RENDER_OPTS_VERSION 1
 #define AN_FLAME_RENDER_OPTS_INIT                                             \
 	{ AN_FLAME_RENDER_OPTS_VERSION, AN_FLAME_SVG, AN_FLAME_US, 1200, 16,  \
-	  NULL, NULL, 0 }
+	  NULL, NULL, 0, NULL }
 
 /* Receives the image bytes in order; returns non-zero to stop (the
  * render then fails with AN_EIO). */

@@ -3,8 +3,13 @@
  * (an_cpu_flame): the call tree weighted by self time, frames keyed by
  * function and ordered by name as folded stacks are; in time mode a
  * (garbage collector) sample sits on top of the stack it interrupted,
- * as in `cpu folded` and DevTools' flame chart.
+ * as in `cpu folded` and DevTools' flame chart. And the differential
+ * form (an_cpu_flame_diff): the target's graph with each box's change of
+ * self time against the same stack in the base.
  */
+#include <math.h>
+
+#include "core/hashtab.h"
 #include "cpu/cpu_int.h"
 
 static int cmp_fn_name(uint32_t a, uint32_t b, const void *ctx)
@@ -91,5 +96,128 @@ done:
 	free(rank);
 	free(order);
 	free(tmp);
+	return rc;
+}
+
+/* ---- differential ---- */
+
+/* target rectangles by (parent rectangle, key) */
+typedef struct rect_key {
+	uint32_t parent;
+	uint32_t key;
+} rect_key;
+
+static uint64_t rk_hash(uint32_t parent, uint32_t key)
+{
+	return an__ht_mix64((uint64_t)parent << 32 | key);
+}
+
+static uint64_t rect_hash(uint32_t i, const void *ctx)
+{
+	const an_flame_rect *r = an_flame_get(ctx, i);
+
+	return rk_hash(r->parent, r->key);
+}
+
+static int rect_eq(uint32_t i, const void *key, const void *ctx)
+{
+	const an_flame_rect *r = an_flame_get(ctx, i);
+	const rect_key *k = key;
+
+	return r->parent == k->parent && r->key == k->key;
+}
+
+int an_cpu_flame_diff(an_flame **out, double **delta, const an_cpu *base,
+		      const an_cpu *target, const an_flame_opts *o,
+		      int absolute, an_error *err)
+{
+	an_flame_opts all = AN_FLAME_OPTS_INIT;
+	an_cpu_diff_opts dopts = AN_CPU_DIFF_OPTS_INIT;
+	an_flame *tf = NULL, *bf = NULL;
+	an_cpu_diff *d = NULL;
+	an_hashtab ht;
+	uint32_t *fmap = NULL, *tof = NULL, i, tn, bn;
+	double *bself = NULL, *dl = NULL, maxc = 0;
+	double bt = base->total_us, tt = target->total_us;
+	int rc = AN_OK;
+
+	*out = NULL;
+	*delta = NULL;
+	an__ht_init(&ht, rect_hash, rect_eq, NULL);
+	AN_TRY(an_cpu_flame(&tf, target, o, err));
+	if (o)
+		all.order = o->order;
+	AN_TRY(an_cpu_flame(&bf, base, &all, err));
+	AN_TRY(an_cpu_diff_build(&d, base, target, &dopts, err));
+	tn = an_flame_count(tf);
+	bn = an_flame_count(bf);
+	/* base function -> target function (AN_NONE: gone) */
+	fmap = an__calloc((size_t)base->p->func_count + 1, sizeof(*fmap));
+	tof = an__calloc((size_t)bn + 1, sizeof(*tof));
+	bself = an__calloc((size_t)tn + 1, sizeof(*bself));
+	dl = an__calloc((size_t)tn + 1, sizeof(*dl));
+	if (!fmap || !tof || !bself || !dl)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	memset(fmap, 0xff, (size_t)base->p->func_count * sizeof(*fmap));
+	for (i = 0; i < an_cpu_diff_count(d); i++) {
+		const an_cpu_diff_row *r = an_cpu_diff_get(d, i);
+		if (r->base_fn != AN_NONE)
+			fmap[r->base_fn] = r->target_fn;
+	}
+	/* the (root) frames are not listed by the diff: map them */
+	fmap[base->p->func[base->p->root]] =
+		target->p->func[target->p->root];
+	ht.ctx = tf;
+	for (i = 0; i < tn; i++) {
+		const an_flame_rect *r = an_flame_get(tf, i);
+		if (r->key != AN_NONE)
+			AN_TRY(an__ht_put(&ht, rk_hash(r->parent, r->key), i));
+	}
+	/* each base box's target box: its parent's, then its function
+	 * (preorder: parents come first) */
+	for (i = 0; i < bn; i++) {
+		const an_flame_rect *r = an_flame_get(bf, i);
+		rect_key k;
+		if (r->parent == AN_NONE) {
+			tof[i] = 0;
+		} else if (tof[r->parent] == AN_NONE || r->key == AN_NONE ||
+			   fmap[r->key] == AN_NONE) {
+			tof[i] = AN_NONE;
+		} else {
+			k.parent = tof[r->parent];
+			k.key = fmap[r->key];
+			tof[i] = an__ht_find(&ht, rk_hash(k.parent, k.key), &k);
+		}
+		if (tof[i] != AN_NONE)
+			bself[tof[i]] += r->self;
+	}
+	for (i = 0; i < tn; i++) {
+		const an_flame_rect *r = an_flame_get(tf, i);
+		double t = r->self, b = bself[i];
+		if (r->key == AN_NONE)
+			continue; /* elided: no single stack to compare */
+		if (!absolute) {
+			t = tt > 0 ? t / tt : 0;
+			b = bt > 0 ? b / bt : 0;
+		}
+		dl[i] = t - b;
+		if (fabs(dl[i]) > maxc)
+			maxc = fabs(dl[i]);
+	}
+	for (i = 0; i < tn && maxc > 0; i++)
+		dl[i] /= maxc;
+	*out = tf;
+	*delta = dl;
+	tf = NULL;
+	dl = NULL;
+done:
+	an__ht_free(&ht);
+	an_flame_free(tf);
+	an_flame_free(bf);
+	an_cpu_diff_free(d);
+	free(fmap);
+	free(tof);
+	free(bself);
+	free(dl);
 	return rc;
 }

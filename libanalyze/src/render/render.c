@@ -163,6 +163,24 @@ static void colour(double rgb[3], an_flame_kind k, an_str label)
 	rgb[2] /= 255;
 }
 
+/* Differential: white at 0, red towards 1 (grew), blue towards -1. */
+static void diff_colour(double rgb[3], double d)
+{
+	double a = fabs(d) > 1 ? 1 : isfinite(d) ? fabs(d) : 0;
+	/* a little colour even for small changes, so they show */
+	double v = a > 0 ? 0.15 + 0.85 * a : 0;
+
+	if (d > 0) {
+		rgb[0] = 1;
+		rgb[1] = rgb[2] = 1 - 0.8 * v;
+	} else {
+		rgb[2] = 1;
+		rgb[0] = rgb[1] = 1 - 0.8 * v;
+	}
+	if (v == 0)
+		rgb[0] = rgb[1] = rgb[2] = 0.94;
+}
+
 static const char *const kind_names[] = {
 	"JavaScript", "native / builtin", "garbage collector", "idle",
 	"program", "elided (too narrow)"
@@ -257,7 +275,10 @@ static void draw_frames(ctx *c, cairo_t *cr)
 			continue;
 		s = label_of(c, r);
 		c->used_kinds |= 1u << k;
-		colour(rgb, k, s);
+		if (c->o->delta)
+			diff_colour(rgb, c->o->delta[i]);
+		else
+			colour(rgb, k, s);
 		cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
 		cairo_rectangle(cr, x, y, w, c->fh - 1);
 		cairo_fill(cr);
@@ -323,6 +344,25 @@ static void draw_legend(ctx *c, cairo_t *cr)
 	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
 			       CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_font_size(cr, 11);
+	if (c->o->delta) {
+		static const char *const dn[] = {
+			"self time grew (darker: more)",
+			"self time shrank", "unchanged"};
+		static const double dv[] = {1, -1, 0};
+		for (k = 0; k < 3; k++) {
+			cairo_text_extents_t e;
+			diff_colour(rgb, dv[k]);
+			cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+			cairo_rectangle(cr, x, y, 12, 12);
+			cairo_fill(cr);
+			cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+			cairo_move_to(cr, x + 16, y + 10);
+			cairo_show_text(cr, dn[k]);
+			cairo_text_extents(cr, dn[k], &e);
+			x += 16 + e.x_advance + 18;
+		}
+		return;
+	}
 	for (k = 0; k <= AN_FLAME_ELIDED; k++) {
 		cairo_text_extents_t e;
 		if (!(c->used_kinds & 1u << k))

@@ -18,6 +18,13 @@
 "$PROFKIT" cpu diff - - 2>&1; echo "exit $?"
 "$PROFKIT" cpu diff diff_base.cpuprofile 2>&1; echo "exit $?"
 "$PROFKIT" cpu diff --max-depth 3 diff_base.cpuprofile diff_target.cpuprofile 2>&1; echo "exit $?"
+# the differential flame graph: -o FILE.svg|png|pdf or --format
+"$PROFKIT" cpu diff diff_base.cpuprofile diff_target.cpuprofile --subtitle s -o "$TMPDIR/d.svg" || exit 1
+grep -c "<title>" "$TMPDIR/d.svg"
+grep -o "<title>[a-z]*" "$TMPDIR/d.svg" | sort | tr '\n' ' '; echo
+"$PROFKIT" cpu diff diff_base.cpuprofile diff_target.cpuprofile --format png > "$TMPDIR/d.png" || exit 1
+head -c 4 "$TMPDIR/d.png" | od -An -c | tr -s ' '
+"$PROFKIT" cpu diff diff_base.cpuprofile diff_target.cpuprofile --format gif 2>&1; echo "exit $?"
 # -o: nothing written when the target fails
 "$PROFKIT" cpu diff -o "$TMPDIR/d.txt" diff_base.cpuprofile ../bad/truncated.cpuprofile 2>&1; echo "exit $?"
 test -e "$TMPDIR/d.txt" && echo "d.txt written" || echo "no d.txt"
