@@ -107,6 +107,8 @@ static const char help_flame[] =
 	"  --min-width PX        merge narrower boxes into one grey sliver\n"
 	"                        (default 0.1; the totals stay whole)\n"
 	"  --sort name|weight    order of siblings (default name)\n"
+	"  --chart               the flame chart instead: samples in time\n"
+	"                        order, as DevTools' Performance panel\n"
 	"  --inverted            icicle: the root at the top\n"
 	"  --weights, --from, --to, --profile  as for 'cpu top'\n"
 	"  -h, --help            this help\n"
@@ -757,7 +759,8 @@ static int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
 
 	an_error_clear(&err);
 	ro.width = o->width > 0 ? o->width : 1200;
-	ro.title = o->title ? o->title : "CPU Flame Graph";
+	ro.title = o->title ? o->title :
+		   o->chart ? "CPU Flame Chart" : "CPU Flame Graph";
 	flame_subtitle(sub, sizeof(sub), j);
 	ro.subtitle = o->subtitle ? o->subtitle : sub;
 	ro.inverted = o->inverted;
@@ -782,7 +785,8 @@ static int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
 	lab.kind = flame_kind;
 	lab.ctx = names;
 	lab.kind_names = NULL;
-	if (an_cpu_flame(&fl, j->cpu, &fo, &err) < 0 ||
+	if ((o->chart ? an_cpu_flame_chart(&fl, j->cpu, &fo, &err) :
+			an_cpu_flame(&fl, j->cpu, &fo, &err)) < 0 ||
 	    an_flame_render(fl, &lab, &ro, fe_image_write, out->f, &err) < 0)
 		rc = fe_fail(j->path, &err);
 	an_flame_free(fl);
@@ -1114,7 +1118,8 @@ static const fe_subcmd subcmds[] = {
 	{"folded", help_folded, FE_OPT_OUT | FE_OPT_DB | FE_OPT_FILTER |
 		FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_PROFILE, 1, 1},
 	{"flame", help_flame, FE_OPT_OUT | FE_OPT_WEIGHTS |
-		FE_OPT_WINDOW | FE_OPT_PROFILE | FE_OPT_IMAGE, 1, 1},
+		FE_OPT_WINDOW | FE_OPT_PROFILE | FE_OPT_IMAGE | FE_OPT_CHART,
+		1, 1},
 	{"diff", help_diff, FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT |
 		FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_WEIGHTS | FE_OPT_WINDOW |
 		FE_OPT_PROFILE | FE_OPT_ABSOLUTE | FE_OPT_IMAGE, 2, 2},

@@ -37,5 +37,7 @@ run heap top leak.heapsnapshot.gz -n 5
 cd ../cpu
 pic cpu-flame.svg cpu flame busy_wait.cpuprofile
 pic cpu-flame.png cpu flame recursion.cpuprofile --sort weight
+pic cpu-chart.svg cpu flame busy_wait.cpuprofile --chart
+pic cpu-diff.svg cpu diff release_a.cpuprofile release_b.cpuprofile
 pic heap-flame.svg heap flame ../heap/leak.heapsnapshot.gz
-printf '\nflame graphs written to %s: cpu-flame.svg cpu-flame.png heap-flame.svg\n' "$out"
+printf '\nflame graphs written to %s: cpu-flame.svg cpu-flame.png cpu-chart.svg cpu-diff.svg heap-flame.svg\n' "$out"

@@ -500,3 +500,79 @@ Test(flame, cpu_differential)
 	cpu_free(&b);
 	cpu_free(&t);
 }
+
+/*
+ * The flame chart of a hand-made timeline: root 0, A (1, key 1) under
+ * it, B (2, key 2) under A, C (3, key 3) under the root; samples
+ * 2 2 1 3 2, each 1 long. Boxes in time order: root 0..5, A 0..3 with B
+ * 0..2, C 3..4, then A 4..5 with B 4..5 (a new run: C came between).
+ */
+Test(flame, chart_runs_of_samples)
+{
+	static const uint32_t cp[] = {AN_NONE, 0, 1, 0};
+	static const uint32_t ck[] = {0, 1, 2, 3};
+	static const double cs[] = {0, 0, 0, 0};
+	static const uint32_t sn[] = {2, 2, 1, 3, 2};
+	static const double sw[] = {1, 1, 1, 1, 1};
+	an_flame_tree t = {4, cp, ck, cs, 4, NULL, 0};
+	an_flame_opts o = AN_FLAME_OPTS_INIT;
+	an_flame *f;
+	an_error err;
+
+	cr_assert_eq(an_flame_chart(&f, &t, sn, sw, 5, NULL, &err), AN_OK,
+		     "%s", err.message);
+	cr_assert_eq(an_flame_count(f), 6);
+	cr_assert_float_eq(an_flame_total(f), 5, 1e-12);
+	rect_is(f, 0, 0, AN_NONE, 0, 0, 5, 0, 0);
+	rect_is(f, 1, 1, 0, 1, 0, 3, 1, 0);
+	rect_is(f, 2, 2, 1, 2, 0, 2, 2, 0);
+	rect_is(f, 3, 3, 0, 1, 3, 1, 1, 0);
+	rect_is(f, 4, 1, 0, 1, 4, 1, 0, 0);
+	rect_is(f, 5, 2, 4, 2, 4, 1, 1, 0);
+	an_flame_free(f);
+	/* min 1.5: C and the second A (adjacent, 1 each) become one
+	 * elided box of 2; the second B stood on an elided box: gone */
+	o.min_weight = 1.5;
+	cr_assert_eq(an_flame_chart(&f, &t, sn, sw, 5, &o, &err), AN_OK);
+	cr_assert_eq(an_flame_count(f), 4);
+	rect_is(f, 2, 2, 1, 2, 0, 2, 2, 0);
+	rect_is(f, 3, AN_NONE, 0, 1, 3, 2, 0, 2);
+	an_flame_free(f);
+	/* a sample naming no node is refused */
+	{
+		static const uint32_t bad[] = {7};
+		cr_assert_eq(an_flame_chart(&f, &t, bad, sw, 1, NULL, &err),
+			     AN_EINVAL);
+	}
+}
+
+/* busy_wait's chart: as long as the profile; busyWait's boxes add up to
+ * its total in `cpu top` (it never recurses); the GC boxes on top of
+ * other frames add up to the (garbage collector) time drawn on stacks. */
+Test(flame, cpu_chart_busy_wait)
+{
+	cpu_case k;
+	an_flame *f;
+	an_error err;
+	uint32_t i, bw, runs = 0;
+	double bw_sum = 0, selfs = 0;
+
+	cpu_flame(&k, "cpu/busy_wait.cpuprofile");
+	bw = fx_function_named(k.p, "busyWait");
+	cr_assert_eq(an_cpu_flame_chart(&f, k.c, NULL, &err), AN_OK, "%s",
+		     err.message);
+	cr_assert_float_eq(an_flame_total(f), an_cpu_total_us(k.c), 1e-6);
+	for (i = 0; i < an_flame_count(f); i++) {
+		const an_flame_rect *r = an_flame_get(f, i);
+		selfs += r->self;
+		if (r->key == bw) {
+			bw_sum += r->width;
+			runs++;
+		}
+	}
+	cr_assert_float_eq(bw_sum, an_cpu_function_total_us(k.c, bw), 1e-6);
+	cr_assert_gt(runs, 5); /* a busy wait every fourth tick */
+	cr_assert_float_eq(selfs, an_cpu_total_us(k.c), 1e-6);
+	an_flame_free(f);
+	cpu_free(&k);
+}

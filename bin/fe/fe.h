@@ -65,7 +65,8 @@ enum {
 	FE_OPT_ABSOLUTE = 1 << 14,    /* --absolute (cpu diff) */
 	/* pictures: --format svg|png|pdf (not text/json/csv), --width,
 	 * --title, --subtitle, --min-width, --sort, --inverted */
-	FE_OPT_IMAGE = 1 << 15
+	FE_OPT_IMAGE = 1 << 15,
+	FE_OPT_CHART = 1 << 16        /* --chart (cpu flame) */
 };
 
 typedef struct fe_opts {
@@ -95,6 +96,7 @@ typedef struct fe_opts {
 	int sort_weight;         /* --sort weight */
 	int sort_set;            /* --sort was given */
 	int inverted;            /* --inverted */
+	int chart;               /* --chart */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;

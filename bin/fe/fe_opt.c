@@ -14,7 +14,7 @@ enum {
 	O_FORMAT = 1000, O_DB, O_FILTER, O_EXCLUDE, O_WEIGHTS, O_FROM, O_TO,
 	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS,
 	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE, O_ABSOLUTE, O_WIDTH,
-	O_TITLE, O_SUBTITLE, O_MIN_WIDTH, O_SORT, O_INVERTED
+	O_TITLE, O_SUBTITLE, O_MIN_WIDTH, O_SORT, O_INVERTED, O_CHART
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +42,7 @@ static const struct option long_opts[] = {
 	{"min-width", required_argument, NULL, O_MIN_WIDTH},
 	{"sort", required_argument, NULL, O_SORT},
 	{"inverted", no_argument, NULL, O_INVERTED},
+	{"chart", no_argument, NULL, O_CHART},
 	{"quiet", no_argument, NULL, 'q'},
 	{"progress", no_argument, NULL, O_PROGRESS},
 	{"help", no_argument, NULL, O_HELP},
@@ -100,6 +101,7 @@ static unsigned needs(int c)
 	case O_MIN_WIDTH:
 	case O_SORT:
 	case O_INVERTED: return FE_OPT_IMAGE;
+	case O_CHART: return FE_OPT_CHART;
 	default: return 0;
 	}
 }
@@ -348,6 +350,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 					"'%s'", optarg);
 			break;
 		case O_INVERTED: o->inverted = 1; break;
+		case O_CHART: o->chart = 1; break;
 		case O_PROGRESS: progress = 1; break;
 		default:
 			return fe_usage_error(cmdsp, "%s: bad option", cmd);

@@ -245,6 +245,18 @@ AN_API int an_cpu_flame(an_flame **out, const an_cpu *c,
 			const an_flame_opts *o, an_error *err);
 
 /*
+ * The flame chart (DevTools' Performance panel): the samples in time
+ * order on the x axis, a box per run of consecutive samples through the
+ * same call-tree node; in time mode each sample lasts its duration and
+ * (garbage collector) sits on top of the stack before it, in hits mode
+ * each sample is one hit. Only the samples in the analysis' window.
+ * Keys are function indexes; o->order is not used.
+ * @return AN_OK, AN_EINVAL, AN_ENOMEM.
+ */
+AN_API int an_cpu_flame_chart(an_flame **out, const an_cpu *c,
+			      const an_flame_opts *o, an_error *err);
+
+/*
  * A differential flame graph: target's layout (an_cpu_flame), and in
  * *delta (caller frees with free(); one entry per rectangle) how much
  * each box's self time changed against the same stack (the same

@@ -79,6 +79,20 @@ typedef struct an_flame an_flame;
  */
 AN_API int an_flame_layout(an_flame **out, const an_flame_tree *t,
 			   const an_flame_opts *o, an_error *err);
+/*
+ * A flame chart: the samples in time order, each a path from the root to
+ * its node of t (t->self is not read), laid out on a time axis: a frame
+ * lasts as long as consecutive samples pass through the same node, and
+ * starts where the first of them starts (weights summed from 0). Frames
+ * shorter than o->min_weight are elided as in an_flame_layout (o->order
+ * is not used: time orders them). sample_node[i] < t->n; weight >= 0.
+ * @return AN_OK; AN_EINVAL; AN_ENOMEM.
+ */
+AN_API int an_flame_chart(an_flame **out, const an_flame_tree *t,
+			  const uint32_t *sample_node,
+			  const double *sample_weight, uint32_t nsamples,
+			  const an_flame_opts *o, an_error *err);
+
 AN_API uint32_t an_flame_count(const an_flame *f);
 AN_API const an_flame_rect *an_flame_get(const an_flame *f, uint32_t i);
 /* The root's width: the sum of every node's self weight. */
@@ -150,11 +164,14 @@ typedef int (*an_flame_write_cb)(const void *data, size_t len,
 				 void *payload);
 
 /*
- * Draws f. The picture's height follows from the depth. Deterministic:
- * the same layout, labels and options give the same bytes (PNG, SVG;
- * PDF carries cairo's creation date).
+ * Draws f. The picture's height follows from the depth: 86 px of
+ * headings and legend plus frame_height per row; when that would pass
+ * 32,767 px (cairo's limit) the rows get thinner, down to 1 px (labels
+ * from 8 px), and rows past the limit are not drawn. Deterministic: the
+ * same layout, labels and options give the same bytes (PNG, SVG; PDF
+ * carries cairo's creation date).
  * @return AN_OK; AN_EINVAL (bad options); AN_EIO (write failed);
- *         AN_ENOMEM; AN_ELIMIT (the picture would exceed 32,767 px).
+ *         AN_ENOMEM.
  */
 AN_API int an_flame_render(const an_flame *f, const an_flame_labels *l,
 			   const an_flame_render_opts *o,

@@ -27,29 +27,45 @@ static int cmp_fn_name(uint32_t a, uint32_t b, const void *ctx)
 	return r;
 }
 
-int an_cpu_flame(an_flame **out, const an_cpu *c, const an_flame_opts *o,
-		 an_error *err)
+/* The profile's tree for the layouts: node 0 the root, one node per
+ * profile node, and one more per node that has GC drawn on top of it
+ * (gcx[v]: that node, or AN_NONE). */
+typedef struct ftree {
+	an_flame_tree t;
+	uint32_t *parent, *key, *map, *gcx, *rank;
+	double *self;
+} ftree;
+
+static void ftree_free(ftree *f)
+{
+	free(f->parent);
+	free(f->key);
+	free(f->map);
+	free(f->gcx);
+	free(f->rank);
+	free(f->self);
+}
+
+static int ftree_build(ftree *f, const an_cpu *c, an_error *err)
 {
 	const an_profile *p = c->p;
-	uint32_t n = p->node_count, i, v, m, *parent = NULL, *key = NULL;
-	uint32_t *map = NULL, *rank = NULL, *order = NULL, *tmp = NULL;
-	double *self = NULL, *gcw = NULL;
-	an_flame_tree t;
+	uint32_t n = p->node_count, i, v, m, *order = NULL, *tmp = NULL;
+	double *gcw = NULL;
 	int time_gc = c->weights == AN_WEIGHTS_TIME && p->gc != AN_NONE;
 	int rc = AN_OK;
 
-	*out = NULL;
-	/* a node per profile node, and one per node with GC on top */
-	parent = an__calloc((size_t)n * 2, sizeof(*parent));
-	key = an__calloc((size_t)n * 2, sizeof(*key));
-	self = an__calloc((size_t)n * 2, sizeof(*self));
+	memset(f, 0, sizeof(*f));
+	f->parent = an__calloc((size_t)n * 2, sizeof(*f->parent));
+	f->key = an__calloc((size_t)n * 2, sizeof(*f->key));
+	f->self = an__calloc((size_t)n * 2, sizeof(*f->self));
+	f->map = an__calloc(n, sizeof(*f->map));
+	f->gcx = an__calloc(n, sizeof(*f->gcx));
+	f->rank = an__calloc(p->func_count, sizeof(*f->rank));
 	gcw = an__calloc(n, sizeof(*gcw));
-	map = an__calloc(n, sizeof(*map));
-	rank = an__calloc(p->func_count, sizeof(*rank));
 	order = an__calloc(p->func_count, sizeof(*order));
 	tmp = an__calloc(p->func_count, sizeof(*tmp));
-	if (!parent || !key || !self || !gcw || !map || !rank || !order ||
-	    !tmp)
+	if (!f->parent || !f->key || !f->self || !f->map || !f->gcx ||
+	    !f->rank || !gcw || !order || !tmp)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	if (time_gc)
 		for (i = c->i0; i < c->i1; i++)
@@ -57,45 +73,100 @@ int an_cpu_flame(an_flame **out, const an_cpu *c, const an_flame_opts *o,
 				gcw[c->gc_parent[i - c->i0]] +=
 					an__cpu_duration(p, i);
 	/* the root first: the layout's node 0 */
-	map[p->root] = 0;
+	f->map[p->root] = 0;
 	m = 1;
 	for (v = 0; v < n; v++)
 		if (v != p->root)
-			map[v] = m++;
+			f->map[v] = m++;
 	for (v = 0; v < n; v++) {
-		uint32_t at = map[v];
-		parent[at] = p->parent[v] == AN_NONE || v == p->root ?
-				     AN_NONE : map[p->parent[v]];
-		key[at] = p->func[v];
-		self[at] = time_gc && v == p->gc ? 0 : c->self[v];
+		uint32_t at = f->map[v];
+		f->parent[at] = p->parent[v] == AN_NONE || v == p->root ?
+					AN_NONE : f->map[p->parent[v]];
+		f->key[at] = p->func[v];
+		f->self[at] = time_gc && v == p->gc ? 0 : c->self[v];
+		f->gcx[v] = AN_NONE;
 		if (gcw[v] > 0) {
-			parent[m] = at;
-			key[m] = p->func[p->gc];
-			self[m++] = gcw[v];
+			f->parent[m] = at;
+			f->key[m] = p->func[p->gc];
+			f->gcx[v] = m;
+			f->self[m++] = gcw[v];
 		}
 	}
 	for (i = 0; i < p->func_count; i++)
 		order[i] = i;
 	an__sort_keys(order, tmp, p->func_count, cmp_fn_name, p);
 	for (i = 0; i < p->func_count; i++)
-		rank[order[i]] = i;
-	t.n = m;
-	t.parent = parent;
-	t.key = key;
-	t.self = self;
-	t.nkeys = p->func_count;
-	t.rank = rank;
-	t.distinct = 0;
-	rc = an_flame_layout(out, &t, o, err);
+		f->rank[order[i]] = i;
+	f->t.n = m;
+	f->t.parent = f->parent;
+	f->t.key = f->key;
+	f->t.self = f->self;
+	f->t.nkeys = p->func_count;
+	f->t.rank = f->rank;
+	f->t.distinct = 0;
 done:
-	free(parent);
-	free(key);
-	free(self);
 	free(gcw);
-	free(map);
-	free(rank);
 	free(order);
 	free(tmp);
+	if (rc < 0)
+		ftree_free(f);
+	return rc;
+}
+
+int an_cpu_flame(an_flame **out, const an_cpu *c, const an_flame_opts *o,
+		 an_error *err)
+{
+	ftree f;
+	int rc;
+
+	*out = NULL;
+	rc = ftree_build(&f, c, err);
+	if (rc < 0)
+		return rc;
+	rc = an_flame_layout(out, &f.t, o, err);
+	ftree_free(&f);
+	return rc;
+}
+
+int an_cpu_flame_chart(an_flame **out, const an_cpu *c,
+		       const an_flame_opts *o, an_error *err)
+{
+	const an_profile *p = c->p;
+	uint32_t ns = c->i1 - c->i0, i, *node = NULL;
+	double *w = NULL;
+	ftree f;
+	int time = c->weights == AN_WEIGHTS_TIME;
+	int rc;
+
+	*out = NULL;
+	rc = ftree_build(&f, c, err);
+	if (rc < 0)
+		return rc;
+	node = an__calloc((size_t)ns + 1, sizeof(*node));
+	w = an__calloc((size_t)ns + 1, sizeof(*w));
+	if (!node || !w) {
+		rc = an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+		goto done;
+	}
+	/* time: each sample its duration, a (garbage collector) sample on
+	 * top of the stack before it; hits: each sample one hit */
+	for (i = 0; i < ns; i++) {
+		uint32_t s = c->i0 + i;
+		uint32_t v = time ? p->sample_fixed[s] : p->sample_node[s];
+		if (time && p->gc != AN_NONE && c->gc_parent[i] != AN_NONE)
+			/* a GC sample of no duration has no box on top */
+			node[i] = f.gcx[c->gc_parent[i]] != AN_NONE ?
+					  f.gcx[c->gc_parent[i]] :
+					  f.map[c->gc_parent[i]];
+		else
+			node[i] = f.map[v];
+		w[i] = time ? an__cpu_duration(p, s) : c->hit_us;
+	}
+	rc = an_flame_chart(out, &f.t, node, w, ns, o, err);
+done:
+	free(node);
+	free(w);
+	ftree_free(&f);
 	return rc;
 }
 

@@ -2,7 +2,8 @@
  * flame.c - flame graph layout (an_flame_layout): merges the siblings of
  * a weighted tree that share a key into frames, orders each frame's
  * children, and places the rectangles, eliding runs of frames narrower
- * than the minimum (see flame.h). No drawing here: render.c draws.
+ * than the minimum (see flame.h); and the time-ordered flame chart of a
+ * sample timeline (an_flame_chart). No drawing here: render.c draws.
  */
 #include <math.h>
 
@@ -200,6 +201,14 @@ static int emit(an_flame *fl, const pending *p, const builder *b)
 	return AN_OK;
 }
 
+/* emit()'s status without an error record (the caller reports) */
+#define AN_TRY_PLAIN(expr)                                                    \
+	do {                                                                  \
+		int rc_ = (expr);                                             \
+		if (rc_ < 0)                                                  \
+			return rc_;                                           \
+	} while (0)
+
 /* Places the frames depth first. */
 static int place(an_flame *fl, builder *b, double min_w, an_error *err)
 {
@@ -310,6 +319,190 @@ int an_flame_layout(an_flame **out, const an_flame_tree *t,
 	fl = NULL;
 done:
 	free(b.f);
+	an_flame_free(fl);
+	return rc;
+}
+
+/* ---- the flame chart ---- */
+
+static int chart_open(an_flame *fl, uint32_t parent, uint32_t depth,
+		      uint32_t key, double x)
+{
+	builder none;
+	pending p;
+
+	memset(&none, 0, sizeof(none));
+	p.frame = AN_NONE;
+	p.parent = parent;
+	p.depth = depth;
+	p.elided = 0;
+	p.x = x;
+	p.width = 0;
+	AN_TRY_PLAIN(emit(fl, &p, &none));
+	fl->r[fl->n - 1].key = key;
+	return AN_OK;
+}
+
+/* Elides frames narrower than min: runs of adjacent narrow siblings
+ * become one elided frame; what stood on them goes. */
+static int chart_elide(an_flame *fl, double min, an_error *err)
+{
+	uint32_t *to = NULL, i, n = 0;
+	int rc = AN_OK;
+
+	to = an__calloc((size_t)fl->n + 1, sizeof(*to));
+	if (!to)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	for (i = 0; i < fl->n; i++) {
+		an_flame_rect r = fl->r[i];
+		uint32_t p = r.parent == AN_NONE ? AN_NONE : to[r.parent];
+		an_flame_rect *last = n ? &fl->r[n - 1] : NULL;
+		if (r.parent != AN_NONE &&
+		    (p == AN_NONE || fl->r[p].key == AN_NONE)) {
+			to[i] = AN_NONE; /* on a dropped or elided frame */
+			continue;
+		}
+		r.parent = p;
+		if (r.width < min && r.parent != AN_NONE) {
+			if (last && last->key == AN_NONE &&
+			    last->parent == p &&
+			    last->x + last->width == r.x) {
+				last->width += r.width;
+				last->elided++;
+				to[i] = n - 1;
+				continue;
+			}
+			r.key = AN_NONE;
+			r.elided = 1;
+			r.self = 0;
+		}
+		fl->r[n] = r;
+		to[i] = n++;
+	}
+	fl->n = n;
+	fl->depth = 0;
+	for (i = 0; i < n; i++)
+		if (fl->r[i].depth + 1 > fl->depth)
+			fl->depth = fl->r[i].depth + 1;
+done:
+	free(to);
+	return rc;
+}
+
+/* Depth of every node below node 0 (UINT32_MAX: does not reach it), in
+ * time linear in the nodes whatever the shape. */
+static int chart_depths(uint32_t *depth, uint32_t *stack,
+			const an_flame_tree *t, an_error *err)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++)
+		depth[i] = UINT32_MAX - 1; /* not known yet */
+	depth[0] = 0;
+	for (i = 0; i < t->n; i++) {
+		uint32_t v = i, sp = 0, d;
+		if (t->key[i] >= t->nkeys)
+			return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+					"node %u has key %u, not below %u", i,
+					t->key[i], t->nkeys);
+		/* up to a node whose depth is known; a walk longer than
+		 * the nodes is a cycle */
+		while (v < t->n && depth[v] == UINT32_MAX - 1 && sp <= t->n) {
+			stack[sp++] = v;
+			v = t->parent[v];
+		}
+		d = v < t->n && sp <= t->n && depth[v] < UINT32_MAX - 1 ?
+			    depth[v] : UINT32_MAX;
+		while (sp) {
+			v = stack[--sp];
+			depth[v] = d == UINT32_MAX ? UINT32_MAX : ++d;
+		}
+	}
+	return AN_OK;
+}
+
+int an_flame_chart(an_flame **out, const an_flame_tree *t,
+		   const uint32_t *sample_node, const double *sample_weight,
+		   uint32_t nsamples, const an_flame_opts *o, an_error *err)
+{
+	an_flame_opts def = AN_FLAME_OPTS_INIT;
+	an_flame *fl = NULL;
+	uint32_t *path = NULL, *orect = NULL, *onode = NULL, *depth = NULL;
+	uint32_t i, k, nopen = 0;
+	double x = 0;
+	int rc = AN_OK;
+
+	*out = NULL;
+	if (!o)
+		o = &def;
+	if (o->version != AN_FLAME_OPTS_VERSION || !(o->min_weight >= 0) ||
+	    !isfinite(o->min_weight))
+		AN_FAIL(err, AN_EINVAL, AN_NO_OFFSET, "bad an_flame_opts");
+	if (!t || t->n == 0 || !t->parent || !t->key ||
+	    (nsamples && (!sample_node || !sample_weight)))
+		AN_FAIL(err, AN_EINVAL, AN_NO_OFFSET,
+			"an_flame_chart needs a tree and samples");
+	depth = an__calloc(t->n, sizeof(*depth));
+	path = an__calloc((size_t)t->n + 1, sizeof(*path));
+	/* per open level: its rectangle and its node */
+	orect = an__calloc((size_t)t->n + 1, sizeof(*orect));
+	onode = an__calloc((size_t)t->n + 1, sizeof(*onode));
+	fl = calloc(1, sizeof(*fl));
+	if (!depth || !path || !orect || !onode || !fl)
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	AN_TRY(chart_depths(depth, path, t, err));
+	rc = chart_open(fl, AN_NONE, 0, t->key[0], 0);
+	if (rc < 0)
+		AN_FAIL(err, rc, AN_NO_OFFSET, "out of memory");
+	orect[0] = 0;
+	onode[0] = 0;
+	nopen = 1;
+	for (i = 0; i < nsamples; i++) {
+		uint32_t v = sample_node[i], u, cnt = 0, keep;
+		double w = sample_weight[i];
+		if (v >= t->n || depth[v] == UINT32_MAX || !(w >= 0) ||
+		    !isfinite(w))
+			AN_FAIL(err, AN_EINVAL, AN_NO_OFFSET,
+				"sample %u: node %u, weight %g", i, v, w);
+		/* up from the sample's node to the deepest frame still
+		 * open on its path (the root is): cost = frames to open */
+		for (u = v; !(depth[u] < nopen && onode[depth[u]] == u);
+		     u = t->parent[u])
+			path[cnt++] = u;
+		keep = depth[u] + 1;
+		/* frames not on the path end here */
+		for (k = nopen; k-- > keep;)
+			fl->r[orect[k]].width = x - fl->r[orect[k]].x;
+		while (cnt) {
+			u = path[--cnt];
+			rc = chart_open(fl, orect[depth[u] - 1], depth[u],
+					t->key[u], x);
+			if (rc < 0)
+				AN_FAIL(err, rc, AN_NO_OFFSET,
+					"out of memory");
+			orect[depth[u]] = fl->n - 1;
+			onode[depth[u]] = u;
+		}
+		nopen = depth[v] + 1;
+		x += w;
+	}
+	for (k = 0; k < nopen; k++)
+		fl->r[orect[k]].width = x - fl->r[orect[k]].x;
+	/* self: the width not covered by children */
+	for (i = 0; i < fl->n; i++)
+		fl->r[i].self = fl->r[i].width;
+	for (i = 1; i < fl->n; i++)
+		fl->r[fl->r[i].parent].self -= fl->r[i].width;
+	fl->total = x;
+	if (o->min_weight > 0)
+		AN_TRY(chart_elide(fl, o->min_weight, err));
+	*out = fl;
+	fl = NULL;
+done:
+	free(depth);
+	free(path);
+	free(orect);
+	free(onode);
 	an_flame_free(fl);
 	return rc;
 }

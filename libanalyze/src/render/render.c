@@ -20,12 +20,14 @@
 #define MIN_PX 0.1        /* narrower rectangles are not drawn */
 #define LABEL_MAX 400     /* bytes of a label considered for drawing */
 #define FONT "DejaVu Sans"
+#define MAX_PX 32767.0    /* cairo's largest image side */
 
 typedef struct ctx {
 	const an_flame *f;
 	const an_flame_labels *l;
 	const an_flame_render_opts *o;
 	double w, h, scale, fh;
+	uint32_t rows;      /* rows drawn: the depth, or what fits */
 	an_sbuf lab;        /* the current label, valid UTF-8 */
 	an_flame_write_cb write;
 	void *payload;
@@ -207,7 +209,7 @@ static an_str label_of(const ctx *c, const an_flame_rect *r)
 
 static double rect_y(const ctx *c, uint32_t depth)
 {
-	uint32_t rows = c->f->depth;
+	uint32_t rows = c->rows;
 
 	if (c->o->inverted)
 		return TOP + depth * c->fh;
@@ -271,7 +273,7 @@ static void draw_frames(ctx *c, cairo_t *cr)
 		double y = rect_y(c, r->depth);
 		an_flame_kind k = kind_of(c, r);
 		an_str s;
-		if (w < MIN_PX)
+		if (w < MIN_PX || r->depth >= c->rows)
 			continue;
 		s = label_of(c, r);
 		c->used_kinds |= 1u << k;
@@ -282,7 +284,7 @@ static void draw_frames(ctx *c, cairo_t *cr)
 		cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
 		cairo_rectangle(cr, x, y, w, c->fh - 1);
 		cairo_fill(cr);
-		if (w < 20 || r->key == AN_NONE)
+		if (w < 20 || r->key == AN_NONE || c->fh < 8)
 			continue;
 		c->lab.len = 0;
 		put_utf8(&c->lab, s.ptr, s.len, LABEL_MAX);
@@ -434,7 +436,7 @@ static int svg_titles(ctx *c, an_sbuf *b)
 		const an_flame_rect *r = &c->f->r[i];
 		double x = PAD + r->x * c->scale, w = r->width * c->scale;
 		an_str s, loc = {"", 0};
-		if (w < MIN_PX)
+		if (w < MIN_PX || r->depth >= c->rows)
 			continue;
 		an__sbuf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
 				"height=\"%.2f\"><title>", x,
@@ -538,11 +540,17 @@ int an_flame_render(const an_flame *f, const an_flame_labels *l,
 	c.payload = payload;
 	c.w = floor(o->width);
 	c.fh = o->frame_height;
-	c.h = TOP + (double)f->depth * c.fh + BOTTOM;
-	if (c.h > 32767)
-		AN_FAIL(err, AN_ELIMIT, AN_NO_OFFSET,
-			"%u rows of %g px do not fit in a picture (at most "
-			"32767 px high)", f->depth, c.fh);
+	c.rows = f->depth;
+	/* a deep graph gets thinner rows, down to 1 px, so that the
+	 * picture stays within cairo's 32,767 px; deeper rows are cut */
+	if (TOP + (double)f->depth * c.fh + BOTTOM > MAX_PX) {
+		c.fh = floor((MAX_PX - TOP - BOTTOM) / f->depth);
+		if (c.fh < 1) {
+			c.fh = 1;
+			c.rows = (uint32_t)(MAX_PX - TOP - BOTTOM);
+		}
+	}
+	c.h = TOP + (double)c.rows * c.fh + BOTTOM;
 	c.scale = f->total > 0 ? (c.w - 2 * PAD) / f->total : 0;
 	switch (o->format) {
 	case AN_FLAME_PNG:

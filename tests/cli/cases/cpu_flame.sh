@@ -24,6 +24,12 @@ grep -c "<title>" "$TMPDIR/h.svg"
 grep -c "&lt;script&gt;" "$TMPDIR/h.svg"
 "$PROFKIT" cpu flame trace_node_worker.json --profile 22965:22965 $S -o "$TMPDIR/t.png" || exit 1
 echo "trace: ok"
+# --chart: time order; each tick that busy-waits is a busyWait box of its
+# own (8 runs of busyWait samples in the 431 ms; 2 in 100..200 ms)
+"$PROFKIT" cpu flame busy_wait.cpuprofile $S --chart -o "$TMPDIR/c.svg" || exit 1
+grep -c "<title>busyWait" "$TMPDIR/c.svg"
+"$PROFKIT" cpu flame busy_wait.cpuprofile $S --chart --from 100 --to 200 -o "$TMPDIR/c2.svg" || exit 1
+grep -c "<title>busyWait" "$TMPDIR/c2.svg"
 # errors: usage (exit 2) and load failures (exit 1, -o untouched)
 "$PROFKIT" cpu flame busy_wait.cpuprofile -o f.gif 2>&1; echo "exit $?"
 "$PROFKIT" cpu flame busy_wait.cpuprofile --format json -o "$TMPDIR/f.svg" 2>&1; echo "exit $?"

@@ -39,3 +39,9 @@ for c in callers callees; do
 	echo "$c: $(wc -l < rows) rows, first: $(sed -n 2p rows)"
 	echo "  last: $(tail -n 1 rows)"
 done
+# pictures of a 3,000-deep graph and chart: rows shrink to fit cairo's
+# 32,767 px (10 px each here), every level drawn
+"$PROFKIT" cpu flame deep.cpuprofile --subtitle d -o deep.svg || exit 1
+"$PROFKIT" cpu flame deep.cpuprofile --chart --subtitle d -o deep.png || exit 1
+grep -o 'height="[0-9]*px"' deep.svg | head -1
+grep -c "<title>" deep.svg

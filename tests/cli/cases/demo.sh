@@ -6,6 +6,6 @@ cd ../.. || exit 1
 rel=$(realpath --relative-to=. "$PROFKIT")
 sh tests/demo.sh "$rel" "$TMPDIR/demo-img" > "$TMPDIR/demo.out" || exit 1
 sed "s|$TMPDIR/demo-img|OUT|" "$TMPDIR/demo.out"
-for f in cpu-flame.svg cpu-flame.png heap-flame.svg; do
+for f in cpu-flame.svg cpu-flame.png cpu-chart.svg cpu-diff.svg heap-flame.svg; do
 	test -s "$TMPDIR/demo-img/$f" || echo "missing: $f"
 done
