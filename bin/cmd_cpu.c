@@ -107,6 +107,10 @@ static const char help_flame[] =
 	"  --min-width PX        merge narrower boxes into one grey sliver\n"
 	"                        (default 0.1; the totals stay whole)\n"
 	"  --sort name|weight    order of siblings (default name)\n"
+	"  --filter RE           only stacks with a frame matching RE\n"
+	"  --exclude RE          drop stacks with a frame matching RE\n"
+	"  --focus RE            root the graph at the outermost frames of\n"
+	"                        the functions matching RE (their callees)\n"
 	"  --chart               the flame chart instead: samples in time\n"
 	"                        order, as DevTools' Performance panel\n"
 	"  --inverted            icicle: the root at the top\n"
@@ -750,6 +754,7 @@ static int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
 	an_flame_opts fo = AN_FLAME_OPTS_INIT;
 	an_flame_render_opts ro = AN_FLAME_RENDER_OPTS_INIT;
 	an_flame_labels lab;
+	an_cpu_flame_sel sel;
 	flame_names *names;
 	an_flame *fl = NULL;
 	an_error err;
@@ -785,8 +790,10 @@ static int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
 	lab.kind = flame_kind;
 	lab.ctx = names;
 	lab.kind_names = NULL;
+	sel.filter = o->filter;
+	sel.focus = o->focus;
 	if ((o->chart ? an_cpu_flame_chart(&fl, j->cpu, &fo, &err) :
-			an_cpu_flame(&fl, j->cpu, &fo, &err)) < 0 ||
+			an_cpu_flame(&fl, j->cpu, &sel, &fo, &err)) < 0 ||
 	    an_flame_render(fl, &lab, &ro, fe_image_write, out->f, &err) < 0)
 		rc = fe_fail(j->path, &err);
 	an_flame_free(fl);
@@ -1118,8 +1125,8 @@ static const fe_subcmd subcmds[] = {
 	{"folded", help_folded, FE_OPT_OUT | FE_OPT_DB | FE_OPT_FILTER |
 		FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_PROFILE, 1, 1},
 	{"flame", help_flame, FE_OPT_OUT | FE_OPT_WEIGHTS |
-		FE_OPT_WINDOW | FE_OPT_PROFILE | FE_OPT_IMAGE | FE_OPT_CHART,
-		1, 1},
+		FE_OPT_WINDOW | FE_OPT_PROFILE | FE_OPT_IMAGE | FE_OPT_CHART |
+		FE_OPT_FILTER | FE_OPT_TREE, 1, 1},
 	{"diff", help_diff, FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT |
 		FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_WEIGHTS | FE_OPT_WINDOW |
 		FE_OPT_PROFILE | FE_OPT_ABSOLUTE | FE_OPT_IMAGE, 2, 2},
@@ -1180,6 +1187,18 @@ int cmd_cpu(int argc, char **argv)
 	if (!strcmp(sc->name, "flame")) {
 		int fmt;
 		memset(&j, 0, sizeof(j));
+		if (o.chart && (o.filter || o.focus)) {
+			fe_opts_free(&o);
+			return fe_usage_error(cmdname, "--chart cannot be "
+					      "combined with --filter, "
+					      "--exclude or --focus");
+		}
+		if (o.max_depth >= 0 || o.min_percent > 0) {
+			fe_opts_free(&o);
+			return fe_usage_error(cmdname, "cpu flame takes "
+					      "--focus, not --max-depth or "
+					      "--min-percent");
+		}
 		rc = fe_image_format(&fmt, &o, cmdname);
 		if (rc == FE_EXIT_OK)
 			rc = job_load(&j, o.args[0], &o);

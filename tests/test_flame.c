@@ -156,7 +156,7 @@ static void cpu_flame(cpu_case *k, const char *rel)
 	cr_assert_eq(fx_load_profile(&k->p, fx_path(rel), 0, &err), AN_OK,
 		     "%s", err.message);
 	cr_assert_eq(an_cpu_analyze(&k->c, k->p, &co, &err), AN_OK);
-	cr_assert_eq(an_cpu_flame(&k->f, k->c, NULL, &err), AN_OK, "%s",
+	cr_assert_eq(an_cpu_flame(&k->f, k->c, NULL, NULL, &err), AN_OK, "%s",
 		     err.message);
 }
 
@@ -574,5 +574,52 @@ Test(flame, cpu_chart_busy_wait)
 	cr_assert_gt(runs, 5); /* a busy wait every fourth tick */
 	cr_assert_float_eq(selfs, an_cpu_total_us(k.c), 1e-6);
 	an_flame_free(f);
+	cpu_free(&k);
+}
+
+/* --focus onTick: the graph is onTick's callees, as wide as onTick's
+ * total; --exclude (idle): everything but the idle stacks (191,375 us
+ * plus the 619 us of GC drawn on them, as cpu folded has them). */
+Test(flame, cpu_focus_and_filter)
+{
+	cpu_case k;
+	an_filter *focus = NULL, *ex = NULL;
+	an_cpu_flame_sel sel = {NULL, NULL};
+	an_flame *f;
+	an_error err;
+	uint32_t tick;
+
+	cpu_flame(&k, "cpu/busy_wait.cpuprofile");
+	tick = fx_function_named(k.p, "onTick");
+	cr_assert_eq(an_filter_new(&focus, &err), AN_OK);
+	cr_assert_eq(an_filter_add(focus, AN_FILTER_INCLUDE, "^onTick$", &err),
+		     AN_OK);
+	sel.focus = focus;
+	cr_assert_eq(an_cpu_flame(&f, k.c, &sel, NULL, &err), AN_OK, "%s",
+		     err.message);
+	cr_assert_float_eq(an_flame_total(f),
+			   an_cpu_function_total_us(k.c, tick), 1e-6);
+	cr_assert_eq(an_flame_get(f, 1)->key, tick);
+	an_flame_free(f);
+	cr_assert_eq(an_filter_new(&ex, &err), AN_OK);
+	cr_assert_eq(an_filter_add(ex, AN_FILTER_EXCLUDE, "^\\(idle\\)$",
+				   &err), AN_OK);
+	sel.focus = NULL;
+	sel.filter = ex;
+	cr_assert_eq(an_cpu_flame(&f, k.c, &sel, NULL, &err), AN_OK);
+	cr_assert_eq(llround(an_flame_total(f)),
+		     llround(an_cpu_total_us(k.c)) - 191375 - 619);
+	an_flame_free(f);
+	/* a focus nothing matches */
+	cr_assert_eq(an_filter_add(focus, AN_FILTER_EXCLUDE, "x", &err), AN_OK);
+	an_filter_free(focus);
+	cr_assert_eq(an_filter_new(&focus, &err), AN_OK);
+	cr_assert_eq(an_filter_add(focus, AN_FILTER_INCLUDE, "^nothing$", &err),
+		     AN_OK);
+	sel.filter = NULL;
+	sel.focus = focus;
+	cr_assert_eq(an_cpu_flame(&f, k.c, &sel, NULL, &err), AN_ENOTFOUND);
+	an_filter_free(focus);
+	an_filter_free(ex);
 	cpu_free(&k);
 }

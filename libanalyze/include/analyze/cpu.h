@@ -233,16 +233,29 @@ AN_API void an_cpu_view_free(an_cpu_view *v);
 
 /* ---- flame graph ---- */
 
+/* What part of the profile a flame graph shows (NULL: all of it). */
+typedef struct an_cpu_flame_sel {
+	/* keep only the stacks it keeps, as an_cpu_folded() does: those
+	 * with an included frame (if it has includes) and no excluded one */
+	const an_filter *filter;
+	/* root the graph at the outermost frames of the functions it
+	 * matches (name or url): their callees, merged, as cpu callees */
+	const an_filter *focus;
+} an_cpu_flame_sel;
+
 /*
  * The analysis as a flame graph layout (flame.h): the call tree with
  * each frame's self time, siblings of one function merged, children by
  * name (as folded stacks) or by weight; in time mode (garbage collector)
  * sits on top of the stack it interrupted. Keys are function indexes
- * (an_profile_function()). The layout does not borrow c.
- * @return AN_OK, AN_EINVAL (bad options), AN_ENOMEM.
+ * (an_profile_function()); with a focus the root frame stands for the
+ * matching functions. The layout does not borrow c.
+ * @return AN_OK, AN_EINVAL (bad options), AN_ENOTFOUND (the focus
+ *         matches no frame), AN_ENOMEM.
  */
 AN_API int an_cpu_flame(an_flame **out, const an_cpu *c,
-			const an_flame_opts *o, an_error *err);
+			const an_cpu_flame_sel *sel, const an_flame_opts *o,
+			an_error *err);
 
 /*
  * The flame chart (DevTools' Performance panel): the samples in time

@@ -38,4 +38,18 @@ static inline double an__cpu_duration(const an_profile *p, uint32_t i)
 	return p->last_duration;
 }
 
+/* ---- stack filters (stackfilter.c) ---- */
+
+/* Filter state bits of a node's stack: an included frame, an excluded */
+enum { F_INC = 1, F_EXC = 2 };
+
+/* Per node (caller frees; NULL when out of memory): the filter state of
+ * its stack root..node; *gc_mark gets (garbage collector)'s own. */
+AN_HIDDEN uint8_t *an__cpu_filter_marks(const an_profile *p,
+					const an_filter *f, uint8_t *gc_mark);
+/* 1 when the filter keeps node v's stack (with gc: and GC on top of
+ * it); always 1 without marks. */
+AN_HIDDEN int an__cpu_stack_passes(const an_filter *f, const uint8_t *nm,
+				   uint8_t gc_mark, uint32_t v, int gc);
+
 #endif

@@ -46,10 +46,52 @@ static void ftree_free(ftree *f)
 	free(f->self);
 }
 
-static int ftree_build(ftree *f, const an_cpu *c, an_error *err)
+/* Focus: per node, inside the subtree of a matching frame (bit 1), and
+ * the outermost such frame (bit 2). NULL when out of memory. */
+static uint8_t *focus_marks(const an_profile *p, const an_filter *focus,
+			    uint32_t *found)
+{
+	uint8_t *fm = an__calloc(p->func_count, 1);
+	uint8_t *nm = an__calloc(p->node_count, 1);
+	uint32_t i;
+
+	*found = 0;
+	if (!fm || !nm) {
+		free(fm);
+		free(nm);
+		return NULL;
+	}
+	for (i = 0; i < p->func_count; i++) {
+		an_str fields[2];
+		fields[0] = p->funcs[i].name;
+		fields[1] = p->funcs[i].url;
+		fm[i] = p->funcs[i].kind != AN_FRAME_ROOT &&
+			an_filter_matches(focus, fields, 2);
+	}
+	for (i = 0; i < p->node_count; i++) {
+		uint32_t v = p->bfs[i];
+		int up = p->parent[v] != AN_NONE && (nm[p->parent[v]] & 1);
+		if (v == p->root)
+			continue;
+		if (up)
+			nm[v] = 1;
+		else if (fm[p->func[v]]) {
+			nm[v] = 3;
+			(*found)++;
+		}
+	}
+	free(fm);
+	return nm;
+}
+
+static int ftree_build(ftree *f, const an_cpu *c, const an_cpu_flame_sel *sel,
+		       an_error *err)
 {
 	const an_profile *p = c->p;
 	uint32_t n = p->node_count, i, v, m, *order = NULL, *tmp = NULL;
+	uint32_t found = 0;
+	uint8_t *nm = NULL, *fo = NULL, gc_mark = 0;
+	const an_filter *flt = sel ? sel->filter : NULL;
 	double *gcw = NULL;
 	int time_gc = c->weights == AN_WEIGHTS_TIME && p->gc != AN_NONE;
 	int rc = AN_OK;
@@ -67,6 +109,19 @@ static int ftree_build(ftree *f, const an_cpu *c, an_error *err)
 	if (!f->parent || !f->key || !f->self || !f->map || !f->gcx ||
 	    !f->rank || !gcw || !order || !tmp)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	if (flt && !an_filter_is_empty(flt) &&
+	    !(nm = an__cpu_filter_marks(p, flt, &gc_mark)))
+		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	if (sel && sel->focus && !an_filter_is_empty(sel->focus)) {
+		fo = focus_marks(p, sel->focus, &found);
+		if (!fo)
+			AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET,
+				"out of memory");
+		if (!found)
+			AN_FAIL(err, AN_ENOTFOUND, AN_NO_OFFSET,
+				"no function of the profile matches the "
+				"focus");
+	}
 	if (time_gc)
 		for (i = c->i0; i < c->i1; i++)
 			if (c->gc_parent[i - c->i0] != AN_NONE)
@@ -80,16 +135,25 @@ static int ftree_build(ftree *f, const an_cpu *c, an_error *err)
 			f->map[v] = m++;
 	for (v = 0; v < n; v++) {
 		uint32_t at = f->map[v];
+		/* outside a focus: no weight; filtered stacks: none */
+		int in = !fo || (fo[v] & 1);
 		f->parent[at] = p->parent[v] == AN_NONE || v == p->root ?
 					AN_NONE : f->map[p->parent[v]];
+		if (fo && (fo[v] & 2))
+			f->parent[at] = 0; /* an outermost focus frame */
 		f->key[at] = p->func[v];
 		f->self[at] = time_gc && v == p->gc ? 0 : c->self[v];
+		if (!in || !an__cpu_stack_passes(flt, nm, gc_mark, v, 0))
+			f->self[at] = 0;
 		f->gcx[v] = AN_NONE;
 		if (gcw[v] > 0) {
 			f->parent[m] = at;
 			f->key[m] = p->func[p->gc];
 			f->gcx[v] = m;
-			f->self[m++] = gcw[v];
+			f->self[m++] = in && an__cpu_stack_passes(flt, nm,
+								  gc_mark, v,
+								  1) ?
+					       gcw[v] : 0;
 		}
 	}
 	for (i = 0; i < p->func_count; i++)
@@ -108,19 +172,21 @@ done:
 	free(gcw);
 	free(order);
 	free(tmp);
+	free(nm);
+	free(fo);
 	if (rc < 0)
 		ftree_free(f);
 	return rc;
 }
 
-int an_cpu_flame(an_flame **out, const an_cpu *c, const an_flame_opts *o,
-		 an_error *err)
+int an_cpu_flame(an_flame **out, const an_cpu *c, const an_cpu_flame_sel *sel,
+		 const an_flame_opts *o, an_error *err)
 {
 	ftree f;
 	int rc;
 
 	*out = NULL;
-	rc = ftree_build(&f, c, err);
+	rc = ftree_build(&f, c, sel, err);
 	if (rc < 0)
 		return rc;
 	rc = an_flame_layout(out, &f.t, o, err);
@@ -139,7 +205,7 @@ int an_cpu_flame_chart(an_flame **out, const an_cpu *c,
 	int rc;
 
 	*out = NULL;
-	rc = ftree_build(&f, c, err);
+	rc = ftree_build(&f, c, NULL, err);
 	if (rc < 0)
 		return rc;
 	node = an__calloc((size_t)ns + 1, sizeof(*node));
@@ -215,10 +281,10 @@ int an_cpu_flame_diff(an_flame **out, double **delta, const an_cpu *base,
 	*out = NULL;
 	*delta = NULL;
 	an__ht_init(&ht, rect_hash, rect_eq, NULL);
-	AN_TRY(an_cpu_flame(&tf, target, o, err));
+	AN_TRY(an_cpu_flame(&tf, target, NULL, o, err));
 	if (o)
 		all.order = o->order;
-	AN_TRY(an_cpu_flame(&bf, base, &all, err));
+	AN_TRY(an_cpu_flame(&bf, base, NULL, &all, err));
 	AN_TRY(an_cpu_diff_build(&d, base, target, &dopts, err));
 	tn = an_flame_count(tf);
 	bn = an_flame_count(bf);

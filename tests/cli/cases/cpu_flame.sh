@@ -30,6 +30,13 @@ echo "trace: ok"
 grep -c "<title>busyWait" "$TMPDIR/c.svg"
 "$PROFKIT" cpu flame busy_wait.cpuprofile $S --chart --from 100 --to 200 -o "$TMPDIR/c2.svg" || exit 1
 grep -c "<title>busyWait" "$TMPDIR/c2.svg"
+# --focus: onTick's callees only; --exclude: no idle box
+"$PROFKIT" cpu flame busy_wait.cpuprofile $S --focus '^onTick$' -o "$TMPDIR/f1.svg" || exit 1
+grep -o "<title>[a-zA-Z()]*" "$TMPDIR/f1.svg" | sort -u | tr '\n' ' '; echo
+"$PROFKIT" cpu flame busy_wait.cpuprofile $S --exclude '^\(idle\)$' -o "$TMPDIR/f2.svg" || exit 1
+grep -c "<title>(idle)" "$TMPDIR/f2.svg"
+"$PROFKIT" cpu flame busy_wait.cpuprofile --focus '^nothing$' -o "$TMPDIR/f3.svg" 2>&1; echo "exit $?"
+"$PROFKIT" cpu flame busy_wait.cpuprofile --chart --focus onTick -o "$TMPDIR/f3.svg" 2>&1; echo "exit $?"
 # errors: usage (exit 2) and load failures (exit 1, -o untouched)
 "$PROFKIT" cpu flame busy_wait.cpuprofile -o f.gif 2>&1; echo "exit $?"
 "$PROFKIT" cpu flame busy_wait.cpuprofile --format json -o "$TMPDIR/f.svg" 2>&1; echo "exit $?"
