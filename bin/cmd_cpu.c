@@ -100,7 +100,9 @@ static const char help_flame[] =
 	"self and total on hover. The format follows OUT's extension.\n"
 	"  -o, --output FILE     the picture (replaced atomically); without\n"
 	"                        it, SVG on stdout when that is no terminal\n"
-	"  --format svg|png|pdf  the format, whatever OUT's extension\n"
+	"  --format svg|png|pdf|speedscope  the format, whatever OUT's\n"
+	"                        extension (speedscope: the same tree as a\n"
+	"                        speedscope file, also FILE.speedscope.json)\n"
 	"  --width PX            picture width (default 1200)\n"
 	"  --title TEXT          title (default 'CPU Flame Graph')\n"
 	"  --subtitle TEXT       subtitle (default: file, date, total)\n"
@@ -794,7 +796,11 @@ static int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
 	sel.focus = o->focus;
 	if ((o->chart ? an_cpu_flame_chart(&fl, j->cpu, &fo, &err) :
 			an_cpu_flame(&fl, j->cpu, &sel, &fo, &err)) < 0 ||
-	    an_flame_render(fl, &lab, &ro, fe_image_write, out->f, &err) < 0)
+	    (fmt == FE_SPEEDSCOPE ?
+		     an_flame_speedscope(fl, &lab, AN_FLAME_US, ro.subtitle,
+					 fe_image_write, out->f, &err) :
+		     an_flame_render(fl, &lab, &ro, fe_image_write, out->f,
+				     &err)) < 0)
 		rc = fe_fail(j->path, &err);
 	an_flame_free(fl);
 	free(names->loc);

@@ -97,7 +97,9 @@ static const char help_flame[] =
 	"glance. SVG boxes show name and sizes on hover.\n"
 	"  -o, --output FILE     the picture (replaced atomically); without\n"
 	"                        it, SVG on stdout when that is no terminal\n"
-	"  --format svg|png|pdf  the format, whatever OUT's extension\n"
+	"  --format svg|png|pdf|speedscope  the format, whatever OUT's\n"
+	"                        extension (speedscope: the same tree as a\n"
+	"                        speedscope file, also FILE.speedscope.json)\n"
 	"  --min-size BYTES      merge objects retaining less into grey\n"
 	"                        slivers (default: those under 1 px)\n"
 	"  --min-width PX        the same in pixels (default 1)\n"
@@ -1180,7 +1182,12 @@ static int do_flame(fe_out *out, const hjob *j, const fe_opts *o, int fmt)
 	lab.ctx = &names;
 	lab.kind_names = hflame_kinds;
 	if (an_heap_flame(&fl, j->heap, &fo, &err) < 0 ||
-	    an_flame_render(fl, &lab, &ro, fe_image_write, out->f, &err) < 0)
+	    (fmt == FE_SPEEDSCOPE ?
+		     an_flame_speedscope(fl, &lab, AN_FLAME_BYTES,
+					 ro.subtitle,
+					 fe_image_write, out->f, &err) :
+		     an_flame_render(fl, &lab, &ro, fe_image_write, out->f,
+				     &err)) < 0)
 		rc = fe_fail(j->path, &err);
 	an_flame_free(fl);
 	free(names.lab);

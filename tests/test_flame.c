@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <yajl/yajl_tree.h>
 
 #include "fixture.h"
 
@@ -621,5 +622,73 @@ Test(flame, cpu_focus_and_filter)
 	cr_assert_eq(an_cpu_flame(&f, k.c, &sel, NULL, &err), AN_ENOTFOUND);
 	an_filter_free(focus);
 	an_filter_free(ex);
+	cpu_free(&k);
+}
+
+/*
+ * speedscope: the file parses as JSON (yajl); frames are the distinct
+ * functions of the boxes; a sample per box with self time, whose stack
+ * ends in that box's function; the weights add up to the total.
+ */
+Test(flame, speedscope_file)
+{
+	cpu_case k;
+	an_flame_labels l = {lab, loc, kind, NULL, NULL};
+	membuf m = {NULL, 0, 0};
+	an_error err;
+	yajl_val doc, frames, prof, samples, weights;
+	char ebuf[200];
+	const char *pf[] = {"profiles", NULL}, *sf[] = {"shared", "frames",
+							NULL};
+	const char *ss[] = {"samples", NULL}, *ws[] = {"weights", NULL};
+	const char *un[] = {"unit", NULL};
+	uint32_t i, boxes = 0;
+	double sum = 0;
+
+	cpu_flame(&k, "cpu/busy_wait.cpuprofile");
+	l.ctx = k.p;
+	cr_assert_eq(an_flame_speedscope(k.f, &l, AN_FLAME_US, "b\"w",
+					 to_mem, &m, &err), AN_OK, "%s",
+		     err.message);
+	doc = yajl_tree_parse(m.p, ebuf, sizeof(ebuf));
+	cr_assert_not_null(doc, "%s", ebuf);
+	frames = yajl_tree_get(doc, sf, yajl_t_array);
+	cr_assert_not_null(frames);
+	prof = yajl_tree_get(doc, pf, yajl_t_array);
+	cr_assert_eq(YAJL_GET_ARRAY(prof)->len, 1);
+	prof = YAJL_GET_ARRAY(prof)->values[0];
+	cr_assert_str_eq(YAJL_GET_STRING(yajl_tree_get(prof, un,
+						       yajl_t_string)),
+			 "microseconds");
+	samples = yajl_tree_get(prof, ss, yajl_t_array);
+	weights = yajl_tree_get(prof, ws, yajl_t_array);
+	for (i = 0; i < an_flame_count(k.f); i++)
+		boxes += an_flame_get(k.f, i)->self > 0;
+	cr_assert_eq(YAJL_GET_ARRAY(samples)->len, boxes);
+	cr_assert_eq(YAJL_GET_ARRAY(weights)->len, boxes);
+	for (i = 0; i < boxes; i++)
+		sum += YAJL_GET_DOUBLE(YAJL_GET_ARRAY(weights)->values[i]);
+	cr_assert_float_eq(sum, an_cpu_total_us(k.c), 1e-6);
+	/* the busyWait box's sample: its stack ends in a frame of that
+	 * name, and the frames are the functions drawn (each once) */
+	{
+		uint32_t s, found = 0;
+		for (s = 0; s < boxes; s++) {
+			yajl_val st = YAJL_GET_ARRAY(samples)->values[s];
+			size_t len = YAJL_GET_ARRAY(st)->len;
+			long long fi = YAJL_GET_INTEGER(
+				YAJL_GET_ARRAY(st)->values[len - 1]);
+			yajl_val fr = YAJL_GET_ARRAY(frames)->values[fi];
+			const char *nm[] = {"name", NULL};
+			yajl_val v = yajl_tree_get(fr, nm, yajl_t_string);
+			const char *name = v ? YAJL_GET_STRING(v) : NULL;
+			cr_assert_not_null(name);
+			if (!strcmp(name, "busyWait"))
+				found++;
+		}
+		cr_assert_eq(found, 1);
+	}
+	yajl_tree_free(doc);
+	free(m.p);
 	cpu_free(&k);
 }

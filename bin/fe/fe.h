@@ -43,7 +43,8 @@ int fe_fail(const char *file, const an_error *err);
 
 enum fe_format {
 	FE_TEXT = 0, FE_JSON = 1, FE_CSV = 2,
-	FE_SVG = 3, FE_PNG = 4, FE_PDF = 5 /* pictures (FE_OPT_IMAGE) */
+	FE_SVG = 3, FE_PNG = 4, FE_PDF = 5, /* pictures (FE_OPT_IMAGE) */
+	FE_SPEEDSCOPE = 6 /* the tree of a picture for speedscope */
 };
 
 /* Which options a command accepts. */
@@ -132,8 +133,9 @@ void fe_opts_free(fe_opts *o);
 
 /* ---- pictures (fe_image.c) ---- */
 
-/* The picture format (FE_SVG/PNG/PDF) from --format, else from -o's
- * extension; SVG on stdout, but not to a terminal. FE_EXIT_OK or
+/* The picture format (FE_SVG/PNG/PDF/SPEEDSCOPE) from --format, else
+ * from -o's extension (.speedscope.json for speedscope); SVG on stdout,
+ * but not to a terminal. FE_EXIT_OK or
  * FE_EXIT_USAGE (message printed). */
 int fe_image_format(int *fmt, const fe_opts *o, const char *cmd);
 /* an_flame_write_cb writing to the FILE * payload */

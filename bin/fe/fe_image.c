@@ -31,7 +31,10 @@ int fe_image_format(int *fmt, const fe_opts *o, const char *cmd)
 					      "FILE.svg|png|pdf", cmd);
 		return FE_EXIT_OK;
 	}
-	if (dot && !strcmp(dot, ".svg"))
+	if (strlen(o->out) > 16 &&
+	    !strcmp(o->out + strlen(o->out) - 16, ".speedscope.json"))
+		*fmt = FE_SPEEDSCOPE;
+	else if (dot && !strcmp(dot, ".svg"))
 		*fmt = FE_SVG;
 	else if (dot && !strcmp(dot, ".png"))
 		*fmt = FE_PNG;
@@ -39,8 +42,9 @@ int fe_image_format(int *fmt, const fe_opts *o, const char *cmd)
 		*fmt = FE_PDF;
 	else
 		return fe_usage_error(cmd, "cannot tell the picture format "
-				      "of '%s': name it .svg, .png or .pdf, "
-				      "or give --format", o->out);
+				      "of '%s': name it .svg, .png, .pdf or "
+				      ".speedscope.json, or give --format",
+				      o->out);
 	return FE_EXIT_OK;
 }
 

@@ -217,6 +217,10 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			else if ((allowed & FE_OPT_IMAGE) &&
 				 !strcmp(optarg, "pdf"))
 				o->format = FE_PDF;
+			else if ((allowed & FE_OPT_IMAGE) &&
+				 !(allowed & FE_OPT_FORMAT) &&
+				 !strcmp(optarg, "speedscope"))
+				o->format = FE_SPEEDSCOPE;
 			else if ((allowed & FE_OPT_FORMAT) &&
 				 !strcmp(optarg, "text"))
 				o->format = FE_TEXT;
@@ -228,8 +232,8 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 				o->format = FE_CSV;
 			else if (!(allowed & FE_OPT_FORMAT))
 				return fe_usage_error(cmdsp,
-					"--format must be svg, png or pdf, "
-					"not '%s'", optarg);
+					"--format must be svg, png, pdf or "
+					"speedscope, not '%s'", optarg);
 			else if (allowed & FE_OPT_IMAGE)
 				return fe_usage_error(cmdsp,
 					"--format must be text, json, csv, "

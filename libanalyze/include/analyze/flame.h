@@ -178,6 +178,20 @@ AN_API int an_flame_render(const an_flame *f, const an_flame_labels *l,
 			   an_flame_write_cb write, void *payload,
 			   an_error *err);
 
+/*
+ * Writes f in speedscope's file format (a "sampled" profile named
+ * `name`): a frame per key (name from l->label, "file" from
+ * l->location), a sample per box with a weight of its own, its stack
+ * root first, weighted by that own weight (an elided box: its width, as
+ * a frame "(elided: N frames)"), so speedscope's left-heavy and sandwich
+ * views show the same tree. Unit microseconds or bytes.
+ * @return AN_OK; AN_EINVAL; AN_EIO (write failed); AN_ENOMEM.
+ */
+AN_API int an_flame_speedscope(const an_flame *f, const an_flame_labels *l,
+			       an_flame_unit unit, const char *name,
+			       an_flame_write_cb write, void *payload,
+			       an_error *err);
+
 AN_END_DECL
 
 #endif

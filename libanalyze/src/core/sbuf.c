@@ -1,5 +1,6 @@
 /*
- * sbuf.c - the growable string of sbuf.h: printf and raw bytes.
+ * sbuf.c - the growable string of sbuf.h: printf, raw bytes, text made
+ * valid UTF-8, JSON strings.
  */
 #include <stdio.h>
 
@@ -46,6 +47,81 @@ void an__sbuf_put(an_sbuf *b, const void *data, size_t len)
 		memcpy(b->p + b->len, data, len);
 	b->len += len;
 	b->p[b->len] = 0;
+}
+
+/* Length of the valid UTF-8 sequence at p (n bytes left), or 0: no
+ * overlong forms, surrogates or values past U+10FFFF. */
+static size_t utf8_len(const uint8_t *p, size_t n)
+{
+	uint8_t c = p[0];
+	size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 :
+		     (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+	uint32_t cp;
+	size_t k;
+
+	if (len <= 1)
+		return len;
+	if (len > n)
+		return 0;
+	cp = c & (0x7fu >> len);
+	for (k = 1; k < len; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[k] & 0x3f);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+	    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void an__sbuf_put_utf8(an_sbuf *b, const char *s, size_t n, size_t max)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i = 0;
+
+	if (n > max)
+		n = max;
+	while (i < n) {
+		size_t len = utf8_len(p + i, n - i);
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			an__sbuf_put(b, " ", 1);
+			i++;
+		} else if (!len) {
+			an__sbuf_put(b, "\xef\xbf\xbd", 3);
+			i++;
+		} else {
+			an__sbuf_put(b, s + i, len);
+			i += len;
+		}
+	}
+}
+
+void an__sbuf_put_json(an_sbuf *b, const char *s, size_t n)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i = 0;
+
+	an__sbuf_put(b, "\"", 1);
+	while (i < n) {
+		size_t len = utf8_len(p + i, n - i);
+		if (p[i] == '"' || p[i] == '\\') {
+			an__sbuf_put(b, "\\", 1);
+			an__sbuf_put(b, s + i, 1);
+			i++;
+		} else if (p[i] < 0x20 || p[i] == 0x7f) {
+			an__sbuf_printf(b, "\\u%04x", p[i]);
+			i++;
+		} else if (!len) {
+			an__sbuf_put(b, "\xef\xbf\xbd", 3);
+			i++;
+		} else {
+			an__sbuf_put(b, s + i, len);
+			i += len;
+		}
+	}
+	an__sbuf_put(b, "\"", 1);
 }
 
 int an__sbuf_take(an_sbuf *b, char **out, an_error *err)

@@ -24,6 +24,15 @@ AN_HIDDEN void an__sbuf_printf(an_sbuf *b, const char *fmt, ...)
 /* Appends len bytes (any, NUL too); on failure marks the buffer failed. */
 AN_HIDDEN void an__sbuf_put(an_sbuf *b, const void *data, size_t len);
 
+/* Appends s[0..n) (at most max bytes of it) as valid UTF-8: invalid
+ * bytes become U+FFFD, control characters a space (for drawing). */
+AN_HIDDEN void an__sbuf_put_utf8(an_sbuf *b, const char *s, size_t n,
+				 size_t max);
+
+/* Appends s[0..n) as a JSON string, quotes included: invalid UTF-8
+ * becomes U+FFFD, '"', '\\' and control characters are escaped. */
+AN_HIDDEN void an__sbuf_put_json(an_sbuf *b, const char *s, size_t n);
+
 /* Hands the string to *out (caller frees with free()) or, when an append
  * failed, frees it and returns AN_ENOMEM. The buffer is empty after. */
 AN_HIDDEN int an__sbuf_take(an_sbuf *b, char **out, an_error *err);

@@ -36,66 +36,13 @@ typedef struct ctx {
 	unsigned used_kinds; /* bit per an_flame_kind drawn */
 } ctx;
 
-/* Appends s as valid UTF-8: invalid bytes become U+FFFD, control
- * characters a space; at most max bytes of input are read. */
-static void put_utf8(an_sbuf *b, const char *s, size_t n, size_t max)
-{
-	const uint8_t *p = (const uint8_t *)s;
-	size_t i = 0;
-
-	if (n > max)
-		n = max;
-	while (i < n) {
-		uint8_t c = p[i];
-		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 :
-			     (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 :
-									 0;
-		uint32_t cp = 0;
-		size_t k;
-		int ok = len > 0 && i + len <= n;
-		if (c < 0x20 || c == 0x7f) {
-			an__sbuf_put(b, " ", 1);
-			i++;
-			continue;
-		}
-		if (len == 1) {
-			an__sbuf_put(b, s + i, 1);
-			i++;
-			continue;
-		}
-		if (ok) {
-			cp = c & (0x7f >> len);
-			for (k = 1; k < len; k++) {
-				if ((p[i + k] & 0xc0) != 0x80) {
-					ok = 0;
-					break;
-				}
-				cp = cp << 6 | (p[i + k] & 0x3f);
-			}
-		}
-		/* no overlong forms, surrogates or values past U+10FFFF */
-		if (ok && ((len == 2 && cp < 0x80) ||
-			   (len == 3 && cp < 0x800) ||
-			   (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-			   (cp >= 0xd800 && cp <= 0xdfff)))
-			ok = 0;
-		if (!ok) {
-			an__sbuf_put(b, "\xef\xbf\xbd", 3);
-			i++;
-			continue;
-		}
-		an__sbuf_put(b, s + i, len);
-		i += len;
-	}
-}
-
 /* The same, escaped for XML text and attributes. */
 static void put_xml(an_sbuf *b, const char *s, size_t n, size_t max)
 {
 	an_sbuf u = AN_SBUF_INIT;
 	size_t i;
 
-	put_utf8(&u, s, n, max);
+	an__sbuf_put_utf8(&u, s, n, max);
 	for (i = 0; i < u.len; i++) {
 		char c = u.p[i];
 		if (c == '&')
@@ -287,7 +234,7 @@ static void draw_frames(ctx *c, cairo_t *cr)
 		if (w < 20 || r->key == AN_NONE || c->fh < 8)
 			continue;
 		c->lab.len = 0;
-		put_utf8(&c->lab, s.ptr, s.len, LABEL_MAX);
+		an__sbuf_put_utf8(&c->lab, s.ptr, s.len, LABEL_MAX);
 		if (c->lab.failed || !c->lab.len)
 			continue;
 		cairo_set_source_rgb(cr, 0, 0, 0);
@@ -314,12 +261,13 @@ static void draw_heading(ctx *c, cairo_t *cr)
 	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
 			       CAIRO_FONT_WEIGHT_BOLD);
 	cairo_set_font_size(cr, 17);
-	put_utf8(&t, title, strlen(title), 1000);
+	an__sbuf_put_utf8(&t, title, strlen(title), 1000);
 	if (t.p)
 		centred(cr, t.p, 24, c->w);
 	t.len = 0;
 	if (c->o->subtitle) {
-		put_utf8(&t, c->o->subtitle, strlen(c->o->subtitle), 1000);
+		an__sbuf_put_utf8(&t, c->o->subtitle, strlen(c->o->subtitle),
+				  1000);
 	} else if (c->o->unit == AN_FLAME_BYTES) {
 		an__sbuf_printf(&t, "total %.0f bytes", c->f->total);
 		/* callers give a subtitle; this is the bare fallback */

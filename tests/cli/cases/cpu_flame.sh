@@ -37,6 +37,12 @@ grep -o "<title>[a-zA-Z()]*" "$TMPDIR/f1.svg" | sort -u | tr '\n' ' '; echo
 grep -c "<title>(idle)" "$TMPDIR/f2.svg"
 "$PROFKIT" cpu flame busy_wait.cpuprofile --focus '^nothing$' -o "$TMPDIR/f3.svg" 2>&1; echo "exit $?"
 "$PROFKIT" cpu flame busy_wait.cpuprofile --chart --focus onTick -o "$TMPDIR/f3.svg" 2>&1; echo "exit $?"
+# speedscope: the same tree as speedscope's JSON (checked in test_flame)
+"$PROFKIT" cpu flame busy_wait.cpuprofile $S --format speedscope -o "$TMPDIR/s.json" || exit 1
+head -c 150 "$TMPDIR/s.json"; echo
+"$PROFKIT" cpu flame busy_wait.cpuprofile $S -o "$TMPDIR/s.speedscope.json" || exit 1
+cmp -s "$TMPDIR/s.json" "$TMPDIR/s.speedscope.json" && echo "FILE.speedscope.json: speedscope"
+"$PROFKIT" heap flame ../heap/leak.heapsnapshot.gz $S --format speedscope | grep -o '"unit": "[a-z]*"'
 # errors: usage (exit 2) and load failures (exit 1, -o untouched)
 "$PROFKIT" cpu flame busy_wait.cpuprofile -o f.gif 2>&1; echo "exit $?"
 "$PROFKIT" cpu flame busy_wait.cpuprofile --format json -o "$TMPDIR/f.svg" 2>&1; echo "exit $?"
