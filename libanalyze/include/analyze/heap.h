@@ -344,6 +344,82 @@ AN_API int an_heap_dominator_rows(an_heap_dom_row **out, uint32_t *count,
 /* Releases the rows of an_heap_dominator_rows(); accepts NULL. */
 AN_API void an_heap_dominator_rows_free(an_heap_dom_row *rows);
 
+/* ---- comparison (DevTools' Comparison view) ---- */
+
+/*
+ * The base of a comparison: of every object with a non-zero shallow size
+ * (after DevTools' reassignment) only its id, class key and size, which is
+ * all DevTools' Comparison view reads of the base. Plain objects keep
+ * their property set, so that the target's interface definitions can
+ * name them. Loading runs only the light part of the pipeline (no
+ * dominators, retained sizes or distances) and keeps about 20 bytes per
+ * object. Caller-owned, released with an_heap_base_free().
+ */
+typedef struct an_heap_base an_heap_base;
+
+/*
+ * Reads a .heapsnapshot (plain or gzip) as the base of a comparison.
+ * @return as an_heap_load().
+ */
+AN_API int an_heap_base_load(an_heap_base **out, an_source *src,
+			     const an_heap_load_opts *opts, an_error *err);
+AN_API void an_heap_base_free(an_heap_base *b);
+/* Objects the base holds (nodes of non-zero shallow size). */
+AN_API uint32_t an_heap_base_object_count(const an_heap_base *b);
+
+/* One row of the Comparison view: a class of the target (or of the base
+ * only) with objects new in the target or deleted from the base. */
+typedef struct an_heap_diff_row {
+	an_str name;            /* class name as DevTools shows it */
+	int has_location;       /* a constructor keyed by its location */
+	uint32_t script_id;     /* when has_location */
+	uint32_t line;          /* 0-based, as in the snapshot */
+	uint32_t column;        /* 0-based */
+	uint64_t new_count;     /* ids in the target only ("# New") */
+	uint64_t deleted_count; /* ids in the base only ("# Deleted") */
+	int64_t count_delta;    /* new - deleted ("# Delta") */
+	uint64_t alloc_size;    /* shallow sizes of the new ("Alloc. Size") */
+	uint64_t freed_size;    /* of the deleted ("Freed Size") */
+	int64_t size_delta;     /* alloc - freed ("Size Delta") */
+	uint32_t target_class;  /* the target's class (an_heap_class_get),
+				   or AN_NONE when the base has it only */
+} an_heap_diff_row;
+
+/* What the comparison saw beyond its rows (to tell when it means
+ * little). */
+typedef struct an_heap_diff_info {
+	uint64_t base_objects;   /* base objects of non-zero shallow size */
+	uint64_t target_objects; /* likewise in the target */
+	uint64_t shared;         /* ids in both (whatever their class) */
+	uint64_t new_count;      /* sum over the rows */
+	uint64_t deleted_count;  /* sum over the rows */
+	uint64_t max_new_id;     /* largest id of a new object, or 0 */
+	uint64_t max_deleted_id; /* largest id of a deleted one, or 0 */
+} an_heap_diff_info;
+
+typedef struct an_heap_diff an_heap_diff;
+
+/*
+ * DevTools' Comparison of `base` with `target`
+ * (HeapSnapshot.calculateSnapshotDiff): the base's plain objects are
+ * classed with the target's interface definitions; per class, objects
+ * are matched by id; classes without new or deleted objects are left
+ * out; rows by alloc size descending, then name, then location. The diff
+ * copies what it keeps of `base` (which may be freed); it refers to
+ * `target`'s nodes, so an_heap_diff_explain() needs the same target.
+ * *out is caller-owned (an_heap_diff_free()).
+ * @return AN_OK, AN_ENOMEM.
+ */
+AN_API int an_heap_diff_new(an_heap_diff **out, const an_heap_base *base,
+			    const an_heap *target, an_error *err);
+AN_API void an_heap_diff_free(an_heap_diff *d);
+/* The rows in DevTools' order; *rows borrowed from d. */
+AN_API uint32_t an_heap_diff_rows(const an_heap_diff *d,
+				  const an_heap_diff_row **rows);
+AN_API const an_heap_diff_info *an_heap_diff_get_info(const an_heap_diff *d);
+/* 1 when target node n is new (its id is not in the base's class). */
+AN_API int an_heap_diff_is_new(const an_heap_diff *d, uint32_t n);
+
 AN_END_DECL
 
 #endif

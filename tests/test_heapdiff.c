@@ -1,0 +1,218 @@
+/*
+ * test_heapdiff.c - parity with DevTools' Comparison view: every row of
+ * the oracle's fixtures/heap/expected/{baseline-leak,leak-cleared}.diff.json
+ * (name, key, the six numbers) in the oracle's order; identical snapshots
+ * give no row; and the diff's own bookkeeping (new objects, shared ids).
+ */
+#include <criterion/criterion.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "heap_check.h"
+#include "mini_snapshot.h"
+
+static an_heap *target;
+static an_heap_base *base;
+static an_heap_diff *diff;
+
+static void fini(void)
+{
+	an_heap_diff_free(diff);
+	an_heap_base_free(base);
+	an_heap_free(target);
+}
+
+TestSuite(heapdiff, .fini = fini, .timeout = 120);
+
+static an_heap_base *must_load_base(const char *rel)
+{
+	an_source *src = NULL;
+	an_heap_base *b = NULL;
+	an_error err;
+	int rc;
+
+	an_error_clear(&err);
+	rc = an_source_open_path(&src, fx_path(rel), &err);
+	cr_assert_eq(rc, AN_OK, "%s: %s", rel, err.message);
+	rc = an_heap_base_load(&b, src, NULL, &err);
+	cr_assert_eq(rc, AN_OK, "%s: %d %s", rel, rc, err.message);
+	an_source_free(src);
+	return b;
+}
+
+static const an_heap_diff_row *compare(const char *b, const char *t,
+				       uint32_t *n)
+{
+	const an_heap_diff_row *rows;
+	an_error err;
+
+	base = must_load_base(snapshot_rel(b));
+	target = must_load(snapshot_rel(t));
+	cr_assert_eq(an_heap_diff_new(&diff, base, target, &err), AN_OK,
+		     "%s", err.message);
+	*n = an_heap_diff_rows(diff, &rows);
+	return rows;
+}
+
+/* "sid,line,col,Name" (0-based) or ",Name", as the oracle keys rows */
+static void row_key(char *buf, size_t cap, const an_heap_diff_row *r)
+{
+	if (r->has_location)
+		snprintf(buf, cap, "%u,%u,%u,%.*s", r->script_id, r->line,
+			 r->column, (int)r->name.len, r->name.ptr);
+	else
+		snprintf(buf, cap, ",%.*s", (int)r->name.len, r->name.ptr);
+}
+
+static void check_diff(const char *b, const char *t)
+{
+	char rel[128], key[1024];
+	yajl_val exp, rows;
+	const an_heap_diff_row *r;
+	uint32_t n, i, nexp;
+
+	snprintf(rel, sizeof(rel), "heap/expected/%s-%s.diff.json", b, t);
+	exp = read_json(rel);
+	r = compare(b, t, &n);
+	rows = jget(exp, "classes", yajl_t_array);
+	nexp = (uint32_t)YAJL_GET_ARRAY(rows)->len;
+	cr_expect_eq(n, nexp, "%s: %u rows, DevTools %u", rel, n, nexp);
+	for (i = 0; i < n && i < nexp; i++) {
+		yajl_val o = YAJL_GET_ARRAY(rows)->values[i];
+		row_key(key, sizeof(key), &r[i]);
+		cr_expect(str_is(r[i].name, jstr(o, "name")),
+			  "%s row %u: name %.*s, DevTools %s", rel, i,
+			  (int)r[i].name.len, r[i].name.ptr, jstr(o, "name"));
+		cr_expect_str_eq(key, jstr(o, "key"), "%s row %u", rel, i);
+		cr_expect_eq(r[i].new_count, (uint64_t)jint(o, "new_count"),
+			     "%s %s new", rel, key);
+		cr_expect_eq(r[i].deleted_count,
+			     (uint64_t)jint(o, "deleted_count"),
+			     "%s %s deleted", rel, key);
+		cr_expect_eq(r[i].count_delta, (int64_t)jint(o, "count_delta"),
+			     "%s %s delta", rel, key);
+		cr_expect_eq(r[i].alloc_size, (uint64_t)jint(o, "alloc_size"),
+			     "%s %s alloc", rel, key);
+		cr_expect_eq(r[i].freed_size, (uint64_t)jint(o, "freed_size"),
+			     "%s %s freed", rel, key);
+		cr_expect_eq(r[i].size_delta, (int64_t)jint(o, "size_delta"),
+			     "%s %s size delta", rel, key);
+	}
+	yajl_tree_free(exp);
+}
+
+Test(heapdiff, baseline_to_leak_matches_devtools)
+{
+	check_diff("baseline", "leak");
+}
+
+Test(heapdiff, leak_to_cleared_matches_devtools)
+{
+	check_diff("leak", "cleared");
+}
+
+static an_heap_base *must_load_base_str(const char *json)
+{
+	an_source *src = NULL;
+	an_heap_base *b = NULL;
+	an_error err;
+	int rc;
+
+	an_error_clear(&err);
+	rc = an_source_open_memory(&src, json, strlen(json), "base", &err);
+	cr_assert_eq(rc, AN_OK, "%s", err.message);
+	rc = an_heap_base_load(&b, src, NULL, &err);
+	cr_assert_eq(rc, AN_OK, "%d %s", rc, err.message);
+	an_source_free(src);
+	return b;
+}
+
+Test(heapdiff, identical_snapshots_give_no_rows)
+{
+	const an_heap_diff_row *r;
+	const an_heap_diff_info *in;
+	uint32_t n;
+
+	r = compare("baseline", "baseline", &n);
+	(void)r;
+	in = an_heap_diff_get_info(diff);
+	cr_expect_eq(n, 0);
+	cr_expect_eq(in->new_count, 0);
+	cr_expect_eq(in->deleted_count, 0);
+	cr_expect_eq(in->shared, in->base_objects);
+	cr_expect_eq(in->base_objects, in->target_objects);
+	cr_expect_eq(in->base_objects, 37535); /* non-zero shallow sizes */
+}
+
+/* The new objects marked are those the rows count, class by class. */
+Test(heapdiff, new_objects_are_marked)
+{
+	const an_heap_diff_row *r;
+	uint32_t n, i, v;
+	uint64_t marked = 0, counted = 0, bytes = 0, alloc = 0;
+
+	r = compare("baseline", "leak", &n);
+	for (i = 0; i < n; i++) {
+		counted += r[i].new_count;
+		alloc += r[i].alloc_size;
+	}
+	for (v = 0; v < an_heap_node_count(target); v++)
+		if (an_heap_diff_is_new(diff, v)) {
+			marked++;
+			bytes += an_heap_node_self_size(target, v);
+		}
+	cr_expect_eq(marked, counted);
+	cr_expect_eq(bytes, alloc);
+	cr_expect_eq(counted, an_heap_diff_get_info(diff)->new_count);
+	cr_expect_eq(counted, 15857);
+	cr_expect_eq(an_heap_diff_get_info(diff)->deleted_count, 144);
+}
+
+/*
+ * The base is classed with the target's interface definitions. Base: two
+ * plain objects {a, b, c} (@3, @5): its own definition is "{a, b, c}".
+ * Target: @3 again and two {a, b} (@7, @9): its only definition is
+ * "{a, b}" ({a, b, c} has one object, under the threshold of 2), which
+ * @3 takes as well. With the target's definitions the base's objects are
+ * "{a, b}" too: one row, new @7 @9, deleted @5, @3 kept. (With the
+ * base's own definition it would be "{a, b, c}" deleted 2 and "{a, b}"
+ * new 3.)
+ */
+#define RECLASS_BASE                                                          \
+	MINI_META "\"node_count\":3,\"edge_count\":8},"                       \
+	"\"nodes\":[9,0,1,0,2, 3,1,3,16,3, 3,1,5,16,3],"                      \
+	"\"edges\":[5,5,5, 5,6,10, 2,2,0,2,3,0,2,4,0, 2,2,0,2,3,0,2,4,0],"    \
+	"\"strings\":[\"\",\"Object\",\"a\",\"b\",\"c\",\"g1\",\"g2\"]}"
+#define RECLASS_TARGET                                                        \
+	MINI_META "\"node_count\":4,\"edge_count\":10},"                      \
+	"\"nodes\":[9,0,1,0,3, 3,1,3,16,3, 3,1,7,16,2, 3,1,9,16,2],"          \
+	"\"edges\":[5,5,5, 5,6,10, 5,7,15, 2,2,0,2,3,0,2,4,0,"                \
+	"2,2,0,2,3,0, 2,2,0,2,3,0],"                                          \
+	"\"strings\":[\"\",\"Object\",\"a\",\"b\",\"c\",\"g1\",\"g2\","      \
+	"\"g3\"]}"
+
+Test(heapdiff, base_takes_the_targets_interface_names)
+{
+	const an_heap_diff_row *r;
+	an_error err;
+	uint32_t n;
+
+	base = must_load_base_str(RECLASS_BASE);
+	target = must_load_str(RECLASS_TARGET);
+	cr_assert_eq(an_heap_diff_new(&diff, base, target, &err), AN_OK);
+	n = an_heap_diff_rows(diff, &r);
+	cr_assert_eq(n, 1, "%u rows", n);
+	cr_expect(str_is(r[0].name, "{a, b}"), "%.*s", (int)r[0].name.len,
+		  r[0].name.ptr);
+	cr_expect_eq(r[0].has_location, 0);
+	cr_expect_eq(r[0].new_count, 2);
+	cr_expect_eq(r[0].deleted_count, 1);
+	cr_expect_eq(r[0].count_delta, 1);
+	cr_expect_eq(r[0].alloc_size, 32);
+	cr_expect_eq(r[0].freed_size, 16);
+	cr_expect_eq(r[0].size_delta, 16);
+	cr_expect_eq(an_heap_diff_get_info(diff)->shared, 1);
+}
