@@ -1,8 +1,9 @@
 /*
- * cmd_heap.c - `profkit heap summary|top|show|dominators|retainers`:
- * parse options, load the snapshot through libanalyze, print text, JSON
- * or CSV. The numbers are DevTools' (see docs/semantics.md). `heap
- * summary --db` also stores the analysis (docs/database.md).
+ * cmd_heap.c - `profkit heap summary|top|show|dominators|retainers|diff`:
+ * parse options, load the snapshot(s) through libanalyze, print text,
+ * JSON or CSV. The numbers are DevTools' (see docs/semantics.md). `heap
+ * summary --db` and `heap diff --db` also store the analysis
+ * (docs/database.md).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -89,6 +90,24 @@ static const char help_retainers[] =
 	"                        view expands; 0 = up to the root)\n"
 	HEAP_COMMON_HELP;
 
+static const char help_diff[] =
+	"Usage: profkit heap diff [OPTIONS] BASE TARGET\n"
+	"DevTools' Comparison view: per class the objects new in TARGET (ids\n"
+	"not in BASE's class), deleted from BASE, the count delta and the\n"
+	"allocated, freed and delta shallow sizes; BASE's plain objects are\n"
+	"named with TARGET's interface definitions, as DevTools does. Only\n"
+	"classes with new or deleted objects, by alloc size.\n"
+	"  -n, --top N           show N classes (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
+	"  --sort KEY            alloc (default: alloc size), delta (size\n"
+	"                        delta), freed (freed size), count (count\n"
+	"                        delta); largest first\n"
+	"  --filter RE           only classes whose name matches RE\n"
+	"  --exclude RE          hide classes whose name matches RE\n"
+	HEAP_COMMON_HELP
+	"Warns (stderr, exit 0) when the two share almost no object ids\n"
+	"(different processes) or when BASE looks newer than TARGET.\n";
+
 static const char help_heap[] =
 	"Usage: profkit heap COMMAND [OPTIONS] FILE\n"
 	"Heap snapshot (.heapsnapshot) reports, with DevTools' numbers:\n"
@@ -97,6 +116,7 @@ static const char help_heap[] =
 	"  show         one object, its edges and retainers\n"
 	"  dominators   the dominator tree below an object\n"
 	"  retainers    the retainer chain from an object to a GC root\n"
+	"  diff         what changed between two snapshots (Comparison)\n"
 	"Run 'profkit heap COMMAND --help' for the options of each.\n";
 
 typedef struct hjob {
@@ -1037,6 +1057,264 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 	return FE_EXIT_OK;
 }
 
+/* ---- diff ---- */
+
+enum {
+	F_NAME, F_LOCATION, F_SCRIPT, F_LINE, F_COLUMN, F_NEW, F_DELETED,
+	F_DELTA, F_ALLOC, F_FREED, F_SIZE_DELTA, F_CLASS, F_N
+};
+
+static const fe_col diff_cols[F_N] = {
+	{"name", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},
+	{"location", FE_T_CALL, FE_IN_JSON, NULL, 0, 0, 0},
+	{"script_id", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"line", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"column", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
+	{"new_count", FE_T_UINT, FE_IN_DATA, "new", 8, 1, 0},
+	{"deleted_count", FE_T_UINT, FE_IN_DATA, "deleted", 8, 2, 0},
+	{"count_delta", FE_T_INT, FE_IN_DATA, "delta", 8, 3, 0},
+	{"alloc_size", FE_T_UINT, FE_IN_DATA, "alloc", 11, 4, 0},
+	{"freed_size", FE_T_UINT, FE_IN_DATA, "freed", 11, 5, 0},
+	{"size_delta", FE_T_INT, FE_IN_DATA, "size delta", 11, 6, 0},
+	{NULL, FE_T_CALL, 0, "class", 0, 7, 0},
+};
+static const fe_table diff_table = {diff_cols, F_N, "classes", 0};
+
+static const fe_col diff_head[] = {
+	{"base", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"target", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"new_count", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"deleted_count", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"shared_ids", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+};
+
+/* JSON: a row's location, 1-based */
+static void diff_location_json(FILE *f, const void *ctx)
+{
+	const an_heap_diff_row *r = ctx;
+	fe_val v[3];
+
+	v[0] = fe_uint(r->script_id);
+	v[1] = fe_uint((uint64_t)r->line + 1);
+	v[2] = fe_uint((uint64_t)r->column + 1);
+	fe_json_object(f, location_cols, v, 3);
+}
+
+static void diff_class_text(FILE *f, const void *ctx)
+{
+	const an_heap_diff_row *r = ctx;
+
+	fe_text_max(f, r->name.ptr, r->name.len, FE_TEXT_CLASS_MAX);
+	if (r->has_location)
+		fprintf(f, "  (script %u:%u:%u)", r->script_id, r->line + 1,
+			r->column + 1);
+}
+
+typedef struct diff_job {
+	const char *base_path, *target_path;
+	an_heap_base *base;
+	an_source *base_src;    /* kept for --db (sha256, bytes) */
+	hjob t;                 /* the target, loaded in full */
+	an_heap_diff *diff;
+	const fe_opts *o;
+} diff_job;
+
+/* text intro: "# BASE -> TARGET: ..." unless -q */
+static void diff_header(FILE *f, const void *ctx)
+{
+	const diff_job *dj = ctx;
+	const an_heap_diff_info *in = an_heap_diff_get_info(dj->diff);
+
+	if (dj->o->quiet)
+		return;
+	fputs("# ", f);
+	fe_text(f, dj->base_path, strlen(dj->base_path));
+	fputs(" -> ", f);
+	fe_text(f, dj->target_path, strlen(dj->target_path));
+	fprintf(f, ": %" PRIu64 " new, %" PRIu64 " deleted objects; %"
+		PRIu64 " of %" PRIu64 " base objects still there\n",
+		in->new_count, in->deleted_count, in->shared,
+		in->base_objects);
+}
+
+/* the --sort key of a row: larger first */
+static int64_t sort_key(const an_heap_diff_row *r, int key)
+{
+	switch (key) {
+	case 1: return r->size_delta;
+	case 2: return (int64_t)r->freed_size;
+	case 3: return r->count_delta;
+	default: return (int64_t)r->alloc_size;
+	}
+}
+
+typedef struct sorted_row {
+	const an_heap_diff_row *r;
+	int64_t key;
+	uint32_t i;             /* DevTools' place: ties keep it */
+} sorted_row;
+
+static int cmp_sorted(const void *a, const void *b)
+{
+	const sorted_row *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key > y->key ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* One line on stderr for each reason the comparison means little. */
+static void diff_warnings(const diff_job *dj)
+{
+	const an_heap_diff_info *in = an_heap_diff_get_info(dj->diff);
+	uint64_t fewer = in->base_objects < in->target_objects ?
+				 in->base_objects : in->target_objects;
+
+	/* different processes: ids are assigned afresh, few coincide */
+	if (fewer >= 10 && in->shared * 20 < fewer)
+		fe_errorf("warning: %s and %s share only %" PRIu64 " of %"
+			  PRIu64 " object ids: snapshots of different "
+			  "processes? The comparison means little",
+			  dj->base_path, dj->target_path, in->shared, fewer);
+	/* swapped: the "new" objects are older than the "deleted" ones */
+	else if (in->deleted_count > in->new_count &&
+		 in->max_new_id < in->max_deleted_id)
+		fe_errorf("warning: %s looks newer than %s (more objects "
+			  "deleted than new, and the new ones have lower "
+			  "ids): were BASE and TARGET swapped?",
+			  dj->base_path, dj->target_path);
+}
+
+static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
+{
+	const an_heap_diff_row *rows;
+	uint32_t n = an_heap_diff_rows(dj->diff, &rows), i, shown = 0;
+	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
+	const an_heap_diff_info *in = an_heap_diff_get_info(dj->diff);
+	int key = 0;
+	sorted_row *sr;
+	fe_val hv[5];
+	fe_writer w;
+
+	if (o->sort && !strcmp(o->sort, "delta"))
+		key = 1;
+	else if (o->sort && !strcmp(o->sort, "freed"))
+		key = 2;
+	else if (o->sort && !strcmp(o->sort, "count"))
+		key = 3;
+	sr = calloc((size_t)n + 1, sizeof(*sr));
+	if (!sr) {
+		fe_errorf("out of memory\n");
+		return FE_EXIT_ERROR;
+	}
+	for (i = 0; i < n; i++) {
+		sr[i].r = &rows[i];
+		sr[i].key = sort_key(&rows[i], key);
+		sr[i].i = i;
+	}
+	if (key)
+		qsort(sr, n, sizeof(*sr), cmp_sorted);
+	hv[0] = fe_cstr(dj->base_path);
+	hv[1] = fe_cstr(dj->target_path);
+	hv[2] = fe_uint(in->new_count);
+	hv[3] = fe_uint(in->deleted_count);
+	hv[4] = fe_uint(in->shared);
+	fe_table_begin(&w, f, o->format, &diff_table, diff_head, hv, 5,
+		       diff_header, dj);
+	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
+		const an_heap_diff_row *r = sr[i].r;
+		fe_val v[F_N];
+		if (!an_filter_test(o->filter, &r->name, 1))
+			continue;
+		v[F_NAME] = fe_str(r->name);
+		if (r->has_location) {
+			v[F_LOCATION] = fe_call(diff_location_json, r);
+			v[F_SCRIPT] = fe_uint(r->script_id);
+			v[F_LINE] = fe_uint((uint64_t)r->line + 1);
+			v[F_COLUMN] = fe_uint((uint64_t)r->column + 1);
+		} else {
+			v[F_LOCATION] = fe_null();
+			v[F_SCRIPT] = fe_null();
+			v[F_LINE] = fe_null();
+			v[F_COLUMN] = fe_null();
+		}
+		v[F_NEW] = fe_uint(r->new_count);
+		v[F_DELETED] = fe_uint(r->deleted_count);
+		v[F_DELTA] = fe_int(r->count_delta);
+		v[F_ALLOC] = fe_uint(r->alloc_size);
+		v[F_FREED] = fe_uint(r->freed_size);
+		v[F_SIZE_DELTA] = fe_int(r->size_delta);
+		v[F_CLASS] = fe_call(diff_class_text, r);
+		fe_table_row(&w, v);
+		shown++;
+	}
+	fe_table_end(&w);
+	free(sr);
+	return FE_EXIT_OK;
+}
+
+/* BASE through the light pipeline, TARGET in full, then the diff;
+ * errors name the file they come from */
+static int diff_load(diff_job *dj)
+{
+	an_error err;
+	an_heap_load_opts lo = AN_HEAP_LOAD_OPTS_INIT;
+	an_source *src = NULL;
+	fe_progress bar;
+	int rc;
+
+	an_error_clear(&err);
+	if (fe_progress_begin(&bar, dj->base_path)) {
+		lo.progress = fe_progress_cb;
+		lo.payload = &bar;
+	}
+	rc = an_source_open_path(&src, dj->base_path, &err) < 0 ||
+	     (dj->o->db && an_source_enable_sha256(src) < 0) ||
+	     an_heap_base_load(&dj->base, src, &lo, &err) < 0;
+	fe_progress_end(&bar);
+	dj->base_src = src;
+	if (rc)
+		return fe_fail(dj->base_path, &err);
+	rc = hjob_load(&dj->t, dj->target_path, dj->o->db != NULL);
+	if (rc)
+		return rc;
+	if (an_heap_diff_new(&dj->diff, dj->base, dj->t.heap, &err) < 0)
+		return fe_fail(NULL, &err);
+	return FE_EXIT_OK;
+}
+
+static void diff_free(diff_job *dj)
+{
+	an_heap_diff_free(dj->diff);
+	an_heap_base_free(dj->base);
+	an_source_free(dj->base_src);
+	hjob_free(&dj->t);
+}
+
+static int run_diff(const fe_opts *o, const char *cmdname)
+{
+	diff_job dj;
+	fe_out out;
+	int rc;
+
+	(void)cmdname;
+	memset(&dj, 0, sizeof(dj));
+	dj.o = o;
+	dj.base_path = o->args[0];
+	dj.target_path = o->args[1];
+	rc = diff_load(&dj);
+	if (rc == FE_EXIT_OK) {
+		diff_warnings(&dj);
+		rc = fe_out_open(&out, o->out);
+		if (rc == FE_EXIT_OK) {
+			rc = do_diff(out.f, &dj, o);
+			rc = fe_out_finish(&out, rc);
+		}
+	}
+	diff_free(&dj);
+	return rc;
+}
+
 /* ---- dispatch ---- */
 
 #define HREPORT (FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT)
@@ -1052,6 +1330,8 @@ static const fe_subcmd hsubs[] = {
 	 HREPORT | FE_OPT_TOP | FE_OPT_TREE | FE_OPT_MIN_SIZE,
 	 1, 2},
 	{"retainers", help_retainers, HREPORT | FE_OPT_PATHS | FE_OPT_DEPTH,
+	 2, 2},
+	{"diff", help_diff, HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_SORT,
 	 2, 2},
 };
 
@@ -1069,6 +1349,20 @@ int cmd_heap(int argc, char **argv)
 			    sizeof(hsubs) / sizeof(hsubs[0]));
 	if (!sc)
 		return rc;
+	if (!strcmp(sc->name, "diff")) {
+		if (o.nargs != 2)
+			rc = fe_usage_error(cmdname, "%s needs BASE and TARGET",
+					    cmdname);
+		else if (o.sort && strcmp(o.sort, "alloc") &&
+			 strcmp(o.sort, "delta") && strcmp(o.sort, "freed") &&
+			 strcmp(o.sort, "count"))
+			rc = fe_usage_error(cmdname, "--sort must be alloc, "
+					    "delta, freed or count");
+		else
+			rc = run_diff(&o, cmdname);
+		fe_opts_free(&o);
+		return rc;
+	}
 	if (o.nargs < sc->min_args || o.nargs > sc->max_args) {
 		fe_opts_free(&o);
 		return fe_usage_error(cmdname, "%s needs %s", cmdname,

@@ -58,7 +58,9 @@ enum {
 	FE_OPT_ALL_OBJECTS = 1 << 10, /* --all-objects (with --db) */
 	FE_OPT_MIN_SIZE = 1 << 11,    /* --min-size BYTES */
 	FE_OPT_DEPTH = 1 << 12,       /* --depth N alone (FE_OPT_TREE has it) */
-	FE_OPT_PROFILE = 1 << 13      /* --profile PID:TID (traces) */
+	FE_OPT_PROFILE = 1 << 13,     /* --profile PID:TID (traces) */
+	FE_OPT_SORT = 1 << 14,        /* --sort KEY (the command checks KEY) */
+	FE_OPT_EXPLAIN = 1 << 15      /* --explain K (heap diff) */
 };
 
 typedef struct fe_opts {
@@ -79,6 +81,9 @@ typedef struct fe_opts {
 	int pick;                /* --profile was given */
 	int64_t pick_pid;        /* its PID */
 	int64_t pick_tid;        /* and TID */
+	const char *sort;        /* --sort KEY, or NULL */
+	long explain;            /* --explain K */
+	int explain_set;         /* --explain was given */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;

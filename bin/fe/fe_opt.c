@@ -13,7 +13,7 @@
 enum {
 	O_FORMAT = 1000, O_DB, O_FILTER, O_EXCLUDE, O_WEIGHTS, O_FROM, O_TO,
 	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS,
-	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE
+	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE, O_SORT, O_EXPLAIN
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +34,8 @@ static const struct option long_opts[] = {
 	{"depth", required_argument, NULL, O_DEPTH},
 	{"min-size", required_argument, NULL, O_MIN_SIZE},
 	{"profile", required_argument, NULL, O_PROFILE},
+	{"sort", required_argument, NULL, O_SORT},
+	{"explain", required_argument, NULL, O_EXPLAIN},
 	{"quiet", no_argument, NULL, 'q'},
 	{"progress", no_argument, NULL, O_PROGRESS},
 	{"help", no_argument, NULL, O_HELP},
@@ -85,6 +87,8 @@ static unsigned needs(int c)
 	case O_DEPTH: return FE_OPT_DEPTH;
 	case O_MIN_SIZE: return FE_OPT_MIN_SIZE;
 	case O_PROFILE: return FE_OPT_PROFILE;
+	case O_SORT: return FE_OPT_SORT;
+	case O_EXPLAIN: return FE_OPT_EXPLAIN;
 	default: return 0;
 	}
 }
@@ -280,6 +284,15 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			o->pick = 1;
 			break;
 		case O_PROGRESS: progress = 1; break;
+		case O_SORT: o->sort = optarg; break;
+		case O_EXPLAIN:
+			if (!parse_num(optarg, &v) || v < 0 || v > 1e6 ||
+			    v != floor(v))
+				return fe_usage_error(cmdsp,
+					"--explain needs a whole number >= 0");
+			o->explain = (long)v;
+			o->explain_set = 1;
+			break;
 		default:
 			return fe_usage_error(cmdsp, "%s: bad option", cmd);
 		}

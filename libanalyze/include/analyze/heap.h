@@ -393,8 +393,12 @@ typedef struct an_heap_diff_info {
 	uint64_t shared;         /* ids in both (whatever their class) */
 	uint64_t new_count;      /* sum over the rows */
 	uint64_t deleted_count;  /* sum over the rows */
-	uint64_t max_new_id;     /* largest id of a new object, or 0 */
-	uint64_t max_deleted_id; /* largest id of a deleted one, or 0 */
+	/* the largest ids of new and of deleted objects (0: none), not
+	 * counting native and synthetic ones, whose ids the embedder
+	 * assigns afresh in every snapshot: V8 numbers objects as it first
+	 * sees them, so new objects normally have the largest ids */
+	uint64_t max_new_id;
+	uint64_t max_deleted_id;
 } an_heap_diff_info;
 
 typedef struct an_heap_diff an_heap_diff;

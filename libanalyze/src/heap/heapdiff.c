@@ -68,6 +68,13 @@ static int is_plain(const an_heap *h, uint32_t v)
 	       an__heap_str_is(h, an__heap_name(h, v), "Object");
 }
 
+/* Native and synthetic nodes: ids from the embedder, fresh in every
+ * snapshot and not in allocation order. */
+static int is_embedder(const an_heap *h, uint32_t v)
+{
+	return h->ntype[v] == h->t_native || h->ntype[v] == h->t_synthetic;
+}
+
 /* Building state: property sets interned by their sorted names. */
 typedef struct base_build {
 	an_heap_base *b;
@@ -270,8 +277,9 @@ static int base_from_heap(an_heap_base *b, const an_heap *h)
 	b->order = an__calloc(n, sizeof(*b->order));
 	b->key = an__calloc(n, sizeof(*b->key));
 	b->size = an__calloc(n, sizeof(*b->size));
+	b->native = an__calloc(n, 1);
 	scratch = an__calloc(n, sizeof(*scratch));
-	if (!b->order || !b->key || !b->size || !scratch)
+	if (!b->order || !b->key || !b->size || !b->native || !scratch)
 		goto done;
 	b->n = n;
 	n = 0;
@@ -288,6 +296,7 @@ static int base_from_heap(an_heap_base *b, const an_heap *h)
 			b->key[n] = h->d.cls[v];
 		}
 		b->size[n] = sz;
+		b->native[n] = is_embedder(h, v);
 		b->order[n] = (uint64_t)h->nid[v] << 32 | n;
 		n++;
 	}
@@ -341,6 +350,7 @@ void an_heap_base_free(an_heap_base *b)
 	free(b->order);
 	free(b->key);
 	free(b->size);
+	free(b->native);
 	free(b);
 }
 
@@ -672,7 +682,7 @@ static void deleted(merge *m, uint32_t row, uint32_t e, uint64_t id)
 {
 	m->rows[row].delc++;
 	m->rows[row].freed += m->b->size[e];
-	if (id > m->d->info.max_deleted_id)
+	if (!m->b->native[e] && id > m->d->info.max_deleted_id)
 		m->d->info.max_deleted_id = id;
 }
 
@@ -681,7 +691,7 @@ static void added(merge *m, uint32_t row, uint32_t v, uint64_t id)
 	m->rows[row].newc++;
 	m->rows[row].alloc += an__size_get(&m->t->d.self, v);
 	m->d->is_new[v >> 3] |= (uint8_t)(1u << (v & 7));
-	if (id > m->d->info.max_new_id)
+	if (!is_embedder(m->t, v) && id > m->d->info.max_new_id)
 		m->d->info.max_new_id = id;
 }
 

@@ -34,6 +34,9 @@ struct an_heap_base {
 	uint32_t *key;       /* per entry (node order): its key */
 	uint64_t *size;      /* per entry: shallow size after DevTools'
 				reassignment */
+	uint8_t *native;     /* per entry: 1 for native and synthetic
+				nodes (embedder ids: not in allocation
+				order) */
 	uint32_t n;          /* entries: nodes of non-zero shallow size */
 	uint32_t node_count; /* nodes in the snapshot */
 };
