@@ -104,6 +104,12 @@ static const char help_diff[] =
 	"                        delta); largest first\n"
 	"  --filter RE           only classes whose name matches RE\n"
 	"  --exclude RE          hide classes whose name matches RE\n"
+	"  --explain K           for the K shown classes that grew most (size\n"
+	"                        delta), the retainer path holding most of\n"
+	"                        their new objects, with their count and\n"
+	"                        retained size (default " FE_XSTR(FE_DEFAULT_EXPLAIN)
+	" in text, 0 in\n"
+	"                        JSON; never in CSV)\n"
 	HEAP_COMMON_HELP
 	"Warns (stderr, exit 0) when the two share almost no object ids\n"
 	"(different processes) or when BASE looks newer than TARGET.\n";
@@ -1061,7 +1067,7 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 
 enum {
 	F_NAME, F_LOCATION, F_SCRIPT, F_LINE, F_COLUMN, F_NEW, F_DELETED,
-	F_DELTA, F_ALLOC, F_FREED, F_SIZE_DELTA, F_CLASS, F_N
+	F_DELTA, F_ALLOC, F_FREED, F_SIZE_DELTA, F_CLASS, F_EXPLAIN, F_N
 };
 
 static const fe_col diff_cols[F_N] = {
@@ -1077,6 +1083,7 @@ static const fe_col diff_cols[F_N] = {
 	{"freed_size", FE_T_UINT, FE_IN_DATA, "freed", 11, 5, 0},
 	{"size_delta", FE_T_INT, FE_IN_DATA, "size delta", 11, 6, 0},
 	{NULL, FE_T_CALL, 0, "class", 0, 7, 0},
+	{"explain", FE_T_CALL, FE_IN_JSON, NULL, 0, 0, 0},
 };
 static const fe_table diff_table = {diff_cols, F_N, "classes", 0};
 
@@ -1116,6 +1123,7 @@ typedef struct diff_job {
 	an_source *base_src;    /* kept for --db (sha256, bytes) */
 	hjob t;                 /* the target, loaded in full */
 	an_heap_diff *diff;
+	const an_heap_diff_row *rows; /* the diff's, DevTools' order */
 	const fe_opts *o;
 } diff_job;
 
@@ -1185,17 +1193,223 @@ static void diff_warnings(const diff_job *dj)
 			  dj->base_path, dj->target_path);
 }
 
+
+/* An explained row: the largest group of its new objects by path. */
+typedef struct explained {
+	const an_heap_diff_row *r;
+	an_heap_diff_group g;
+	const an_heap *h;
+} explained;
+
+/* 1 when a name is a number (a hash table entry's edge) */
+static int numeric(an_str s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s.len; i++)
+		if (s.ptr[i] < '0' || s.ptr[i] > '9')
+			return 0;
+	return s.len > 0;
+}
+
+/* 1 for the name of a WeakMap key -> value edge ("N / part of key (..
+ * @k) -> value (.. @v) pair in WeakMap (table @t)") */
+static int weakmap_pair(an_str s)
+{
+	static const char pat[] = " pair in WeakMap (table @";
+	size_t n = sizeof(pat) - 1, i;
+
+	for (i = 0; i + n <= s.len; i++)
+		if (!memcmp(s.ptr + i, pat, n))
+			return 1;
+	return 0;
+}
+
+/* a path step's edge, DevTools' notation; indexes (and numeric names)
+ * vary in a group: * */
+static void group_edge_text(FILE *f, const an_heap *h, uint32_t e)
+{
+	an_heap_edge_kind t = an_heap_edge_kind_of(h, e);
+	int idx = an_heap_edge_is_index(h, e);
+	an_str nm = an_heap_edge_name(h, e);
+
+	if (idx || numeric(nm))
+		fputs(t == AN_HEAP_EDGE_HIDDEN || t == AN_HEAP_EDGE_INTERNAL ?
+			      "{*}" : "[*]", f);
+	else if (t == AN_HEAP_EDGE_INTERNAL && weakmap_pair(nm))
+		fputs("{WeakMap key -> value}", f);
+	else if (t == AN_HEAP_EDGE_CONTEXT) {
+		fputs("->", f);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
+	} else if (t == AN_HEAP_EDGE_INTERNAL ||
+		   t == AN_HEAP_EDGE_INVISIBLE) {
+		fputc('{', f);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
+		fputc('}', f);
+	} else if (memchr(nm.ptr, ' ', nm.len)) {
+		fputs("[\"", f);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
+		fputs("\"]", f);
+	} else {
+		fputc('.', f);
+		fe_text_max(f, nm.ptr, nm.len, FE_TEXT_EDGE_MAX);
+	}
+}
+
+static an_str node_class_name(const an_heap *h, uint32_t n)
+{
+	return an_heap_class_get(h, an_heap_node_class(h, n))->name;
+}
+
+/* text: "2800 x {id, payload} (+184 kB) <- [*] (array) <- ..." */
+static void explained_text(FILE *f, const explained *x)
+{
+	const an_heap_diff_group *g = &x->g;
+	char a[32];
+	uint32_t i;
+
+	human(a, sizeof(a), g->retained_size);
+	fprintf(f, "  %" PRIu64 " x ", g->count);
+	fe_text_max(f, x->r->name.ptr, x->r->name.len, FE_TEXT_CLASS_MAX);
+	fprintf(f, " (+%s)", a);
+	for (i = 0; i < g->len; i++) {
+		an_str c = node_class_name(x->h, g->chain[i].from);
+		fputs(" <- ", f);
+		group_edge_text(f, x->h, g->chain[i].edge);
+		fputc(' ', f);
+		fe_text_max(f, c.ptr, c.len, FE_TEXT_CLASS_SHORT);
+	}
+	if (g->len == 0)
+		fputs(" (no retainer)", f);
+	fprintf(f, "\n      %" PRIu64 " of %" PRIu64 " new, %u path%s, "
+		"e.g. @%" PRIu64 "\n", g->count, g->class_new, g->groups,
+		g->groups == 1 ? "" : "s",
+		an_heap_node_id(x->h, g->representative));
+}
+
+/* JSON: "explain": [{count, retained_size, new_count, paths,
+ * representative, chain: [{edge_name, edge_type, class, id}]}] */
+static void explained_json(FILE *f, const void *ctx)
+{
+	const explained *x = ctx;
+	const an_heap_diff_group *g = &x->g;
+	uint32_t i;
+
+	fprintf(f, "[{\"count\": %" PRIu64 ", \"retained_size\": %" PRIu64
+		", \"new_count\": %" PRIu64 ", \"paths\": %u, "
+		"\"representative\": %" PRIu64 ", \"chain\": [", g->count,
+		g->retained_size, g->class_new, g->groups,
+		an_heap_node_id(x->h, g->representative));
+	for (i = 0; i < g->len; i++) {
+		uint32_t e = g->chain[i].edge, n = g->chain[i].from;
+		an_str c = node_class_name(x->h, n);
+		fputs(i ? ", {" : "{", f);
+		edge_json(f, x->h, e);
+		fputs(", \"class\": ", f);
+		fe_json_str(f, c.ptr, c.len);
+		fprintf(f, ", \"id\": %" PRIu64 "}", an_heap_node_id(x->h, n));
+	}
+	fputs("]}]", f);
+}
+
+typedef struct growth {
+	uint32_t i;      /* place among the printed rows */
+	int64_t delta;   /* size delta */
+	int64_t count;   /* count delta */
+} growth;
+
+static int cmp_growth(const void *a, const void *b)
+{
+	const growth *x = a, *y = b;
+
+	if (x->delta != y->delta)
+		return x->delta > y->delta ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Explains the k printed rows that grew most (size delta, then count
+ * delta; only rows with new objects); ex[i] for printed row i, its
+ * .r NULL when not explained. */
+static int explain_rows(explained *ex, const an_heap_diff_row **pr,
+			uint32_t np, const diff_job *dj, long k)
+{
+	growth *gr = calloc((size_t)np + 1, sizeof(*gr));
+	uint32_t i, ng = 0;
+	an_error err;
+
+	if (!gr) {
+		fe_errorf("out of memory");
+		return FE_EXIT_ERROR;
+	}
+	for (i = 0; i < np; i++)
+		if (pr[i]->new_count && pr[i]->size_delta > 0) {
+			gr[ng].i = i;
+			gr[ng].delta = pr[i]->size_delta;
+			gr[ng].count = pr[i]->count_delta;
+			ng++;
+		}
+	qsort(gr, ng, sizeof(*gr), cmp_growth);
+	for (i = 0; i < ng && (long)i < k; i++) {
+		explained *x = &ex[gr[i].i];
+		const an_heap_diff_row *r = pr[gr[i].i];
+		uint32_t row = (uint32_t)(r - dj->rows);
+		if (an_heap_diff_explain(&x->g, dj->diff, dj->t.heap, row,
+					 FE_DEFAULT_CHAIN_STEPS, &err) < 0) {
+			free(gr);
+			return fe_fail(NULL, &err);
+		}
+		x->r = r;
+		x->h = dj->t.heap;
+	}
+	free(gr);
+	return FE_EXIT_OK;
+}
+
+/* text, after the table: the explained rows, most growth first */
+static void explained_section(FILE *f, const explained *ex, uint32_t np)
+{
+	const explained **v;
+	uint32_t i, n = 0, j;
+
+	v = calloc((size_t)np + 1, sizeof(*v));
+	if (!v)
+		return;
+	for (i = 0; i < np; i++)
+		if (ex[i].r) {
+			/* insertion by size delta, then place */
+			for (j = n; j > 0 && v[j - 1]->r->size_delta <
+						     ex[i].r->size_delta; j--)
+				v[j] = v[j - 1];
+			v[j] = &ex[i];
+			n++;
+		}
+	if (n) {
+		fputs("\nWhere the new objects are held (the largest group "
+		      "of each class by retainer path):\n", f);
+		for (i = 0; i < n; i++)
+			explained_text(f, v[i]);
+	}
+	free(v);
+}
+
 static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 {
-	const an_heap_diff_row *rows;
-	uint32_t n = an_heap_diff_rows(dj->diff, &rows), i, shown = 0;
+	const an_heap_diff_row *rows, **pr;
+	uint32_t n = an_heap_diff_rows(dj->diff, &rows), i, np = 0;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
+	long k = o->explain_set ? o->explain :
+		 o->format == FE_TEXT ? FE_DEFAULT_EXPLAIN : 0;
 	const an_heap_diff_info *in = an_heap_diff_get_info(dj->diff);
-	int key = 0;
+	int key = 0, rc;
 	sorted_row *sr;
+	explained *ex;
 	fe_val hv[5];
 	fe_writer w;
 
+	if (o->format == FE_CSV)
+		k = 0; /* no room for paths in CSV */
 	if (o->sort && !strcmp(o->sort, "delta"))
 		key = 1;
 	else if (o->sort && !strcmp(o->sort, "freed"))
@@ -1203,8 +1417,13 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 	else if (o->sort && !strcmp(o->sort, "count"))
 		key = 3;
 	sr = calloc((size_t)n + 1, sizeof(*sr));
-	if (!sr) {
-		fe_errorf("out of memory\n");
+	pr = calloc((size_t)n + 1, sizeof(*pr));
+	ex = calloc((size_t)n + 1, sizeof(*ex));
+	if (!sr || !pr || !ex) {
+		free(sr);
+		free(pr);
+		free(ex);
+		fe_errorf("out of memory");
 		return FE_EXIT_ERROR;
 	}
 	for (i = 0; i < n; i++) {
@@ -1214,43 +1433,54 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 	}
 	if (key)
 		qsort(sr, n, sizeof(*sr), cmp_sorted);
-	hv[0] = fe_cstr(dj->base_path);
-	hv[1] = fe_cstr(dj->target_path);
-	hv[2] = fe_uint(in->new_count);
-	hv[3] = fe_uint(in->deleted_count);
-	hv[4] = fe_uint(in->shared);
-	fe_table_begin(&w, f, o->format, &diff_table, diff_head, hv, 5,
-		       diff_header, dj);
-	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
-		const an_heap_diff_row *r = sr[i].r;
-		fe_val v[F_N];
-		if (!an_filter_test(o->filter, &r->name, 1))
-			continue;
-		v[F_NAME] = fe_str(r->name);
-		if (r->has_location) {
-			v[F_LOCATION] = fe_call(diff_location_json, r);
-			v[F_SCRIPT] = fe_uint(r->script_id);
-			v[F_LINE] = fe_uint((uint64_t)r->line + 1);
-			v[F_COLUMN] = fe_uint((uint64_t)r->column + 1);
-		} else {
-			v[F_LOCATION] = fe_null();
-			v[F_SCRIPT] = fe_null();
-			v[F_LINE] = fe_null();
-			v[F_COLUMN] = fe_null();
-		}
-		v[F_NEW] = fe_uint(r->new_count);
-		v[F_DELETED] = fe_uint(r->deleted_count);
-		v[F_DELTA] = fe_int(r->count_delta);
-		v[F_ALLOC] = fe_uint(r->alloc_size);
-		v[F_FREED] = fe_uint(r->freed_size);
-		v[F_SIZE_DELTA] = fe_int(r->size_delta);
-		v[F_CLASS] = fe_call(diff_class_text, r);
-		fe_table_row(&w, v);
-		shown++;
-	}
-	fe_table_end(&w);
+	for (i = 0; i < n && (limit == 0 || np < (uint32_t)limit); i++)
+		if (an_filter_test(o->filter, &sr[i].r->name, 1))
+			pr[np++] = sr[i].r;
 	free(sr);
-	return FE_EXIT_OK;
+	rc = explain_rows(ex, pr, np, dj, k);
+	if (rc == FE_EXIT_OK) {
+		hv[0] = fe_cstr(dj->base_path);
+		hv[1] = fe_cstr(dj->target_path);
+		hv[2] = fe_uint(in->new_count);
+		hv[3] = fe_uint(in->deleted_count);
+		hv[4] = fe_uint(in->shared);
+		fe_table_begin(&w, f, o->format, &diff_table, diff_head, hv, 5,
+			       diff_header, dj);
+		for (i = 0; i < np; i++) {
+			const an_heap_diff_row *r = pr[i];
+			fe_val v[F_N];
+			v[F_NAME] = fe_str(r->name);
+			if (r->has_location) {
+				v[F_LOCATION] = fe_call(diff_location_json, r);
+				v[F_SCRIPT] = fe_uint(r->script_id);
+				v[F_LINE] = fe_uint((uint64_t)r->line + 1);
+				v[F_COLUMN] = fe_uint((uint64_t)r->column + 1);
+			} else {
+				v[F_LOCATION] = fe_null();
+				v[F_SCRIPT] = fe_null();
+				v[F_LINE] = fe_null();
+				v[F_COLUMN] = fe_null();
+			}
+			v[F_NEW] = fe_uint(r->new_count);
+			v[F_DELETED] = fe_uint(r->deleted_count);
+			v[F_DELTA] = fe_int(r->count_delta);
+			v[F_ALLOC] = fe_uint(r->alloc_size);
+			v[F_FREED] = fe_uint(r->freed_size);
+			v[F_SIZE_DELTA] = fe_int(r->size_delta);
+			v[F_CLASS] = fe_call(diff_class_text, r);
+			v[F_EXPLAIN] = ex[i].r ? fe_call(explained_json, &ex[i]) :
+						 fe_absent();
+			fe_table_row(&w, v);
+		}
+		fe_table_end(&w);
+		if (o->format == FE_TEXT)
+			explained_section(f, ex, np);
+	}
+	for (i = 0; i < np; i++)
+		an_heap_diff_group_free(&ex[i].g);
+	free(ex);
+	free(pr);
+	return rc;
 }
 
 /* BASE through the light pipeline, TARGET in full, then the diff;
@@ -1304,6 +1534,7 @@ static int run_diff(const fe_opts *o, const char *cmdname)
 	dj.target_path = o->args[1];
 	rc = diff_load(&dj);
 	if (rc == FE_EXIT_OK) {
+		an_heap_diff_rows(dj.diff, &dj.rows);
 		diff_warnings(&dj);
 		rc = fe_out_open(&out, o->out);
 		if (rc == FE_EXIT_OK) {
@@ -1331,7 +1562,8 @@ static const fe_subcmd hsubs[] = {
 	 1, 2},
 	{"retainers", help_retainers, HREPORT | FE_OPT_PATHS | FE_OPT_DEPTH,
 	 2, 2},
-	{"diff", help_diff, HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_SORT,
+	{"diff", help_diff,
+	 HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_SORT | FE_OPT_EXPLAIN,
 	 2, 2},
 };
 

@@ -216,3 +216,126 @@ Test(heapdiff, base_takes_the_targets_interface_names)
 	cr_expect_eq(r[0].size_delta, 16);
 	cr_expect_eq(an_heap_diff_get_info(diff)->shared, 1);
 }
+
+/* The row of class `name` (the first, in DevTools' order). */
+static uint32_t row_named(const an_heap_diff_row *r, uint32_t n,
+			  const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (str_is(r[i].name, name))
+			return i;
+	cr_assert_fail("no row %s", name);
+	return 0;
+}
+
+/* step i of a path: edge name (NULL: an index, or a number) and the
+ * retainer's class */
+static void expect_step(const an_heap_diff_group *g, uint32_t i,
+			const char *edge, const char *cls)
+{
+	uint32_t e, from;
+
+	cr_assert_lt(i, g->len, "step %u of %u", i, g->len);
+	e = g->chain[i].edge;
+	from = g->chain[i].from;
+	if (edge)
+		cr_expect(str_is(an_heap_edge_name(target, e), edge),
+			  "step %u: edge %.*s, want %s", i,
+			  (int)an_heap_edge_name(target, e).len,
+			  an_heap_edge_name(target, e).ptr, edge);
+	cr_expect_str_eq(class_name(target, from), cls, "step %u", i);
+}
+
+/*
+ * heap_scenarios.js grows, between baseline and leak, the Map cache from
+ * 200 to 3000 entries {id, payload}, the EventEmitter's `report`
+ * listeners from 10 to 300 (each a closure onReport over a context
+ * {requestId, body, seen}, class {body, seen}), the retained buffers
+ * from 4 to 48 (Buffer, location-keyed) and the sessions A from 10 to 60
+ * (each a WeakMap key of a {lastAccess, flags}, class {flags}). The largest group of each
+ * class's new objects is exactly that growth, on the path the generator
+ * built.
+ */
+Test(heapdiff, explains_the_lab_leaks)
+{
+	const an_heap_diff_row *r;
+	an_heap_diff_group g;
+	an_error err;
+	uint64_t sum = 0;
+	uint32_t n, row, v;
+
+	r = compare("baseline", "leak", &n);
+	row = row_named(r, n, "{id, payload}");
+	cr_assert_eq(an_heap_diff_explain(&g, diff, target, row, 20, &err),
+		     AN_OK, "%s", err.message);
+	cr_expect_eq(g.count, 2800);
+	cr_expect_eq(g.class_new, 2800);
+	cr_expect_eq(g.groups, 1);
+	cr_assert_eq(g.len, 4);
+	expect_step(&g, 0, NULL, "(array)");
+	expect_step(&g, 1, "table", "Map");
+	expect_step(&g, 2, "cache", "ReportService");
+	expect_step(&g, 3, "reportService", "global");
+	for (v = 0; v < an_heap_node_count(target); v++)
+		if (an_heap_diff_is_new(diff, v) &&
+		    !strcmp(class_name(target, v), "{id, payload}"))
+			sum += an_heap_node_retained_size(target, v);
+	cr_expect_eq(g.retained_size, sum);
+	cr_expect(an_heap_diff_is_new(diff, g.representative));
+	an_heap_diff_group_free(&g);
+
+	row = row_named(r, n, "{body, seen}");
+	cr_assert_eq(an_heap_diff_explain(&g, diff, target, row, 20, &err),
+		     AN_OK);
+	cr_expect_eq(g.count, 290);
+	cr_expect_eq(g.class_new, 290);
+	cr_assert_eq(g.len, 7);
+	expect_step(&g, 0, "context", "system / Context");
+	expect_step(&g, 1, "context", "Function");
+	expect_step(&g, 2, NULL, "Array");
+	expect_step(&g, 3, "report", "Object");
+	expect_step(&g, 4, "_events", "EventEmitter");
+	expect_step(&g, 5, "bus", "ReportService");
+	expect_step(&g, 6, "reportService", "global");
+	an_heap_diff_group_free(&g);
+
+	row = row_named(r, n, "Function");
+	cr_assert_eq(an_heap_diff_explain(&g, diff, target, row, 20, &err),
+		     AN_OK);
+	cr_expect_eq(g.count, 290);
+	cr_expect_eq(g.class_new, 298);
+	an_heap_diff_group_free(&g);
+
+	row = row_named(r, n, "Buffer");
+	cr_assert_eq(an_heap_diff_explain(&g, diff, target, row, 20, &err),
+		     AN_OK);
+	cr_expect_eq(g.count, 44);
+	cr_expect_eq(g.class_new, 44);
+	cr_assert_eq(g.len, 3);
+	expect_step(&g, 0, NULL, "Array");
+	expect_step(&g, 1, "retainedBuffers", "ReportService");
+	an_heap_diff_group_free(&g);
+
+	/* the WeakMap values: held by their Session key through the
+	 * ephemeron edges, whose names differ (ids) but not their path */
+	row = row_named(r, n, "{flags}");
+	cr_assert_eq(an_heap_diff_explain(&g, diff, target, row, 20, &err),
+		     AN_OK);
+	cr_expect_eq(g.count, 50);
+	cr_expect_eq(g.groups, 1);
+	cr_assert_eq(g.len, 4);
+	expect_step(&g, 0, NULL, "Session");
+	expect_step(&g, 2, "activeSessions", "ReportService");
+	an_heap_diff_group_free(&g);
+
+	/* a native with a fresh id: its one new object */
+	row = row_named(r, n, "Node / IsolateData");
+	cr_expect_eq(an_heap_diff_explain(&g, diff, target, row, 20, &err),
+		     AN_OK);
+	cr_expect_eq(g.count, 1);
+	an_heap_diff_group_free(&g);
+	cr_expect_eq(an_heap_diff_explain(&g, diff, target, n, 20, &err),
+		     AN_EINVAL);
+}

@@ -424,6 +424,42 @@ AN_API const an_heap_diff_info *an_heap_diff_get_info(const an_heap_diff *d);
 /* 1 when target node n is new (its id is not in the base's class). */
 AN_API int an_heap_diff_is_new(const an_heap_diff *d, uint32_t n);
 
+/* Why a class grew: the largest group of its new objects that share a
+ * retainer path (an_heap_diff_explain()). */
+typedef struct an_heap_diff_group {
+	uint64_t count;           /* new objects in the group */
+	uint64_t retained_size;   /* their retained sizes, summed */
+	uint64_t class_new;       /* new objects of the row in all */
+	uint32_t groups;          /* distinct paths among them */
+	uint32_t representative;  /* the group's first member (node) */
+	an_heap_retainer *chain;  /* its path: chain[i] is step i + 1, as
+				     an_heap_retainer_chain() gives it */
+	uint32_t len;             /* steps; 0 when nothing retains it */
+} an_heap_diff_group;
+
+/*
+ * Groups the new objects of row `row` by their retainer path towards the
+ * GC roots (the chain an_heap_retainer_chain() follows with alt 0 and
+ * max_steps, 0 = no limit), two paths being the same when their edges
+ * have the same types and names (element and hidden edges, and edges
+ * named by a number, such as a Map table's entries: any index; a
+ * WeakMap's key -> value edges: any pair) and their retainers the same
+ * classes; fills *out with the largest
+ * group (most objects, then most retained bytes, then the first found).
+ * `target` must be the heap the diff was made with. Members of a group
+ * do not retain one another (each is on no other's path), so their
+ * retained sizes add up without double counting. out->chain is
+ * caller-owned (an_heap_diff_group_free()); out is all zeros for a
+ * row without new objects.
+ * @return AN_OK, AN_EINVAL (no such row), AN_ENOMEM.
+ */
+AN_API int an_heap_diff_explain(an_heap_diff_group *out,
+				const an_heap_diff *d, const an_heap *target,
+				uint32_t row, uint32_t max_steps,
+				an_error *err);
+/* Frees out->chain (accepts a zeroed or freed record). */
+AN_API void an_heap_diff_group_free(an_heap_diff_group *x);
+
 AN_END_DECL
 
 #endif

@@ -1,7 +1,8 @@
 # heap diff: DevTools' Comparison (the rows are checked against the
 # oracle in test_heapdiff.c; here the frontends): text, JSON of every
 # row, CSV with --sort, --filter/--exclude, the two warnings (stderr,
-# exit 0), identical files, and the errors: a CPU profile, a missing
+# exit 0), --explain (the paths of the growth; the lab's leaks are
+# checked in test_heapdiff.c), identical files, and the errors: a CPU profile, a missing
 # file, a truncated TARGET (named, no -o file left), usage errors.
 h=../heap
 b=$h/baseline.heapsnapshot.gz
@@ -10,7 +11,9 @@ c=$h/cleared.heapsnapshot.gz
 run() { "$PROFKIT" "$@" 2>&1; echo "exit $?"; }
 run heap diff "$b" "$l" -n 12
 run heap diff "$l" "$c" --format json -n 0
-run heap diff "$b" "$l" --format csv -n 5 --sort delta
+run heap diff "$b" "$l" --format json -n 4 --explain 2
+run heap diff "$b" "$l" -q -n 0 --explain 0 --filter Session
+run heap diff "$b" "$l" --format csv -n 5 --sort delta --explain 3
 run heap diff "$l" "$c" -q -n 4 --sort freed
 run heap diff "$l" "$c" -q -n 4 --sort count --exclude '^\('
 run heap diff "$b" "$l" -q --filter '^Session$|^\{'
