@@ -110,6 +110,8 @@ static const char help_diff[] =
 	"                        retained size (default " FE_XSTR(FE_DEFAULT_EXPLAIN)
 	" in text, 0 in\n"
 	"                        JSON; never in CSV)\n"
+	"  --db FILE             also store both snapshots (once each) and\n"
+	"                        every row in SQLite FILE (heap_diff)\n"
 	HEAP_COMMON_HELP
 	"Warns (stderr, exit 0) when the two share almost no object ids\n"
 	"(different processes) or when BASE looks newer than TARGET.\n";
@@ -1513,6 +1515,46 @@ static int diff_load(diff_job *dj)
 	return FE_EXIT_OK;
 }
 
+/* --db: both artifacts (kept when already stored) and every diff row,
+ * in the run's one transaction */
+static int store_diff_db(const diff_job *dj, const fe_opts *o)
+{
+	an_store *st = NULL;
+	an_error err;
+	an_artifact_info bi, ti;
+	char bsha[65], tsha[65], *meta = NULL;
+	int64_t bid, tid;
+	int rc;
+
+	an_error_clear(&err);
+	if (an_store_heap_meta(&meta, dj->t.heap, an_source_is_gzip(dj->t.src),
+			       0, &err) < 0)
+		return fe_fail(NULL, &err);
+	an_source_sha256(dj->base_src, bsha);
+	an_source_sha256(dj->t.src, tsha);
+	memset(&bi, 0, sizeof(bi));
+	bi.path = dj->base_path;
+	bi.sha256 = bsha;
+	bi.kind = AN_KIND_HEAPSNAPSHOT;
+	bi.bytes = an_source_raw_bytes(dj->base_src);
+	ti = bi;
+	ti.path = dj->target_path;
+	ti.sha256 = tsha;
+	ti.bytes = an_source_raw_bytes(dj->t.src);
+	ti.meta_json = meta;
+	if (an_store_open(&st, o->db, &err) < 0 ||
+	    an_store_artifact_keep(&bid, st, &bi, &err) < 0 ||
+	    an_store_artifact_keep(&tid, st, &ti, &err) < 0 ||
+	    an_store_heap_diff(st, bid, tid, dj->diff, &err) < 0 ||
+	    an_store_commit(st, &err) < 0)
+		rc = fe_fail(o->db, &err);
+	else
+		rc = FE_EXIT_OK;
+	an_store_close(st);
+	an_store_meta_free(meta);
+	return rc;
+}
+
 static void diff_free(diff_job *dj)
 {
 	an_heap_diff_free(dj->diff);
@@ -1539,6 +1581,8 @@ static int run_diff(const fe_opts *o, const char *cmdname)
 		rc = fe_out_open(&out, o->out);
 		if (rc == FE_EXIT_OK) {
 			rc = do_diff(out.f, &dj, o);
+			if (rc == FE_EXIT_OK && o->db)
+				rc = store_diff_db(&dj, o);
 			rc = fe_out_finish(&out, rc);
 		}
 	}
@@ -1563,7 +1607,8 @@ static const fe_subcmd hsubs[] = {
 	{"retainers", help_retainers, HREPORT | FE_OPT_PATHS | FE_OPT_DEPTH,
 	 2, 2},
 	{"diff", help_diff,
-	 HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_SORT | FE_OPT_EXPLAIN,
+	 HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_SORT | FE_OPT_EXPLAIN |
+		 FE_OPT_DB,
 	 2, 2},
 };
 
