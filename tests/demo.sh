@@ -1,6 +1,8 @@
 #!/bin/sh
 # The main job on the bundled fixtures (what `make demo` runs): the CPU
-# reports a user would look at first. Usage: demo.sh PROFKIT
+# reports a user would look at first, the heap reports, and last what grew
+# from the baseline to the leak snapshot and what holds it (heap diff and
+# its explanation). Usage: demo.sh PROFKIT
 set -eu
 pk=${1:-build/release/bin/profkit}
 case "$pk" in /*) ;; *) pk="$(pwd)/$pk" ;; esac
@@ -22,3 +24,5 @@ run heap summary leak.heapsnapshot.gz -n 12
 run heap retainers leak.heapsnapshot.gz @76977
 run heap retainers leak.heapsnapshot.gz @73919
 run heap top leak.heapsnapshot.gz -n 5
+run heap diff baseline.heapsnapshot.gz leak.heapsnapshot.gz -n 10 \
+	--exclude '^\((string|concatenated string|compiled code)\)$'
