@@ -1196,6 +1196,17 @@ static void diff_warnings(const diff_job *dj)
 }
 
 
+/* The explanations a run prints: --explain K, else 5 in text and none in
+ * JSON; CSV has no room for them. */
+static long explain_count(const fe_opts *o)
+{
+	if (o->format == FE_CSV)
+		return 0;
+	if (o->explain_set)
+		return o->explain;
+	return o->format == FE_TEXT ? FE_DEFAULT_EXPLAIN : 0;
+}
+
 /* An explained row: the largest group of its new objects by path. */
 typedef struct explained {
 	const an_heap_diff_row *r;
@@ -1401,8 +1412,7 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 	const an_heap_diff_row *rows, **pr;
 	uint32_t n = an_heap_diff_rows(dj->diff, &rows), i, np = 0;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
-	long k = o->explain_set ? o->explain :
-		 o->format == FE_TEXT ? FE_DEFAULT_EXPLAIN : 0;
+	long k = explain_count(o);
 	const an_heap_diff_info *in = an_heap_diff_get_info(dj->diff);
 	int key = 0, rc;
 	sorted_row *sr;
@@ -1410,8 +1420,6 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 	fe_val hv[5];
 	fe_writer w;
 
-	if (o->format == FE_CSV)
-		k = 0; /* no room for paths in CSV */
 	if (o->sort && !strcmp(o->sort, "delta"))
 		key = 1;
 	else if (o->sort && !strcmp(o->sort, "freed"))
@@ -1485,8 +1493,9 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 	return rc;
 }
 
-/* BASE through the light pipeline, TARGET in full, then the diff;
- * errors name the file they come from */
+/* BASE through the light pipeline; TARGET in full when explanations are
+ * asked for (they walk its retainers), else light too; then the diff.
+ * Errors name the file they come from. */
 static int diff_load(diff_job *dj)
 {
 	an_error err;
@@ -1507,11 +1516,28 @@ static int diff_load(diff_job *dj)
 	dj->base_src = src;
 	if (rc)
 		return fe_fail(dj->base_path, &err);
-	rc = hjob_load(&dj->t, dj->target_path, dj->o->db != NULL);
+	if (explain_count(dj->o) > 0) {
+		rc = hjob_load(&dj->t, dj->target_path, dj->o->db != NULL);
+		if (rc)
+			return rc;
+		if (an_heap_diff_new(&dj->diff, dj->base, dj->t.heap,
+				     &err) < 0)
+			return fe_fail(NULL, &err);
+		return FE_EXIT_OK;
+	}
+	lo.progress = NULL;
+	lo.payload = NULL;
+	if (fe_progress_begin(&bar, dj->target_path)) {
+		lo.progress = fe_progress_cb;
+		lo.payload = &bar;
+	}
+	dj->t.path = dj->target_path;
+	rc = an_source_open_path(&dj->t.src, dj->target_path, &err) < 0 ||
+	     (dj->o->db && an_source_enable_sha256(dj->t.src) < 0) ||
+	     an_heap_diff_load(&dj->diff, dj->base, dj->t.src, &lo, &err) < 0;
+	fe_progress_end(&bar);
 	if (rc)
-		return rc;
-	if (an_heap_diff_new(&dj->diff, dj->base, dj->t.heap, &err) < 0)
-		return fe_fail(NULL, &err);
+		return fe_fail(dj->target_path, &err);
 	return FE_EXIT_OK;
 }
 
@@ -1522,14 +1548,11 @@ static int store_diff_db(const diff_job *dj, const fe_opts *o)
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info bi, ti;
-	char bsha[65], tsha[65], *meta = NULL;
+	char bsha[65], tsha[65];
 	int64_t bid, tid;
 	int rc;
 
 	an_error_clear(&err);
-	if (an_store_heap_meta(&meta, dj->t.heap, an_source_is_gzip(dj->t.src),
-			       0, &err) < 0)
-		return fe_fail(NULL, &err);
 	an_source_sha256(dj->base_src, bsha);
 	an_source_sha256(dj->t.src, tsha);
 	memset(&bi, 0, sizeof(bi));
@@ -1541,7 +1564,6 @@ static int store_diff_db(const diff_job *dj, const fe_opts *o)
 	ti.path = dj->target_path;
 	ti.sha256 = tsha;
 	ti.bytes = an_source_raw_bytes(dj->t.src);
-	ti.meta_json = meta;
 	if (an_store_open(&st, o->db, &err) < 0 ||
 	    an_store_artifact_keep(&bid, st, &bi, &err) < 0 ||
 	    an_store_artifact_keep(&tid, st, &ti, &err) < 0 ||
@@ -1551,7 +1573,6 @@ static int store_diff_db(const diff_job *dj, const fe_opts *o)
 	else
 		rc = FE_EXIT_OK;
 	an_store_close(st);
-	an_store_meta_free(meta);
 	return rc;
 }
 

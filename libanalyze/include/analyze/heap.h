@@ -416,6 +416,18 @@ typedef struct an_heap_diff an_heap_diff;
  */
 AN_API int an_heap_diff_new(an_heap_diff **out, const an_heap_base *base,
 			    const an_heap *target, an_error *err);
+/*
+ * The same comparison with TARGET read from `target` and analysed only as
+ * far as the rows need (DOM state, shallow sizes, class names: no
+ * dominators, retained sizes or distances), then freed: for callers that
+ * want the rows without explanations, at about the cost of reading the
+ * file. an_heap_diff_is_new() refers to TARGET's node order;
+ * an_heap_diff_explain() needs an_heap_diff_new() with a loaded target.
+ * @return as an_heap_load() (errors are TARGET's), AN_ENOMEM.
+ */
+AN_API int an_heap_diff_load(an_heap_diff **out, const an_heap_base *base,
+			     an_source *target,
+			     const an_heap_load_opts *opts, an_error *err);
 AN_API void an_heap_diff_free(an_heap_diff *d);
 /* The rows in DevTools' order; *rows borrowed from d. */
 AN_API uint32_t an_heap_diff_rows(const an_heap_diff *d,

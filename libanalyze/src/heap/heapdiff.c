@@ -856,7 +856,8 @@ done:
 
 /* The rows with new or deleted objects, named, in DevTools' order. */
 static int make_rows(an_heap_diff *d, const acc *rows, const row_map *rm,
-		     const an_heap *t, const an_heap_base *b)
+		     const an_heap *t, const an_heap_base *b,
+		     const uint8_t *has_member)
 {
 	uint32_t nt = t->d.nclasses, n = nt + rm->nextra, k, r = 0;
 	an_heap_diff_row *out;
@@ -894,8 +895,7 @@ static int make_rows(an_heap_diff *d, const acc *rows, const row_map *rm,
 		/* DevTools names a row after the target's aggregate, or,
 		 * when the target has no member, after the base's last
 		 * member (its own class name, before re-classing) */
-		if ((k >= nt || !t->d.classes[k].count) &&
-		    a->last_base != AN_NONE)
+		if ((k >= nt || !has_member[k]) && a->last_base != AN_NONE)
 			name = b->strs.items[a->last_base];
 		rc = an__strtab_intern(&d->strs, name.ptr, name.len, &sid);
 		if (rc < 0) {
@@ -945,6 +945,7 @@ int an_heap_diff_new(an_heap_diff **out, const an_heap_base *b,
 	merge m;
 	uint32_t *brow = NULL, v, nt = 0, k, nrows;
 	uint64_t *tord = NULL, *scratch = NULL;
+	uint8_t *has_member = NULL;
 	acc *rows = NULL;
 	int rc = AN_ENOMEM;
 
@@ -987,8 +988,16 @@ int an_heap_diff_new(an_heap_diff **out, const an_heap_base *b,
 		goto done;
 	for (k = 0; k < nrows; k++)
 		rows[k].last_base = AN_NONE;
+	/* classes with members: a node of non-zero shallow size (the
+	 * target may come without its Summary) */
+	has_member = an__calloc((size_t)t->d.nclasses + 1, 1);
+	if (!has_member)
+		goto done;
 	for (v = 0; v < t->node_count; v++)
-		nt += an__size_get(&t->d.self, v) != 0;
+		if (an__size_get(&t->d.self, v)) {
+			has_member[t->d.cls[v]] = 1;
+			nt++;
+		}
 	tord = an__calloc((size_t)nt + 1, sizeof(*tord));
 	scratch = an__calloc((size_t)nt + 1, sizeof(*scratch));
 	if (!tord || !scratch)
@@ -1010,8 +1019,9 @@ int an_heap_diff_new(an_heap_diff **out, const an_heap_base *b,
 	rc = run_merge(&m, tord, nt);
 	if (rc < 0)
 		goto done;
-	rc = make_rows(d, rows, &rm, t, b);
+	rc = make_rows(d, rows, &rm, t, b, has_member);
 done:
+	free(has_member);
 	free(m.rb);
 	free(m.rt);
 	free(m.tmp);
@@ -1059,4 +1069,19 @@ int an_heap_diff_is_new(const an_heap_diff *d, uint32_t n)
 	if (!d || n >= d->node_count)
 		return 0;
 	return d->is_new[n >> 3] >> (n & 7) & 1;
+}
+
+int an_heap_diff_load(an_heap_diff **out, const an_heap_base *b,
+		      an_source *target, const an_heap_load_opts *opts,
+		      an_error *err)
+{
+	an_heap *t = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = an__heap_load_light(&t, target, opts, err);
+	if (rc == AN_OK)
+		rc = an_heap_diff_new(out, b, t, err);
+	an_heap_free(t);
+	return rc;
 }
