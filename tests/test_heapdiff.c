@@ -60,11 +60,13 @@ static const an_heap_diff_row *compare(const char *b, const char *t,
 /* "sid,line,col,Name" (0-based) or ",Name", as the oracle keys rows */
 static void row_key(char *buf, size_t cap, const an_heap_diff_row *r)
 {
+	an_str k = r->key_name;
+
 	if (r->has_location)
 		snprintf(buf, cap, "%u,%u,%u,%.*s", r->script_id, r->line,
-			 r->column, (int)r->name.len, r->name.ptr);
+			 r->column, (int)k.len, k.ptr);
 	else
-		snprintf(buf, cap, ",%.*s", (int)r->name.len, r->name.ptr);
+		snprintf(buf, cap, ",%.*s", (int)k.len, k.ptr);
 }
 
 /* The same through an_heap_diff_load(): TARGET analysed light. */
@@ -372,4 +374,64 @@ Test(heapdiff, explains_the_lab_leaks)
 	an_heap_diff_group_free(&g);
 	cr_expect_eq(an_heap_diff_explain(&g, diff, target, n, 20, &err),
 		     AN_EINVAL);
+}
+
+/*
+ * A row whose class the target has no member of is named after the
+ * base's own class of its last member, as DevTools does (checked with the
+ * oracle on these two snapshots: key "1,2,3,{a, b}", name "{a, b, c}").
+ * Base: two plain objects {a, b, c} with a location (script 1, line 2,
+ * column 3): its own definition "{a, b, c}". Target: two {a, b} without a
+ * location: its definition "{a, b}", which the base's objects match, so
+ * their key is (location, "{a, b}"), a class the target does not have.
+ */
+#define LOC_META                                                              \
+	"{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\","   \
+	"\"self_size\",\"edge_count\"],\"node_types\":[[\"hidden\",\"array\","  \
+	"\"string\",\"object\",\"code\",\"closure\",\"regexp\",\"number\","     \
+	"\"native\",\"synthetic\"],\"string\",\"number\",\"number\","          \
+	"\"number\"],\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"]," \
+	"\"edge_types\":[[\"context\",\"element\",\"property\",\"internal\","   \
+	"\"hidden\",\"shortcut\",\"weak\"],\"string_or_number\",\"node\"],"     \
+	"\"location_fields\":[\"object_index\",\"script_id\",\"line\","        \
+	"\"column\"]},"
+#define LOC_STRINGS                                                           \
+	"\"strings\":[\"\",\"Object\",\"a\",\"b\",\"c\",\"g0\",\"g1\"]}"
+#define QUIRK_BASE                                                            \
+	LOC_META "\"node_count\":3,\"edge_count\":8},"                        \
+	"\"nodes\":[9,0,1,0,2, 3,1,3,16,3, 3,1,5,16,3],"                      \
+	"\"edges\":[5,5,5, 5,6,10, 2,2,0,2,3,0,2,4,0, 2,2,0,2,3,0,2,4,0],"    \
+	"\"locations\":[5,1,2,3, 10,1,2,3]," LOC_STRINGS
+#define QUIRK_TARGET                                                          \
+	LOC_META "\"node_count\":3,\"edge_count\":6},"                        \
+	"\"nodes\":[9,0,1,0,2, 3,1,7,16,2, 3,1,9,16,2],"                      \
+	"\"edges\":[5,5,5, 5,6,10, 2,2,0,2,3,0, 2,2,0,2,3,0],"                \
+	"\"locations\":[]," LOC_STRINGS
+
+Test(heapdiff, base_only_class_is_named_as_devtools_does)
+{
+	const an_heap_diff_row *r;
+	an_error err;
+	uint32_t n;
+
+	base = must_load_base_str(QUIRK_BASE);
+	target = must_load_str(QUIRK_TARGET);
+	cr_assert_eq(an_heap_diff_new(&diff, base, target, &err), AN_OK);
+	n = an_heap_diff_rows(diff, &r);
+	cr_assert_eq(n, 2, "%u rows", n);
+	cr_expect(str_is(r[0].name, "{a, b}"));
+	cr_expect_eq(r[0].has_location, 0);
+	cr_expect_eq(r[0].new_count, 2);
+	cr_expect_eq(r[0].alloc_size, 32);
+	cr_expect(str_is(r[1].name, "{a, b, c}"), "%.*s", (int)r[1].name.len,
+		  r[1].name.ptr);
+	cr_expect(str_is(r[1].key_name, "{a, b}"));
+	cr_expect_eq(r[1].has_location, 1);
+	cr_expect_eq(r[1].script_id, 1);
+	cr_expect_eq(r[1].line, 2);
+	cr_expect_eq(r[1].column, 3);
+	cr_expect_eq(r[1].deleted_count, 2);
+	cr_expect_eq(r[1].freed_size, 32);
+	cr_expect_eq(r[1].size_delta, -32);
+	cr_expect_eq(r[1].target_class, AN_NONE);
 }

@@ -371,6 +371,11 @@ AN_API uint32_t an_heap_base_object_count(const an_heap_base *b);
  * only) with objects new in the target or deleted from the base. */
 typedef struct an_heap_diff_row {
 	an_str name;            /* class name as DevTools shows it */
+	an_str key_name;        /* the name in the class key: = name, but
+				   for a class the target has no member of,
+				   which DevTools names after the base's own
+				   class of its last member (before the
+				   target's interface names) */
 	int has_location;       /* a constructor keyed by its location */
 	uint32_t script_id;     /* when has_location */
 	uint32_t line;          /* 0-based, as in the snapshot */

@@ -892,17 +892,25 @@ static int make_rows(an_heap_diff *d, const acc *rows, const row_map *rm,
 			w->column = x->loc[2];
 			w->target_class = AN_NONE;
 		}
-		/* DevTools names a row after the target's aggregate, or,
-		 * when the target has no member, after the base's last
-		 * member (its own class name, before re-classing) */
-		if ((k >= nt || !has_member[k]) && a->last_base != AN_NONE)
-			name = b->strs.items[a->last_base];
 		rc = an__strtab_intern(&d->strs, name.ptr, name.len, &sid);
 		if (rc < 0) {
 			free(out);
 			return rc;
 		}
-		w->name.len = sid; /* resolved below: items may move */
+		w->key_name.len = sid; /* resolved below: items may move */
+		/* DevTools names a row after the target's aggregate, or,
+		 * when the target has no member, after the base's last
+		 * member (its own class name, before re-classing) */
+		if ((k >= nt || !has_member[k]) && a->last_base != AN_NONE) {
+			name = b->strs.items[a->last_base];
+			rc = an__strtab_intern(&d->strs, name.ptr, name.len,
+					       &sid);
+			if (rc < 0) {
+				free(out);
+				return rc;
+			}
+		}
+		w->name.len = sid;
 		w->new_count = a->newc;
 		w->deleted_count = a->delc;
 		w->count_delta = (int64_t)a->newc - (int64_t)a->delc;
@@ -913,8 +921,10 @@ static int make_rows(an_heap_diff *d, const acc *rows, const row_map *rm,
 		d->info.deleted_count += a->delc;
 		r++;
 	}
-	for (k = 0; k < r; k++)
+	for (k = 0; k < r; k++) {
 		out[k].name = d->strs.items[out[k].name.len];
+		out[k].key_name = d->strs.items[out[k].key_name.len];
+	}
 	ord = malloc(((size_t)r + 1) * sizeof(*ord));
 	tmp = malloc(((size_t)r + 1) * sizeof(*tmp));
 	d->rows = calloc((size_t)r + 1, sizeof(*d->rows));
