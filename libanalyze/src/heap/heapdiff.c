@@ -17,25 +17,16 @@
 /* ---- sorting ---- */
 
 /* Sorts v[0..n) ascending by 16-bit LSD radix passes (skipping digits
- * all keys share); tmp has room for n keys. */
-static void radix_u64(uint64_t *v, uint64_t *tmp, size_t n)
+ * all keys share); tmp has room for n keys. AN_OK or AN_ENOMEM. */
+static int radix_u64(uint64_t *v, uint64_t *tmp, size_t n)
 {
 	uint64_t *src = v, *dst = tmp, *t;
 	size_t *cnt, i, d;
 	int pass;
 
 	cnt = malloc(65536 * sizeof(*cnt));
-	if (!cnt) {
-		/* no room for the counts: a plain sort (rare, small) */
-		size_t j;
-		for (i = 1; i < n; i++) {
-			uint64_t x = v[i];
-			for (j = i; j > 0 && v[j - 1] > x; j--)
-				v[j] = v[j - 1];
-			v[j] = x;
-		}
-		return;
-	}
+	if (!cnt)
+		return AN_ENOMEM;
 	for (pass = 0; pass < 4; pass++) {
 		int sh = 16 * pass;
 		size_t sum = 0;
@@ -58,6 +49,7 @@ static void radix_u64(uint64_t *v, uint64_t *tmp, size_t n)
 	if (src != v)
 		memcpy(v, src, n * sizeof(*v));
 	free(cnt);
+	return AN_OK;
 }
 
 /* ---- the base ---- */
@@ -300,8 +292,7 @@ static int base_from_heap(an_heap_base *b, const an_heap *h)
 		b->order[n] = (uint64_t)h->nid[v] << 32 | n;
 		n++;
 	}
-	radix_u64(b->order, scratch, n);
-	rc = AN_OK;
+	rc = radix_u64(b->order, scratch, n);
 done:
 	free(scratch);
 	free(buf);
@@ -652,20 +643,19 @@ static int cmp_row(uint32_t a, uint32_t b, const void *ctx)
 
 /* ---- the merge ---- */
 
-static void sort_run(uint64_t *v, uint64_t *tmp, size_t n)
+static int sort_run(uint64_t *v, uint64_t *tmp, size_t n)
 {
 	size_t i, j;
 
-	if (n > 32) {
-		radix_u64(v, tmp, n);
-		return;
-	}
+	if (n > 32)
+		return radix_u64(v, tmp, n);
 	for (i = 1; i < n; i++) {
 		uint64_t x = v[i];
 		for (j = i; j > 0 && v[j - 1] > x; j--)
 			v[j] = v[j - 1];
 		v[j] = x;
 	}
+	return AN_OK;
 }
 
 typedef struct merge {
@@ -752,8 +742,8 @@ static int merge_id(merge *m, uint64_t id, const uint64_t *bo, size_t nb,
 		uint32_t v = (uint32_t)to[j];
 		m->rt[j] = (uint64_t)m->t->d.cls[v] << 32 | v;
 	}
-	sort_run(m->rb, m->tmp, nb);
-	sort_run(m->rt, m->tmp, nt);
+	if (sort_run(m->rb, m->tmp, nb) < 0 || sort_run(m->rt, m->tmp, nt) < 0)
+		return AN_ENOMEM;
 	i = j = 0;
 	while (i < nb || j < nt) {
 		uint32_t kb = i < nb ? (uint32_t)(m->rb[i] >> 32) : UINT32_MAX;
@@ -1016,7 +1006,10 @@ int an_heap_diff_new(an_heap_diff **out, const an_heap_base *b,
 	for (v = 0; v < t->node_count; v++)
 		if (an__size_get(&t->d.self, v))
 			tord[nt++] = (uint64_t)t->nid[v] << 32 | v;
-	radix_u64(tord, scratch, nt);
+	rc = radix_u64(tord, scratch, nt);
+	if (rc < 0)
+		goto done;
+	rc = AN_ENOMEM;
 	free(scratch);
 	scratch = NULL;
 	d->info.base_objects = b->n;
