@@ -113,6 +113,7 @@ static const char help_diff[] =
 	"  --db FILE             also store both snapshots (once each) and\n"
 	"                        every row in SQLite FILE (heap_diff)\n"
 	HEAP_COMMON_HELP
+	"One of BASE and TARGET may be '-' (standard input).\n"
 	"Warns (stderr, exit 0) when the two share almost no object ids\n"
 	"(different processes) or when BASE looks newer than TARGET.\n";
 
@@ -1651,6 +1652,9 @@ int cmd_heap(int argc, char **argv)
 		if (o.nargs != 2)
 			rc = fe_usage_error(cmdname, "%s needs BASE and TARGET",
 					    cmdname);
+		else if (!strcmp(o.args[0], "-") && !strcmp(o.args[1], "-"))
+			rc = fe_usage_error(cmdname, "only one of BASE and "
+					    "TARGET can be '-'");
 		else if (o.sort && strcmp(o.sort, "alloc") &&
 			 strcmp(o.sort, "delta") && strcmp(o.sort, "freed") &&
 			 strcmp(o.sort, "count"))

@@ -39,4 +39,7 @@ cat "$TMPDIR/d.txt"
 run heap diff "$b"
 run heap diff "$b" "$l" --sort size
 run heap diff "$b" "$l" --paths 2
+run heap diff - - < "$b"
+# standard input for one of them
+gzip -dc "$b" | "$PROFKIT" heap diff - "$l" -q -n 2 --explain 0; echo "exit $?"
 "$PROFKIT" heap diff --help | head -1
