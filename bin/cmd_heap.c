@@ -107,8 +107,8 @@ static const char help_diff[] =
 	"  --explain K           for the K shown classes that grew most (size\n"
 	"                        delta), the retainer path holding most of\n"
 	"                        their new objects, with their count and\n"
-	"                        retained size (default " FE_XSTR(FE_DEFAULT_EXPLAIN)
-	" in text, 0 in\n"
+	"                        retained size (default "
+	FE_XSTR(FE_DEFAULT_EXPLAIN) " in text, 0 in\n"
 	"                        JSON; never in CSV)\n"
 	"  --db FILE             also store both snapshots (once each) and\n"
 	"                        every row in SQLite FILE (heap_diff)\n"
@@ -1479,8 +1479,9 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 			v[F_FREED] = fe_uint(r->freed_size);
 			v[F_SIZE_DELTA] = fe_int(r->size_delta);
 			v[F_CLASS] = fe_call(diff_class_text, r);
-			v[F_EXPLAIN] = ex[i].r ? fe_call(explained_json, &ex[i]) :
-						 fe_absent();
+			v[F_EXPLAIN] = ex[i].r ?
+					       fe_call(explained_json, &ex[i]) :
+					       fe_absent();
 			fe_table_row(&w, v);
 		}
 		fe_table_end(&w);

@@ -290,7 +290,8 @@ static void expect_step(const an_heap_diff_group *g, uint32_t i,
  * listeners from 10 to 300 (each a closure onReport over a context
  * {requestId, body, seen}, class {body, seen}), the retained buffers
  * from 4 to 48 (Buffer, location-keyed) and the sessions A from 10 to 60
- * (each a WeakMap key of a {lastAccess, flags}, class {flags}). The largest group of each
+ * (each a WeakMap key of a {lastAccess, flags}, class {flags}). The
+ * largest group of each
  * class's new objects is exactly that growth, on the path the generator
  * built.
  */
@@ -386,15 +387,15 @@ Test(heapdiff, explains_the_lab_leaks)
  * their key is (location, "{a, b}"), a class the target does not have.
  */
 #define LOC_META                                                              \
-	"{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\","   \
-	"\"self_size\",\"edge_count\"],\"node_types\":[[\"hidden\",\"array\","  \
-	"\"string\",\"object\",\"code\",\"closure\",\"regexp\",\"number\","     \
-	"\"native\",\"synthetic\"],\"string\",\"number\",\"number\","          \
-	"\"number\"],\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"]," \
-	"\"edge_types\":[[\"context\",\"element\",\"property\",\"internal\","   \
-	"\"hidden\",\"shortcut\",\"weak\"],\"string_or_number\",\"node\"],"     \
-	"\"location_fields\":[\"object_index\",\"script_id\",\"line\","        \
-	"\"column\"]},"
+	"{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\","      \
+	"\"id\",\"self_size\",\"edge_count\"],\"node_types\":[[\"hidden\","  \
+	"\"array\",\"string\",\"object\",\"code\",\"closure\","            \
+	"\"regexp\",\"number\",\"native\",\"synthetic\"],\"string\","      \
+	"\"number\",\"number\",\"number\"],\"edge_fields\":[\"type\","     \
+	"\"name_or_index\",\"to_node\"],\"edge_types\":[[\"context\","      \
+	"\"element\",\"property\",\"internal\",\"hidden\",\"shortcut\","   \
+	"\"weak\"],\"string_or_number\",\"node\"],\"location_fields\":"     \
+	"[\"object_index\",\"script_id\",\"line\",\"column\"]},"
 #define LOC_STRINGS                                                           \
 	"\"strings\":[\"\",\"Object\",\"a\",\"b\",\"c\",\"g0\",\"g1\"]}"
 #define QUIRK_BASE                                                            \

@@ -173,7 +173,8 @@ static int plain_key(base_build *s, const an_heap *h, uint32_t v,
 			continue;
 		if (np + 1 > *cap) {
 			size_t ncap = *cap ? *cap * 2 : 16;
-			uint32_t *a = an__reallocarray(*buf, ncap, sizeof(**buf));
+			uint32_t *a = an__reallocarray(*buf, ncap,
+						       sizeof(**buf));
 			if (!a)
 				return AN_ENOMEM;
 			*buf = a;
