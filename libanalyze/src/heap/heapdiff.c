@@ -52,6 +52,44 @@ static int radix_u64(uint64_t *v, uint64_t *tmp, size_t n)
 	return AN_OK;
 }
 
+/* Sorts the node indexes v[0..n) stably by key[v[i]] (two 16-bit
+ * passes); tmp has room for n. 8 bytes an object where sorting (key,
+ * node) pairs took 16. AN_OK or AN_ENOMEM. */
+static int radix_nodes(uint32_t *v, uint32_t *tmp, size_t n,
+		       const uint32_t *key)
+{
+	uint32_t *src = v, *dst = tmp, *t;
+	size_t *cnt, i, d;
+	int pass;
+
+	cnt = malloc(65536 * sizeof(*cnt));
+	if (!cnt)
+		return AN_ENOMEM;
+	for (pass = 0; pass < 2; pass++) {
+		int sh = 16 * pass;
+		size_t sum = 0;
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (i = 0; i < n; i++)
+			cnt[(key[src[i]] >> sh) & 0xffff]++;
+		if (n && cnt[(key[src[0]] >> sh) & 0xffff] == n)
+			continue;
+		for (d = 0; d < 65536; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[(key[src[i]] >> sh) & 0xffff]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(cnt);
+	return AN_OK;
+}
+
 /* ---- the base ---- */
 
 static int is_plain(const an_heap *h, uint32_t v)
@@ -689,7 +727,7 @@ static void added(merge *m, uint32_t row, uint32_t v, uint64_t id)
 /* One id: base entries order[i..i2), target nodes tv[j..j2); matched
  * per class as DevTools' per-class merge-joins match equal ids. */
 static int merge_id(merge *m, uint64_t id, const uint64_t *bo, size_t nb,
-		    const uint64_t *to, size_t nt)
+		    const uint32_t *to, size_t nt)
 {
 	size_t i, j, need = nb > nt ? nb : nt;
 	const an_heap_base *b = m->b;
@@ -702,7 +740,7 @@ static int merge_id(merge *m, uint64_t id, const uint64_t *bo, size_t nb,
 		uint32_t e = (uint32_t)bo[0];
 		uint32_t rb = m->brow[b->key[e]];
 		if (nt == 1) {
-			uint32_t v = (uint32_t)to[0];
+			uint32_t v = to[0];
 			uint32_t rt = m->t->d.cls[v];
 			if (rt == rb)
 				return AN_OK;
@@ -712,10 +750,8 @@ static int merge_id(merge *m, uint64_t id, const uint64_t *bo, size_t nb,
 		return AN_OK;
 	}
 	if (nb == 0) {
-		for (j = 0; j < nt; j++) {
-			uint32_t v = (uint32_t)to[j];
-			added(m, m->t->d.cls[v], v, id);
-		}
+		for (j = 0; j < nt; j++)
+			added(m, m->t->d.cls[to[j]], to[j], id);
 		return AN_OK;
 	}
 	if (need > m->rcap) {
@@ -739,10 +775,8 @@ static int merge_id(merge *m, uint64_t id, const uint64_t *bo, size_t nb,
 		uint32_t e = (uint32_t)bo[i];
 		m->rb[i] = (uint64_t)m->brow[b->key[e]] << 32 | e;
 	}
-	for (j = 0; j < nt; j++) {
-		uint32_t v = (uint32_t)to[j];
-		m->rt[j] = (uint64_t)m->t->d.cls[v] << 32 | v;
-	}
+	for (j = 0; j < nt; j++)
+		m->rt[j] = (uint64_t)m->t->d.cls[to[j]] << 32 | to[j];
 	if (sort_run(m->rb, m->tmp, nb) < 0 || sort_run(m->rt, m->tmp, nt) < 0)
 		return AN_ENOMEM;
 	i = j = 0;
@@ -763,21 +797,22 @@ static int merge_id(merge *m, uint64_t id, const uint64_t *bo, size_t nb,
 	return AN_OK;
 }
 
-static int run_merge(merge *m, const uint64_t *tord, uint32_t nt)
+static int run_merge(merge *m, const uint32_t *tord, uint32_t nt)
 {
 	const uint64_t *bord = m->b->order;
+	const uint32_t *nid = m->t->nid;
 	uint32_t nb = m->b->n;
 	size_t i = 0, j = 0;
 	int rc;
 
 	while (i < nb || j < nt) {
 		uint64_t idb = i < nb ? bord[i] >> 32 : UINT64_MAX;
-		uint64_t idt = j < nt ? tord[j] >> 32 : UINT64_MAX;
+		uint64_t idt = j < nt ? nid[tord[j]] : UINT64_MAX;
 		uint64_t id = idb < idt ? idb : idt;
 		size_t i2 = i, j2 = j;
 		while (i2 < nb && bord[i2] >> 32 == id)
 			i2++;
-		while (j2 < nt && tord[j2] >> 32 == id)
+		while (j2 < nt && nid[tord[j2]] == id)
 			j2++;
 		if (i2 > i && j2 > j)
 			m->d->info.shared++;
@@ -945,7 +980,7 @@ int an_heap_diff_new(an_heap_diff **out, const an_heap_base *b,
 	row_map rm;
 	merge m;
 	uint32_t *brow = NULL, v, nt = 0, k, nrows;
-	uint64_t *tord = NULL, *scratch = NULL;
+	uint32_t *tord = NULL, *scratch = NULL;
 	uint8_t *has_member = NULL;
 	acc *rows = NULL;
 	int rc = AN_ENOMEM;
@@ -1006,8 +1041,8 @@ int an_heap_diff_new(an_heap_diff **out, const an_heap_base *b,
 	nt = 0;
 	for (v = 0; v < t->node_count; v++)
 		if (an__size_get(&t->d.self, v))
-			tord[nt++] = (uint64_t)t->nid[v] << 32 | v;
-	rc = radix_u64(tord, scratch, nt);
+			tord[nt++] = v;
+	rc = radix_nodes(tord, scratch, nt, t->nid);
 	if (rc < 0)
 		goto done;
 	rc = AN_ENOMEM;
