@@ -1525,6 +1525,10 @@ static int diff_load(diff_job *dj)
 		if (an_heap_diff_new(&dj->diff, dj->base, dj->t.heap,
 				     &err) < 0)
 			return fe_fail(NULL, &err);
+		/* the diff kept what it needs: the explanations' retainer
+		 * index gets the base's memory */
+		an_heap_base_free(dj->base);
+		dj->base = NULL;
 		return FE_EXIT_OK;
 	}
 	lo.progress = NULL;
