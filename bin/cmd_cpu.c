@@ -1132,10 +1132,11 @@ static const fe_subcmd subcmds[] = {
 		FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_PROFILE, 1, 1},
 	{"flame", help_flame, FE_OPT_OUT | FE_OPT_WEIGHTS |
 		FE_OPT_WINDOW | FE_OPT_PROFILE | FE_OPT_IMAGE | FE_OPT_CHART |
-		FE_OPT_FILTER | FE_OPT_TREE, 1, 1},
+		FE_OPT_FILTER | FE_OPT_TREE | FE_OPT_SORT, 1, 1},
 	{"diff", help_diff, FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT |
 		FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_WEIGHTS | FE_OPT_WINDOW |
-		FE_OPT_PROFILE | FE_OPT_ABSOLUTE | FE_OPT_IMAGE, 2, 2},
+		FE_OPT_PROFILE | FE_OPT_ABSOLUTE | FE_OPT_IMAGE | FE_OPT_SORT,
+		2, 2},
 };
 
 int cmd_cpu(int argc, char **argv)
@@ -1152,6 +1153,11 @@ int cmd_cpu(int argc, char **argv)
 			    sizeof(subcmds) / sizeof(subcmds[0]));
 	if (!sc)
 		return rc;
+	if (o.sort && strcmp(o.sort, "name") && strcmp(o.sort, "weight")) {
+		fe_opts_free(&o);
+		return fe_usage_error(cmdname, "--sort must be name or weight, "
+				      "not '%s'", o.sort);
+	}
 	if (!strcmp(sc->name, "diff")) {
 		if (o.nargs != 2)
 			rc = fe_usage_error(cmdname, "%s needs BASE and "

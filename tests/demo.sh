@@ -1,6 +1,8 @@
 #!/bin/sh
 # The main job on the bundled fixtures (what `make demo` runs): the CPU
-# reports a user would look at first, and flame graphs written to OUT.
+# reports a user would look at first, the heap reports, flame graphs
+# written to OUT, and last what grew from the baseline to the leak
+# snapshot and what holds it (heap diff and its explanation).
 # Usage: demo.sh PROFKIT [OUT]   (OUT default: build/demo)
 set -eu
 pk=${1:-build/release/bin/profkit}
@@ -41,3 +43,6 @@ pic cpu-chart.svg cpu flame busy_wait.cpuprofile --chart
 pic cpu-diff.svg cpu diff release_a.cpuprofile release_b.cpuprofile
 pic heap-flame.svg heap flame ../heap/leak.heapsnapshot.gz
 printf '\nflame graphs written to %s: cpu-flame.svg cpu-flame.png cpu-chart.svg cpu-diff.svg heap-flame.svg\n' "$out"
+cd ../heap
+run heap diff baseline.heapsnapshot.gz leak.heapsnapshot.gz -n 10 \
+	--exclude '^\((string|concatenated string|compiled code)\)$'

@@ -65,9 +65,11 @@ enum {
 	FE_OPT_PROFILE = 1 << 13,     /* --profile PID:TID (traces) */
 	FE_OPT_ABSOLUTE = 1 << 14,    /* --absolute (cpu diff) */
 	/* pictures: --format svg|png|pdf (not text/json/csv), --width,
-	 * --title, --subtitle, --min-width, --sort, --inverted */
+	 * --title, --subtitle, --min-width, --inverted */
 	FE_OPT_IMAGE = 1 << 15,
-	FE_OPT_CHART = 1 << 16        /* --chart (cpu flame) */
+	FE_OPT_CHART = 1 << 16,       /* --chart (cpu flame) */
+	FE_OPT_SORT = 1 << 17,        /* --sort KEY (the command checks KEY) */
+	FE_OPT_EXPLAIN = 1 << 18      /* --explain K (heap diff) */
 };
 
 typedef struct fe_opts {
@@ -94,10 +96,13 @@ typedef struct fe_opts {
 	const char *title;       /* --title */
 	const char *subtitle;    /* --subtitle */
 	double min_width;        /* --min-width PX (-1: default) */
-	int sort_weight;         /* --sort weight */
+	int sort_weight;         /* --sort weight (flame commands) */
 	int sort_set;            /* --sort was given */
 	int inverted;            /* --inverted */
 	int chart;               /* --chart */
+	const char *sort;        /* --sort KEY, or NULL */
+	long explain;            /* --explain K */
+	int explain_set;         /* --explain was given */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;

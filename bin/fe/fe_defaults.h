@@ -19,6 +19,7 @@
  * --paths chains */
 #define FE_DEFAULT_CHAIN_STEPS 20
 #define FE_DEFAULT_PATHS 1
+#define FE_DEFAULT_EXPLAIN 5 /* heap diff --explain, text */
 /* heap summary --db: heap_object rows besides the root without
  * --all-objects */
 #define FE_DB_TOP_OBJECTS 1000

@@ -14,7 +14,8 @@ enum {
 	O_FORMAT = 1000, O_DB, O_FILTER, O_EXCLUDE, O_WEIGHTS, O_FROM, O_TO,
 	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS,
 	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE, O_ABSOLUTE, O_WIDTH,
-	O_TITLE, O_SUBTITLE, O_MIN_WIDTH, O_SORT, O_INVERTED, O_CHART
+	O_TITLE, O_SUBTITLE, O_MIN_WIDTH, O_SORT, O_INVERTED, O_CHART,
+	O_EXPLAIN
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +44,7 @@ static const struct option long_opts[] = {
 	{"sort", required_argument, NULL, O_SORT},
 	{"inverted", no_argument, NULL, O_INVERTED},
 	{"chart", no_argument, NULL, O_CHART},
+	{"explain", required_argument, NULL, O_EXPLAIN},
 	{"quiet", no_argument, NULL, 'q'},
 	{"progress", no_argument, NULL, O_PROGRESS},
 	{"help", no_argument, NULL, O_HELP},
@@ -99,9 +101,10 @@ static unsigned needs(int c)
 	case O_TITLE:
 	case O_SUBTITLE:
 	case O_MIN_WIDTH:
-	case O_SORT:
 	case O_INVERTED: return FE_OPT_IMAGE;
 	case O_CHART: return FE_OPT_CHART;
+	case O_SORT: return FE_OPT_SORT;
+	case O_EXPLAIN: return FE_OPT_EXPLAIN;
 	default: return 0;
 	}
 }
@@ -342,20 +345,23 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 					"'%s'", optarg);
 			o->min_width = v;
 			break;
-		case O_SORT:
-			o->sort_set = 1;
-			if (!strcmp(optarg, "weight"))
-				o->sort_weight = 1;
-			else if (!strcmp(optarg, "name"))
-				o->sort_weight = 0;
-			else
-				return fe_usage_error(cmdsp,
-					"--sort must be name or weight, not "
-					"'%s'", optarg);
-			break;
 		case O_INVERTED: o->inverted = 1; break;
 		case O_CHART: o->chart = 1; break;
 		case O_PROGRESS: progress = 1; break;
+		case O_SORT:
+			/* the command checks the key */
+			o->sort = optarg;
+			o->sort_set = 1;
+			o->sort_weight = !strcmp(optarg, "weight");
+			break;
+		case O_EXPLAIN:
+			if (!parse_num(optarg, &v) || v < 0 || v > 1e6 ||
+			    v != floor(v))
+				return fe_usage_error(cmdsp,
+					"--explain needs a whole number >= 0");
+			o->explain = (long)v;
+			o->explain_set = 1;
+			break;
 		default:
 			return fe_usage_error(cmdsp, "%s: bad option", cmd);
 		}

@@ -5,12 +5,17 @@
 // and string itself).
 //
 //   node tests/bench/gen_big_heapsnapshot.js [--size 100m|1g|BYTES] [--units N] [--seed S] [-o FILE]
+//                                            [--second FILE2 [--grow PCT]]
 //
 // --size   approximate target file size (default 100m; k/m/g suffixes, powers of 1024);
 //          it is turned into a number of "units" with a calibration measured on Node 20
 //          (UNIT_BYTES bytes of snapshot per unit, ~39 nodes and ~125 edges); --units
 //          overrides it. 100m -> ~34k units, ~1.4 M nodes; 1g -> ~357k units, ~14 M nodes.
 // -o       output (default /tmp/profkit-bench/big.heapsnapshot)
+// --second a second snapshot of the same process, for `heap diff` (ids of surviving
+//          objects are the same in both): after the first one, PCT % more units are
+//          added (default 5) and every 4th listener closure and every 8th address object
+//          of the first units is dropped, then FILE2 is written.
 //
 // The script re-executes itself with --expose-gc and a --max-old-space-size large enough
 // for the heap it builds. Writing the snapshot needs several GB more inside V8. Measured
@@ -44,13 +49,16 @@ function parseSize(s) {
 }
 
 const args = process.argv.slice(2);
-const opt = { size: '100m', units: null, seed: 1, out: '/tmp/profkit-bench/big.heapsnapshot' };
+const opt = { size: '100m', units: null, seed: 1, out: '/tmp/profkit-bench/big.heapsnapshot',
+  second: null, grow: 5 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--size') opt.size = args[++i];
   else if (a === '--units') opt.units = Number(args[++i]);
   else if (a === '--seed') opt.seed = Number(args[++i]);
   else if (a === '-o' || a === '--out') opt.out = args[++i];
+  else if (a === '--second') opt.second = args[++i];
+  else if (a === '--grow') opt.grow = Number(args[++i]);
   else if (a === '-h' || a === '--help') {
     console.log('usage: gen_big_heapsnapshot.js [--size 100m|1g|BYTES] [--units N] [--seed S] [-o FILE]');
     process.exit(0);
@@ -128,7 +136,7 @@ const state = {
 globalThis.benchState = state;
 
 const BLOB = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ i, sku: SKUS[i], note: 'lorem ipsum dolor sit amet' })));
-for (let id = 0; id < units; id++) {
+function addUnit(id) {
   const c = new Customer(id);
   const orders = 1 + ((rnd() * 4) | 0);
   for (let n = 0; n < orders; n++) c.orders.push(new Order(c, n));
@@ -148,13 +156,30 @@ for (let id = 0; id < units; id++) {
   if (id % 16 === 0) state.samples.push(new Float64Array(16), [id + 0.5, id + 1.5, id + 2.5]);
   state.lruHead = new LruNode(id, c, state.lruHead);
 }
+for (let id = 0; id < units; id++) addUnit(id);
 const built = Date.now();
-global.gc();
-fs.mkdirSync(path.dirname(path.resolve(opt.out)), { recursive: true });
-const tmp = opt.out + '.tmp';
-v8.writeHeapSnapshot(tmp);
-fs.renameSync(tmp, opt.out);
-const size = fs.statSync(opt.out).size;
+
+function write(out) {
+  global.gc();
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  const tmp = out + '.tmp';
+  v8.writeHeapSnapshot(tmp);
+  fs.renameSync(tmp, out);
+  return fs.statSync(out).size;
+}
+const size = write(opt.out);
 console.error(`gen_big_heapsnapshot: units ${units}, built in ${((built - t0) / 1000).toFixed(1)} s, ` +
   `written in ${((Date.now() - built) / 1000).toFixed(1)} s: ${opt.out} ${size} bytes ` +
   `(${(size / units).toFixed(0)} bytes/unit), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+if (opt.second) {
+  const more = Math.round(units * opt.grow / 100);
+  for (let id = units; id < units + more; id++) addUnit(id);
+  let dropped = 0;
+  for (let i = 0; i < state.listeners.length; i += 4, dropped++) state.listeners[i] = null;
+  for (let id = 0; id < units; id += 8) state.byId.get(id).address = null;
+  const t1 = Date.now();
+  const size2 = write(opt.second);
+  console.error(`gen_big_heapsnapshot: +${more} units, ${dropped} listeners and ` +
+    `${Math.ceil(units / 8)} addresses dropped, written in ${((Date.now() - t1) / 1000).toFixed(1)} s: ` +
+    `${opt.second} ${size2} bytes, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+}

@@ -359,6 +359,139 @@ AN_API void an_heap_dominator_rows_free(an_heap_dom_row *rows);
 AN_API int an_heap_flame(an_flame **out, const an_heap *h,
 			 const an_flame_opts *o, an_error *err);
 
+/* ---- comparison (DevTools' Comparison view) ---- */
+
+/*
+ * The base of a comparison: of every object with a non-zero shallow size
+ * (after DevTools' reassignment) only its id, class key and size, which is
+ * all DevTools' Comparison view reads of the base. Plain objects keep
+ * their property set, so that the target's interface definitions can
+ * name them. Loading runs only the light part of the pipeline (no
+ * dominators, retained sizes or distances) and keeps about 20 bytes per
+ * object. Caller-owned, released with an_heap_base_free().
+ */
+typedef struct an_heap_base an_heap_base;
+
+/*
+ * Reads a .heapsnapshot (plain or gzip) as the base of a comparison.
+ * @return as an_heap_load().
+ */
+AN_API int an_heap_base_load(an_heap_base **out, an_source *src,
+			     const an_heap_load_opts *opts, an_error *err);
+AN_API void an_heap_base_free(an_heap_base *b);
+/* Objects the base holds (nodes of non-zero shallow size). */
+AN_API uint32_t an_heap_base_object_count(const an_heap_base *b);
+
+/* One row of the Comparison view: a class of the target (or of the base
+ * only) with objects new in the target or deleted from the base. */
+typedef struct an_heap_diff_row {
+	an_str name;            /* class name as DevTools shows it */
+	an_str key_name;        /* the name in the class key: = name, but
+				   for a class the target has no member of,
+				   which DevTools names after the base's own
+				   class of its last member (before the
+				   target's interface names) */
+	int has_location;       /* a constructor keyed by its location */
+	uint32_t script_id;     /* when has_location */
+	uint32_t line;          /* 0-based, as in the snapshot */
+	uint32_t column;        /* 0-based */
+	uint64_t new_count;     /* ids in the target only ("# New") */
+	uint64_t deleted_count; /* ids in the base only ("# Deleted") */
+	int64_t count_delta;    /* new - deleted ("# Delta") */
+	uint64_t alloc_size;    /* shallow sizes of the new ("Alloc. Size") */
+	uint64_t freed_size;    /* of the deleted ("Freed Size") */
+	int64_t size_delta;     /* alloc - freed ("Size Delta") */
+	uint32_t target_class;  /* the target's class (an_heap_class_get),
+				   or AN_NONE when the base has it only */
+} an_heap_diff_row;
+
+/* What the comparison saw beyond its rows (to tell when it means
+ * little). */
+typedef struct an_heap_diff_info {
+	uint64_t base_objects;   /* base objects of non-zero shallow size */
+	uint64_t target_objects; /* likewise in the target */
+	uint64_t shared;         /* ids in both (whatever their class) */
+	uint64_t new_count;      /* sum over the rows */
+	uint64_t deleted_count;  /* sum over the rows */
+	/* the largest ids of new and of deleted objects (0: none), not
+	 * counting native and synthetic ones, whose ids the embedder
+	 * assigns afresh in every snapshot: V8 numbers objects as it first
+	 * sees them, so new objects normally have the largest ids */
+	uint64_t max_new_id;
+	uint64_t max_deleted_id;
+} an_heap_diff_info;
+
+typedef struct an_heap_diff an_heap_diff;
+
+/*
+ * DevTools' Comparison of `base` with `target`
+ * (HeapSnapshot.calculateSnapshotDiff): the base's plain objects are
+ * classed with the target's interface definitions; per class, objects
+ * are matched by id; classes without new or deleted objects are left
+ * out; rows by alloc size descending, then name, then location. The diff
+ * copies what it keeps of `base` (which may be freed); it refers to
+ * `target`'s nodes, so an_heap_diff_explain() needs the same target.
+ * *out is caller-owned (an_heap_diff_free()).
+ * @return AN_OK, AN_ENOMEM.
+ */
+AN_API int an_heap_diff_new(an_heap_diff **out, const an_heap_base *base,
+			    const an_heap *target, an_error *err);
+/*
+ * The same comparison with TARGET read from `target` and analysed only as
+ * far as the rows need (DOM state, shallow sizes, class names: no
+ * dominators, retained sizes or distances), then freed: for callers that
+ * want the rows without explanations, at about the cost of reading the
+ * file. an_heap_diff_is_new() refers to TARGET's node order;
+ * an_heap_diff_explain() needs an_heap_diff_new() with a loaded target.
+ * @return as an_heap_load() (errors are TARGET's), AN_ENOMEM.
+ */
+AN_API int an_heap_diff_load(an_heap_diff **out, const an_heap_base *base,
+			     an_source *target,
+			     const an_heap_load_opts *opts, an_error *err);
+AN_API void an_heap_diff_free(an_heap_diff *d);
+/* The rows in DevTools' order; *rows borrowed from d. */
+AN_API uint32_t an_heap_diff_rows(const an_heap_diff *d,
+				  const an_heap_diff_row **rows);
+AN_API const an_heap_diff_info *an_heap_diff_get_info(const an_heap_diff *d);
+/* 1 when target node n is new (its id is not in the base's class). */
+AN_API int an_heap_diff_is_new(const an_heap_diff *d, uint32_t n);
+
+/* Why a class grew: the largest group of its new objects that share a
+ * retainer path (an_heap_diff_explain()). */
+typedef struct an_heap_diff_group {
+	uint64_t count;           /* new objects in the group */
+	uint64_t retained_size;   /* their retained sizes, summed */
+	uint64_t class_new;       /* new objects of the row in all */
+	uint32_t groups;          /* distinct paths among them */
+	uint32_t representative;  /* the group's first member (node) */
+	an_heap_retainer *chain;  /* its path: chain[i] is step i + 1, as
+				     an_heap_retainer_chain() gives it */
+	uint32_t len;             /* steps; 0 when nothing retains it */
+} an_heap_diff_group;
+
+/*
+ * Groups the new objects of row `row` by their retainer path towards the
+ * GC roots (the chain an_heap_retainer_chain() follows with alt 0 and
+ * max_steps, 0 = no limit), two paths being the same when their edges
+ * have the same types and names (element and hidden edges, and edges
+ * named by a number, such as a Map table's entries: any index; a
+ * WeakMap's key -> value edges: any pair) and their retainers the same
+ * classes; fills *out with the largest
+ * group (most objects, then most retained bytes, then the first found).
+ * `target` must be the heap the diff was made with. Members of a group
+ * do not retain one another (each is on no other's path), so their
+ * retained sizes add up without double counting. out->chain is
+ * caller-owned (an_heap_diff_group_free()); out is all zeros for a
+ * row without new objects.
+ * @return AN_OK, AN_EINVAL (no such row), AN_ENOMEM.
+ */
+AN_API int an_heap_diff_explain(an_heap_diff_group *out,
+				const an_heap_diff *d, const an_heap *target,
+				uint32_t row, uint32_t max_steps,
+				an_error *err);
+/* Frees out->chain (accepts a zeroed or freed record). */
+AN_API void an_heap_diff_group_free(an_heap_diff_group *x);
+
 AN_END_DECL
 
 #endif

@@ -8,8 +8,9 @@
  * database exactly as it was, and removes a database file this run
  * created.
  *
- * Schema: PRAGMA user_version 2 (version 1 had no heap tables; opening
- * a version-1 database adds them in the same transaction).
+ * Schema: PRAGMA user_version 3 (version 1 had no heap tables, version 2
+ * no comparison tables; opening an older database adds them in the same
+ * transaction).
  *
  * Ownership: an_store_open() returns a caller-owned handle released with
  * an_store_close().
@@ -53,6 +54,14 @@ AN_API int an_store_open(an_store **out, const char *path, an_error *err);
 AN_API int an_store_artifact(int64_t *artifact_id, an_store *s,
 			     const an_artifact_info *info, an_error *err);
 
+/*
+ * Like an_store_artifact(), but an artifact with the same sha256 is kept
+ * as it is (with every row stored for it) and its id returned: what a
+ * comparison of two files stores them with.
+ */
+AN_API int an_store_artifact_keep(int64_t *artifact_id, an_store *s,
+				  const an_artifact_info *info,
+				  an_error *err);
 /*
  * Stores a CPU analysis: cpu_function (every listed function), cpu_node
  * (the whole call tree) and cpu_line (hot lines, when available).
@@ -98,6 +107,16 @@ AN_API int an_store_cpu_meta(char **out, const an_cpu *c,
 AN_API int an_store_heap_meta(char **out, const an_heap *h, int gzip,
 			      uint32_t top_objects, an_error *err);
 
+/*
+ * Stores the rows of a snapshot comparison in heap_diff (every row, in
+ * DevTools' order: row_index 0 first), replacing those stored before for
+ * the same (base, target) pair.
+ * @return AN_OK; AN_ENOTFOUND (no such artifact id), AN_EINVAL, AN_EIO.
+ *         On failure nothing of this call is kept.
+ */
+AN_API int an_store_heap_diff(an_store *s, int64_t base_id,
+			      int64_t target_id, const an_heap_diff *d,
+			      an_error *err);
 /* Commits everything written since an_store_open(). */
 /* Releases a string from an_store_cpu_meta() / an_store_heap_meta();
  * accepts NULL. */

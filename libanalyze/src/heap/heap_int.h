@@ -137,6 +137,12 @@ AN_HIDDEN int an__heap_analyse(an_heap *h, an_error *err);
  * (pipeline.c). */
 AN_HIDDEN int an__heap_analyse_light(an_heap *h, an_error *err);
 
+/* Loads a snapshot and runs only the light part of the pipeline (for a
+ * diff's base: ids, shallow sizes, class names) (heapsnap.c). */
+AN_HIDDEN int an__heap_load_light(an_heap **out, an_source *src,
+				  const an_heap_load_opts *opts,
+				  an_error *err);
+
 /* The Statistics view with the given total (heap.c). */
 AN_HIDDEN int an__heap_stats(an_heap_stats *s, const an_heap *h,
 			     uint64_t total, an_error *err);
@@ -161,6 +167,23 @@ AN_HIDDEN int an__heap_weakmap_name(an_str name, size_t *dup_off,
 
 /* Class of every node, and the class table (heapclass.c). */
 AN_HIDDEN int an__heap_class_names(an_heap *h);
+
+/* One of DevTools' interface definitions (inferInterfaceDefinitions):
+ * the name "{a, b}" and the property names as string indexes of the
+ * heap it was inferred from, in the first object's edge order. */
+typedef struct an__iface_def {
+	char *name;              /* NUL-terminated, owned */
+	size_t name_len;
+	uint32_t *props;         /* string indexes, owned */
+	uint32_t nprops;
+} an__iface_def;
+
+/* h's interface definitions, most popular first, as its class names
+ * used them (heapclass.c): what a diff applies to the base. *out is
+ * freed with an__heap_iface_defs_free(). AN_OK or AN_ENOMEM. */
+AN_HIDDEN int an__heap_iface_defs(an__iface_def **out, size_t *n,
+				  const an_heap *h);
+AN_HIDDEN void an__heap_iface_defs_free(an__iface_def *v, size_t n);
 
 /* CSR by counting: per-key counts in first[0..n) become start offsets
  * (first[n] the total); filling with first[key]++ as the cursor leaves

@@ -137,7 +137,8 @@ static int tag_class(an_heap *h, sbuf *b, an_str *name, size_t skip,
 
 /* Interface candidates: name -> count, properties (string indexes). */
 typedef struct iface {
-	an_str name;
+	an_str name;      /* points at `own` until the heap stores it */
+	char *own;        /* the name, allocated while inferring */
 	uint32_t *props;  /* property name string indexes, edge order */
 	uint32_t nprops;
 	uint64_t count;
@@ -209,8 +210,9 @@ static int cmp_iface(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
-/* inferInterfaceDefinitions: the popular property lists of plain objects */
-static int infer_interfaces(an_heap *h, iface_set *s, size_t *ndefs)
+/* inferInterfaceDefinitions: the popular property lists of plain objects
+ * (h is only read: a diff infers the target's again) */
+static int infer_interfaces(const an_heap *h, iface_set *s, size_t *ndefs)
 {
 	uint32_t v, e, total = 0, *props = NULL;
 	size_t pcap = 0, i;
@@ -258,8 +260,11 @@ static int infer_interfaces(an_heap *h, iface_set *s, size_t *ndefs)
 		if (!f)
 			goto done;
 		if (created) {
-			if (add_string(h, b.p, b.len, &f->name) < 0)
+			f->own = malloc(b.len + 1);
+			if (!f->own)
 				goto done;
+			memcpy(f->own, b.p, b.len + 1);
+			f->name.ptr = f->own;
 			f->props = malloc(np * sizeof(*f->props));
 			if (!f->props)
 				goto done;
@@ -433,6 +438,10 @@ int an__heap_class_names(an_heap *h)
 		goto done;
 	if (infer_interfaces(h, &s, &ndefs) < 0)
 		goto done;
+	for (d = 0; d < ndefs; d++)
+		if (add_string(h, s.v[d].name.ptr, s.v[d].name.len,
+			       &s.v[d].name) < 0)
+			goto done;
 	/* property tree */
 	if (pt_add(&t, AN_NONE, 0, &root_t) < 0)
 		goto done;
@@ -621,8 +630,10 @@ int an__heap_class_names(an_heap *h)
 	rc = AN_OK;
 done:
 	(void)iface_names;
-	for (d = 0; d < s.n; d++)
+	for (d = 0; d < s.n; d++) {
 		free(s.v[d].props);
+		free(s.v[d].own);
+	}
 	free(s.v);
 	an__ht_free(&s.t);
 	ptree_free(&t);
@@ -635,3 +646,54 @@ done:
 	return rc;
 }
 
+
+int an__heap_iface_defs(an__iface_def **out, size_t *n, const an_heap *h)
+{
+	iface_set s;
+	size_t ndefs = 0, d;
+	an__iface_def *v = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	memset(&s, 0, sizeof(s));
+	an__ht_init(&s.t, iface_hash, iface_eq, &s);
+	rc = infer_interfaces(h, &s, &ndefs);
+	if (rc == AN_OK && ndefs) {
+		v = calloc(ndefs, sizeof(*v));
+		if (!v)
+			rc = AN_ENOMEM;
+	}
+	for (d = 0; d < s.n; d++) {
+		if (rc == AN_OK && d < ndefs) {
+			/* hand the name and properties over */
+			v[d].name = s.v[d].own;
+			v[d].name_len = s.v[d].name.len;
+			v[d].props = s.v[d].props;
+			v[d].nprops = s.v[d].nprops;
+			continue;
+		}
+		free(s.v[d].props);
+		free(s.v[d].own);
+	}
+	free(s.v);
+	an__ht_free(&s.t);
+	if (rc < 0)
+		return rc;
+	*out = v;
+	*n = ndefs;
+	return AN_OK;
+}
+
+void an__heap_iface_defs_free(an__iface_def *v, size_t n)
+{
+	size_t d;
+
+	if (!v)
+		return;
+	for (d = 0; d < n; d++) {
+		free(v[d].name);
+		free(v[d].props);
+	}
+	free(v);
+}

@@ -818,6 +818,24 @@ done:
 	return rc;
 }
 
+int an__heap_load_light(an_heap **out, an_source *src,
+			const an_heap_load_opts *opts, an_error *err)
+{
+	an_heap *h;
+	int rc;
+
+	rc = load_opts(&h, src, opts, err);
+	if (rc < 0)
+		return rc;
+	rc = an__heap_analyse_light(h, err);
+	if (rc < 0) {
+		an_heap_free(h);
+		return rc;
+	}
+	*out = h;
+	return AN_OK;
+}
+
 void an_heap_free(an_heap *h)
 {
 	uint32_t i;

@@ -1,7 +1,8 @@
 /*
  * artifact.c - the artifact row that keys everything stored for a file
- * (re-storing the same sha256 replaces it), and clearing an artifact's
- * rows before a writer stores them again.
+ * (re-storing the same sha256 replaces it; a comparison keeps an existing
+ * one), and clearing an artifact's rows before a writer stores them
+ * again.
  */
 #include "store/store_int.h"
 
@@ -93,8 +94,56 @@ int an_store_artifact(int64_t *artifact_id, an_store *s,
 				  err);
 }
 
+/* The id of the artifact with this sha256 into *id, or 0 when none. */
+static int find_artifact(an_store *s, const char *sha256, int64_t *id,
+			 an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = AN_OK, step;
+
+	*id = 0;
+	AN_TRY(an__store_stmt(s, Q_FIND_ARTIFACT, &st, err));
+	if (an__store_bind_cstr(st, 1, sha256) != SQLITE_OK)
+		AN_FAIL(err, AN_EIO, AN_NO_OFFSET, "cannot bind: %s",
+			sqlite3_errmsg(s->db));
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else if (step != SQLITE_DONE)
+		rc = an__store_fail(s, err, "cannot look up the artifact");
+	sqlite3_reset(st);
+done:
+	return rc;
+}
+
+int an_store_artifact_keep(int64_t *artifact_id, an_store *s,
+			   const an_artifact_info *info, an_error *err)
+{
+	int64_t id = 0;
+	int rc;
+
+	if (!s || !info || !artifact_id || !info->path || !info->sha256)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"missing store, artifact path or sha256");
+	if (!is_sha256(info->sha256))
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"sha256 must be 64 lowercase hex digits");
+	if (info->bytes > (uint64_t)INT64_MAX)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"artifact size out of range");
+	rc = an__store_call_begin(s, err);
+	if (rc < 0)
+		return rc;
+	rc = find_artifact(s, info->sha256, &id, err);
+	if (rc == AN_OK && !id)
+		rc = put_artifact(s, info, &id, err);
+	if (rc == AN_OK)
+		*artifact_id = id;
+	return an__store_call_end(s, rc, err);
+}
+
 /* AN_ENOTFOUND unless an artifact row with this id exists. */
-static int check_artifact(an_store *s, int64_t id, an_error *err)
+int an__store_check_artifact(an_store *s, int64_t id, an_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = AN_OK, found;
@@ -123,7 +172,7 @@ int an__store_clear_rows(an_store *s, int64_t id, const int *qs, size_t n,
 	size_t i;
 	int rc = AN_OK;
 
-	AN_TRY(check_artifact(s, id, err));
+	AN_TRY(an__store_check_artifact(s, id, err));
 	for (i = 0; i < n; i++) {
 		AN_TRY(an__store_stmt(s, qs[i], &st, err));
 		sqlite3_bind_int64(st, 1, id);

@@ -15,8 +15,7 @@
  * `artifact` references it with ON DELETE CASCADE (needs PRAGMA
  * foreign_keys=ON), so deleting an artifact row removes everything stored
  * for it. IF NOT EXISTS keeps a step harmless on a file that already has
- * some of its tables. heap_diff and heap_leak_cluster will be a later
- * step, added the same way.
+ * some of its tables.
  *
  * Version 1: artifact and the CPU tables.
  */
@@ -118,10 +117,62 @@ static const char schema_v2_sql[] =
 	"CREATE INDEX IF NOT EXISTS heap_object_id\n"
 	"  ON heap_object(artifact_id, id);\n";
 
+/*
+ * Version 3: comparisons of two snapshots. heap_diff holds the rows of
+ * DevTools' Comparison view (`profkit heap diff`), keyed by both
+ * artifacts and the row's place in DevTools' order; heap_leak_cluster
+ * the leak clusters of `profkit heap leaks` (final_id NULL without a
+ * third snapshot; chain a JSON array). Both cascade from either artifact.
+ */
+static const char schema_v3_sql[] =
+	"CREATE TABLE IF NOT EXISTS heap_diff (\n"
+	"  base_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  target_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  row_index INTEGER NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  script_id INTEGER,\n"
+	"  line INTEGER,\n"
+	"  col INTEGER,\n"
+	"  new_count INTEGER NOT NULL,\n"
+	"  deleted_count INTEGER NOT NULL,\n"
+	"  count_delta INTEGER NOT NULL,\n"
+	"  alloc_size INTEGER NOT NULL,\n"
+	"  freed_size INTEGER NOT NULL,\n"
+	"  size_delta INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (base_id, target_id, row_index)\n"
+	");\n"
+	"CREATE INDEX IF NOT EXISTS heap_diff_target\n"
+	"  ON heap_diff(target_id);\n"
+	"CREATE INDEX IF NOT EXISTS heap_diff_name\n"
+	"  ON heap_diff(name);\n"
+	"CREATE TABLE IF NOT EXISTS heap_leak_cluster (\n"
+	"  base_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  target_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  final_id INTEGER\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  cluster_index INTEGER NOT NULL,\n"
+	"  class TEXT NOT NULL,\n"
+	"  count INTEGER NOT NULL,\n"
+	"  retained_size INTEGER NOT NULL,\n"
+	"  representative INTEGER NOT NULL,\n"
+	"  chain TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX IF NOT EXISTS heap_leak_cluster_pair\n"
+	"  ON heap_leak_cluster(base_id, target_id, final_id);\n"
+	"CREATE INDEX IF NOT EXISTS heap_leak_cluster_target\n"
+	"  ON heap_leak_cluster(target_id);\n"
+	"CREATE INDEX IF NOT EXISTS heap_leak_cluster_final\n"
+	"  ON heap_leak_cluster(final_id);\n";
+
 /* migrations[v - 1] takes a database from version v - 1 to v */
 static const char *const migrations[SCHEMA_VERSION] = {
 	schema_v1_sql,
 	schema_v2_sql,
+	schema_v3_sql,
 };
 
 /* Checks the schema version and migrates an older database to the

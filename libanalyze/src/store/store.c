@@ -3,7 +3,7 @@
  * the connection, one write transaction per run, a savepoint per writer
  * call, and the statements prepared once per store. The schema is in
  * schema.c, publishing a new database in publish.c, the writers in
- * artifact.c, cpu_writer.c and heap_writer.c.
+ * artifact.c, cpu_writer.c, heap_writer.c and diff_writer.c.
  *
  * Atomicity: a database that does not exist yet is built in a temporary
  * file next to it and moved into place by an_store_commit(); an existing
@@ -55,6 +55,12 @@ static const char *const sql_text[Q_COUNT] = {
 	"INSERT INTO heap_object (artifact_id, node_index, id, class_index,"
 	" type, name, self_size, retained_size, distance, dominator_id)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	"SELECT id FROM artifact WHERE sha256 = ?1",
+	"DELETE FROM heap_diff WHERE base_id = ?1 AND target_id = ?2",
+	"INSERT INTO heap_diff (base_id, target_id, row_index, name,"
+	" script_id, line, col, new_count, deleted_count, count_delta,"
+	" alloc_size, freed_size, size_delta) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	" ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 };
 
 int an__store_fail(an_store *s, an_error *err, const char *what)

@@ -11,7 +11,7 @@
 #include "analyze/store.h"
 #include "core/common_int.h"
 
-#define AN_STORE_SCHEMA_VERSION 2
+#define AN_STORE_SCHEMA_VERSION 3
 
 /* heap_object.name: DevTools' display name, cut at this many bytes */
 #define AN_STORE_HEAP_NAME_MAX 1024
@@ -33,6 +33,9 @@ enum {
 	Q_DEL_HOBJECT,
 	Q_INS_HCLASS,
 	Q_INS_HOBJECT,
+	Q_FIND_ARTIFACT,
+	Q_DEL_HDIFF,
+	Q_INS_HDIFF,
 	Q_COUNT
 };
 
@@ -68,6 +71,9 @@ AN_HIDDEN int an__store_call_end(an_store *s, int rc, an_error *err);
 
 /* ---- artifact.c ---- */
 
+/* AN_ENOTFOUND unless an artifact row with this id exists. */
+AN_HIDDEN int an__store_check_artifact(an_store *s, int64_t id,
+				       an_error *err);
 /* Deletes the artifact's rows from the tables of `qs` (statement ids);
  * AN_ENOTFOUND when there is no such artifact. */
 AN_HIDDEN int an__store_clear_rows(an_store *s, int64_t id, const int *qs,
