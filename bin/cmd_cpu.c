@@ -137,6 +137,8 @@ static const char help_diff[] =
 	"  --format text|json|csv|svg|png|pdf  output format (default\n"
 	"                        text, or a picture by -o's extension)\n"
 	"  -q, --quiet           no summary lines (text)\n"
+	"  --db FILE             also store both profiles (once each) and\n"
+	"                        every row in SQLite FILE (cpu_diff)\n"
 	"  -o, --output FILE     write to FILE (replaced atomically); a\n"
 	"                        FILE.svg|png|pdf (or --format svg|png|pdf)\n"
 	"                        gets the differential flame graph: widths\n"
@@ -1050,6 +1052,38 @@ static int diff_picture(fe_out *out, const job *b, const job *t,
 	return rc;
 }
 
+/* cpu diff --db: both profiles (kept when already stored) and every
+ * row of the comparison */
+static int store_cpu_diff(const diff_side *side, const an_cpu_diff *df,
+			  const fe_opts *o)
+{
+	an_store *st = NULL;
+	an_error err;
+	an_artifact_info info[2];
+	char sha[2][65];
+	int64_t id[2];
+	int k, rc = FE_EXIT_OK;
+
+	an_error_clear(&err);
+	memset(info, 0, sizeof(info));
+	for (k = 0; k < 2; k++) {
+		an_source_sha256(side[k].j.src, sha[k]);
+		info[k].path = side[k].path;
+		info[k].sha256 = sha[k];
+		info[k].kind = an_profile_kind(side[k].j.prof);
+		info[k].bytes = an_source_raw_bytes(side[k].j.src);
+	}
+	if (an_store_open(&st, o->db, &err) < 0 ||
+	    an_store_artifact_keep(&id[0], st, &info[0], &err) < 0 ||
+	    an_store_artifact_keep(&id[1], st, &info[1], &err) < 0 ||
+	    an_store_cpu_diff(st, id[0], id[1], df, side[0].j.cpu,
+			      side[1].j.cpu, &err) < 0 ||
+	    an_store_commit(st, &err) < 0)
+		rc = fe_fail(o->db, &err);
+	an_store_close(st);
+	return rc;
+}
+
 /* `cpu diff BASE TARGET`: both loaded at once (BASE on a thread of its
  * own), compared, printed. */
 static int do_diff(const fe_opts *o)
@@ -1101,12 +1135,15 @@ static int do_diff(const fe_opts *o)
 	d.row = NULL;
 	d.o = o;
 	rc = fe_out_open(&out, o->out);
-	if (rc == FE_EXIT_OK && picture)
-		rc = fe_out_finish(&out, diff_picture(&out, &side[0].j,
-						      &side[1].j, o, fmt));
-	else if (rc == FE_EXIT_OK) {
+	if (rc == FE_EXIT_OK && picture) {
+		rc = diff_picture(&out, &side[0].j, &side[1].j, o, fmt);
+		if (rc == FE_EXIT_OK && o->db)
+			rc = store_cpu_diff(side, df, o);
+		rc = fe_out_finish(&out, rc);
+	} else if (rc == FE_EXIT_OK) {
 		print_diff(out.f, df, &d);
-		rc = fe_out_finish(&out, FE_EXIT_OK);
+		rc = o->db ? store_cpu_diff(side, df, o) : FE_EXIT_OK;
+		rc = fe_out_finish(&out, rc);
 	}
 done:
 	an_cpu_diff_free(df);
@@ -1135,8 +1172,8 @@ static const fe_subcmd subcmds[] = {
 		FE_OPT_FILTER | FE_OPT_TREE | FE_OPT_SORT, 1, 1},
 	{"diff", help_diff, FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT |
 		FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_WEIGHTS | FE_OPT_WINDOW |
-		FE_OPT_PROFILE | FE_OPT_ABSOLUTE | FE_OPT_IMAGE | FE_OPT_SORT,
-		2, 2},
+		FE_OPT_PROFILE | FE_OPT_ABSOLUTE | FE_OPT_IMAGE | FE_OPT_SORT |
+		FE_OPT_DB, 2, 2},
 };
 
 int cmd_cpu(int argc, char **argv)

@@ -15,7 +15,10 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fixture.h"
 
@@ -202,4 +205,75 @@ Test(cpudiff, bad_options)
 	cr_assert_eq(an_cpu_diff_build(&d, NULL, NULL, &o, &err), AN_EINVAL);
 	cr_assert_null(d);
 	cr_assert(strstr(err.message, "version 99"), "%s", err.message);
+}
+
+/* an_store_cpu_diff: every row, in order, with the hand-derived shares;
+ * storing the pair again replaces the rows. */
+Test(cpudiff, stored_rows)
+{
+	pair x;
+	an_store *st = NULL;
+	an_artifact_info info;
+	an_error err;
+	int64_t id[2];
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	char path[] = "/tmp/profkit_cpudiff_XXXXXX", sa[65], sb[65];
+	int fd = mkstemp(path), k, rows = 0;
+
+	memset(sa, 'a', 64);
+	memset(sb, 'b', 64);
+	sa[64] = sb[64] = 0;
+	cr_assert_geq(fd, 0);
+	close(fd);
+	unlink(path);
+	load_pair(&x, 0, AN_WEIGHTS_TIME);
+	for (k = 0; k < 2; k++) {
+		cr_assert_eq(an_store_open(&st, path, &err), AN_OK, "%s",
+			     err.message);
+		memset(&info, 0, sizeof(info));
+		info.path = "base";
+		info.sha256 = sa;
+		info.kind = AN_KIND_CPUPROFILE;
+		cr_assert_eq(an_store_artifact_keep(&id[0], st, &info, &err),
+			     AN_OK, "%s", err.message);
+		info.path = "target";
+		info.sha256 = sb;
+		cr_assert_eq(an_store_artifact_keep(&id[1], st, &info, &err),
+			     AN_OK);
+		cr_assert_eq(an_store_cpu_diff(st, id[0], id[1], x.d, x.c[0],
+					       x.c[1], &err), AN_OK, "%s",
+			     err.message);
+		cr_assert_eq(an_store_commit(st, &err), AN_OK);
+		an_store_close(st);
+	}
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT name, line, status,"
+			" self_delta, delta_unit, self_ratio FROM cpu_diff"
+			" ORDER BY row_index", -1, &q, NULL), SQLITE_OK);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
+		if (rows == 0) {
+			cr_assert_str_eq(name, "newfn");
+			cr_assert_eq(sqlite3_column_int(q, 1), 21);
+			cr_assert_str_eq((const char *)sqlite3_column_text(q, 2),
+					 "new");
+			cr_assert_float_eq(sqlite3_column_double(q, 3), 25,
+					   1e-9);
+			cr_assert_eq(sqlite3_column_type(q, 5), SQLITE_NULL);
+		}
+		if (rows == 5) {
+			cr_assert_str_eq(name, "slow");
+			cr_assert_float_eq(sqlite3_column_double(q, 5), 0.9375,
+					   1e-9);
+		}
+		cr_assert_str_eq((const char *)sqlite3_column_text(q, 4),
+				 "percent");
+		rows++;
+	}
+	cr_assert_eq(rows, 6);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	unlink(path);
+	free_pair(&x);
 }

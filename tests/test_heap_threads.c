@@ -119,7 +119,8 @@ Test(heap, threads_share_a_heap_and_load_two)
 		const uint32_t *oa, *ob;
 		uint32_t na = an_heap_classes(lj[0].h, &oa);
 		uint32_t nb = an_heap_classes(h, &ob);
-		cr_assert_eq(na, nb);
+		cr_assert_eq(na, nb, "leak beside baseline: %u classes, alone %u",
+			     na, nb);
 		for (c = 0; c < na; c++)
 			cr_expect_eq(oa[c], ob[c], "class row %u", c);
 	}

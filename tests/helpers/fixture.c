@@ -10,7 +10,10 @@
 
 const char *fx_path(const char *rel)
 {
-	static char buf[4096];
+	/* one per thread: test_heap_threads loads two files at once, and a
+	 * shared buffer let both threads open the second path (the test
+	 * failed one run in four, comparing baseline with leak) */
+	static _Thread_local char buf[4096];
 	const char *dir = getenv("AN_FIXTURES_DIR");
 
 	cr_assert_not_null(dir, "AN_FIXTURES_DIR is not set (run via ctest)");
@@ -138,7 +141,7 @@ an_heap *fx_must_load_heap(const char *rel)
 
 const char *fx_heap_rel(const char *base)
 {
-	static char rel[128];
+	static _Thread_local char rel[128];
 
 	snprintf(rel, sizeof(rel), "heap/%s.heapsnapshot%s", base,
 		 strcmp(base, "tiny") ? ".gz" : "");

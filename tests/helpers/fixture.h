@@ -11,7 +11,8 @@
 
 #include <analyze/analyze.h>
 
-/* Absolute path of fixtures/<rel>; static buffer, valid until next call. */
+/* Absolute path of fixtures/<rel>; a buffer of the calling thread,
+ * valid until its next call. */
 const char *fx_path(const char *rel);
 
 /* Reads a whole file; aborts the test on failure. Caller frees. */
@@ -40,7 +41,8 @@ int fx_load_heap_mem(an_heap **out, const void *data, size_t len,
  * failure. */
 an_heap *fx_must_load_heap(const char *rel);
 
-/* "heap/<base>.heapsnapshot", ".gz" but for tiny; static buffer. */
+/* "heap/<base>.heapsnapshot", ".gz" but for tiny; a buffer of the
+ * calling thread. */
 const char *fx_heap_rel(const char *base);
 
 /* FNV-1a of n bytes onto h (start from FX_FNV_INIT), for digests. */

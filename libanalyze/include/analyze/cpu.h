@@ -335,6 +335,8 @@ AN_API int an_cpu_diff_build(an_cpu_diff **out, const an_cpu *base,
 			     const an_cpu *target,
 			     const an_cpu_diff_opts *o, an_error *err);
 AN_API uint32_t an_cpu_diff_count(const an_cpu_diff *d);
+/* 1 when the deltas are of times (an_cpu_diff_opts.absolute) */
+AN_API int an_cpu_diff_absolute(const an_cpu_diff *d);
 AN_API const an_cpu_diff_row *an_cpu_diff_get(const an_cpu_diff *d,
 					      uint32_t i);
 AN_API void an_cpu_diff_free(an_cpu_diff *d);

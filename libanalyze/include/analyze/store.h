@@ -117,6 +117,17 @@ AN_API int an_store_heap_meta(char **out, const an_heap *h, int gzip,
 AN_API int an_store_heap_diff(an_store *s, int64_t base_id,
 			      int64_t target_id, const an_heap_diff *d,
 			      an_error *err);
+/*
+ * Stores a CPU profile comparison in cpu_diff: every row of d (made from
+ * the analyses `base` and `target`, which name its functions) in its
+ * order, replacing those stored before for the same (base, target) pair.
+ * @return AN_OK; AN_ENOTFOUND (no such artifact id), AN_EINVAL, AN_EIO.
+ *         On failure nothing of this call is kept.
+ */
+AN_API int an_store_cpu_diff(an_store *s, int64_t base_id, int64_t target_id,
+			     const an_cpu_diff *d, const an_cpu *base,
+			     const an_cpu *target, an_error *err);
+
 /* Commits everything written since an_store_open(). */
 /* Releases a string from an_store_cpu_meta() / an_store_heap_meta();
  * accepts NULL. */

@@ -13,6 +13,7 @@
 struct an_cpu_diff {
 	an_cpu_diff_row *rows;
 	uint32_t n;
+	int absolute;      /* the deltas are of times, not shares */
 	/* set while matching: the function of each row on its first side */
 	const an_cpu *side[2];
 };
@@ -164,6 +165,7 @@ int an_cpu_diff_build(an_cpu_diff **out, const an_cpu *base,
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	d->side[0] = base;
 	d->side[1] = target;
+	d->absolute = absolute;
 	t.ctx = d;
 	cap = (size_t)an_cpu_functions(base, &unused) +
 	      an_cpu_functions(target, &unused);
@@ -211,6 +213,11 @@ done:
 	free(sorted);
 	an_cpu_diff_free(d);
 	return rc;
+}
+
+int an_cpu_diff_absolute(const an_cpu_diff *d)
+{
+	return d ? d->absolute : 0;
 }
 
 uint32_t an_cpu_diff_count(const an_cpu_diff *d)

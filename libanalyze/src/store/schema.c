@@ -166,7 +166,37 @@ static const char schema_v3_sql[] =
 	"CREATE INDEX IF NOT EXISTS heap_leak_cluster_target\n"
 	"  ON heap_leak_cluster(target_id);\n"
 	"CREATE INDEX IF NOT EXISTS heap_leak_cluster_final\n"
-	"  ON heap_leak_cluster(final_id);\n";
+	"  ON heap_leak_cluster(final_id);\n"
+	/* cpu diff: one row per function of either profile, in the diff's
+	 * order; deltas in delta_unit ('percent': points of each total,
+	 * 'us'); line and col 1-based, NULL when unknown */
+	"CREATE TABLE IF NOT EXISTS cpu_diff (\n"
+	"  base_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  target_id INTEGER NOT NULL\n"
+	"    REFERENCES artifact(id) ON DELETE CASCADE,\n"
+	"  row_index INTEGER NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  url TEXT NOT NULL,\n"
+	"  line INTEGER,\n"
+	"  col INTEGER,\n"
+	"  status TEXT NOT NULL,\n"
+	"  base_self_us INTEGER NOT NULL,\n"
+	"  base_total_us INTEGER NOT NULL,\n"
+	"  target_self_us INTEGER NOT NULL,\n"
+	"  target_total_us INTEGER NOT NULL,\n"
+	"  base_self_pct REAL NOT NULL,\n"
+	"  target_self_pct REAL NOT NULL,\n"
+	"  self_delta REAL NOT NULL,\n"
+	"  total_delta REAL NOT NULL,\n"
+	"  delta_unit TEXT NOT NULL,\n"
+	"  self_ratio REAL,\n"
+	"  PRIMARY KEY (base_id, target_id, row_index)\n"
+	");\n"
+	"CREATE INDEX IF NOT EXISTS cpu_diff_target\n"
+	"  ON cpu_diff(target_id);\n"
+	"CREATE INDEX IF NOT EXISTS cpu_diff_name\n"
+	"  ON cpu_diff(name);\n";
 
 /* migrations[v - 1] takes a database from version v - 1 to v */
 static const char *const migrations[SCHEMA_VERSION] = {

@@ -61,6 +61,12 @@ static const char *const sql_text[Q_COUNT] = {
 	" script_id, line, col, new_count, deleted_count, count_delta,"
 	" alloc_size, freed_size, size_delta) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 	" ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	"DELETE FROM cpu_diff WHERE base_id = ?1 AND target_id = ?2",
+	"INSERT INTO cpu_diff (base_id, target_id, row_index, name, url,"
+	" line, col, status, base_self_us, base_total_us, target_self_us,"
+	" target_total_us, base_self_pct, target_self_pct, self_delta,"
+	" total_delta, delta_unit, self_ratio) VALUES (?1, ?2, ?3, ?4, ?5,"
+	" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
 };
 
 int an__store_fail(an_store *s, an_error *err, const char *what)

@@ -25,6 +25,13 @@ grep -o "<title>[a-z]*" "$TMPDIR/d.svg" | sort | tr '\n' ' '; echo
 "$PROFKIT" cpu diff diff_base.cpuprofile diff_target.cpuprofile --format png > "$TMPDIR/d.png" || exit 1
 head -c 4 "$TMPDIR/d.png" | od -An -c | tr -s ' '
 "$PROFKIT" cpu diff diff_base.cpuprofile diff_target.cpuprofile --format gif 2>&1; echo "exit $?"
+# --db: both profiles once each, every row (not only the -n shown), the
+# same again replaces the rows; --absolute stores times
+db="$TMPDIR/cpudiff.db"
+rm -f "$db"
+"$PROFKIT" cpu diff -q -n 1 --db "$db" diff_base.cpuprofile diff_target.cpuprofile > /dev/null || exit 1
+"$PROFKIT" cpu diff -q -n 1 --absolute --db "$db" diff_base.cpuprofile diff_target.cpuprofile > /dev/null || exit 1
+sqlite3 "$db" "SELECT count(*) FROM artifact; SELECT row_index, name, line, col, status, base_self_us, target_self_us, self_delta, delta_unit, self_ratio FROM cpu_diff ORDER BY row_index;"
 # -o: nothing written when the target fails
 "$PROFKIT" cpu diff -o "$TMPDIR/d.txt" diff_base.cpuprofile ../bad/truncated.cpuprofile 2>&1; echo "exit $?"
 test -e "$TMPDIR/d.txt" && echo "d.txt written" || echo "no d.txt"
