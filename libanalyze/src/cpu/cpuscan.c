@@ -915,7 +915,7 @@ struct par {
 	atomic_int stop;   /* the reader is done with the array */
 	pthread_t tids[MAX_WORKERS];
 	int nthreads;
-	int test;          /* an_scan_cfg.split was set */
+	int test;          /* an_scan_cfg.split was set (or fuzzing) */
 	size_t nb;         /* the piece the reader asks for next (the
 			      reader writes it under mu) */
 	int have;          /* reader: segs[nb] is done and was looked at */
@@ -1128,17 +1128,26 @@ static void par_start(an_cpuscan *s, uint64_t at)
 	size_t wn, size = s->cfg.split ? s->cfg.split : SEG, nseg;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int workers = cpus > 1 ? (int)(cpus - 1) : 0, t;
+	int forced = s->cfg.split != 0;
 	par *P;
 
 	if (s->par_tried)
 		return;
 	s->par_tried = 1;
+	if (!s->src || !an__source_whole(&w, &wn, s->src) || at >= wn)
+		return;
+#if defined(AN_FUZZING)
+	/* fuzzing builds: every trace in three pieces, to fuzz them too */
+	if (!forced) {
+		forced = 1;
+		size = (size_t)((wn - at) / 3 + 1);
+	}
+#endif
 	if (workers > MAX_WORKERS)
 		workers = MAX_WORKERS;
-	if (s->cfg.split && workers < 1)
+	if (forced && workers < 1)
 		workers = 1;
-	if (!s->src || !workers || !an__source_whole(&w, &wn, s->src) ||
-	    at >= wn || (!s->cfg.split && wn - at < 2 * (uint64_t)size))
+	if (!workers || (!forced && wn - at < 2 * (uint64_t)size))
 		return;
 	if ((wn - at) / size >= MAX_SEGS)
 		size = (size_t)((wn - at) / (MAX_SEGS - 1)) + 1;
@@ -1159,7 +1168,7 @@ static void par_start(an_cpuscan *s, uint64_t at)
 	P->size = size;
 	P->nseg = nseg;
 	P->next_claim = P->nb = 1;
-	P->test = s->cfg.split != 0;
+	P->test = forced;
 	atomic_init(&P->stop, 0);
 	pthread_mutex_init(&P->mu, NULL);
 	pthread_cond_init(&P->cv, NULL);
