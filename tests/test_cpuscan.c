@@ -999,3 +999,58 @@ Test(cpuscan, a_large_mapped_trace_on_several_threads, .timeout = 240)
 	unlink(path);
 	free(d);
 }
+
+/* ---- per-sample lines become line ticks per node ---------------------- */
+
+/* Samples of f (node 2) on lines 9, 4, 9 and of g (node 3) on 7, 7, with
+ * a sample without a line (0): f gets ticks (4, 1), (9, 2) and g (7, 2),
+ * each node's in line order. */
+Test(cpuscan, per_sample_lines_become_ticks_in_line_order)
+{
+	static const char doc[] =
+		"[" PROFILE ",{\"name\":\"ProfileChunk\",\"ph\":\"P\","
+		"\"pid\":1,\"tid\":2,\"ts\":1010,\"id\":\"0x1\",\"args\":{"
+		"\"data\":{\"cpuProfile\":{\"nodes\":[{\"id\":1,\"callFrame\":"
+		"{\"functionName\":\"(root)\"}},{\"id\":3,\"parent\":1,"
+		"\"callFrame\":{\"functionName\":\"g\"}},{\"id\":2,\"parent\":1,"
+		"\"callFrame\":{\"functionName\":\"f\"}}],"
+		"\"samples\":[2,3,2,2,3,2]},\"timeDeltas\":[1,1,1,1,1,1],"
+		"\"lines\":[9,7,4,9,7,0]}}}]";
+	static const struct {
+		int64_t id;
+		uint32_t n;
+		an_line_ticks t[2];
+	} want[] = {{2, 2, {{4, 1}, {9, 2}}}, {3, 1, {{7, 2}, {0, 0}}}};
+	an_profile *p = NULL;
+	an_source *src = NULL;
+	an_error err;
+	uint32_t i, k, w, found = 0;
+
+	check(doc, 1);
+	cr_assert_eq(an_source_open_memory(&src, doc, strlen(doc), "t", &err),
+		     AN_OK);
+	cr_assert_eq(an__trace_load(&p, src, NULL, NULL, &err), AN_OK, "%s",
+		     err.message);
+	for (i = 0; i < an_profile_node_count(p); i++) {
+		const an_line_ticks *t;
+		uint32_t n = an_profile_node_ticks(p, i, &t);
+		for (w = 0; w < 2; w++) {
+			if (an_profile_node_id(p, i) != want[w].id)
+				continue;
+			found++;
+			cr_assert_eq(n, want[w].n, "node %lld",
+				     (long long)want[w].id);
+			for (k = 0; k < n; k++) {
+				cr_expect_eq(t[k].line, want[w].t[k].line,
+					     "node %lld tick %u",
+					     (long long)want[w].id, k);
+				cr_expect_eq(t[k].ticks, want[w].t[k].ticks,
+					     "node %lld tick %u",
+					     (long long)want[w].id, k);
+			}
+		}
+	}
+	cr_expect_eq(found, 2);
+	an_profile_free(p);
+	an_source_free(src);
+}

@@ -5,6 +5,7 @@
  * DevTools' lone-(program) fix. The loaders (cpuprofile.c) produce into
  * the builder; they never see the model's internals.
  */
+#include "core/hashtab.h"
 #include "core/sort.h"
 #include "cpu/profile_int.h"
 
@@ -699,60 +700,90 @@ done:
 }
 
 /* Per-sample lines (trace format) become positionTicks per node: count
- * (node, line) pairs and append one tick run per node. */
+ * (node, line) pairs and append one tick run per node, pairs in (node,
+ * line) order. The samples are counted into a hash of the distinct pairs
+ * (few: a node's samples fall on a few lines), and only those are
+ * sorted. */
 typedef struct node_line {
-	uint32_t node;
-	uint32_t line;
+	uint64_t key;   /* node << 32 | line; 0: an empty slot (line > 0) */
+	uint32_t n;     /* samples */
 } node_line;
 
 static int cmp_node_line(const void *a, const void *b)
 {
 	const node_line *x = a, *y = b;
 
-	if (x->node != y->node)
-		return x->node < y->node ? -1 : 1;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	return 0;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Counts `key` in the table (cap a power of two, under half full). */
+static void count_pair(node_line *t, size_t cap, uint64_t key, size_t *used)
+{
+	size_t h = (size_t)an__ht_mix64(key) & (cap - 1);
+
+	while (t[h].key && t[h].key != key)
+		h = (h + 1) & (cap - 1);
+	if (!t[h].key) {
+		t[h].key = key;
+		(*used)++;
+	}
+	t[h].n++;
 }
 
 static int lines_to_ticks(an_builder *b, const an_hashtab *ids)
 {
-	node_line *pairs;
-	size_t i, m = 0;
+	node_line *t = NULL, *bigger;
+	size_t i, k, m = 0, cap = 64, used = 0;
 	int rc = AN_OK;
 
 	if (!b->line_n)
 		return AN_OK;
-	pairs = an__calloc(b->line_n, sizeof(*pairs));
-	if (!pairs)
+	t = an__calloc(cap, sizeof(*t));
+	if (!t)
 		return AN_ENOMEM;
 	for (i = 0; i < b->line_n; i++) {
 		uint32_t v = idmap_get(ids, b->samples[i]);
 		if (v == AN_NONE || b->lines[i] <= 0)
 			continue;
-		pairs[m].node = v;
-		pairs[m].line = (uint32_t)b->lines[i];
-		m++;
+		if (2 * (used + 1) > cap) {
+			bigger = an__calloc(2 * cap, sizeof(*t));
+			if (!bigger) {
+				free(t);
+				return AN_ENOMEM;
+			}
+			for (k = 0; k < cap; k++)
+				if (t[k].key) {
+					size_t h = (size_t)an__ht_mix64(
+							   t[k].key) &
+						   (2 * cap - 1);
+					while (bigger[h].key)
+						h = (h + 1) & (2 * cap - 1);
+					bigger[h] = t[k];
+				}
+			free(t);
+			t = bigger;
+			cap *= 2;
+		}
+		count_pair(t, cap, (uint64_t)v << 32 | (uint32_t)b->lines[i],
+			   &used);
 	}
-	qsort(pairs, m, sizeof(*pairs), cmp_node_line);
-	for (i = 0; i < m;) {
-		size_t j = i;
-		an_raw_node *r = &b->nodes[pairs[i].node];
-		while (j < m && pairs[j].node == pairs[i].node &&
-		       pairs[j].line == pairs[i].line)
-			j++;
-		if (i == 0 || pairs[i - 1].node != pairs[i].node) {
+	for (k = 0; k < cap; k++)
+		if (t[k].key)
+			t[m++] = t[k];
+	qsort(t, m, sizeof(*t), cmp_node_line);
+	for (i = 0; i < m; i++) {
+		uint32_t node = (uint32_t)(t[i].key >> 32);
+		an_raw_node *r = &b->nodes[node];
+		if (i == 0 || (uint32_t)(t[i - 1].key >> 32) != node) {
 			r->tick_off = (uint32_t)b->tick_n;
 			r->tick_n = 0;
 		}
-		rc = an__builder_tick(b, pairs[i].line, (uint32_t)(j - i));
+		rc = an__builder_tick(b, (uint32_t)t[i].key, t[i].n);
 		if (rc < 0)
 			break;
 		r->tick_n++;
-		i = j;
 	}
-	free(pairs);
+	free(t);
 	return rc;
 }
 
