@@ -5,7 +5,6 @@
  * DevTools' lone-(program) fix. The loaders (cpuprofile.c) produce into
  * the builder; they never see the model's internals.
  */
-#include "core/hashtab.h"
 #include "core/sort.h"
 #include "cpu/profile_int.h"
 
@@ -701,89 +700,83 @@ done:
 
 /* Per-sample lines (trace format) become positionTicks per node: count
  * (node, line) pairs and append one tick run per node, pairs in (node,
- * line) order. The samples are counted into a hash of the distinct pairs
- * (few: a node's samples fall on a few lines), and only those are
- * sorted. */
-typedef struct node_line {
-	uint64_t key;   /* node << 32 | line; 0: an empty slot (line > 0) */
-	uint32_t n;     /* samples */
-} node_line;
-
-static int cmp_node_line(const void *a, const void *b)
+ * line) order. The lines are put in node order by counting (each node's
+ * samples together), and only each node's own lines are sorted: a
+ * node's samples are few beside the whole profile's. */
+static int cmp_line(const void *a, const void *b)
 {
-	const node_line *x = a, *y = b;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
-	return x->key < y->key ? -1 : x->key > y->key;
+	return x < y ? -1 : x > y;
 }
 
-/* Counts `key` in the table (cap a power of two, under half full). */
-static void count_pair(node_line *t, size_t cap, uint64_t key, size_t *used)
+static void sort_lines(uint32_t *v, size_t n)
 {
-	size_t h = (size_t)an__ht_mix64(key) & (cap - 1);
+	size_t i, j;
 
-	while (t[h].key && t[h].key != key)
-		h = (h + 1) & (cap - 1);
-	if (!t[h].key) {
-		t[h].key = key;
-		(*used)++;
+	if (n > 32) {
+		qsort(v, n, sizeof(*v), cmp_line);
+		return;
 	}
-	t[h].n++;
+	for (i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 static int lines_to_ticks(an_builder *b, const an_hashtab *ids)
 {
-	node_line *t = NULL, *bigger;
-	size_t i, k, m = 0, cap = 64, used = 0;
+	uint32_t *node = NULL, *at = NULL, *sorted = NULL;
+	size_t i, k, m = 0, nn = b->node_n;
 	int rc = AN_OK;
 
 	if (!b->line_n)
 		return AN_OK;
-	t = an__calloc(cap, sizeof(*t));
-	if (!t)
-		return AN_ENOMEM;
+	node = an__calloc(b->line_n, sizeof(*node));
+	at = an__calloc(nn + 1, sizeof(*at));
+	sorted = an__calloc(b->line_n, sizeof(*sorted));
+	if (!node || !at || !sorted) {
+		rc = AN_ENOMEM;
+		goto done;
+	}
 	for (i = 0; i < b->line_n; i++) {
 		uint32_t v = idmap_get(ids, b->samples[i]);
-		if (v == AN_NONE || b->lines[i] <= 0)
+		node[i] = v == AN_NONE || b->lines[i] <= 0 ? AN_NONE : v;
+		if (node[i] != AN_NONE)
+			at[v + 1]++;
+	}
+	for (k = 0; k < nn; k++)
+		at[k + 1] += at[k];
+	for (i = 0; i < b->line_n; i++)
+		if (node[i] != AN_NONE)
+			sorted[at[node[i]]++] = (uint32_t)b->lines[i];
+	/* at[k] is now where node k's lines end */
+	for (k = 0; k < nn; k++) {
+		size_t from = m, to = at[k];
+		an_raw_node *r = &b->nodes[k];
+		if (from == to)
 			continue;
-		if (2 * (used + 1) > cap) {
-			bigger = an__calloc(2 * cap, sizeof(*t));
-			if (!bigger) {
-				free(t);
-				return AN_ENOMEM;
-			}
-			for (k = 0; k < cap; k++)
-				if (t[k].key) {
-					size_t h = (size_t)an__ht_mix64(
-							   t[k].key) &
-						   (2 * cap - 1);
-					while (bigger[h].key)
-						h = (h + 1) & (2 * cap - 1);
-					bigger[h] = t[k];
-				}
-			free(t);
-			t = bigger;
-			cap *= 2;
+		sort_lines(sorted + from, to - from);
+		r->tick_off = (uint32_t)b->tick_n;
+		r->tick_n = 0;
+		for (i = from; i < to;) {
+			size_t j = i;
+			while (j < to && sorted[j] == sorted[i])
+				j++;
+			rc = an__builder_tick(b, sorted[i], (uint32_t)(j - i));
+			if (rc < 0)
+				goto done;
+			r->tick_n++;
+			i = j;
 		}
-		count_pair(t, cap, (uint64_t)v << 32 | (uint32_t)b->lines[i],
-			   &used);
+		m = to;
 	}
-	for (k = 0; k < cap; k++)
-		if (t[k].key)
-			t[m++] = t[k];
-	qsort(t, m, sizeof(*t), cmp_node_line);
-	for (i = 0; i < m; i++) {
-		uint32_t node = (uint32_t)(t[i].key >> 32);
-		an_raw_node *r = &b->nodes[node];
-		if (i == 0 || (uint32_t)(t[i - 1].key >> 32) != node) {
-			r->tick_off = (uint32_t)b->tick_n;
-			r->tick_n = 0;
-		}
-		rc = an__builder_tick(b, (uint32_t)t[i].key, t[i].n);
-		if (rc < 0)
-			break;
-		r->tick_n++;
-	}
-	free(t);
+done:
+	free(node);
+	free(at);
+	free(sorted);
 	return rc;
 }
 
