@@ -1030,8 +1030,8 @@ Test(cpuscan, per_sample_lines_become_ticks_in_line_order)
 		"\"pid\":1,\"tid\":2,\"ts\":1010,\"id\":\"0x1\",\"args\":{"
 		"\"data\":{\"cpuProfile\":{\"nodes\":[{\"id\":1,\"callFrame\":"
 		"{\"functionName\":\"(root)\"}},{\"id\":3,\"parent\":1,"
-		"\"callFrame\":{\"functionName\":\"g\"}},{\"id\":2,\"parent\":1,"
-		"\"callFrame\":{\"functionName\":\"f\"}}],"
+		"\"callFrame\":{\"functionName\":\"g\"}},{\"id\":2,"
+		"\"parent\":1,\"callFrame\":{\"functionName\":\"f\"}}],"
 		"\"samples\":[2,3,2,2,3,2]},\"timeDeltas\":[1,1,1,1,1,1],"
 		"\"lines\":[9,7,4,9,7,0]}}}]";
 	static const struct {
