@@ -10,6 +10,8 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "fixture.h"
 #include "cpu/cpuscan_int.h"
@@ -23,6 +25,7 @@ typedef struct result {
 	int64_t sample_id[8];  /* node ids of the first samples, time order */
 	int64_t sample_ts[8];
 	uint64_t listed;       /* the summary's profiles: pid, tid, names */
+	size_t adopted;        /* pieces taken from other threads */
 } result;
 
 static uint64_t digest(const an_profile *p)
@@ -68,22 +71,22 @@ static uint64_t digest(const an_profile *p)
 	return h;
 }
 
-static void load(result *res, const char *doc, size_t len, int trace,
-		 size_t chunk, int plain)
+/* Loads from `src` (then freed): plainly, or with the fast paths and,
+ * when `split` (a trace), the event array skimmed by other threads in
+ * pieces of that many bytes. */
+static void load_src(result *res, an_source *src, int trace, int plain,
+		     size_t split)
 {
-	an_source *src = NULL;
 	an_profile *p = NULL;
 	uint32_t i;
 
-	memset(res, 0, sizeof(*res));
-	cr_assert_eq(an_source_open_memory(&src, doc, len, "t", &res->err),
-		     AN_OK);
-	if (chunk)
-		an_source_set_chunk_limit(src, chunk);
 	if (plain)
 		res->rc = an__profile_load_plain(&p, src, trace,
 						 trace ? &res->sum : NULL,
 						 &res->err);
+	else if (trace && split)
+		res->rc = an__trace_load_split(&p, src, &res->sum, split,
+					       &res->adopted, &res->err);
 	else if (trace)
 		res->rc = an__trace_load(&p, src, &res->sum, NULL, &res->err);
 	else
@@ -119,63 +122,105 @@ static void load(result *res, const char *doc, size_t len, int trace,
 	an_source_free(src);
 }
 
+static void load_split(result *res, const char *doc, size_t len, int trace,
+		       size_t chunk, int plain, size_t split)
+{
+	an_source *src = NULL;
+
+	memset(res, 0, sizeof(*res));
+	cr_assert_eq(an_source_open_memory(&src, doc, len, "t", &res->err),
+		     AN_OK);
+	if (chunk)
+		an_source_set_chunk_limit(src, chunk);
+	load_src(res, src, trace, plain, split);
+}
+
+static void load(result *res, const char *doc, size_t len, int trace,
+		 size_t chunk, int plain)
+{
+	load_split(res, doc, len, trace, chunk, plain, 0);
+}
+
 /*
- * Loads `doc` plainly and with every chunk size; all must agree. Returns
- * the reference result. yajl's own offset for a few errors depends on
- * where its input was cut ("01" cut after the 0 is reported one byte
- * later): there the offset of the plain parse with the same chunking is
- * accepted too.
+ * `got` must agree with the plain parse of the whole input (`ref`). yajl's
+ * own offset for a few errors depends on where its input was cut ("01"
+ * cut after the 0 is reported one byte later): there the offset of the
+ * plain parse with the same chunking (`same`) is accepted too. `how`
+ * names the run in messages.
+ */
+static void agree(result *got, const result *same, const result *ref,
+		  int trace, const char *how, const char *doc, size_t len)
+{
+	if (got->rc < 0 && got->err.offset == same->err.offset)
+		got->err.offset = ref->err.offset;
+	cr_assert_eq(got->rc, ref->rc, "%s: status %d, want %d (%s / %s) "
+		     "in %.*s", how, got->rc, ref->rc, got->err.message,
+		     ref->err.message, (int)len, doc);
+	if (ref->rc < 0) {
+		cr_assert_str_eq(got->err.message, ref->err.message,
+				 "%s in %.*s", how, (int)len, doc);
+		cr_assert_eq(got->err.offset, ref->err.offset,
+			     "%s: offset %llu, want %llu (%s) in %.*s", how,
+			     (unsigned long long)got->err.offset,
+			     (unsigned long long)ref->err.offset,
+			     ref->err.message, (int)len, doc);
+	} else {
+		cr_assert_eq(got->digest, ref->digest,
+			     "%s: model differs in %.*s", how, (int)len, doc);
+	}
+	if (!trace)
+		return;
+	cr_assert_eq(got->listed, ref->listed,
+		     "%s: profiles listed differ in %.*s", how, (int)len, doc);
+	cr_assert_eq(got->sum.events, ref->sum.events,
+		     "%s: %llu events, want %llu in %.*s", how,
+		     (unsigned long long)got->sum.events,
+		     (unsigned long long)ref->sum.events, (int)len, doc);
+	cr_assert_eq(got->sum.threads, ref->sum.threads,
+		     "%s: threads in %.*s", how, (int)len, doc);
+	cr_assert_eq(got->sum.processes, ref->sum.processes,
+		     "%s: processes in %.*s", how, (int)len, doc);
+	cr_assert_eq(got->sum.profiles, ref->sum.profiles,
+		     "%s: profiles in %.*s", how, (int)len, doc);
+	cr_assert_eq(got->sum.has_time, ref->sum.has_time,
+		     "%s: has_time in %.*s", how, (int)len, doc);
+	cr_assert_eq(got->sum.first_us, ref->sum.first_us,
+		     "%s: first_us in %.*s", how, (int)len, doc);
+	cr_assert_eq(got->sum.last_us, ref->sum.last_us,
+		     "%s: last_us %lld, want %lld in %.*s", how,
+		     (long long)got->sum.last_us, (long long)ref->sum.last_us,
+		     (int)len, doc);
+}
+
+/*
+ * Loads `doc` plainly and with every chunk size; all must agree. A trace
+ * is also loaded with its event array cut into pieces of every size for
+ * other threads, in chunks of that size, and whole (pieces up to 40
+ * bytes, then every 16th size). Returns the reference result.
  */
 static result check(const char *doc, int trace)
 {
-	size_t len = strlen(doc), c;
+	size_t len = strlen(doc), c, chunk;
 	result ref, got, same;
+	char how[64];
 
 	load(&ref, doc, len, trace, 0, 1);
 	for (c = 1; c <= len + 1; c++) {
-		load(&got, doc, len, trace, c == len + 1 ? 0 : c, 0);
-		load(&same, doc, len, trace, c == len + 1 ? 0 : c, 1);
-		if (got.rc < 0 && got.err.offset == same.err.offset)
-			got.err.offset = ref.err.offset;
-		cr_assert_eq(got.rc, ref.rc, "chunk %zu: status %d, want %d "
-			     "(%s / %s) in %s", c, got.rc, ref.rc,
-			     got.err.message, ref.err.message, doc);
-		if (ref.rc < 0) {
-			cr_assert_str_eq(got.err.message, ref.err.message,
-					 "chunk %zu in %s", c, doc);
-			cr_assert_eq(got.err.offset, ref.err.offset,
-				     "chunk %zu: offset %llu, want %llu (%s) "
-				     "in %s", c,
-				     (unsigned long long)got.err.offset,
-				     (unsigned long long)ref.err.offset,
-				     ref.err.message, doc);
-		} else {
-			cr_assert_eq(got.digest, ref.digest,
-				     "chunk %zu: model differs in %s", c, doc);
-		}
-		if (trace) {
-			cr_assert_eq(got.listed, ref.listed,
-				     "chunk %zu: profiles listed differ in %s", c,
-				     doc);
-			cr_assert_eq(got.sum.events, ref.sum.events,
-				     "chunk %zu: %llu events, want %llu in %s",
-				     c, (unsigned long long)got.sum.events,
-				     (unsigned long long)ref.sum.events, doc);
-			cr_assert_eq(got.sum.threads, ref.sum.threads,
-				     "chunk %zu: threads in %s", c, doc);
-			cr_assert_eq(got.sum.processes, ref.sum.processes,
-				     "chunk %zu: processes in %s", c, doc);
-			cr_assert_eq(got.sum.profiles, ref.sum.profiles,
-				     "chunk %zu: profiles in %s", c, doc);
-			cr_assert_eq(got.sum.has_time, ref.sum.has_time,
-				     "chunk %zu: has_time in %s", c, doc);
-			cr_assert_eq(got.sum.first_us, ref.sum.first_us,
-				     "chunk %zu: first_us in %s", c, doc);
-			cr_assert_eq(got.sum.last_us, ref.sum.last_us,
-				     "chunk %zu: last_us %lld, want %lld in %s",
-				     c, (long long)got.sum.last_us,
-				     (long long)ref.sum.last_us, doc);
-		}
+		chunk = c == len + 1 ? 0 : c;
+		load(&got, doc, len, trace, chunk, 0);
+		load(&same, doc, len, trace, chunk, 1);
+		snprintf(how, sizeof(how), "chunk %zu", c);
+		agree(&got, &same, &ref, trace, how, doc, len);
+		if (!trace)
+			continue;
+		load_split(&got, doc, len, trace, chunk, 0, c);
+		snprintf(how, sizeof(how), "chunk %zu, pieces of %zu", c, c);
+		agree(&got, &same, &ref, trace, how, doc, len);
+		if (c > 40 && c % 16)
+			continue;
+		load_split(&got, doc, len, trace, 0, 0, c);
+		snprintf(how, sizeof(how), "whole, pieces of %zu", c);
+		agree(&got, &ref, &ref, trace, how, doc, len);
 	}
 	return ref;
 }
@@ -589,44 +634,29 @@ Test(cpuscan, sparse_and_missing_sample_ids)
 /* ---- random damage: the fast paths never judge differently ----------- */
 
 /* Compares a fast load with the plain one at the chunk sizes given
- * (0 = the whole input at once). */
+ * (0 = the whole input at once); a trace also, when `pieces`, with its
+ * event array in pieces for other threads at the first chunk size
+ * (pieces of 1 byte when that is 0, else of half the chunk size). */
 static void same_as_plain_at(const char *doc, size_t len, int trace,
-			     const size_t *chunks, size_t nchunks)
+			     const size_t *chunks, size_t nchunks, int pieces)
 {
 	result ref, got, same;
-	size_t c;
+	size_t c, split;
+	char how[64];
 
 	load(&ref, doc, len, trace, 0, 1);
 	for (c = 0; c < nchunks; c++) {
 		load(&got, doc, len, trace, chunks[c], 0);
 		load(&same, doc, len, trace, chunks[c], 1);
-		if (got.rc < 0 && got.err.offset == same.err.offset)
-			got.err.offset = ref.err.offset;
-		cr_assert_eq(got.rc, ref.rc, "chunk %zu: %d (%s) vs %d (%s) in "
-			     "%.*s", chunks[c], got.rc, got.err.message,
-			     ref.rc, ref.err.message, (int)len, doc);
-		if (ref.rc == AN_OK) {
-			cr_assert_eq(got.digest, ref.digest, "chunk %zu in "
-				     "%.*s", chunks[c], (int)len, doc);
-			goto summary;
-		}
-		cr_assert_str_eq(got.err.message, ref.err.message,
-				 "chunk %zu in %.*s", chunks[c], (int)len,
-				 doc);
-		cr_assert_eq(got.err.offset, ref.err.offset,
-			     "chunk %zu: offset %llu vs %llu (%s) in %.*s",
-			     chunks[c], (unsigned long long)got.err.offset,
-			     (unsigned long long)ref.err.offset,
-			     ref.err.message, (int)len, doc);
-summary:
-		cr_assert_eq(got.sum.events, ref.sum.events,
-			     "chunk %zu in %.*s", chunks[c], (int)len, doc);
-		cr_assert_eq(got.sum.threads, ref.sum.threads,
-			     "chunk %zu in %.*s", chunks[c], (int)len, doc);
-		cr_assert_eq(got.sum.first_us, ref.sum.first_us,
-			     "chunk %zu in %.*s", chunks[c], (int)len, doc);
-		cr_assert_eq(got.sum.last_us, ref.sum.last_us,
-			     "chunk %zu in %.*s", chunks[c], (int)len, doc);
+		snprintf(how, sizeof(how), "chunk %zu", chunks[c]);
+		agree(&got, &same, &ref, trace, how, doc, len);
+		if (!trace || !pieces || c)
+			continue;
+		split = chunks[c] / 2 + 1;
+		load_split(&got, doc, len, trace, chunks[c], 0, split);
+		snprintf(how, sizeof(how), "chunk %zu, pieces of %zu",
+			 chunks[c], split);
+		agree(&got, &same, &ref, trace, how, doc, len);
 	}
 }
 
@@ -635,7 +665,7 @@ static void same_as_plain(const char *doc, size_t len, int trace)
 	static const size_t chunks[] = {0, 1, 5, 64};
 
 	same_as_plain_at(doc, len, trace, chunks,
-			 sizeof(chunks) / sizeof(chunks[0]));
+			 sizeof(chunks) / sizeof(chunks[0]), 1);
 }
 
 /* Each of 3000 copies of a document gets one to three random edits (a
@@ -684,6 +714,11 @@ Test(cpuscan, randomly_damaged_traces_fail_as_the_plain_parse_does,
 {
 	damage("[" OTHER1 "," PROFILE ",\n" OTHER2 "," CHUNK "," META "]", 1,
 	       1);
+}
+
+Test(cpuscan, randomly_damaged_object_traces_fail_as_the_plain_parse_does,
+     .timeout = 240)
+{
 	damage("{\"x\":[1],\"traceEvents\":[" OTHER2 "," OTHER1 "],\"y\":{}}",
 	       1, 2);
 }
@@ -723,7 +758,7 @@ static void same_big(const char *pre, const char *fill, size_t n,
 	char *d = big_doc(pre, fill, n, post, &len);
 
 	same_as_plain_at(d, len, 1, chunks,
-			 sizeof(chunks) / sizeof(chunks[0]));
+			 sizeof(chunks) / sizeof(chunks[0]), 1);
 	free(d);
 }
 
@@ -774,9 +809,10 @@ Test(cpuscan, skipped_metadata_is_not_part_of_the_span)
 /* Strings are searched sixteen (or eight) bytes at a time: every byte
  * that matters in a string ('\\', a control character, a byte >= 0x80,
  * DEL, which does not) at every position of strings of 0 to 40 bytes,
- * as a value in args and at the top level, with chunk ends around the
- * block size: as the plain parse, every time. */
-Test(cpuscan, special_bytes_at_every_position_of_a_string, .timeout = 240)
+ * as a value in args (f = 0) and at the top level (f = 1), with chunk
+ * ends around the block size: as the plain parse, every time. (Two
+ * tests, run side by side: each takes minutes under ASan.) */
+static void special_bytes(size_t f)
 {
 	static const char *const special[] = {
 		"\\n", "\\q", "\\u00e9", "\\u0g00", "\x01", "\x1f", "\t",
@@ -792,45 +828,247 @@ Test(cpuscan, special_bytes_at_every_position_of_a_string, .timeout = 240)
 		"\",\"name\":\"a\",\"pid\":1,\"ts\":5},"
 		"{\"name\":\"b\",\"pid\":2,\"ts\":9}]"};
 	static const char fill[] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDE";
+	const size_t nsp = sizeof(special) / sizeof(special[0]);
 	char doc[1024];
-	size_t len, at, k, f, n;
+	size_t len, at, k, n;
 	int ok = 0, bad = 0;
 
-	for (f = 0; f < 2; f++)
-		for (len = 0; len <= 40; len++)
-			for (at = 0; at <= len; at++)
-				for (k = 0; k < sizeof(special) /
-						sizeof(special[0]); k++) {
-					const char *sp = at < len ?
-								 special[k] : "";
-					result r;
-					n = 0;
-					memcpy(doc, pre[f], strlen(pre[f]));
-					n += strlen(pre[f]);
-					memcpy(doc + n, fill, at);
-					n += at;
-					memcpy(doc + n, sp, strlen(sp));
-					n += strlen(sp);
-					if (at < len) {
-						memcpy(doc + n, fill + at + 1,
-						       len - at - 1);
-						n += len - at - 1;
-					}
-					memcpy(doc + n, post[f],
-					       strlen(post[f]) + 1);
-					n += strlen(post[f]);
-					same_as_plain_at(doc, n, 1, chunks, 4);
-					load(&r, doc, n, 1, 0, 0);
-					if (at == len || valid[k])
-						ok += r.rc == AN_OK &&
-						      r.sum.events == 4;
-					else
-						bad += r.rc < 0;
-					if (at == len)
-						break;
+	for (len = 0; len <= 40; len++)
+		for (at = 0; at <= len; at++)
+			for (k = 0; k < nsp; k++) {
+				const char *sp = at < len ? special[k] : "";
+				result r;
+				n = 0;
+				memcpy(doc, pre[f], strlen(pre[f]));
+				n += strlen(pre[f]);
+				memcpy(doc + n, fill, at);
+				n += at;
+				memcpy(doc + n, sp, strlen(sp));
+				n += strlen(sp);
+				if (at < len) {
+					memcpy(doc + n, fill + at + 1,
+					       len - at - 1);
+					n += len - at - 1;
 				}
+				memcpy(doc + n, post[f], strlen(post[f]) + 1);
+				n += strlen(post[f]);
+				/* (the string scanner: no pieces, for time) */
+				same_as_plain_at(doc, n, 1, chunks, 4, 0);
+				load(&r, doc, n, 1, 0, 0);
+				if (at == len || valid[k])
+					ok += r.rc == AN_OK &&
+					      r.sum.events == 4;
+				else
+					bad += r.rc < 0;
+				if (at == len)
+					break;
+			}
 	/* 41 strings without a special byte and 820 positions in the
 	 * others; valid: "\n", "\u00e9", DEL, "é", " " */
-	cr_expect_eq(ok, 2 * (41 + 5 * 820), "%d valid", ok);
-	cr_expect_eq(bad, 2 * 7 * 820, "%d refused", bad);
+	cr_expect_eq(ok, 41 + 5 * 820, "%d valid", ok);
+	cr_expect_eq(bad, 7 * 820, "%d refused", bad);
+}
+
+Test(cpuscan, special_bytes_at_every_position_of_a_string_in_args,
+     .timeout = 240)
+{
+	special_bytes(0);
+}
+
+Test(cpuscan, special_bytes_at_every_position_of_a_top_level_string,
+     .timeout = 240)
+{
+	special_bytes(1);
+}
+
+/* ---- the event array on several threads ------------------------------ */
+
+/* "[" PROFILE, then n events of 15 threads (pid 1 + i % 3, tid 10 + i %
+ * 5, ts 2000 + 10 i, dur 5) with CHUNK after the first half and META
+ * after the next quarter, "]". */
+static char *many_events(size_t n, size_t *len)
+{
+	size_t cap = 256 + n * 96 + sizeof(CHUNK) + sizeof(META), at, i;
+	char *d = malloc(cap);
+
+	cr_assert_not_null(d);
+	at = (size_t)snprintf(d, cap, "[" PROFILE);
+	for (i = 0; i < n; i++) {
+		at += (size_t)snprintf(d + at, cap - at,
+				       ",%s{\"name\":\"E\",\"ph\":\"X\","
+				       "\"pid\":%zu,\"tid\":%zu,\"ts\":%zu,"
+				       "\"dur\":5}",
+				       i % 7 ? "" : "\n", 1 + i % 3, 10 + i % 5,
+				       2000 + 10 * i);
+		if (i == n / 2)
+			at += (size_t)snprintf(d + at, cap - at, "," CHUNK);
+		if (i == 3 * n / 4)
+			at += (size_t)snprintf(d + at, cap - at, "," META);
+	}
+	at += (size_t)snprintf(d + at, cap - at, "]");
+	cr_assert_lt(at, cap);
+	*len = at;
+	return d;
+}
+
+/* The counts of many_events(n), by hand. */
+static void expect_many(const result *r, size_t n, const char *how)
+{
+	cr_assert_eq(r->rc, AN_OK, "%s: %s", how, r->err.message);
+	cr_expect_eq(r->sum.events, n + 3, "%s", how);
+	cr_expect_eq(r->sum.threads, 16, "%s: 15 + the profile's", how);
+	cr_expect_eq(r->sum.processes, 3, "%s", how);
+	cr_expect_eq(r->sum.profiles, 1, "%s", how);
+	cr_expect_eq(r->sum.first_us, 1000, "%s: the Profile event", how);
+	cr_expect_eq(r->sum.last_us, (int64_t)(2000 + 10 * (n - 1) + 5),
+		     "%s", how);
+	cr_expect_eq(r->samples, 3, "%s", how);
+}
+
+Test(cpuscan, pieces_skimmed_by_other_threads_are_taken_over)
+{
+	size_t len, split, chunk;
+	char *d = many_events(400, &len);
+	result ref, got, same;
+	char how[64];
+
+	load(&ref, d, len, 1, 0, 1);
+	expect_many(&ref, 400, "plain");
+	for (split = 1; split < len; split = split * 3 + 7)
+		for (chunk = 0; chunk < 3000; chunk = chunk * 4 + 61) {
+			load_split(&got, d, len, 1, chunk, 0, split);
+			load(&same, d, len, 1, chunk, 1);
+			snprintf(how, sizeof(how), "chunk %zu, pieces of %zu",
+				 chunk, split);
+			agree(&got, &same, &ref, 1, how, d, len);
+			expect_many(&got, 400, how);
+			/* pieces are taken over whoever skimmed them */
+			if (split < len / 4)
+				cr_expect_gt(got.adopted, 0, "%s", how);
+		}
+	free(d);
+}
+
+/* Where a piece's first element is guessed wrong, the reader reads on
+ * alone: "},{" inside a string, objects shaped like events inside an
+ * event, an event that is damaged; with pieces of every size. */
+Test(cpuscan, wrong_guesses_of_a_piece_start_cost_only_time)
+{
+	static const char *const docs[] = {
+		"[" OTHER2 ",{\"name\":\"a\",\"args\":{\"s\":\"},{\\\"ts\\\":1,"
+		"\\\"pid\\\":9},{\\\"ts\\\":2}\"},\"ts\":7}," OTHER2 ","
+		PROFILE "," CHUNK "," OTHER1 "]",
+		"[" OTHER2 ",{\"name\":\"a\",\"args\":{\"v\":[{\"ts\":1,"
+		"\"pid\":9},{\"ts\":2,\"pid\":9},{\"ts\":3}]},\"ts\":8},"
+		OTHER2 "," PROFILE "," CHUNK "," OTHER1 "]",
+		"{\"traceEvents\":[" OTHER2 "," OTHER2 ",{\"name\":\"a\","
+		"\"ts\":1}," OTHER2 "," PROFILE "," CHUNK "],\"metadata\":"
+		"{\"x\":[{\"ts\":1},{\"ts\":2}]}}",
+		"[" OTHER2 "," OTHER2 ",{\"name\":\"a\",\"ts\":01}," OTHER2
+		"," PROFILE "," CHUNK "]",
+		"[" OTHER2 "," OTHER2 ",{\"name\":\"a\",\"ts\":1}," OTHER2
+		"," PROFILE "," CHUNK "," OTHER2 ",{\"ts\":1}{\"ts\":2}]",
+		"[" OTHER2 "," OTHER2 "," OTHER2 "," PROFILE "," CHUNK ","
+		OTHER2 "," OTHER2 ",",
+		"[" PROFILE "," CHUNK "," OTHER2 "," OTHER2 "]  "};
+	size_t i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		check(docs[i], 1);
+}
+
+/* A trace file opened by path is mapped and read in place: large, the
+ * other threads skim it on their own (pieces of 4 MiB), and with pieces
+ * of 64 KiB; the same counts and model as the plain parse, while the
+ * reader gives back the pages it read. */
+Test(cpuscan, a_large_mapped_trace_on_several_threads, .timeout = 240)
+{
+	static const size_t splits[] = {0, 65536};
+	char path[] = "/tmp/cpuscan-XXXXXX";
+	size_t len, i, n = 300000;
+	char *d = many_events(n, &len);
+	an_source *src;
+	an_error err;
+	result ref, got;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	cr_assert_geq(fd, 0);
+	f = fdopen(fd, "w");
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite(d, 1, len, f), len);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_gt(len, 16u << 20, "%zu bytes", len);
+	memset(&ref, 0, sizeof(ref));
+	cr_assert_eq(an_source_open_path(&src, path, &err), AN_OK);
+	load_src(&ref, src, 1, 1, 0);
+	expect_many(&ref, n, "plain");
+	for (i = 0; i < sizeof(splits) / sizeof(splits[0]); i++) {
+		char how[32];
+		memset(&got, 0, sizeof(got));
+		cr_assert_eq(an_source_open_path(&src, path, &err), AN_OK);
+		load_src(&got, src, 1, 0, splits[i]);
+		snprintf(how, sizeof(how), "pieces of %zu", splits[i]);
+		agree(&got, &ref, &ref, 1, how, "(file)", 6);
+		expect_many(&got, n, how);
+		if (splits[i])
+			cr_expect_gt(got.adopted, 0, "%s", how);
+	}
+	unlink(path);
+	free(d);
+}
+
+/* ---- per-sample lines become line ticks per node ---------------------- */
+
+/* Samples of f (node 2) on lines 9, 4, 9 and of g (node 3) on 7, 7, with
+ * a sample without a line (0): f gets ticks (4, 1), (9, 2) and g (7, 2),
+ * each node's in line order. */
+Test(cpuscan, per_sample_lines_become_ticks_in_line_order)
+{
+	static const char doc[] =
+		"[" PROFILE ",{\"name\":\"ProfileChunk\",\"ph\":\"P\","
+		"\"pid\":1,\"tid\":2,\"ts\":1010,\"id\":\"0x1\",\"args\":{"
+		"\"data\":{\"cpuProfile\":{\"nodes\":[{\"id\":1,\"callFrame\":"
+		"{\"functionName\":\"(root)\"}},{\"id\":3,\"parent\":1,"
+		"\"callFrame\":{\"functionName\":\"g\"}},{\"id\":2,"
+		"\"parent\":1,\"callFrame\":{\"functionName\":\"f\"}}],"
+		"\"samples\":[2,3,2,2,3,2]},\"timeDeltas\":[1,1,1,1,1,1],"
+		"\"lines\":[9,7,4,9,7,0]}}}]";
+	static const struct {
+		int64_t id;
+		uint32_t n;
+		an_line_ticks t[2];
+	} want[] = {{2, 2, {{4, 1}, {9, 2}}}, {3, 1, {{7, 2}, {0, 0}}}};
+	an_profile *p = NULL;
+	an_source *src = NULL;
+	an_error err;
+	uint32_t i, k, w, found = 0;
+
+	check(doc, 1);
+	cr_assert_eq(an_source_open_memory(&src, doc, strlen(doc), "t", &err),
+		     AN_OK);
+	cr_assert_eq(an__trace_load(&p, src, NULL, NULL, &err), AN_OK, "%s",
+		     err.message);
+	for (i = 0; i < an_profile_node_count(p); i++) {
+		const an_line_ticks *t;
+		uint32_t n = an_profile_node_ticks(p, i, &t);
+		for (w = 0; w < 2; w++) {
+			if (an_profile_node_id(p, i) != want[w].id)
+				continue;
+			found++;
+			cr_assert_eq(n, want[w].n, "node %lld",
+				     (long long)want[w].id);
+			for (k = 0; k < n; k++) {
+				cr_expect_eq(t[k].line, want[w].t[k].line,
+					     "node %lld tick %u",
+					     (long long)want[w].id, k);
+				cr_expect_eq(t[k].ticks, want[w].t[k].ticks,
+					     "node %lld tick %u",
+					     (long long)want[w].id, k);
+			}
+		}
+	}
+	cr_expect_eq(found, 2);
+	an_profile_free(p);
+	an_source_free(src);
 }

@@ -37,3 +37,10 @@ Test(threads, loads_side_by_side)
 
 	cr_expect_eq(stress_load(why, sizeof(why)), 0, "%s", why);
 }
+
+Test(threads, a_trace_skimmed_in_pieces_by_threads)
+{
+	char why[256] = "";
+
+	cr_expect_eq(stress_split(why, sizeof(why)), 0, "%s", why);
+}

@@ -15,10 +15,11 @@ int main(void)
 		int (*fn)(char *, size_t);
 	} checks[] = {{"cpu_queries", stress_cpu},
 		      {"heap_queries", stress_heap},
-		      {"loads_side_by_side", stress_load}};
+		      {"loads_side_by_side", stress_load},
+		      {"trace_in_pieces", stress_split}};
 	int i, passed = 0, failed = 0;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < (int)(sizeof(checks) / sizeof(checks[0])); i++) {
 		char why[256] = "";
 		int r = checks[i].fn(why, sizeof(why));
 		printf("%s: %s%s%s\n", checks[i].name, r ? "FAIL" : "ok",

@@ -13,6 +13,7 @@
 
 #include "fixture.h"
 #include "stress.h"
+#include "cpu/cpuscan_int.h"
 
 #define NTHREADS 6
 #define ROUNDS 3
@@ -336,5 +337,79 @@ int stress_load(char *why, size_t cap)
 done:
 	for (i = 0; i < 4; i++)
 		free(jobs[i].path);
+	return bad;
+}
+
+/* ---- a trace's event array skimmed by several threads ---------------- */
+
+typedef struct split_job {
+	const char *path;
+	size_t split;     /* bytes per piece */
+	uint64_t got;     /* digest of the profile and summary, 0: failed */
+} split_job;
+
+static void *split_one(void *arg)
+{
+	split_job *j = arg;
+	an_source *src = NULL;
+	an_profile *p = NULL;
+	an_trace_summary sum;
+	an_error err;
+	size_t adopted = 0;
+
+	j->got = 0;
+	memset(&sum, 0, sizeof(sum));
+	if (an_source_open_path(&src, j->path, &err) == AN_OK &&
+	    an__trace_load_split(&p, src, &sum, j->split, &adopted,
+				 &err) == AN_OK) {
+		j->got = cpu_digest(p, AN_WEIGHTS_HITS);
+		j->got = fx_fnv(j->got, &sum.events, sizeof(sum.events));
+		j->got = fx_fnv(j->got, &sum.threads, sizeof(sum.threads));
+		j->got = fx_fnv(j->got, &sum.first_us, sizeof(sum.first_us));
+		j->got = fx_fnv(j->got, &sum.last_us, sizeof(sum.last_us));
+	}
+	an_trace_summary_free(&sum);
+	an_profile_free(p);
+	an_source_free(src);
+	return NULL;
+}
+
+int stress_split(char *why, size_t cap)
+{
+	static const size_t splits[] = {1, 97, 4096, 30000};
+	const char *rel = "cpu/trace_node_worker.json";
+	split_job jobs[4], ref;
+	pthread_t t[4];
+	char *path = strdup(fx_path(rel));
+	int i, started = 0, bad = -1;
+
+	if (!path)
+		return -1;
+	/* the reference: pieces larger than the file, so one thread */
+	ref.path = path;
+	ref.split = SIZE_MAX / 2;
+	split_one(&ref);
+	if (!ref.got) {
+		snprintf(why, cap, "%s did not load", rel);
+		goto done;
+	}
+	for (i = 0; i < 4; i++) {
+		jobs[i].path = path;
+		jobs[i].split = splits[i];
+	}
+	for (i = 0; i < 4; i++, started++)
+		if (pthread_create(&t[i], NULL, split_one, &jobs[i]) != 0)
+			break;
+	for (i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	bad = started == 4 ? 0 : -1;
+	for (i = 0; i < started; i++)
+		if (jobs[i].got != ref.got) {
+			snprintf(why, cap, "%s in pieces of %zu differs", rel,
+				 jobs[i].split);
+			bad++;
+		}
+done:
+	free(path);
 	return bad;
 }

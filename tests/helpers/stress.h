@@ -13,5 +13,8 @@
 int stress_cpu(char *why, size_t cap);
 int stress_heap(char *why, size_t cap);
 int stress_load(char *why, size_t cap);
+/* One trace loaded at once by several threads, each with its event array
+ * cut into pieces of another size for threads of its own. */
+int stress_split(char *why, size_t cap);
 
 #endif

@@ -699,60 +699,84 @@ done:
 }
 
 /* Per-sample lines (trace format) become positionTicks per node: count
- * (node, line) pairs and append one tick run per node. */
-typedef struct node_line {
-	uint32_t node;
-	uint32_t line;
-} node_line;
-
-static int cmp_node_line(const void *a, const void *b)
+ * (node, line) pairs and append one tick run per node, pairs in (node,
+ * line) order. The lines are put in node order by counting (each node's
+ * samples together), and only each node's own lines are sorted: a
+ * node's samples are few beside the whole profile's. */
+static int cmp_line(const void *a, const void *b)
 {
-	const node_line *x = a, *y = b;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
-	if (x->node != y->node)
-		return x->node < y->node ? -1 : 1;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	return 0;
+	return x < y ? -1 : x > y;
+}
+
+static void sort_lines(uint32_t *v, size_t n)
+{
+	size_t i, j;
+
+	if (n > 32) {
+		qsort(v, n, sizeof(*v), cmp_line);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 static int lines_to_ticks(an_builder *b, const an_hashtab *ids)
 {
-	node_line *pairs;
-	size_t i, m = 0;
+	uint32_t *node = NULL, *at = NULL, *sorted = NULL;
+	size_t i, k, m = 0, nn = b->node_n;
 	int rc = AN_OK;
 
 	if (!b->line_n)
 		return AN_OK;
-	pairs = an__calloc(b->line_n, sizeof(*pairs));
-	if (!pairs)
-		return AN_ENOMEM;
+	node = an__calloc(b->line_n, sizeof(*node));
+	at = an__calloc(nn + 1, sizeof(*at));
+	sorted = an__calloc(b->line_n, sizeof(*sorted));
+	if (!node || !at || !sorted) {
+		rc = AN_ENOMEM;
+		goto done;
+	}
 	for (i = 0; i < b->line_n; i++) {
 		uint32_t v = idmap_get(ids, b->samples[i]);
-		if (v == AN_NONE || b->lines[i] <= 0)
+		node[i] = v == AN_NONE || b->lines[i] <= 0 ? AN_NONE : v;
+		if (node[i] != AN_NONE)
+			at[v + 1]++;
+	}
+	for (k = 0; k < nn; k++)
+		at[k + 1] += at[k];
+	for (i = 0; i < b->line_n; i++)
+		if (node[i] != AN_NONE)
+			sorted[at[node[i]]++] = (uint32_t)b->lines[i];
+	/* at[k] is now where node k's lines end */
+	for (k = 0; k < nn; k++) {
+		size_t from = m, to = at[k];
+		an_raw_node *r = &b->nodes[k];
+		if (from == to)
 			continue;
-		pairs[m].node = v;
-		pairs[m].line = (uint32_t)b->lines[i];
-		m++;
-	}
-	qsort(pairs, m, sizeof(*pairs), cmp_node_line);
-	for (i = 0; i < m;) {
-		size_t j = i;
-		an_raw_node *r = &b->nodes[pairs[i].node];
-		while (j < m && pairs[j].node == pairs[i].node &&
-		       pairs[j].line == pairs[i].line)
-			j++;
-		if (i == 0 || pairs[i - 1].node != pairs[i].node) {
-			r->tick_off = (uint32_t)b->tick_n;
-			r->tick_n = 0;
+		sort_lines(sorted + from, to - from);
+		r->tick_off = (uint32_t)b->tick_n;
+		r->tick_n = 0;
+		for (i = from; i < to;) {
+			size_t j = i;
+			while (j < to && sorted[j] == sorted[i])
+				j++;
+			rc = an__builder_tick(b, sorted[i], (uint32_t)(j - i));
+			if (rc < 0)
+				goto done;
+			r->tick_n++;
+			i = j;
 		}
-		rc = an__builder_tick(b, pairs[i].line, (uint32_t)(j - i));
-		if (rc < 0)
-			break;
-		r->tick_n++;
-		i = j;
+		m = to;
 	}
-	free(pairs);
+done:
+	free(node);
+	free(at);
+	free(sorted);
 	return rc;
 }
 

@@ -1136,6 +1136,26 @@ static int on_skipped(void *payload, const an_scan_event *e)
 	return note_event(r);
 }
 
+/* Events another thread read past: counted as on_skipped() would have
+ * counted them one by one (times are a least and a greatest, so only
+ * the threads' first-seen order needs the batches in file order). */
+static int on_batch(void *payload, const an_scan_batch *b)
+{
+	reader *r = payload;
+
+	r->events += (int)b->events;
+	if (b->has_time) {
+		if (!r->has_time || b->first_us < r->first_ts)
+			r->first_ts = b->first_us;
+		if (!r->has_time || b->last_us > r->last_ts)
+			r->last_ts = b->last_us;
+		r->has_time = 1;
+	}
+	if (!b->has_thread || r->threads.n >= UINT32_MAX - 2)
+		return AN_OK;
+	return an__tnames_add(&r->threads, b->pid, b->tid, AN_HT_NONE);
+}
+
 static void reader_free(reader *r)
 {
 	size_t i;
@@ -1294,10 +1314,11 @@ done:
 
 static int load(an_profile **out, an_source *src, int trace,
 		an_trace_summary *summary, const an__pick *pick,
-		int scan_flags, an_error *err)
+		int scan_flags, size_t split, size_t *adopted, an_error *err)
 {
 	reader r;
-	an_scan_cfg scan = {on_event, on_skipped, NULL, 0, 0, NULL};
+	an_scan_cfg scan = {on_event, on_skipped, on_batch, NULL, 0, 0, 0,
+			    NULL, NULL};
 	an_builder *b = NULL;
 	an_trace_summary sum;
 	int rc, summed = 0;
@@ -1322,6 +1343,8 @@ static int load(an_profile **out, an_source *src, int trace,
 	scan.payload = &r;
 	scan.trace = trace;
 	scan.flags = scan_flags;
+	scan.split = split;
+	scan.adopted = adopted;
 	scan.hook = &r.scan;
 	rc = an__cpuscan_parse(src, &scan, err);
 	if (rc < 0)
@@ -1400,18 +1423,26 @@ done:
 int an__cpuprofile_load(an_profile **out, an_source *src,
 			const an__pick *pick, an_error *err)
 {
-	return load(out, src, 0, NULL, pick, 0, err);
+	return load(out, src, 0, NULL, pick, 0, 0, NULL, err);
 }
 
 int an__trace_load(an_profile **out, an_source *src,
 		   an_trace_summary *summary, const an__pick *pick,
 		   an_error *err)
 {
-	return load(out, src, 1, summary, pick, 0, err);
+	return load(out, src, 1, summary, pick, 0, 0, NULL, err);
+}
+
+int an__trace_load_split(an_profile **out, an_source *src,
+			 an_trace_summary *summary, size_t split,
+			 size_t *adopted, an_error *err)
+{
+	return load(out, src, 1, summary, NULL, 0, split, adopted, err);
 }
 
 int an__profile_load_plain(an_profile **out, an_source *src, int trace,
 			   an_trace_summary *summary, an_error *err)
 {
-	return load(out, src, trace, summary, NULL, AN_SCAN_PLAIN, err);
+	return load(out, src, trace, summary, NULL, AN_SCAN_PLAIN, 0, NULL,
+		    err);
 }

@@ -11,10 +11,15 @@
  * unusual.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cpu/cpuscan_int.h"
+#include "cpu/trace_int.h"
+#include "io/source_int.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -31,6 +36,15 @@ enum { SK_DONE, SK_MORE, SK_BAD };         /* skim results */
  * in all (tiny chunks), it goes to yajl instead (M_BIG): the cost per
  * event stays bounded whatever its size and the chunk size. */
 #define LARGE (256 * 1024)
+/* The event array of a large input read as one buffer is cut into
+ * pieces of SEG bytes, skimmed by up to MAX_WORKERS other threads while
+ * this one reads (par below); at most MAX_SEGS pieces. */
+#define SEG (4u << 20)
+#define MAX_WORKERS 7
+#define MAX_SEGS 65536
+#define AHEAD 4      /* pieces skimmed ahead of the reader, at most */
+
+typedef struct par par;
 
 struct an_cpuscan {
 	an_json *j;
@@ -65,10 +79,19 @@ struct an_cpuscan {
 	uint64_t eskimmed;    /* bytes of ebuf skimmed so far, in all */
 	/* a large element going to yajl (M_BIG): where it ends */
 	int bdepth, bstr, besc;
+	/* the event array skimmed by other threads too */
+	an_source *src;
+	int par_tried;        /* par_start() was called */
+	par *par;             /* the threads, while they run */
+	uint64_t par_next;    /* an element starting here or later: ask
+				 par_arrive(); UINT64_MAX when none */
+	uint64_t skip_to;     /* go on reading here (0: no jump) */
 };
 
 static int run(an_cpuscan *s, const uint8_t *p, size_t n, uint64_t base,
 	       int use_tail);
+static void par_stop(an_cpuscan *s);
+static void par_start(an_cpuscan *s, uint64_t at);
 
 static int is_ws(uint8_t c)
 {
@@ -201,6 +224,7 @@ static int enter(an_cpuscan *s)
 		s->mode = M_EVENTS;
 		s->estate = E_START;
 		s->eyajl = 0;
+		par_start(s, s->op_at);
 		return 1;
 	}
 	s->mode = M_INTS;
@@ -393,6 +417,8 @@ enum { TK_OTHER, TK_NAME, TK_PID, TK_TID, TK_TS, TK_DUR, TK_PH };
 
 typedef struct skim_info {
 	int keep;          /* hand the element to yajl */
+	int evlike;        /* it has a top-level name, pid, tid, ts, dur
+			      or ph key (a trace event, most likely) */
 	an_scan_event ev;  /* its top-level fields */
 } skim_info;
 
@@ -747,6 +773,7 @@ key:
 		in->keep = 1;
 	if (depth == 1) {
 		key = fl ? TK_OTHER : classify(q + i + 1, end - i - 1);
+		in->evlike |= key != TK_OTHER;
 		if (fl & F_ESC)
 			in->keep = 1; /* might read "name" */
 	}
@@ -780,6 +807,7 @@ static int events_fallback(an_cpuscan *s, uint64_t at)
 {
 	int rc = events_sync(s, at);
 
+	par_stop(s);
 	s->no_skim = 1;
 	s->mode = M_GEN;
 	return rc;
@@ -793,6 +821,7 @@ static int events_end(an_cpuscan *s, const uint8_t *bracket, uint64_t at)
 		rc = synth(s, "\"\"", at);
 	if (rc < 0)
 		return rc;
+	par_stop(s);
 	s->mode = M_GEN;
 	return yfeed(s, bracket, 1, at);
 }
@@ -827,6 +856,468 @@ static int element(an_cpuscan *s, const uint8_t *q, size_t len,
 	s->in_event = 0;
 	s->mode = M_EVENTS;
 	return rc;
+}
+
+/* ---- the event array on several threads ----------------------------- */
+
+/*
+ * When the input is one buffer (memory, or a file mapped whole) and the
+ * event array is large, the array past its first SEG bytes is cut into
+ * pieces of SEG bytes, and other threads skim the pieces while this one
+ * reads as before. A piece's thread guesses where its first element
+ * starts (a `}` then `,` then `{`, the element after it shaped like a
+ * trace event) and skims from there as if it were in the event array,
+ * recording what the reader would do: events counted (in batches: each
+ * first sight of a thread closes one), and the elements to hand to yajl
+ * (their offsets). It stops at the first element starting in the next
+ * piece, or at anything it does not follow. When the reader itself comes
+ * to an element start at or past a piece's start, it asks for that
+ * piece: if the guess is the very element the reader is at, it takes
+ * the piece's work over (counts, then each kept element read by yajl at
+ * its offset, in file order) and jumps to where the piece stopped; if
+ * not, it reads on alone. Skimming depends only on the bytes from an
+ * element's start, so a right guess gives what the reader would have
+ * found; a wrong one costs only time. A reader waiting for a piece
+ * skims a later one meanwhile.
+ */
+
+enum { OP_KEEP, OP_THREAD, OP_END };   /* what a piece recorded */
+enum { S_FREE, S_RUN, S_DONE };        /* a piece's state */
+
+typedef struct par_op {
+	int kind;          /* OP_* */
+	uint64_t off;      /* OP_KEEP: the element's offset */
+	size_t len;        /* and its length */
+	an_scan_batch b;   /* events counted before (with the thread of
+			      OP_THREAD) */
+} par_op;
+
+typedef struct seg {
+	int state;         /* S_*, under par.mu */
+	int ok;            /* a start was found and skimmed from */
+	uint64_t start;    /* the guessed first element */
+	uint64_t stop;     /* where the reader goes on */
+	int stop_state;    /* E_NEED: at an element; E_HAVE: after one */
+	par_op *ops;
+	size_t nops, cap;
+} seg;
+
+struct par {
+	const uint8_t *p;  /* the whole input */
+	size_t n;
+	uint64_t first;    /* the first piece's start (the reader's own) */
+	uint64_t size;     /* bytes per piece */
+	size_t nseg;
+	seg *segs;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t next_claim; /* the first piece nobody took, under mu */
+	atomic_int stop;   /* the reader is done with the array */
+	pthread_t tids[MAX_WORKERS];
+	int nthreads;
+	int test;          /* an_scan_cfg.split was set (or fuzzing) */
+	size_t nb;         /* the piece the reader asks for next (the
+			      reader writes it under mu) */
+	int have;          /* reader: segs[nb] is done and was looked at */
+};
+
+static uint64_t bound(const par *P, size_t k)
+{
+	return k < P->nseg ? P->first + (uint64_t)k * P->size : UINT64_MAX;
+}
+
+static int seg_push(seg *g, int kind, uint64_t off, size_t len,
+		    an_scan_batch *b)
+{
+	par_op *o;
+
+	if (an__grow((void **)&g->ops, &g->cap, g->nops + 1,
+		     sizeof(*g->ops)) < 0)
+		return AN_ENOMEM;
+	o = &g->ops[g->nops++];
+	o->kind = kind;
+	o->off = off;
+	o->len = len;
+	o->b = *b;
+	memset(b, 0, sizeof(*b));
+	return AN_OK;
+}
+
+/* The first element of piece k, guessed: *at, with its skim. */
+static int seg_guess(const par *P, size_t k, size_t *at, skim_info *in,
+		     size_t *len)
+{
+	const uint8_t *p = P->p;
+	size_t n = P->n, i = (size_t)bound(P, k), j;
+	uint64_t e = bound(P, k + 1);
+	size_t lim = e < n ? (size_t)e : n;
+	int tries;
+
+	for (tries = 0; tries < 64 && i < lim; tries++) {
+		const uint8_t *q = memchr(p + i, '}', lim - i);
+		if (!q)
+			return 0;
+		i = (size_t)(q - p) + 1;
+		j = i;
+		while (j < n && is_ws(p[j]))
+			j++;
+		if (j >= n || p[j] != ',')
+			continue;
+		j++;
+		while (j < n && is_ws(p[j]))
+			j++;
+		if (j >= n || p[j] != '{')
+			continue;
+		if (skim(p + j, n - j, in, len) == SK_DONE && in->evlike) {
+			*at = j;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Skims piece k (any thread) from its guessed start, or from `at` when
+ * not 0 (the reader is there): fills segs[k] but its state. */
+static void seg_run(par *P, size_t k, uint64_t at)
+{
+	seg *g = &P->segs[k];
+	const uint8_t *p = P->p;
+	size_t n = P->n, y, len = 0, j;
+	uint64_t e = bound(P, k + 1);
+	an_trace_names seen;
+	an_scan_batch acc;
+	skim_info in;
+	int64_t lpid = 0, ltid = 0;
+	int lhave = 0, rc = AN_OK;
+
+	g->ok = 0;
+	if (at) {
+		y = (size_t)at;
+		if (skim(p + y, n - y, &in, &len) != SK_DONE)
+			return;
+	} else if (!seg_guess(P, k, &y, &in, &len)) {
+		return;
+	}
+	g->start = y;
+	memset(&acc, 0, sizeof(acc));
+	an__tnames_init(&seen);
+	for (;;) {
+		if (in.keep) {
+			rc = seg_push(g, OP_KEEP, y, len, &acc);
+		} else {
+			/* as on_skipped() and the reader's note_event() */
+			const an_scan_event *ev = &in.ev;
+			acc.events++;
+			acc.offset = y + len;
+			if (ev->has_ts && !ev->meta) {
+				int64_t end = ev->ts + ev->dur;
+				if (!acc.has_time || ev->ts < acc.first_us)
+					acc.first_us = ev->ts;
+				if (!acc.has_time || end > acc.last_us)
+					acc.last_us = end;
+				acc.has_time = 1;
+			}
+			if (!lhave || ev->pid != lpid || ev->tid != ltid) {
+				size_t was = seen.n;
+				lhave = 1;
+				lpid = ev->pid;
+				ltid = ev->tid;
+				rc = an__tnames_add(&seen, lpid, ltid,
+						    AN_HT_NONE);
+				if (rc == AN_OK && seen.n != was) {
+					acc.has_thread = 1;
+					acc.pid = lpid;
+					acc.tid = ltid;
+					rc = seg_push(g, OP_THREAD, 0, 0, &acc);
+				}
+			}
+		}
+		if (rc < 0)
+			break;
+		/* the next element: after ',' and before the next piece */
+		j = y + len;
+		g->stop = j;
+		g->stop_state = E_HAVE;
+		while (j < n && is_ws(p[j]))
+			j++;
+		if (j >= n || p[j] != ',')
+			break;
+		j++;
+		while (j < n && is_ws(p[j]))
+			j++;
+		if (j >= n)
+			break;
+		g->stop = j;
+		g->stop_state = E_NEED;
+		if (j >= e ||
+		    atomic_load_explicit(&P->stop, memory_order_relaxed))
+			break;
+		if (skim(p + j, n - j, &in, &len) != SK_DONE)
+			break;
+		y = j;
+	}
+	if (rc == AN_OK)
+		rc = seg_push(g, OP_END, 0, 0, &acc);
+	an__tnames_free(&seen);
+	g->ok = rc == AN_OK;
+}
+
+static void seg_drop(seg *g)
+{
+	free(g->ops);
+	g->ops = NULL;
+	g->nops = g->cap = 0;
+}
+
+static void *par_main(void *arg)
+{
+	par *P = arg;
+
+	pthread_mutex_lock(&P->mu);
+	while (!atomic_load(&P->stop) && P->next_claim < P->nseg) {
+		size_t k;
+		if (P->next_claim > P->nb + AHEAD) {
+			/* far enough ahead of the reader */
+			pthread_cond_wait(&P->cv, &P->mu);
+			continue;
+		}
+		k = P->next_claim++;
+		P->segs[k].state = S_RUN;
+		pthread_mutex_unlock(&P->mu);
+		seg_run(P, k, 0);
+		pthread_mutex_lock(&P->mu);
+		P->segs[k].state = S_DONE;
+		pthread_cond_broadcast(&P->cv);
+	}
+	pthread_mutex_unlock(&P->mu);
+	return NULL;
+}
+
+/* Stops and joins the threads (the reader is done with the array). */
+static void par_stop(an_cpuscan *s)
+{
+	par *P = s->par;
+	size_t k;
+	int t;
+
+	if (!P)
+		return;
+	pthread_mutex_lock(&P->mu);
+	atomic_store(&P->stop, 1);
+	P->next_claim = P->nseg;
+	pthread_cond_broadcast(&P->cv);
+	pthread_mutex_unlock(&P->mu);
+	for (t = 0; t < P->nthreads; t++)
+		pthread_join(P->tids[t], NULL);
+	pthread_cond_destroy(&P->cv);
+	pthread_mutex_destroy(&P->mu);
+	for (k = 0; k < P->nseg; k++)
+		seg_drop(&P->segs[k]);
+	free(P->segs);
+	free(P);
+	s->par = NULL;
+	s->par_next = UINT64_MAX;
+}
+
+/* The reader enters the event array just before byte `at`: other
+ * threads take part when the input is one large buffer (or the tests
+ * ask), else nothing changes. */
+static void par_start(an_cpuscan *s, uint64_t at)
+{
+	const uint8_t *w;
+	size_t wn, size = s->cfg.split ? s->cfg.split : SEG, nseg;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int workers = cpus > 1 ? (int)(cpus - 1) : 0, t;
+	int forced = s->cfg.split != 0;
+	par *P;
+
+	if (s->par_tried)
+		return;
+	s->par_tried = 1;
+	if (!s->src || !an__source_whole(&w, &wn, s->src) || at >= wn)
+		return;
+#if defined(AN_FUZZING)
+	/* fuzzing builds: every trace in three pieces, to fuzz them too */
+	if (!forced) {
+		forced = 1;
+		size = (size_t)((wn - at) / 3 + 1);
+	}
+#endif
+	if (workers > MAX_WORKERS)
+		workers = MAX_WORKERS;
+	if (forced && workers < 1)
+		workers = 1;
+	if (!workers || (!forced && wn - at < 2 * (uint64_t)size))
+		return;
+	if ((wn - at) / size >= MAX_SEGS)
+		size = (size_t)((wn - at) / (MAX_SEGS - 1)) + 1;
+	nseg = (size_t)((wn - at + size - 1) / size);
+	if (nseg < 2)
+		return;
+	P = calloc(1, sizeof(*P));
+	if (!P)
+		return;
+	P->segs = calloc(nseg, sizeof(*P->segs));
+	if (!P->segs) {
+		free(P);
+		return;
+	}
+	P->p = w;
+	P->n = wn;
+	P->first = at;
+	P->size = size;
+	P->nseg = nseg;
+	P->next_claim = P->nb = 1;
+	P->test = forced;
+	atomic_init(&P->stop, 0);
+	pthread_mutex_init(&P->mu, NULL);
+	pthread_cond_init(&P->cv, NULL);
+	s->par = P;
+	for (t = 0; t < workers; t++) {
+		if (pthread_create(&P->tids[t], NULL, par_main, P) != 0)
+			break;
+		P->nthreads++;
+	}
+	if (!P->nthreads) {
+		par_stop(s);
+		return;
+	}
+	s->par_next = bound(P, 1);
+}
+
+/* Piece k for the reader, at an element starting at x: the piece once
+ * done (while waiting, the reader skims a piece nobody took). Nobody
+ * took it yet: the reader skims it itself from x, or passes it (NULL)
+ * when it ends before x. */
+static seg *par_fetch(par *P, size_t k, uint64_t x)
+{
+	seg *g = NULL;
+
+	pthread_mutex_lock(&P->mu);
+	for (;;) {
+		if (k >= P->next_claim) {
+			P->next_claim = k + 1;
+			if (bound(P, k + 1) <= x)
+				break;
+			P->segs[k].state = S_RUN;
+			pthread_mutex_unlock(&P->mu);
+			/* the tests have every other piece guessed anyway,
+			 * for the guesses to be tried whatever the timing */
+			seg_run(P, k, P->test && (k & 1) ? 0 : x);
+			pthread_mutex_lock(&P->mu);
+			P->segs[k].state = S_DONE;
+			g = &P->segs[k];
+			break;
+		}
+		if (P->segs[k].state == S_DONE) {
+			g = &P->segs[k];
+			break;
+		}
+		if (P->next_claim < P->nseg) {
+			size_t j = P->next_claim++;
+			P->segs[j].state = S_RUN;
+			pthread_mutex_unlock(&P->mu);
+			seg_run(P, j, 0);
+			pthread_mutex_lock(&P->mu);
+			P->segs[j].state = S_DONE;
+			pthread_cond_broadcast(&P->cv);
+			continue;
+		}
+		pthread_cond_wait(&P->cv, &P->mu);
+	}
+	pthread_mutex_unlock(&P->mu);
+	return g;
+}
+
+static void par_step(an_cpuscan *s)
+{
+	par *P = s->par;
+
+	pthread_mutex_lock(&P->mu);
+	P->nb++;
+	pthread_cond_broadcast(&P->cv);
+	pthread_mutex_unlock(&P->mu);
+	P->have = 0;
+	s->par_next = bound(P, P->nb);
+}
+
+/* Does what the reader would have done with the elements of piece g. */
+static int par_adopt(an_cpuscan *s, const seg *g)
+{
+	skim_info kept;
+	size_t i;
+	int rc;
+
+	memset(&kept, 0, sizeof(kept));
+	kept.keep = 1;
+	for (i = 0; i < g->nops; i++) {
+		const par_op *o = &g->ops[i];
+		if (o->b.events || o->b.has_thread) {
+			rc = s->cfg.batch(s->cfg.payload, &o->b);
+			if (rc < 0)
+				return an__fail(s->err, rc, o->b.offset, "%s",
+						rc == AN_ENOMEM ?
+							"out of memory" :
+							an_status_str(rc));
+		}
+		if (o->kind == OP_KEEP) {
+			rc = element(s, s->par->p + o->off, o->len, o->off,
+				     &kept);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return AN_OK;
+}
+
+/* The reader is at an element starting at x (after '['/','), at or past
+ * s->par_next: takes over the work of the piece that starts right there,
+ * if any (then s->skip_to says where to go on). */
+static int par_arrive(an_cpuscan *s, uint64_t x)
+{
+	par *P = s->par;
+	int rc;
+
+	while (s->par && x >= s->par_next) {
+		seg *g = &P->segs[P->nb];
+		uint64_t stop;
+		int state;
+		if (!P->have) {
+			g = par_fetch(P, P->nb, x);
+			if (!g || !g->ok || g->start < x) {
+				if (g)
+					seg_drop(g);
+				par_step(s);
+				continue;
+			}
+			P->have = 1;
+			if (g->start > x) {
+				/* the reader may come to it */
+				s->par_next = g->start;
+				return AN_OK;
+			}
+		}
+		if (g->start != x) {
+			seg_drop(g);
+			par_step(s);
+			continue;
+		}
+		rc = par_adopt(s, g);
+		if (s->cfg.adopted)
+			(*s->cfg.adopted)++;
+		stop = g->stop;
+		state = g->stop_state;
+		seg_drop(g);
+		par_step(s);
+		if (rc < 0)
+			return rc;
+		/* one piece at a time: the reader's source then gives back
+		 * the pages read (the next piece is taken at the jump) */
+		s->estate = state;
+		s->skip_to = stop;
+		break;
+	}
+	return AN_OK;
 }
 
 /*
@@ -889,8 +1380,10 @@ static int big_start(an_cpuscan *s)
 	rc = yfeed(s, s->ebuf, s->ebuf_n, s->ebuf_base);
 	s->mode = end < s->ebuf_n || (s->bdepth <= 0 && !s->bstr) ? M_GEN :
 								   M_BIG;
-	if (s->mode == M_GEN)
+	if (s->mode == M_GEN) {
 		s->no_skim = 1; /* malformed: skimming ended anyway */
+		par_stop(s);
+	}
 	s->ebuf_n = 0;
 	return rc;
 }
@@ -991,6 +1484,15 @@ static int events(an_cpuscan *s, const uint8_t *p, size_t i, size_t n,
 			*next = i + 1;
 			return events_end(s, p + i, base + i);
 		}
+		if (base + i >= s->par_next) {
+			rc = par_arrive(s, base + i);
+			if (rc < 0)
+				return rc;
+			if (s->skip_to) {
+				*next = n;
+				return AN_OK;
+			}
+		}
 		r = skim(p + i, n - i, &in, &len);
 		if (r == SK_DONE) {
 			rc = element(s, p + i, len, base + i, &in);
@@ -1020,10 +1522,10 @@ static int events(an_cpuscan *s, const uint8_t *p, size_t i, size_t n,
 
 /* ---- the driver ----------------------------------------------------- */
 
-static int run(an_cpuscan *s, const uint8_t *p, size_t n, uint64_t base,
-	       int use_tail)
+static int run_from(an_cpuscan *s, const uint8_t *p, size_t i, size_t n,
+		    uint64_t base, int use_tail)
 {
-	size_t i = 0, next = 0;
+	size_t next = 0;
 	int rc;
 
 	while (i < n) {
@@ -1046,6 +1548,12 @@ static int run(an_cpuscan *s, const uint8_t *p, size_t n, uint64_t base,
 		i = next;
 	}
 	return AN_OK;
+}
+
+static int run(an_cpuscan *s, const uint8_t *p, size_t n, uint64_t base,
+	       int use_tail)
+{
+	return run_from(s, p, 0, n, base, use_tail);
 }
 
 /* Keeps the last bytes of a chunk for candidate(). */
@@ -1095,6 +1603,7 @@ int an__cpuscan_parse(an_source *src, const an_scan_cfg *cfg, an_error *err)
 	const uint8_t *chunk = NULL;
 	size_t n = 0;
 	uint64_t total = 0, base;
+	size_t at;
 	int rc, bom = 0, started = 0; /* BOM bytes skipped */
 
 	if (cfg->flags & AN_SCAN_PLAIN)
@@ -1104,6 +1613,8 @@ int an__cpuscan_parse(an_source *src, const an_scan_cfg *cfg, an_error *err)
 		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	s->cfg = *cfg;
 	s->err = err;
+	s->src = src;
+	s->par_next = UINT64_MAX;
 	rc = an__json_new(&s->j, scan_cb, s, err);
 	if (rc < 0)
 		goto done;
@@ -1126,11 +1637,22 @@ int an__cpuscan_parse(an_source *src, const an_scan_cfg *cfg, an_error *err)
 			s->tail_end = base;
 			started = 1;
 		}
-		rc = run(s, chunk, n, base, 1);
-		if (rc < 0)
-			goto done;
+		if (s->skip_to >= base + n)
+			continue; /* read by other threads */
+		at = s->skip_to ? (size_t)(s->skip_to - base) : 0;
+		for (;;) {
+			s->skip_to = 0;
+			rc = run_from(s, chunk, at, n, base, 1);
+			if (rc < 0)
+				goto done;
+			if (!s->skip_to || s->skip_to >= base + n)
+				break;
+			at = (size_t)(s->skip_to - base);
+		}
 		note_tail(s, chunk, n, base);
 	}
+	s->skip_to = 0;
+	par_stop(s);
 	if (total == 0) {
 		rc = an__fail(err, AN_EFORMAT, 0, "empty input");
 		goto done;
@@ -1143,6 +1665,7 @@ int an__cpuscan_parse(an_source *src, const an_scan_cfg *cfg, an_error *err)
 		goto done;
 	rc = an__json_finish(s->j);
 done:
+	par_stop(s);
 	if (cfg->hook)
 		*cfg->hook = NULL;
 	an__json_free(s->j);

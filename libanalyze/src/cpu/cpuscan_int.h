@@ -16,8 +16,14 @@
  *   deep nesting), are handed to yajl; the others are reported through
  *   the `skipped` callback, for the trace summary. Malformed JSON makes
  *   the skimmer hand the rest of the input to yajl, which reports it.
+ *   When the input is one buffer (memory, or a file mapped whole) and
+ *   the event array large, other threads skim pieces of it ahead, and
+ *   what they found is taken over in file order (the `batch` callback,
+ *   then the kept events) where their guess of an element start proves
+ *   right; see cpuscan.c.
  *
- * Nothing is allocated for the caller; the scanner lives for one parse.
+ * Nothing is allocated for the caller; the scanner lives for one parse,
+ * and its threads are joined before an__cpuscan_parse() returns.
  */
 #ifndef AN_CPUSCAN_INT_H
 #define AN_CPUSCAN_INT_H
@@ -53,6 +59,21 @@ typedef struct an_scan_event {
 /* Counts a skipped event; AN_OK or a negative status (e.g. AN_ENOMEM). */
 typedef int (*an_scan_skip_cb)(void *payload, const an_scan_event *ev);
 
+/* Skipped events counted at once (read past by another thread): what
+ * the `skipped` callback would have made of them, in file order. */
+typedef struct an_scan_batch {
+	uint32_t events;     /* how many */
+	int has_time;        /* some had a ts and were not metadata: */
+	int64_t first_us;    /* the least ts of those */
+	int64_t last_us;     /* the greatest ts + dur */
+	int has_thread;      /* the last one's (pid, tid) was not seen */
+	int64_t pid, tid;    /* before in this batch's part of the file */
+	uint64_t offset;     /* just past the last one's '}' */
+} an_scan_batch;
+
+/* Counts a batch; AN_OK or a negative status. */
+typedef int (*an_scan_batch_cb)(void *payload, const an_scan_batch *b);
+
 typedef struct an_cpuscan an_cpuscan;
 
 enum {
@@ -62,9 +83,16 @@ enum {
 typedef struct an_scan_cfg {
 	an_json_cb cb;           /* the loader's JSON event callback */
 	an_scan_skip_cb skipped; /* trace events read past (trace only) */
-	void *payload;           /* for both */
+	an_scan_batch_cb batch;  /* many of them at once (trace only) */
+	void *payload;           /* for all three */
 	int trace;               /* skim a trace's event array */
 	int flags;               /* AN_SCAN_PLAIN */
+	size_t split;            /* tests: the event array is cut into
+				    pieces of this many bytes, skimmed by
+				    other threads whatever its size and
+				    the CPUs (0: decided here) */
+	size_t *adopted;         /* tests, or NULL: counts the pieces
+				    skimmed by other threads and taken */
 	an_cpuscan **hook;       /* set to the scanner during the parse */
 } an_scan_cfg;
 
@@ -78,6 +106,13 @@ AN_HIDDEN int an__cpuscan_parse(an_source *src, const an_scan_cfg *cfg,
  * to `b` (unused for AN_SCAN_EVENTS). */
 AN_HIDDEN void an__cpuscan_opened(an_cpuscan *s, int kind, an_builder *b,
 				  uint64_t off);
+
+/* Tests: the trace loader with the event array skimmed in pieces of
+ * `split` bytes by other threads (an_scan_cfg.split); *adopted (may be
+ * NULL) counts the pieces whose work was taken over. */
+AN_HIDDEN int an__trace_load_split(an_profile **out, an_source *src,
+				   an_trace_summary *summary, size_t split,
+				   size_t *adopted, an_error *err);
 
 /* Tests: the loader of cpuprofile.c (trace or not) with every byte
  * through yajl, the reference the fast paths must match. */

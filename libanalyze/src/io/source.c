@@ -8,6 +8,7 @@
  * and read in place, in the same chunks read() would give; what the
  * mapping does not cover (the file grew) is read() after it.
  */
+#define _DEFAULT_SOURCE /* madvise(MADV_DONTNEED) */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -73,7 +74,12 @@ struct an_source {
 	size_t map_len;      /* its length */
 	size_t map_pos;      /* bytes of it read */
 	size_t map_drop;     /* bytes of it unmapped (page multiple) */
+	size_t map_rel;      /* bytes of it released (unmapped or, when
+				pinned, given back with madvise) */
 	int map_tried;       /* map_open() was called */
+	int map_over;        /* read to its end (2: read() goes on) */
+	int map_pinned;      /* an__source_whole() handed it out: it stays
+				mapped until an_source_free() */
 	an_sha256 sha;       /* hash of raw bytes */
 	int hash;            /* sha is being computed */
 	int detected;        /* gzip detection done */
@@ -278,20 +284,28 @@ static int map_read(an_source *s)
 
 	if (!s->map_tried)
 		map_open(s);
-	if (!s->map)
+	if (!s->map || s->map_over)
 		return 0;
 	n = s->map_len - s->map_pos;
 	if (n == 0) {
-		map_close(s);
+		s->map_over = 1;
+		if (!s->map_pinned)
+			map_close(s);
 		return 0;
 	}
-	if (s->map_pos - s->map_drop >= MAP_DROP) {
+	if (s->map_pos - s->map_rel >= MAP_DROP) {
 		size_t page = (size_t)sysconf(_SC_PAGESIZE);
 		size_t to = page ? s->map_pos / page * page : 0;
-		if (to > s->map_drop &&
-		    munmap((void *)(uintptr_t)(s->map + s->map_drop),
-			   to - s->map_drop) == 0)
-			s->map_drop = to;
+		void *at = (void *)(uintptr_t)(s->map + s->map_rel);
+		if (to > s->map_rel && s->map_pinned) {
+			/* other threads may still read there: the pages
+			 * are only given back (read again if touched) */
+			(void)madvise(at, to - s->map_rel, MADV_DONTNEED);
+			s->map_rel = to;
+		} else if (to > s->map_rel &&
+			   munmap(at, to - s->map_rel) == 0) {
+			s->map_drop = s->map_rel = to;
+		}
 	}
 	if (n > RAW_CAP)
 		n = RAW_CAP;
@@ -326,10 +340,9 @@ static int fill_raw(an_source *s, an_error *err)
 		/* rp and rlen set */
 	} else {
 		ssize_t n;
-		if (s->map_tried && s->map_len && !s->map &&
-		    s->map_pos == s->map_len) {
+		if (s->map_over == 1) {
 			/* past the mapping: on with read() */
-			s->map_pos = 0;
+			s->map_over = 2;
 			if (lseek(s->fd, (off_t)s->map_len, SEEK_SET) < 0)
 				return an__fail(err, AN_EIO, AN_NO_OFFSET,
 						"read error: %s",
@@ -833,6 +846,25 @@ void an_source_sha256(const an_source *s, char hex[65])
 		return;
 	}
 	an__sha256_final_hex(&copy, hex);
+}
+
+int an__source_whole(const uint8_t **data, size_t *len, an_source *s)
+{
+	*data = NULL;
+	*len = 0;
+	if (!s->detected || s->gzip || s->pipe)
+		return 0;
+	if (!s->raw) {
+		*data = s->mem;
+		*len = s->mem_len;
+		return 1;
+	}
+	if (!s->map || s->map_over)
+		return 0;
+	s->map_pinned = 1;
+	*data = s->map;
+	*len = s->map_len;
+	return 1;
 }
 
 int an__source_plain_fd(const an_source *s)
