@@ -93,6 +93,21 @@ AN_API int an_flame_chart(an_flame **out, const an_flame_tree *t,
 			  const double *sample_weight, uint32_t nsamples,
 			  const an_flame_opts *o, an_error *err);
 
+/*
+ * A layout built by the caller, box by box, for trees that come laid out
+ * already (a dominator tree with its retained sizes): an_flame_new()
+ * gives an empty layout; an_flame_add() appends a box in depth-first
+ * order, the root first (parent AN_NONE) and every box after its
+ * parent, key AN_NONE for an elided one; *index (may be NULL) gets the
+ * box's index. The total is the root's width.
+ * @return AN_OK; AN_EINVAL (no root first, a parent not yet added, a
+ *         negative width); AN_ENOMEM; AN_ELIMIT.
+ */
+AN_API int an_flame_new(an_flame **out, an_error *err);
+AN_API int an_flame_add(an_flame *f, uint32_t parent, uint32_t key,
+			double x, double width, double self, uint32_t elided,
+			uint32_t *index, an_error *err);
+
 AN_API uint32_t an_flame_count(const an_flame *f);
 AN_API const an_flame_rect *an_flame_get(const an_flame *f, uint32_t i);
 /* The root's width: the sum of every node's self weight. */

@@ -507,6 +507,49 @@ done:
 	return rc;
 }
 
+/* ---- built by hand ---- */
+
+int an_flame_new(an_flame **out, an_error *err)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? AN_OK :
+		      an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+}
+
+int an_flame_add(an_flame *f, uint32_t parent, uint32_t key, double x,
+		 double width, double self, uint32_t elided, uint32_t *index,
+		 an_error *err)
+{
+	builder none;
+	pending p;
+	int rc;
+
+	if (!f || (parent == AN_NONE) != (f->n == 0) ||
+	    (parent != AN_NONE && parent >= f->n) || !(width >= 0) ||
+	    !isfinite(width) || !isfinite(x) || !isfinite(self))
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"an_flame_add: box %u (parent %u, width %g) "
+				"out of order", f ? f->n : 0, parent, width);
+	memset(&none, 0, sizeof(none));
+	p.frame = AN_NONE;
+	p.parent = parent;
+	p.depth = parent == AN_NONE ? 0 : f->r[parent].depth + 1;
+	p.elided = elided;
+	p.x = x;
+	p.width = width;
+	rc = emit(f, &p, &none);
+	if (rc < 0)
+		return an__fail(err, rc, AN_NO_OFFSET, rc == AN_ENOMEM ?
+				"out of memory" : "too many boxes");
+	f->r[f->n - 1].key = key;
+	f->r[f->n - 1].self = self;
+	if (parent == AN_NONE)
+		f->total = width;
+	if (index)
+		*index = f->n - 1;
+	return AN_OK;
+}
+
 uint32_t an_flame_count(const an_flame *f)
 {
 	return f ? f->n : 0;
