@@ -772,8 +772,7 @@ int an_heap_load_info(an_heap_info *out, an_source *src,
 		      const an_heap_load_opts *opts, an_error *err)
 {
 	an_heap *h = NULL;
-	an_heap_stats st;
-	uint64_t total;
+	uint64_t total, native;
 	uint8_t *has;
 	uint32_t v, c;
 	int rc;
@@ -786,13 +785,15 @@ int an_heap_load_info(an_heap_info *out, an_source *src,
 	if (rc < 0)
 		goto done;
 	/* every node is in the root's dominator tree (dominators.c): the
-	 * root retains every shallow size */
-	total = h->extra_native;
-	for (v = 0; v < h->node_count; v++)
-		total += an__size_get(&h->d.self, v);
-	rc = an__heap_stats(&st, h, total, err);
-	if (rc < 0)
-		goto done;
+	 * root retains every shallow size. The native part is the
+	 * Statistics view's (an__heap_stats()), without the rest of it. */
+	total = native = h->extra_native;
+	for (v = 0; v < h->node_count; v++) {
+		uint64_t sz = an__size_get(&h->d.self, v);
+		total += sz;
+		if (h->ntype[v] == h->t_native)
+			native += sz;
+	}
 	/* classes with members: a node of non-zero shallow size (summary.c) */
 	has = an__calloc((size_t)h->d.nclasses + 1, 1);
 	if (!has) {
@@ -808,8 +809,8 @@ int an_heap_load_info(an_heap_info *out, an_source *src,
 	out->nodes = h->node_count;
 	out->edges = h->edge_count;
 	out->total = total;
-	out->v8_heap = st.v8_heap;
-	out->native = st.native;
+	out->v8_heap = total - native;
+	out->native = native;
 	out->extra_native_bytes = h->extra_native;
 done:
 	an_heap_free(h);
