@@ -483,6 +483,61 @@ Test(heapload, rejects_faults_inside_whole_records)
 	an_heap_free(h);
 }
 
+/* Numbers of every length from 1 to 17 digits in a node record, read 8
+ * bytes at a time by the fast path (whole document in one chunk) and
+ * byte by byte (1- and 7-byte chunks): the same values. Ids beyond 32
+ * bits and sizes beyond 2^53 fail as before. */
+Test(heapload, numbers_of_every_length_read_alike)
+{
+	static const char digits[] = "12345678901234567";
+	static const size_t chunks[] = {0, 1, 7};
+	char doc[2048], id[24], size[24];
+	unsigned len, c;
+
+	for (len = 1; len <= 17; len++) {
+		uint64_t want_id = 0, want_size = 0;
+		unsigned k, idlen = len <= 10 ? len : 10;
+		snprintf(id, sizeof(id), "%.*s", (int)idlen, digits);
+		snprintf(size, sizeof(size), "%.*s", (int)len, digits);
+		for (k = 0; k < idlen; k++)
+			want_id = want_id * 10 + (uint64_t)(digits[k] - '0');
+		for (k = 0; k < len; k++)
+			want_size = want_size * 10 +
+				    (uint64_t)(digits[k] - '0');
+		snprintf(doc, sizeof(doc), "%s\"node_count\":3,"
+			 "\"edge_count\":1},\"nodes\":[9,0,1,0,1\n,3,1,%s,%s,0"
+			 "\n,3,1,5,2,0],\"edges\":[5,2,5],%s}", MINI_META, id,
+			 size, MINI_STRINGS);
+		for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+			an_heap *h = NULL;
+			an_error err;
+			int rc = fx_load_heap_mem(&h, doc, strlen(doc),
+						  chunks[c], &err);
+			if (len == 17) {
+				/* 12345678901234567 > 2^53 */
+				cr_expect_eq(rc, AN_ELIMIT, "len %u chunk %zu",
+					     len, chunks[c]);
+				cr_expect_eq(err.offset,
+					     (uint64_t)(strstr(doc, ",1234567890"
+							       "1234567,") -
+							doc + 1),
+					     "len %u chunk %zu", len,
+					     chunks[c]);
+				continue;
+			}
+			cr_assert_eq(rc, AN_OK, "len %u chunk %zu: %s", len,
+				     chunks[c], err.message);
+			cr_expect_eq(an_heap_node_id(h, 1), want_id,
+				     "len %u chunk %zu", len, chunks[c]);
+			cr_expect_eq(an_heap_node_self_size(h, 1), want_size,
+				     "len %u chunk %zu", len, chunks[c]);
+			cr_expect_eq(an_heap_node_id(h, 2), 5);
+			cr_expect_eq(an_heap_node_self_size(h, 2), 2);
+			an_heap_free(h);
+		}
+	}
+}
+
 /* ---- a file read by two threads ----
  * From a plain file the edges are parsed by a second thread while the
  * first goes on to the strings. Whatever it finds, the model or the error

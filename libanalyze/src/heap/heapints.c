@@ -297,13 +297,80 @@ static int end_ints(loader *l, uint64_t off)
  * offset after the last record it stored (i when none).
  */
 
-static size_t fast_records(loader *l, const uint8_t *p, size_t i, size_t n)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR 1
+#else
+#define SWAR 0
+#endif
+
+#if SWAR
+/* The first 8 bytes at p, first byte lowest. */
+static inline uint64_t load8(const uint8_t *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return x;
+}
+
+/* x ^ '0' in every byte: the high bit of each byte that is no digit. */
+static inline uint64_t non_digits(uint64_t d)
+{
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full, hi = 0x8080808080808080ull;
+
+	return (((d & lo7) + 0x7676767676767676ull) | d) & hi;
+}
+
+/* The value of the k (1..8) digits in the low bytes of d (each byte
+ * its digit's value): they move to the top, zeros fill below. */
+static inline uint64_t digits_value(uint64_t d, unsigned k)
+{
+	d <<= 8 * (8 - k);
+	d = d * 10 + (d >> 8);
+	return (((d & 0x000000ff000000ffull) * 0x000f424000000064ull) +
+		(((d >> 16) & 0x000000ff000000ffull) *
+		 0x0000271000000001ull)) >> 32;
+}
+
+static const uint64_t pow10_8[9] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000
+};
+
+/* The number at p (16 bytes readable there): its digit count (0 when
+ * p holds no digit; 16 when it has 16 or more: not parsed) and *v. */
+static inline unsigned swar_number(const uint8_t *p, uint64_t *v)
+{
+	const uint64_t zeros = 0x3030303030303030ull;
+	uint64_t d = load8(p) ^ zeros, m = non_digits(d), d2;
+	unsigned k, k2;
+
+	if (m) {
+		k = (unsigned)__builtin_ctzll(m) >> 3;
+		if (k)
+			*v = digits_value(d, k);
+		return k;
+	}
+	d2 = load8(p + 8) ^ zeros;
+	m = non_digits(d2);
+	if (!m)
+		return 16;
+	k2 = (unsigned)__builtin_ctzll(m) >> 3;
+	*v = digits_value(d, 8) * pow10_8[k2] +
+	     (k2 ? digits_value(d2, k2) : 0);
+	return 8 + k2;
+}
+
+#endif
+
+
+static inline __attribute__((always_inline)) size_t
+records(loader *l, const uint8_t *p, size_t i, size_t n, uint32_t rec,
+	int nodes)
 {
 	an_heap *h = l->h;
 	uint64_t vals[FAST_MAX_FIELDS];
 	uint64_t ord = l->ord, cap, limit, declared = l->edges_declared;
-	uint32_t rec = l->rec, f, nf = l->nf;
-	int nodes = l->key == K_NODES;
+	uint32_t f, nf = l->nf;
 
 	cap = nodes ? l->node_cap : l->edge_cap;
 	limit = nodes ? l->node_count : l->edge_count;
@@ -311,19 +378,31 @@ static size_t fast_records(loader *l, const uint8_t *p, size_t i, size_t n)
 		cap = limit;
 	while (ord < cap) {
 		size_t j = i;
+#pragma GCC unroll 16
 		for (f = 0; f < rec; f++) {
 			uint64_t v;
 			size_t d0 = j;
-			if (j >= n || (unsigned)(p[j] - '0') > 9)
-				goto stop;
-			v = (uint64_t)(p[j++] - '0');
-			while (j < n && (unsigned)(p[j] - '0') <= 9) {
-				v = v * 10 + (uint64_t)(p[j++] - '0');
-				if (j - d0 > 18)
+#if SWAR
+			if (n - j >= 16) {
+				/* 8 bytes at a time: most values are short */
+				unsigned k = swar_number(p + j, &v);
+				if (k == 0 || k > 15 || (p[j] == '0' && k > 1))
+					goto stop;
+				j += k; /* j < n: k < 16 */
+			} else
+#endif
+			{
+				if (j >= n || (unsigned)(p[j] - '0') > 9)
+					goto stop;
+				v = (uint64_t)(p[j++] - '0');
+				while (j < n && (unsigned)(p[j] - '0') <= 9) {
+					v = v * 10 + (uint64_t)(p[j++] - '0');
+					if (j - d0 > 18)
+						goto stop;
+				}
+				if (j >= n || (p[d0] == '0' && j - d0 > 1))
 					goto stop;
 			}
-			if (j >= n || (p[d0] == '0' && j - d0 > 1))
-				goto stop;
 			vals[f] = v;
 			if (p[j] == ',') {
 				j++;
@@ -371,6 +450,20 @@ stop:
 	l->ord = ord;
 	l->edges_declared = declared;
 	return i;
+}
+
+/* records() for V8's layouts (7 node fields, 3 edge fields) with the
+ * record length a constant: the field loop unrolled, the values in
+ * registers. */
+static size_t fast_records(loader *l, const uint8_t *p, size_t i, size_t n)
+{
+	int nodes = l->key == K_NODES;
+
+	if (nodes && l->rec == 7)
+		return records(l, p, i, n, 7, 1);
+	if (!nodes && l->rec == 3)
+		return records(l, p, i, n, 3, 0);
+	return records(l, p, i, n, l->rec, nodes);
 }
 
 /* The integer scanner: '[' (n (',' n)*)? ']' with strict numbers. */
