@@ -483,6 +483,36 @@ Test(heapload, rejects_faults_inside_whole_records)
 	an_heap_free(h);
 }
 
+/* Names are string indexes, checked once the strings are read; the
+ * loader only looks at each edge when the largest index it read is out
+ * of range, which element and hidden edges (numbers) may be. */
+#define ONE_EDGE(edge) \
+	MINI_META "\"node_count\":2,\"edge_count\":1},\"nodes\":[9,0,1,0,1," \
+	"3,1,3,10,0],\"edges\":[" edge "]," MINI_STRINGS "}"
+
+Test(heapload, edge_names_are_checked_against_the_strings)
+{
+	static const char prop[] = ONE_EDGE("2,3,5");
+	static const char elem[] = ONE_EDGE("1,3,5");
+	static const char hidden[] = ONE_EDGE("4,70000,5");
+	static const char last[] = ONE_EDGE("2,2,5");
+	an_heap *h = NULL;
+	an_error err;
+
+	expect_bad(prop, AN_EFORMAT, at(prop, "[2,3,5]", 0),
+		   "edge 0 names string 3, but there are 3 strings",
+		   "property name one past the strings");
+	cr_assert_eq(fx_load_heap_mem(&h, elem, strlen(elem), 0, &err), AN_OK,
+		     "%s", err.message);
+	an_heap_free(h);
+	cr_assert_eq(fx_load_heap_mem(&h, hidden, strlen(hidden), 0, &err),
+		     AN_OK, "%s", err.message);
+	an_heap_free(h);
+	cr_assert_eq(fx_load_heap_mem(&h, last, strlen(last), 0, &err), AN_OK,
+		     "%s", err.message);
+	an_heap_free(h);
+}
+
 /* Numbers of every length from 1 to 17 digits in a node record, read 8
  * bytes at a time by the fast path (whole document in one chunk) and
  * byte by byte (1- and 7-byte chunks): the same values. Ids beyond 32
@@ -617,6 +647,10 @@ Test(heapload, two_threads_read_a_file_as_one_reads_memory)
 			    "one edge too many");
 	same_as_from_memory("[5,2,5\n,5,2,10]", strs, 30, "cut in strings");
 	same_as_from_memory("[5,2,5\n,5,2,10]", strs, 40, "cut in edges");
+	same_as_from_memory("[5,2,5\n,2,3,10]", strs, 0,
+			    "an edge name beyond the strings");
+	same_as_from_memory("[5,2,5\n,1,3,10]", strs, 0,
+			    "an element index beyond the strings");
 }
 
 /* A second "snapshot" appended to type lists already handed over (and

@@ -159,6 +159,8 @@ static int store_int(loader *l, uint64_t v)
 		if (v > UINT32_MAX)
 			return too_big(l, v);
 		h->nname[ord] = (uint32_t)v;
+		if (v > l->max_nname)
+			l->max_nname = (uint32_t)v;
 		break;
 	case F_NID:
 		if (v > UINT32_MAX)
@@ -211,6 +213,8 @@ static int store_int(loader *l, uint64_t v)
 		if (v > UINT32_MAX)
 			return too_big(l, v);
 		h->ename[ord] = (uint32_t)v;
+		if (v > l->max_ename)
+			l->max_ename = (uint32_t)v;
 		break;
 	case F_ETO:
 		if (v >= l->to_limit || v % l->nf)
@@ -370,6 +374,7 @@ records(loader *l, const uint8_t *p, size_t i, size_t n, uint32_t rec,
 	an_heap *h = l->h;
 	uint64_t vals[FAST_MAX_FIELDS];
 	uint64_t ord = l->ord, cap, limit, declared = l->edges_declared;
+	uint64_t max_name = nodes ? l->max_nname : l->max_ename;
 	uint32_t f, nf = l->nf;
 
 	cap = nodes ? l->node_cap : l->edge_cap;
@@ -424,6 +429,8 @@ records(loader *l, const uint8_t *p, size_t i, size_t n, uint32_t rec,
 			declared += ne;
 			h->ntype[ord] = (uint8_t)vals[l->nf_type];
 			h->nname[ord] = (uint32_t)vals[l->nf_name];
+			if (vals[l->nf_name] > max_name)
+				max_name = vals[l->nf_name];
 			h->nid[ord] = (uint32_t)vals[l->nf_id];
 			h->nself.v[ord] = (uint32_t)vals[l->nf_self];
 			h->first_edge[ord] = (uint32_t)ne;
@@ -440,6 +447,8 @@ records(loader *l, const uint8_t *p, size_t i, size_t n, uint32_t rec,
 				goto stop;
 			h->etype[ord] = (uint8_t)vals[l->ef_type];
 			h->ename[ord] = (uint32_t)vals[l->ef_name];
+			if (vals[l->ef_name] > max_name)
+				max_name = vals[l->ef_name];
 			h->eto[ord] = (uint32_t)q;
 		}
 		ord++;
@@ -449,6 +458,10 @@ stop:
 	l->count += (ord - l->ord) * rec;
 	l->ord = ord;
 	l->edges_declared = declared;
+	if (nodes)
+		l->max_nname = (uint32_t)max_name;
+	else
+		l->max_ename = (uint32_t)max_name;
 	return i;
 }
 

@@ -265,6 +265,7 @@ static int edge_thread_collect(loader *l)
 	} else {
 		l->edge_cap = j->l.edge_cap;
 		l->count = j->l.count;
+		l->max_ename = j->l.max_ename;
 	}
 	free(j);
 	return rc;
@@ -358,6 +359,7 @@ static int begin_value(loader *l, uint64_t off)
 				if (j->found && j->end > off) {
 					l->edge_cap = j->l.edge_cap;
 					l->count = j->l.count;
+					l->max_ename = j->l.max_ename;
 					l->skip_to = j->end;
 					l->order = 3;
 					l->state = S_SKIP;
@@ -579,13 +581,15 @@ static int finish(loader *l, uint64_t end)
 				l->order == 1 ? "nodes" : "edges");
 	ns = h->strs.count;
 	h->nstrings = ns;
-	for (i = 0; i < h->node_count; i++)
+	/* the loops only when the largest index read may be out of range
+	 * (edges: of any type; element and hidden edges hold numbers) */
+	for (i = 0; l->max_nname >= ns && i < h->node_count; i++)
 		if (h->nname[i] >= ns)
 			return an__fail(l->err, AN_EFORMAT, l->nodes_offset,
 					"node %u (id %u) names string %u, but "
 					"there are %u strings",
 					i, h->nid[i], h->nname[i], ns);
-	for (i = 0; i < h->edge_count; i++)
+	for (i = 0; l->max_ename >= ns && i < h->edge_count; i++)
 		if (h->etype[i] != h->e_element &&
 		    h->etype[i] != h->e_hidden && h->ename[i] >= ns)
 			return an__fail(l->err, AN_EFORMAT, l->edges_offset,
