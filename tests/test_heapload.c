@@ -513,6 +513,69 @@ Test(heapload, edge_names_are_checked_against_the_strings)
 	an_heap_free(h);
 }
 
+/* `locations`, read 8 bytes a value by their own fast path: the class of
+ * an object with a location is keyed by the values as written, whatever
+ * the chunks; a value beyond 32 bits fails at its byte. */
+static char *with_locations(const char *locations)
+{
+	static const char meta[] = MINI_META;
+	const char *cut = strstr(meta, "\"node\"]}") + 7;
+	char *doc = malloc(4096);
+
+	cr_assert_not_null(doc);
+	snprintf(doc, 4096, "%.*s,\"location_fields\":[\"object_index\","
+		 "\"script_id\",\"line\",\"column\"]%s\"node_count\":2,"
+		 "\"edge_count\":1},\"nodes\":[9,0,1,0,1\n,3,1,3,10,0],"
+		 "\"edges\":[5,2,5],\"locations\":[%s],%s}",
+		 (int)(cut - meta), meta, cut, locations, MINI_STRINGS);
+	return doc;
+}
+
+Test(heapload, locations_read_alike_in_any_chunks)
+{
+	static const size_t chunks[] = {0, 1, 7};
+	char *doc = with_locations("0,7,0,0\n,5,1234567,4294967295,"
+				   "123456789012\n,5,1234567,4294967295,89");
+	char *wide = with_locations("5,1234567,4294967296,89");
+	unsigned c;
+
+	for (c = 0; c < 3; c++) {
+		an_heap *h = NULL;
+		an_error err;
+		const an_heap_class *k;
+		int rc = fx_load_heap_mem(&h, doc, strlen(doc), chunks[c],
+					  &err);
+		/* 123456789012 is beyond 32 bits too */
+		cr_expect_eq(rc, AN_EFORMAT, "chunk %zu", chunks[c]);
+		cr_expect_eq(err.offset, (uint64_t)(strstr(doc, "123456789012") -
+						    doc), "chunk %zu",
+			     chunks[c]);
+		rc = fx_load_heap_mem(&h, wide, strlen(wide), chunks[c], &err);
+		cr_expect_eq(rc, AN_EFORMAT, "chunk %zu", chunks[c]);
+		cr_expect_eq(err.offset, (uint64_t)(strstr(wide, "4294967296") -
+						    wide), "chunk %zu",
+			     chunks[c]);
+		cr_expect(strstr(err.message, "does not fit 32 bits") != NULL,
+			  "%s", err.message);
+		free(doc);
+		doc = with_locations("0,7,0,0\n,5,1234567,4294967295,89");
+		rc = fx_load_heap_mem(&h, doc, strlen(doc), chunks[c], &err);
+		cr_assert_eq(rc, AN_OK, "chunk %zu: %s", chunks[c],
+			     err.message);
+		k = an_heap_class_get(h, an_heap_node_class(h, 1));
+		cr_expect(k->has_location, "chunk %zu", chunks[c]);
+		cr_expect_eq(k->script_id, 1234567, "chunk %zu", chunks[c]);
+		cr_expect_eq(k->line, 4294967295u, "chunk %zu", chunks[c]);
+		cr_expect_eq(k->column, 89, "chunk %zu", chunks[c]);
+		an_heap_free(h);
+		free(doc);
+		doc = with_locations("0,7,0,0\n,5,1234567,4294967295,"
+				     "123456789012\n,5,1234567,4294967295,89");
+	}
+	free(doc);
+	free(wide);
+}
+
 /* Numbers of every length from 1 to 17 digits in a node record, read 8
  * bytes at a time by the fast path (whole document in one chunk) and
  * byte by byte (1- and 7-byte chunks): the same values. Ids beyond 32

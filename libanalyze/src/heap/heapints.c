@@ -479,6 +479,43 @@ static size_t fast_records(loader *l, const uint8_t *p, size_t i, size_t n)
 	return records(l, p, i, n, l->rec, nodes);
 }
 
+#if SWAR
+/* The fast path for `locations` (4 values a location, kept as read until
+ * finish()): plain values separated by ',' or "\n,", 8 bytes at a time,
+ * stored at once; at anything else it stops before that value and the
+ * general scanner goes on. Returns the offset after the last value it
+ * stored (i when none). */
+static size_t fast_locations(loader *l, const uint8_t *p, size_t i, size_t n)
+{
+	uint64_t got = 0;
+
+	/* room for what the chunk can hold: two bytes a value at least */
+	if (an__grow((void **)&l->loc_raw, &l->loc_cap,
+		     l->loc_n + (n - i) / 2 + 1, sizeof(*l->loc_raw)) < 0)
+		return i; /* the general scanner reports it */
+	while (n - i >= 16) {
+		uint64_t v;
+		unsigned k = swar_number(p + i, &v);
+		size_t j = i + k;
+		if (k == 0 || k > 15 || (p[i] == '0' && k > 1) ||
+		    v > UINT32_MAX)
+			break;
+		if (p[j] == ',')
+			j++;
+		else if (p[j] == '\n' && p[j + 1] == ',')
+			j += 2;
+		else
+			break;
+		l->loc_raw[l->loc_n++] = (uint32_t)v;
+		got++;
+		i = j;
+	}
+	l->count += got;
+	l->ord += got; /* one field a record here */
+	return i;
+}
+#endif
+
 /* The integer scanner: '[' (n (',' n)*)? ']' with strict numbers. */
 int an__hs_scan_ints(loader *l, const uint8_t *p, size_t n, uint64_t base,
 		     size_t *used)
@@ -553,6 +590,16 @@ int an__hs_scan_ints(loader *l, const uint8_t *p, size_t n, uint64_t base,
 					continue;
 				}
 			}
+#if SWAR
+			if (l->key == K_LOCATIONS && c >= '0' && c <= '9') {
+				size_t k = fast_locations(l, p, i, n);
+				if (k != i) {
+					l->in_state = 4;
+					i = k - 1; /* the loop's i++ */
+					continue;
+				}
+			}
+#endif
 			if (c >= '0' && c <= '9') {
 				/* fast path: the whole number in this chunk */
 				size_t j = i + 1;
