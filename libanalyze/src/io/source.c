@@ -29,11 +29,6 @@
 #define PIPE_BUFS 4             /* buffers the inflating thread fills */
 #define PIPE_CAP (1024u * 1024u)
 #define MAP_DROP (8u << 20)     /* read mapped bytes unmapped at once */
-#define PIPE_SIZE (1u << 20)    /* a pipe's buffer we ask the kernel for */
-#if defined(__linux__) && !defined(F_SETPIPE_SZ)
-#define F_SETPIPE_SZ 1031       /* <fcntl.h> has them with _GNU_SOURCE */
-#define F_GETPIPE_SZ 1032
-#endif
 
 /* One buffer between the inflating thread and the reader. */
 typedef struct pipe_buf {
@@ -558,14 +553,6 @@ static int pipe_start(an_source *s)
 		if (fstat(s->fd, &st) < 0)
 			return 0;
 		wait_fd = !S_ISREG(st.st_mode);
-#ifdef F_SETPIPE_SZ
-		/* A bigger pipe: the writer (zcat, a download) runs further
-		 * ahead, both sides switch less, reads are larger. Only
-		 * ever grown; refused (a limit, not a pipe): no matter. */
-		if (S_ISFIFO(st.st_mode) &&
-		    fcntl(s->fd, F_GETPIPE_SZ) < (int)PIPE_SIZE)
-			(void)fcntl(s->fd, F_SETPIPE_SZ, (int)PIPE_SIZE);
-#endif
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
