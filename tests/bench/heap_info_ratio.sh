@@ -30,7 +30,8 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 echo "median wall time of $ROUNDS rounds:"
 for c in "${cmds[@]}"; do
-  grep -F "|$c|" "$out" | cut -d'|' -f4 | cut -d' ' -f1 | sort -n |
+  grep -F "|$c|" "$out" | awk -F'|' '{split($NF, t, " "); print t[1]}' |
+    sort -n |
     awk -v c="$c" '{v[NR]=$1} END {print "  " c ": " v[int((NR+1)/2)] " s"}'
 done
 rm -f "$out"
