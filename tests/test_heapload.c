@@ -483,6 +483,154 @@ Test(heapload, rejects_faults_inside_whole_records)
 	an_heap_free(h);
 }
 
+/* Names are string indexes, checked once the strings are read; the
+ * loader only looks at each edge when the largest index it read is out
+ * of range, which element and hidden edges (numbers) may be. */
+#define ONE_EDGE(edge) \
+	MINI_META "\"node_count\":2,\"edge_count\":1},\"nodes\":[9,0,1,0,1," \
+	"3,1,3,10,0],\"edges\":[" edge "]," MINI_STRINGS "}"
+
+Test(heapload, edge_names_are_checked_against_the_strings)
+{
+	static const char prop[] = ONE_EDGE("2,3,5");
+	static const char elem[] = ONE_EDGE("1,3,5");
+	static const char hidden[] = ONE_EDGE("4,70000,5");
+	static const char last[] = ONE_EDGE("2,2,5");
+	an_heap *h = NULL;
+	an_error err;
+
+	expect_bad(prop, AN_EFORMAT, at(prop, "[2,3,5]", 0),
+		   "edge 0 names string 3, but there are 3 strings",
+		   "property name one past the strings");
+	cr_assert_eq(fx_load_heap_mem(&h, elem, strlen(elem), 0, &err), AN_OK,
+		     "%s", err.message);
+	an_heap_free(h);
+	cr_assert_eq(fx_load_heap_mem(&h, hidden, strlen(hidden), 0, &err),
+		     AN_OK, "%s", err.message);
+	an_heap_free(h);
+	cr_assert_eq(fx_load_heap_mem(&h, last, strlen(last), 0, &err), AN_OK,
+		     "%s", err.message);
+	an_heap_free(h);
+}
+
+/* `locations`, read 8 bytes a value by their own fast path: the class of
+ * an object with a location is keyed by the values as written, whatever
+ * the chunks; a value beyond 32 bits fails at its byte. */
+static char *with_locations(const char *locations)
+{
+	static const char meta[] = MINI_META;
+	const char *cut = strstr(meta, "\"node\"]}") + 7;
+	char *doc = malloc(4096);
+
+	cr_assert_not_null(doc);
+	snprintf(doc, 4096, "%.*s,\"location_fields\":[\"object_index\","
+		 "\"script_id\",\"line\",\"column\"]%s\"node_count\":2,"
+		 "\"edge_count\":1},\"nodes\":[9,0,1,0,1\n,3,1,3,10,0],"
+		 "\"edges\":[5,2,5],\"locations\":[%s],%s}",
+		 (int)(cut - meta), meta, cut, locations, MINI_STRINGS);
+	return doc;
+}
+
+Test(heapload, locations_read_alike_in_any_chunks)
+{
+	static const size_t chunks[] = {0, 1, 7};
+	char *doc = with_locations("0,7,0,0\n,5,1234567,4294967295,"
+				   "123456789012\n,5,1234567,4294967295,89");
+	char *wide = with_locations("5,1234567,4294967296,89");
+	unsigned c;
+
+	for (c = 0; c < 3; c++) {
+		an_heap *h = NULL;
+		an_error err;
+		const an_heap_class *k;
+		int rc = fx_load_heap_mem(&h, doc, strlen(doc), chunks[c],
+					  &err);
+		/* 123456789012 is beyond 32 bits too */
+		cr_expect_eq(rc, AN_EFORMAT, "chunk %zu", chunks[c]);
+		cr_expect_eq(err.offset, (uint64_t)(strstr(doc, "123456789012") -
+						    doc), "chunk %zu",
+			     chunks[c]);
+		rc = fx_load_heap_mem(&h, wide, strlen(wide), chunks[c], &err);
+		cr_expect_eq(rc, AN_EFORMAT, "chunk %zu", chunks[c]);
+		cr_expect_eq(err.offset, (uint64_t)(strstr(wide, "4294967296") -
+						    wide), "chunk %zu",
+			     chunks[c]);
+		cr_expect(strstr(err.message, "does not fit 32 bits") != NULL,
+			  "%s", err.message);
+		free(doc);
+		doc = with_locations("0,7,0,0\n,5,1234567,4294967295,89");
+		rc = fx_load_heap_mem(&h, doc, strlen(doc), chunks[c], &err);
+		cr_assert_eq(rc, AN_OK, "chunk %zu: %s", chunks[c],
+			     err.message);
+		k = an_heap_class_get(h, an_heap_node_class(h, 1));
+		cr_expect(k->has_location, "chunk %zu", chunks[c]);
+		cr_expect_eq(k->script_id, 1234567, "chunk %zu", chunks[c]);
+		cr_expect_eq(k->line, 4294967295u, "chunk %zu", chunks[c]);
+		cr_expect_eq(k->column, 89, "chunk %zu", chunks[c]);
+		an_heap_free(h);
+		free(doc);
+		doc = with_locations("0,7,0,0\n,5,1234567,4294967295,"
+				     "123456789012\n,5,1234567,4294967295,89");
+	}
+	free(doc);
+	free(wide);
+}
+
+/* Numbers of every length from 1 to 17 digits in a node record, read 8
+ * bytes at a time by the fast path (whole document in one chunk) and
+ * byte by byte (1- and 7-byte chunks): the same values. Ids beyond 32
+ * bits and sizes beyond 2^53 fail as before. */
+Test(heapload, numbers_of_every_length_read_alike)
+{
+	static const char digits[] = "12345678901234567";
+	static const size_t chunks[] = {0, 1, 7};
+	char doc[2048], id[24], size[24];
+	unsigned len, c;
+
+	for (len = 1; len <= 17; len++) {
+		uint64_t want_id = 0, want_size = 0;
+		unsigned k, idlen = len <= 10 ? len : 10;
+		snprintf(id, sizeof(id), "%.*s", (int)idlen, digits);
+		snprintf(size, sizeof(size), "%.*s", (int)len, digits);
+		for (k = 0; k < idlen; k++)
+			want_id = want_id * 10 + (uint64_t)(digits[k] - '0');
+		for (k = 0; k < len; k++)
+			want_size = want_size * 10 +
+				    (uint64_t)(digits[k] - '0');
+		snprintf(doc, sizeof(doc), "%s\"node_count\":3,"
+			 "\"edge_count\":1},\"nodes\":[9,0,1,0,1\n,3,1,%s,%s,0"
+			 "\n,3,1,5,2,0],\"edges\":[5,2,5],%s}", MINI_META, id,
+			 size, MINI_STRINGS);
+		for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+			an_heap *h = NULL;
+			an_error err;
+			int rc = fx_load_heap_mem(&h, doc, strlen(doc),
+						  chunks[c], &err);
+			if (len == 17) {
+				/* 12345678901234567 > 2^53 */
+				cr_expect_eq(rc, AN_ELIMIT, "len %u chunk %zu",
+					     len, chunks[c]);
+				cr_expect_eq(err.offset,
+					     (uint64_t)(strstr(doc, ",1234567890"
+							       "1234567,") -
+							doc + 1),
+					     "len %u chunk %zu", len,
+					     chunks[c]);
+				continue;
+			}
+			cr_assert_eq(rc, AN_OK, "len %u chunk %zu: %s", len,
+				     chunks[c], err.message);
+			cr_expect_eq(an_heap_node_id(h, 1), want_id,
+				     "len %u chunk %zu", len, chunks[c]);
+			cr_expect_eq(an_heap_node_self_size(h, 1), want_size,
+				     "len %u chunk %zu", len, chunks[c]);
+			cr_expect_eq(an_heap_node_id(h, 2), 5);
+			cr_expect_eq(an_heap_node_self_size(h, 2), 2);
+			an_heap_free(h);
+		}
+	}
+}
+
 /* ---- a file read by two threads ----
  * From a plain file the edges are parsed by a second thread while the
  * first goes on to the strings. Whatever it finds, the model or the error
@@ -562,6 +710,10 @@ Test(heapload, two_threads_read_a_file_as_one_reads_memory)
 			    "one edge too many");
 	same_as_from_memory("[5,2,5\n,5,2,10]", strs, 30, "cut in strings");
 	same_as_from_memory("[5,2,5\n,5,2,10]", strs, 40, "cut in edges");
+	same_as_from_memory("[5,2,5\n,2,3,10]", strs, 0,
+			    "an edge name beyond the strings");
+	same_as_from_memory("[5,2,5\n,1,3,10]", strs, 0,
+			    "an element index beyond the strings");
 }
 
 /* A second "snapshot" appended to type lists already handed over (and

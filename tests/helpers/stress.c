@@ -286,8 +286,27 @@ static void *load_one(void *arg)
 	j->got = 0;
 	if (j->heap) {
 		an_heap *h = NULL;
+		an_source *src = NULL;
+		an_heap_info in;
 		if (fx_load_heap(&h, j->path, 0, NULL) == AN_OK)
 			j->got = heap_digest(h);
+		/* and `info`, whose light pipeline has a thread of its own:
+		 * the same totals as the whole model */
+		if (j->got &&
+		    an_source_open_path(&src, j->path, NULL) == AN_OK) {
+			if (an_heap_load_info(&in, src, NULL, NULL) == AN_OK &&
+			    in.nodes == an_heap_node_count(h) &&
+			    in.total == an_heap_total_size(h)) {
+				uint64_t f[7] = {in.nodes, in.edges, in.total,
+						 in.v8_heap, in.native,
+						 in.extra_native_bytes,
+						 in.classes};
+				j->got = fx_fnv(j->got, f, sizeof(f));
+			} else {
+				j->got = 0;
+			}
+			an_source_free(src);
+		}
 		an_heap_free(h);
 	} else {
 		an_profile *p = NULL;

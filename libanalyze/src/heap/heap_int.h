@@ -41,6 +41,8 @@ typedef struct an__sizes {
 /* Sets node n's size; AN_ENOMEM/AN_ELIMIT only for a size that does not
  * fit in u32 (heapsizes.c). */
 AN_HIDDEN int an__size_set(an__sizes *s, uint32_t n, uint64_t size);
+/* s was moved (copied to where it is now): repoints its side table. */
+AN_HIDDEN void an__size_moved(an__sizes *s);
 AN_HIDDEN uint64_t an__size_big(const an__sizes *s, uint32_t n);
 /* A copy of `from` (n nodes) into the empty `to`. */
 AN_HIDDEN int an__size_copy(an__sizes *to, const an__sizes *from,

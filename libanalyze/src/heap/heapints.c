@@ -159,6 +159,8 @@ static int store_int(loader *l, uint64_t v)
 		if (v > UINT32_MAX)
 			return too_big(l, v);
 		h->nname[ord] = (uint32_t)v;
+		if (v > l->max_nname)
+			l->max_nname = (uint32_t)v;
 		break;
 	case F_NID:
 		if (v > UINT32_MAX)
@@ -211,6 +213,8 @@ static int store_int(loader *l, uint64_t v)
 		if (v > UINT32_MAX)
 			return too_big(l, v);
 		h->ename[ord] = (uint32_t)v;
+		if (v > l->max_ename)
+			l->max_ename = (uint32_t)v;
 		break;
 	case F_ETO:
 		if (v >= l->to_limit || v % l->nf)
@@ -297,13 +301,81 @@ static int end_ints(loader *l, uint64_t off)
  * offset after the last record it stored (i when none).
  */
 
-static size_t fast_records(loader *l, const uint8_t *p, size_t i, size_t n)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR 1
+#else
+#define SWAR 0
+#endif
+
+#if SWAR
+/* The first 8 bytes at p, first byte lowest. */
+static inline uint64_t load8(const uint8_t *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return x;
+}
+
+/* x ^ '0' in every byte: the high bit of each byte that is no digit. */
+static inline uint64_t non_digits(uint64_t d)
+{
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full, hi = 0x8080808080808080ull;
+
+	return (((d & lo7) + 0x7676767676767676ull) | d) & hi;
+}
+
+/* The value of the k (1..8) digits in the low bytes of d (each byte
+ * its digit's value): they move to the top, zeros fill below. */
+static inline uint64_t digits_value(uint64_t d, unsigned k)
+{
+	d <<= 8 * (8 - k);
+	d = d * 10 + (d >> 8);
+	return (((d & 0x000000ff000000ffull) * 0x000f424000000064ull) +
+		(((d >> 16) & 0x000000ff000000ffull) *
+		 0x0000271000000001ull)) >> 32;
+}
+
+static const uint64_t pow10_8[9] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000
+};
+
+/* The number at p (16 bytes readable there): its digit count (0 when
+ * p holds no digit; 16 when it has 16 or more: not parsed) and *v. */
+static inline unsigned swar_number(const uint8_t *p, uint64_t *v)
+{
+	const uint64_t zeros = 0x3030303030303030ull;
+	uint64_t d = load8(p) ^ zeros, m = non_digits(d), d2;
+	unsigned k, k2;
+
+	if (m) {
+		k = (unsigned)__builtin_ctzll(m) >> 3;
+		if (k)
+			*v = digits_value(d, k);
+		return k;
+	}
+	d2 = load8(p + 8) ^ zeros;
+	m = non_digits(d2);
+	if (!m)
+		return 16;
+	k2 = (unsigned)__builtin_ctzll(m) >> 3;
+	*v = digits_value(d, 8) * pow10_8[k2] +
+	     (k2 ? digits_value(d2, k2) : 0);
+	return 8 + k2;
+}
+
+#endif
+
+
+static inline __attribute__((always_inline)) size_t
+records(loader *l, const uint8_t *p, size_t i, size_t n, uint32_t rec,
+	int nodes)
 {
 	an_heap *h = l->h;
 	uint64_t vals[FAST_MAX_FIELDS];
 	uint64_t ord = l->ord, cap, limit, declared = l->edges_declared;
-	uint32_t rec = l->rec, f, nf = l->nf;
-	int nodes = l->key == K_NODES;
+	uint64_t max_name = nodes ? l->max_nname : l->max_ename;
+	uint32_t f, nf = l->nf;
 
 	cap = nodes ? l->node_cap : l->edge_cap;
 	limit = nodes ? l->node_count : l->edge_count;
@@ -311,19 +383,31 @@ static size_t fast_records(loader *l, const uint8_t *p, size_t i, size_t n)
 		cap = limit;
 	while (ord < cap) {
 		size_t j = i;
+#pragma GCC unroll 16
 		for (f = 0; f < rec; f++) {
 			uint64_t v;
 			size_t d0 = j;
-			if (j >= n || (unsigned)(p[j] - '0') > 9)
-				goto stop;
-			v = (uint64_t)(p[j++] - '0');
-			while (j < n && (unsigned)(p[j] - '0') <= 9) {
-				v = v * 10 + (uint64_t)(p[j++] - '0');
-				if (j - d0 > 18)
+#if SWAR
+			if (n - j >= 16) {
+				/* 8 bytes at a time: most values are short */
+				unsigned k = swar_number(p + j, &v);
+				if (k == 0 || k > 15 || (p[j] == '0' && k > 1))
+					goto stop;
+				j += k; /* j < n: k < 16 */
+			} else
+#endif
+			{
+				if (j >= n || (unsigned)(p[j] - '0') > 9)
+					goto stop;
+				v = (uint64_t)(p[j++] - '0');
+				while (j < n && (unsigned)(p[j] - '0') <= 9) {
+					v = v * 10 + (uint64_t)(p[j++] - '0');
+					if (j - d0 > 18)
+						goto stop;
+				}
+				if (j >= n || (p[d0] == '0' && j - d0 > 1))
 					goto stop;
 			}
-			if (j >= n || (p[d0] == '0' && j - d0 > 1))
-				goto stop;
 			vals[f] = v;
 			if (p[j] == ',') {
 				j++;
@@ -345,6 +429,8 @@ static size_t fast_records(loader *l, const uint8_t *p, size_t i, size_t n)
 			declared += ne;
 			h->ntype[ord] = (uint8_t)vals[l->nf_type];
 			h->nname[ord] = (uint32_t)vals[l->nf_name];
+			if (vals[l->nf_name] > max_name)
+				max_name = vals[l->nf_name];
 			h->nid[ord] = (uint32_t)vals[l->nf_id];
 			h->nself.v[ord] = (uint32_t)vals[l->nf_self];
 			h->first_edge[ord] = (uint32_t)ne;
@@ -361,6 +447,8 @@ static size_t fast_records(loader *l, const uint8_t *p, size_t i, size_t n)
 				goto stop;
 			h->etype[ord] = (uint8_t)vals[l->ef_type];
 			h->ename[ord] = (uint32_t)vals[l->ef_name];
+			if (vals[l->ef_name] > max_name)
+				max_name = vals[l->ef_name];
 			h->eto[ord] = (uint32_t)q;
 		}
 		ord++;
@@ -370,8 +458,63 @@ stop:
 	l->count += (ord - l->ord) * rec;
 	l->ord = ord;
 	l->edges_declared = declared;
+	if (nodes)
+		l->max_nname = (uint32_t)max_name;
+	else
+		l->max_ename = (uint32_t)max_name;
 	return i;
 }
+
+/* records() for V8's layouts (7 node fields, 3 edge fields) with the
+ * record length a constant: the field loop unrolled, the values in
+ * registers. */
+static size_t fast_records(loader *l, const uint8_t *p, size_t i, size_t n)
+{
+	int nodes = l->key == K_NODES;
+
+	if (nodes && l->rec == 7)
+		return records(l, p, i, n, 7, 1);
+	if (!nodes && l->rec == 3)
+		return records(l, p, i, n, 3, 0);
+	return records(l, p, i, n, l->rec, nodes);
+}
+
+#if SWAR
+/* The fast path for `locations` (4 values a location, kept as read until
+ * finish()): plain values separated by ',' or "\n,", 8 bytes at a time,
+ * stored at once; at anything else it stops before that value and the
+ * general scanner goes on. Returns the offset after the last value it
+ * stored (i when none). */
+static size_t fast_locations(loader *l, const uint8_t *p, size_t i, size_t n)
+{
+	uint64_t got = 0;
+
+	/* room for what the chunk can hold: two bytes a value at least */
+	if (an__grow((void **)&l->loc_raw, &l->loc_cap,
+		     l->loc_n + (n - i) / 2 + 1, sizeof(*l->loc_raw)) < 0)
+		return i; /* the general scanner reports it */
+	while (n - i >= 16) {
+		uint64_t v;
+		unsigned k = swar_number(p + i, &v);
+		size_t j = i + k;
+		if (k == 0 || k > 15 || (p[i] == '0' && k > 1) ||
+		    v > UINT32_MAX)
+			break;
+		if (p[j] == ',')
+			j++;
+		else if (p[j] == '\n' && p[j + 1] == ',')
+			j += 2;
+		else
+			break;
+		l->loc_raw[l->loc_n++] = (uint32_t)v;
+		got++;
+		i = j;
+	}
+	l->count += got;
+	l->ord += got; /* one field a record here */
+	return i;
+}
+#endif
 
 /* The integer scanner: '[' (n (',' n)*)? ']' with strict numbers. */
 int an__hs_scan_ints(loader *l, const uint8_t *p, size_t n, uint64_t base,
@@ -447,6 +590,16 @@ int an__hs_scan_ints(loader *l, const uint8_t *p, size_t n, uint64_t base,
 					continue;
 				}
 			}
+#if SWAR
+			if (l->key == K_LOCATIONS && c >= '0' && c <= '9') {
+				size_t k = fast_locations(l, p, i, n);
+				if (k != i) {
+					l->in_state = 4;
+					i = k - 1; /* the loop's i++ */
+					continue;
+				}
+			}
+#endif
 			if (c >= '0' && c <= '9') {
 				/* fast path: the whole number in this chunk */
 				size_t j = i + 1;

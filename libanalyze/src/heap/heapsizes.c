@@ -30,6 +30,11 @@ uint64_t an__size_big(const an__sizes *s, uint32_t n)
 	return k == AN_HT_NONE ? UINT32_MAX : s->big[k].size;
 }
 
+void an__size_moved(an__sizes *s)
+{
+	big_table(s);
+}
+
 int an__size_set(an__sizes *s, uint32_t n, uint64_t size)
 {
 	uint32_t k;

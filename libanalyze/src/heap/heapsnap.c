@@ -265,6 +265,7 @@ static int edge_thread_collect(loader *l)
 	} else {
 		l->edge_cap = j->l.edge_cap;
 		l->count = j->l.count;
+		l->max_ename = j->l.max_ename;
 	}
 	free(j);
 	return rc;
@@ -358,6 +359,7 @@ static int begin_value(loader *l, uint64_t off)
 				if (j->found && j->end > off) {
 					l->edge_cap = j->l.edge_cap;
 					l->count = j->l.count;
+					l->max_ename = j->l.max_ename;
 					l->skip_to = j->end;
 					l->order = 3;
 					l->state = S_SKIP;
@@ -579,13 +581,15 @@ static int finish(loader *l, uint64_t end)
 				l->order == 1 ? "nodes" : "edges");
 	ns = h->strs.count;
 	h->nstrings = ns;
-	for (i = 0; i < h->node_count; i++)
+	/* the loops only when the largest index read may be out of range
+	 * (edges: of any type; element and hidden edges hold numbers) */
+	for (i = 0; l->max_nname >= ns && i < h->node_count; i++)
 		if (h->nname[i] >= ns)
 			return an__fail(l->err, AN_EFORMAT, l->nodes_offset,
 					"node %u (id %u) names string %u, but "
 					"there are %u strings",
 					i, h->nid[i], h->nname[i], ns);
-	for (i = 0; i < h->edge_count; i++)
+	for (i = 0; l->max_ename >= ns && i < h->edge_count; i++)
 		if (h->etype[i] != h->e_element &&
 		    h->etype[i] != h->e_hidden && h->ename[i] >= ns)
 			return an__fail(l->err, AN_EFORMAT, l->edges_offset,
@@ -772,8 +776,7 @@ int an_heap_load_info(an_heap_info *out, an_source *src,
 		      const an_heap_load_opts *opts, an_error *err)
 {
 	an_heap *h = NULL;
-	an_heap_stats st;
-	uint64_t total;
+	uint64_t total, native;
 	uint8_t *has;
 	uint32_t v, c;
 	int rc;
@@ -786,13 +789,15 @@ int an_heap_load_info(an_heap_info *out, an_source *src,
 	if (rc < 0)
 		goto done;
 	/* every node is in the root's dominator tree (dominators.c): the
-	 * root retains every shallow size */
-	total = h->extra_native;
-	for (v = 0; v < h->node_count; v++)
-		total += an__size_get(&h->d.self, v);
-	rc = an__heap_stats(&st, h, total, err);
-	if (rc < 0)
-		goto done;
+	 * root retains every shallow size. The native part is the
+	 * Statistics view's (an__heap_stats()), without the rest of it. */
+	total = native = h->extra_native;
+	for (v = 0; v < h->node_count; v++) {
+		uint64_t sz = an__size_get(&h->d.self, v);
+		total += sz;
+		if (h->ntype[v] == h->t_native)
+			native += sz;
+	}
 	/* classes with members: a node of non-zero shallow size (summary.c) */
 	has = an__calloc((size_t)h->d.nclasses + 1, 1);
 	if (!has) {
@@ -808,8 +813,8 @@ int an_heap_load_info(an_heap_info *out, an_source *src,
 	out->nodes = h->node_count;
 	out->edges = h->edge_count;
 	out->total = total;
-	out->v8_heap = st.v8_heap;
-	out->native = st.native;
+	out->v8_heap = total - native;
+	out->native = native;
 	out->extra_native_bytes = h->extra_native;
 done:
 	an_heap_free(h);

@@ -82,6 +82,10 @@ typedef struct loader {
 	size_t node_cap, edge_cap;
 	uint64_t edges_declared;   /* sum of node edge counts */
 	uint64_t big_self;         /* sum of self sizes >= UINT32_MAX */
+	uint32_t max_nname;        /* the largest node name index read */
+	uint32_t max_ename;        /* the largest edge name_or_index read:
+				      below the string count, finish() need
+				      not look at each edge */
 	uint32_t *loc_raw;         /* locations as read */
 	size_t loc_n, loc_cap;
 	uint64_t nodes_offset, edges_offset;

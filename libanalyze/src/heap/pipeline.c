@@ -143,15 +143,69 @@ int an__heap_analyse(an_heap *h, an_error *err)
 	return AN_OK;
 }
 
+/*
+ * The light pipeline on two threads: after the DOM state, the second
+ * thread reassigns shallow sizes while this one names classes. Class
+ * naming adds strings (the table's id array may move), and the shallow
+ * sizes read a few names: the second thread reads them through a view
+ * of the heap whose id array is a copy of the one the DOM state left.
+ * Its derived sizes are moved into the heap when it is done.
+ */
+
+typedef struct light_job {
+	an_heap view;          /* the heap, with its own string ids */
+	int rc;
+} light_job;
+
+static void *light_thread(void *arg)
+{
+	light_job *j = arg;
+
+	j->rc = an__heap_shallow_sizes(&j->view);
+	return NULL;
+}
+
 int an__heap_analyse_light(an_heap *h, an_error *err)
 {
-	int rc;
+	light_job *j = NULL;
+	pthread_t tid;
+	int rc, threaded = 0;
 
 	rc = an__heap_dom_state(h);
-	if (rc == AN_OK)
+	if (rc == AN_OK && h->strs.count) {
+		size_t nb = (size_t)h->strs.count * sizeof(*h->strs.items);
+		j = malloc(sizeof(*j));
+		if (j) {
+			j->view = *h;
+			j->view.strs.items = malloc(nb);
+			j->rc = AN_OK;
+			if (j->view.strs.items) {
+				memcpy(j->view.strs.items, h->strs.items, nb);
+				threaded = pthread_create(&tid, NULL,
+							  light_thread,
+							  j) == 0;
+			}
+			if (!threaded) {
+				free(j->view.strs.items);
+				free(j);
+				j = NULL;
+			}
+		}
+	}
+	if (rc == AN_OK && !threaded)
 		rc = an__heap_shallow_sizes(h);
 	if (rc == AN_OK)
 		rc = an__heap_class_names(h);
+	if (threaded) {
+		pthread_join(tid, NULL);
+		/* the derived sizes were only ever in the view */
+		h->d.self = j->view.d.self;
+		an__size_moved(&h->d.self);
+		if (rc == AN_OK)
+			rc = j->rc;
+		free(j->view.strs.items);
+		free(j);
+	}
 	if (rc < 0)
 		return an__fail(err, rc, AN_NO_OFFSET, "%s",
 				rc == AN_ENOMEM ? "out of memory" :
