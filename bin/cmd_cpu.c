@@ -690,6 +690,42 @@ typedef struct flame_names {
 	size_t loc_cap;
 } flame_names;
 
+static an_str flame_label(uint32_t fn, const void *ctx);
+static an_str flame_location(uint32_t fn, const void *ctx);
+static an_flame_kind flame_kind(uint32_t fn, const void *ctx);
+
+/* The labels of p's functions for the renderer (NULL: out of memory,
+ * said); free with flame_names_free(). */
+static flame_names *flame_names_new(an_flame_labels *lab,
+				    const an_profile *p)
+{
+	flame_names *n = calloc(1, sizeof(*n));
+
+	if (n) {
+		n->loc_cap = 4200;
+		n->loc = malloc(n->loc_cap);
+	}
+	if (!n || !n->loc) {
+		free(n);
+		fe_errorf("out of memory");
+		return NULL;
+	}
+	n->p = p;
+	lab->label = flame_label;
+	lab->location = flame_location;
+	lab->kind = flame_kind;
+	lab->ctx = n;
+	lab->kind_names = NULL;
+	return n;
+}
+
+static void flame_names_free(flame_names *n)
+{
+	if (n)
+		free(n->loc);
+	free(n);
+}
+
 static an_str flame_label(uint32_t fn, const void *ctx)
 {
 	const flame_names *n = ctx;
@@ -755,45 +791,24 @@ static void flame_subtitle(char *buf, size_t cap, const job *j)
 
 static int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
 {
-	an_flame_opts fo = AN_FLAME_OPTS_INIT;
-	an_flame_render_opts ro = AN_FLAME_RENDER_OPTS_INIT;
+	an_flame_opts fo;
+	an_flame_render_opts ro;
 	an_flame_labels lab;
 	an_cpu_flame_sel sel;
 	flame_names *names;
 	an_flame *fl = NULL;
 	an_error err;
 	char sub[600];
-	double px = o->min_width >= 0 ? o->min_width : 0.1;
 	int rc = FE_EXIT_OK;
 
 	an_error_clear(&err);
-	ro.width = o->width > 0 ? o->width : 1200;
-	ro.title = o->title ? o->title :
-		   o->chart ? "CPU Flame Chart" : "CPU Flame Graph";
 	flame_subtitle(sub, sizeof(sub), j);
-	ro.subtitle = o->subtitle ? o->subtitle : sub;
-	ro.inverted = o->inverted;
-	ro.format = fmt == FE_PNG ? AN_FLAME_PNG :
-		    fmt == FE_PDF ? AN_FLAME_PDF : AN_FLAME_SVG;
-	fo.order = o->sort_weight ? AN_FLAME_BY_WEIGHT : AN_FLAME_BY_NAME;
-	/* frames under px pixels are elided; 20 px are margins */
-	fo.min_weight = an_cpu_total_us(j->cpu) * px / (ro.width - 20);
-	names = calloc(1, sizeof(*names));
-	if (names) {
-		names->loc_cap = 4200;
-		names->loc = malloc(names->loc_cap);
-	}
-	if (!names || !names->loc) {
-		free(names);
-		fe_errorf("out of memory");
+	fe_flame_opts(&ro, &fo, o, fmt, an_cpu_total_us(j->cpu),
+		      o->chart ? "CPU Flame Chart" : "CPU Flame Graph", sub,
+		      0.1, 0);
+	names = flame_names_new(&lab, j->prof);
+	if (!names)
 		return FE_EXIT_ERROR;
-	}
-	names->p = j->prof;
-	lab.label = flame_label;
-	lab.location = flame_location;
-	lab.kind = flame_kind;
-	lab.ctx = names;
-	lab.kind_names = NULL;
 	sel.filter = o->filter;
 	sel.focus = o->focus;
 	if ((o->chart ? an_cpu_flame_chart(&fl, j->cpu, &fo, &err) :
@@ -805,8 +820,7 @@ static int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
 				     &err)) < 0)
 		rc = fe_fail(j->path, &err);
 	an_flame_free(fl);
-	free(names->loc);
-	free(names);
+	flame_names_free(names);
 	return rc;
 }
 
@@ -997,47 +1011,27 @@ static void print_diff(FILE *f, const an_cpu_diff *df, diff_ctx *d)
 static int diff_picture(fe_out *out, const job *b, const job *t,
 			const fe_opts *o, int fmt)
 {
-	an_flame_opts fo = AN_FLAME_OPTS_INIT;
-	an_flame_render_opts ro = AN_FLAME_RENDER_OPTS_INIT;
+	an_flame_opts fo;
+	an_flame_render_opts ro;
 	an_flame_labels lab;
 	flame_names *names;
 	an_flame *fl = NULL;
 	double *delta = NULL;
 	an_error err;
 	char sub[700], bn[300], tn[300];
-	double px = o->min_width >= 0 ? o->min_width : 0.1;
 	int rc = FE_EXIT_OK;
 
 	an_error_clear(&err);
-	ro.width = o->width > 0 ? o->width : 1200;
-	ro.title = o->title ? o->title : "CPU Differential Flame Graph";
 	fe_file_label(bn, sizeof(bn), b->path);
 	fe_file_label(tn, sizeof(tn), t->path);
 	snprintf(sub, sizeof(sub), "widths: %s; colours: change of self "
 		 "time against %s (%s)", tn, bn,
 		 o->absolute ? "in time" : "in share of each total");
-	ro.subtitle = o->subtitle ? o->subtitle : sub;
-	ro.inverted = o->inverted;
-	ro.format = fmt == FE_PNG ? AN_FLAME_PNG :
-		    fmt == FE_PDF ? AN_FLAME_PDF : AN_FLAME_SVG;
-	fo.order = o->sort_weight ? AN_FLAME_BY_WEIGHT : AN_FLAME_BY_NAME;
-	fo.min_weight = an_cpu_total_us(t->cpu) * px / (ro.width - 20);
-	names = calloc(1, sizeof(*names));
-	if (names) {
-		names->loc_cap = 4200;
-		names->loc = malloc(names->loc_cap);
-	}
-	if (!names || !names->loc) {
-		free(names);
-		fe_errorf("out of memory");
+	fe_flame_opts(&ro, &fo, o, fmt, an_cpu_total_us(t->cpu),
+		      "CPU Differential Flame Graph", sub, 0.1, 0);
+	names = flame_names_new(&lab, t->prof);
+	if (!names)
 		return FE_EXIT_ERROR;
-	}
-	names->p = t->prof;
-	lab.label = flame_label;
-	lab.location = flame_location;
-	lab.kind = flame_kind;
-	lab.ctx = names;
-	lab.kind_names = NULL;
 	if (an_cpu_flame_diff(&fl, &delta, b->cpu, t->cpu, &fo, o->absolute,
 			      &err) < 0)
 		rc = fe_fail(t->path, &err);
@@ -1047,8 +1041,7 @@ static int diff_picture(fe_out *out, const job *b, const job *t,
 		rc = fe_fail(t->path, &err);
 	an_flame_free(fl);
 	free(delta);
-	free(names->loc);
-	free(names);
+	flame_names_free(names);
 	return rc;
 }
 

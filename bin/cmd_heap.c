@@ -1715,34 +1715,25 @@ static const char *const hflame_kinds[] = {
 
 static int do_flame(fe_out *out, const hjob *j, const fe_opts *o, int fmt)
 {
-	an_flame_opts fo = AN_FLAME_OPTS_INIT;
-	an_flame_render_opts ro = AN_FLAME_RENDER_OPTS_INIT;
+	an_flame_opts fo;
+	an_flame_render_opts ro;
 	an_flame_labels lab;
 	hflame_names names;
 	an_flame *fl = NULL;
 	an_error err;
 	char sub[600], name[300], size[32];
-	double px = o->min_width >= 0 ? o->min_width : 1, total;
 	int rc = FE_EXIT_OK;
 
 	an_error_clear(&err);
-	total = (double)an_heap_total_size(j->heap);
-	ro.unit = AN_FLAME_BYTES;
-	ro.width = o->width > 0 ? o->width : 1200;
-	ro.title = o->title ? o->title : "Heap: retained size (dominator tree)";
 	fe_file_label(name, sizeof(name), j->path);
 	human(size, sizeof(size), an_heap_total_size(j->heap));
 	snprintf(sub, sizeof(sub), "%s \xc2\xb7 total %s, %u objects", name,
 		 size, an_heap_node_count(j->heap));
-	ro.subtitle = o->subtitle ? o->subtitle : sub;
-	ro.inverted = o->inverted;
-	ro.format = fmt == FE_PNG ? AN_FLAME_PNG :
-		    fmt == FE_PDF ? AN_FLAME_PDF : AN_FLAME_SVG;
-	/* the dominators view's order unless told: largest first */
-	fo.order = !o->sort_set || o->sort_weight ? AN_FLAME_BY_WEIGHT :
-						      AN_FLAME_BY_NAME;
-	/* objects under px pixels or --min-size bytes are elided */
-	fo.min_weight = total * px / (ro.width - 20);
+	/* largest first (as heap dominators) and 1 px unless told */
+	fe_flame_opts(&ro, &fo, o, fmt, (double)an_heap_total_size(j->heap),
+		      "Heap: retained size (dominator tree)", sub, 1, 1);
+	ro.unit = AN_FLAME_BYTES;
+	/* objects retaining less than --min-size bytes are elided too */
 	if ((double)o->min_size > fo.min_weight)
 		fo.min_weight = (double)o->min_size;
 	names.h = j->heap;

@@ -143,6 +143,14 @@ void fe_opts_free(fe_opts *o);
  * but not to a terminal. FE_EXIT_OK or
  * FE_EXIT_USAGE (message printed). */
 int fe_image_format(int *fmt, const fe_opts *o, const char *cmd);
+/* The render and layout options of a picture command: --width,
+ * --title/--subtitle (else title/subtitle), --inverted, the format,
+ * --sort (else by_weight), and the elision threshold from --min-width
+ * (else px pixels) for a picture of `total` weight. */
+void fe_flame_opts(an_flame_render_opts *ro, an_flame_opts *fo,
+		   const fe_opts *o, int fmt, double total,
+		   const char *title, const char *subtitle, double px,
+		   int by_weight);
 /* an_flame_write_cb writing to the FILE * payload */
 int fe_image_write(const void *data, size_t len, void *payload);
 /* "name.ext (YYYY-MM-DD)": the file's base name and modification date

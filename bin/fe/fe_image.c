@@ -1,7 +1,8 @@
 /*
- * fe_image.c - what the picture commands (cpu flame, heap flame) share:
- * the format from --format or -o's extension, the writer handed to the
- * renderer, and the "file (date)" label of their subtitles.
+ * fe_image.c - what the picture commands (cpu flame, cpu diff -o x.svg,
+ * heap flame) share: the format from --format or -o's extension, the
+ * layout and render options from the command line, the writer handed to
+ * the renderer, and the "file (date)" label of their subtitles.
  */
 #include <string.h>
 #include <sys/stat.h>
@@ -63,4 +64,28 @@ void fe_file_label(char *buf, size_t cap, const char *path)
 	if (stat(path, &sb) == 0 && gmtime_r(&sb.st_mtime, &tm))
 		strftime(date, sizeof(date), " (%Y-%m-%d)", &tm);
 	snprintf(buf, cap, "%s%s", name, date);
+}
+
+void fe_flame_opts(an_flame_render_opts *ro, an_flame_opts *fo,
+		   const fe_opts *o, int fmt, double total,
+		   const char *title, const char *subtitle, double px,
+		   int by_weight)
+{
+	an_flame_render_opts rdef = AN_FLAME_RENDER_OPTS_INIT;
+	an_flame_opts fdef = AN_FLAME_OPTS_INIT;
+
+	*ro = rdef;
+	*fo = fdef;
+	ro->width = o->width > 0 ? o->width : 1200;
+	ro->title = o->title ? o->title : title;
+	ro->subtitle = o->subtitle ? o->subtitle : subtitle;
+	ro->inverted = o->inverted;
+	ro->format = fmt == FE_PNG ? AN_FLAME_PNG :
+		     fmt == FE_PDF ? AN_FLAME_PDF : AN_FLAME_SVG;
+	fo->order = (o->sort_set ? o->sort_weight : by_weight) ?
+			    AN_FLAME_BY_WEIGHT : AN_FLAME_BY_NAME;
+	/* boxes under px pixels are elided; 20 px are the margins */
+	if (o->min_width >= 0)
+		px = o->min_width;
+	fo->min_weight = total * px / (ro->width - 20);
 }
