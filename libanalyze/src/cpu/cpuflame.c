@@ -47,40 +47,27 @@ static void ftree_free(ftree *f)
 }
 
 /* Focus: per node, inside the subtree of a matching frame (bit 1), and
- * the outermost such frame (bit 2). NULL when out of memory. */
+ * the outermost such frame (bit 2); *found counts the latter. The marks
+ * of the stack filter (stackfilter.c) say which stacks hold a match.
+ * NULL when out of memory. */
 static uint8_t *focus_marks(const an_profile *p, const an_filter *focus,
 			    uint32_t *found)
 {
-	uint8_t *fm = an__calloc(p->func_count, 1);
-	uint8_t *nm = an__calloc(p->node_count, 1);
+	uint8_t gc_mark, *nm = an__cpu_filter_marks(p, focus, &gc_mark);
 	uint32_t i;
 
 	*found = 0;
-	if (!fm || !nm) {
-		free(fm);
-		free(nm);
+	if (!nm)
 		return NULL;
-	}
-	for (i = 0; i < p->func_count; i++) {
-		an_str fields[2];
-		fields[0] = p->funcs[i].name;
-		fields[1] = p->funcs[i].url;
-		fm[i] = p->funcs[i].kind != AN_FRAME_ROOT &&
-			an_filter_matches(focus, fields, 2);
-	}
+	/* top down (bfs order), so a parent's bit 1 is final */
 	for (i = 0; i < p->node_count; i++) {
 		uint32_t v = p->bfs[i];
-		int up = p->parent[v] != AN_NONE && (nm[p->parent[v]] & 1);
-		if (v == p->root)
-			continue;
-		if (up)
-			nm[v] = 1;
-		else if (fm[p->func[v]]) {
-			nm[v] = 3;
-			(*found)++;
-		}
+		int in = (nm[v] & F_INC) != 0;
+		int up = p->parent[v] != AN_NONE && v != p->root &&
+			 (nm[p->parent[v]] & 1);
+		nm[v] = in ? (up ? 1 : 3) : 0;
+		*found += nm[v] == 3;
 	}
-	free(fm);
 	return nm;
 }
 
