@@ -692,3 +692,41 @@ Test(flame, speedscope_file)
 	free(m.p);
 	cpu_free(&k);
 }
+
+/* A long CJK label on a box wide enough for all the drawn part of it:
+ * the cut at the renderer's 400 bytes must fall between characters (it
+ * fell inside one, cairo refused the text and the render failed). */
+static an_str cjk_label(uint32_t key, const void *ctx)
+{
+	an_str s = {ctx, (uint32_t)strlen(ctx)};
+
+	(void)key;
+	s.len = 401; /* 133 characters and the first byte of one more */
+	return s;
+}
+
+Test(flame, long_label_cut_between_characters)
+{
+	char label[1801];
+	an_flame *f;
+	an_flame_labels l = {cjk_label, NULL, NULL, label, NULL};
+	an_flame_render_opts o = AN_FLAME_RENDER_OPTS_INIT;
+	membuf m = {NULL, 0, 0};
+	an_error err;
+	int i;
+
+	for (i = 0; i < 600; i++)
+		memcpy(label + 3 * i, "\xe6\x97\xa5", 3);
+	label[1800] = 0;
+	cr_assert_eq(an_flame_new(&f, &err), AN_OK);
+	cr_assert_eq(an_flame_add(f, AN_NONE, 0, 0, 100, 0, 0, NULL, &err),
+		     AN_OK);
+	cr_assert_eq(an_flame_add(f, 0, 1, 0, 100, 100, 0, NULL, &err),
+		     AN_OK);
+	o.format = AN_FLAME_PNG;
+	o.width = 20000;
+	cr_assert_eq(an_flame_render(f, &l, &o, to_mem, &m, &err), AN_OK, "%s",
+		     err.message);
+	free(m.p);
+	an_flame_free(f);
+}

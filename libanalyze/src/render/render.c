@@ -172,8 +172,12 @@ static void fit_text(cairo_t *cr, const char *s, size_t n, double x,
 	char buf[LABEL_MAX + 8];
 	size_t keep;
 
-	if (n > LABEL_MAX)
+	if (n > LABEL_MAX) {
+		/* cut at a character's start: s is valid UTF-8 */
 		n = LABEL_MAX;
+		while (n > 0 && ((uint8_t)s[n] & 0xc0) == 0x80)
+			n--;
+	}
 	memcpy(buf, s, n);
 	buf[n] = 0;
 	/* a first guess from the font's average advance, then shrink */
