@@ -1169,32 +1169,6 @@ static void diff_header(FILE *f, const void *ctx)
 		in->base_objects);
 }
 
-/* the --sort key of a row: larger first */
-static int64_t sort_key(const an_heap_diff_row *r, int key)
-{
-	switch (key) {
-	case 1: return r->size_delta;
-	case 2: return (int64_t)r->freed_size;
-	case 3: return r->count_delta;
-	default: return (int64_t)r->alloc_size;
-	}
-}
-
-typedef struct sorted_row {
-	const an_heap_diff_row *r;
-	int64_t key;
-	uint32_t i;             /* DevTools' place: ties keep it */
-} sorted_row;
-
-static int cmp_sorted(const void *a, const void *b)
-{
-	const sorted_row *x = a, *y = b;
-
-	if (x->key != y->key)
-		return x->key > y->key ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
 /* One line on stderr for each reason the comparison means little. */
 static void diff_warnings(const diff_job *dj)
 {
@@ -1347,59 +1321,42 @@ static void explained_json(FILE *f, const void *ctx)
 	fputs("]}]", f);
 }
 
-typedef struct growth {
-	uint32_t i;      /* place among the printed rows */
-	int64_t delta;   /* size delta */
-	int64_t count;   /* count delta */
-} growth;
-
-static int cmp_growth(const void *a, const void *b)
-{
-	const growth *x = a, *y = b;
-
-	if (x->delta != y->delta)
-		return x->delta > y->delta ? -1 : 1;
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
 /* Explains the k printed rows that grew most (size delta, then count
  * delta; only rows with new objects); ex[i] for printed row i, its
  * .r NULL when not explained. */
 static int explain_rows(explained *ex, const an_heap_diff_row **pr,
 			uint32_t np, const diff_job *dj, long k)
 {
-	growth *gr = calloc((size_t)np + 1, sizeof(*gr));
+	uint32_t *sel = calloc((size_t)np + 1, sizeof(*sel));
+	uint32_t *gr = calloc((size_t)np + 1, sizeof(*gr));
 	uint32_t i, ng = 0;
 	an_error err;
+	int rc = FE_EXIT_OK;
 
-	if (!gr) {
+	if (!sel || !gr) {
+		free(sel);
+		free(gr);
 		fe_errorf("out of memory");
 		return FE_EXIT_ERROR;
 	}
 	for (i = 0; i < np; i++)
-		if (pr[i]->new_count && pr[i]->size_delta > 0) {
-			gr[ng].i = i;
-			gr[ng].delta = pr[i]->size_delta;
-			gr[ng].count = pr[i]->count_delta;
-			ng++;
+		sel[i] = (uint32_t)(pr[i] - dj->rows);
+	if (an_heap_diff_growth(gr, &ng, dj->diff, sel, np, &err) < 0)
+		rc = fe_fail(NULL, &err);
+	for (i = 0; rc == FE_EXIT_OK && i < ng && (long)i < k; i++) {
+		explained *x = &ex[gr[i]];
+		if (an_heap_diff_explain(&x->g, dj->diff, dj->t.heap,
+					 sel[gr[i]], FE_DEFAULT_CHAIN_STEPS,
+					 &err) < 0) {
+			rc = fe_fail(NULL, &err);
+			break;
 		}
-	qsort(gr, ng, sizeof(*gr), cmp_growth);
-	for (i = 0; i < ng && (long)i < k; i++) {
-		explained *x = &ex[gr[i].i];
-		const an_heap_diff_row *r = pr[gr[i].i];
-		uint32_t row = (uint32_t)(r - dj->rows);
-		if (an_heap_diff_explain(&x->g, dj->diff, dj->t.heap, row,
-					 FE_DEFAULT_CHAIN_STEPS, &err) < 0) {
-			free(gr);
-			return fe_fail(NULL, &err);
-		}
-		x->r = r;
+		x->r = pr[gr[i]];
 		x->h = dj->t.heap;
 	}
+	free(sel);
 	free(gr);
-	return FE_EXIT_OK;
+	return rc;
 }
 
 /* text, after the table: the explained rows, most growth first */
@@ -1436,39 +1393,35 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	long k = explain_count(o);
 	const an_heap_diff_info *in = an_heap_diff_get_info(dj->diff);
-	int key = 0, rc;
-	sorted_row *sr;
+	an_heap_diff_sort by = AN_HEAP_DIFF_BY_ALLOC;
+	uint32_t *order = NULL;
+	an_error err;
+	int rc;
 	explained *ex;
 	fe_val hv[5];
 	fe_writer w;
 
 	if (o->sort && !strcmp(o->sort, "delta"))
-		key = 1;
+		by = AN_HEAP_DIFF_BY_DELTA;
 	else if (o->sort && !strcmp(o->sort, "freed"))
-		key = 2;
+		by = AN_HEAP_DIFF_BY_FREED;
 	else if (o->sort && !strcmp(o->sort, "count"))
-		key = 3;
-	sr = calloc((size_t)n + 1, sizeof(*sr));
+		by = AN_HEAP_DIFF_BY_COUNT;
+	if (an_heap_diff_order(&order, dj->diff, by, &err) < 0)
+		return fe_fail(NULL, &err);
 	pr = calloc((size_t)n + 1, sizeof(*pr));
 	ex = calloc((size_t)n + 1, sizeof(*ex));
-	if (!sr || !pr || !ex) {
-		free(sr);
+	if (!pr || !ex) {
+		free(order);
 		free(pr);
 		free(ex);
 		fe_errorf("out of memory");
 		return FE_EXIT_ERROR;
 	}
-	for (i = 0; i < n; i++) {
-		sr[i].r = &rows[i];
-		sr[i].key = sort_key(&rows[i], key);
-		sr[i].i = i;
-	}
-	if (key)
-		qsort(sr, n, sizeof(*sr), cmp_sorted);
 	for (i = 0; i < n && (limit == 0 || np < (uint32_t)limit); i++)
-		if (an_filter_test(o->filter, &sr[i].r->name, 1))
-			pr[np++] = sr[i].r;
-	free(sr);
+		if (an_filter_test(o->filter, &rows[order[i]].name, 1))
+			pr[np++] = &rows[order[i]];
+	free(order);
 	rc = explain_rows(ex, pr, np, dj, k);
 	if (rc == FE_EXIT_OK) {
 		hv[0] = fe_cstr(dj->base_path);

@@ -436,3 +436,65 @@ Test(heapdiff, base_only_class_is_named_as_devtools_does)
 	cr_expect_eq(r[1].size_delta, -32);
 	cr_expect_eq(r[1].target_class, AN_NONE);
 }
+
+/*
+ * The other orders and the growth ranking, baseline -> leak (the rows
+ * of `heap diff baseline leak --sort delta`). By size delta the
+ * buffers' backing stores (+2,883,584) lead, then (string) (+173,784);
+ * every order is a permutation whose keys never increase, ties in
+ * DevTools' order. Growth over every row: the same two first, and only
+ * rows with new objects and a positive size delta.
+ */
+Test(heapdiff, other_orders_and_growth)
+{
+	const an_heap_diff_row *r;
+	uint32_t n, i, *order, *sel, *gr, ng, by;
+	an_error err;
+
+	r = compare("baseline", "leak", &n);
+	for (by = AN_HEAP_DIFF_BY_ALLOC; by <= AN_HEAP_DIFF_BY_COUNT; by++) {
+		uint8_t *seen = calloc(n + 1, 1);
+		cr_assert_eq(an_heap_diff_order(&order, diff,
+						(an_heap_diff_sort)by, &err),
+			     AN_OK);
+		for (i = 0; i < n; i++) {
+			cr_assert_lt(order[i], n);
+			cr_assert(!seen[order[i]]);
+			seen[order[i]] = 1;
+			if (by == AN_HEAP_DIFF_BY_ALLOC)
+				cr_assert_eq(order[i], i);
+			if (i && by == AN_HEAP_DIFF_BY_DELTA) {
+				const an_heap_diff_row *a = &r[order[i - 1]];
+				const an_heap_diff_row *b = &r[order[i]];
+				cr_assert_geq(a->size_delta, b->size_delta);
+				if (a->size_delta == b->size_delta)
+					cr_assert_lt(order[i - 1], order[i]);
+			}
+		}
+		if (by == AN_HEAP_DIFF_BY_DELTA) {
+			cr_assert_eq(r[order[0]].size_delta, 2883584);
+			cr_assert_eq(r[order[1]].size_delta, 173784);
+		}
+		free(seen);
+		free(order);
+	}
+	sel = calloc(n + 1, sizeof(*sel));
+	gr = calloc(n + 1, sizeof(*gr));
+	for (i = 0; i < n; i++)
+		sel[i] = n - 1 - i; /* any selection: positions come back */
+	cr_assert_eq(an_heap_diff_growth(gr, &ng, diff, sel, n, &err), AN_OK);
+	cr_assert_gt(ng, 2);
+	cr_assert_eq(r[sel[gr[0]]].size_delta, 2883584);
+	cr_assert_eq(r[sel[gr[1]]].size_delta, 173784);
+	for (i = 0; i < ng; i++) {
+		cr_assert(r[sel[gr[i]]].new_count > 0);
+		cr_assert_gt(r[sel[gr[i]]].size_delta, 0);
+	}
+	cr_assert_eq(an_heap_diff_order(&order, diff, (an_heap_diff_sort)9,
+					&err), AN_EINVAL);
+	sel[0] = n;
+	cr_assert_eq(an_heap_diff_growth(gr, &ng, diff, sel, 1, &err),
+		     AN_EINVAL);
+	free(sel);
+	free(gr);
+}

@@ -456,6 +456,34 @@ AN_API const an_heap_diff_info *an_heap_diff_get_info(const an_heap_diff *d);
 /* 1 when target node n is new (its id is not in the base's class). */
 AN_API int an_heap_diff_is_new(const an_heap_diff *d, uint32_t n);
 
+/* Orders of the rows besides DevTools' own (`heap diff --sort`). */
+typedef enum an_heap_diff_sort {
+	AN_HEAP_DIFF_BY_ALLOC = 0, /* alloc size: DevTools' order itself */
+	AN_HEAP_DIFF_BY_DELTA = 1, /* size delta */
+	AN_HEAP_DIFF_BY_FREED = 2, /* freed size */
+	AN_HEAP_DIFF_BY_COUNT = 3  /* count delta */
+} an_heap_diff_sort;
+
+/*
+ * The row indexes in the order of `by`, larger first; rows that tie keep
+ * DevTools' order. *order has an_heap_diff_rows() entries, caller-owned
+ * (free()).
+ * @return AN_OK, AN_EINVAL (unknown order), AN_ENOMEM.
+ */
+AN_API int an_heap_diff_order(uint32_t **order, const an_heap_diff *d,
+			      an_heap_diff_sort by, an_error *err);
+
+/*
+ * Which of the rows sel[0..n) (row indexes, e.g. those a report shows)
+ * grew: those with new objects and a positive size delta, by size delta,
+ * then count delta, larger first, ties in their place in sel. out (room
+ * for n) receives their positions in sel, *count how many.
+ * @return AN_OK, AN_EINVAL (no such row), AN_ENOMEM.
+ */
+AN_API int an_heap_diff_growth(uint32_t *out, uint32_t *count,
+			       const an_heap_diff *d, const uint32_t *sel,
+			       uint32_t n, an_error *err);
+
 /* Why a class grew: the largest group of its new objects that share a
  * retainer path (an_heap_diff_explain()). */
 typedef struct an_heap_diff_group {
