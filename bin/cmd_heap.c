@@ -369,27 +369,41 @@ static const fe_col location_cols[] = {
 	{"column", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
 };
 
-/* JSON: a constructor's location, 1-based */
-static void location_json(FILE *f, const void *ctx)
+/* JSON: a constructor's location (0-based in), 1-based */
+static void put_location_json(FILE *f, uint32_t script, uint32_t line,
+			      uint32_t column)
 {
-	const an_heap_class *c = ctx;
 	fe_val v[3];
 
-	v[0] = fe_uint(c->script_id);
-	v[1] = fe_uint((uint64_t)c->line + 1);
-	v[2] = fe_uint((uint64_t)c->column + 1);
+	v[0] = fe_uint(script);
+	v[1] = fe_uint((uint64_t)line + 1);
+	v[2] = fe_uint((uint64_t)column + 1);
 	fe_json_object(f, location_cols, v, 3);
 }
 
-/* text: the class name and a constructor's location */
+/* text: a class name and, when it has one, its constructor's location */
+static void put_class_text(FILE *f, an_str name, int has_location,
+			   uint32_t script, uint32_t line, uint32_t column)
+{
+	fe_text_max(f, name.ptr, name.len, FE_TEXT_CLASS_MAX);
+	if (has_location)
+		fprintf(f, "  (script %u:%u:%u)", script, line + 1,
+			column + 1);
+}
+
+static void location_json(FILE *f, const void *ctx)
+{
+	const an_heap_class *c = ctx;
+
+	put_location_json(f, c->script_id, c->line, c->column);
+}
+
 static void class_text(FILE *f, const void *ctx)
 {
 	const an_heap_class *c = ctx;
 
-	fe_text_max(f, c->name.ptr, c->name.len, FE_TEXT_CLASS_MAX);
-	if (c->has_location)
-		fprintf(f, "  (script %u:%u:%u)", c->script_id, c->line + 1,
-			c->column + 1);
+	put_class_text(f, c->name, c->has_location, c->script_id, c->line,
+		       c->column);
 }
 
 static const fe_col summary_head[] = {
@@ -1119,26 +1133,19 @@ static const fe_col diff_head[] = {
 	{"shared_ids", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
 };
 
-/* JSON: a row's location, 1-based */
 static void diff_location_json(FILE *f, const void *ctx)
 {
 	const an_heap_diff_row *r = ctx;
-	fe_val v[3];
 
-	v[0] = fe_uint(r->script_id);
-	v[1] = fe_uint((uint64_t)r->line + 1);
-	v[2] = fe_uint((uint64_t)r->column + 1);
-	fe_json_object(f, location_cols, v, 3);
+	put_location_json(f, r->script_id, r->line, r->column);
 }
 
 static void diff_class_text(FILE *f, const void *ctx)
 {
 	const an_heap_diff_row *r = ctx;
 
-	fe_text_max(f, r->name.ptr, r->name.len, FE_TEXT_CLASS_MAX);
-	if (r->has_location)
-		fprintf(f, "  (script %u:%u:%u)", r->script_id, r->line + 1,
-			r->column + 1);
+	put_class_text(f, r->name, r->has_location, r->script_id, r->line,
+		       r->column);
 }
 
 typedef struct diff_job {
