@@ -1,0 +1,38 @@
+/*
+ * cmd_heap.h - what the heap commands' frontends share (cmd_heap.c,
+ * cmd_heap_diff.c): a loaded snapshot and the text/JSON pieces both
+ * print with.
+ */
+#ifndef CMD_HEAP_H
+#define CMD_HEAP_H
+
+#include <stdio.h>
+
+#include "fe/fe.h"
+
+/* A loaded and analysed snapshot. */
+typedef struct hjob {
+	const char *path;
+	an_source *src;
+	an_heap *heap;
+} hjob;
+
+/* Loads path (progress bar when allowed; sha256 when asked); the error
+ * is reported. FE_EXIT_OK or FE_EXIT_ERROR. */
+int hjob_load(hjob *j, const char *path, int want_sha);
+void hjob_free(hjob *j);
+/* "12.3 MB"-style size for text output */
+void human(char *buf, size_t cap, uint64_t bytes);
+/* JSON object {script_id, line, column} of a 0-based location, 1-based */
+void put_location_json(FILE *f, uint32_t script, uint32_t line,
+		       uint32_t column);
+/* text: a class name and, when it has one, its constructor's location */
+void put_class_text(FILE *f, an_str name, int has_location,
+		    uint32_t script, uint32_t line, uint32_t column);
+/* JSON members edge_name and edge_type of edge e */
+void edge_json(FILE *f, const an_heap *h, uint32_t e);
+
+/* `heap diff BASE TARGET` (cmd_heap_diff.c), options parsed */
+int run_diff(const fe_opts *o, const char *cmdname);
+
+#endif
