@@ -1,12 +1,14 @@
 /*
- * cmd_cpu.c - `profkit cpu top|tree|lines|callers|callees|folded`: parse
- * options, load and analyse through libanalyze, print text/JSON/CSV.
+ * cmd_cpu.c - `profkit cpu top|tree|lines|callers|callees|folded` and the
+ * dispatch of `cpu flame` (cmd_cpu_flame.c) and `cpu diff`
+ * (cmd_cpu_diff.c): parse options, load and analyse through libanalyze,
+ * print text/JSON/CSV.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_cpu.h"
 #include "fe/fe.h"
 
 #define CPU_FORMAT_HELP                                                       \
@@ -162,15 +164,7 @@ static const char help_cpu[] =
 	"  diff      per-function changes between two profiles\n"
 	"Run 'profkit cpu COMMAND --help' for the options of each.\n";
 
-/* A loaded and analysed profile. */
-typedef struct job {
-	const char *path;
-	an_source *src;
-	an_profile *prof;
-	an_cpu *cpu;
-} job;
-
-static void job_free(job *j)
+void job_free(job *j)
 {
 	an_cpu_free(j->cpu);
 	an_profile_free(j->prof);
@@ -179,8 +173,8 @@ static void job_free(job *j)
 
 /* Loads and analyses `path` into j (a progress bar when `bar` allows);
  * on failure err says why and nothing is printed. */
-static int job_run(job *j, const char *path, const fe_opts *o, int bar_ok,
-		   an_error *err)
+int job_run(job *j, const char *path, const fe_opts *o, int bar_ok,
+	    an_error *err)
 {
 	an_profile_load_opts lo = AN_PROFILE_LOAD_OPTS_INIT;
 	fe_progress bar;
@@ -217,7 +211,7 @@ static int job_load(job *j, const char *path, const fe_opts *o)
 	return FE_EXIT_OK;
 }
 
-static const char *weights_name(an_weights w)
+const char *weights_name(an_weights w)
 {
 	return w == AN_WEIGHTS_HITS ? "hits" : "time";
 }
@@ -253,7 +247,7 @@ static int store_db(const job *j, const fe_opts *o)
 	return rc;
 }
 
-static double pct(double part, double whole)
+double pct(double part, double whole)
 {
 	return whole > 0 ? 100.0 * part / whole : 0;
 }
@@ -279,7 +273,7 @@ static void frame_name(FILE *f, const an_function *fn)
 }
 
 /* text: "name  url:line:col" */
-static void frame_text(FILE *f, const void *ctx)
+void frame_text(FILE *f, const void *ctx)
 {
 	const an_function *fn = ctx;
 
@@ -334,16 +328,7 @@ static void begin(fe_writer *w, FILE *f, const fe_table *t,
 		       summary_line, r);
 }
 
-/* name, url and 1-based line and column of a function (0: none) */
-#define FRAME_COLS                                                            \
-	{"name", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},                        \
-	{"url", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},                         \
-	{"line", FE_T_INT, FE_IN_DATA, NULL, 0, 0, 0},                        \
-	{"column", FE_T_INT, FE_IN_DATA, NULL, 0, 0, 0}
-
-enum { C_NAME, C_URL, C_LINE, C_COL };
-
-static void frame_vals(fe_val *v, an_str name, an_str url, int64_t line,
+void frame_vals(fe_val *v, an_str name, an_str url, int64_t line,
 		       int64_t col)
 {
 	v[C_NAME] = fe_str(name);
@@ -352,7 +337,7 @@ static void frame_vals(fe_val *v, an_str name, an_str url, int64_t line,
 	v[C_COL] = fe_int(col >= 0 ? col + 1 : 0);
 }
 
-static int fn_passes(const an_profile *p, uint32_t fi, const an_filter *flt)
+int fn_passes(const an_profile *p, uint32_t fi, const an_filter *flt)
 {
 	const an_function *fn = an_profile_function(p, fi);
 	an_str fields[2];
@@ -679,470 +664,6 @@ static int do_folded(FILE *f, const job *j, const fe_opts *o)
 		return err.code == AN_ECANCELED ? fe_exit_code(err.code) :
 						  fe_fail(j->path, &err);
 	return FE_EXIT_OK;
-}
-
-/* ---- flame ---- */
-
-/* What the renderer asks per function (the layout's keys). */
-typedef struct flame_names {
-	const an_profile *p;
-	char *loc;      /* scratch for one location at a time */
-	size_t loc_cap;
-} flame_names;
-
-static an_str flame_label(uint32_t fn, const void *ctx);
-static an_str flame_location(uint32_t fn, const void *ctx);
-static an_flame_kind flame_kind(uint32_t fn, const void *ctx);
-
-/* The labels of p's functions for the renderer (NULL: out of memory,
- * said); free with flame_names_free(). */
-static flame_names *flame_names_new(an_flame_labels *lab,
-				    const an_profile *p)
-{
-	flame_names *n = calloc(1, sizeof(*n));
-
-	if (n) {
-		n->loc_cap = 4200;
-		n->loc = malloc(n->loc_cap);
-	}
-	if (!n || !n->loc) {
-		free(n);
-		fe_errorf("out of memory");
-		return NULL;
-	}
-	n->p = p;
-	lab->label = flame_label;
-	lab->location = flame_location;
-	lab->kind = flame_kind;
-	lab->ctx = n;
-	lab->kind_names = NULL;
-	return n;
-}
-
-static void flame_names_free(flame_names *n)
-{
-	if (n)
-		free(n->loc);
-	free(n);
-}
-
-static an_str flame_label(uint32_t fn, const void *ctx)
-{
-	const flame_names *n = ctx;
-	const an_function *f = an_profile_function(n->p, fn);
-	an_str anon = {"(anonymous)", 11};
-
-	return f->name.len ? f->name : anon;
-}
-
-static an_str flame_location(uint32_t fn, const void *ctx)
-{
-	const flame_names *n = ctx;
-	const an_function *f = an_profile_function(n->p, fn);
-	an_str s = {n->loc, 0};
-	int k;
-
-	if (!f->url.len)
-		return s;
-	if (f->line >= 0)
-		k = snprintf(n->loc, n->loc_cap, "%.*s:%ld:%ld",
-			     (int)(f->url.len < 4096 ? f->url.len : 4096),
-			     f->url.ptr, (long)f->line + 1,
-			     (long)f->column + 1);
-	else
-		k = snprintf(n->loc, n->loc_cap, "%.*s",
-			     (int)(f->url.len < 4096 ? f->url.len : 4096),
-			     f->url.ptr);
-	s.len = k > 0 ? (uint32_t)k : 0;
-	return s;
-}
-
-static an_flame_kind flame_kind(uint32_t fn, const void *ctx)
-{
-	const flame_names *n = ctx;
-	const an_function *f = an_profile_function(n->p, fn);
-
-	switch (f->kind) {
-	case AN_FRAME_GC: return AN_FLAME_GC;
-	case AN_FRAME_IDLE: return AN_FLAME_IDLE;
-	case AN_FRAME_ROOT:
-	case AN_FRAME_PROGRAM: return AN_FLAME_PROGRAM;
-	default: return f->url.len ? AN_FLAME_JS : AN_FLAME_NATIVE;
-	}
-}
-
-/* "busy_wait.cpuprofile (2026-12-03) · total 431.5 ms, 704 samples, ..." */
-static void flame_subtitle(char *buf, size_t cap, const job *j)
-{
-	char name[300], ms[32];
-
-	fe_file_label(name, sizeof(name), j->path);
-	/* a long profile in seconds: "904.2 s", not "904246.2 ms" */
-	if (an_cpu_total_us(j->cpu) >= 60e6)
-		snprintf(ms, sizeof(ms), "%.1f s", an_cpu_total_us(j->cpu) / 1e6);
-	else {
-		fe_ms(ms, sizeof(ms) - 3, an_cpu_total_us(j->cpu));
-		strcat(ms, " ms");
-	}
-	snprintf(buf, cap, "%s \xc2\xb7 total %s, %u samples, weights: %s",
-		 name, ms, an_cpu_sample_count(j->cpu),
-		 weights_name(an_cpu_weights(j->cpu)));
-}
-
-static int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
-{
-	an_flame_opts fo;
-	an_flame_render_opts ro;
-	an_flame_labels lab;
-	an_cpu_flame_sel sel;
-	flame_names *names;
-	an_flame *fl = NULL;
-	an_error err;
-	char sub[600];
-	int rc = FE_EXIT_OK;
-
-	an_error_clear(&err);
-	flame_subtitle(sub, sizeof(sub), j);
-	fe_flame_opts(&ro, &fo, o, fmt, an_cpu_total_us(j->cpu),
-		      o->chart ? "CPU Flame Chart" : "CPU Flame Graph", sub,
-		      0.1, 0);
-	names = flame_names_new(&lab, j->prof);
-	if (!names)
-		return FE_EXIT_ERROR;
-	sel.filter = o->filter;
-	sel.focus = o->focus;
-	if ((o->chart ? an_cpu_flame_chart(&fl, j->cpu, &fo, &err) :
-			an_cpu_flame(&fl, j->cpu, &sel, &fo, &err)) < 0 ||
-	    (fmt == FE_SPEEDSCOPE ?
-		     an_flame_speedscope(fl, &lab, AN_FLAME_US, ro.subtitle,
-					 fe_image_write, out->f, &err) :
-		     an_flame_render(fl, &lab, &ro, fe_image_write, out->f,
-				     &err)) < 0)
-		rc = fe_fail(j->path, &err);
-	an_flame_free(fl);
-	flame_names_free(names);
-	return rc;
-}
-
-/* ---- diff ---- */
-
-/* One side of a diff, loaded on its own thread. */
-typedef struct diff_side {
-	job j;
-	const char *path;
-	const fe_opts *o;
-	an_error err;
-	int rc;
-} diff_side;
-
-static void *load_side(void *arg)
-{
-	diff_side *s = arg;
-
-	s->rc = job_run(&s->j, s->path, s->o, 0, &s->err);
-	return NULL;
-}
-
-/* What the diff's text intro and rows need. */
-typedef struct diff_ctx {
-	const diff_side *side[2];
-	const an_cpu_diff_row *row;
-	const fe_opts *o;
-} diff_ctx;
-
-static void diff_side_line(FILE *f, const char *label, const job *j)
-{
-	char ms[32];
-
-	fe_ms(ms, sizeof(ms), an_cpu_total_us(j->cpu));
-	fprintf(f, "# %s ", label);
-	fe_text(f, j->path, strlen(j->path));
-	fprintf(f, ": %s, %u samples, total %s ms\n",
-		an_kind_name(an_profile_kind(j->prof)),
-		an_cpu_sample_count(j->cpu), ms);
-}
-
-/* text intro: one line per side, then how deltas are measured */
-static void diff_intro(FILE *f, const void *ctx)
-{
-	const diff_ctx *d = ctx;
-
-	if (d->o->quiet)
-		return;
-	diff_side_line(f, "base:  ", &d->side[0]->j);
-	diff_side_line(f, "target:", &d->side[1]->j);
-	fprintf(f, "# weights: %s; deltas: %s\n",
-		weights_name(an_cpu_weights(d->side[0]->j.cpu)),
-		d->o->absolute ? "target - base, ms" :
-				 "target - base, points of each total");
-}
-
-static const char *diff_status(an_cpu_diff_status s)
-{
-	return s == AN_CPU_DIFF_NEW ? "new" :
-	       s == AN_CPU_DIFF_GONE ? "gone" : "both";
-}
-
-/* text: "name  url:line:col", tagged when on one side only */
-static void diff_fn_text(FILE *f, const void *ctx)
-{
-	const diff_ctx *d = ctx;
-	const an_cpu_diff_row *r = d->row;
-	const an_function *fn = r->base_fn != AN_NONE ?
-		an_profile_function(d->side[0]->j.prof, r->base_fn) :
-		an_profile_function(d->side[1]->j.prof, r->target_fn);
-
-	frame_text(f, fn);
-	if (r->status != AN_CPU_DIFF_BOTH)
-		fprintf(f, " [%s]", diff_status(r->status));
-}
-
-static const fe_col diff_head[] = {
-	{"base", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
-	{"target", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
-	{"weights", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
-	{"delta_unit", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
-	{"base_total_us", FE_T_US, FE_IN_JSON, NULL, 0, 0, 0},
-	{"target_total_us", FE_T_US, FE_IN_JSON, NULL, 0, 0, 0},
-	{"base_sample_count", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"target_sample_count", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-};
-#define NDIFFHEAD (sizeof(diff_head) / sizeof(diff_head[0]))
-
-enum {
-	D_STATUS = 4, D_BSELF, D_TSELF, D_BTOTAL, D_TTOTAL, D_BSELF_PCT,
-	D_TSELF_PCT, D_BTOTAL_PCT, D_TTOTAL_PCT, D_SELF_DELTA, D_TOTAL_DELTA,
-	D_RATIO, D_FUNCTION, D_N
-};
-
-/* The columns of both modes; the text shows shares (default) or times
- * (--absolute). */
-#define DIFF_COLS(SELF_TEXT, PCT_TEXT, DTYPE, DW)                             \
-	FRAME_COLS,                                                           \
-	[D_STATUS] = {"status", FE_T_CSTR, FE_IN_DATA, NULL, 0, 0, 0},        \
-	[D_BSELF] = {"base_self_us", FE_T_US, FE_IN_DATA, "base ms", 10,      \
-		     SELF_TEXT, 0},                                           \
-	[D_TSELF] = {"target_self_us", FE_T_US, FE_IN_DATA, "target ms", 10,  \
-		     SELF_TEXT ? SELF_TEXT + 1 : 0, 0},                       \
-	[D_BTOTAL] = {"base_total_us", FE_T_US, FE_IN_DATA, NULL, 0, 0, 0},   \
-	[D_TTOTAL] = {"target_total_us", FE_T_US, FE_IN_DATA, NULL, 0, 0, 0}, \
-	[D_BSELF_PCT] = {"base_self_percent", FE_T_PCT, FE_IN_DATA, "base%",  \
-			 7, PCT_TEXT, 0},                                     \
-	[D_TSELF_PCT] = {"target_self_percent", FE_T_PCT, FE_IN_DATA,         \
-			 "target%", 7, PCT_TEXT ? PCT_TEXT + 1 : 0, 0},       \
-	[D_BTOTAL_PCT] = {"base_total_percent", FE_T_PCT, FE_IN_DATA, NULL,   \
-			  0, 0, 0},                                           \
-	[D_TTOTAL_PCT] = {"target_total_percent", FE_T_PCT, FE_IN_DATA, NULL, \
-			  0, 0, 0},                                           \
-	[D_SELF_DELTA] = {"self_delta", DTYPE, FE_IN_DATA, "self +/-", DW, 1, \
-			  0},                                                 \
-	[D_TOTAL_DELTA] = {"total_delta", DTYPE, FE_IN_DATA, "total +/-", DW, \
-			   4, 0},                                             \
-	[D_RATIO] = {"self_ratio", FE_T_RATIO, FE_IN_DATA, "ratio", 8, 5, 0}, \
-	[D_FUNCTION] = {NULL, FE_T_CALL, 0, "function", 0, 6, 0}
-
-static const fe_col diff_cols_share[D_N] = {
-	DIFF_COLS(0, 2, FE_T_DPCT, 9)
-};
-static const fe_col diff_cols_abs[D_N] = {
-	DIFF_COLS(2, 0, FE_T_DUS, 10)
-};
-static const fe_table diff_share = {diff_cols_share, D_N, "functions", 0};
-static const fe_table diff_abs = {diff_cols_abs, D_N, "functions", 0};
-
-static int diff_passes(const diff_ctx *d, const an_cpu_diff_row *r)
-{
-	if (r->base_fn != AN_NONE)
-		return fn_passes(d->side[0]->j.prof, r->base_fn,
-				 d->o->filter);
-	return fn_passes(d->side[1]->j.prof, r->target_fn, d->o->filter);
-}
-
-static void print_diff(FILE *f, const an_cpu_diff *df, diff_ctx *d)
-{
-	const job *b = &d->side[0]->j, *t = &d->side[1]->j;
-	const fe_opts *o = d->o;
-	double bt = an_cpu_total_us(b->cpu), tt = an_cpu_total_us(t->cpu);
-	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
-	uint32_t n = an_cpu_diff_count(df), i, shown = 0;
-	fe_val hv[NDIFFHEAD];
-	fe_writer w;
-
-	hv[0] = fe_cstr(b->path);
-	hv[1] = fe_cstr(t->path);
-	hv[2] = fe_cstr(weights_name(an_cpu_weights(b->cpu)));
-	hv[3] = fe_cstr(o->absolute ? "us" : "percent");
-	hv[4] = fe_dbl(bt);
-	hv[5] = fe_dbl(tt);
-	hv[6] = fe_uint(an_cpu_sample_count(b->cpu));
-	hv[7] = fe_uint(an_cpu_sample_count(t->cpu));
-	fe_table_begin(&w, f, o->format, o->absolute ? &diff_abs : &diff_share,
-		       diff_head, hv, NDIFFHEAD, diff_intro, d);
-	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
-		const an_cpu_diff_row *r = an_cpu_diff_get(df, i);
-		const an_function *fn = r->base_fn != AN_NONE ?
-			an_profile_function(b->prof, r->base_fn) :
-			an_profile_function(t->prof, r->target_fn);
-		fe_val v[D_N];
-		if (!diff_passes(d, r))
-			continue;
-		d->row = r;
-		frame_vals(v, fn->name, fn->url, fn->line, fn->column);
-		v[D_STATUS] = fe_cstr(diff_status(r->status));
-		v[D_BSELF] = fe_dbl(r->base_self_us);
-		v[D_TSELF] = fe_dbl(r->target_self_us);
-		v[D_BTOTAL] = fe_dbl(r->base_total_us);
-		v[D_TTOTAL] = fe_dbl(r->target_total_us);
-		v[D_BSELF_PCT] = fe_dbl(pct(r->base_self_us, bt));
-		v[D_TSELF_PCT] = fe_dbl(pct(r->target_self_us, tt));
-		v[D_BTOTAL_PCT] = fe_dbl(pct(r->base_total_us, bt));
-		v[D_TTOTAL_PCT] = fe_dbl(pct(r->target_total_us, tt));
-		v[D_SELF_DELTA] = fe_dbl(r->self_delta);
-		v[D_TOTAL_DELTA] = fe_dbl(r->total_delta);
-		v[D_RATIO] = r->has_ratio ? fe_dbl(r->self_ratio) : fe_null();
-		v[D_FUNCTION] = fe_call(diff_fn_text, d);
-		fe_table_row(&w, v);
-		shown++;
-	}
-	fe_table_end(&w);
-}
-
-/* `cpu diff ... -o diff.svg`: the differential flame graph */
-static int diff_picture(fe_out *out, const job *b, const job *t,
-			const fe_opts *o, int fmt)
-{
-	an_flame_opts fo;
-	an_flame_render_opts ro;
-	an_flame_labels lab;
-	flame_names *names;
-	an_flame *fl = NULL;
-	double *delta = NULL;
-	an_error err;
-	char sub[700], bn[300], tn[300];
-	int rc = FE_EXIT_OK;
-
-	an_error_clear(&err);
-	fe_file_label(bn, sizeof(bn), b->path);
-	fe_file_label(tn, sizeof(tn), t->path);
-	snprintf(sub, sizeof(sub), "widths: %s; colours: change of self "
-		 "time against %s (%s)", tn, bn,
-		 o->absolute ? "in time" : "in share of each total");
-	fe_flame_opts(&ro, &fo, o, fmt, an_cpu_total_us(t->cpu),
-		      "CPU Differential Flame Graph", sub, 0.1, 0);
-	names = flame_names_new(&lab, t->prof);
-	if (!names)
-		return FE_EXIT_ERROR;
-	if (an_cpu_flame_diff(&fl, &delta, b->cpu, t->cpu, &fo, o->absolute,
-			      &err) < 0)
-		rc = fe_fail(t->path, &err);
-	ro.delta = delta;
-	if (rc == FE_EXIT_OK &&
-	    an_flame_render(fl, &lab, &ro, fe_image_write, out->f, &err) < 0)
-		rc = fe_fail(t->path, &err);
-	an_flame_free(fl);
-	free(delta);
-	flame_names_free(names);
-	return rc;
-}
-
-/* cpu diff --db: both profiles (kept when already stored) and every
- * row of the comparison */
-static int store_cpu_diff(const diff_side *side, const an_cpu_diff *df,
-			  const fe_opts *o)
-{
-	an_store *st = NULL;
-	an_error err;
-	an_artifact_info info[2];
-	char sha[2][65];
-	int64_t id[2];
-	int k, rc = FE_EXIT_OK;
-
-	an_error_clear(&err);
-	memset(info, 0, sizeof(info));
-	for (k = 0; k < 2; k++) {
-		an_source_sha256(side[k].j.src, sha[k]);
-		info[k].path = side[k].path;
-		info[k].sha256 = sha[k];
-		info[k].kind = an_profile_kind(side[k].j.prof);
-		info[k].bytes = an_source_raw_bytes(side[k].j.src);
-	}
-	if (an_store_open(&st, o->db, &err) < 0 ||
-	    an_store_artifact_keep(&id[0], st, &info[0], &err) < 0 ||
-	    an_store_artifact_keep(&id[1], st, &info[1], &err) < 0 ||
-	    an_store_cpu_diff(st, id[0], id[1], df, side[0].j.cpu,
-			      side[1].j.cpu, &err) < 0 ||
-	    an_store_commit(st, &err) < 0)
-		rc = fe_fail(o->db, &err);
-	an_store_close(st);
-	return rc;
-}
-
-/* `cpu diff BASE TARGET`: both loaded at once (BASE on a thread of its
- * own), compared, printed. */
-static int do_diff(const fe_opts *o)
-{
-	diff_side side[2];
-	an_cpu_diff_opts dopts = AN_CPU_DIFF_OPTS_INIT;
-	an_cpu_diff *df = NULL;
-	diff_ctx d;
-	pthread_t tid;
-	an_error err;
-	fe_out out;
-	int threaded, rc = FE_EXIT_ERROR, k, fmt = FE_SVG;
-	/* a picture when --format or -o's extension says so */
-	const char *dot = o->out ? strrchr(o->out, '.') : NULL;
-	int picture = o->format >= FE_SVG ||
-		      (!o->format_set && dot &&
-		       (!strcmp(dot, ".svg") || !strcmp(dot, ".png") ||
-			!strcmp(dot, ".pdf")));
-
-	if (picture && fe_image_format(&fmt, o, "cpu diff") != FE_EXIT_OK)
-		return FE_EXIT_USAGE;
-	memset(side, 0, sizeof(side));
-	for (k = 0; k < 2; k++) {
-		side[k].path = o->args[k];
-		side[k].o = o;
-	}
-	threaded = pthread_create(&tid, NULL, load_side, &side[0]) == 0;
-	if (!threaded)
-		load_side(&side[0]);
-	side[1].rc = job_run(&side[1].j, side[1].path, o, 1, &side[1].err);
-	if (threaded)
-		pthread_join(tid, NULL);
-	for (k = 0; k < 2; k++)
-		if (side[k].rc < 0)
-			rc = fe_fail(side[k].path, &side[k].err);
-	if (side[0].rc < 0 || side[1].rc < 0)
-		goto done;
-	for (k = 0; k < 2; k++)
-		fe_profile_warnings(side[k].path, side[k].j.prof);
-	an_error_clear(&err);
-	dopts.absolute = o->absolute;
-	if (an_cpu_diff_build(&df, side[0].j.cpu, side[1].j.cpu, &dopts,
-			      &err) < 0) {
-		rc = fe_fail(NULL, &err);
-		goto done;
-	}
-	d.side[0] = &side[0];
-	d.side[1] = &side[1];
-	d.row = NULL;
-	d.o = o;
-	rc = fe_out_open(&out, o->out);
-	if (rc == FE_EXIT_OK && picture) {
-		rc = diff_picture(&out, &side[0].j, &side[1].j, o, fmt);
-		if (rc == FE_EXIT_OK && o->db)
-			rc = store_cpu_diff(side, df, o);
-		rc = fe_out_finish(&out, rc);
-	} else if (rc == FE_EXIT_OK) {
-		print_diff(out.f, df, &d);
-		rc = o->db ? store_cpu_diff(side, df, o) : FE_EXIT_OK;
-		rc = fe_out_finish(&out, rc);
-	}
-done:
-	an_cpu_diff_free(df);
-	job_free(&side[0].j);
-	job_free(&side[1].j);
-	return rc;
 }
 
 /* ---- dispatch ---- */
