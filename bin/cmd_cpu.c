@@ -221,7 +221,7 @@ static int store_db(const job *j, const fe_opts *o)
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info info;
-	char sha[65], *meta = NULL;
+	char sha[65], *meta = NULL, key[AN_STORE_PROFILE_KEY_SIZE];
 	int64_t id;
 	int rc;
 
@@ -230,11 +230,13 @@ static int store_db(const job *j, const fe_opts *o)
 			      an_source_is_gzip(j->src), &err) < 0)
 		return fe_fail(NULL, &err);
 	an_source_sha256(j->src, sha);
+	memset(&info, 0, sizeof(info));
 	info.path = j->path;
 	info.sha256 = sha;
 	info.kind = an_profile_kind(j->prof);
 	info.bytes = an_source_raw_bytes(j->src);
 	info.meta_json = meta;
+	info.profile = an_store_profile_key(key, j->prof);
 	if (an_store_open(&st, o->db, &err) < 0 ||
 	    an_store_artifact(&id, st, &info, &err) < 0 ||
 	    an_store_cpu(st, id, j->cpu, &err) < 0 ||

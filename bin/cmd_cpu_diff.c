@@ -236,7 +236,7 @@ static int store_cpu_diff(const diff_side *side, const an_cpu_diff *df,
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info info[2];
-	char sha[2][65];
+	char sha[2][65], key[2][AN_STORE_PROFILE_KEY_SIZE];
 	int64_t id[2];
 	int k, rc = FE_EXIT_OK;
 
@@ -248,6 +248,8 @@ static int store_cpu_diff(const diff_side *side, const an_cpu_diff *df,
 		info[k].sha256 = sha[k];
 		info[k].kind = an_profile_kind(side[k].j.prof);
 		info[k].bytes = an_source_raw_bytes(side[k].j.src);
+		info[k].profile = an_store_profile_key(key[k],
+						       side[k].j.prof);
 	}
 	if (an_store_open(&st, o->db, &err) < 0 ||
 	    an_store_artifact_keep(&id[0], st, &info[0], &err) < 0 ||

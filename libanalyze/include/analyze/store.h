@@ -8,9 +8,9 @@
  * database exactly as it was, and removes a database file this run
  * created.
  *
- * Schema: PRAGMA user_version 3 (version 1 had no heap tables, version 2
- * no comparison tables; opening an older database adds them in the same
- * transaction).
+ * Schema: PRAGMA user_version 4 (version 1 had no heap tables, version 2
+ * no comparison tables, version 3 no artifact.profile and no ingest_file;
+ * opening an older database migrates it in the same transaction).
  *
  * Ownership: an_store_open() returns a caller-owned handle released with
  * an_store_close().
@@ -36,6 +36,9 @@ typedef struct an_artifact_info {
 	an_kind kind;          /* artifact kind */
 	uint64_t bytes;        /* raw (on-disk) size */
 	const char *meta_json; /* JSON object with format details, or NULL */
+	const char *profile;   /* "PID:TID" for one thread profile of a
+				  trace, NULL (stored as '') otherwise:
+				  the row is keyed by (sha256, profile) */
 } an_artifact_info;
 
 /*
@@ -48,14 +51,15 @@ typedef struct an_artifact_info {
 AN_API int an_store_open(an_store **out, const char *path, an_error *err);
 
 /*
- * Adds (or replaces, by sha256) an artifact row; *artifact_id receives
- * its id for the kind-specific writers.
+ * Adds an artifact row, or replaces what is stored for the same (sha256,
+ * profile): its rows are deleted and the row is updated in place, so its
+ * id stays. *artifact_id receives the id for the kind-specific writers.
  */
 AN_API int an_store_artifact(int64_t *artifact_id, an_store *s,
 			     const an_artifact_info *info, an_error *err);
 
 /*
- * Like an_store_artifact(), but an artifact with the same sha256 is kept
+ * Like an_store_artifact(), but an artifact with the same key is kept
  * as it is (with every row stored for it) and its id returned: what a
  * comparison of two files stores them with.
  */
@@ -128,12 +132,32 @@ AN_API int an_store_cpu_diff(an_store *s, int64_t base_id, int64_t target_id,
 			     const an_cpu_diff *d, const an_cpu *base,
 			     const an_cpu *target, an_error *err);
 
+/* an_store_profile_key(): room for "PID:TID" of two int64 and the NUL */
+#define AN_STORE_PROFILE_KEY_SIZE 48
+
+/*
+ * The an_artifact_info.profile of a loaded profile: "PID:TID" into buf
+ * (AN_STORE_PROFILE_KEY_SIZE bytes) and buf returned for a trace's
+ * profile; NULL for a .cpuprofile (one profile per file).
+ */
+AN_API const char *an_store_profile_key(char *buf, const an_profile *p);
+
 /* Commits everything written since an_store_open(). */
 /* Releases a string from an_store_cpu_meta() / an_store_heap_meta();
  * accepts NULL. */
 AN_API void an_store_meta_free(char *meta);
 
 AN_API int an_store_commit(an_store *s, an_error *err);
+
+/*
+ * Commits everything written so far and starts the next transaction, for
+ * long runs (`profkit ingest`) whose finished work must survive an
+ * interruption. Only on a database that existed when it was opened (a new
+ * one is published whole by an_store_commit()).
+ * @return AN_OK; AN_EINVAL (a new database); AN_EIO (SQLite: the
+ *         transaction is then lost, as after any failed commit).
+ */
+AN_API int an_store_checkpoint(an_store *s, an_error *err);
 
 /* Rolls back anything uncommitted and closes. Accepts NULL. */
 AN_API void an_store_close(an_store *s);

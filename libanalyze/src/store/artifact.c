@@ -1,9 +1,12 @@
 /*
  * artifact.c - the artifact row that keys everything stored for a file
- * (re-storing the same sha256 replaces it; a comparison keeps an existing
- * one), and clearing an artifact's rows before a writer stores them
- * again.
+ * or one thread profile of a trace (re-storing the same sha256 and
+ * profile replaces its rows and keeps its id; a comparison keeps an
+ * existing one), and clearing an artifact's rows before a writer stores
+ * them again.
  */
+#include <stdio.h>
+
 #include "store/store_int.h"
 
 static int is_sha256(const char *h)
@@ -39,71 +42,23 @@ done:
 	return rc;
 }
 
-static int put_artifact(an_store *s, const an_artifact_info *info,
-			int64_t *artifact_id, an_error *err)
+/* The artifact's profile key: '' unless it is one thread of a trace. */
+static const char *profile_key(const an_artifact_info *info)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = AN_OK, b;
-
-	if (info->meta_json)
-		AN_TRY(check_meta(s, info->meta_json, err));
-	AN_TRY(an__store_stmt(s, Q_DEL_ARTIFACT, &st, err));
-	if (an__store_bind_cstr(st, 1, info->sha256) != SQLITE_OK)
-		AN_FAIL(err, AN_EIO, AN_NO_OFFSET, "cannot bind: %s",
-			sqlite3_errmsg(s->db));
-	AN_TRY(an__store_step_done(s, st, "cannot replace the artifact", err));
-	AN_TRY(an__store_stmt(s, Q_INS_ARTIFACT, &st, err));
-	b = an__store_bind_cstr(st, 1, info->path);
-	b |= an__store_bind_cstr(st, 2, info->sha256);
-	b |= an__store_bind_cstr(st, 3, an_kind_name(info->kind));
-	b |= sqlite3_bind_int64(st, 4, (sqlite3_int64)info->bytes);
-	b |= an__store_bind_cstr(st, 5, an_version());
-	if (info->meta_json)
-		b |= an__store_bind_cstr(st, 6, info->meta_json);
-	else
-		b |= sqlite3_bind_null(st, 6);
-	if (b != SQLITE_OK) {
-		rc = an__store_fail(s, err, "cannot bind the artifact");
-		sqlite3_reset(st);
-		goto done;
-	}
-	AN_TRY(an__store_step_done(s, st, "cannot store the artifact", err));
-	*artifact_id = sqlite3_last_insert_rowid(s->db);
-done:
-	return rc;
+	return info->profile ? info->profile : "";
 }
 
-int an_store_artifact(int64_t *artifact_id, an_store *s,
-		      const an_artifact_info *info, an_error *err)
-{
-	int rc;
-
-	if (!s || !info || !artifact_id || !info->path || !info->sha256)
-		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
-				"missing store, artifact path or sha256");
-	if (!is_sha256(info->sha256))
-		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
-				"sha256 must be 64 lowercase hex digits");
-	if (info->bytes > (uint64_t)INT64_MAX)
-		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
-				"artifact size out of range");
-	rc = an__store_call_begin(s, err);
-	if (rc < 0)
-		return rc;
-	return an__store_call_end(s, put_artifact(s, info, artifact_id, err),
-				  err);
-}
-
-/* The id of the artifact with this sha256 into *id, or 0 when none. */
-static int find_artifact(an_store *s, const char *sha256, int64_t *id,
-			 an_error *err)
+/* The id of the artifact with this key into *id, or 0 when none. */
+static int find_artifact(an_store *s, const an_artifact_info *info,
+			 int64_t *id, an_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = AN_OK, step;
 
 	*id = 0;
 	AN_TRY(an__store_stmt(s, Q_FIND_ARTIFACT, &st, err));
-	if (an__store_bind_cstr(st, 1, sha256) != SQLITE_OK)
+	if (an__store_bind_cstr(st, 1, info->sha256) != SQLITE_OK ||
+	    an__store_bind_cstr(st, 2, profile_key(info)) != SQLITE_OK)
 		AN_FAIL(err, AN_EIO, AN_NO_OFFSET, "cannot bind: %s",
 			sqlite3_errmsg(s->db));
 	step = sqlite3_step(st);
@@ -116,12 +71,84 @@ done:
 	return rc;
 }
 
-int an_store_artifact_keep(int64_t *artifact_id, an_store *s,
-			   const an_artifact_info *info, an_error *err)
+/*
+ * Deletes every row stored for artifact `id` but the artifact row itself.
+ * Not left to ON DELETE CASCADE: a run that migrates the schema runs with
+ * foreign keys off (schema.c), and the artifact row keeps its id.
+ */
+static int clear_artifact(an_store *s, int64_t id, an_error *err)
 {
-	int64_t id = 0;
-	int rc;
+	static const char *const tables[] = {
+		"cpu_function WHERE artifact_id",
+		"cpu_node WHERE artifact_id",
+		"cpu_line WHERE artifact_id",
+		"heap_class WHERE artifact_id",
+		"heap_object WHERE artifact_id",
+		"heap_diff WHERE base_id",
+		"heap_diff WHERE target_id",
+		"heap_leak_cluster WHERE base_id",
+		"heap_leak_cluster WHERE target_id",
+		"heap_leak_cluster WHERE final_id",
+		"cpu_diff WHERE base_id",
+		"cpu_diff WHERE target_id",
+	};
+	char sql[96];
+	size_t i;
 
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		snprintf(sql, sizeof(sql), "DELETE FROM %s = %lld", tables[i],
+			 (long long)id);
+		if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			return an__store_fail(s, err,
+					      "cannot replace the artifact");
+	}
+	return AN_OK;
+}
+
+/* Stores the artifact row: a new one, or the existing row of the same
+ * (sha256, profile) updated in place (same id) with its rows cleared. */
+static int put_artifact(an_store *s, const an_artifact_info *info,
+			int64_t *artifact_id, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t id = 0;
+	int rc = AN_OK, b;
+
+	if (info->meta_json)
+		AN_TRY(check_meta(s, info->meta_json, err));
+	AN_TRY(find_artifact(s, info, &id, err));
+	if (id)
+		AN_TRY(clear_artifact(s, id, err));
+	AN_TRY(an__store_stmt(s, id ? Q_UPD_ARTIFACT : Q_INS_ARTIFACT, &st,
+			      err));
+	b = id ? sqlite3_bind_int64(st, 1, id)
+	       : an__store_bind_cstr(st, 1, info->path);
+	b |= an__store_bind_cstr(st, 2, id ? info->path : info->sha256);
+	b |= an__store_bind_cstr(st, 3, an_kind_name(info->kind));
+	b |= sqlite3_bind_int64(st, 4, (sqlite3_int64)info->bytes);
+	b |= an__store_bind_cstr(st, 5, an_version());
+	if (info->meta_json)
+		b |= an__store_bind_cstr(st, 6, info->meta_json);
+	else
+		b |= sqlite3_bind_null(st, 6);
+	if (!id)
+		b |= an__store_bind_cstr(st, 7, profile_key(info));
+	if (b != SQLITE_OK) {
+		rc = an__store_fail(s, err, "cannot bind the artifact");
+		sqlite3_reset(st);
+		goto done;
+	}
+	AN_TRY(an__store_step_done(s, st, "cannot store the artifact", err));
+	*artifact_id = id ? id : sqlite3_last_insert_rowid(s->db);
+done:
+	return rc;
+}
+
+#define PROFILE_KEY_MAX (AN_STORE_PROFILE_KEY_SIZE - 1)
+
+static int check_info(const an_store *s, const an_artifact_info *info,
+		      const int64_t *artifact_id, an_error *err)
+{
 	if (!s || !info || !artifact_id || !info->path || !info->sha256)
 		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
 				"missing store, artifact path or sha256");
@@ -131,10 +158,38 @@ int an_store_artifact_keep(int64_t *artifact_id, an_store *s,
 	if (info->bytes > (uint64_t)INT64_MAX)
 		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
 				"artifact size out of range");
-	rc = an__store_call_begin(s, err);
+	if (info->profile && strlen(info->profile) > PROFILE_KEY_MAX)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"artifact profile key too long");
+	return AN_OK;
+}
+
+int an_store_artifact(int64_t *artifact_id, an_store *s,
+		      const an_artifact_info *info, an_error *err)
+{
+	int rc;
+
+	rc = check_info(s, info, artifact_id, err);
+	if (rc == AN_OK)
+		rc = an__store_call_begin(s, err);
 	if (rc < 0)
 		return rc;
-	rc = find_artifact(s, info->sha256, &id, err);
+	return an__store_call_end(s, put_artifact(s, info, artifact_id, err),
+				  err);
+}
+
+int an_store_artifact_keep(int64_t *artifact_id, an_store *s,
+			   const an_artifact_info *info, an_error *err)
+{
+	int64_t id = 0;
+	int rc;
+
+	rc = check_info(s, info, artifact_id, err);
+	if (rc == AN_OK)
+		rc = an__store_call_begin(s, err);
+	if (rc < 0)
+		return rc;
+	rc = find_artifact(s, info, &id, err);
 	if (rc == AN_OK && !id)
 		rc = put_artifact(s, info, &id, err);
 	if (rc == AN_OK)
@@ -182,3 +237,14 @@ done:
 	return rc;
 }
 
+
+const char *an_store_profile_key(char *buf, const an_profile *p)
+{
+	int64_t pid, tid;
+
+	if (!p || !an_profile_thread(p, &pid, &tid))
+		return NULL;
+	snprintf(buf, AN_STORE_PROFILE_KEY_SIZE, "%lld:%lld", (long long)pid,
+		 (long long)tid);
+	return buf;
+}

@@ -198,11 +198,57 @@ static const char schema_v3_sql[] =
 	"CREATE INDEX IF NOT EXISTS cpu_diff_name\n"
 	"  ON cpu_diff(name);\n";
 
+/*
+ * Version 4: batch ingest. `artifact` is rebuilt with a `profile` column:
+ * a trace holds one CPU profile per thread and each is stored as its own
+ * artifact row ('PID:TID'; '' for every other kind), so the key is
+ * (sha256, profile) instead of sha256 alone. `ingest_file` remembers what
+ * `profkit ingest` did with each file (stored, failed and why, skipped),
+ * which is what makes a rerun skip finished work.
+ *
+ * The rebuild runs with foreign keys off (an_store_open() leaves them off
+ * for a run that migrates from an older version; the writers delete an
+ * artifact's rows themselves, and an_store_commit() checks the keys).
+ */
+static const char schema_v4_sql[] =
+	"CREATE TABLE artifact_v4 (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  path TEXT NOT NULL,\n"
+	"  sha256 TEXT NOT NULL,\n"
+	"  profile TEXT NOT NULL DEFAULT '',\n"
+	"  kind TEXT NOT NULL,\n"
+	"  bytes INTEGER NOT NULL,\n"
+	"  analysed_at TEXT NOT NULL,\n"
+	"  tool_version TEXT NOT NULL,\n"
+	"  meta TEXT,\n"
+	"  UNIQUE (sha256, profile)\n"
+	");\n"
+	"INSERT INTO artifact_v4 (id, path, sha256, profile, kind, bytes,\n"
+	"  analysed_at, tool_version, meta)\n"
+	"  SELECT id, path, sha256, '', kind, bytes, analysed_at,\n"
+	"  tool_version, meta FROM artifact;\n"
+	"DROP TABLE artifact;\n"
+	"ALTER TABLE artifact_v4 RENAME TO artifact;\n"
+	"CREATE TABLE IF NOT EXISTS ingest_file (\n"
+	"  path TEXT PRIMARY KEY,\n"
+	"  bytes INTEGER NOT NULL,\n"
+	"  mtime_ns INTEGER NOT NULL,\n"
+	"  sha256 TEXT,\n"
+	"  kind TEXT,\n"
+	"  status TEXT NOT NULL,\n"
+	"  reason TEXT,\n"
+	"  profiles INTEGER NOT NULL DEFAULT 0,\n"
+	"  ingested_at TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX IF NOT EXISTS ingest_file_sha256\n"
+	"  ON ingest_file(sha256);\n";
+
 /* migrations[v - 1] takes a database from version v - 1 to v */
 static const char *const migrations[SCHEMA_VERSION] = {
 	schema_v1_sql,
 	schema_v2_sql,
 	schema_v3_sql,
+	schema_v4_sql,
 };
 
 /* Checks the schema version and migrates an older database to the

@@ -25,9 +25,11 @@ static const char *const sql_text[Q_COUNT] = {
 	"PRAGMA user_version",
 	"SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' ELSE 0"
 	" END",
-	"DELETE FROM artifact WHERE sha256 = ?1",
-	"INSERT INTO artifact (path, sha256, kind, bytes, analysed_at,"
-	" tool_version, meta) VALUES (?1, ?2, ?3, ?4,"
+	"UPDATE artifact SET path = ?2, kind = ?3, bytes = ?4,"
+	" analysed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+	" tool_version = ?5, meta = ?6 WHERE id = ?1",
+	"INSERT INTO artifact (path, sha256, profile, kind, bytes,"
+	" analysed_at, tool_version, meta) VALUES (?1, ?2, ?7, ?3, ?4,"
 	" strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5, ?6)",
 	"SELECT 1 FROM artifact WHERE id = ?1",
 	"DELETE FROM cpu_function WHERE artifact_id = ?1",
@@ -55,7 +57,7 @@ static const char *const sql_text[Q_COUNT] = {
 	"INSERT INTO heap_object (artifact_id, node_index, id, class_index,"
 	" type, name, self_size, retained_size, distance, dominator_id)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	"SELECT id FROM artifact WHERE sha256 = ?1",
+	"SELECT id FROM artifact WHERE sha256 = ?1 AND profile = ?2",
 	"DELETE FROM heap_diff WHERE base_id = ?1 AND target_id = ?2",
 	"INSERT INTO heap_diff (base_id, target_id, row_index, name,"
 	" script_id, line, col, new_count, deleted_count, count_delta,"
@@ -131,6 +133,45 @@ char *an__store_dup_str(const char *a, const char *b)
 	return p;
 }
 
+/* PRAGMA user_version into *v. */
+static int schema_version(an_store *s, int *v, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = an__store_stmt(s, Q_USER_VERSION, &st, err);
+	if (rc < 0)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = an__store_fail(s, err, USE_FAILED);
+	else
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* After a run with foreign keys off: fails unless every key holds. */
+static int check_keys(an_store *s, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int step;
+
+	if (!s->fk_off)
+		return AN_OK;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st,
+			       NULL) != SQLITE_OK)
+		return an__store_fail(s, err, "cannot check the database");
+	step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step == SQLITE_ROW)
+		return an__fail(err, AN_EIO, AN_NO_OFFSET,
+				"a row refers to a missing artifact; nothing "
+				"was stored");
+	if (step != SQLITE_DONE)
+		return an__store_fail(s, err, "cannot check the database");
+	return AN_OK;
+}
+
 /* SQLite takes "file:..." as a URI when URIs are enabled globally; make
  * sure it opens the very file we looked at. */
 static char *sqlite_name(const char *path)
@@ -145,7 +186,7 @@ int an_store_open(an_store **out, const char *path, an_error *err)
 	an_store *s = NULL;
 	struct stat sb;
 	char *name = NULL;
-	int rc = AN_OK;
+	int rc = AN_OK, version = 0;
 
 	*out = NULL;
 	if (!path || !*path)
@@ -185,9 +226,17 @@ int an_store_open(an_store **out, const char *path, an_error *err)
 	 * cache is for bulk imports; a temporary file is thrown away on
 	 * failure, so it needs no journal file.
 	 */
-	AN_TRY(an__store_exec(s, "PRAGMA foreign_keys = ON", USE_FAILED, err));
 	AN_TRY(an__store_exec(s, "PRAGMA cache_size = -16384", USE_FAILED,
 			      err));
+	/* foreign keys cannot be switched inside a transaction, and the
+	 * migration to version 4 rebuilds `artifact` (schema.c): a run that
+	 * may migrate keeps them off and checks them before it commits */
+	AN_TRY(schema_version(s, &version, err));
+	if (version == AN_STORE_SCHEMA_VERSION)
+		AN_TRY(an__store_exec(s, "PRAGMA foreign_keys = ON",
+				      USE_FAILED, err));
+	else
+		s->fk_off = 1;
 	if (s->tmp)
 		AN_TRY(an__store_exec(s, "PRAGMA journal_mode = MEMORY",
 				      USE_FAILED, err));
@@ -249,6 +298,7 @@ int an_store_commit(an_store *s, an_error *err)
 	 * big databases. */
 	AN_TRY(an__store_exec(s, "PRAGMA analysis_limit = 400; ANALYZE",
 			      "cannot update the statistics", err));
+	AN_TRY(check_keys(s, err));
 	/* on failure (e.g. SQLITE_BUSY) the transaction stays open and
 	 * an_store_close() rolls it back */
 	AN_TRY(an__store_exec(s, "COMMIT", "cannot commit", err));
@@ -261,6 +311,32 @@ int an_store_commit(an_store *s, an_error *err)
 	s->db = NULL;
 	if (s->tmp)
 		AN_TRY(an__store_publish(s, err));
+done:
+	return rc;
+}
+
+int an_store_checkpoint(an_store *s, an_error *err)
+{
+	int rc = AN_OK;
+
+	if (!s || s->committed || s->tmp)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"a checkpoint needs an open database that "
+				"existed before the run");
+	if (s->broken || sqlite3_get_autocommit(s->db))
+		return an__fail(err, AN_EIO, AN_NO_OFFSET,
+				"the transaction was aborted by an earlier "
+				"error");
+	AN_TRY(check_keys(s, err));
+	AN_TRY(an__store_exec(s, "COMMIT", "cannot commit", err));
+	if (s->fk_off) {
+		AN_TRY(an__store_exec(s, "PRAGMA foreign_keys = ON",
+				      USE_FAILED, err));
+		s->fk_off = 0;
+	}
+	rc = an__store_exec(s, "BEGIN IMMEDIATE", USE_FAILED, err);
+	if (rc < 0)
+		s->broken = 1;
 done:
 	return rc;
 }

@@ -11,7 +11,7 @@
 #include "analyze/store.h"
 #include "core/common_int.h"
 
-#define AN_STORE_SCHEMA_VERSION 3
+#define AN_STORE_SCHEMA_VERSION 4
 
 /* heap_object.name: DevTools' display name, cut at this many bytes */
 #define AN_STORE_HEAP_NAME_MAX 1024
@@ -20,7 +20,7 @@
 enum {
 	Q_USER_VERSION,
 	Q_META_OK,
-	Q_DEL_ARTIFACT,
+	Q_UPD_ARTIFACT,
 	Q_INS_ARTIFACT,
 	Q_HAS_ARTIFACT,
 	Q_DEL_FUNCTION,
@@ -49,6 +49,8 @@ struct an_store {
 				      database existed (or once published) */
 	int committed;             /* an_store_commit() succeeded */
 	int broken;                /* the transaction was lost */
+	int fk_off;                /* foreign keys off: this run may
+				      migrate the schema (schema.c) */
 	sqlite3_stmt *q[Q_COUNT];  /* lazily prepared statements */
 };
 

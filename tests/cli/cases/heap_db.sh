@@ -20,7 +20,7 @@ q() {
 	[ "$got" = "$2" ] || echo "MISMATCH: $1: got '$got', want '$2'"
 }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
-q "PRAGMA user_version" 3
+q "PRAGMA user_version" 4
 q "SELECT count(*) FROM artifact" 2
 q "SELECT kind, bytes FROM artifact WHERE sha256 = '$(sha "$tiny")'" \
 	"heapsnapshot|$(wc -c < "$tiny" | tr -d ' ')"
