@@ -4,11 +4,12 @@
 # clang builds the fuzz targets (tests/fuzz); libclang-rt-14-dev, only
 # recommended by clang on Debian 12, holds libFuzzer and the sanitizers.
 # poppler-utils (pdftotext) reads the flame graph PDFs in the CLI tests;
-# chromium renders the SVG flame graphs in tests/browser.
+# chromium renders the SVG flame graphs in tests/browser; GNU parallel
+# runs the sharded ingest of tests/ingest (the documented fan-out).
 set -eu
 pkgs="build-essential cmake ninja-build pkg-config libyajl-dev libcairo2-dev
 libpcre2-dev libsqlite3-dev sqlite3 zlib1g-dev libcriterion-dev fonts-dejavu-core
-clang libclang-rt-14-dev poppler-utils chromium"
+clang libclang-rt-14-dev poppler-utils chromium parallel"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

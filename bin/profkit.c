@@ -28,6 +28,8 @@ static const char usage[] =
 	"  heap retainers FILE @ID   the retainer chain to a GC root\n"
 	"  heap flame FILE -o X.svg  the dominator tree as a flame graph\n"
 	"  heap diff BASE TARGET     DevTools' Comparison, what holds growth\n"
+	"  ingest PATH... --db FILE  every artifact under PATH into SQLite\n"
+	"  merge A.db B.db... -o ALL.db  combine per-shard databases\n"
 	"\n"
 	"Inputs: .cpuprofile, Chrome trace JSON, .heapsnapshot; plain or gzip;\n"
 	"'-' = stdin.\n"
@@ -62,5 +64,9 @@ int main(int argc, char **argv)
 		return cmd_cpu(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "heap"))
 		return cmd_heap(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ingest"))
+		return cmd_ingest(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "merge"))
+		return cmd_merge(argc - 1, argv + 1);
 	return fe_usage_error("", "unknown command '%s'", argv[1]);
 }

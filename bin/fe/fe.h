@@ -213,5 +213,7 @@ void fe_progress_end(fe_progress *p);
 int cmd_info(int argc, char **argv);
 int cmd_cpu(int argc, char **argv);
 int cmd_heap(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@
 #include "analyze/filter.h"
 #include "analyze/flame.h"
 #include "analyze/heap.h"
+#include "analyze/ingest.h"
 #include "analyze/profile.h"
 #include "analyze/sniff.h"
 #include "analyze/source.h"

@@ -159,6 +159,28 @@ AN_API int an_store_commit(an_store *s, an_error *err);
  */
 AN_API int an_store_checkpoint(an_store *s, an_error *err);
 
+/* What an_store_merge() did. */
+typedef struct an_store_merge_stats {
+	uint64_t artifacts;  /* artifacts whose rows were copied */
+	uint64_t duplicates; /* artifacts the output had already */
+	uint64_t rows;       /* rows copied (artifact rows not counted) */
+} an_store_merge_stats;
+
+/*
+ * Copies every row of the databases `inputs` (read only; schema version
+ * 4) into the database `out` (created when missing), all in one
+ * transaction: on failure `out` is left as it was. An artifact (sha256,
+ * profile) is stored once: its rows come from the first input that holds
+ * its analysis; comparisons and ingest records of every input are kept
+ * (the first input's where they repeat).
+ * @return AN_OK; AN_EINVAL (an input is `out`); AN_EFORMAT (an input is
+ *         no profkit database or of another schema version); AN_EIO;
+ *         AN_ENOMEM. Messages name the file.
+ */
+AN_API int an_store_merge(an_store_merge_stats *stats, const char *out,
+			  const char *const *inputs, size_t n,
+			  an_error *err);
+
 /* Rolls back anything uncommitted and closes. Accepts NULL. */
 AN_API void an_store_close(an_store *s);
 
