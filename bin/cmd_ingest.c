@@ -24,8 +24,9 @@ static const char help[] =
 	"  --db FILE        the database (created when missing)\n"
 	"  -j N             analyses at once (default: the number of cores)\n"
 	"  --mem SIZE       memory the analyses may use together (default 80%\n"
-	"                   of the available memory; K, M, G suffixes); a file\n"
-	"                   estimated to need more fails\n"
+	"                   of the available memory, within a container's\n"
+	"                   cgroup limit; K, M, G suffixes); a file estimated\n"
+	"                   to need more fails\n"
 	"  --shard I/N      only the I-th (1..N) of N slices of the sorted file\n"
 	"                   list (fan-out; combine with 'profkit merge')\n"
 	"  --force          analyse again what a run recorded\n"
@@ -81,12 +82,29 @@ bytes:
 	return (uint64_t)v;
 }
 
-/* 80% of MemAvailable (/proc/meminfo), or of free pages. */
+/* A number from a one-line file (cgroup files), 0 when none. */
+static uint64_t read_u64(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long long v = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &v) != 1)
+		v = 0;
+	fclose(f);
+	return (uint64_t)v;
+}
+
+/* 80% of the memory available: MemAvailable (/proc/meminfo) or free
+ * pages, and within a container no more than its cgroup (v2) limit
+ * leaves (a pod sees the node's /proc/meminfo). */
 static uint64_t default_mem(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
 	char line[128];
 	unsigned long long kb = 0;
+	uint64_t avail = 0, max, cur;
 	long pages, psz;
 
 	if (f) {
@@ -95,13 +113,16 @@ static uint64_t default_mem(void)
 				break;
 		fclose(f);
 	}
-	if (kb)
-		return (uint64_t)kb * 1024 / 10 * 8;
+	avail = (uint64_t)kb * 1024;
 	pages = sysconf(_SC_AVPHYS_PAGES);
 	psz = sysconf(_SC_PAGESIZE);
-	if (pages > 0 && psz > 0)
-		return (uint64_t)pages * (uint64_t)psz / 10 * 8;
-	return 0;
+	if (!avail && pages > 0 && psz > 0)
+		avail = (uint64_t)pages * (uint64_t)psz;
+	max = read_u64("/sys/fs/cgroup/memory.max"); /* "max": 0 */
+	cur = read_u64("/sys/fs/cgroup/memory.current");
+	if (max && max > cur && (!avail || max - cur < avail))
+		avail = max - cur;
+	return avail / 10 * 8;
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *v)

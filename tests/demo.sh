@@ -46,3 +46,19 @@ printf '\nflame graphs written to %s: cpu-flame.svg cpu-flame.png cpu-chart.svg 
 cd ../heap
 run heap diff baseline.heapsnapshot.gz leak.heapsnapshot.gz -n 10 \
 	--exclude '^\((string|concatenated string|compiled code)\)$'
+# batch: the whole fixtures folder into one database (fixtures/bad fails
+# on purpose: ingest records why and goes on, exit status 1), then one of
+# docs/ingest.md's queries
+cd "$root"
+printf '\n$ profkit ingest fixtures --db %s/fixtures.db\n' "$out"
+"$pk" ingest fixtures --db "$out/fixtures.db" -q ||
+	echo "(exit status $?: the broken files of fixtures/bad failed, as they should)"
+printf '\n$ sqlite3 -column -header %s/fixtures.db "<which functions dominate CPU across all profiles>"\n' "$out"
+sqlite3 -column -header "$out/fixtures.db" "
+SELECT coalesce(nullif(f.name, ''), '(anonymous)') AS function,
+       count(DISTINCT f.artifact_id) AS profiles,
+       round(sum(f.self_us) / 1000.0, 1) AS self_ms
+FROM cpu_function f
+WHERE f.kind = 'js'
+GROUP BY f.name, f.url, f.line
+ORDER BY self_ms DESC LIMIT 8;"
