@@ -337,10 +337,25 @@ static int on_progress(const an_ingest_progress *p, void *payload)
 static const char *const status_name[] = {"stored", "failed", "skipped",
 					   "kept"};
 
+/* 1 when file fl has outcome `want` now (when 0), by an earlier run (1),
+ * or either (2). */
+static int matches(const an_ingest_file *fl, an_ingest_status want,
+		   int when)
+{
+	int now = fl->status == want;
+	int before = fl->status == AN_INGEST_KEPT && fl->kept == want;
+
+	return when == 0 ? now : when == 1 ? before : now || before;
+}
+
+static void list_files(FILE *f, const an_ingest_result *r,
+		       an_ingest_status want, int when, const char *title,
+		       size_t max);
+
 static void summary_text(FILE *f, const an_ingest_result *r,
 			 const ingest_cli *c, double secs)
 {
-	size_t i, k, shown = 0;
+	size_t k;
 	int first;
 
 	fprintf(f, "ingest into %s: %zu files, %.1f MB analysed in %.2f s "
@@ -364,37 +379,47 @@ static void summary_text(FILE *f, const an_ingest_result *r,
 	fprintf(f, "  failed   %zu\n", r->by_status[AN_INGEST_FAILED]);
 	fprintf(f, "  heap diffs: %u stored, %u kept, %u failed\n",
 		r->diffs_stored, r->diffs_kept, r->diffs_failed);
-	for (k = 0; k < 2; k++) {
-		an_ingest_status want = k ? AN_INGEST_SKIPPED
-					  : AN_INGEST_FAILED;
+	list_files(f, r, AN_INGEST_FAILED, 0, "failed", 0);
+	list_files(f, r, AN_INGEST_FAILED, 1,
+		   "failed in an earlier run (unchanged since, not read again; "
+		   "--force retries)",
+		   0);
+	list_files(f, r, AN_INGEST_SKIPPED, 2, "skipped", SKIPPED_SHOWN);
+}
 
-		first = 1;
-		for (i = 0; i < r->count; i++) {
-			const an_ingest_file *fl = &r->files[i];
-			int kept_bad = fl->status == AN_INGEST_KEPT &&
-				       fl->kept == want;
+/*
+ * Lists the files of one outcome under `title`: now (when = 0), recorded
+ * by an earlier run (1), or both (2); at most `max` of them (0: all).
+ */
+static void list_files(FILE *f, const an_ingest_result *r,
+		       an_ingest_status want, int when, const char *title,
+		       size_t max)
+{
+	size_t i, n = 0, shown = 0;
 
-			if (fl->status != want && !kept_bad)
-				continue;
-			if (first)
-				fprintf(f, "%s:\n", k ? "skipped" : "failed");
-			first = 0;
-			if (k && shown++ == SKIPPED_SHOWN) {
-				fprintf(f, "  ... %zu more (--format json "
-					   "lists every file)\n",
-					r->by_status[AN_INGEST_SKIPPED] -
-						SKIPPED_SHOWN);
-				break;
-			}
-			fputs("  ", f);
-			fe_text(f, fl->path, strlen(fl->path));
-			fputs(": ", f);
-			if (fl->reason)
-				fe_text(f, fl->reason, strlen(fl->reason));
-			fputs(kept_bad ? " (recorded by an earlier run)\n"
-				       : "\n",
-			      f);
+	for (i = 0; i < r->count; i++)
+		n += matches(&r->files[i], want, when);
+	if (!n)
+		return;
+	fprintf(f, "%s:\n", title);
+	for (i = 0; i < r->count; i++) {
+		const an_ingest_file *fl = &r->files[i];
+
+		if (!matches(fl, want, when))
+			continue;
+		if (max && shown == max) {
+			fprintf(f, "  ... %zu more (--format json lists every "
+				   "file)\n",
+				n - shown);
+			break;
 		}
+		shown++;
+		fputs("  ", f);
+		fe_text(f, fl->path, strlen(fl->path));
+		fputs(": ", f);
+		if (fl->reason)
+			fe_text(f, fl->reason, strlen(fl->reason));
+		fputc('\n', f);
 	}
 }
 
