@@ -36,8 +36,8 @@ asan: deps
 tsan: deps
 	cmake -S . -B $(BUILD)/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DAN_TSAN=ON
-	cmake --build $(BUILD)/tsan -j $(JOBS) --target tsan_threads
-	cd $(BUILD)/tsan && ctest --output-on-failure -R '^threads_tsan$$'
+	cmake --build $(BUILD)/tsan -j $(JOBS) --target tsan_threads profkit
+	cd $(BUILD)/tsan && ctest --output-on-failure -R '^(threads|ingest)_tsan$$'
 
 demo: release
 	@sh tests/demo.sh $(CURDIR)/$(BUILD)/release/bin/profkit $(CURDIR)/$(BUILD)/demo
