@@ -20,7 +20,8 @@ FX=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-no() { echo "FAIL: $*"; fail=1; }
+# (a failure inside a pipeline's subshell is remembered in a file)
+no() { echo "FAIL: $*"; fail=1; : > "$tmp/failed"; }
 command -v sqlite3 > /dev/null || { echo "sqlite3 missing"; exit 1; }
 command -v parallel > /dev/null || { echo "GNU parallel missing"; exit 1; }
 
@@ -86,30 +87,61 @@ sqlite3 one.db "SELECT status, reason FROM ingest_file WHERE path LIKE
 sqlite3 one.db "SELECT status FROM ingest_file WHERE path LIKE
     '%README.md'" | grep -qx skipped || no "README.md not skipped"
 
-for f in incident/task-a/busy_wait.cpuprofile \
-	incident/task-a/recursion.cpuprofile \
-	incident/task-b/synth_small.cpuprofile.gz; do
-	"$PROFKIT" cpu top "$f" --db per.db > /dev/null || no "cpu top $f"
-done
-for p in $("$PROFKIT" info incident/task-a/trace_chrome_worker.json.gz \
-	--format json | grep -o '"pid": [0-9]*, "tid": [0-9]*' |
-	sed 's/"pid": \([0-9]*\), "tid": \([0-9]*\)/\1:\2/'); do
-	"$PROFKIT" cpu top incident/task-a/trace_chrome_worker.json.gz \
-		--profile "$p" --db per.db > /dev/null || no "cpu top $p"
-done
-for s in 1-baseline 2-leak 3-cleared; do
-	"$PROFKIT" heap summary "incident/task-b/$s.heapsnapshot.gz" \
-		--db per.db > /dev/null || no "heap summary $s"
-done
-"$PROFKIT" heap diff incident/task-b/1-baseline.heapsnapshot.gz \
-	incident/task-b/2-leak.heapsnapshot.gz --db per.db > /dev/null 2>&1
-"$PROFKIT" heap diff incident/task-b/2-leak.heapsnapshot.gz \
-	incident/task-b/3-cleared.heapsnapshot.gz --db per.db > /dev/null 2>&1
+# the per-artifact commands, driven by what ingest recorded
+replay() { # INGEST_DB PER_DB
+	sqlite3 "$1" "SELECT kind, path FROM ingest_file WHERE status =
+	    'stored' ORDER BY path" | while IFS='|' read -r kind f; do
+		case $kind in
+		cpuprofile)
+			"$PROFKIT" cpu top "$f" --db "$2" > /dev/null \
+				2>&1 || no "cpu top $f" ;;
+		trace)
+			for p in $("$PROFKIT" info "$f" --format json 2>/dev/null |
+				grep -o '"pid": [0-9]*, "tid": [0-9]*' |
+				sed 's/"pid": \([0-9]*\), "tid": \([0-9]*\)/\1:\2/'); do
+				"$PROFKIT" cpu top "$f" --profile "$p" \
+					--db "$2" > /dev/null 2>&1 ||
+					no "cpu top $f $p"
+			done ;;
+		heapsnapshot)
+			"$PROFKIT" heap summary "$f" --db "$2" > /dev/null ||
+				no "heap summary $f" ;;
+		esac
+	done
+	# consecutive stored snapshots of a folder, by name
+	sqlite3 "$1" "SELECT path FROM ingest_file WHERE status = 'stored'
+	    AND kind = 'heapsnapshot' ORDER BY path" | {
+		prev=
+		while read -r f; do
+			if [ -n "$prev" ] &&
+			   [ "$(dirname "$prev")" = "$(dirname "$f")" ]; then
+				"$PROFKIT" heap diff "$prev" "$f" --db "$2" \
+					-n 1 > /dev/null 2>&1 ||
+					no "heap diff $prev $f"
+			fi
+			prev=$f
+		done
+	}
+}
+replay one.db per.db
 dump one.db > one.dump
 dump per.db > per.dump
 [ "$(grep -c '^A|' one.dump)" = 9 ] || no "artifacts: $(grep -c '^A|' one.dump), want 9 (3 of the trace)"
 [ "$(grep -c '^D|' one.dump)" -gt 40 ] || no "heap_diff rows missing"
 cmp -s one.dump per.dump || { no "ingest rows differ from the commands'"; diff one.dump per.dump | head -5; }
+
+# the whole fixtures folder (good and bad artifacts, traces, the lab
+# snapshots, files that are no artifact) likewise
+ln -s "$FX" fx
+"$PROFKIT" ingest fx --db fx.db -j 2 > fx.out
+[ $? = 1 ] || no "ingest fixtures: want exit 1"
+n=$(sqlite3 fx.db "SELECT count(*) FROM ingest_file WHERE status =
+    'failed' AND reason LIKE '%(byte %)'")
+[ "$n" -ge 30 ] || no "fixtures: $n failures with a byte offset"
+replay fx.db fxper.db
+dump fx.db > fx.dump
+dump fxper.db | cmp -s - fx.dump ||
+	{ no "fixtures: ingest rows differ"; dump fxper.db | diff fx.dump - | head -5; }
 
 # ---- 3. a second run changes nothing ----
 cp one.db before.db
@@ -123,10 +155,13 @@ files before.db | cmp -s - f2 || no "second run changed ingest_file"
 # ---- 4. SIGKILL mid-way, then rerun ----
 "$PROFKIT" ingest incident --db kill.db -j 1 > /dev/null 2>&1 &
 pid=$!
-# wait for the first file to be committed, then kill
+# wait for the first files to be committed, then kill (sqlite3 is only
+# asked once the database exists: it would create it)
 i=0
 while [ $i -lt 200 ]; do
-	n=$(sqlite3 kill.db "SELECT count(*) FROM ingest_file" 2>/dev/null)
+	n=0
+	[ -s kill.db ] &&
+		n=$(sqlite3 kill.db "SELECT count(*) FROM ingest_file" 2>/dev/null)
 	[ "${n:-0}" -ge 3 ] && break
 	i=$((i + 1)); sleep 0.05
 done
@@ -184,5 +219,6 @@ grep -q "newer.db: database schema version 99 is newer" newer.err ||
 	no "newer database was changed"
 [ "$(sha256sum locked.db | cut -d' ' -f1)" = "$sum" ] || no "locked.db changed"
 
+[ -e "$tmp/failed" ] && fail=1
 [ $fail = 0 ] && echo "ingest: all checks passed"
 exit $fail

@@ -64,6 +64,10 @@ AN_HIDDEN int an__ingest_progress(uint64_t done, uint64_t total,
 /* With r->mu held: the dir part of list entry i equals that of j. */
 AN_HIDDEN int an__ingest_same_dir(const an__run *r, size_t i, size_t j);
 
+/* list entry i is in the folder of entry j, or in one of its
+ * subfolders */
+AN_HIDDEN int an__ingest_in_dir(const an__run *r, size_t i, size_t j);
+
 /* ---- analyse.c ---- */
 
 /* Analyses and stores list entry i (its item is probed). */

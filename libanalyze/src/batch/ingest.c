@@ -120,6 +120,14 @@ int an__ingest_same_dir(const an__run *r, size_t i, size_t j)
 	return n == dir_len(b) && !memcmp(a, b, n);
 }
 
+int an__ingest_in_dir(const an__run *r, size_t i, size_t j)
+{
+	const char *a = r->list->paths[i], *b = r->list->paths[j];
+	size_t n = dir_len(b);
+
+	return !strncmp(a, b, n) && (n == 0 || a[n] == '/');
+}
+
 /* ---- probing ---- */
 
 /* Uncompressed size of a gzip file from its trailer (ISIZE is the size
@@ -428,7 +436,11 @@ static size_t previous_snapshot(an__run *r, size_t b)
 	size_t a = b;
 	an_error e;
 
-	while (a-- > 0 && an__ingest_same_dir(r, a, b)) {
+	/* the files of b's folder, with those of its subfolders between
+	 * them (the list is sorted by path) */
+	while (a-- > 0 && an__ingest_in_dir(r, a, b)) {
+		if (!an__ingest_same_dir(r, a, b))
+			continue;
 		an_error_clear(&e);
 		if (probe(r, a, &e) == AN_OK &&
 		    r->items[a].kind == AN_KIND_HEAPSNAPSHOT)
