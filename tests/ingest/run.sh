@@ -188,6 +188,18 @@ dump all.db | cmp -s - one.dump || no "second merge changed rows"
 "$PROFKIT" merge all.db -o all.db > /dev/null 2> self.err
 [ $? = 2 ] || no "merge into an input: want exit 2"
 
+# ---- memory budget: a snapshot estimated above --mem fails, the rest
+# goes in (1-baseline: ISIZE 4,080,782 bytes of JSON: 1.5x + 64 MiB =
+# 69.8 MiB, printed rounded as 70)
+"$PROFKIT" ingest incident --db mem.db --mem 40M --no-diffs > mem.out
+[ $? = 1 ] || no "--mem 40M: want exit 1"
+grep -q "1-baseline.heapsnapshot.gz: needs about 70 MiB of memory, more than the budget of 40 MiB" mem.out ||
+	no "--mem message: $(grep needs mem.out)"
+grep -q "stored   4 (cpuprofile 3, trace 1)" mem.out ||
+	no "--mem: CPU profiles not stored: $(cat mem.out)"
+"$PROFKIT" ingest incident --db mem.db --mem 0.5x > /dev/null 2> memu.err
+[ $? = 2 ] || no "--mem 0.5x: want exit 2"
+
 # ---- 6. locked and newer databases ----
 cp one.db locked.db
 sum=$(sha256sum locked.db | cut -d' ' -f1)

@@ -132,26 +132,65 @@ int an__ingest_in_dir(const an__run *r, size_t i, size_t j)
 
 /* Uncompressed size of a gzip file from its trailer (ISIZE is the size
  * mod 2^32: a file that seems to shrink is taken to be 2^32 more). */
-static uint64_t gzip_size(const char *path, uint64_t bytes)
+static uint64_t gzip_size(FILE *f, uint64_t bytes)
 {
 	unsigned char t[4];
 	uint64_t u;
-	FILE *f;
 
-	if (bytes < 18)
-		return bytes;
-	f = fopen(path, "rb");
-	if (!f)
-		return bytes;
-	if (fseeko(f, -4, SEEK_END) != 0 || fread(t, 1, 4, f) != 4) {
-		fclose(f);
-		return bytes;
-	}
-	fclose(f);
+	if (bytes < 18 || fseeko(f, -4, SEEK_END) != 0 ||
+	    fread(t, 1, 4, f) != 4)
+		return bytes * 10;
 	u = (uint64_t)t[0] | (uint64_t)t[1] << 8 | (uint64_t)t[2] << 16 |
 	    (uint64_t)t[3] << 24;
 	while (u < bytes)
 		u += (uint64_t)1 << 32;
+	return u;
+}
+
+/* Uncompressed size of a zstd file from its first frame's header (the
+ * Frame_Content_Size field, RFC 8878 3.1.1.1), when it has one and it
+ * is plausible; else 10x the compressed size. */
+static uint64_t zstd_size(const unsigned char *h, size_t n, uint64_t bytes)
+{
+	static const unsigned did_len[4] = {0, 1, 2, 4};
+	static const unsigned fcs_len[4] = {0, 2, 4, 8};
+	unsigned fhd, single, pos, len, k;
+	uint64_t fcs = 0;
+
+	if (n < 6)
+		return bytes * 10;
+	fhd = h[4];
+	single = fhd >> 5 & 1u;
+	pos = 5 + !single + did_len[fhd & 3u];
+	len = fcs_len[fhd >> 6];
+	if (!len && single)
+		len = 1;
+	if (!len || pos + len > n)
+		return bytes * 10;
+	for (k = 0; k < len; k++)
+		fcs |= (uint64_t)h[pos + k] << (8 * k);
+	if (len == 2)
+		fcs += 256;
+	return fcs >= bytes ? fcs : bytes * 10;
+}
+
+/* Estimated uncompressed size of a file from its raw first bytes. */
+static uint64_t raw_size(const char *path, uint64_t bytes)
+{
+	unsigned char h[18];
+	size_t n;
+	uint64_t u = bytes;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return bytes;
+	n = fread(h, 1, sizeof(h), f);
+	if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b)
+		u = gzip_size(f, bytes);
+	else if (n >= 4 && h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f &&
+		 h[3] == 0xfd)
+		u = zstd_size(h, n, bytes);
+	fclose(f);
 	return u;
 }
 
@@ -163,8 +202,6 @@ static int probe(an__run *r, size_t i, an_error *err)
 	const char *path = r->list->paths[i];
 	uint64_t bytes = r->list->bytes[i], u = bytes;
 	an_source *src = NULL;
-	const uint8_t *head;
-	size_t len;
 	struct stat sb;
 	int rc = AN_OK;
 
@@ -181,14 +218,9 @@ static int probe(an__run *r, size_t i, an_error *err)
 	it->stat_ok = 1;
 	rc = an_source_open_path(&src, path, err);
 	if (rc == AN_OK)
-		rc = an_source_peek(&head, &len, src, 1, err);
-	if (rc == AN_OK)
 		rc = an_source_sniff(&it->kind, src, err);
-	if (rc == AN_OK && an_source_is_gzip(src))
-		u = gzip_size(path, bytes);
-	else if (rc == AN_OK && len && bytes && head[0] != '{' &&
-		 head[0] != '[' && head[0] > ' ')
-		u = bytes * 10; /* compressed some other way */
+	if (rc == AN_OK)
+		u = raw_size(path, bytes);
 	an_source_free(src);
 	if (rc < 0) {
 		it->probe_failed = 1;
