@@ -123,8 +123,10 @@ AN_API int an_ingest_run(an_ingest_result *result, const char *db,
 AN_API void an_ingest_result_free(an_ingest_result *r);
 
 /*
- * Estimated peak memory of analysing one file of `kind` and on-disk size
- * `bytes` (`gzip`: compressed), what the budget is checked against.
+ * Estimated peak memory of analysing one file of `kind`, `bytes` on disk
+ * and `uncompressed` bytes of JSON (= bytes for plain input): what the
+ * budget is checked against. A snapshot's model takes about 1.5x its
+ * JSON, a CPU profile's at most 1x, plus a fixed 64 / 32 MiB.
  */
 AN_API uint64_t an_ingest_estimate(an_kind kind, uint64_t bytes,
 				   uint64_t uncompressed);
