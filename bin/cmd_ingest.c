@@ -335,7 +335,7 @@ static int on_progress(const an_ingest_progress *p, void *payload)
 #define SKIPPED_SHOWN 10
 
 static const char *const status_name[] = {"stored", "failed", "skipped",
-					   "kept"};
+					   "kept", "pending"};
 
 /* 1 when file fl has outcome `want` now (when 0), by an earlier run (1),
  * or either (2). */

@@ -44,8 +44,9 @@ typedef enum an_ingest_status {
 	AN_INGEST_STORED = 0,  /* analysed and stored now */
 	AN_INGEST_FAILED = 1,  /* bad artifact: recorded with its reason */
 	AN_INGEST_SKIPPED = 2, /* not an artifact profkit stores */
-	AN_INGEST_KEPT = 3     /* unchanged since a run recorded it: left as
+	AN_INGEST_KEPT = 3,    /* unchanged since a run recorded it: left as
 				  it is (its recorded status in `kept`) */
+	AN_INGEST_PENDING = 4  /* not done: the run stopped before */
 } an_ingest_status;
 
 typedef struct an_ingest_file {
@@ -95,7 +96,7 @@ typedef struct an_ingest_opts {
 typedef struct an_ingest_result {
 	an_ingest_file *files; /* the run's files, in list order */
 	size_t count;
-	size_t by_status[4];   /* indexed by an_ingest_status */
+	size_t by_status[5];   /* indexed by an_ingest_status */
 	size_t by_kind[5];     /* stored now, indexed by an_kind */
 	uint64_t bytes_read;   /* on-disk bytes analysed now */
 	uint32_t diffs_stored; /* heap diffs stored now */

@@ -322,6 +322,7 @@ void an__ingest_file(an__run *r, an__slot *s, size_t i)
 			if (f->reason)
 				memcpy(f->reason, o.skip, n);
 		}
+		r->res->by_status[AN_INGEST_PENDING]--;
 		r->res->by_status[f->status]++;
 		an__ingest_report(r, f);
 	}

@@ -620,6 +620,7 @@ int an_ingest_run(an_ingest_result *res, const char *db,
 		res->files[i - lo].path = list->paths[i];
 		res->files[i - lo].bytes = list->bytes[i];
 		res->files[i - lo].in_shard = 1;
+		res->files[i - lo].status = AN_INGEST_PENDING;
 		r.items[i].out = &res->files[i - lo];
 	}
 	AN_TRY(open_db(&r.st, db, err));
