@@ -241,7 +241,8 @@ static int merge_artifacts(an_store *s, input *in, an_error *err)
 					    "cannot store an artifact");
 			goto done;
 		}
-		in->map[in->n++].to = id ? id : sqlite3_last_insert_rowid(s->db);
+		in->map[in->n++].to =
+			id ? id : sqlite3_last_insert_rowid(s->db);
 	}
 	if (step != SQLITE_DONE)
 		AN_FAIL(err, AN_EIO, AN_NO_OFFSET, "%s: cannot read: %s",
