@@ -31,6 +31,7 @@ typedef struct info {
 	const char *path;
 	an_kind kind;
 	int gzip;
+	int zstd;
 	uint64_t bytes;
 	an_profile *prof;
 	int heap;             /* a heap snapshot: hinfo is set */
@@ -92,6 +93,7 @@ static int examine(info *in, const char *path, const fe_opts *o,
 	if (rc == AN_OK && in->prof)
 		fe_profile_warnings(path, in->prof);
 	in->gzip = an_source_is_gzip(src);
+	in->zstd = an_source_is_zstd(src);
 	in->bytes = an_source_raw_bytes(src);
 	an_source_free(src);
 	return rc;
@@ -190,7 +192,8 @@ static void print_text(FILE *f, const void *ctx)
 
 	fe_text(f, in->path, strlen(in->path));
 	fprintf(f, ":\n  kind        %s%s\n  bytes       %llu\n",
-		an_kind_name(in->kind), in->gzip ? " (gzip)" : "",
+		an_kind_name(in->kind),
+		in->gzip ? " (gzip)" : in->zstd ? " (zstd)" : "",
 		(unsigned long long)in->bytes);
 	if (in->kind == AN_KIND_TRACE)
 		print_trace(f, &in->trace, in->no_profile);
