@@ -38,7 +38,9 @@ make_seeds() {
 	case $t in
 	cpuprofile)
 		seed "$d" "$fx"/cpu/*.cpuprofile "$fx"/bad/*.cpuprofile \
-			"$fx"/bad/limits/*.cpuprofile ;;
+			"$fx"/bad/limits/*.cpuprofile \
+			"$fx"/heapprofile/*.heapprofile \
+			"$fx"/bad/heapprofile/*.heapprofile ;;
 	trace)
 		seed "$d" "$fx"/cpu/trace_*.json "$fx"/bad/*.json \
 			"$fx"/bad/trace/*.json ;;
