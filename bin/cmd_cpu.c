@@ -839,11 +839,6 @@ int cmd_cpu(int argc, char **argv)
 		return rc;
 	}
 	rc = job_load(&j, o.args[0], &o);
-	if (rc == FE_EXIT_OK && o.db && job_bytes(&j)) {
-		fe_errorf("%s: --db does not store heap profiles yet",
-			  o.args[0]);
-		rc = FE_EXIT_ERROR;
-	}
 	if (rc) {
 		job_free(&j);
 		fe_opts_free(&o);

@@ -3,7 +3,8 @@
  * analyses on it, weighted in bytes: the hand-made tiny.heapprofile
  * (every number derived by hand in fixtures/heapprofile/README.md), the
  * `node --heap-prof` capture alloc.heapprofile (counts cross-checked with
- * a plain JSON walk in Python), compressed copies, and hostile shapes.
+ * a plain JSON walk in Python), compressed copies, hostile shapes, and
+ * storage in the cpu tables (--db).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "store_check.h"
 
 static an_profile *load_file(const char *rel)
 {
@@ -282,4 +284,45 @@ Test(heapprofile, tolerated_shapes)
 	cr_expect(g->script_id.len == 2 &&
 		  memcmp(g->script_id.ptr, "12", 2) == 0);
 	an_profile_free(p);
+}
+
+/* --db: a heap profile goes into the cpu tables, bytes in the *_us
+ * columns (no schema change), artifact.kind 'heapprofile' and
+ * meta.weights 'bytes' say so */
+Test(heapprofile, stored_in_the_cpu_tables_in_bytes, .init = store_setup,
+     .fini = store_teardown)
+{
+	size_t n;
+	char *json = fx_slurp(fx_path("heapprofile/tiny.heapprofile"), &n);
+	char db[512], *meta = NULL;
+	fixture f;
+	sqlite3 *d;
+	an_error err;
+
+	load(&f, json);
+	dbpath(db, sizeof(db), "hp.db");
+	store_run(db, &f, "tiny.heapprofile");
+	cr_assert_eq(an_store_cpu_meta(&meta, f.c, NULL, 0, &err), AN_OK);
+	cr_expect_str_eq(meta, "{\"format\": \"heapprofile\", \"gzip\": "
+			 "false, \"nodes\": 9, \"functions\": 7, "
+			 "\"samples\": 8, \"unknown_samples\": 1, "
+			 "\"total_size\": 1880, \"weights\": \"bytes\"}");
+	an_store_meta_free(meta);
+	d = db_open(db);
+	cr_expect_eq(q_int(d, "SELECT count(*) FROM artifact WHERE kind = "
+			      "'heapprofile'"), 1);
+	cr_expect_eq(q_int(d, "SELECT count(*) FROM cpu_function"), 4);
+	cr_expect_eq(q_int(d, "SELECT self_us FROM cpu_function WHERE "
+			      "name = 'alloc'"), 1700);
+	cr_expect_eq(q_int(d, "SELECT total_us FROM cpu_function WHERE "
+			      "name = 'main'"), 1850);
+	cr_expect_eq(q_int(d, "SELECT sum(self_us) FROM cpu_node"), 1880);
+	cr_expect_eq(q_int(d, "SELECT hit_count FROM cpu_node WHERE "
+			      "node_id = 4"), 500);
+	cr_expect_eq(q_int(d, "SELECT total_us FROM cpu_node WHERE "
+			      "node_id = 3"), 1500);
+	cr_expect_eq(q_int(d, "SELECT count(*) FROM cpu_line"), 0);
+	sqlite3_close(d);
+	unload(&f);
+	free(json);
 }

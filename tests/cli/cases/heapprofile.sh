@@ -1,9 +1,9 @@
 # .heapprofile (issue 10): info, cpu top/tree in bytes (DevTools' "Self
 # size" / "Total size"), the flame graph and speedscope file in bytes,
 # the hand-made tiny.heapprofile (numbers derived by hand in
-# fixtures/heapprofile/README.md) and the node --heap-prof capture; what
-# does not apply to a heap profile says so; hostile ones fail naming the
-# file.
+# fixtures/heapprofile/README.md) and the node --heap-prof capture; --db
+# into the cpu tables in bytes; what does not apply to a heap profile says
+# so; hostile ones fail naming the file.
 H=../heapprofile
 "$PROFKIT" info $H/tiny.heapprofile $H/alloc.heapprofile.zst
 "$PROFKIT" info --format json $H/tiny.heapprofile
@@ -25,8 +25,12 @@ grep -o '"weights": \[[^]]*\]' "$TMPDIR/t.json"
 echo "exit $?"
 "$PROFKIT" cpu top --from 0 $H/tiny.heapprofile 2>&1
 echo "exit $?"
-"$PROFKIT" cpu top --db "$TMPDIR/x.db" $H/tiny.heapprofile 2>&1
-echo "exit $?"
+rm -f "$TMPDIR/heapprofile.db"
+"$PROFKIT" cpu top --db "$TMPDIR/heapprofile.db" -o "$TMPDIR/top.txt" $H/tiny.heapprofile
+echo "db: exit $?"
+sqlite3 "$TMPDIR/heapprofile.db" "SELECT kind, meta FROM artifact;
+	SELECT name, self_us, total_us FROM cpu_function ORDER BY self_us DESC;
+	SELECT sum(self_us) FROM cpu_node"
 for f in ../bad/heapprofile/*.heapprofile; do
 	"$PROFKIT" cpu top "$f" 2>&1
 	echo "exit $?"

@@ -23,8 +23,8 @@ same synth_small.cpuprofile cpu folded
 same ../heap/tiny.heapsnapshot heap summary --format json
 same ../heap/tiny.heapsnapshot heap top
 "$PROFKIT" info - <synth_small.cpuprofile.zst | head -3
-"$PROFKIT" cpu top -o "$TMPDIR/t.txt" ../bad/truncated.cpuprofile.zst 2>&1
+"$PROFKIT" cpu top -o "$TMPDIR/zstd_trunc.txt" ../bad/truncated.cpuprofile.zst 2>&1
 echo "exit $?"
-[ ! -e "$TMPDIR/t.txt" ] && echo "no output file"
+[ ! -e "$TMPDIR/zstd_trunc.txt" ] && echo "no output file"
 head -c 5000 synth_small.cpuprofile.zst | "$PROFKIT" cpu top - 2>&1
 echo "exit $?"
