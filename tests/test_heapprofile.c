@@ -202,7 +202,8 @@ static int load_str(const char *json, an_error *err)
 #define ROOT(self, kids)                                                      \
 	"{\"head\":{" CF ",\"selfSize\":" self ",\"id\":1,\"children\":[" kids \
 	"]},\"samples\":["
-#define KID(id, self) "{" CF ",\"selfSize\":" self ",\"id\":" id ",\"children\":[]}"
+#define KID(id, self)                                                         \
+	"{" CF ",\"selfSize\":" self ",\"id\":" id ",\"children\":[]}"
 
 Test(heapprofile, hostile_shapes)
 {

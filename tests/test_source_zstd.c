@@ -254,7 +254,8 @@ Test(source_zstd, frames_and_skippable_frames_are_concatenated)
 			  c[] = ",\"samples\":[]}";
 	char whole[128];
 	size_t la, lb, lc, n = 0, wn;
-	uint8_t *za = zst(a, strlen(a), 1, &la), *zb = zst(b, strlen(b), 19, &lb);
+	uint8_t *za = zst(a, strlen(a), 1, &la);
+	uint8_t *zb = zst(b, strlen(b), 19, &lb);
 	uint8_t *zc = zst(c, strlen(c), 3, &lc), *buf = malloc(4096);
 	rd r;
 
@@ -488,7 +489,8 @@ Test(source_zstd, peek_then_next_starts_at_the_beginning)
 Test(source_zstd, fixtures_read_back_to_their_originals)
 {
 	static const char *pairs[][2] = {
-		{"cpu/synth_small.cpuprofile.zst", "cpu/synth_small.cpuprofile"},
+		{"cpu/synth_small.cpuprofile.zst",
+		 "cpu/synth_small.cpuprofile"},
 		{"heap/tiny.heapsnapshot.zst", "heap/tiny.heapsnapshot"},
 	};
 	size_t i, pn;
