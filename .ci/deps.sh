@@ -8,7 +8,8 @@
 # runs the sharded ingest of tests/ingest (the documented fan-out).
 set -eu
 pkgs="build-essential cmake ninja-build pkg-config libyajl-dev libcairo2-dev
-libpcre2-dev libsqlite3-dev sqlite3 zlib1g-dev libcriterion-dev fonts-dejavu-core
+libpcre2-dev libsqlite3-dev sqlite3 zlib1g-dev libzstd-dev zstd libcriterion-dev
+fonts-dejavu-core
 clang libclang-rt-14-dev poppler-utils chromium parallel"
 missing=""
 for p in $pkgs; do

@@ -213,7 +213,20 @@ static int job_load(job *j, const char *path, const fe_opts *o)
 
 const char *weights_name(an_weights w)
 {
-	return w == AN_WEIGHTS_HITS ? "hits" : "time";
+	return w == AN_WEIGHTS_BYTES ? "bytes" :
+	       w == AN_WEIGHTS_HITS  ? "hits" :
+				       "time";
+}
+
+int job_bytes(const job *j)
+{
+	return an_cpu_weights(j->cpu) == AN_WEIGHTS_BYTES;
+}
+
+/* A weight cell: bytes as integers (a heap profile), else µs. */
+static fe_val wval(const job *j, double x)
+{
+	return job_bytes(j) ? fe_uint((uint64_t)x) : fe_dbl(x);
 }
 
 static int store_db(const job *j, const fe_opts *o)
@@ -298,9 +311,18 @@ static void summary_line(FILE *f, const void *ctx)
 
 	if (r->o->quiet)
 		return;
-	fe_ms(ms, sizeof(ms), an_cpu_total_us(j->cpu));
 	fprintf(f, "# ");
 	fe_text(f, j->path, strlen(j->path));
+	if (job_bytes(j)) {
+		fprintf(f, ": heapprofile, %llu samples, %u nodes, total "
+			"%.0f bytes (weights: bytes)\n",
+			(unsigned long long)an_profile_heap_samples(j->prof,
+								    NULL),
+			an_profile_node_count(j->prof),
+			an_cpu_total_us(j->cpu));
+		return;
+	}
+	fe_ms(ms, sizeof(ms), an_cpu_total_us(j->cpu));
 	fprintf(f, ": %s, %u samples, %u nodes, total %s ms (weights: %s)\n",
 		an_kind_name(an_profile_kind(j->prof)),
 		an_cpu_sample_count(j->cpu), an_profile_node_count(j->prof), ms,
@@ -316,6 +338,14 @@ static const fe_col head_cols[] = {
 };
 #define NHEAD (sizeof(head_cols) / sizeof(head_cols[0]))
 
+/* ... and a heap profile's: sizes in bytes, its samples */
+static const fe_col head_cols_b[NHEAD] = {
+	{"file", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"weights", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"total_size", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"sample_count", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+};
+
 static void begin(fe_writer *w, FILE *f, const fe_table *t,
 		  const report_ctx *r)
 {
@@ -324,9 +354,11 @@ static void begin(fe_writer *w, FILE *f, const fe_table *t,
 
 	hv[0] = fe_cstr(j->path);
 	hv[1] = fe_cstr(weights_name(an_cpu_weights(j->cpu)));
-	hv[2] = fe_dbl(an_cpu_total_us(j->cpu));
-	hv[3] = fe_uint(an_cpu_sample_count(j->cpu));
-	fe_table_begin(w, f, r->o->format, t, head_cols, hv, NHEAD,
+	hv[2] = wval(j, an_cpu_total_us(j->cpu));
+	hv[3] = fe_uint(job_bytes(j) ? an_profile_heap_samples(j->prof, NULL) :
+				       an_cpu_sample_count(j->cpu));
+	fe_table_begin(w, f, r->o->format, t,
+		       job_bytes(j) ? head_cols_b : head_cols, hv, NHEAD,
 		       summary_line, r);
 }
 
@@ -365,6 +397,21 @@ static const fe_col top_cols[T_N] = {
 };
 static const fe_table top_table = {top_cols, T_N, "functions", 0};
 
+/* a heap profile's: DevTools' "Self size" and "Total size", bytes */
+static const fe_col top_cols_b[T_N] = {
+	FRAME_COLS,
+	[T_SELF] = {"self_size", FE_T_UINT, FE_IN_DATA, "self size", 12, 1,
+		    0},
+	[T_TOTAL] = {"total_size", FE_T_UINT, FE_IN_DATA, "total size", 12,
+		     3, 0},
+	[T_SELF_PCT] = {"self_percent", FE_T_PCT, FE_IN_DATA, "self%", 6, 2,
+			0},
+	[T_TOTAL_PCT] = {"total_percent", FE_T_PCT, FE_IN_DATA, "total%", 6,
+			 4, 0},
+	[T_FUNCTION] = {NULL, FE_T_CALL, 0, "function", 0, 5, 0},
+};
+static const fe_table top_table_b = {top_cols_b, T_N, "functions", 0};
+
 static int print_top(FILE *f, const job *j, const fe_opts *o)
 {
 	const an_profile *p = j->prof;
@@ -375,7 +422,7 @@ static int print_top(FILE *f, const job *j, const fe_opts *o)
 	report_ctx r = {j, o};
 	fe_writer w;
 
-	begin(&w, f, &top_table, &r);
+	begin(&w, f, job_bytes(j) ? &top_table_b : &top_table, &r);
 	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
 		uint32_t fi = order[i];
 		const an_function *fn = an_profile_function(p, fi);
@@ -385,8 +432,8 @@ static int print_top(FILE *f, const job *j, const fe_opts *o)
 		if (!fn_passes(p, fi, o->filter))
 			continue;
 		frame_vals(v, fn->name, fn->url, fn->line, fn->column);
-		v[T_SELF] = fe_dbl(s);
-		v[T_TOTAL] = fe_dbl(t);
+		v[T_SELF] = wval(j, s);
+		v[T_TOTAL] = wval(j, t);
 		v[T_SELF_PCT] = fe_dbl(pct(s, total));
 		v[T_TOTAL_PCT] = fe_dbl(pct(t, total));
 		v[T_FUNCTION] = fe_call(frame_text, fn);
@@ -417,6 +464,22 @@ static const fe_col tree_cols[R_N] = {
 	[R_FUNCTION] = {NULL, FE_T_CALL, 0, "function", 0, 4, 0},
 };
 static const fe_table tree_table = {tree_cols, R_N, "nodes", 0};
+
+static const fe_col tree_cols_b[R_N] = {
+	{"seq", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"parent", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"depth", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	FRAME_COLS,
+	[R_SELF] = {"self_size", FE_T_UINT, FE_IN_DATA, "self size", 12, 3,
+		    0},
+	[R_TOTAL] = {"total_size", FE_T_UINT, FE_IN_DATA, "total size", 12,
+		     1, 0},
+	[R_SELF_PCT] = {"self_percent", FE_T_PCT, FE_IN_DATA, NULL, 0, 0, 0},
+	[R_TOTAL_PCT] = {"total_percent", FE_T_PCT, FE_IN_DATA, "total%", 6,
+			 2, 0},
+	[R_FUNCTION] = {NULL, FE_T_CALL, 0, "function", 0, 4, 0},
+};
+static const fe_table tree_table_b = {tree_cols_b, R_N, "nodes", 0};
 
 /* A tree line's function cell: indentation, then the frame or label. */
 typedef struct tree_cell {
@@ -451,7 +514,7 @@ static void print_view(FILE *f, const an_cpu_view *v, const char *label,
 	an_str lab = {label, label ? strlen(label) : 0}, none = {"", 0};
 	fe_writer w;
 
-	begin(&w, f, &tree_table, r);
+	begin(&w, f, job_bytes(r->j) ? &tree_table_b : &tree_table, r);
 	for (i = 0; i < n; i++) {
 		const an_cpu_view_row *row = an_cpu_view_get(v, i);
 		fe_val val[R_N];
@@ -472,8 +535,8 @@ static void print_view(FILE *f, const an_cpu_view *v, const char *label,
 				   cell.fn->column);
 		else
 			frame_vals(val + R_FRAME, lab, none, -1, -1);
-		val[R_SELF] = fe_dbl(row->self_us);
-		val[R_TOTAL] = fe_dbl(row->total_us);
+		val[R_SELF] = wval(r->j, row->self_us);
+		val[R_TOTAL] = wval(r->j, row->total_us);
 		val[R_SELF_PCT] = fe_dbl(pct(row->self_us, total));
 		val[R_TOTAL_PCT] = fe_dbl(pct(row->total_us, total));
 		val[R_FUNCTION] = fe_call(tree_text, &cell);

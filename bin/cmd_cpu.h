@@ -24,6 +24,8 @@ int job_run(job *j, const char *path, const fe_opts *o, int bar_ok,
 	    an_error *err);
 void job_free(job *j);
 const char *weights_name(an_weights w);
+/* 1 when j is a heap profile: weights are bytes */
+int job_bytes(const job *j);
 /* part in % of whole (0 when whole is 0) */
 double pct(double part, double whole);
 /* text: "name  url:line:col" of the an_function ctx */

@@ -300,6 +300,13 @@ int do_diff(const fe_opts *o)
 	if (side[0].rc < 0 || side[1].rc < 0)
 		goto done;
 	for (k = 0; k < 2; k++)
+		if (job_bytes(&side[k].j)) {
+			fe_errorf("%s: cpu diff compares CPU profiles, not "
+				  "heap profiles", side[k].path);
+			rc = FE_EXIT_ERROR;
+			goto done;
+		}
+	for (k = 0; k < 2; k++)
 		fe_profile_warnings(side[k].path, side[k].j.prof);
 	an_error_clear(&err);
 	dopts.absolute = o->absolute;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd_cpu.h"
+#include "cmd_heap.h" /* human() */
 
 static an_str flame_label(uint32_t fn, const void *ctx);
 static an_str flame_location(uint32_t fn, const void *ctx);
@@ -92,6 +93,19 @@ static void flame_subtitle(char *buf, size_t cap, const job *j)
 	char name[300], ms[32];
 
 	fe_file_label(name, sizeof(name), j->path);
+	if (job_bytes(j)) {
+		/* "a.heapprofile (2026-12-03) · total 7.44 MB (7437984
+		 * bytes), 430 samples, weights: bytes" */
+		uint64_t b = (uint64_t)an_cpu_total_us(j->cpu);
+		char size[32];
+		human(size, sizeof(size), b);
+		snprintf(buf, cap, "%s \xc2\xb7 total %s (%llu bytes), %llu "
+			 "samples, weights: bytes", name, size,
+			 (unsigned long long)b,
+			 (unsigned long long)an_profile_heap_samples(j->prof,
+								     NULL));
+		return;
+	}
 	/* a long profile in seconds: "904.2 s", not "904246.2 ms" */
 	if (an_cpu_total_us(j->cpu) >= 60e6)
 		snprintf(ms, sizeof(ms), "%.1f s", an_cpu_total_us(j->cpu) / 1e6);
@@ -117,10 +131,20 @@ int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
 	int rc = FE_EXIT_OK;
 
 	an_error_clear(&err);
+	if (job_bytes(j) && o->chart) {
+		fe_errorf("%s: a heap profile has no timeline: --chart does "
+			  "not apply", j->path);
+		return FE_EXIT_ERROR;
+	}
 	flame_subtitle(sub, sizeof(sub), j);
 	fe_flame_opts(&ro, &fo, o, fmt, an_cpu_total_us(j->cpu),
-		      o->chart ? "CPU Flame Chart" : "CPU Flame Graph", sub,
-		      0.1, 0);
+		      job_bytes(j) ? "Allocation Flame Graph (sampling heap "
+				     "profile)" :
+		      o->chart   ? "CPU Flame Chart" :
+				   "CPU Flame Graph",
+		      sub, 0.1, 0);
+	if (job_bytes(j))
+		ro.unit = AN_FLAME_BYTES;
 	names = flame_names_new(&lab, j->prof);
 	if (!names)
 		return FE_EXIT_ERROR;
@@ -129,7 +153,7 @@ int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
 	if ((o->chart ? an_cpu_flame_chart(&fl, j->cpu, &fo, &err) :
 			an_cpu_flame(&fl, j->cpu, &sel, &fo, &err)) < 0 ||
 	    (fmt == FE_SPEEDSCOPE ?
-		     an_flame_speedscope(fl, &lab, AN_FLAME_US, ro.subtitle,
+		     an_flame_speedscope(fl, &lab, ro.unit, ro.subtitle,
 					 fe_image_write, out->f, &err) :
 		     an_flame_render(fl, &lab, &ro, fe_image_write, out->f,
 				     &err)) < 0)

@@ -31,6 +31,7 @@ typedef struct info {
 	const char *path;
 	an_kind kind;
 	int gzip;
+	int zstd;
 	uint64_t bytes;
 	an_profile *prof;
 	int heap;             /* a heap snapshot: hinfo is set */
@@ -66,6 +67,7 @@ static int examine(info *in, const char *path, const fe_opts *o,
 	 * wrong with it (empty, malformed JSON, not a profile) */
 	if (rc == AN_OK && (in->kind == AN_KIND_CPUPROFILE ||
 			    in->kind == AN_KIND_TRACE ||
+			    in->kind == AN_KIND_HEAPPROFILE ||
 			    in->kind == AN_KIND_UNKNOWN))
 		rc = an_profile_load(&in->prof, src, &po, err);
 	/* a valid trace without CPU samples (Node traces written with
@@ -92,6 +94,7 @@ static int examine(info *in, const char *path, const fe_opts *o,
 	if (rc == AN_OK && in->prof)
 		fe_profile_warnings(path, in->prof);
 	in->gzip = an_source_is_gzip(src);
+	in->zstd = an_source_is_zstd(src);
 	in->bytes = an_source_raw_bytes(src);
 	an_source_free(src);
 	return rc;
@@ -190,11 +193,27 @@ static void print_text(FILE *f, const void *ctx)
 
 	fe_text(f, in->path, strlen(in->path));
 	fprintf(f, ":\n  kind        %s%s\n  bytes       %llu\n",
-		an_kind_name(in->kind), in->gzip ? " (gzip)" : "",
+		an_kind_name(in->kind),
+		in->gzip ? " (gzip)" : in->zstd ? " (zstd)" : "",
 		(unsigned long long)in->bytes);
 	if (in->kind == AN_KIND_TRACE)
 		print_trace(f, &in->trace, in->no_profile);
-	if (in->prof) {
+	if (in->prof && in->kind == AN_KIND_HEAPPROFILE) {
+		const an_profile *p = in->prof;
+		uint64_t unknown;
+		uint64_t ns = an_profile_heap_samples(p, &unknown);
+		fprintf(f, "  nodes       %u\n  functions   %u\n"
+			   "  samples     %llu\n  total_size  %llu\n"
+			   "  max_depth   %u\n",
+			an_profile_node_count(p),
+			an_profile_function_count(p), (unsigned long long)ns,
+			(unsigned long long)an_profile_total_hits(p),
+			an_profile_max_depth(p));
+		if (unknown)
+			fprintf(f, "  unknown     %llu samples name a node not "
+				   "in the tree (ignored)\n",
+				(unsigned long long)unknown);
+	} else if (in->prof) {
 		const an_profile *p = in->prof;
 		uint32_t ns = an_profile_sample_count(p);
 		int64_t span = ns ? an_profile_sample_time(p, ns - 1) -
@@ -245,7 +264,8 @@ enum {
 	I_FILE, I_KIND, I_GZIP, I_BYTES, I_NODES, I_FUNCTIONS, I_SAMPLES,
 	I_HITS, I_START, I_END, I_MAX_DEPTH, I_NEGATIVE, I_EDGES, I_TOTAL,
 	I_V8_HEAP, I_NATIVE, I_EXTRA, I_CLASSES, I_EVENTS, I_PROCESSES,
-	I_THREADS, I_SPAN, I_PROFILES, I_PROFILE, I_LIST, I_CARD, I_N
+	I_THREADS, I_SPAN, I_PROFILES, I_PROFILE, I_UNKNOWN, I_LIST, I_CARD,
+	I_N
 };
 
 /* CPU profiles and heap snapshots have members of their own (absent
@@ -275,6 +295,7 @@ static const fe_col info_cols[I_N] = {
 	{"span_us", FE_T_INT, FE_IN_JSON, NULL, 0, 0, 0},
 	{"cpu_profiles", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
 	{"profile", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"unknown_samples", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
 	{"profiles", FE_T_CALL, FE_IN_JSON, NULL, 0, 0, 0},
 	{NULL, FE_T_CALL, 0, NULL, 0, 1, 0},
 };
@@ -292,7 +313,16 @@ static void info_row(fe_writer *w, const info *in)
 	v[I_KIND] = fe_cstr(an_kind_name(in->kind));
 	v[I_GZIP] = fe_uint(in->gzip != 0);
 	v[I_BYTES] = fe_uint(in->bytes);
-	if (in->prof) {
+	if (in->prof && in->kind == AN_KIND_HEAPPROFILE) {
+		const an_profile *p = in->prof;
+		uint64_t unknown;
+		v[I_NODES] = fe_uint(an_profile_node_count(p));
+		v[I_FUNCTIONS] = fe_uint(an_profile_function_count(p));
+		v[I_SAMPLES] = fe_uint(an_profile_heap_samples(p, &unknown));
+		v[I_TOTAL] = fe_uint(an_profile_total_hits(p));
+		v[I_MAX_DEPTH] = fe_uint(an_profile_max_depth(p));
+		v[I_UNKNOWN] = fe_uint(unknown);
+	} else if (in->prof) {
 		const an_profile *p = in->prof;
 		v[I_NODES] = fe_uint(an_profile_node_count(p));
 		v[I_FUNCTIONS] = fe_uint(an_profile_function_count(p));

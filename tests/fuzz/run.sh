@@ -1,9 +1,9 @@
 #!/bin/sh
 # run.sh FUZZ_DIR SECONDS [WORK_DIR] - runs each libFuzzer target of
 # FUZZ_DIR (built by the AN_FUZZ=ON configuration) for SECONDS, one after
-# the other, seeded from fixtures/ at run time (symlinks; gzip copies of
-# small fixtures for the gzip target), with tests/fuzz/json.dict. The
-# corpus each run grows is kept in WORK_DIR/corpus/TARGET for the next
+# the other, seeded from fixtures/ at run time (symlinks; gzip and zstd
+# copies of small fixtures for the gzip target), with tests/fuzz/json.dict.
+# The corpus each run grows is kept in WORK_DIR/corpus/TARGET for the next
 # run; a crash, a timeout (-timeout), a memory blow-up (-rss_limit_mb,
 # -malloc_limit_mb) or a leak stops the target, leaves the input in
 # WORK_DIR/artifacts/TARGET/ and fails the run. FUZZ_TARGETS (space
@@ -38,7 +38,9 @@ make_seeds() {
 	case $t in
 	cpuprofile)
 		seed "$d" "$fx"/cpu/*.cpuprofile "$fx"/bad/*.cpuprofile \
-			"$fx"/bad/limits/*.cpuprofile ;;
+			"$fx"/bad/limits/*.cpuprofile \
+			"$fx"/heapprofile/*.heapprofile \
+			"$fx"/bad/heapprofile/*.heapprofile ;;
 	trace)
 		seed "$d" "$fx"/cpu/trace_*.json "$fx"/bad/*.json \
 			"$fx"/bad/trace/*.json ;;
@@ -49,6 +51,7 @@ make_seeds() {
 	gzip)
 		# (not the 16 MiB bomb: every run of it would take 0.2 s)
 		seed "$d" "$fx"/cpu/*.gz "$fx"/bad/*.gz "$fx"/bad/heap/*.gz \
+			"$fx"/cpu/*.zst "$fx"/heap/*.zst "$fx"/bad/*.zst \
 			"$fx"/bad/limits/nul_1m.gz \
 			"$fx"/bad/limits/*.heapsnapshot.gz
 		for f in "$fx"/heap/tiny.heapsnapshot \
@@ -56,6 +59,7 @@ make_seeds() {
 			"$fx"/cpu/trace_busy_wait.json; do
 			b=$(basename "$f")
 			gzip -9nc "$f" >"$d/$b.gz"
+			zstd -q -3 -c "$f" >"$d/$b.zst"
 		done
 		# two members; a member followed by junk; an empty member
 		cat "$d/tiny.heapsnapshot.gz" "$d/tiny.heapsnapshot.gz" \
@@ -63,6 +67,11 @@ make_seeds() {
 		{ cat "$d/busy_wait.cpuprofile.gz"; printf 'junk'; } \
 			>"$d/trailing_junk.gz"
 		printf '' | gzip -9nc >"$d/empty_member.gz"
+		# zstd: two frames; a frame followed by junk
+		cat "$d/tiny.heapsnapshot.zst" "$d/tiny.heapsnapshot.zst" \
+			>"$d/two_frames.zst"
+		{ cat "$d/busy_wait.cpuprofile.zst"; printf 'junk'; } \
+			>"$d/trailing_junk.zst"
 		;;
 	esac
 }

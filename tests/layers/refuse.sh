@@ -18,12 +18,12 @@ if ! sh "$check" "$table" >"$tmp/good" 2>&1; then
 	fail=1
 fi
 sed -e 's/^cpu core,io,filter,flame:/cpu core,filter,flame:/' \
-	-e 's/^io core: ZLIB,YAJL:/io core: ZLIB:/' "$table" >"$tmp/bad"
+	-e 's/^io core: ZLIB,ZSTD,YAJL:/io core: ZLIB,ZSTD:/' "$table" >"$tmp/bad"
 if sh "$check" "$tmp/bad" >"$tmp/out" 2>&1; then
 	echo "FAIL: a cpu layer without io and an io layer without yajl pass"
 	fail=1
 fi
-for want in "layer io calls yajl_alloc of YAJL, which is not among its DEPS (ZLIB)" \
+for want in "layer io calls yajl_alloc of YAJL, which is not among its DEPS (ZLIB,ZSTD)" \
 	"layer cpu calls an_source_peek of layer io, which it does not use (uses: core,filter,flame)"; do
 	grep -qF "$want" "$tmp/out" || {
 		echo "FAIL: missing: $want"

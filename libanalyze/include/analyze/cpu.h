@@ -13,6 +13,9 @@
  *  - AN_WEIGHTS_HITS: every hit weighs (endTime - startTime) / sum(hitCount)
  *    (DevTools' legacy tree model), from the nodes' hitCount.
  *  - A function's total counts only its outermost occurrence on a stack.
+ *  - A .heapprofile is analysed in AN_WEIGHTS_BYTES whatever the options
+ *    ask (a window is AN_EINVAL): a node's self is its selfSize, as
+ *    DevTools' heap profile view ("Self size", "Total size").
  *
  * Times are microseconds as doubles (exact integers in time mode, except
  * the last sample's mean interval).
@@ -36,7 +39,10 @@ AN_BEGIN_DECL
 
 typedef enum an_weights {
 	AN_WEIGHTS_TIME = 0, /* per-sample durations */
-	AN_WEIGHTS_HITS = 1  /* uniform weight per hit, from hitCount */
+	AN_WEIGHTS_HITS = 1, /* uniform weight per hit, from hitCount */
+	AN_WEIGHTS_BYTES = 2 /* a .heapprofile's: selfSize bytes (never
+				asked for: a heap profile always gets it,
+				and the *_us getters then return bytes) */
 } an_weights;
 
 /* "no bound" for an_cpu_opts.from_us / to_us */

@@ -2,7 +2,8 @@
  * profile.h - the CPU profile model: a call tree of nodes (each one call
  * frame), the functions they belong to, and the time-ordered samples.
  * Loaded from a .cpuprofile or from Chrome trace JSON (Profile +
- * ProfileChunk events); see docs/semantics.md and DESIGN.md §3.
+ * ProfileChunk events); see docs/semantics.md and DESIGN.md §3. A
+ * .heapprofile loads into the same model, weighted in bytes (below).
  *
  * Indexes: node 0 is the root "(root)". Function identity is (name, url,
  * line, column); scriptId is kept for display only. Lines and columns are
@@ -118,7 +119,8 @@ typedef struct an_profile_load_opts {
 	{ AN_PROFILE_LOAD_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0 }
 
 /*
- * Loads a .cpuprofile or Chrome trace JSON (kind sniffed from content).
+ * Loads a .cpuprofile, Chrome trace JSON or a .heapprofile (kind sniffed
+ * from content).
  * A trace holding several profiles (one per thread) yields the one with
  * the most samples, or the one opts->pick names (AN_ENOTFOUND when the
  * trace has none for that thread). `opts` may be NULL (no progress).
@@ -134,7 +136,8 @@ AN_API int an_profile_load(an_profile **out, an_source *src,
 
 AN_API void an_profile_free(an_profile *p);
 
-/* Format the profile was read from (AN_KIND_CPUPROFILE or AN_KIND_TRACE). */
+/* Format the profile was read from (AN_KIND_CPUPROFILE, AN_KIND_TRACE or
+ * AN_KIND_HEAPPROFILE). */
 AN_API an_kind an_profile_kind(const an_profile *p);
 
 /* The thread a trace's profile belongs to: 1 with *pid, *tid set; 0 for a
@@ -186,6 +189,18 @@ AN_API uint32_t an_profile_orphans(const an_profile *p, uint32_t *samples);
 
 /* Number of negative timeDeltas seen (samples were re-sorted). */
 AN_API uint32_t an_profile_negative_deltas(const an_profile *p);
+
+/*
+ * A .heapprofile (an_profile_kind() AN_KIND_HEAPPROFILE) is a call tree
+ * weighted in bytes: a node's hits (an_profile_node_hits()) are its
+ * selfSize, an_profile_total_hits() the total, start time 0 and end time
+ * that total; it has no timed samples (an_profile_sample_count() is 0).
+ * This returns the number of its samples (0 for a CPU profile) and, in
+ * *unknown (may be NULL), how many of them name a node that is not in
+ * the tree (V8 writes some; DevTools ignores them, as profkit does).
+ */
+AN_API uint64_t an_profile_heap_samples(const an_profile *p,
+					uint64_t *unknown);
 
 AN_END_DECL
 

@@ -2,7 +2,10 @@
  * source.h - where artifact bytes come from: a path, "-" for standard
  * input, or a memory buffer. gzip input is recognised by its magic bytes
  * (1f 8b), never by the file name, and inflated transparently (several
- * concatenated members are fine; a truncated stream is AN_EIO).
+ * concatenated members are fine; a truncated stream is AN_EIO). zstd
+ * input likewise (28 b5 2f fd, or a skippable frame's 5? 2a 4d 18):
+ * several frames are fine, skippable ones are skipped, a truncated or
+ * corrupt stream is AN_EIO.
  *
  * Byte offsets reported anywhere in the library are offsets into the
  * decompressed stream.
@@ -68,7 +71,7 @@ AN_API int an_source_peek(const uint8_t **data, size_t *len, an_source *src,
 
 /*
  * Next chunk of decompressed bytes. *len == 0 means end of input.
- * @return AN_OK, AN_EIO (read error, truncated or corrupt gzip).
+ * @return AN_OK, AN_EIO (read error, truncated or corrupt gzip or zstd).
  */
 AN_API int an_source_next(const uint8_t **data, size_t *len, an_source *src,
 			  an_error *err);
@@ -87,6 +90,9 @@ AN_API uint64_t an_source_size(const an_source *src);
 
 /* 1 when the input is gzip. Valid after the first peek or next. */
 AN_API int an_source_is_gzip(const an_source *src);
+
+/* 1 when the input is zstd. Valid after the first peek or next. */
+AN_API int an_source_is_zstd(const an_source *src);
 
 /* Name given at open ("-" is shown as "<stdin>"). Borrowed. */
 AN_API const char *an_source_name(const an_source *src);

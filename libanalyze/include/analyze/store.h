@@ -95,7 +95,10 @@ AN_API int an_store_heap(an_store *s, int64_t artifact_id, const an_heap *h,
  * The artifact.meta JSON object of a CPU analysis (docs/database.md):
  * format, gzip, node/function/sample counts, start and end time, weights
  * and, when `o` (the options the analysis ran with, or NULL) has one, the
- * window. *out is caller-owned (an_store_meta_free()).
+ * window; for a .heapprofile format, gzip, node/function counts, its
+ * samples and those naming no node, total_size and weights "bytes" (its
+ * cpu rows' *_us columns then hold bytes). *out is caller-owned
+ * (an_store_meta_free()).
  * @return AN_OK, AN_EINVAL (no analysis), AN_ENOMEM.
  */
 AN_API int an_store_cpu_meta(char **out, const an_cpu *c,

@@ -64,6 +64,18 @@ static void hit_weights(an_cpu *c)
 	}
 }
 
+/* A heap profile: a node's self is its selfSize in bytes. */
+static void byte_weights(an_cpu *c)
+{
+	const an_profile *p = c->p;
+	uint32_t i;
+
+	c->hit_us = 1;
+	for (i = 0; i < p->node_count; i++)
+		c->self[i] = (double)p->hits[i];
+	c->total_us = (double)p->total_hits;
+}
+
 static int cmp_fn(uint32_t a, uint32_t b, const void *ctx)
 {
 	const an_cpu *c = ctx;
@@ -169,6 +181,15 @@ int an_cpu_analyze(an_cpu **out, const an_profile *p, const an_cpu_opts *opts,
 		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
 				"empty time window: --to must be after "
 				"--from");
+	if (p->kind == AN_KIND_HEAPPROFILE) {
+		/* bytes, whatever was asked; no timeline to window */
+		if (o.from_us != AN_CPU_UNBOUNDED ||
+		    o.to_us != AN_CPU_UNBOUNDED)
+			return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+					"a heap profile has no timeline: "
+					"--from/--to do not apply");
+		o.weights = AN_WEIGHTS_BYTES;
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
@@ -198,6 +219,8 @@ int an_cpu_analyze(an_cpu **out, const an_profile *p, const an_cpu_opts *opts,
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	if (o.weights == AN_WEIGHTS_TIME)
 		time_weights(c);
+	else if (o.weights == AN_WEIGHTS_BYTES)
+		byte_weights(c);
 	else
 		hit_weights(c);
 	AN_TRY(aggregate(c, err));

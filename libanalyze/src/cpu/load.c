@@ -20,6 +20,8 @@ static int load(an_profile **out, an_source *src, an_trace_summary *trace,
 		return an__cpuprofile_load(out, src, pick, err);
 	case AN_KIND_TRACE:
 		return an__trace_load(out, src, trace, pick, err);
+	case AN_KIND_HEAPPROFILE:
+		return an__heapprofile_load(out, src, err);
 	case AN_KIND_UNKNOWN: {
 		const uint8_t *d;
 		size_t len;

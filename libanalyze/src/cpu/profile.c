@@ -60,6 +60,13 @@ uint32_t an_profile_negative_deltas(const an_profile *p)
 	return p->negative_deltas;
 }
 
+uint64_t an_profile_heap_samples(const an_profile *p, uint64_t *unknown)
+{
+	if (unknown)
+		*unknown = p->heap_unknown;
+	return p->heap_samples;
+}
+
 int64_t an_profile_node_id(const an_profile *p, uint32_t node)
 {
 	return p->node_id[node];

@@ -1,6 +1,7 @@
 /*
  * profile_int.h - the in-memory CPU profile model and the builder the
- * format loaders (cpuprofile.c, traceprofile.c) fill before finalising.
+ * format loaders (cpuprofile.c, traceprofile.c, heapprofile.c) fill
+ * before finalising.
  */
 #ifndef AN_PROFILE_INT_H
 #define AN_PROFILE_INT_H
@@ -86,6 +87,9 @@ struct an_profile {
 	uint32_t orphan_samples; /* samples below (missing parent) */
 	int has_thread;          /* a trace's profile: of thread pid:tid */
 	int64_t pid, tid;
+	uint64_t heap_samples;   /* .heapprofile: its samples (hits are
+				    selfSize bytes; sample_count is 0) */
+	uint64_t heap_unknown;   /* of them, naming a node not in the tree */
 };
 
 AN_HIDDEN void an__builder_init(an_builder *b, an_strtab *strs);
@@ -123,5 +127,9 @@ AN_HIDDEN int an__cpuprofile_load(an_profile **out, an_source *src,
 AN_HIDDEN int an__trace_load(an_profile **out, an_source *src,
 			     an_trace_summary *summary, const an__pick *pick,
 			     an_error *err);
+/* A .heapprofile (heapprofile.c): selfSize bytes as hitCount, startTime
+ * 0 and endTime the total, no timed samples. */
+AN_HIDDEN int an__heapprofile_load(an_profile **out, an_source *src,
+				   an_error *err);
 
 #endif

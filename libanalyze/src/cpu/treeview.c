@@ -154,6 +154,11 @@ static int walk(an_cpu_view *v, const source *s, uint32_t count,
 
 		if (it.depth > 0 && pct(t, total) < o->min_percent)
 			continue;
+		/* a heap profile's empty branches are not shown (DevTools'
+		 * SamplingHeapProfileModel pruneEmptyBranches) */
+		if (it.depth > 0 && t == 0 &&
+		    an_cpu_weights(s->c) == AN_WEIGHTS_BYTES)
+			continue;
 		r = &v->rows[v->count];
 		r->parent = it.parent;
 		r->depth = it.depth;

@@ -683,7 +683,7 @@ static int load(an_heap **out, an_source *src,
 		l.max_strings = opts->max_strings;
 	}
 	l.src_fd = an__source_plain_fd(src);
-	if (!an_source_is_gzip(src)) {
+	if (!an_source_is_gzip(src) && !an_source_is_zstd(src)) {
 		l.input_size = an_source_size(src);
 		l.src_bytes = l.input_size;
 	}

@@ -1,7 +1,8 @@
 /*
  * source.c - byte source over a file descriptor or a memory buffer, with
- * transparent gzip inflation (the only user of zlib) and a running SHA-256
- * of the raw bytes. Gzip input is inflated on a second thread, a few
+ * transparent gzip inflation (the only user of zlib) and zstd
+ * decompression (the only user of libzstd) and a running SHA-256 of the
+ * raw bytes. Compressed input is inflated on a second thread, a few
  * buffers ahead of the reader (inflating is as slow as parsing), from a
  * file, memory or a pipe; plain input from a pipe is read ahead by that
  * thread the same way. A regular file opened by path is mapped (mmap)
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -82,11 +84,14 @@ struct an_source {
 				mapped until an_source_free() */
 	an_sha256 sha;       /* hash of raw bytes */
 	int hash;            /* sha is being computed */
-	int detected;        /* gzip detection done */
+	int detected;        /* gzip/zstd detection done */
 	int gzip;            /* input is gzip */
+	int zstd;            /* input is zstd */
 	int z_init;          /* zs initialised */
-	int z_member_done;   /* last member ended cleanly */
+	int z_member_done;   /* last member (zstd: frame) ended cleanly */
 	z_stream zs;         /* inflater */
+	ZSTD_DStream *zd;    /* zstd decompressor */
+	uint64_t zframe_at;  /* raw offset of the zstd frame being read */
 	uint8_t *out;        /* decompressed (or copied) bytes */
 	size_t out_cap;      /* its size */
 	size_t out_pos;      /* consumed part of out */
@@ -214,6 +219,7 @@ void an_source_free(an_source *s)
 	map_close(s);
 	if (s->z_init)
 		inflateEnd(&s->zs);
+	ZSTD_freeDStream(s->zd);
 	if (s->own_fd)
 		close(s->fd);
 	free(s->raw);
@@ -367,6 +373,18 @@ static int fill_raw(an_source *s, an_error *err)
 	return AN_OK;
 }
 
+/* zstd's frame magic 0xFD2FB528, or a skippable frame's 0x184D2A5?,
+ * little-endian (RFC 8878 3.1.1, 3.1.2). */
+static int zstd_magic(const uint8_t *p, size_t n)
+{
+	if (n < 4)
+		return 0;
+	if (p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
+		return 1;
+	return (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d &&
+	       p[3] == 0x18;
+}
+
 static int detect(an_source *s, an_error *err)
 {
 	int rc;
@@ -376,29 +394,32 @@ static int detect(an_source *s, an_error *err)
 	rc = fill_raw(s, err);
 	if (rc < 0)
 		return rc;
-	/* A single byte 0x1f followed by EOF is not gzip: need both bytes.
-	 * Memory and file reads deliver >= 2 bytes unless the input is
-	 * shorter, so one look suffices. */
-	if (s->rlen == 1 && !s->raw_eof && s->raw) {
-		/* pathological short read from a pipe: read one more byte */
-		uint8_t first = s->rp[0];
+	/* The magic bytes need 4 bytes (gzip 2, zstd 4). Memory and mapped
+	 * files deliver them at once unless the input is shorter; a read()
+	 * from a pipe may give fewer: read on until 4 or the end. */
+	while (s->rlen < 4 && !s->raw_eof && s->raw && !s->map) {
 		ssize_t n;
+		if (s->rp != s->raw)
+			memmove(s->raw, s->rp, s->rlen);
+		s->rp = s->raw;
 		do {
-			n = read(s->fd, s->raw + 1, RAW_CAP - 1);
+			n = read(s->fd, s->raw + s->rlen, RAW_CAP - s->rlen);
 		} while (n < 0 && errno == EINTR);
 		if (n < 0)
 			return an__fail(err, AN_EIO, AN_NO_OFFSET,
 					"read error: %s", strerror(errno));
-		s->raw[0] = first;
-		s->rp = s->raw;
-		if (n == 0)
+		if (n == 0) {
 			s->raw_eof = 1;
-		else if (s->hash)
-			an__sha256_update(&s->sha, s->raw + 1, (size_t)n);
+			break;
+		}
+		if (s->hash)
+			an__sha256_update(&s->sha, s->raw + s->rlen,
+					  (size_t)n);
 		s->raw_bytes += (size_t)n;
-		s->rlen = 1 + (size_t)n;
+		s->rlen += (size_t)n;
 	}
 	s->gzip = s->rlen >= 2 && s->rp[0] == 0x1f && s->rp[1] == 0x8b;
+	s->zstd = zstd_magic(s->rp, s->rlen);
 	s->detected = 1;
 	if (s->gzip) {
 		memset(&s->zs, 0, sizeof(s->zs));
@@ -406,6 +427,66 @@ static int detect(an_source *s, an_error *err)
 			return an__fail(err, AN_ENOMEM, AN_NO_OFFSET,
 					"cannot initialise zlib");
 		s->z_init = 1;
+	}
+	if (s->zstd) {
+		s->zd = ZSTD_createDStream();
+		if (!s->zd)
+			return an__fail(err, AN_ENOMEM, AN_NO_OFFSET,
+					"cannot initialise zstd");
+	}
+	return AN_OK;
+}
+
+/* Decompresses zstd frames into out[out_len..]; like inflate below:
+ * AN_OK with *eof at the end of the last frame, else after some output.
+ * ZSTD_decompressStream() goes on across frames (skippable ones are
+ * skipped) and returns 0 exactly when a frame is decoded and flushed,
+ * so the input may only end there. */
+static int produce_zstd(an_source *s, int *eof, an_error *err)
+{
+	ZSTD_inBuffer in;
+	ZSTD_outBuffer ob;
+	size_t r;
+	int rc;
+
+	while (s->out_len < s->out_cap) {
+		rc = fill_raw(s, err);
+		if (rc < 0)
+			return rc;
+		if (s->rlen == 0 && s->z_member_done) {
+			*eof = 1;
+			return AN_OK;
+		}
+		in.src = s->rp;
+		in.size = s->rlen;
+		in.pos = 0;
+		ob.dst = s->out;
+		ob.size = s->out_cap;
+		ob.pos = s->out_len;
+		r = ZSTD_decompressStream(s->zd, &ob, &in);
+		/* (where in the frame it failed, libzstd does not say: a
+		 * failed checksum is seen with the frame's last byte, and
+		 * in.pos is not moved on an error) */
+		if (ZSTD_isError(r))
+			return an__fail(err, AN_EIO, AN_NO_OFFSET,
+					"corrupt zstd data: %s (in the frame "
+					"at compressed byte %llu)",
+					ZSTD_getErrorName(r),
+					(unsigned long long)s->zframe_at);
+		s->rp += in.pos;
+		s->rlen -= in.pos;
+		s->z_member_done = r == 0;
+		if (r == 0)
+			s->zframe_at = s->raw_bytes - s->rlen;
+		if (ob.pos == s->out_len && s->rlen == 0 && s->raw_eof &&
+		    !s->z_member_done)
+			return an__fail(err, AN_EIO, s->out_base + s->out_len,
+					"truncated zstd stream: compressed "
+					"data ends after %llu bytes",
+					(unsigned long long)s->raw_bytes);
+		s->out_len = ob.pos;
+		if (s->out_len > 0)
+			return AN_OK;
 	}
 	return AN_OK;
 }
@@ -416,6 +497,8 @@ static int produce(an_source *s, int *eof, an_error *err)
 	int rc;
 
 	*eof = 0;
+	if (s->zstd)
+		return produce_zstd(s, eof, err);
 	while (s->out_len < s->out_cap) {
 		rc = fill_raw(s, err);
 		if (rc < 0)
@@ -699,7 +782,7 @@ static int next_chunk(const uint8_t **data, size_t *len, an_source *s,
 	if (s->pipe)
 		return pipe_next(s, data, len, err);
 	if (s->out_pos == s->out_len && !s->pipe_tried &&
-	    (s->gzip || is_stream(s))) {
+	    (s->gzip || s->zstd || is_stream(s))) {
 		/* what a peek inflated is handed out: inflate ahead now (or,
 		 * from a pipe, read ahead: the reader parses meanwhile) */
 		s->pipe_tried = 1;
@@ -710,7 +793,7 @@ static int next_chunk(const uint8_t **data, size_t *len, an_source *s,
 	if (s->out_pos == s->out_len) {
 		s->out_base = s->offset;
 		s->out_pos = s->out_len = 0;
-		if (!s->gzip) {
+		if (!s->gzip && !s->zstd) {
 			/* plain: the raw bytes in place, in the chunks a
 			 * copy into out would have given */
 			rc = fill_raw(s, err);
@@ -817,6 +900,11 @@ int an_source_is_gzip(const an_source *s)
 	return s->gzip;
 }
 
+int an_source_is_zstd(const an_source *s)
+{
+	return s->zstd;
+}
+
 const char *an_source_name(const an_source *s)
 {
 	return s->name;
@@ -852,7 +940,7 @@ int an__source_whole(const uint8_t **data, size_t *len, an_source *s)
 {
 	*data = NULL;
 	*len = 0;
-	if (!s->detected || s->gzip || s->pipe)
+	if (!s->detected || s->gzip || s->zstd || s->pipe)
 		return 0;
 	if (!s->raw) {
 		*data = s->mem;
@@ -872,7 +960,7 @@ int an__source_plain_fd(const an_source *s)
 	struct stat st;
 
 	if (s->fd < 0 || !s->fd_at_start || !s->detected || s->gzip ||
-	    s->chunk_limit)
+	    s->zstd || s->chunk_limit)
 		return -1;
 	if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return -1;

@@ -20,6 +20,20 @@ int an_store_cpu_meta(char **out, const an_cpu *c, const an_cpu_opts *o,
 		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
 				"missing CPU analysis");
 	p = an_cpu_profile(c);
+	if (an_profile_kind(p) == AN_KIND_HEAPPROFILE) {
+		/* sizes in bytes: the cpu tables' *_us hold bytes */
+		uint64_t unknown, n = an_profile_heap_samples(p, &unknown);
+		an__sbuf_printf(&sb,
+			"{\"format\": \"heapprofile\", \"gzip\": %s, "
+			"\"nodes\": %u, \"functions\": %u, \"samples\": "
+			"%" PRIu64 ", \"unknown_samples\": %" PRIu64 ", "
+			"\"total_size\": %" PRIu64 ", \"weights\": "
+			"\"bytes\"}",
+			gzip ? "true" : "false", an_profile_node_count(p),
+			an_profile_function_count(p), n, unknown,
+			an_profile_total_hits(p));
+		return an__sbuf_take(&sb, out, err);
+	}
 	an__sbuf_printf(&sb,
 		"{\"format\": \"%s\", \"gzip\": %s, \"nodes\": %u, "
 		"\"functions\": %u, \"samples\": %u, \"start_time\": %lld, "
