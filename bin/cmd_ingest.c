@@ -14,9 +14,10 @@
 static const char help[] =
 	"Usage: profkit ingest PATH... --db FILE [OPTIONS]\n"
 	"Analyses every artifact under PATH (files and folders, recursively;\n"
-	".cpuprofile, trace JSON with all its thread profiles, .heapsnapshot;\n"
-	"plain or gzip; recognised by content) into one SQLite database, in\n"
-	"parallel. Each file is stored in a transaction of its own: an\n"
+	".cpuprofile, trace JSON with all its thread profiles, .heapsnapshot,\n"
+	".heapprofile; plain, gzip or zstd; recognised by content) into one\n"
+	"SQLite database, in parallel. Each file is stored in a transaction\n"
+	"of its own: an\n"
 	"interrupted run keeps what finished, and a rerun skips every file\n"
 	"whose path, size and mtime a run recorded. Bad artifacts are\n"
 	"recorded as failed with their reason and do not stop the run.\n"

@@ -92,7 +92,7 @@ replay() { # INGEST_DB PER_DB
 	sqlite3 "$1" "SELECT kind, path FROM ingest_file WHERE status =
 	    'stored' ORDER BY path" | while IFS='|' read -r kind f; do
 		case $kind in
-		cpuprofile)
+		cpuprofile|heapprofile)
 			"$PROFKIT" cpu top "$f" --db "$2" > /dev/null \
 				2>&1 || no "cpu top $f" ;;
 		trace)

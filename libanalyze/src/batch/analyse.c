@@ -1,7 +1,8 @@
 /*
  * analyse.c - the two tasks of an ingest run: one file analysed and
  * stored as the per-artifact commands store it (a CPU profile, every
- * thread profile of a trace, a heap snapshot), atomically with its
+ * thread profile of a trace, a heap snapshot, a sampling heap profile
+ * in the cpu tables as `cpu top --db` stores it), atomically with its
  * ingest_file row; and one pair of consecutive snapshots compared and its
  * heap diff stored.
  */

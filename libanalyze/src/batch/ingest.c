@@ -375,6 +375,7 @@ static an_kind kind_by_name(const char *path)
 	} names[] = {
 		{".cpuprofile", AN_KIND_CPUPROFILE},
 		{".heapsnapshot", AN_KIND_HEAPSNAPSHOT},
+		{".heapprofile", AN_KIND_HEAPPROFILE},
 	};
 	static const char *const zips[] = {"", ".gz", ".zst"};
 	size_t n = strlen(path), k, z, e;
@@ -439,8 +440,6 @@ static int triage(an__run *r, size_t i, an_error *err)
 		it->kind = kind_by_name(r->list->paths[i]);
 	if (it->kind == AN_KIND_UNKNOWN)
 		why = "not a profiling artifact";
-	else if (it->kind == AN_KIND_HEAPPROFILE)
-		why = "sampling heap profiles are not stored yet";
 	if (why) {
 		f->status = AN_INGEST_SKIPPED;
 		f->reason = dup_str(why);
