@@ -10,7 +10,8 @@
 # with the load average; then memlab find-leaks once with its defaults
 # and once with --trace-all-objects (its defaults look for detached DOM
 # and React Fiber nodes: on a Node heap they find next to nothing).
-# Usage: tests/bench/leaks_bench.sh [SIZE (default 100m)] [RUNS (default 5)]
+# Usage: tests/bench/leaks_bench.sh [SIZE (default 100m)] [RUNS (default 5;
+#   0: memlab only)]
 #   DIR=/tmp/profkit-bench/leaks PROFKIT=build/release/bin/profkit
 #   MEMLAB=/tmp/memlab/node_modules/.bin/memlab (installed there with npm
 #   when missing: memlab@2.0.5, PUPPETEER_SKIP_DOWNLOAD=1), NO_MEMLAB=1
@@ -30,12 +31,14 @@ if [[ ! -s $base || ! -s $target || ! -s $final ]]; then
 		--second "$target" --grow 10 --third "$final"
 fi
 ls -l "$base" "$target" "$final"
+tfile=$(mktemp)
+trap 'rm -f "$tfile"' EXIT
 one() { # NAME CMD...: "NAME wall user+sys rss_MB load"
 	local name=$1; shift
-	local t
-	t=$( { /usr/bin/time -f "%e %U %S %M" "$@" > /dev/null; } 2>&1 |
-		tail -1)
-	read -r e u s m <<< "$t"
+	# -o: memlab draws progress on stderr
+	/usr/bin/time -o "$tfile" -f "%e %U %S %M" "$@" > /dev/null 2>&1 ||
+		echo "$name: exit status $?"
+	read -r e u s m <<< "$(tail -1 "$tfile")"
 	printf '%-12s %7.2f %7.2f %8.0f   load %s\n' "$name" "$e" \
 		"$(echo "$u + $s" | bc)" "$((m / 1024))" \
 		"$(cut -d' ' -f1 /proc/loadavg)"
@@ -44,8 +47,8 @@ for ((i = 0; i < runs; i++)); do
 	one summary "$pk" heap summary "$target" -q -n 1
 	one leaks "$pk" heap leaks "$base" "$target" "$final" -q -n 25
 done | tee "$dir/runs.txt"
-echo "medians (wall s, user+sys s, peak RSS MB):"
-for n in summary leaks; do
+((runs > 0)) && echo "medians (wall s, user+sys s, peak RSS MB):"
+((runs > 0)) && for n in summary leaks; do
 	awk -v n="$n" '$1 == n { w[++k] = $2; c[k] = $3; r[k] = $4 }
 	function med(a, k,   i, j, t) {
 		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
@@ -68,14 +71,14 @@ if [[ ! -x $memlab ]]; then
 	exit 0
 fi
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "$tfile"' EXIT
 for extra in "" --trace-all-objects; do
 	# memlab's parser needs a big heap; --work-dir keeps ~/.memlab clean
 	rm -rf "$work/w"
 	( cd "$work" && NODE_OPTIONS=--max-old-space-size=16000 one \
 		"memlab${extra:+ -all}" "$memlab" find-leaks --baseline "$base" \
 		--target "$target" --final "$final" --work-dir "$work/w" \
-		$extra ) || echo "memlab find-leaks $extra failed"
+		$extra )
 	sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$work/w/data/out/leaks.txt" \
 		2> /dev/null | grep -c "Similar leaks" |
 		sed "s/^/memlab $extra: clusters printed: /" || true
