@@ -138,6 +138,27 @@ static const char help_diff[] =
 	"Warns (stderr, exit 0) when the two share almost no object ids\n"
 	"(different processes) or when BASE looks newer than TARGET.\n";
 
+static const char help_leaks[] =
+	"Usage: profkit heap leaks [OPTIONS] BASE TARGET [FINAL]\n"
+	"memlab's find-leaks: objects new in TARGET (ids not in BASE) and,\n"
+	"with FINAL, still there in FINAL, less the trivial ones (code, VM\n"
+	"internals, native and synthetic nodes, strings under "
+	FE_XSTR(AN_HEAP_LEAKS_MIN_STRING) " B);\n"
+	"one dominated by another is counted in it; the rest clustered by\n"
+	"class and shortest retainer path from a GC root, ranked by their\n"
+	"retained size (no byte counted twice), each with a representative\n"
+	"@id and the path. Take BASE before an action, TARGET after it and\n"
+	"FINAL after undoing it.\n"
+	"  -n, --top N           show N clusters (default "
+	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
+	"  --min-count N         hide clusters of fewer than N objects\n"
+	"  --min-size BYTES      hide clusters retaining less than BYTES\n"
+	"  --db FILE             also store the snapshots (once each) and\n"
+	"                        the clusters in SQLite FILE\n"
+	"                        (heap_leak_cluster)\n"
+	HEAP_COMMON_HELP
+	"One of BASE, TARGET and FINAL may be '-' (standard input).\n";
+
 static const char help_heap[] =
 	"Usage: profkit heap COMMAND [OPTIONS] FILE\n"
 	"Heap snapshot (.heapsnapshot) reports, with DevTools' numbers:\n"
@@ -148,6 +169,7 @@ static const char help_heap[] =
 	"  retainers    the retainer chain from an object to a GC root\n"
 	"  flame        the dominator tree as a flame graph picture\n"
 	"  diff         what changed between two snapshots (Comparison)\n"
+	"  leaks        leaked objects clustered by retainer path\n"
 	"Run 'profkit heap COMMAND --help' for the options of each.\n";
 
 int hjob_load(hjob *j, const char *path, int want_sha)
@@ -1241,6 +1263,9 @@ static const fe_subcmd hsubs[] = {
 	 HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_SORT | FE_OPT_EXPLAIN |
 		 FE_OPT_DB,
 	 2, 2},
+	{"leaks", help_leaks,
+	 HREPORT | FE_OPT_TOP | FE_OPT_MIN_COUNT | FE_OPT_MIN_SIZE | FE_OPT_DB,
+	 2, 3},
 };
 
 int cmd_heap(int argc, char **argv)
@@ -1257,6 +1282,11 @@ int cmd_heap(int argc, char **argv)
 			    sizeof(hsubs) / sizeof(hsubs[0]));
 	if (!sc)
 		return rc;
+	if (!strcmp(sc->name, "leaks")) {
+		rc = run_leaks(&o, cmdname);
+		fe_opts_free(&o);
+		return rc;
+	}
 	if (!strcmp(sc->name, "diff")) {
 		if (o.nargs != 2)
 			rc = fe_usage_error(cmdname, "%s needs BASE and TARGET",

@@ -1,7 +1,7 @@
 /*
  * cmd_heap.h - what the heap commands' frontends share (cmd_heap.c,
- * cmd_heap_diff.c): a loaded snapshot and the text/JSON pieces both
- * print with.
+ * cmd_heap_diff.c, cmd_heap_leaks.c): a loaded snapshot and the
+ * text/JSON pieces they print with.
  */
 #ifndef CMD_HEAP_H
 #define CMD_HEAP_H
@@ -32,7 +32,17 @@ void put_class_text(FILE *f, an_str name, int has_location,
 /* JSON members edge_name and edge_type of edge e */
 void edge_json(FILE *f, const an_heap *h, uint32_t e);
 
+/* a path step's edge, DevTools' notation; indexes (and numeric names)
+ * vary in a group: * (cmd_heap_diff.c) */
+void group_edge_text(FILE *f, const an_heap *h, uint32_t e);
+/* the class name of node n */
+an_str node_class_name(const an_heap *h, uint32_t n);
+
 /* `heap diff BASE TARGET` (cmd_heap_diff.c), options parsed */
 int run_diff(const fe_opts *o, const char *cmdname);
+
+/* `heap leaks BASE TARGET [FINAL]` (cmd_heap_leaks.c), options
+ * parsed */
+int run_leaks(const fe_opts *o, const char *cmdname);
 
 #endif

@@ -150,9 +150,7 @@ static int weakmap_pair(an_str s)
 	return 0;
 }
 
-/* a path step's edge, DevTools' notation; indexes (and numeric names)
- * vary in a group: * */
-static void group_edge_text(FILE *f, const an_heap *h, uint32_t e)
+void group_edge_text(FILE *f, const an_heap *h, uint32_t e)
 {
 	an_heap_edge_kind t = an_heap_edge_kind_of(h, e);
 	int idx = an_heap_edge_is_index(h, e);
@@ -181,7 +179,7 @@ static void group_edge_text(FILE *f, const an_heap *h, uint32_t e)
 	}
 }
 
-static an_str node_class_name(const an_heap *h, uint32_t n)
+an_str node_class_name(const an_heap *h, uint32_t n)
 {
 	return an_heap_class_get(h, an_heap_node_class(h, n))->name;
 }

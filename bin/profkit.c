@@ -28,14 +28,15 @@ static const char usage[] =
 	"  heap retainers FILE @ID   the retainer chain to a GC root\n"
 	"  heap flame FILE -o X.svg  the dominator tree as a flame graph\n"
 	"  heap diff BASE TARGET     DevTools' Comparison, what holds growth\n"
+	"  heap leaks BASE TARGET [FINAL]  leak clusters by retainer path\n"
 	"  ingest PATH... --db FILE  every artifact under PATH into SQLite\n"
 	"  merge A.db B.db... -o ALL.db  combine per-shard databases\n"
 	"\n"
 	"Inputs: .cpuprofile, Chrome trace JSON, .heapsnapshot; plain or gzip;\n"
 	"'-' = stdin.\n"
 	"Reports take --format text|json|csv and -o FILE; cpu reports, heap\n"
-	"summary and both diffs also --db FILE (SQLite). --version prints\n"
-	"the version.\n"
+	"summary, both diffs and heap leaks also --db FILE (SQLite).\n"
+	"--version prints the version.\n"
 	"Run 'profkit COMMAND --help' for details. Exit status: 0 success,\n"
 	"1 failure (bad input, I/O), 2 usage error.\n";
 

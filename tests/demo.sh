@@ -2,7 +2,8 @@
 # The main job on the bundled fixtures (what `make demo` runs): the CPU
 # reports a user would look at first, the heap reports, flame graphs
 # written to OUT, and last what grew from the baseline to the leak
-# snapshot and what holds it (heap diff and its explanation).
+# snapshot and what holds it (heap diff and its explanation, then the
+# leak clusters of heap leaks).
 # Usage: demo.sh PROFKIT [OUT]   (OUT default: build/demo)
 set -eu
 pk=${1:-build/release/bin/profkit}
@@ -46,6 +47,7 @@ printf '\nflame graphs written to %s: cpu-flame.svg cpu-flame.png cpu-chart.svg 
 cd ../heap
 run heap diff baseline.heapsnapshot.gz leak.heapsnapshot.gz -n 10 \
 	--exclude '^\((string|concatenated string|compiled code)\)$'
+run heap leaks baseline.heapsnapshot.gz leak.heapsnapshot.gz --min-count 10
 # batch: the whole fixtures folder into one database (fixtures/bad fails
 # on purpose: ingest records why and goes on, exit status 1), then one of
 # docs/ingest.md's queries

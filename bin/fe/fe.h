@@ -69,7 +69,8 @@ enum {
 	FE_OPT_IMAGE = 1 << 15,
 	FE_OPT_CHART = 1 << 16,       /* --chart (cpu flame) */
 	FE_OPT_SORT = 1 << 17,        /* --sort KEY (the command checks KEY) */
-	FE_OPT_EXPLAIN = 1 << 18      /* --explain K (heap diff) */
+	FE_OPT_EXPLAIN = 1 << 18,     /* --explain K (heap diff) */
+	FE_OPT_MIN_COUNT = 1 << 19    /* --min-count N (heap leaks) */
 };
 
 typedef struct fe_opts {
@@ -103,6 +104,7 @@ typedef struct fe_opts {
 	const char *sort;        /* --sort KEY, or NULL */
 	long explain;            /* --explain K */
 	int explain_set;         /* --explain was given */
+	uint64_t min_count;      /* --min-count N, 0 = none */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;

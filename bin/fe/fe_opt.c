@@ -15,7 +15,7 @@ enum {
 	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS,
 	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE, O_ABSOLUTE, O_WIDTH,
 	O_TITLE, O_SUBTITLE, O_MIN_WIDTH, O_SORT, O_INVERTED, O_CHART,
-	O_EXPLAIN
+	O_EXPLAIN, O_MIN_COUNT
 };
 
 static const struct option long_opts[] = {
@@ -45,6 +45,7 @@ static const struct option long_opts[] = {
 	{"inverted", no_argument, NULL, O_INVERTED},
 	{"chart", no_argument, NULL, O_CHART},
 	{"explain", required_argument, NULL, O_EXPLAIN},
+	{"min-count", required_argument, NULL, O_MIN_COUNT},
 	{"quiet", no_argument, NULL, 'q'},
 	{"progress", no_argument, NULL, O_PROGRESS},
 	{"help", no_argument, NULL, O_HELP},
@@ -105,6 +106,7 @@ static unsigned needs(int c)
 	case O_CHART: return FE_OPT_CHART;
 	case O_SORT: return FE_OPT_SORT;
 	case O_EXPLAIN: return FE_OPT_EXPLAIN;
+	case O_MIN_COUNT: return FE_OPT_MIN_COUNT;
 	default: return 0;
 	}
 }
@@ -361,6 +363,13 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 					"--explain needs a whole number >= 0");
 			o->explain = (long)v;
 			o->explain_set = 1;
+			break;
+		case O_MIN_COUNT:
+			if (!parse_num(optarg, &v) || v < 0 || v > 1e18 ||
+			    v != floor(v))
+				return fe_usage_error(cmdsp, "--min-count "
+					"needs a whole number >= 0");
+			o->min_count = (uint64_t)v;
 			break;
 		default:
 			return fe_usage_error(cmdsp, "%s: bad option", cmd);

@@ -16,6 +16,9 @@
 //          objects are the same in both): after the first one, PCT % more units are
 //          added (default 5) and every 4th listener closure and every 8th address object
 //          of the first units is dropped, then FILE2 is written.
+// --third  a third snapshot after the second, for `heap leaks BASE TARGET FINAL`: the
+//          listeners and every other Map entry (byId) of the units added for the second
+//          are dropped again (the customers stay on the LRU list), then FILE3 is written.
 //
 // The script re-executes itself with --expose-gc and a --max-old-space-size large enough
 // for the heap it builds. Writing the snapshot needs several GB more inside V8. Measured
@@ -50,7 +53,7 @@ function parseSize(s) {
 
 const args = process.argv.slice(2);
 const opt = { size: '100m', units: null, seed: 1, out: '/tmp/profkit-bench/big.heapsnapshot',
-  second: null, grow: 5 };
+  second: null, grow: 5, third: null };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--size') opt.size = args[++i];
@@ -59,6 +62,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '-o' || a === '--out') opt.out = args[++i];
   else if (a === '--second') opt.second = args[++i];
   else if (a === '--grow') opt.grow = Number(args[++i]);
+  else if (a === '--third') opt.third = args[++i];
   else if (a === '-h' || a === '--help') {
     console.log('usage: gen_big_heapsnapshot.js [--size 100m|1g|BYTES] [--units N] [--seed S] [-o FILE]');
     process.exit(0);
@@ -182,4 +186,13 @@ if (opt.second) {
   console.error(`gen_big_heapsnapshot: +${more} units, ${dropped} listeners and ` +
     `${Math.ceil(units / 8)} addresses dropped, written in ${((Date.now() - t1) / 1000).toFixed(1)} s: ` +
     `${opt.second} ${size2} bytes, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  if (opt.third) {
+    const firstNew = state.listeners.length - Math.ceil(more / 4);
+    for (let i = Math.max(0, firstNew); i < state.listeners.length; i++) state.listeners[i] = null;
+    for (let id = units; id < units + more; id += 2) state.byId.delete(id);
+    const t2 = Date.now();
+    const size3 = write(opt.third);
+    console.error(`gen_big_heapsnapshot: new listeners and half the new Map entries dropped, ` +
+      `written in ${((Date.now() - t2) / 1000).toFixed(1)} s: ${opt.third} ${size3} bytes`);
+  }
 }

@@ -520,6 +520,114 @@ AN_API int an_heap_diff_explain(an_heap_diff_group *out,
 /* Frees out->chain (accepts a zeroed or freed record). */
 AN_API void an_heap_diff_group_free(an_heap_diff_group *x);
 
+/* ---- leaks (memlab's find-leaks) ---- */
+
+/*
+ * The object ids of a snapshot, and nothing else: what leak detection
+ * reads of BASE and FINAL. 4 bytes per node. Caller-owned, released with
+ * an_heap_ids_free().
+ */
+typedef struct an_heap_ids an_heap_ids;
+
+/*
+ * Reads a .heapsnapshot (plain or gzip) for its node ids only (no
+ * analysis).
+ * @return as an_heap_load().
+ */
+AN_API int an_heap_ids_load(an_heap_ids **out, an_source *src,
+			    const an_heap_load_opts *opts, an_error *err);
+AN_API void an_heap_ids_free(an_heap_ids *s);
+/* Distinct ids held. */
+AN_API uint32_t an_heap_ids_count(const an_heap_ids *s);
+/* 1 when a node with this id is in the snapshot. */
+AN_API int an_heap_ids_has(const an_heap_ids *s, uint64_t id);
+
+/* Strings smaller than this (shallow size, bytes) are not leak
+ * candidates by default. */
+#define AN_HEAP_LEAKS_MIN_STRING 1024
+
+/* Options of an_heap_leaks_new(); start from AN_HEAP_LEAKS_OPTS_INIT. */
+typedef struct an_heap_leaks_opts {
+	unsigned version;          /* AN_HEAP_LEAKS_OPTS_VERSION */
+	uint64_t min_string_size;  /* smaller strings are trivial */
+	uint64_t min_count;        /* clusters of fewer objects are left
+				      out (counted in info.clusters) */
+	uint64_t min_size;         /* likewise below this retained size */
+	uint32_t max_steps;        /* steps of a chain, 0 = no limit */
+} an_heap_leaks_opts;
+
+#define AN_HEAP_LEAKS_OPTS_VERSION 1
+#define AN_HEAP_LEAKS_OPTS_INIT                                               \
+	{ AN_HEAP_LEAKS_OPTS_VERSION, AN_HEAP_LEAKS_MIN_STRING, 0, 0, 0 }
+
+/* One cluster: leaked objects of one class held on one path. */
+typedef struct an_heap_leak_cluster {
+	uint64_t count;           /* its objects (candidates that no other
+				     candidate dominates) */
+	uint64_t retained_size;   /* their retained sizes summed: disjoint */
+	uint64_t nested;          /* other candidates they dominate (their
+				     bytes are in retained_size already) */
+	uint32_t cls;             /* the objects' class (an_heap_class_get
+				     of the target) */
+	uint32_t representative;  /* its first object (node) */
+	const an_heap_retainer *chain; /* the path: chain[i] is step i + 1
+				     as an_heap_retainer_chain() gives it;
+				     borrowed from the leaks */
+	uint32_t len;             /* steps; 0 when nothing retains it */
+} an_heap_leak_cluster;
+
+/* What the search saw: each line counts target nodes the one before
+ * left over. */
+typedef struct an_heap_leaks_info {
+	uint64_t target_objects; /* nodes of TARGET */
+	uint64_t new_objects;    /* ids not in BASE */
+	uint64_t gone;           /* of those, not in FINAL (0: no FINAL) */
+	uint64_t trivial;        /* of the rest: code, VM internals
+				    (hidden, array, object shape, number),
+				    synthetic and native nodes (embedder
+				    ids, fresh in every snapshot), small
+				    strings, objects of no shallow size */
+	uint64_t unreachable;    /* of the rest: no strong path from a
+				    user root (only weak retainers, or
+				    only the VM's roots, such as the
+				    stack: DevTools' distance "-") */
+	uint64_t candidates;     /* the rest: the leak candidates */
+	uint64_t nested;         /* candidates another one dominates */
+	uint64_t retained_size;  /* of all clusters (no double counting) */
+	uint32_t clusters;       /* clusters, before min_count/min_size */
+} an_heap_leaks_info;
+
+typedef struct an_heap_leaks an_heap_leaks;
+
+/*
+ * memlab's find-leaks on TARGET: the candidates are its objects whose id
+ * BASE does not have (and FINAL has, when FINAL is given: still alive
+ * after the action was undone), minus the trivial ones (see
+ * an_heap_leaks_info). A candidate dominated by another candidate is
+ * nested: its bytes are in that one's retained size, and it counts
+ * there. Every other candidate gets its shortest retainer path from a
+ * GC root over non-weak edges (the chain of DevTools' Retainers view);
+ * they are clustered by their class and that path (edge types and
+ * names, indexes standing for any index, and the retainers' classes, as
+ * an_heap_diff_explain() groups) and ranked by retained size, then
+ * count, larger first (then in node order of their representatives).
+ * `final` may be NULL; `o` may be NULL (defaults). The leaks refer to
+ * `target`'s nodes: keep it while reading them. *out is caller-owned
+ * (an_heap_leaks_free()).
+ * @return AN_OK, AN_EINVAL (no base or target, bad opts version),
+ *         AN_ENOMEM.
+ */
+AN_API int an_heap_leaks_new(an_heap_leaks **out, const an_heap_ids *base,
+			     const an_heap *target,
+			     const an_heap_ids *final,
+			     const an_heap_leaks_opts *o, an_error *err);
+AN_API void an_heap_leaks_free(an_heap_leaks *l);
+/* The clusters kept (min_count, min_size) in rank order; borrowed. */
+AN_API uint32_t an_heap_leaks_clusters(const an_heap_leaks *l,
+				       const an_heap_leak_cluster **out);
+AN_API const an_heap_leaks_info *an_heap_leaks_get_info(
+	const an_heap_leaks *l);
+
 AN_END_DECL
 
 #endif

@@ -124,6 +124,21 @@ AN_API int an_store_heap_meta(char **out, const an_heap *h, int gzip,
 AN_API int an_store_heap_diff(an_store *s, int64_t base_id,
 			      int64_t target_id, const an_heap_diff *d,
 			      an_error *err);
+
+/*
+ * Stores the clusters of a leak search (an_heap_leaks_new() on
+ * `target`) in heap_leak_cluster, one row per cluster kept, in rank
+ * order (cluster_index 0 first), with the representative's object id and
+ * the chain as JSON ([{"edge_name", "edge_type", "class", "id"}, ...]);
+ * final_id <= 0: no FINAL (NULL). Replaces the rows stored before for
+ * the same (base, target, final).
+ * @return AN_OK; AN_ENOTFOUND (no such artifact id), AN_EINVAL, AN_EIO,
+ *         AN_ENOMEM. On failure nothing of this call is kept.
+ */
+AN_API int an_store_heap_leaks(an_store *s, int64_t base_id,
+			       int64_t target_id, int64_t final_id,
+			       const an_heap_leaks *l, const an_heap *target,
+			       an_error *err);
 /*
  * Stores a CPU profile comparison in cpu_diff: every row of d (made from
  * the analyses `base` and `target`, which name its functions) in its

@@ -145,6 +145,11 @@ AN_HIDDEN int an__heap_load_light(an_heap **out, an_source *src,
 				  const an_heap_load_opts *opts,
 				  an_error *err);
 
+/* Loads a snapshot without analysing it: only what the file has (for
+ * the ids of leak detection's BASE and FINAL) (heapsnap.c). */
+AN_HIDDEN int an__heap_load_raw(an_heap **out, an_source *src,
+				const an_heap_load_opts *opts, an_error *err);
+
 /* The Statistics view with the given total (heap.c). */
 AN_HIDDEN int an__heap_stats(an_heap_stats *s, const an_heap *h,
 			     uint64_t total, an_error *err);

@@ -841,6 +841,12 @@ int an__heap_load_light(an_heap **out, an_source *src,
 	return AN_OK;
 }
 
+int an__heap_load_raw(an_heap **out, an_source *src,
+		      const an_heap_load_opts *opts, an_error *err)
+{
+	return load_opts(out, src, opts, err);
+}
+
 void an_heap_free(an_heap *h)
 {
 	uint32_t i;

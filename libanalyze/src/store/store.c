@@ -69,6 +69,11 @@ static const char *const sql_text[Q_COUNT] = {
 	" target_total_us, base_self_pct, target_self_pct, self_delta,"
 	" total_delta, delta_unit, self_ratio) VALUES (?1, ?2, ?3, ?4, ?5,"
 	" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	"DELETE FROM heap_leak_cluster WHERE base_id = ?1 AND target_id = ?2"
+	" AND final_id IS ?3",
+	"INSERT INTO heap_leak_cluster (base_id, target_id, final_id,"
+	" cluster_index, class, count, retained_size, representative, chain)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 };
 
 int an__store_fail(an_store *s, an_error *err, const char *what)

@@ -38,6 +38,8 @@ enum {
 	Q_INS_HDIFF,
 	Q_DEL_CDIFF,
 	Q_INS_CDIFF,
+	Q_DEL_LEAK,
+	Q_INS_LEAK,
 	Q_COUNT
 };
 
