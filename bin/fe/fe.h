@@ -165,6 +165,12 @@ typedef struct fe_out {
 	char *tmp;      /* temporary file renamed onto path on success */
 } fe_out;
 
+/* FE_EXIT_OK, or FE_EXIT_USAGE (one line said) when -o or --db names
+ * an existing file that is one of the positional arguments (the inputs)
+ * or -o the --db file: same device and inode, through links too.
+ * fe_parse() calls it, so every command's outputs are checked before it
+ * reads anything. */
+int fe_out_check(const fe_opts *o);
 /* Opens -o FILE (atomically replaced on success) or stdout. */
 int fe_out_open(fe_out *o, const char *path);
 /* Finishes: on ok renames into place, else removes the temporary.

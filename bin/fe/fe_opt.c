@@ -374,7 +374,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			 progress ? FE_PROGRESS_ON : FE_PROGRESS_AUTO);
 	o->args = argv + optind;
 	o->nargs = argc - optind;
-	return FE_EXIT_OK;
+	return fe_out_check(o);
 }
 
 void fe_opts_free(fe_opts *o)

@@ -1,8 +1,10 @@
 /*
  * fe_out.c - output for the frontends: -o FILE written to a temporary
  * file and renamed into place only on success (never a partial output
- * file), and escaping for text, JSON and CSV.
+ * file), never onto an input (fe_out_check), and escaping for text, JSON
+ * and CSV.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,96 @@ static void remove_pending(void)
 {
 	if (pending_tmp)
 		unlink(pending_tmp);
+}
+
+/* 1 when `path` names the existing file sb describes (same device and
+ * inode: hard links and symbolic links to it included). */
+static int is_file(const char *path, const struct stat *sb)
+{
+	struct stat st;
+
+	return path && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	       st.st_dev == sb->st_dev && st.st_ino == sb->st_ino;
+}
+
+/* The absolute path `path` names (or would name, when it does not exist
+ * yet: its directory resolved, its last component as given), malloc'd;
+ * NULL when it cannot be told. */
+static char *place(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base;
+	char *dir, *full, *r = realpath(path, NULL);
+	size_t n, len;
+
+	if (r || errno != ENOENT)
+		return r;
+	/* the directory: "." without a slash, "/" for "/name" */
+	n = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+	dir = malloc(n + 1);
+	if (!dir)
+		return NULL;
+	memcpy(dir, !slash ? "." : slash == path ? "/" : path, n);
+	dir[n] = '\0';
+	r = realpath(dir, NULL);
+	free(dir);
+	if (!r)
+		return NULL;
+	base = slash ? slash + 1 : path;
+	len = strlen(r) + strlen(base) + 2;
+	full = malloc(len);
+	if (full)
+		snprintf(full, len, "%s/%s", r, base);
+	free(r);
+	return full;
+}
+
+/* 1 when paths a and b name the same file, existing or not. */
+static int same_place(const char *a, const char *b)
+{
+	char *pa, *pb;
+	int same;
+
+	if (!strcmp(a, "-") || !strcmp(b, "-"))
+		return 0;
+	pa = place(a);
+	pb = place(b);
+	same = pa && pb && !strcmp(pa, pb);
+	free(pa);
+	free(pb);
+	return same;
+}
+
+/* The one-line refusal of an output that is also an input. */
+static int refuse(const char *opt, const char *out, const char *what,
+		  const char *in)
+{
+	fe_errorf("%s %s is %s %s: refusing to overwrite it", opt, out,
+		  what, in);
+	return FE_EXIT_USAGE;
+}
+
+int fe_out_check(const fe_opts *o)
+{
+	const char *outs[2], *opts[2] = {"-o", "--db"};
+	struct stat sb;
+	int i, k;
+
+	outs[0] = o->out;
+	outs[1] = o->db;
+	for (k = 0; k < 2; k++) {
+		/* a file that does not exist yet is no input; standard
+		 * input and output ("-") cannot be compared */
+		if (!outs[k] || !strcmp(outs[k], "-") ||
+		    stat(outs[k], &sb) != 0)
+			continue;
+		for (i = 0; i < o->nargs; i++)
+			if (is_file(o->args[i], &sb))
+				return refuse(opts[k], outs[k], "the input",
+					      o->args[i]);
+	}
+	if (o->out && o->db && same_place(o->out, o->db))
+		return refuse("-o", o->out, "the --db database", o->db);
+	return FE_EXIT_OK;
 }
 
 int fe_out_open(fe_out *o, const char *path)
