@@ -201,6 +201,27 @@ int job_run(job *j, const char *path, const fe_opts *o, int bar_ok,
 	return AN_OK;
 }
 
+/* Why a report of this profile will be empty: no samples at all, or
+ * none in the --from/--to window (a note; the report still runs). */
+void empty_window(const char *path, const fe_opts *o)
+{
+	const an_cpu_opts *c = &o->cpu;
+	char from[48] = "", to[48] = "";
+
+	if (c->from_us == AN_CPU_UNBOUNDED && c->to_us == AN_CPU_UNBOUNDED) {
+		fe_errorf("%s: the profile has no samples: every time is 0",
+			  path);
+		return;
+	}
+	if (c->from_us != AN_CPU_UNBOUNDED)
+		snprintf(from, sizeof(from), " --from %g",
+			 (double)c->from_us / 1000);
+	if (c->to_us != AN_CPU_UNBOUNDED)
+		snprintf(to, sizeof(to), " --to %g", (double)c->to_us / 1000);
+	fe_errorf("%s: no samples in the window%s%s (ms after the "
+		  "profile's start): every time is 0", path, from, to);
+}
+
 static int job_load(job *j, const char *path, const fe_opts *o)
 {
 	an_error err;
@@ -208,6 +229,8 @@ static int job_load(job *j, const char *path, const fe_opts *o)
 	if (job_run(j, path, o, 1, &err) < 0)
 		return fe_fail(path, &err);
 	fe_profile_warnings(path, j->prof);
+	if (an_cpu_sample_count(j->cpu) == 0)
+		empty_window(path, o);
 	return FE_EXIT_OK;
 }
 
@@ -368,19 +391,23 @@ static int print_top(FILE *f, const job *j, const fe_opts *o)
 	const an_profile *p = j->prof;
 	const uint32_t *order;
 	uint32_t n = an_cpu_functions(j->cpu, &order), i, shown = 0;
+	uint32_t matched = 0;
 	double total = an_cpu_total_us(j->cpu);
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	report_ctx r = {j, o};
 	fe_writer w;
 
 	begin(&w, f, &top_table, &r);
-	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
+	for (i = 0; i < n; i++) {
 		uint32_t fi = order[i];
 		const an_function *fn = an_profile_function(p, fi);
 		double s = an_cpu_function_self_us(j->cpu, fi);
 		double t = an_cpu_function_total_us(j->cpu, fi);
 		fe_val v[T_N];
 		if (!fn_passes(p, fi, o->filter))
+			continue;
+		/* the rest only counted, for the footer */
+		if (matched++, limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		frame_vals(v, fn->name, fn->url, fn->line, fn->column);
 		v[T_SELF] = fe_dbl(s);
@@ -391,7 +418,12 @@ static int print_top(FILE *f, const job *j, const fe_opts *o)
 		fe_table_row(&w, v);
 		shown++;
 	}
+	fe_table_cut(&w, n, "function|functions",
+		     fe_flat_cut(n, matched, shown), limit, !o->top_set, 0, o);
 	fe_table_end(&w);
+	if (n && !matched)
+		fe_errorf("%s: no function passes %s", j->path,
+			  o->patterns);
 	return FE_EXIT_OK;
 }
 
@@ -439,6 +471,14 @@ static void tree_text(FILE *f, const void *ctx)
 		fe_text(f, c->label, strlen(c->label));
 }
 
+/* The options that prune a tree report. */
+static unsigned tree_cut(const fe_opts *o)
+{
+	return (o->top_set && o->top > 0 ? FE_CUT_N : 0) |
+	       (o->max_depth >= 0 ? FE_CUT_DEPTH : 0) | FE_CUT_PERCENT |
+	       FE_CUT_FILTER;
+}
+
 /* Prints the rows of a tree view; a root without a function is `label`. */
 static void print_view(FILE *f, const an_cpu_view *v, const char *label,
 		       const report_ctx *r)
@@ -477,6 +517,9 @@ static void print_view(FILE *f, const an_cpu_view *v, const char *label,
 		val[R_FUNCTION] = fe_call(tree_text, &cell);
 		fe_table_row(&w, val);
 	}
+	fe_table_cut_tree(&w, an_cpu_view_hidden(v), "node|nodes",
+			  tree_cut(r->o), r->o->top, 0, r->o->max_depth,
+			  r->o);
 	fe_table_end(&w);
 }
 
@@ -506,15 +549,18 @@ static int do_tree(FILE *f, const job *j, const fe_opts *o)
 	vo.filter = o->filter;
 	vo.focus = o->focus;
 	rc = an_cpu_view_build(&v, j->cpu, NULL, &vo, &err);
-	/* the report's head was always written before the focus was
-	 * looked up: an empty report, then the error */
-	print_view(f, v, "(focus)", &r);
+	/* an error prints no report at all */
 	if (rc == AN_ENOTFOUND) {
-		fe_errorf("%s: no function matches --focus", j->path);
+		fe_errorf("%s: no function matches %s", j->path,
+			  o->focus_patterns);
 		return FE_EXIT_ERROR;
 	}
 	if (rc < 0)
 		return fe_fail(j->path, &err);
+	print_view(f, v, "(focus)", &r);
+	if (o->filter && an_cpu_view_count(v) <= 1)
+		fe_errorf("%s: no function passes %s", j->path,
+			  o->patterns);
 	an_cpu_view_free(v);
 	return FE_EXIT_OK;
 }
@@ -604,7 +650,7 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 {
 	an_cpu_lines *l = NULL;
 	an_error err;
-	uint32_t n, i, shown = 0;
+	uint32_t n, i, shown = 0, matched = 0;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	double total = an_cpu_total_us(j->cpu);
 	const an_profile *p = j->prof;
@@ -616,7 +662,7 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 		return fe_fail(j->path, &err);
 	n = an_cpu_lines_count(l);
 	begin(&w, f, &line_table, &r);
-	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
+	for (i = 0; i < n; i++) {
 		const an_cpu_line *e = an_cpu_lines_get(l, i);
 		const an_function *fn = an_profile_function(p, e->function);
 		line_cell cell = {e, fn};
@@ -625,6 +671,9 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 		fields[0] = e->url;
 		fields[1] = fn->name;
 		if (!an_filter_test(o->filter, fields, 2))
+			continue;
+		/* the rest only counted, for the footer */
+		if (matched++, limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		v[L_URL] = fe_str(e->url);
 		v[L_LINE] = fe_uint(e->line);
@@ -636,8 +685,15 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 		fe_table_row(&w, v);
 		shown++;
 	}
+	fe_table_cut(&w, n, "line|lines", fe_flat_cut(n, matched, shown),
+		     limit, !o->top_set, 0, o);
 	fe_table_end(&w);
 	an_cpu_lines_free(l);
+	if (n == 0 && an_cpu_sample_count(j->cpu) > 0)
+		fe_errorf("%s: no source positions (positionTicks) in this "
+			  "profile: no hot lines to list", j->path);
+	else if (n && !matched)
+		fe_errorf("%s: no line passes %s", j->path, o->patterns);
 	return FE_EXIT_OK;
 }
 

@@ -414,7 +414,7 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 {
 	const an_heap *h = j->heap;
 	const uint32_t *order;
-	uint32_t n = an_heap_classes(h, &order), i, shown = 0;
+	uint32_t n = an_heap_classes(h, &order), i, shown = 0, matched = 0;
 	uint64_t total = an_heap_total_size(h);
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	report_ctx r = {j, o, NULL};
@@ -434,10 +434,13 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 	hv[5] = fe_uint(s.typed_arrays);
 	fe_table_begin(&w, f, o->format, &summary_table, summary_head, hv, 6,
 		       summary_intro, &r);
-	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
+	for (i = 0; i < n; i++) {
 		const an_heap_class *c = an_heap_class_get(h, order[i]);
 		fe_val v[S_N];
 		if (!class_passes(c, o->filter))
+			continue;
+		/* the rest only counted, for the footer */
+		if (matched++, limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		v[S_NAME] = fe_str(c->name);
 		if (c->has_location) {
@@ -461,7 +464,11 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 		fe_table_row(&w, v);
 		shown++;
 	}
+	fe_table_cut(&w, n, "class|classes", fe_flat_cut(n, matched, shown),
+		     limit, !o->top_set, 0, o);
 	fe_table_end(&w);
+	if (n && !matched)
+		fe_errorf("%s: no class passes %s", j->path, o->patterns);
 	return FE_EXIT_OK;
 }
 
@@ -642,7 +649,7 @@ static const fe_col top_head[] = {
 static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 {
 	const an_heap *h = j->heap;
-	uint32_t *v = NULL, i, k = 0, shown = 0;
+	uint32_t *v = NULL, i, k = 0, shown = 0, matched = 0;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	report_ctx r = {j, o, NULL};
 	fe_val hv[2];
@@ -656,7 +663,7 @@ static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 	hv[1] = fe_uint(an_heap_total_size(h));
 	fe_table_begin(&w, f, o->format, &top_table, top_head, hv, 2,
 		       heap_header, &r);
-	for (i = 0; i < k && (limit == 0 || shown < (uint32_t)limit); i++) {
+	for (i = 0; i < k; i++) {
 		const an_heap_class *c =
 			an_heap_class_get(h, an_heap_node_class(h, v[i]));
 		node_cell cell = {h, v[i], FE_TEXT_NODE_NAME, 0};
@@ -664,13 +671,21 @@ static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 		fe_val val[O_N];
 		if (!class_passes(c, o->filter))
 			continue;
+		/* the rest only counted, for the footer */
+		if (matched++, limit != 0 && shown >= (uint32_t)limit)
+			continue;
 		node_vals(val, h, v[i], buf);
 		val[O_OBJECT] = fe_call(node_cell_text, &cell);
 		fe_table_row(&w, val);
 		shown++;
 	}
+	fe_table_cut(&w, k, "object|objects", fe_flat_cut(k, matched, shown),
+		     limit, !o->top_set, 0, o);
 	fe_table_end(&w);
 	an_heap_indexes_free(v);
+	if (k && !matched)
+		fe_errorf("%s: no object's class passes %s", j->path,
+			  o->patterns);
 	return FE_EXIT_OK;
 }
 
@@ -968,7 +983,13 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 			node_json(f, h, r[i].from);
 			fputs("}}", f);
 		}
-		fputs("]}\n", f);
+		fputs("]", f);
+		/* how many there are, when -n cut them */
+		if (limit && cnt > (uint32_t)limit)
+			fprintf(f, ", \"total_edges\": %u", cnt);
+		if (limit && nr > (uint32_t)limit)
+			fprintf(f, ", \"total_retainers\": %u", nr);
+		fputs("}\n", f);
 	} else {
 		char a[32], b[32];
 		heap_header(f, &rx);
@@ -1045,6 +1066,8 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 {
 	const an_heap *h = j->heap;
 	uint32_t n = an_heap_root(h), count = 0, i;
+	uint64_t hidden = 0;
+	const uint32_t *kids;
 	long per = o->top_set ? o->top : FE_DEFAULT_DOM_CHILDREN;
 	an_heap_dom_row *rows = NULL;
 	an_heap_dom_opts dopt;
@@ -1090,7 +1113,15 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 						 FE_TEXT_DOM_DEPTH));
 		val[D_NODE + O_OBJECT] = fe_call(node_cell_text, &cell);
 		fe_table_row(&w, val);
+		hidden += an_heap_node_dominated(h, v, &kids);
 	}
+	/* every row but the first is a dominated node of a row: the rest
+	 * of their dominated nodes were cut */
+	hidden -= count ? count - 1 : 0;
+	fe_table_cut_tree(&w, hidden, "object|objects",
+			  (per > 0 ? FE_CUT_N : 0) | FE_CUT_DEPTH |
+				  FE_CUT_PERCENT | FE_CUT_SIZE,
+			  per, !o->top_set, (long)dopt.max_depth, o);
 	fe_table_end(&w);
 	an_heap_dominator_rows_free(rows);
 	return FE_EXIT_OK;

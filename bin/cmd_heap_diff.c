@@ -306,6 +306,7 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 {
 	const an_heap_diff_row *rows, **pr;
 	uint32_t n = an_heap_diff_rows(dj->diff, &rows), i, np = 0;
+	int64_t matched = 0;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	long k = explain_count(o);
 	const an_heap_diff_info *in = an_heap_diff_get_info(dj->diff);
@@ -334,8 +335,9 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 		fe_errorf("out of memory");
 		return FE_EXIT_ERROR;
 	}
-	for (i = 0; i < n && (limit == 0 || np < (uint32_t)limit); i++)
-		if (an_filter_test(o->filter, &rows[order[i]].name, 1))
+	for (i = 0; i < n; i++)
+		if (an_filter_test(o->filter, &rows[order[i]].name, 1) &&
+		    matched++ >= 0 && (limit == 0 || np < (uint32_t)limit))
 			pr[np++] = &rows[order[i]];
 	free(order);
 	rc = explain_rows(ex, pr, np, dj, k);
@@ -374,7 +376,12 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 					       fe_absent();
 			fe_table_row(&w, v);
 		}
+		fe_table_cut(&w, n, "class|classes",
+			     fe_flat_cut(n, (uint64_t)matched, np), limit,
+			     !o->top_set, 0, o);
 		fe_table_end(&w);
+		if (n && !matched)
+			fe_errorf("no class passes %s", o->patterns);
 		if (o->format == FE_TEXT)
 			explained_section(f, ex, np);
 	}

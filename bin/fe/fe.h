@@ -103,6 +103,9 @@ typedef struct fe_opts {
 	const char *sort;        /* --sort KEY, or NULL */
 	long explain;            /* --explain K */
 	int explain_set;         /* --explain was given */
+	char patterns[256];      /* "--filter 'RE' --exclude 'RE'" as
+				    given, for messages (cut at 255) */
+	char focus_patterns[256]; /* "--focus 'RE'" as given */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;
@@ -135,6 +138,10 @@ int fe_parse_group(fe_opts *o, const fe_subcmd **sc, char *cmdname,
 		   const char *group_help, const fe_subcmd *subs,
 		   size_t nsubs);
 void fe_opts_free(fe_opts *o);
+/* Appends " OPT 'RE'" (the first without the space) to buf, for
+ * messages that name the patterns a report was given. */
+void fe_note_pattern(char *buf, size_t cap, const char *opt,
+		     const char *re);
 
 /* ---- pictures (fe_image.c) ---- */
 

@@ -263,12 +263,18 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 					 optarg, cmdsp);
 			if (rc)
 				return rc;
+			fe_note_pattern(o->patterns, sizeof(o->patterns),
+					c == O_FILTER ? "--filter" :
+							"--exclude", optarg);
 			break;
 		case O_FOCUS:
 			rc = add_pattern(&o->focus, AN_FILTER_INCLUDE, optarg,
 					 cmdsp);
 			if (rc)
 				return rc;
+			fe_note_pattern(o->focus_patterns,
+					sizeof(o->focus_patterns), "--focus",
+					optarg);
 			break;
 		case O_WEIGHTS:
 			if (!strcmp(optarg, "time"))

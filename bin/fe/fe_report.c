@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "fe.h"
@@ -354,8 +355,126 @@ void fe_table_row(fe_writer *w, const fe_val *vals)
 	w->rows++;
 }
 
+/* Appends ", item" (or the first item) to the writer's why. */
+static void why_add(fe_writer *w, const char *fmt, ...) FE_PRINTFLIKE(2, 3);
+
+static void why_add(fe_writer *w, const char *fmt, ...)
+{
+	size_t len = strlen(w->why);
+	va_list ap;
+
+	if (len && len + 2 < sizeof(w->why)) {
+		memcpy(w->why + len, ", ", 3);
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(w->why + len, sizeof(w->why) - len, fmt, ap);
+	va_end(ap);
+}
+
+static void set_why(fe_writer *w, unsigned cut, long n, int n_default,
+		    long depth, const fe_opts *o)
+{
+	const char *dflt = n_default ? " (default)" : "";
+
+	w->why[0] = '\0';
+	if (cut & FE_CUT_N)
+		why_add(w, "-n %ld%s", n, dflt);
+	if (cut & FE_CUT_PATHS)
+		why_add(w, "--paths %ld%s", n, dflt);
+	if (cut & FE_CUT_EXPLAIN)
+		why_add(w, "--explain %ld%s", n, dflt);
+	if ((cut & FE_CUT_FILTER) && o->filter)
+		why_add(w, "%s", o->patterns[0] ? o->patterns :
+			"--filter/--exclude");
+	if (cut & FE_CUT_DEPTH)
+		why_add(w, "--max-depth %ld%s", depth,
+			o->max_depth < 0 ? " (default)" : "");
+	if ((cut & FE_CUT_PERCENT) && o->min_percent > 0)
+		why_add(w, "--min-percent %g", o->min_percent);
+	if ((cut & FE_CUT_SIZE) && o->min_size > 0)
+		why_add(w, "--min-size %" PRIu64, o->min_size);
+	if (cut & FE_CUT_N)
+		snprintf(w->why + strlen(w->why),
+			 sizeof(w->why) - strlen(w->why),
+			 "; -n 0 shows all");
+}
+
+unsigned fe_flat_cut(uint64_t n, uint64_t matched, uint64_t shown)
+{
+	return (matched < n ? FE_CUT_FILTER : 0) |
+	       (shown < matched ? FE_CUT_N : 0);
+}
+
+void fe_table_cut(fe_writer *w, uint64_t total, const char *noun,
+		  unsigned cut, long n, int n_default, long depth,
+		  const fe_opts *o)
+{
+	w->total = total;
+	w->noun = noun;
+	set_why(w, cut, n, n_default, depth, o);
+}
+
+void fe_table_cut_tree(fe_writer *w, uint64_t hidden, const char *noun,
+		       unsigned cut, long n, int n_default, long depth,
+		       const fe_opts *o)
+{
+	w->hidden = hidden;
+	w->noun = noun;
+	set_why(w, cut, n, n_default, depth, o);
+}
+
+void fe_note_pattern(char *buf, size_t cap, const char *opt,
+		     const char *re)
+{
+	size_t len = strlen(buf);
+
+	if (len + 1 < cap)
+		snprintf(buf + len, cap - len, "%s%s '%s'", len ? " " : "",
+			 opt, re);
+}
+
+/* The noun "one|many" for count k (as given without a '|'). */
+static void put_noun(FILE *f, const char *noun, uint64_t k)
+{
+	const char *bar = strchr(noun, '|');
+
+	if (!bar)
+		fputs(noun, f);
+	else if (k == 1)
+		fwrite(noun, 1, (size_t)(bar - noun), f);
+	else
+		fputs(bar + 1, f);
+}
+
+void fe_table_footer(FILE *f, const fe_writer *w)
+{
+	if (w->format != FE_TEXT)
+		return;
+	if (w->total > w->rows) {
+		fprintf(f, "# showing %" PRIu64 " of %" PRIu64 " ", w->rows,
+			w->total);
+		put_noun(f, w->noun, w->total);
+		fprintf(f, " (cut by %s)\n", w->why);
+	} else if (w->hidden) {
+		fprintf(f, "# %" PRIu64 " more ", w->hidden);
+		put_noun(f, w->noun, w->hidden);
+		fprintf(f, " below these rows, each with its subtree (cut "
+			"by %s)\n", w->why);
+	}
+}
+
 void fe_table_end(fe_writer *w)
 {
-	if (w->format == FE_JSON)
-		fputs(w->rows ? "\n]}\n" : "]}\n", w->f);
+	if (w->format == FE_JSON) {
+		fputs(w->rows ? "\n]" : "]", w->f);
+		if (w->total > w->rows)
+			fprintf(w->f, ", \"total_rows\": %" PRIu64, w->total);
+		else if (w->hidden)
+			fprintf(w->f, ", \"hidden_rows\": %" PRIu64,
+				w->hidden);
+		fputs("}\n", w->f);
+	} else {
+		fe_table_footer(w->f, w);
+	}
 }
