@@ -258,13 +258,13 @@ static int store_db(const job *j, const fe_opts *o)
 	info.kind = an_profile_kind(j->prof);
 	info.bytes = an_source_raw_bytes(j->src);
 	info.meta_json = meta;
-	if (an_store_open(&st, o->db, &err) < 0 ||
-	    an_store_artifact(&id, st, &info, &err) < 0 ||
-	    an_store_cpu(st, id, j->cpu, &err) < 0 ||
-	    an_store_commit(st, &err) < 0)
+	if (an_store_open(&st, o->db, &err) < 0)
 		rc = fe_fail(o->db, &err);
 	else
-		rc = FE_EXIT_OK;
+		rc = fe_db_artifact(&id, st, &info, o);
+	if (rc == FE_EXIT_OK && (an_store_cpu(st, id, j->cpu, &err) < 0 ||
+				 an_store_commit(st, &err) < 0))
+		rc = fe_fail(o->db, &err);
 	an_store_close(st);
 	an_store_meta_free(meta);
 	return rc;

@@ -325,13 +325,13 @@ static int store_db(const hjob *j, const fe_opts *o)
 	info.kind = AN_KIND_HEAPSNAPSHOT;
 	info.bytes = an_source_raw_bytes(j->src);
 	info.meta_json = meta;
-	if (an_store_open(&st, o->db, &err) < 0 ||
-	    an_store_artifact(&id, st, &info, &err) < 0 ||
-	    an_store_heap(st, id, j->heap, top, &err) < 0 ||
-	    an_store_commit(st, &err) < 0)
+	if (an_store_open(&st, o->db, &err) < 0)
 		rc = fe_fail(o->db, &err);
 	else
-		rc = FE_EXIT_OK;
+		rc = fe_db_artifact(&id, st, &info, o);
+	if (rc == FE_EXIT_OK && (an_store_heap(st, id, j->heap, top, &err) < 0 ||
+				 an_store_commit(st, &err) < 0))
+		rc = fe_fail(o->db, &err);
 	an_store_close(st);
 	an_store_meta_free(meta);
 	return rc;

@@ -76,6 +76,8 @@ typedef struct fe_opts {
 	int format;              /* enum fe_format */
 	const char *out;         /* -o FILE or NULL (stdout) */
 	const char *db;          /* --db FILE or NULL */
+	int replace;             /* --replace: --db replaces an analysis
+				    stored with other options */
 	long top;                /* -n N; 0 = all */
 	int top_set;             /* -n was given */
 	an_filter *filter;       /* --filter / --exclude, or NULL */
@@ -178,6 +180,11 @@ typedef struct fe_out {
  * fe_parse() calls it, so every command's outputs are checked before it
  * reads anything. */
 int fe_out_check(const fe_opts *o);
+/* --db: stores the artifact row of `info` by the replace rule
+ * (an_store_artifact_put, --replace), saying on stderr when an earlier
+ * analysis is replaced; FE_EXIT_OK or FE_EXIT_ERROR (said). */
+int fe_db_artifact(int64_t *id, an_store *st, const an_artifact_info *info,
+		   const fe_opts *o);
 /* Opens -o FILE (atomically replaced on success) or stdout. */
 int fe_out_open(fe_out *o, const char *path);
 /* Finishes: on ok renames into place, else removes the temporary.

@@ -1,8 +1,8 @@
 /*
  * fe_out.c - output for the frontends: -o FILE written to a temporary
  * file and renamed into place only on success (never a partial output
- * file), never onto an input (fe_out_check), and escaping for text, JSON
- * and CSV.
+ * file), never onto an input (fe_out_check), the --db replace rule
+ * (fe_db_artifact), and escaping for text, JSON and CSV.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
@@ -111,6 +111,29 @@ int fe_out_check(const fe_opts *o)
 	}
 	if (o->out && o->db && same_place(o->out, o->db))
 		return refuse("-o", o->out, "the --db database", o->db);
+	return FE_EXIT_OK;
+}
+
+int fe_db_artifact(int64_t *id, an_store *st, const an_artifact_info *info,
+		   const fe_opts *o)
+{
+	an_error err;
+	int replaced = 0;
+
+	an_error_clear(&err);
+	if (an_store_artifact_put(id, &replaced, st, info, o->replace,
+				  &err) < 0) {
+		if (err.code == AN_EEXIST)
+			fe_errorf("%s: %s is %s: nothing stored (--replace "
+				  "replaces it)", o->db, info->path,
+				  err.message);
+		else
+			fe_report(o->db, &err);
+		return FE_EXIT_ERROR;
+	}
+	if (replaced)
+		fe_errorf("%s: replaced the stored analysis of %s (artifact "
+			  "%lld)", o->db, info->path, (long long)*id);
 	return FE_EXIT_OK;
 }
 

@@ -55,6 +55,25 @@ AN_API int an_store_artifact(int64_t *artifact_id, an_store *s,
 			     const an_artifact_info *info, an_error *err);
 
 /*
+ * The --db rule (docs/database.md): stores the artifact row of a file
+ * not stored yet; a file already stored (same sha256) keeps its artifact
+ * id, and its row is rewritten (the writers then replace its rows) when
+ * its meta is NULL (only a comparison stored it), when it equals
+ * info->meta_json as JSON but for "top_objects" and "all_objects"
+ * (the same analysis
+ * options: a snapshot stored again with or without --all-objects is the
+ * same analysis), or when replace_any is
+ * set. *replaced (may be NULL) is 1 when an earlier analysis was
+ * replaced.
+ * @return AN_OK; AN_EEXIST when the file is stored from an analysis with
+ *         other options (a different meta) and replace_any
+ *         is 0: nothing of this call is kept; AN_EINVAL, AN_EIO.
+ */
+AN_API int an_store_artifact_put(int64_t *artifact_id, int *replaced,
+				 an_store *s, const an_artifact_info *info,
+				 int replace_any, an_error *err);
+
+/*
  * Like an_store_artifact(), but an artifact with the same sha256 is kept
  * as it is (with every row stored for it) and its id returned: what a
  * comparison of two files stores them with.

@@ -1,6 +1,7 @@
 /*
  * artifact.c - the artifact row that keys everything stored for a file
- * (re-storing the same sha256 replaces it; a comparison keeps an existing
+ * (re-storing the same sha256 replaces it; an_store_artifact_put() only
+ * when the analysis options are the same; a comparison keeps an existing
  * one), and clearing an artifact's rows before a writer stores them
  * again.
  */
@@ -182,3 +183,115 @@ done:
 	return rc;
 }
 
+
+/* The artifact with this sha256: *id (0 when none), whether it has an
+ * analysis (a meta) and whether that is the same as `meta`'s (the same
+ * meta but for top_objects). */
+static int find_same(an_store *s, const char *sha256, const char *meta,
+		     int64_t *id, int *has, int *same, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = AN_OK, step, b;
+
+	*id = 0;
+	*has = *same = 0;
+	AN_TRY(an__store_stmt(s, Q_FIND_ARTIFACT_META, &st, err));
+	b = an__store_bind_cstr(st, 1, sha256);
+	b |= meta ? an__store_bind_cstr(st, 2, meta) :
+		    sqlite3_bind_null(st, 2);
+	if (b != SQLITE_OK)
+		AN_FAIL(err, AN_EIO, AN_NO_OFFSET, "cannot bind: %s",
+			sqlite3_errmsg(s->db));
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*has = sqlite3_column_int(st, 1);
+		*same = sqlite3_column_int(st, 2);
+	} else if (step != SQLITE_DONE) {
+		rc = an__store_fail(s, err, "cannot look up the artifact");
+	}
+	sqlite3_reset(st);
+done:
+	return rc;
+}
+
+/* Rewrites artifact row `id` with info (its rows are the writers'). */
+static int update_artifact(an_store *s, int64_t id,
+			   const an_artifact_info *info, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = AN_OK, b;
+
+	AN_TRY(an__store_stmt(s, Q_UPD_ARTIFACT, &st, err));
+	b = sqlite3_bind_int64(st, 1, id);
+	b |= an__store_bind_cstr(st, 2, info->path);
+	b |= an__store_bind_cstr(st, 3, an_kind_name(info->kind));
+	b |= sqlite3_bind_int64(st, 4, (sqlite3_int64)info->bytes);
+	b |= an__store_bind_cstr(st, 5, an_version());
+	if (info->meta_json)
+		b |= an__store_bind_cstr(st, 6, info->meta_json);
+	else
+		b |= sqlite3_bind_null(st, 6);
+	if (b != SQLITE_OK) {
+		rc = an__store_fail(s, err, "cannot bind the artifact");
+		sqlite3_reset(st);
+		goto done;
+	}
+	AN_TRY(an__store_step_done(s, st, "cannot update the artifact", err));
+done:
+	return rc;
+}
+
+static int put_checked(an_store *s, const an_artifact_info *info,
+		       int replace_any, int64_t *id, int *replaced,
+		       an_error *err)
+{
+	int rc = AN_OK, has, same;
+
+	if (info->meta_json)
+		AN_TRY(check_meta(s, info->meta_json, err));
+	AN_TRY(find_same(s, info->sha256, info->meta_json, id, &has, &same,
+			 err));
+	if (!*id) {
+		rc = put_artifact(s, info, id, err);
+		goto done;
+	}
+	/* an artifact a comparison stored has no analysis (meta NULL) */
+	if (has && !same && !replace_any)
+		AN_FAIL(err, AN_EEXIST, AN_NO_OFFSET,
+			"already stored (artifact %lld) from an analysis with "
+			"other options",
+			(long long)*id);
+	AN_TRY(update_artifact(s, *id, info, err));
+	*replaced = has;
+done:
+	return rc;
+}
+
+int an_store_artifact_put(int64_t *artifact_id, int *replaced,
+			  an_store *s, const an_artifact_info *info,
+			  int replace_any, an_error *err)
+{
+	int64_t id = 0;
+	int rc, rep = 0;
+
+	if (!s || !info || !artifact_id || !info->path || !info->sha256)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"missing store, artifact path or sha256");
+	if (!is_sha256(info->sha256))
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"sha256 must be 64 lowercase hex digits");
+	if (info->bytes > (uint64_t)INT64_MAX)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"artifact size out of range");
+	rc = an__store_call_begin(s, err);
+	if (rc < 0)
+		return rc;
+	rc = put_checked(s, info, replace_any, &id, &rep, err);
+	if (rc == AN_OK) {
+		*artifact_id = id;
+		if (replaced)
+			*replaced = rep;
+	}
+	return an__store_call_end(s, rc, err);
+}

@@ -67,6 +67,15 @@ static const char *const sql_text[Q_COUNT] = {
 	" target_total_us, base_self_pct, target_self_pct, self_delta,"
 	" total_delta, delta_unit, self_ratio) VALUES (?1, ?2, ?3, ?4, ?5,"
 	" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	/* the same analysis: the same meta but for how many objects a
+	 * heap snapshot keeps (json_remove also makes both minified) */
+	"SELECT id, meta IS NOT NULL, meta IS NULL OR ?2 IS NOT NULL AND"
+	" json_remove(meta, '$.top_objects', '$.all_objects') ="
+	" json_remove(?2, '$.top_objects', '$.all_objects')"
+	" FROM artifact WHERE sha256 = ?1",
+	"UPDATE artifact SET path = ?2, kind = ?3, bytes = ?4,"
+	" analysed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+	" tool_version = ?5, meta = ?6 WHERE id = ?1",
 };
 
 int an__store_fail(an_store *s, an_error *err, const char *what)

@@ -8,8 +8,9 @@ tiny=../heap/tiny.heapsnapshot
 leak=../heap/leak.heapsnapshot.gz
 # the report is printed as without --db
 "$PROFKIT" heap summary "$tiny" -q -n 3 --db "$db" || exit 1
-"$PROFKIT" heap summary "$tiny" -q --db "$db" --all-objects > /dev/null ||
-	exit 1
+"$PROFKIT" heap summary "$tiny" -q --db "$db" --all-objects > /dev/null \
+	2> "$TMPDIR/e" || exit 1
+sed "s|$TMPDIR|TMP|" "$TMPDIR/e"
 "$PROFKIT" heap summary "$leak" --filter '^nothing$' --db "$db" \
 	> /dev/null || exit 1
 [ -s "$db" ] && echo "database written"
@@ -49,8 +50,9 @@ q "SELECT json_extract(meta, '$.top_objects'), json_extract(meta,
 q "SELECT count(*) FROM heap_object o WHERE dominator_id IS NOT NULL AND
    NOT EXISTS (SELECT 1 FROM heap_object d WHERE d.artifact_id =
    o.artifact_id AND d.id = o.dominator_id)" 0
-"$PROFKIT" heap summary "$leak" -q --db "$db" --all-objects > /dev/null ||
-	exit 1
+"$PROFKIT" heap summary "$leak" -q --db "$db" --all-objects > /dev/null \
+	2> "$TMPDIR/e" || exit 1
+sed "s|$TMPDIR|TMP|" "$TMPDIR/e"
 q "SELECT count(*) FROM heap_object o JOIN artifact a ON a.id =
    o.artifact_id WHERE a.path = '$leak'" 56204
 # failures
