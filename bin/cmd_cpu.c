@@ -244,7 +244,7 @@ static int store_db(const job *j, const fe_opts *o)
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info info;
-	char sha[65], *meta = NULL;
+	char sha[65], *meta = NULL, *abs = NULL;
 	int64_t id;
 	int rc;
 
@@ -253,7 +253,10 @@ static int store_db(const job *j, const fe_opts *o)
 			      an_source_is_gzip(j->src), &err) < 0)
 		return fe_fail(NULL, &err);
 	an_source_sha256(j->src, sha);
-	info.path = j->path;
+	memset(&info, 0, sizeof(info));
+	abs = fe_abs_path(j->path);
+	info.path = abs ? abs : j->path;
+	info.given_path = j->path;
 	info.sha256 = sha;
 	info.kind = an_profile_kind(j->prof);
 	info.bytes = an_source_raw_bytes(j->src);
@@ -267,6 +270,7 @@ static int store_db(const job *j, const fe_opts *o)
 		rc = fe_fail(o->db, &err);
 	an_store_close(st);
 	an_store_meta_free(meta);
+	free(abs);
 	return rc;
 }
 

@@ -243,7 +243,7 @@ static int store_cpu_diff(const diff_side *side, const an_cpu_diff *df,
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info info[2];
-	char sha[2][65];
+	char sha[2][65], *abs[2];
 	int64_t id[2];
 	int k, rc = FE_EXIT_OK;
 
@@ -251,7 +251,9 @@ static int store_cpu_diff(const diff_side *side, const an_cpu_diff *df,
 	memset(info, 0, sizeof(info));
 	for (k = 0; k < 2; k++) {
 		an_source_sha256(side[k].j.src, sha[k]);
-		info[k].path = side[k].path;
+		abs[k] = fe_abs_path(side[k].path);
+		info[k].path = abs[k] ? abs[k] : side[k].path;
+		info[k].given_path = side[k].path;
 		info[k].sha256 = sha[k];
 		info[k].kind = an_profile_kind(side[k].j.prof);
 		info[k].bytes = an_source_raw_bytes(side[k].j.src);
@@ -264,6 +266,8 @@ static int store_cpu_diff(const diff_side *side, const an_cpu_diff *df,
 	    an_store_commit(st, &err) < 0)
 		rc = fe_fail(o->db, &err);
 	an_store_close(st);
+	free(abs[0]);
+	free(abs[1]);
 	return rc;
 }
 

@@ -308,7 +308,7 @@ static int store_db(const hjob *j, const fe_opts *o)
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info info;
-	char sha[65], *meta = NULL;
+	char sha[65], *meta = NULL, *abs = NULL;
 	uint32_t top = o->all_objects ? AN_STORE_ALL_OBJECTS :
 					FE_DB_TOP_OBJECTS;
 	int64_t id;
@@ -320,7 +320,9 @@ static int store_db(const hjob *j, const fe_opts *o)
 		return fe_fail(NULL, &err);
 	an_source_sha256(j->src, sha);
 	memset(&info, 0, sizeof(info));
-	info.path = j->path;
+	abs = fe_abs_path(j->path);
+	info.path = abs ? abs : j->path;
+	info.given_path = j->path;
 	info.sha256 = sha;
 	info.kind = AN_KIND_HEAPSNAPSHOT;
 	info.bytes = an_source_raw_bytes(j->src);
@@ -334,6 +336,7 @@ static int store_db(const hjob *j, const fe_opts *o)
 		rc = fe_fail(o->db, &err);
 	an_store_close(st);
 	an_store_meta_free(meta);
+	free(abs);
 	return rc;
 }
 

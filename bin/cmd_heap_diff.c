@@ -451,7 +451,7 @@ static int store_diff_db(const diff_job *dj, const fe_opts *o)
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info bi, ti;
-	char bsha[65], tsha[65];
+	char bsha[65], tsha[65], *babs, *tabs;
 	int64_t bid, tid;
 	int rc;
 
@@ -459,12 +459,16 @@ static int store_diff_db(const diff_job *dj, const fe_opts *o)
 	an_source_sha256(dj->base_src, bsha);
 	an_source_sha256(dj->t.src, tsha);
 	memset(&bi, 0, sizeof(bi));
-	bi.path = dj->base_path;
+	babs = fe_abs_path(dj->base_path);
+	tabs = fe_abs_path(dj->target_path);
+	bi.path = babs ? babs : dj->base_path;
+	bi.given_path = dj->base_path;
 	bi.sha256 = bsha;
 	bi.kind = AN_KIND_HEAPSNAPSHOT;
 	bi.bytes = an_source_raw_bytes(dj->base_src);
 	ti = bi;
-	ti.path = dj->target_path;
+	ti.path = tabs ? tabs : dj->target_path;
+	ti.given_path = dj->target_path;
 	ti.sha256 = tsha;
 	ti.bytes = an_source_raw_bytes(dj->t.src);
 	if (an_store_open(&st, o->db, &err) < 0 ||
@@ -476,6 +480,8 @@ static int store_diff_db(const diff_job *dj, const fe_opts *o)
 	else
 		rc = FE_EXIT_OK;
 	an_store_close(st);
+	free(babs);
+	free(tabs);
 	return rc;
 }
 

@@ -50,7 +50,7 @@ Test(store, creates_schema_and_artifact_row)
 	cr_expect_eq(stray_files("out.db"), 0, "temporary file left behind");
 
 	h = db_open(db);
-	cr_expect_eq(q_int(h, "PRAGMA user_version"), 3);
+	cr_expect_eq(q_int(h, "PRAGMA user_version"), 4);
 	cr_expect_eq(q_int(h, "SELECT count(*) FROM sqlite_master WHERE "
 			      "type = 'table' AND name IN ('artifact', "
 			      "'cpu_function', 'cpu_node', 'cpu_line', "

@@ -567,7 +567,7 @@ Test(store, upgrades_version_1_database)
 
 	hstore_run(db, &f, "tiny.heapsnapshot", AN_STORE_ALL_OBJECTS);
 	h = db_open(db);
-	cr_expect_eq(q_int(h, "PRAGMA user_version"), 3);
+	cr_expect_eq(q_int(h, "PRAGMA user_version"), 4);
 	cr_expect_eq(q_int(h, "SELECT count(*) FROM sqlite_master WHERE "
 			      "name IN ('heap_class', 'heap_object', "
 			      "'heap_class_name', 'heap_object_class', "
@@ -594,7 +594,7 @@ Test(store, upgrades_version_1_database)
 	h = db_open(db);
 	cr_expect_eq(q_int(h, "SELECT count(*) FROM heap_object"), 0);
 	cr_expect_eq(q_int(h, "SELECT count(*) FROM cpu_node"), 6);
-	cr_expect_eq(q_int(h, "PRAGMA user_version"), 3);
+	cr_expect_eq(q_int(h, "PRAGMA user_version"), 4);
 	sqlite3_close(h);
 	free(before);
 	unload(&c);

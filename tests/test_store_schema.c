@@ -56,7 +56,7 @@ Test(store, newer_schema_is_eformat_and_untouched)
 	dbpath(db, sizeof(db), "future.db");
 	cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
 	cr_assert_eq(sqlite3_exec(h, "CREATE TABLE x(y); "
-				     "PRAGMA user_version = 4",
+				     "PRAGMA user_version = 5",
 				  NULL, NULL, NULL),
 		     SQLITE_OK);
 	sqlite3_close(h);
@@ -64,7 +64,7 @@ Test(store, newer_schema_is_eformat_and_untouched)
 
 	cr_expect_eq(an_store_open(&s, db, &err), AN_EFORMAT);
 	cr_expect_null(s);
-	cr_expect_not_null(strstr(err.message, "version 4"), "message: %s",
+	cr_expect_not_null(strstr(err.message, "version 5"), "message: %s",
 			   err.message);
 	assert_same_bytes(db, before, len);
 	free(before);

@@ -185,6 +185,9 @@ int fe_out_check(const fe_opts *o);
  * analysis is replaced; FE_EXIT_OK or FE_EXIT_ERROR (said). */
 int fe_db_artifact(int64_t *id, an_store *st, const an_artifact_info *info,
 		   const fe_opts *o);
+/* What --db stores as artifact.path: the realpath of `path` (as given
+ * when that fails, e.g. "-"); malloc'd, NULL when out of memory. */
+char *fe_abs_path(const char *path);
 /* Opens -o FILE (atomically replaced on success) or stdout. */
 int fe_out_open(fe_out *o, const char *path);
 /* Finishes: on ok renames into place, else removes the temporary.

@@ -114,6 +114,13 @@ int fe_out_check(const fe_opts *o)
 	return FE_EXIT_OK;
 }
 
+char *fe_abs_path(const char *path)
+{
+	char *r = strcmp(path, "-") != 0 ? realpath(path, NULL) : NULL;
+
+	return r ? r : strdup(path);
+}
+
 int fe_db_artifact(int64_t *id, an_store *st, const an_artifact_info *info,
 		   const fe_opts *o)
 {
@@ -125,15 +132,16 @@ int fe_db_artifact(int64_t *id, an_store *st, const an_artifact_info *info,
 				  &err) < 0) {
 		if (err.code == AN_EEXIST)
 			fe_errorf("%s: %s is %s: nothing stored (--replace "
-				  "replaces it)", o->db, info->path,
-				  err.message);
+				  "replaces it)", o->db, info->given_path ?
+				  info->given_path : info->path, err.message);
 		else
 			fe_report(o->db, &err);
 		return FE_EXIT_ERROR;
 	}
 	if (replaced)
 		fe_errorf("%s: replaced the stored analysis of %s (artifact "
-			  "%lld)", o->db, info->path, (long long)*id);
+			  "%lld)", o->db, info->given_path ? info->given_path :
+			  info->path, (long long)*id);
 	return FE_EXIT_OK;
 }
 

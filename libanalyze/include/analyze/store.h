@@ -8,9 +8,9 @@
  * database exactly as it was, and removes a database file this run
  * created.
  *
- * Schema: PRAGMA user_version 3 (version 1 had no heap tables, version 2
- * no comparison tables; opening an older database adds them in the same
- * transaction).
+ * Schema: PRAGMA user_version 4 (version 1 had no heap tables, version 2
+ * no comparison tables, version 3 no artifact.given_path; opening an
+ * older database adds them in the same transaction).
  *
  * Ownership: an_store_open() returns a caller-owned handle released with
  * an_store_close().
@@ -31,11 +31,14 @@ AN_BEGIN_DECL
 typedef struct an_store an_store;
 
 typedef struct an_artifact_info {
-	const char *path;      /* as given by the user */
+	const char *path;      /* the file's absolute path (profkit: its
+				  realpath; "-" for standard input) */
 	const char *sha256;    /* 64 hex digits of the raw file */
 	an_kind kind;          /* artifact kind */
 	uint64_t bytes;        /* raw (on-disk) size */
 	const char *meta_json; /* JSON object with format details, or NULL */
+	const char *given_path; /* the path as given by the user, or NULL
+				   (schema version 4) */
 } an_artifact_info;
 
 /*

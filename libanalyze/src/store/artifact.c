@@ -63,6 +63,10 @@ static int put_artifact(an_store *s, const an_artifact_info *info,
 		b |= an__store_bind_cstr(st, 6, info->meta_json);
 	else
 		b |= sqlite3_bind_null(st, 6);
+	if (info->given_path)
+		b |= an__store_bind_cstr(st, 7, info->given_path);
+	else
+		b |= sqlite3_bind_null(st, 7);
 	if (b != SQLITE_OK) {
 		rc = an__store_fail(s, err, "cannot bind the artifact");
 		sqlite3_reset(st);
@@ -232,6 +236,10 @@ static int update_artifact(an_store *s, int64_t id,
 		b |= an__store_bind_cstr(st, 6, info->meta_json);
 	else
 		b |= sqlite3_bind_null(st, 6);
+	if (info->given_path)
+		b |= an__store_bind_cstr(st, 7, info->given_path);
+	else
+		b |= sqlite3_bind_null(st, 7);
 	if (b != SQLITE_OK) {
 		rc = an__store_fail(s, err, "cannot bind the artifact");
 		sqlite3_reset(st);

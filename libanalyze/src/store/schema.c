@@ -198,11 +198,45 @@ static const char schema_v3_sql[] =
 	"CREATE INDEX IF NOT EXISTS cpu_diff_name\n"
 	"  ON cpu_diff(name);\n";
 
-/* migrations[v - 1] takes a database from version v - 1 to v */
+/*
+ * Version 4: artifact.path is the file's absolute path (realpath), so a
+ * query by path does not depend on the directory a run started from;
+ * given_path keeps the path as given on the command line. Rows of
+ * earlier versions keep their path as it was given, and no given_path.
+ * (ALTER TABLE ADD COLUMN: SQLite adds it without rewriting the table.)
+ */
+static const char schema_v4_sql[] =
+	"ALTER TABLE artifact ADD COLUMN given_path TEXT;\n";
+
+/* Version 4's step, harmless on an artifact table that has the column
+ * already (ADD COLUMN has no IF NOT EXISTS). */
+static int migrate_v4(an_store *s, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int has;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM pragma_table_info"
+			       "('artifact') WHERE name = 'given_path'", -1,
+			       &st, NULL) != SQLITE_OK)
+		return an__store_fail(s, err, "cannot read the schema");
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return an__store_fail(s, err, "cannot read the schema");
+	}
+	has = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return has ? AN_OK :
+		     an__store_exec(s, schema_v4_sql,
+				    "cannot create the schema", err);
+}
+
+/* migrations[v - 1] takes a database from version v - 1 to v: SQL, or
+ * (NULL) the step in migrate_v4() */
 static const char *const migrations[SCHEMA_VERSION] = {
 	schema_v1_sql,
 	schema_v2_sql,
 	schema_v3_sql,
+	NULL,
 };
 
 /* Checks the schema version and migrates an older database to the
@@ -234,9 +268,11 @@ int an__store_ensure_schema(an_store *s, an_error *err)
 	if (version == SCHEMA_VERSION)
 		goto done;
 	for (v = version; v < SCHEMA_VERSION; v++)
-		AN_TRY(an__store_exec(s, migrations[v],
-				      "cannot create the schema",
-				      err));
+		AN_TRY(migrations[v] ?
+			       an__store_exec(s, migrations[v],
+					      "cannot create the schema",
+					      err) :
+			       migrate_v4(s, err));
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 		 SCHEMA_VERSION);
 	AN_TRY(an__store_exec(s, sql, "cannot set the schema version", err));

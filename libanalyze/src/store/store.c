@@ -27,8 +27,8 @@ static const char *const sql_text[Q_COUNT] = {
 	" END",
 	"DELETE FROM artifact WHERE sha256 = ?1",
 	"INSERT INTO artifact (path, sha256, kind, bytes, analysed_at,"
-	" tool_version, meta) VALUES (?1, ?2, ?3, ?4,"
-	" strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5, ?6)",
+	" tool_version, meta, given_path) VALUES (?1, ?2, ?3, ?4,"
+	" strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5, ?6, ?7)",
 	"SELECT 1 FROM artifact WHERE id = ?1",
 	"DELETE FROM cpu_function WHERE artifact_id = ?1",
 	"DELETE FROM cpu_node WHERE artifact_id = ?1",
@@ -75,7 +75,7 @@ static const char *const sql_text[Q_COUNT] = {
 	" FROM artifact WHERE sha256 = ?1",
 	"UPDATE artifact SET path = ?2, kind = ?3, bytes = ?4,"
 	" analysed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
-	" tool_version = ?5, meta = ?6 WHERE id = ?1",
+	" tool_version = ?5, meta = ?6, given_path = ?7 WHERE id = ?1",
 };
 
 int an__store_fail(an_store *s, an_error *err, const char *what)

@@ -11,7 +11,7 @@
 #include "analyze/store.h"
 #include "core/common_int.h"
 
-#define AN_STORE_SCHEMA_VERSION 3
+#define AN_STORE_SCHEMA_VERSION 4
 
 /* heap_object.name: DevTools' display name, cut at this many bytes */
 #define AN_STORE_HEAP_NAME_MAX 1024
