@@ -73,6 +73,20 @@ static uint32_t src_children(const source *s, uint32_t n, uint32_t *out,
 	return k;
 }
 
+/* How many children n has (before the filter), without ordering them. */
+static uint32_t src_child_count(const source *s, uint32_t n)
+{
+	const uint32_t *kids;
+	uint32_t k = 0, c;
+
+	if (!s->t)
+		return an_profile_node_children(s->p, n, &kids);
+	for (c = an_cpu_tree_get(s->t, n)->first_child; c != AN_NONE;
+	     c = an_cpu_tree_get(s->t, c)->next_sibling)
+		k++;
+	return k;
+}
+
 /* Nodes to show for a filter: excluded subtrees hidden; with includes,
  * only nodes on a path to an included node (and below it). Parents come
  * before children in p->bfs, so each node looks at its parent only. */
@@ -168,11 +182,11 @@ static int walk(an_cpu_view *v, const source *s, uint32_t count,
 		r->self_us = src_self(s, it.node);
 		r->total_us = t;
 		v->count++;
-		nk = src_children(s, it.node, kids, tmp, &all);
 		if (it.depth >= o->max_depth) {
-			v->hidden += all;
+			v->hidden += src_child_count(s, it.node);
 			continue;
 		}
+		nk = src_children(s, it.node, kids, tmp, &all);
 		limit = o->max_children > 0 && o->max_children < nk ?
 				o->max_children :
 				nk;
