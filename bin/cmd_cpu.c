@@ -703,26 +703,38 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 
 /* ---- folded ---- */
 
+/* Where the folded lines go, and how many were written. */
+typedef struct fold_out {
+	FILE *f;
+	uint64_t lines;
+} fold_out;
+
 static int fold_line(const char *stack, size_t len, uint64_t w, void *pl)
 {
-	FILE *f = pl;
+	fold_out *fo = pl;
 
 	if (w == 0)
 		return 0;
-	fwrite(stack, 1, len, f);
-	fprintf(f, " %llu\n", (unsigned long long)w);
-	return ferror(f) ? 1 : 0;
+	fwrite(stack, 1, len, fo->f);
+	fprintf(fo->f, " %llu\n", (unsigned long long)w);
+	fo->lines++;
+	return ferror(fo->f) ? 1 : 0;
 }
 
 static int do_folded(FILE *f, const job *j, const fe_opts *o)
 {
+	fold_out fo = {f, 0};
 	an_error err;
 
 	an_error_clear(&err);
-	if (an_cpu_folded(j->cpu, o->filter, fold_line, f, &err) < 0)
+	if (an_cpu_folded(j->cpu, o->filter, fold_line, &fo, &err) < 0)
 		/* canceled: the output went away, said nothing more */
 		return err.code == AN_ECANCELED ? fe_exit_code(err.code) :
 						  fe_fail(j->path, &err);
+	/* the format has no room for a footer: only an empty result is
+	 * said (no samples is said when loading) */
+	if (!fo.lines && o->filter && an_cpu_sample_count(j->cpu) > 0)
+		fe_errorf("%s: no stack passes %s", j->path, o->patterns);
 	return FE_EXIT_OK;
 }
 

@@ -38,3 +38,8 @@ echo "exit $?"
 echo "exit $?"
 "$P" cpu callers busy_wait.cpuprofile 'nomatch' --format json
 echo "exit $?"
+"$P" cpu flame busy_wait.cpuprofile --focus '^nomatch$' --format svg
+echo "exit $?"
+echo "== folded has no footer; an empty result is said"
+"$P" cpu folded busy_wait.cpuprofile --filter nomatch
+echo "exit $?"
