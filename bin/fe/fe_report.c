@@ -380,10 +380,6 @@ static void set_why(fe_writer *w, unsigned cut, long n, int n_default,
 	w->why[0] = '\0';
 	if (cut & FE_CUT_N)
 		why_add(w, "-n %ld%s", n, dflt);
-	if (cut & FE_CUT_PATHS)
-		why_add(w, "--paths %ld%s", n, dflt);
-	if (cut & FE_CUT_EXPLAIN)
-		why_add(w, "--explain %ld%s", n, dflt);
 	if ((cut & FE_CUT_FILTER) && o->filter)
 		why_add(w, "%s", o->patterns[0] ? o->patterns :
 			"--filter/--exclude");
@@ -428,10 +424,21 @@ void fe_note_pattern(char *buf, size_t cap, const char *opt,
 		     const char *re)
 {
 	size_t len = strlen(buf);
+	const unsigned char *p;
 
 	if (len + 1 < cap)
-		snprintf(buf + len, cap - len, "%s%s '%s'", len ? " " : "",
-			 opt, re);
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s '",
+					len ? " " : "", opt);
+	/* control characters as \xNN: the messages reach a terminal */
+	for (p = (const unsigned char *)re; *p && len + 5 < cap; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			len += (size_t)snprintf(buf + len, cap - len,
+						"\\x%02x", *p);
+		else
+			buf[len++] = (char)*p;
+	if (len + 1 < cap)
+		buf[len++] = '\'';
+	buf[len < cap ? len : cap - 1] = '\0';
 }
 
 /* The noun "one|many" for count k (as given without a '|'). */
@@ -447,21 +454,24 @@ static void put_noun(FILE *f, const char *noun, uint64_t k)
 		fputs(bar + 1, f);
 }
 
-void fe_table_footer(FILE *f, const fe_writer *w)
+/* The text footer of a cut report (the patterns in `why` escaped as
+ * every text cell is). */
+static void put_footer(FILE *f, const fe_writer *w)
 {
-	if (w->format != FE_TEXT)
-		return;
 	if (w->total > w->rows) {
 		fprintf(f, "# showing %" PRIu64 " of %" PRIu64 " ", w->rows,
 			w->total);
 		put_noun(f, w->noun, w->total);
-		fprintf(f, " (cut by %s)\n", w->why);
 	} else if (w->hidden) {
 		fprintf(f, "# %" PRIu64 " more ", w->hidden);
 		put_noun(f, w->noun, w->hidden);
-		fprintf(f, " below these rows, each with its subtree (cut "
-			"by %s)\n", w->why);
+		fputs(" below these rows, each with its subtree", f);
+	} else {
+		return;
 	}
+	fputs(" (cut by ", f);
+	fe_text(f, w->why, strlen(w->why));
+	fputs(")\n", f);
 }
 
 void fe_table_end(fe_writer *w)
@@ -474,7 +484,7 @@ void fe_table_end(fe_writer *w)
 			fprintf(w->f, ", \"hidden_rows\": %" PRIu64,
 				w->hidden);
 		fputs("}\n", w->f);
-	} else {
-		fe_table_footer(w->f, w);
+	} else if (w->format == FE_TEXT) {
+		put_footer(w->f, w);
 	}
 }

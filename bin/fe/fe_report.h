@@ -100,9 +100,7 @@ enum {
 	FE_CUT_FILTER = 1 << 1,  /* --filter / --exclude */
 	FE_CUT_DEPTH = 1 << 2,   /* --max-depth (the effective depth) */
 	FE_CUT_PERCENT = 1 << 3, /* --min-percent */
-	FE_CUT_SIZE = 1 << 4,    /* --min-size */
-	FE_CUT_PATHS = 1 << 5,   /* --paths (the effective count: n) */
-	FE_CUT_EXPLAIN = 1 << 6  /* --explain (the effective count: n) */
+	FE_CUT_SIZE = 1 << 4     /* --min-size */
 };
 
 struct fe_opts;
@@ -120,9 +118,8 @@ void fe_table_begin(fe_writer *w, FILE *f, int format, const fe_table *t,
 void fe_table_row(fe_writer *w, const fe_val *vals);
 /*
  * A flat report: `total` rows would be listed without the options in
- * `cut` (FE_CUT_*; n: the -n, --paths or --explain count in effect, of
- * which n_default says whether it is the default; depth: the --max-depth
- * in effect). fe_table_end() then writes the footer when fewer were
+ * `cut` (FE_CUT_*; n: the -n count in effect, of which n_default says
+ * whether it is the default; depth: the --max-depth in effect). fe_table_end() then writes the footer when fewer were
  * written. `noun` ("function|functions") must live until then.
  */
 void fe_table_cut(fe_writer *w, uint64_t total, const char *noun,
@@ -139,9 +136,6 @@ void fe_table_cut_tree(fe_writer *w, uint64_t hidden, const char *noun,
 /* Ends the table (JSON: closes the array and the object) with the
  * footer of a cut report. */
 void fe_table_end(fe_writer *w);
-/* The footer alone, for a report not written as a table: text "# ..."
- * line (JSON and CSV: nothing; such a report writes its own count). */
-void fe_table_footer(FILE *f, const fe_writer *w);
 
 /* The JSON members cols[i]: vals[i] (those in JSON), ", " apart, for a
  * record that is not a table row (heap show, retainer chains). */
