@@ -761,7 +761,7 @@ typedef struct chain {
 
 /* JSON: {"chain": [steps], "alternatives": [[steps], ...]} */
 static void chains_json(FILE *f, const an_heap *h, uint32_t n,
-			const chain *ch, uint32_t nch)
+			const chain *ch, uint32_t nch, uint32_t all)
 {
 	uint32_t k, i;
 
@@ -785,7 +785,12 @@ static void chains_json(FILE *f, const an_heap *h, uint32_t n,
 		}
 		fputs(k ? "\n  ]" : "\n]", f);
 	}
-	fputs(nch > 1 ? "\n]}\n" : "}\n", f);
+	if (nch > 1)
+		fputs("\n]", f);
+	/* how many chains there are, when --paths cut them */
+	if (all > nch)
+		fprintf(f, ", \"total_paths\": %u", all);
+	fputs("}\n", f);
 }
 
 enum {
@@ -843,7 +848,7 @@ static void step_text(FILE *f, const void *ctx)
 }
 
 static void chains_table(FILE *f, const report_ctx *r, uint32_t n,
-			 const chain *ch, uint32_t nch)
+			 const chain *ch, uint32_t nch, uint32_t all)
 {
 	const an_heap *h = r->j->heap;
 	uint32_t k, i;
@@ -887,14 +892,21 @@ static void chains_table(FILE *f, const report_ctx *r, uint32_t n,
 			val[H_TEXT] = fe_call(step_text, &cell);
 			fe_table_row(&w, val);
 		}
+	/* a chain starts at each retainer of n: `all` of them */
+	fe_table_cut_of(&w, nch, all, "retainer path|retainer paths",
+			FE_CUT_PATHS, (long)(r->o->paths ? r->o->paths :
+						   FE_DEFAULT_PATHS),
+			!r->o->paths, r->o);
+	fe_table_end(&w);
 }
 
 static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 			const char *ids)
 {
 	const an_heap *h = j->heap;
-	uint32_t n, k, nch = 0;
+	uint32_t n, k, nch = 0, all;
 	uint32_t paths = o->paths ? o->paths : FE_DEFAULT_PATHS;
+	an_heap_retainer *rs = NULL;
 	uint32_t steps = o->max_depth >= 0 ? (uint32_t)o->max_depth :
 						 FE_DEFAULT_CHAIN_STEPS;
 	chain *ch = NULL;
@@ -929,10 +941,17 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	}
 	/* a record, not a table, in JSON: the first chain and then the
 	 * alternatives */
+	all = nch;
+	if (rc == FE_EXIT_OK && nch == paths &&
+	    an_heap_retainers(&rs, &all, h, n, &err) < 0) {
+		rc = fe_fail(j->path, &err);
+		all = nch;
+	}
+	an_heap_retainers_free(rs);
 	if (o->format == FE_JSON)
-		chains_json(f, h, n, ch, nch);
+		chains_json(f, h, n, ch, nch, all);
 	else
-		chains_table(f, &r, n, ch, nch);
+		chains_table(f, &r, n, ch, nch, all);
 	for (k = 0; k < nch; k++)
 		an_heap_retainers_free(ch[k].c);
 	free(ch);

@@ -170,8 +170,9 @@ void fe_file_label(char *buf, size_t cap, const char *path);
 
 typedef struct fe_out {
 	FILE *f;        /* where to write */
-	char *path;     /* final path, NULL for stdout */
-	char *tmp;      /* temporary file renamed onto path on success */
+	char *path;     /* final path, NULL for stdout and in place */
+	char *tmp;      /* temporary file renamed onto path on success;
+			   NULL when written in place (not a regular file) */
 } fe_out;
 
 /* FE_EXIT_OK, or FE_EXIT_USAGE (one line said) when -o or --db names
@@ -188,7 +189,9 @@ int fe_db_artifact(int64_t *id, an_store *st, const an_artifact_info *info,
 /* What --db stores as artifact.path: the realpath of `path` (as given
  * when that fails, e.g. "-"); malloc'd, NULL when out of memory. */
 char *fe_abs_path(const char *path);
-/* Opens -o FILE (atomically replaced on success) or stdout. */
+/* Opens -o FILE (atomically replaced on success; a FILE that exists and
+ * is no regular file, such as /dev/null, is written in place) or
+ * stdout. */
 int fe_out_open(fe_out *o, const char *path);
 /* Finishes: on ok renames into place, else removes the temporary.
  * Returns FE_EXIT_OK or FE_EXIT_ERROR (write error reported). */

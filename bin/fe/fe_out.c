@@ -147,12 +147,24 @@ int fe_db_artifact(int64_t *id, an_store *st, const an_artifact_info *info,
 
 int fe_out_open(fe_out *o, const char *path)
 {
+	struct stat sb;
 	int fd;
 	size_t n;
 
 	memset(o, 0, sizeof(*o));
 	if (!path || strcmp(path, "-") == 0) {
 		o->f = stdout;
+		return FE_EXIT_OK;
+	}
+	/* an existing file that is not a regular file (/dev/null, a FIFO,
+	 * a terminal) is written in place: a temporary file renamed onto
+	 * it would replace the device node itself */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		o->f = fopen(path, "w");
+		if (!o->f) {
+			fe_errorf("%s: %s", path, strerror(errno));
+			return FE_EXIT_ERROR;
+		}
 		return FE_EXIT_OK;
 	}
 	n = strlen(path);
@@ -207,6 +219,15 @@ int fe_out_close(fe_out *o, int ok)
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			if (errno != EPIPE)
 				fe_errorf("write error: %s", strerror(errno));
+			rc = FE_EXIT_ERROR;
+		}
+		o->f = NULL;
+		return ok ? rc : FE_EXIT_ERROR;
+	}
+	if (!o->tmp) {
+		/* written in place (fe_out_open: not a regular file) */
+		if (ferror(o->f) | fclose(o->f)) {
+			fe_errorf("write error: %s", strerror(errno));
 			rc = FE_EXIT_ERROR;
 		}
 		o->f = NULL;

@@ -380,6 +380,8 @@ static void set_why(fe_writer *w, unsigned cut, long n, int n_default,
 	w->why[0] = '\0';
 	if (cut & FE_CUT_N)
 		why_add(w, "-n %ld%s", n, dflt);
+	if (cut & FE_CUT_PATHS)
+		why_add(w, "--paths %ld%s", n, dflt);
 	if ((cut & FE_CUT_FILTER) && o->filter)
 		why_add(w, "%s", o->patterns[0] ? o->patterns :
 			"--filter/--exclude");
@@ -409,6 +411,14 @@ void fe_table_cut(fe_writer *w, uint64_t total, const char *noun,
 	w->total = total;
 	w->noun = noun;
 	set_why(w, cut, n, n_default, depth, o);
+}
+
+void fe_table_cut_of(fe_writer *w, uint64_t shown, uint64_t total,
+		     const char *noun, unsigned cut, long n, int n_default,
+		     const fe_opts *o)
+{
+	fe_table_cut(w, total, noun, cut, n, n_default, 0, o);
+	w->shown = shown;
 }
 
 void fe_table_cut_tree(fe_writer *w, uint64_t hidden, const char *noun,
@@ -458,8 +468,10 @@ static void put_noun(FILE *f, const char *noun, uint64_t k)
  * every text cell is). */
 static void put_footer(FILE *f, const fe_writer *w)
 {
-	if (w->total > w->rows) {
-		fprintf(f, "# showing %" PRIu64 " of %" PRIu64 " ", w->rows,
+	uint64_t shown = w->shown ? w->shown : w->rows;
+
+	if (w->total > shown) {
+		fprintf(f, "# showing %" PRIu64 " of %" PRIu64 " ", shown,
 			w->total);
 		put_noun(f, w->noun, w->total);
 	} else if (w->hidden) {
@@ -478,7 +490,7 @@ void fe_table_end(fe_writer *w)
 {
 	if (w->format == FE_JSON) {
 		fputs(w->rows ? "\n]" : "]", w->f);
-		if (w->total > w->rows)
+		if (w->total > (w->shown ? w->shown : w->rows))
 			fprintf(w->f, ", \"total_rows\": %" PRIu64, w->total);
 		else if (w->hidden)
 			fprintf(w->f, ", \"hidden_rows\": %" PRIu64,

@@ -90,6 +90,8 @@ typedef struct fe_writer {
 	uint64_t rows;         /* rows written */
 	uint64_t total;        /* fe_table_cut: rows in all (0: not said) */
 	uint64_t hidden;       /* fe_table_cut_tree: children left out */
+	uint64_t shown;        /* fe_table_cut_of: shown of total (0: the
+				  rows written) */
 	const char *noun;      /* what the rows are ("functions") */
 	char why[200];         /* the options that cut them */
 } fe_writer;
@@ -100,7 +102,8 @@ enum {
 	FE_CUT_FILTER = 1 << 1,  /* --filter / --exclude */
 	FE_CUT_DEPTH = 1 << 2,   /* --max-depth (the effective depth) */
 	FE_CUT_PERCENT = 1 << 3, /* --min-percent */
-	FE_CUT_SIZE = 1 << 4     /* --min-size */
+	FE_CUT_SIZE = 1 << 4,    /* --min-size */
+	FE_CUT_PATHS = 1 << 5    /* --paths (the count in effect: n) */
 };
 
 struct fe_opts;
@@ -125,6 +128,11 @@ void fe_table_row(fe_writer *w, const fe_val *vals);
 void fe_table_cut(fe_writer *w, uint64_t total, const char *noun,
 		  unsigned cut, long n, int n_default, long depth,
 		  const struct fe_opts *o);
+/* As fe_table_cut(), for a report whose rows are parts of `shown` of
+ * `total` things (retainer chains: a row per step). */
+void fe_table_cut_of(fe_writer *w, uint64_t shown, uint64_t total,
+		     const char *noun, unsigned cut, long n, int n_default,
+		     const struct fe_opts *o);
 /* FE_CUT_* of a flat list of n rows of which `matched` passed the
  * --filter/--exclude patterns and `shown` were written (the -n cut). */
 unsigned fe_flat_cut(uint64_t n, uint64_t matched, uint64_t shown);

@@ -30,3 +30,15 @@ try cpu top v.cpuprofile -o new.db --db ./new.db
 [ -e new.db ] || echo "no new.db"
 # an output that is not an input is still written
 "$PROFKIT" cpu top v.cpuprofile -n 1 -q -o top.txt && cat top.txt
+# an existing output that is no regular file (a FIFO here; /dev/null, a
+# terminal) is written in place: a temporary file renamed onto it would
+# have replaced the FIFO (or /dev/null) with a regular file
+mkfifo fifo || exit 1
+cat fifo > fifo.out &
+reader=$!
+"$PROFKIT" cpu top v.cpuprofile -n 1 -q -o fifo
+echo "fifo: exit $?"
+# (replaced, the FIFO would never see a writer: end its reader)
+[ -p fifo ] && echo "still a FIFO" || kill "$reader"
+wait
+cat fifo.out
