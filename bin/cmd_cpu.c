@@ -410,8 +410,9 @@ static int print_top(FILE *f, const job *j, const fe_opts *o)
 		fe_val v[T_N];
 		if (!fn_passes(p, fi, o->filter))
 			continue;
+		matched++;
 		/* the rest only counted, for the footer */
-		if (matched++, limit != 0 && shown >= (uint32_t)limit)
+		if (limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		frame_vals(v, fn->name, fn->url, fn->line, fn->column);
 		v[T_SELF] = fe_dbl(s);
@@ -676,8 +677,9 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 		fields[1] = fn->name;
 		if (!an_filter_test(o->filter, fields, 2))
 			continue;
+		matched++;
 		/* the rest only counted, for the footer */
-		if (matched++, limit != 0 && shown >= (uint32_t)limit)
+		if (limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		v[L_URL] = fe_str(e->url);
 		v[L_LINE] = fe_uint(e->line);

@@ -169,8 +169,9 @@ static void print_diff(FILE *f, const an_cpu_diff *df, diff_ctx *d)
 		fe_val v[D_N];
 		if (!diff_passes(d, r))
 			continue;
+		matched++;
 		/* the rest only counted, for the footer */
-		if (matched++, limit != 0 && shown >= (uint32_t)limit)
+		if (limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		d->row = r;
 		frame_vals(v, fn->name, fn->url, fn->line, fn->column);

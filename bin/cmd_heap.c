@@ -331,8 +331,9 @@ static int store_db(const hjob *j, const fe_opts *o)
 		rc = fe_fail(o->db, &err);
 	else
 		rc = fe_db_artifact(&id, st, &info, o);
-	if (rc == FE_EXIT_OK && (an_store_heap(st, id, j->heap, top, &err) < 0 ||
-				 an_store_commit(st, &err) < 0))
+	if (rc == FE_EXIT_OK &&
+	    (an_store_heap(st, id, j->heap, top, &err) < 0 ||
+	     an_store_commit(st, &err) < 0))
 		rc = fe_fail(o->db, &err);
 	an_store_close(st);
 	an_store_meta_free(meta);
@@ -442,8 +443,9 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 		fe_val v[S_N];
 		if (!class_passes(c, o->filter))
 			continue;
+		matched++;
 		/* the rest only counted, for the footer */
-		if (matched++, limit != 0 && shown >= (uint32_t)limit)
+		if (limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		v[S_NAME] = fe_str(c->name);
 		if (c->has_location) {
@@ -674,8 +676,9 @@ static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 		fe_val val[O_N];
 		if (!class_passes(c, o->filter))
 			continue;
+		matched++;
 		/* the rest only counted, for the footer */
-		if (matched++, limit != 0 && shown >= (uint32_t)limit)
+		if (limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		node_vals(val, h, v[i], buf);
 		val[O_OBJECT] = fe_call(node_cell_text, &cell);

@@ -306,7 +306,7 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 {
 	const an_heap_diff_row *rows, **pr;
 	uint32_t n = an_heap_diff_rows(dj->diff, &rows), i, np = 0;
-	int64_t matched = 0;
+	uint32_t matched = 0;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	long k = explain_count(o);
 	const an_heap_diff_info *in = an_heap_diff_get_info(dj->diff);
@@ -335,10 +335,14 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 		fe_errorf("out of memory");
 		return FE_EXIT_ERROR;
 	}
-	for (i = 0; i < n; i++)
-		if (an_filter_test(o->filter, &rows[order[i]].name, 1) &&
-		    matched++ >= 0 && (limit == 0 || np < (uint32_t)limit))
+	for (i = 0; i < n; i++) {
+		if (!an_filter_test(o->filter, &rows[order[i]].name, 1))
+			continue;
+		matched++;
+		/* the rest only counted, for the footer */
+		if (limit == 0 || np < (uint32_t)limit)
 			pr[np++] = &rows[order[i]];
+	}
 	free(order);
 	rc = explain_rows(ex, pr, np, dj, k);
 	if (rc == FE_EXIT_OK) {
@@ -377,7 +381,7 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 			fe_table_row(&w, v);
 		}
 		fe_table_cut(&w, n, "class|classes",
-			     fe_flat_cut(n, (uint64_t)matched, np), limit,
+			     fe_flat_cut(n, matched, np), limit,
 			     !o->top_set, 0, o);
 		fe_table_end(&w);
 		if (n && !matched)

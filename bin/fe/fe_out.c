@@ -226,7 +226,8 @@ int fe_out_close(fe_out *o, int ok)
 	}
 	if (!o->tmp) {
 		/* written in place (fe_out_open: not a regular file) */
-		if (ferror(o->f) | fclose(o->f)) {
+		int bad = ferror(o->f);
+		if (fclose(o->f) != 0 || bad) {
 			fe_errorf("write error: %s", strerror(errno));
 			rc = FE_EXIT_ERROR;
 		}

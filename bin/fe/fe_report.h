@@ -122,8 +122,9 @@ void fe_table_row(fe_writer *w, const fe_val *vals);
 /*
  * A flat report: `total` rows would be listed without the options in
  * `cut` (FE_CUT_*; n: the -n count in effect, of which n_default says
- * whether it is the default; depth: the --max-depth in effect). fe_table_end() then writes the footer when fewer were
- * written. `noun` ("function|functions") must live until then.
+ * whether it is the default; depth: the --max-depth in effect).
+ * fe_table_end() then writes the footer when fewer were written. `noun`
+ * ("function|functions") must live until then.
  */
 void fe_table_cut(fe_writer *w, uint64_t total, const char *noun,
 		  unsigned cut, long n, int n_default, long depth,
