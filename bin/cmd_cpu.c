@@ -201,6 +201,27 @@ int job_run(job *j, const char *path, const fe_opts *o, int bar_ok,
 	return AN_OK;
 }
 
+/* Why a report of this profile will be empty: no samples at all, or
+ * none in the --from/--to window (a note; the report still runs). */
+void empty_window(const char *path, const fe_opts *o)
+{
+	const an_cpu_opts *c = &o->cpu;
+	char from[48] = "", to[48] = "";
+
+	if (c->from_us == AN_CPU_UNBOUNDED && c->to_us == AN_CPU_UNBOUNDED) {
+		fe_errorf("%s: the profile has no samples: every time is 0",
+			  path);
+		return;
+	}
+	if (c->from_us != AN_CPU_UNBOUNDED)
+		snprintf(from, sizeof(from), " --from %g",
+			 (double)c->from_us / 1000);
+	if (c->to_us != AN_CPU_UNBOUNDED)
+		snprintf(to, sizeof(to), " --to %g", (double)c->to_us / 1000);
+	fe_errorf("%s: no samples in the window%s%s (ms after the "
+		  "profile's start): every time is 0", path, from, to);
+}
+
 static int job_load(job *j, const char *path, const fe_opts *o)
 {
 	an_error err;
@@ -208,6 +229,14 @@ static int job_load(job *j, const char *path, const fe_opts *o)
 	if (job_run(j, path, o, 1, &err) < 0)
 		return fe_fail(path, &err);
 	fe_profile_warnings(path, j->prof);
+	/* a heap profile has no sample timeline: its weights are bytes */
+	if (job_bytes(j)) {
+		if (an_cpu_total_us(j->cpu) == 0)
+			fe_errorf("%s: the heap profile has no samples: every "
+				  "size is 0", path);
+	} else if (an_cpu_sample_count(j->cpu) == 0) {
+		empty_window(path, o);
+	}
 	return FE_EXIT_OK;
 }
 
@@ -234,7 +263,8 @@ static int store_db(const job *j, const fe_opts *o)
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info info;
-	char sha[65], *meta = NULL, key[AN_STORE_PROFILE_KEY_SIZE];
+	char sha[65], *meta = NULL, *abs = NULL;
+	char key[AN_STORE_PROFILE_KEY_SIZE];
 	int64_t id;
 	int rc;
 
@@ -244,21 +274,24 @@ static int store_db(const job *j, const fe_opts *o)
 		return fe_fail(NULL, &err);
 	an_source_sha256(j->src, sha);
 	memset(&info, 0, sizeof(info));
-	info.path = j->path;
+	abs = fe_abs_path(j->path);
+	info.path = abs ? abs : j->path;
+	info.given_path = j->path;
 	info.sha256 = sha;
 	info.kind = an_profile_kind(j->prof);
 	info.bytes = an_source_raw_bytes(j->src);
 	info.meta_json = meta;
 	info.profile = an_store_profile_key(key, j->prof);
-	if (an_store_open(&st, o->db, &err) < 0 ||
-	    an_store_artifact(&id, st, &info, &err) < 0 ||
-	    an_store_cpu(st, id, j->cpu, &err) < 0 ||
-	    an_store_commit(st, &err) < 0)
+	if (an_store_open(&st, o->db, &err) < 0)
 		rc = fe_fail(o->db, &err);
 	else
-		rc = FE_EXIT_OK;
+		rc = fe_db_artifact(&id, st, &info, o);
+	if (rc == FE_EXIT_OK && (an_store_cpu(st, id, j->cpu, &err) < 0 ||
+				 an_store_commit(st, &err) < 0))
+		rc = fe_fail(o->db, &err);
 	an_store_close(st);
 	an_store_meta_free(meta);
+	free(abs);
 	return rc;
 }
 
@@ -417,19 +450,24 @@ static int print_top(FILE *f, const job *j, const fe_opts *o)
 	const an_profile *p = j->prof;
 	const uint32_t *order;
 	uint32_t n = an_cpu_functions(j->cpu, &order), i, shown = 0;
+	uint32_t matched = 0;
 	double total = an_cpu_total_us(j->cpu);
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	report_ctx r = {j, o};
 	fe_writer w;
 
 	begin(&w, f, job_bytes(j) ? &top_table_b : &top_table, &r);
-	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
+	for (i = 0; i < n; i++) {
 		uint32_t fi = order[i];
 		const an_function *fn = an_profile_function(p, fi);
 		double s = an_cpu_function_self_us(j->cpu, fi);
 		double t = an_cpu_function_total_us(j->cpu, fi);
 		fe_val v[T_N];
 		if (!fn_passes(p, fi, o->filter))
+			continue;
+		matched++;
+		/* the rest only counted, for the footer */
+		if (limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		frame_vals(v, fn->name, fn->url, fn->line, fn->column);
 		v[T_SELF] = wval(j, s);
@@ -440,7 +478,12 @@ static int print_top(FILE *f, const job *j, const fe_opts *o)
 		fe_table_row(&w, v);
 		shown++;
 	}
+	fe_table_cut(&w, n, "function|functions",
+		     fe_flat_cut(n, matched, shown), limit, !o->top_set, 0, o);
 	fe_table_end(&w);
+	if (n && !matched)
+		fe_errorf("%s: no function passes %s", j->path,
+			  o->patterns);
 	return FE_EXIT_OK;
 }
 
@@ -504,6 +547,14 @@ static void tree_text(FILE *f, const void *ctx)
 		fe_text(f, c->label, strlen(c->label));
 }
 
+/* The options that prune a tree report. */
+static unsigned tree_cut(const fe_opts *o)
+{
+	return (o->top_set && o->top > 0 ? FE_CUT_N : 0) |
+	       (o->max_depth >= 0 ? FE_CUT_DEPTH : 0) | FE_CUT_PERCENT |
+	       FE_CUT_FILTER;
+}
+
 /* Prints the rows of a tree view; a root without a function is `label`. */
 static void print_view(FILE *f, const an_cpu_view *v, const char *label,
 		       const report_ctx *r)
@@ -542,6 +593,9 @@ static void print_view(FILE *f, const an_cpu_view *v, const char *label,
 		val[R_FUNCTION] = fe_call(tree_text, &cell);
 		fe_table_row(&w, val);
 	}
+	fe_table_cut_tree(&w, an_cpu_view_hidden(v), "node|nodes",
+			  tree_cut(r->o), r->o->top, 0, r->o->max_depth,
+			  r->o);
 	fe_table_end(&w);
 }
 
@@ -571,15 +625,18 @@ static int do_tree(FILE *f, const job *j, const fe_opts *o)
 	vo.filter = o->filter;
 	vo.focus = o->focus;
 	rc = an_cpu_view_build(&v, j->cpu, NULL, &vo, &err);
-	/* the report's head was always written before the focus was
-	 * looked up: an empty report, then the error */
-	print_view(f, v, "(focus)", &r);
+	/* an error prints no report at all */
 	if (rc == AN_ENOTFOUND) {
-		fe_errorf("%s: no function matches --focus", j->path);
+		fe_errorf("%s: no function matches %s", j->path,
+			  o->focus_patterns);
 		return FE_EXIT_ERROR;
 	}
 	if (rc < 0)
 		return fe_fail(j->path, &err);
+	print_view(f, v, "(focus)", &r);
+	if (o->filter && an_cpu_view_count(v) <= 1)
+		fe_errorf("%s: no function passes %s", j->path,
+			  o->patterns);
 	an_cpu_view_free(v);
 	return FE_EXIT_OK;
 }
@@ -669,7 +726,7 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 {
 	an_cpu_lines *l = NULL;
 	an_error err;
-	uint32_t n, i, shown = 0;
+	uint32_t n, i, shown = 0, matched = 0;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	double total = an_cpu_total_us(j->cpu);
 	const an_profile *p = j->prof;
@@ -681,7 +738,7 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 		return fe_fail(j->path, &err);
 	n = an_cpu_lines_count(l);
 	begin(&w, f, &line_table, &r);
-	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
+	for (i = 0; i < n; i++) {
 		const an_cpu_line *e = an_cpu_lines_get(l, i);
 		const an_function *fn = an_profile_function(p, e->function);
 		line_cell cell = {e, fn};
@@ -690,6 +747,10 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 		fields[0] = e->url;
 		fields[1] = fn->name;
 		if (!an_filter_test(o->filter, fields, 2))
+			continue;
+		matched++;
+		/* the rest only counted, for the footer */
+		if (limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		v[L_URL] = fe_str(e->url);
 		v[L_LINE] = fe_uint(e->line);
@@ -701,33 +762,52 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 		fe_table_row(&w, v);
 		shown++;
 	}
+	fe_table_cut(&w, n, "line|lines", fe_flat_cut(n, matched, shown),
+		     limit, !o->top_set, 0, o);
 	fe_table_end(&w);
 	an_cpu_lines_free(l);
+	if (n == 0 && an_cpu_sample_count(j->cpu) > 0)
+		fe_errorf("%s: no source positions (positionTicks) in this "
+			  "profile: no hot lines to list", j->path);
+	else if (n && !matched)
+		fe_errorf("%s: no line passes %s", j->path, o->patterns);
 	return FE_EXIT_OK;
 }
 
 /* ---- folded ---- */
 
+/* Where the folded lines go, and how many were written. */
+typedef struct fold_out {
+	FILE *f;
+	uint64_t lines;
+} fold_out;
+
 static int fold_line(const char *stack, size_t len, uint64_t w, void *pl)
 {
-	FILE *f = pl;
+	fold_out *fo = pl;
 
 	if (w == 0)
 		return 0;
-	fwrite(stack, 1, len, f);
-	fprintf(f, " %llu\n", (unsigned long long)w);
-	return ferror(f) ? 1 : 0;
+	fwrite(stack, 1, len, fo->f);
+	fprintf(fo->f, " %llu\n", (unsigned long long)w);
+	fo->lines++;
+	return ferror(fo->f) ? 1 : 0;
 }
 
 static int do_folded(FILE *f, const job *j, const fe_opts *o)
 {
+	fold_out fo = {f, 0};
 	an_error err;
 
 	an_error_clear(&err);
-	if (an_cpu_folded(j->cpu, o->filter, fold_line, f, &err) < 0)
+	if (an_cpu_folded(j->cpu, o->filter, fold_line, &fo, &err) < 0)
 		/* canceled: the output went away, said nothing more */
 		return err.code == AN_ECANCELED ? fe_exit_code(err.code) :
 						  fe_fail(j->path, &err);
+	/* the format has no room for a footer: only an empty result is
+	 * said (no samples is said when loading) */
+	if (!fo.lines && o->filter && an_cpu_sample_count(j->cpu) > 0)
+		fe_errorf("%s: no stack passes %s", j->path, o->patterns);
 	return FE_EXIT_OK;
 }
 

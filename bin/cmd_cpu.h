@@ -23,6 +23,8 @@ typedef struct job {
 int job_run(job *j, const char *path, const fe_opts *o, int bar_ok,
 	    an_error *err);
 void job_free(job *j);
+/* The stderr note of a profile without samples (in its window). */
+void empty_window(const char *path, const fe_opts *o);
 const char *weights_name(an_weights w);
 /* 1 when j is a heap profile: weights are bytes */
 int job_bytes(const job *j);

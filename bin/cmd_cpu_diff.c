@@ -147,7 +147,7 @@ static void print_diff(FILE *f, const an_cpu_diff *df, diff_ctx *d)
 	const fe_opts *o = d->o;
 	double bt = an_cpu_total_us(b->cpu), tt = an_cpu_total_us(t->cpu);
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
-	uint32_t n = an_cpu_diff_count(df), i, shown = 0;
+	uint32_t n = an_cpu_diff_count(df), i, shown = 0, matched = 0;
 	fe_val hv[NDIFFHEAD];
 	fe_writer w;
 
@@ -161,13 +161,17 @@ static void print_diff(FILE *f, const an_cpu_diff *df, diff_ctx *d)
 	hv[7] = fe_uint(an_cpu_sample_count(t->cpu));
 	fe_table_begin(&w, f, o->format, o->absolute ? &diff_abs : &diff_share,
 		       diff_head, hv, NDIFFHEAD, diff_intro, d);
-	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
+	for (i = 0; i < n; i++) {
 		const an_cpu_diff_row *r = an_cpu_diff_get(df, i);
 		const an_function *fn = r->base_fn != AN_NONE ?
 			an_profile_function(b->prof, r->base_fn) :
 			an_profile_function(t->prof, r->target_fn);
 		fe_val v[D_N];
 		if (!diff_passes(d, r))
+			continue;
+		matched++;
+		/* the rest only counted, for the footer */
+		if (limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		d->row = r;
 		frame_vals(v, fn->name, fn->url, fn->line, fn->column);
@@ -187,7 +191,11 @@ static void print_diff(FILE *f, const an_cpu_diff *df, diff_ctx *d)
 		fe_table_row(&w, v);
 		shown++;
 	}
+	fe_table_cut(&w, n, "function|functions",
+		     fe_flat_cut(n, matched, shown), limit, !o->top_set, 0, o);
 	fe_table_end(&w);
+	if (n && !matched)
+		fe_errorf("no function passes %s", o->patterns);
 }
 
 /* `cpu diff ... -o diff.svg`: the differential flame graph */
@@ -236,7 +244,7 @@ static int store_cpu_diff(const diff_side *side, const an_cpu_diff *df,
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info info[2];
-	char sha[2][65], key[2][AN_STORE_PROFILE_KEY_SIZE];
+	char sha[2][65], *abs[2], key[2][AN_STORE_PROFILE_KEY_SIZE];
 	int64_t id[2];
 	int k, rc = FE_EXIT_OK;
 
@@ -244,7 +252,9 @@ static int store_cpu_diff(const diff_side *side, const an_cpu_diff *df,
 	memset(info, 0, sizeof(info));
 	for (k = 0; k < 2; k++) {
 		an_source_sha256(side[k].j.src, sha[k]);
-		info[k].path = side[k].path;
+		abs[k] = fe_abs_path(side[k].path);
+		info[k].path = abs[k] ? abs[k] : side[k].path;
+		info[k].given_path = side[k].path;
 		info[k].sha256 = sha[k];
 		info[k].kind = an_profile_kind(side[k].j.prof);
 		info[k].bytes = an_source_raw_bytes(side[k].j.src);
@@ -259,6 +269,8 @@ static int store_cpu_diff(const diff_side *side, const an_cpu_diff *df,
 	    an_store_commit(st, &err) < 0)
 		rc = fe_fail(o->db, &err);
 	an_store_close(st);
+	free(abs[0]);
+	free(abs[1]);
 	return rc;
 }
 
@@ -306,8 +318,11 @@ int do_diff(const fe_opts *o)
 			rc = FE_EXIT_ERROR;
 			goto done;
 		}
-	for (k = 0; k < 2; k++)
+	for (k = 0; k < 2; k++) {
 		fe_profile_warnings(side[k].path, side[k].j.prof);
+		if (an_cpu_sample_count(side[k].j.cpu) == 0)
+			empty_window(side[k].path, o);
+	}
 	an_error_clear(&err);
 	dopts.absolute = o->absolute;
 	if (an_cpu_diff_build(&df, side[0].j.cpu, side[1].j.cpu, &dopts,

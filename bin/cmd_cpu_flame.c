@@ -156,8 +156,14 @@ int do_flame(fe_out *out, const job *j, const fe_opts *o, int fmt)
 		     an_flame_speedscope(fl, &lab, ro.unit, ro.subtitle,
 					 fe_image_write, out->f, &err) :
 		     an_flame_render(fl, &lab, &ro, fe_image_write, out->f,
-				     &err)) < 0)
-		rc = fe_fail(j->path, &err);
+				     &err)) < 0) {
+		if (err.code == AN_ENOTFOUND && o->focus)
+			fe_errorf("%s: no function matches %s", j->path,
+				  o->focus_patterns);
+		else
+			rc = fe_fail(j->path, &err);
+		rc = FE_EXIT_ERROR;
+	}
 	an_flame_free(fl);
 	flame_names_free(names);
 	return rc;

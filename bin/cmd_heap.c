@@ -330,7 +330,7 @@ static int store_db(const hjob *j, const fe_opts *o)
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info info;
-	char sha[65], *meta = NULL;
+	char sha[65], *meta = NULL, *abs = NULL;
 	uint32_t top = o->all_objects ? AN_STORE_ALL_OBJECTS :
 					FE_DB_TOP_OBJECTS;
 	int64_t id;
@@ -342,20 +342,24 @@ static int store_db(const hjob *j, const fe_opts *o)
 		return fe_fail(NULL, &err);
 	an_source_sha256(j->src, sha);
 	memset(&info, 0, sizeof(info));
-	info.path = j->path;
+	abs = fe_abs_path(j->path);
+	info.path = abs ? abs : j->path;
+	info.given_path = j->path;
 	info.sha256 = sha;
 	info.kind = AN_KIND_HEAPSNAPSHOT;
 	info.bytes = an_source_raw_bytes(j->src);
 	info.meta_json = meta;
-	if (an_store_open(&st, o->db, &err) < 0 ||
-	    an_store_artifact(&id, st, &info, &err) < 0 ||
-	    an_store_heap(st, id, j->heap, top, &err) < 0 ||
-	    an_store_commit(st, &err) < 0)
+	if (an_store_open(&st, o->db, &err) < 0)
 		rc = fe_fail(o->db, &err);
 	else
-		rc = FE_EXIT_OK;
+		rc = fe_db_artifact(&id, st, &info, o);
+	if (rc == FE_EXIT_OK &&
+	    (an_store_heap(st, id, j->heap, top, &err) < 0 ||
+	     an_store_commit(st, &err) < 0))
+		rc = fe_fail(o->db, &err);
 	an_store_close(st);
 	an_store_meta_free(meta);
+	free(abs);
 	return rc;
 }
 
@@ -436,7 +440,7 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 {
 	const an_heap *h = j->heap;
 	const uint32_t *order;
-	uint32_t n = an_heap_classes(h, &order), i, shown = 0;
+	uint32_t n = an_heap_classes(h, &order), i, shown = 0, matched = 0;
 	uint64_t total = an_heap_total_size(h);
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	report_ctx r = {j, o, NULL};
@@ -456,10 +460,14 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 	hv[5] = fe_uint(s.typed_arrays);
 	fe_table_begin(&w, f, o->format, &summary_table, summary_head, hv, 6,
 		       summary_intro, &r);
-	for (i = 0; i < n && (limit == 0 || shown < (uint32_t)limit); i++) {
+	for (i = 0; i < n; i++) {
 		const an_heap_class *c = an_heap_class_get(h, order[i]);
 		fe_val v[S_N];
 		if (!class_passes(c, o->filter))
+			continue;
+		matched++;
+		/* the rest only counted, for the footer */
+		if (limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		v[S_NAME] = fe_str(c->name);
 		if (c->has_location) {
@@ -483,7 +491,11 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 		fe_table_row(&w, v);
 		shown++;
 	}
+	fe_table_cut(&w, n, "class|classes", fe_flat_cut(n, matched, shown),
+		     limit, !o->top_set, 0, o);
 	fe_table_end(&w);
+	if (n && !matched)
+		fe_errorf("%s: no class passes %s", j->path, o->patterns);
 	return FE_EXIT_OK;
 }
 
@@ -664,7 +676,7 @@ static const fe_col top_head[] = {
 static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 {
 	const an_heap *h = j->heap;
-	uint32_t *v = NULL, i, k = 0, shown = 0;
+	uint32_t *v = NULL, i, k = 0, shown = 0, matched = 0;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	report_ctx r = {j, o, NULL};
 	fe_val hv[2];
@@ -678,7 +690,7 @@ static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 	hv[1] = fe_uint(an_heap_total_size(h));
 	fe_table_begin(&w, f, o->format, &top_table, top_head, hv, 2,
 		       heap_header, &r);
-	for (i = 0; i < k && (limit == 0 || shown < (uint32_t)limit); i++) {
+	for (i = 0; i < k; i++) {
 		const an_heap_class *c =
 			an_heap_class_get(h, an_heap_node_class(h, v[i]));
 		node_cell cell = {h, v[i], FE_TEXT_NODE_NAME, 0};
@@ -686,13 +698,22 @@ static int do_top(FILE *f, const hjob *j, const fe_opts *o)
 		fe_val val[O_N];
 		if (!class_passes(c, o->filter))
 			continue;
+		matched++;
+		/* the rest only counted, for the footer */
+		if (limit != 0 && shown >= (uint32_t)limit)
+			continue;
 		node_vals(val, h, v[i], buf);
 		val[O_OBJECT] = fe_call(node_cell_text, &cell);
 		fe_table_row(&w, val);
 		shown++;
 	}
+	fe_table_cut(&w, k, "object|objects", fe_flat_cut(k, matched, shown),
+		     limit, !o->top_set, 0, o);
 	fe_table_end(&w);
 	an_heap_indexes_free(v);
+	if (k && !matched)
+		fe_errorf("%s: no object's class passes %s", j->path,
+			  o->patterns);
 	return FE_EXIT_OK;
 }
 
@@ -765,7 +786,7 @@ typedef struct chain {
 
 /* JSON: {"chain": [steps], "alternatives": [[steps], ...]} */
 static void chains_json(FILE *f, const an_heap *h, uint32_t n,
-			const chain *ch, uint32_t nch)
+			const chain *ch, uint32_t nch, uint32_t all)
 {
 	uint32_t k, i;
 
@@ -789,7 +810,12 @@ static void chains_json(FILE *f, const an_heap *h, uint32_t n,
 		}
 		fputs(k ? "\n  ]" : "\n]", f);
 	}
-	fputs(nch > 1 ? "\n]}\n" : "}\n", f);
+	if (nch > 1)
+		fputs("\n]", f);
+	/* how many chains there are, when --paths cut them */
+	if (all > nch)
+		fprintf(f, ", \"total_paths\": %u", all);
+	fputs("}\n", f);
 }
 
 enum {
@@ -847,7 +873,7 @@ static void step_text(FILE *f, const void *ctx)
 }
 
 static void chains_table(FILE *f, const report_ctx *r, uint32_t n,
-			 const chain *ch, uint32_t nch)
+			 const chain *ch, uint32_t nch, uint32_t all)
 {
 	const an_heap *h = r->j->heap;
 	uint32_t k, i;
@@ -891,14 +917,21 @@ static void chains_table(FILE *f, const report_ctx *r, uint32_t n,
 			val[H_TEXT] = fe_call(step_text, &cell);
 			fe_table_row(&w, val);
 		}
+	/* a chain starts at each retainer of n: `all` of them */
+	fe_table_cut_of(&w, nch, all, "retainer path|retainer paths",
+			FE_CUT_PATHS, (long)(r->o->paths ? r->o->paths :
+						   FE_DEFAULT_PATHS),
+			!r->o->paths, r->o);
+	fe_table_end(&w);
 }
 
 static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 			const char *ids)
 {
 	const an_heap *h = j->heap;
-	uint32_t n, k, nch = 0;
+	uint32_t n, k, nch = 0, all;
 	uint32_t paths = o->paths ? o->paths : FE_DEFAULT_PATHS;
+	an_heap_retainer *rs = NULL;
 	uint32_t steps = o->max_depth >= 0 ? (uint32_t)o->max_depth :
 						 FE_DEFAULT_CHAIN_STEPS;
 	chain *ch = NULL;
@@ -933,10 +966,17 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	}
 	/* a record, not a table, in JSON: the first chain and then the
 	 * alternatives */
+	all = nch;
+	if (rc == FE_EXIT_OK && nch == paths &&
+	    an_heap_retainers(&rs, &all, h, n, &err) < 0) {
+		rc = fe_fail(j->path, &err);
+		all = nch;
+	}
+	an_heap_retainers_free(rs);
 	if (o->format == FE_JSON)
-		chains_json(f, h, n, ch, nch);
+		chains_json(f, h, n, ch, nch, all);
 	else
-		chains_table(f, &r, n, ch, nch);
+		chains_table(f, &r, n, ch, nch, all);
 	for (k = 0; k < nch; k++)
 		an_heap_retainers_free(ch[k].c);
 	free(ch);
@@ -990,7 +1030,13 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 			node_json(f, h, r[i].from);
 			fputs("}}", f);
 		}
-		fputs("]}\n", f);
+		fputs("]", f);
+		/* how many there are, when -n cut them */
+		if (limit && cnt > (uint32_t)limit)
+			fprintf(f, ", \"total_edges\": %u", cnt);
+		if (limit && nr > (uint32_t)limit)
+			fprintf(f, ", \"total_retainers\": %u", nr);
+		fputs("}\n", f);
 	} else {
 		char a[32], b[32];
 		heap_header(f, &rx);
@@ -1067,6 +1113,8 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 {
 	const an_heap *h = j->heap;
 	uint32_t n = an_heap_root(h), count = 0, i;
+	uint64_t hidden = 0;
+	const uint32_t *kids;
 	long per = o->top_set ? o->top : FE_DEFAULT_DOM_CHILDREN;
 	an_heap_dom_row *rows = NULL;
 	an_heap_dom_opts dopt;
@@ -1112,7 +1160,15 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 						 FE_TEXT_DOM_DEPTH));
 		val[D_NODE + O_OBJECT] = fe_call(node_cell_text, &cell);
 		fe_table_row(&w, val);
+		hidden += an_heap_node_dominated(h, v, &kids);
 	}
+	/* every row but the first is a dominated node of a row: the rest
+	 * of their dominated nodes were cut */
+	hidden -= count ? count - 1 : 0;
+	fe_table_cut_tree(&w, hidden, "object|objects",
+			  (per > 0 ? FE_CUT_N : 0) | FE_CUT_DEPTH |
+				  FE_CUT_PERCENT | FE_CUT_SIZE,
+			  per, !o->top_set, (long)dopt.max_depth, o);
 	fe_table_end(&w);
 	an_heap_dominator_rows_free(rows);
 	return FE_EXIT_OK;

@@ -304,6 +304,7 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 {
 	const an_heap_diff_row *rows, **pr;
 	uint32_t n = an_heap_diff_rows(dj->diff, &rows), i, np = 0;
+	uint32_t matched = 0;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	long k = explain_count(o);
 	const an_heap_diff_info *in = an_heap_diff_get_info(dj->diff);
@@ -332,9 +333,14 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 		fe_errorf("out of memory");
 		return FE_EXIT_ERROR;
 	}
-	for (i = 0; i < n && (limit == 0 || np < (uint32_t)limit); i++)
-		if (an_filter_test(o->filter, &rows[order[i]].name, 1))
+	for (i = 0; i < n; i++) {
+		if (!an_filter_test(o->filter, &rows[order[i]].name, 1))
+			continue;
+		matched++;
+		/* the rest only counted, for the footer */
+		if (limit == 0 || np < (uint32_t)limit)
 			pr[np++] = &rows[order[i]];
+	}
 	free(order);
 	rc = explain_rows(ex, pr, np, dj, k);
 	if (rc == FE_EXIT_OK) {
@@ -372,7 +378,12 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 					       fe_absent();
 			fe_table_row(&w, v);
 		}
+		fe_table_cut(&w, n, "class|classes",
+			     fe_flat_cut(n, matched, np), limit,
+			     !o->top_set, 0, o);
 		fe_table_end(&w);
+		if (n && !matched)
+			fe_errorf("no class passes %s", o->patterns);
 		if (o->format == FE_TEXT)
 			explained_section(f, ex, np);
 	}
@@ -442,7 +453,7 @@ static int store_diff_db(const diff_job *dj, const fe_opts *o)
 	an_store *st = NULL;
 	an_error err;
 	an_artifact_info bi, ti;
-	char bsha[65], tsha[65];
+	char bsha[65], tsha[65], *babs, *tabs;
 	int64_t bid, tid;
 	int rc;
 
@@ -450,12 +461,16 @@ static int store_diff_db(const diff_job *dj, const fe_opts *o)
 	an_source_sha256(dj->base_src, bsha);
 	an_source_sha256(dj->t.src, tsha);
 	memset(&bi, 0, sizeof(bi));
-	bi.path = dj->base_path;
+	babs = fe_abs_path(dj->base_path);
+	tabs = fe_abs_path(dj->target_path);
+	bi.path = babs ? babs : dj->base_path;
+	bi.given_path = dj->base_path;
 	bi.sha256 = bsha;
 	bi.kind = AN_KIND_HEAPSNAPSHOT;
 	bi.bytes = an_source_raw_bytes(dj->base_src);
 	ti = bi;
-	ti.path = dj->target_path;
+	ti.path = tabs ? tabs : dj->target_path;
+	ti.given_path = dj->target_path;
 	ti.sha256 = tsha;
 	ti.bytes = an_source_raw_bytes(dj->t.src);
 	if (an_store_open(&st, o->db, &err) < 0 ||
@@ -467,6 +482,8 @@ static int store_diff_db(const diff_job *dj, const fe_opts *o)
 	else
 		rc = FE_EXIT_OK;
 	an_store_close(st);
+	free(babs);
+	free(tabs);
 	return rc;
 }
 

@@ -143,6 +143,12 @@ Test(store, diff_upgrades_version_2_and_stores_every_row)
 	put_diff(db, &p, 1);
 	h = db_open(db);
 	cr_expect_eq(q_int(h, "PRAGMA user_version"), 4);
+	cr_expect_eq(q_int(h, "SELECT count(*) FROM pragma_table_info("
+			      "'artifact') WHERE name = 'given_path'"), 1,
+		     "version 4 adds artifact.given_path");
+	cr_expect_eq(q_int(h, "SELECT count(*) FROM pragma_table_info("
+			      "'artifact') WHERE name = 'profile'"), 1,
+		     "version 4 adds artifact.profile");
 	cr_expect_eq(q_int(h, "SELECT count(*) FROM sqlite_master WHERE "
 			      "name IN ('heap_diff', 'heap_leak_cluster', "
 			      "'heap_diff_target', 'heap_diff_name', "

@@ -118,6 +118,7 @@ Test(treeview, whole_tree_depth_first_largest_child_first)
 
 	cr_assert_eq(build(NULL), AN_OK);
 	expect_rows(w, 5);
+	cr_expect_eq(an_cpu_view_hidden(view), 0, "nothing left out");
 }
 
 Test(treeview, exclude_hides_the_subtree)
@@ -132,6 +133,8 @@ Test(treeview, exclude_hides_the_subtree)
 	o.filter = f;
 	cr_assert_eq(build(&o), AN_OK);
 	expect_rows(w, 3);
+	/* a (with c below it) is the one child of a listed row left out */
+	cr_expect_eq(an_cpu_view_hidden(view), 1);
 	an_filter_free(f);
 }
 
@@ -147,6 +150,8 @@ Test(treeview, include_keeps_the_paths_to_a_match)
 	o.filter = f;
 	cr_assert_eq(build(&o), AN_OK);
 	expect_rows(w, 3);
+	/* b and (idle), children of the root, are left out */
+	cr_expect_eq(an_cpu_view_hidden(view), 2);
 	an_filter_free(f);
 }
 
@@ -170,6 +175,7 @@ Test(treeview, min_percent_depth_and_children_prune)
 	o.min_percent = 12.6;
 	cr_assert_eq(build(&o), AN_OK);
 	expect_rows(pct, 4);
+	cr_expect_eq(an_cpu_view_hidden(view), 1, "(idle)");
 	an_cpu_view_free(view);
 	o.min_percent = 12.5; /* not below: shown */
 	cr_assert_eq(build(&o), AN_OK);
@@ -179,11 +185,13 @@ Test(treeview, min_percent_depth_and_children_prune)
 	o.max_depth = 1;
 	cr_assert_eq(build(&o), AN_OK);
 	expect_rows(depth, 4);
+	cr_expect_eq(an_cpu_view_hidden(view), 1, "c, below the depth");
 	an_cpu_view_free(view);
 	o.max_depth = AN_CPU_VIEW_UNLIMITED;
 	o.max_children = 1;
 	cr_assert_eq(build(&o), AN_OK);
 	expect_rows(kids, 3);
+	cr_expect_eq(an_cpu_view_hidden(view), 2, "b and (idle)");
 }
 
 Test(treeview, focus_is_the_merged_callees)

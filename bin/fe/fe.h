@@ -77,6 +77,8 @@ typedef struct fe_opts {
 	int format;              /* enum fe_format */
 	const char *out;         /* -o FILE or NULL (stdout) */
 	const char *db;          /* --db FILE or NULL */
+	int replace;             /* --replace: --db replaces an analysis
+				    stored with other options */
 	long top;                /* -n N; 0 = all */
 	int top_set;             /* -n was given */
 	an_filter *filter;       /* --filter / --exclude, or NULL */
@@ -105,6 +107,9 @@ typedef struct fe_opts {
 	long explain;            /* --explain K */
 	int explain_set;         /* --explain was given */
 	uint64_t min_count;      /* --min-count N, 0 = none */
+	char patterns[256];      /* "--filter 'RE' --exclude 'RE'" as
+				    given, for messages (cut at 255) */
+	char focus_patterns[256]; /* "--focus 'RE'" as given */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;
@@ -137,6 +142,10 @@ int fe_parse_group(fe_opts *o, const fe_subcmd **sc, char *cmdname,
 		   const char *group_help, const fe_subcmd *subs,
 		   size_t nsubs);
 void fe_opts_free(fe_opts *o);
+/* Appends " OPT 'RE'" (the first without the space) to buf, for
+ * messages that name the patterns a report was given. */
+void fe_note_pattern(char *buf, size_t cap, const char *opt,
+		     const char *re);
 
 /* ---- pictures (fe_image.c) ---- */
 
@@ -163,11 +172,28 @@ void fe_file_label(char *buf, size_t cap, const char *path);
 
 typedef struct fe_out {
 	FILE *f;        /* where to write */
-	char *path;     /* final path, NULL for stdout */
-	char *tmp;      /* temporary file renamed onto path on success */
+	char *path;     /* final path, NULL for stdout and in place */
+	char *tmp;      /* temporary file renamed onto path on success;
+			   NULL when written in place (not a regular file) */
 } fe_out;
 
-/* Opens -o FILE (atomically replaced on success) or stdout. */
+/* FE_EXIT_OK, or FE_EXIT_USAGE (one line said) when -o or --db names
+ * an existing file that is one of the positional arguments (the inputs)
+ * or -o the --db file: same device and inode, through links too.
+ * fe_parse() calls it, so every command's outputs are checked before it
+ * reads anything. */
+int fe_out_check(const fe_opts *o);
+/* --db: stores the artifact row of `info` by the replace rule
+ * (an_store_artifact_put, --replace), saying on stderr when an earlier
+ * analysis is replaced; FE_EXIT_OK or FE_EXIT_ERROR (said). */
+int fe_db_artifact(int64_t *id, an_store *st, const an_artifact_info *info,
+		   const fe_opts *o);
+/* What --db stores as artifact.path: the realpath of `path` (as given
+ * when that fails, e.g. "-"); malloc'd, NULL when out of memory. */
+char *fe_abs_path(const char *path);
+/* Opens -o FILE (atomically replaced on success; a FILE that exists and
+ * is no regular file, such as /dev/null, is written in place) or
+ * stdout. */
 int fe_out_open(fe_out *o, const char *path);
 /* Finishes: on ok renames into place, else removes the temporary.
  * Returns FE_EXIT_OK or FE_EXIT_ERROR (write error reported). */

@@ -15,13 +15,14 @@ enum {
 	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS,
 	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE, O_ABSOLUTE, O_WIDTH,
 	O_TITLE, O_SUBTITLE, O_MIN_WIDTH, O_SORT, O_INVERTED, O_CHART,
-	O_EXPLAIN, O_MIN_COUNT
+	O_EXPLAIN, O_MIN_COUNT, O_REPLACE
 };
 
 static const struct option long_opts[] = {
 	{"format", required_argument, NULL, O_FORMAT},
 	{"output", required_argument, NULL, 'o'},
 	{"db", required_argument, NULL, O_DB},
+	{"replace", no_argument, NULL, O_REPLACE},
 	{"top", required_argument, NULL, 'n'},
 	{"filter", required_argument, NULL, O_FILTER},
 	{"exclude", required_argument, NULL, O_EXCLUDE},
@@ -81,7 +82,8 @@ static unsigned needs(int c)
 	switch (c) {
 	case O_FORMAT: return FE_OPT_FORMAT;
 	case 'o': return FE_OPT_OUT;
-	case O_DB: return FE_OPT_DB;
+	case O_DB:
+	case O_REPLACE: return FE_OPT_DB;
 	case 'n': return FE_OPT_TOP;
 	case O_FILTER:
 	case O_EXCLUDE: return FE_OPT_FILTER;
@@ -249,6 +251,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			break;
 		case 'o': o->out = optarg; break;
 		case O_DB: o->db = optarg; break;
+		case O_REPLACE: o->replace = 1; break;
 		case 'n':
 			if (!parse_num(optarg, &v) || v < 0 || v > 1e9 ||
 			    v != floor(v))
@@ -265,12 +268,18 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 					 optarg, cmdsp);
 			if (rc)
 				return rc;
+			fe_note_pattern(o->patterns, sizeof(o->patterns),
+					c == O_FILTER ? "--filter" :
+							"--exclude", optarg);
 			break;
 		case O_FOCUS:
 			rc = add_pattern(&o->focus, AN_FILTER_INCLUDE, optarg,
 					 cmdsp);
 			if (rc)
 				return rc;
+			fe_note_pattern(o->focus_patterns,
+					sizeof(o->focus_patterns), "--focus",
+					optarg);
 			break;
 		case O_WEIGHTS:
 			if (!strcmp(optarg, "time"))
@@ -383,7 +392,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			 progress ? FE_PROGRESS_ON : FE_PROGRESS_AUTO);
 	o->args = argv + optind;
 	o->nargs = argc - optind;
-	return FE_EXIT_OK;
+	return fe_out_check(o);
 }
 
 void fe_opts_free(fe_opts *o)

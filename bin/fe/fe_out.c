@@ -1,8 +1,10 @@
 /*
  * fe_out.c - output for the frontends: -o FILE written to a temporary
  * file and renamed into place only on success (never a partial output
- * file), and escaping for text, JSON and CSV.
+ * file), never onto an input (fe_out_check), the --db replace rule
+ * (fe_db_artifact), and escaping for text, JSON and CSV.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +24,147 @@ static void remove_pending(void)
 		unlink(pending_tmp);
 }
 
+/* 1 when `path` names the existing file sb describes (same device and
+ * inode: hard links and symbolic links to it included). */
+static int is_file(const char *path, const struct stat *sb)
+{
+	struct stat st;
+
+	return path && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	       st.st_dev == sb->st_dev && st.st_ino == sb->st_ino;
+}
+
+/* The absolute path `path` names (or would name, when it does not exist
+ * yet: its directory resolved, its last component as given), malloc'd;
+ * NULL when it cannot be told. */
+static char *place(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base;
+	char *dir, *full, *r = realpath(path, NULL);
+	size_t n, len;
+
+	if (r || errno != ENOENT)
+		return r;
+	/* the directory: "." without a slash, "/" for "/name" */
+	n = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+	dir = malloc(n + 1);
+	if (!dir)
+		return NULL;
+	memcpy(dir, !slash ? "." : slash == path ? "/" : path, n);
+	dir[n] = '\0';
+	r = realpath(dir, NULL);
+	free(dir);
+	if (!r)
+		return NULL;
+	base = slash ? slash + 1 : path;
+	len = strlen(r) + strlen(base) + 2;
+	full = malloc(len);
+	if (full)
+		snprintf(full, len, "%s/%s", r, base);
+	free(r);
+	return full;
+}
+
+/* 1 when paths a and b name the same file, existing or not. */
+static int same_place(const char *a, const char *b)
+{
+	char *pa, *pb;
+	int same;
+
+	if (!strcmp(a, "-") || !strcmp(b, "-"))
+		return 0;
+	pa = place(a);
+	pb = place(b);
+	same = pa && pb && !strcmp(pa, pb);
+	free(pa);
+	free(pb);
+	return same;
+}
+
+/* The one-line refusal of an output that is also an input. */
+static int refuse(const char *opt, const char *out, const char *what,
+		  const char *in)
+{
+	fe_errorf("%s %s is %s %s: refusing to overwrite it", opt, out,
+		  what, in);
+	return FE_EXIT_USAGE;
+}
+
+int fe_out_check(const fe_opts *o)
+{
+	const char *outs[2], *opts[2] = {"-o", "--db"};
+	struct stat sb;
+	int i, k;
+
+	outs[0] = o->out;
+	outs[1] = o->db;
+	for (k = 0; k < 2; k++) {
+		/* a file that does not exist yet is no input; standard
+		 * input and output ("-") cannot be compared */
+		if (!outs[k] || !strcmp(outs[k], "-") ||
+		    stat(outs[k], &sb) != 0)
+			continue;
+		for (i = 0; i < o->nargs; i++)
+			if (is_file(o->args[i], &sb))
+				return refuse(opts[k], outs[k], "the input",
+					      o->args[i]);
+	}
+	if (o->out && o->db && same_place(o->out, o->db))
+		return refuse("-o", o->out, "the --db database", o->db);
+	return FE_EXIT_OK;
+}
+
+char *fe_abs_path(const char *path)
+{
+	char *r = strcmp(path, "-") != 0 ? realpath(path, NULL) : NULL;
+
+	return r ? r : strdup(path);
+}
+
+int fe_db_artifact(int64_t *id, an_store *st, const an_artifact_info *info,
+		   const fe_opts *o)
+{
+	an_error err;
+	int replaced = 0;
+
+	an_error_clear(&err);
+	if (an_store_artifact_put(id, &replaced, st, info, o->replace,
+				  &err) < 0) {
+		if (err.code == AN_EEXIST)
+			fe_errorf("%s: %s is %s: nothing stored (--replace "
+				  "replaces it)", o->db, info->given_path ?
+				  info->given_path : info->path, err.message);
+		else
+			fe_report(o->db, &err);
+		return FE_EXIT_ERROR;
+	}
+	if (replaced)
+		fe_errorf("%s: replaced the stored analysis of %s (artifact "
+			  "%lld)", o->db, info->given_path ? info->given_path :
+			  info->path, (long long)*id);
+	return FE_EXIT_OK;
+}
+
 int fe_out_open(fe_out *o, const char *path)
 {
+	struct stat sb;
 	int fd;
 	size_t n;
 
 	memset(o, 0, sizeof(*o));
 	if (!path || strcmp(path, "-") == 0) {
 		o->f = stdout;
+		return FE_EXIT_OK;
+	}
+	/* an existing file that is not a regular file (/dev/null, a FIFO,
+	 * a terminal) is written in place: a temporary file renamed onto
+	 * it would replace the device node itself */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		o->f = fopen(path, "w");
+		if (!o->f) {
+			fe_errorf("%s: %s", path, strerror(errno));
+			return FE_EXIT_ERROR;
+		}
 		return FE_EXIT_OK;
 	}
 	n = strlen(path);
@@ -84,6 +219,16 @@ int fe_out_close(fe_out *o, int ok)
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			if (errno != EPIPE)
 				fe_errorf("write error: %s", strerror(errno));
+			rc = FE_EXIT_ERROR;
+		}
+		o->f = NULL;
+		return ok ? rc : FE_EXIT_ERROR;
+	}
+	if (!o->tmp) {
+		/* written in place (fe_out_open: not a regular file) */
+		int bad = ferror(o->f);
+		if (fclose(o->f) != 0 || bad) {
+			fe_errorf("write error: %s", strerror(errno));
 			rc = FE_EXIT_ERROR;
 		}
 		o->f = NULL;

@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "fe.h"
@@ -354,8 +355,148 @@ void fe_table_row(fe_writer *w, const fe_val *vals)
 	w->rows++;
 }
 
+/* Appends ", item" (or the first item) to the writer's why. */
+static void why_add(fe_writer *w, const char *fmt, ...) FE_PRINTFLIKE(2, 3);
+
+static void why_add(fe_writer *w, const char *fmt, ...)
+{
+	size_t len = strlen(w->why);
+	va_list ap;
+
+	if (len && len + 2 < sizeof(w->why)) {
+		memcpy(w->why + len, ", ", 3);
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(w->why + len, sizeof(w->why) - len, fmt, ap);
+	va_end(ap);
+}
+
+static void set_why(fe_writer *w, unsigned cut, long n, int n_default,
+		    long depth, const fe_opts *o)
+{
+	const char *dflt = n_default ? " (default)" : "";
+
+	w->why[0] = '\0';
+	if (cut & FE_CUT_N)
+		why_add(w, "-n %ld%s", n, dflt);
+	if (cut & FE_CUT_PATHS)
+		why_add(w, "--paths %ld%s", n, dflt);
+	if ((cut & FE_CUT_FILTER) && o->filter)
+		why_add(w, "%s", o->patterns[0] ? o->patterns :
+			"--filter/--exclude");
+	if (cut & FE_CUT_DEPTH)
+		why_add(w, "--max-depth %ld%s", depth,
+			o->max_depth < 0 ? " (default)" : "");
+	if ((cut & FE_CUT_PERCENT) && o->min_percent > 0)
+		why_add(w, "--min-percent %g", o->min_percent);
+	if ((cut & FE_CUT_SIZE) && o->min_size > 0)
+		why_add(w, "--min-size %" PRIu64, o->min_size);
+	if (cut & FE_CUT_N)
+		snprintf(w->why + strlen(w->why),
+			 sizeof(w->why) - strlen(w->why),
+			 "; -n 0 shows all");
+}
+
+unsigned fe_flat_cut(uint64_t n, uint64_t matched, uint64_t shown)
+{
+	return (matched < n ? FE_CUT_FILTER : 0) |
+	       (shown < matched ? FE_CUT_N : 0);
+}
+
+void fe_table_cut(fe_writer *w, uint64_t total, const char *noun,
+		  unsigned cut, long n, int n_default, long depth,
+		  const fe_opts *o)
+{
+	w->total = total;
+	w->noun = noun;
+	set_why(w, cut, n, n_default, depth, o);
+}
+
+void fe_table_cut_of(fe_writer *w, uint64_t shown, uint64_t total,
+		     const char *noun, unsigned cut, long n, int n_default,
+		     const fe_opts *o)
+{
+	fe_table_cut(w, total, noun, cut, n, n_default, 0, o);
+	w->shown = shown;
+}
+
+void fe_table_cut_tree(fe_writer *w, uint64_t hidden, const char *noun,
+		       unsigned cut, long n, int n_default, long depth,
+		       const fe_opts *o)
+{
+	w->hidden = hidden;
+	w->noun = noun;
+	set_why(w, cut, n, n_default, depth, o);
+}
+
+void fe_note_pattern(char *buf, size_t cap, const char *opt,
+		     const char *re)
+{
+	size_t len = strlen(buf);
+	const unsigned char *p;
+
+	if (len + 1 < cap)
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s '",
+					len ? " " : "", opt);
+	/* control characters as \xNN: the messages reach a terminal */
+	for (p = (const unsigned char *)re; *p && len + 5 < cap; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			len += (size_t)snprintf(buf + len, cap - len,
+						"\\x%02x", *p);
+		else
+			buf[len++] = (char)*p;
+	if (len + 1 < cap)
+		buf[len++] = '\'';
+	buf[len < cap ? len : cap - 1] = '\0';
+}
+
+/* The noun "one|many" for count k (as given without a '|'). */
+static void put_noun(FILE *f, const char *noun, uint64_t k)
+{
+	const char *bar = strchr(noun, '|');
+
+	if (!bar)
+		fputs(noun, f);
+	else if (k == 1)
+		fwrite(noun, 1, (size_t)(bar - noun), f);
+	else
+		fputs(bar + 1, f);
+}
+
+/* The text footer of a cut report (the patterns in `why` escaped as
+ * every text cell is). */
+static void put_footer(FILE *f, const fe_writer *w)
+{
+	uint64_t shown = w->shown ? w->shown : w->rows;
+
+	if (w->total > shown) {
+		fprintf(f, "# showing %" PRIu64 " of %" PRIu64 " ", shown,
+			w->total);
+		put_noun(f, w->noun, w->total);
+	} else if (w->hidden) {
+		fprintf(f, "# %" PRIu64 " more ", w->hidden);
+		put_noun(f, w->noun, w->hidden);
+		fputs(" below these rows, each with its subtree", f);
+	} else {
+		return;
+	}
+	fputs(" (cut by ", f);
+	fe_text(f, w->why, strlen(w->why));
+	fputs(")\n", f);
+}
+
 void fe_table_end(fe_writer *w)
 {
-	if (w->format == FE_JSON)
-		fputs(w->rows ? "\n]}\n" : "]}\n", w->f);
+	if (w->format == FE_JSON) {
+		fputs(w->rows ? "\n]" : "]", w->f);
+		if (w->total > (w->shown ? w->shown : w->rows))
+			fprintf(w->f, ", \"total_rows\": %" PRIu64, w->total);
+		else if (w->hidden)
+			fprintf(w->f, ", \"hidden_rows\": %" PRIu64,
+				w->hidden);
+		fputs("}\n", w->f);
+	} else if (w->format == FE_TEXT) {
+		put_footer(w->f, w);
+	}
 }

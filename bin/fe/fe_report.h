@@ -11,6 +11,12 @@
  *         spaces, unpadded.
  *   JSON  {<head members>, "<rows key>": [\n  {<row members>},...\n]}
  *   CSV   a heading line of column names, one line per row.
+ *
+ * A report that left rows out says so (fe_table_cut, before
+ * fe_table_end): text ends with one footer line "# showing 10 of 48
+ * functions (cut by -n 10; -n 0 shows all)", JSON carries "total_rows"
+ * (or, for a tree, "hidden_rows") after the rows; CSV stays rows only.
+ * A complete report is written exactly as without the call.
  */
 #ifndef FE_REPORT_H
 #define FE_REPORT_H
@@ -82,7 +88,25 @@ typedef struct fe_writer {
 	unsigned order[16];    /* text columns in .text order */
 	unsigned ntext;
 	uint64_t rows;         /* rows written */
+	uint64_t total;        /* fe_table_cut: rows in all (0: not said) */
+	uint64_t hidden;       /* fe_table_cut_tree: children left out */
+	uint64_t shown;        /* fe_table_cut_of: shown of total (0: the
+				  rows written) */
+	const char *noun;      /* what the rows are ("functions") */
+	char why[200];         /* the options that cut them */
 } fe_writer;
+
+/* What cut a report's rows (fe_table_cut's `cut`). */
+enum {
+	FE_CUT_N = 1 << 0,       /* -n (the effective count: n) */
+	FE_CUT_FILTER = 1 << 1,  /* --filter / --exclude */
+	FE_CUT_DEPTH = 1 << 2,   /* --max-depth (the effective depth) */
+	FE_CUT_PERCENT = 1 << 3, /* --min-percent */
+	FE_CUT_SIZE = 1 << 4,    /* --min-size */
+	FE_CUT_PATHS = 1 << 5    /* --paths (the count in effect: n) */
+};
+
+struct fe_opts;
 
 /*
  * Starts a table: in JSON the head members (hcols/hvals, may be 0) and
@@ -95,7 +119,31 @@ void fe_table_begin(fe_writer *w, FILE *f, int format, const fe_table *t,
 		    const void *ctx);
 /* One row: vals[i] is the value of t->cols[i]. */
 void fe_table_row(fe_writer *w, const fe_val *vals);
-/* Ends the table (JSON: closes the array and the object). */
+/*
+ * A flat report: `total` rows would be listed without the options in
+ * `cut` (FE_CUT_*; n: the -n count in effect, of which n_default says
+ * whether it is the default; depth: the --max-depth in effect).
+ * fe_table_end() then writes the footer when fewer were written. `noun`
+ * ("function|functions") must live until then.
+ */
+void fe_table_cut(fe_writer *w, uint64_t total, const char *noun,
+		  unsigned cut, long n, int n_default, long depth,
+		  const struct fe_opts *o);
+/* As fe_table_cut(), for a report whose rows are parts of `shown` of
+ * `total` things (retainer chains: a row per step). */
+void fe_table_cut_of(fe_writer *w, uint64_t shown, uint64_t total,
+		     const char *noun, unsigned cut, long n, int n_default,
+		     const struct fe_opts *o);
+/* FE_CUT_* of a flat list of n rows of which `matched` passed the
+ * --filter/--exclude patterns and `shown` were written (the -n cut). */
+unsigned fe_flat_cut(uint64_t n, uint64_t matched, uint64_t shown);
+/* A tree: `hidden` children of the rows written were left out (each
+ * with its subtree) by the options in `cut` (as for fe_table_cut). */
+void fe_table_cut_tree(fe_writer *w, uint64_t hidden, const char *noun,
+		       unsigned cut, long n, int n_default, long depth,
+		       const struct fe_opts *o);
+/* Ends the table (JSON: closes the array and the object) with the
+ * footer of a cut report. */
 void fe_table_end(fe_writer *w);
 
 /* The JSON members cols[i]: vals[i] (those in JSON), ", " apart, for a

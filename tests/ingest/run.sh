@@ -84,6 +84,10 @@ n=$(sqlite3 one.db "SELECT count(*) FROM artifact WHERE kind = 'trace'")
 sqlite3 one.db "SELECT status, reason FROM ingest_file WHERE path LIKE
     '%truncated.cpuprofile'" | grep -q "^failed|truncated JSON" ||
 	no "truncated.cpuprofile not recorded as failed"
+# paths as the per-artifact commands store them: absolute, and as found
+n=$(sqlite3 one.db "SELECT count(*) FROM artifact WHERE path NOT LIKE
+    '$tmp/incident/%' OR given_path NOT LIKE 'incident/%'")
+[ "$n" = 0 ] || no "$n artifact rows without absolute/given paths"
 sqlite3 one.db "SELECT status FROM ingest_file WHERE path LIKE
     '%README.md'" | grep -qx skipped || no "README.md not skipped"
 

@@ -42,7 +42,8 @@ typedef enum an_status {
 	AN_ENOTFOUND = -7,/* no such object / file */
 	AN_EINVAL = -8,   /* bad argument (e.g. invalid regex) */
 	AN_ECANCELED = -9,/* a callback asked to stop */
-	AN_EUSER = -10    /* error raised by a user callback */
+	AN_EUSER = -10,   /* error raised by a user callback */
+	AN_EEXIST = -11   /* already there, and not to be replaced */
 } an_status;
 
 /* Index value meaning "no such node / function / class" (every u32

@@ -233,6 +233,10 @@ AN_API int an_cpu_view_build(an_cpu_view **out, const an_cpu *c,
 			     const an_cpu_tree *t,
 			     const an_cpu_view_opts *o, an_error *err);
 AN_API uint32_t an_cpu_view_count(const an_cpu_view *v);
+/* How many children of the listed rows the pruning (max_depth,
+ * min_percent, max_children) or the filter left out, each with its
+ * subtree: 0 when the view is the whole tree. */
+AN_API uint32_t an_cpu_view_hidden(const an_cpu_view *v);
 AN_API const an_cpu_view_row *an_cpu_view_get(const an_cpu_view *v,
 					      uint32_t i);
 AN_API void an_cpu_view_free(an_cpu_view *v);

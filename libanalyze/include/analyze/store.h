@@ -9,8 +9,9 @@
  * created.
  *
  * Schema: PRAGMA user_version 4 (version 1 had no heap tables, version 2
- * no comparison tables, version 3 no artifact.profile and no ingest_file;
- * opening an older database migrates it in the same transaction).
+ * no comparison tables, version 3 no artifact.profile, given_path and
+ * ingest_file; opening an older database migrates it in the same
+ * transaction).
  *
  * Ownership: an_store_open() returns a caller-owned handle released with
  * an_store_close().
@@ -31,7 +32,8 @@ AN_BEGIN_DECL
 typedef struct an_store an_store;
 
 typedef struct an_artifact_info {
-	const char *path;      /* as given by the user */
+	const char *path;      /* the file's absolute path (profkit: its
+				  realpath; "-" for standard input) */
 	const char *sha256;    /* 64 hex digits of the raw file */
 	an_kind kind;          /* artifact kind */
 	uint64_t bytes;        /* raw (on-disk) size */
@@ -39,6 +41,8 @@ typedef struct an_artifact_info {
 	const char *profile;   /* "PID:TID" for one thread profile of a
 				  trace, NULL (stored as '') otherwise:
 				  the row is keyed by (sha256, profile) */
+	const char *given_path; /* the path as given by the user, or NULL
+				   (schema version 4) */
 } an_artifact_info;
 
 /*
@@ -51,12 +55,31 @@ typedef struct an_artifact_info {
 AN_API int an_store_open(an_store **out, const char *path, an_error *err);
 
 /*
- * Adds an artifact row, or replaces what is stored for the same (sha256,
- * profile): its rows are deleted and the row is updated in place, so its
- * id stays. *artifact_id receives the id for the kind-specific writers.
+ * Adds an artifact row, or rewrites the row of the same (sha256, profile)
+ * in place, whatever analysis it holds (its id stays; the kind-specific
+ * writers then replace its rows; comparisons stored with it stay).
+ * *artifact_id receives the id for the kind-specific writers.
  */
 AN_API int an_store_artifact(int64_t *artifact_id, an_store *s,
 			     const an_artifact_info *info, an_error *err);
+
+/*
+ * The --db rule (docs/database.md): stores the artifact row of a file
+ * not stored yet; a file already stored (same sha256 and profile) keeps
+ * its artifact id, and its row is rewritten (the writers then replace its
+ * rows; comparisons stored with it stay) when its meta is NULL (only a
+ * comparison stored it), when it equals info->meta_json as JSON but for
+ * "top_objects" and "all_objects" (the same analysis options: a snapshot
+ * stored again with or without --all-objects is the same analysis), or
+ * when replace_any is set. *replaced (may be NULL) is 1 when an earlier analysis was
+ * replaced.
+ * @return AN_OK; AN_EEXIST when the file is stored from an analysis with
+ *         other options (a different meta) and replace_any
+ *         is 0: nothing of this call is kept; AN_EINVAL, AN_EIO.
+ */
+AN_API int an_store_artifact_put(int64_t *artifact_id, int *replaced,
+				 an_store *s, const an_artifact_info *info,
+				 int replace_any, an_error *err);
 
 /*
  * Like an_store_artifact(), but an artifact with the same key is kept

@@ -6,6 +6,7 @@
  * ingest_file row; and one pair of consecutive snapshots compared and its
  * heap diff stored.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,7 +212,7 @@ static int analyse_heap(outcome *o, const char *path, an__slot *s)
 
 /* Stores what the analyses produced (r->mu held). */
 static int store_outcome(an__run *r, size_t i, const outcome *o,
-			 an_error *err)
+			 const char *abs, an_error *err)
 {
 	an_store *st = r->st;
 	an_artifact_info info;
@@ -223,7 +224,10 @@ static int store_outcome(an__run *r, size_t i, const outcome *o,
 	int rc = AN_OK;
 
 	memset(&info, 0, sizeof(info));
-	info.path = r->list->paths[i];
+	/* as the per-artifact commands: the absolute path, and the path as
+	 * given (here: as found under the PATH given) */
+	info.path = abs ? abs : r->list->paths[i];
+	info.given_path = r->list->paths[i];
 	info.sha256 = o->sha256;
 	info.kind = o->kind;
 	info.bytes = o->raw_bytes;
@@ -273,10 +277,12 @@ void an__ingest_file(an__run *r, an__slot *s, size_t i)
 	an_ingest_file *f = it->out;
 	outcome o;
 	an_error err;
+	char *abs;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
 	o.kind = it->kind;
+	abs = realpath(path, NULL);
 	begin_read(s, path);
 	if (it->kind == AN_KIND_HEAPSNAPSHOT)
 		analyse_heap(&o, path, s);
@@ -295,12 +301,14 @@ void an__ingest_file(an__run *r, an__slot *s, size_t i)
 		/* cancelled or failed meanwhile: not stored, not counted */
 		pthread_mutex_unlock(&r->mu);
 		outcome_free(&o);
+		free(abs);
 		return;
 	}
 	an_error_clear(&err);
 	rc = an__store_unit_begin(r->st, &err);
 	if (rc == AN_OK)
-		rc = an__store_unit_end(r->st, store_outcome(r, i, &o, &err),
+		rc = an__store_unit_end(r->st,
+					store_outcome(r, i, &o, abs, &err),
 					&err);
 	if (rc == AN_OK)
 		rc = an_store_checkpoint(r->st, &err);
@@ -329,6 +337,7 @@ void an__ingest_file(an__run *r, an__slot *s, size_t i)
 	}
 	pthread_mutex_unlock(&r->mu);
 	outcome_free(&o);
+	free(abs);
 }
 
 void an__ingest_pair(an__run *r, an__slot *s, size_t a, size_t b)
@@ -339,7 +348,7 @@ void an__ingest_pair(an__run *r, an__slot *s, size_t a, size_t b)
 	an_heap_diff *d = NULL;
 	an_artifact_info info;
 	an__item *ia = &r->items[a], *ib = &r->items[b];
-	char sha[65];
+	char sha[65], *abs = realpath(r->list->paths[a], NULL);
 	int64_t ida = 0, idb = 0;
 	int rc, yes = 0;
 	an_error err;
@@ -369,7 +378,8 @@ void an__ingest_pair(an__run *r, an__slot *s, size_t a, size_t b)
 		goto out;
 	}
 	memset(&info, 0, sizeof(info));
-	info.path = r->list->paths[a];
+	info.path = abs ? abs : r->list->paths[a];
+	info.given_path = r->list->paths[a];
 	info.sha256 = sha;
 	info.kind = AN_KIND_HEAPSNAPSHOT;
 	info.bytes = an_source_raw_bytes(sa);
@@ -407,4 +417,5 @@ out:
 	an_heap_base_free(base);
 	an_source_free(sa);
 	an_source_free(sb);
+	free(abs);
 }

@@ -22,6 +22,7 @@ const char *an_status_str(int code)
 	case AN_EINVAL: return "invalid argument";
 	case AN_ECANCELED: return "canceled";
 	case AN_EUSER: return "error in callback";
+	case AN_EEXIST: return "already exists";
 	default: return "unknown status";
 	}
 }

@@ -11,6 +11,7 @@
 struct an_cpu_view {
 	an_cpu_view_row *rows;
 	uint32_t count;
+	uint32_t hidden; /* children of listed rows left out */
 };
 
 /* What the walk reads: the profile's call tree or a merged tree. */
@@ -47,9 +48,10 @@ static int cmp_total(uint32_t a, uint32_t b, const void *ctx)
 }
 
 /* Children of n, ordered by total desc, stable (merged trees come
- * sorted). tmp: scratch for as many. */
+ * sorted). tmp: scratch for as many. *all: how many n has before the
+ * filter. */
 static uint32_t src_children(const source *s, uint32_t n, uint32_t *out,
-			     uint32_t *tmp)
+			     uint32_t *tmp, uint32_t *all)
 {
 	uint32_t k = 0, i, cnt;
 	const uint32_t *kids;
@@ -59,13 +61,29 @@ static uint32_t src_children(const source *s, uint32_t n, uint32_t *out,
 		for (c = an_cpu_tree_get(s->t, n)->first_child; c != AN_NONE;
 		     c = an_cpu_tree_get(s->t, c)->next_sibling)
 			out[k++] = c;
+		*all = k;
 		return k;
 	}
 	cnt = an_profile_node_children(s->p, n, &kids);
+	*all = cnt;
 	for (i = 0; i < cnt; i++)
 		if (!s->keep || s->keep[kids[i]])
 			out[k++] = kids[i];
 	an__sort_keys(out, tmp, k, cmp_total, s);
+	return k;
+}
+
+/* How many children n has (before the filter), without ordering them. */
+static uint32_t src_child_count(const source *s, uint32_t n)
+{
+	const uint32_t *kids;
+	uint32_t k = 0, c;
+
+	if (!s->t)
+		return an_profile_node_children(s->p, n, &kids);
+	for (c = an_cpu_tree_get(s->t, n)->first_child; c != AN_NONE;
+	     c = an_cpu_tree_get(s->t, c)->next_sibling)
+		k++;
 	return k;
 }
 
@@ -149,13 +167,16 @@ static int walk(an_cpu_view *v, const source *s, uint32_t count,
 	while (sp) {
 		frame_it it = stack[--sp];
 		an_cpu_view_row *r;
-		uint32_t nk, i, limit;
+		uint32_t nk, i, limit, all;
 		double t = src_total(s, it.node);
 
-		if (it.depth > 0 && pct(t, total) < o->min_percent)
+		if (it.depth > 0 && pct(t, total) < o->min_percent) {
+			v->hidden++;
 			continue;
+		}
 		/* a heap profile's empty branches are not shown (DevTools'
-		 * SamplingHeapProfileModel pruneEmptyBranches) */
+		 * SamplingHeapProfileModel pruneEmptyBranches): not counted
+		 * as hidden either */
 		if (it.depth > 0 && t == 0 &&
 		    an_cpu_weights(s->c) == AN_WEIGHTS_BYTES)
 			continue;
@@ -167,12 +188,15 @@ static int walk(an_cpu_view *v, const source *s, uint32_t count,
 		r->self_us = src_self(s, it.node);
 		r->total_us = t;
 		v->count++;
-		if (it.depth >= o->max_depth)
+		if (it.depth >= o->max_depth) {
+			v->hidden += src_child_count(s, it.node);
 			continue;
-		nk = src_children(s, it.node, kids, tmp);
+		}
+		nk = src_children(s, it.node, kids, tmp, &all);
 		limit = o->max_children > 0 && o->max_children < nk ?
 				o->max_children :
 				nk;
+		v->hidden += all - limit;
 		/* push in reverse so the largest child comes first */
 		for (i = limit; i-- > 0;) {
 			stack[sp].node = kids[i];
@@ -246,6 +270,11 @@ done:
 uint32_t an_cpu_view_count(const an_cpu_view *v)
 {
 	return v ? v->count : 0;
+}
+
+uint32_t an_cpu_view_hidden(const an_cpu_view *v)
+{
+	return v ? v->hidden : 0;
 }
 
 const an_cpu_view_row *an_cpu_view_get(const an_cpu_view *v, uint32_t i)

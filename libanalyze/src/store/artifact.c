@@ -1,8 +1,9 @@
 /*
  * artifact.c - the artifact row that keys everything stored for a file
- * or one thread profile of a trace (re-storing the same sha256 and
- * profile replaces its rows and keeps its id; a comparison keeps an
- * existing one), and clearing an artifact's rows before a writer stores
+ * or one thread profile of a trace, by (sha256, profile): re-storing it
+ * rewrites the row in place (same id; an_store_artifact_put() only when
+ * the analysis options are the same, the --db rule); a comparison keeps
+ * an existing one; and clearing an artifact's rows before a writer stores
  * them again.
  */
 #include <stdio.h>
@@ -71,54 +72,17 @@ done:
 	return rc;
 }
 
-/*
- * Deletes every row stored for artifact `id` but the artifact row itself.
- * Not left to ON DELETE CASCADE: a run that migrates the schema runs with
- * foreign keys off (schema.c), and the artifact row keeps its id.
- */
-static int clear_artifact(an_store *s, int64_t id, an_error *err)
-{
-	static const char *const tables[] = {
-		"cpu_function WHERE artifact_id",
-		"cpu_node WHERE artifact_id",
-		"cpu_line WHERE artifact_id",
-		"heap_class WHERE artifact_id",
-		"heap_object WHERE artifact_id",
-		"heap_diff WHERE base_id",
-		"heap_diff WHERE target_id",
-		"heap_leak_cluster WHERE base_id",
-		"heap_leak_cluster WHERE target_id",
-		"heap_leak_cluster WHERE final_id",
-		"cpu_diff WHERE base_id",
-		"cpu_diff WHERE target_id",
-	};
-	char sql[96];
-	size_t i;
-
-	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		snprintf(sql, sizeof(sql), "DELETE FROM %s = %lld", tables[i],
-			 (long long)id);
-		if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-			return an__store_fail(s, err,
-					      "cannot replace the artifact");
-	}
-	return AN_OK;
-}
-
-/* Stores the artifact row: a new one, or the existing row of the same
- * (sha256, profile) updated in place (same id) with its rows cleared. */
-static int put_artifact(an_store *s, const an_artifact_info *info,
-			int64_t *artifact_id, an_error *err)
+/* Writes the artifact row: a new one (id 0; *out_id receives its id), or
+ * row `id` rewritten in place. The kind-specific writers replace its
+ * rows; comparisons stored with it stay (the file is the same). */
+static int write_row(an_store *s, const an_artifact_info *info, int64_t id,
+		     int64_t *out_id, an_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int64_t id = 0;
 	int rc = AN_OK, b;
 
 	if (info->meta_json)
 		AN_TRY(check_meta(s, info->meta_json, err));
-	AN_TRY(find_artifact(s, info, &id, err));
-	if (id)
-		AN_TRY(clear_artifact(s, id, err));
 	AN_TRY(an__store_stmt(s, id ? Q_UPD_ARTIFACT : Q_INS_ARTIFACT, &st,
 			      err));
 	b = id ? sqlite3_bind_int64(st, 1, id)
@@ -131,17 +95,31 @@ static int put_artifact(an_store *s, const an_artifact_info *info,
 		b |= an__store_bind_cstr(st, 6, info->meta_json);
 	else
 		b |= sqlite3_bind_null(st, 6);
+	if (info->given_path)
+		b |= an__store_bind_cstr(st, 7, info->given_path);
+	else
+		b |= sqlite3_bind_null(st, 7);
 	if (!id)
-		b |= an__store_bind_cstr(st, 7, profile_key(info));
+		b |= an__store_bind_cstr(st, 8, profile_key(info));
 	if (b != SQLITE_OK) {
 		rc = an__store_fail(s, err, "cannot bind the artifact");
 		sqlite3_reset(st);
 		goto done;
 	}
 	AN_TRY(an__store_step_done(s, st, "cannot store the artifact", err));
-	*artifact_id = id ? id : sqlite3_last_insert_rowid(s->db);
+	*out_id = id ? id : sqlite3_last_insert_rowid(s->db);
 done:
 	return rc;
+}
+
+/* Stores the artifact row, rewriting the one of the same key if any. */
+static int put_artifact(an_store *s, const an_artifact_info *info,
+			int64_t *artifact_id, an_error *err)
+{
+	int64_t id = 0;
+	int rc = find_artifact(s, info, &id, err);
+
+	return rc < 0 ? rc : write_row(s, info, id, artifact_id, err);
 }
 
 #define PROFILE_KEY_MAX (AN_STORE_PROFILE_KEY_SIZE - 1)
@@ -237,6 +215,78 @@ done:
 	return rc;
 }
 
+
+/* The artifact of info's key: *id (0 when none), whether it has an
+ * analysis (a meta) and whether that is the same as info's (the same
+ * meta but for top_objects). */
+static int find_same(an_store *s, const an_artifact_info *info,
+		     int64_t *id, int *has, int *same, an_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = AN_OK, step, b;
+
+	*id = 0;
+	*has = *same = 0;
+	AN_TRY(an__store_stmt(s, Q_FIND_ARTIFACT_META, &st, err));
+	b = an__store_bind_cstr(st, 1, info->sha256);
+	b |= info->meta_json ? an__store_bind_cstr(st, 2, info->meta_json)
+			     : sqlite3_bind_null(st, 2);
+	b |= an__store_bind_cstr(st, 3, profile_key(info));
+	if (b != SQLITE_OK)
+		AN_FAIL(err, AN_EIO, AN_NO_OFFSET, "cannot bind: %s",
+			sqlite3_errmsg(s->db));
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*has = sqlite3_column_int(st, 1);
+		*same = sqlite3_column_int(st, 2);
+	} else if (step != SQLITE_DONE) {
+		rc = an__store_fail(s, err, "cannot look up the artifact");
+	}
+	sqlite3_reset(st);
+done:
+	return rc;
+}
+
+static int put_checked(an_store *s, const an_artifact_info *info,
+		       int replace_any, int64_t *id, int *replaced,
+		       an_error *err)
+{
+	int rc = AN_OK, has, same;
+
+	AN_TRY(find_same(s, info, id, &has, &same, err));
+	/* an artifact a comparison stored has no analysis (meta NULL) */
+	if (*id && has && !same && !replace_any)
+		AN_FAIL(err, AN_EEXIST, AN_NO_OFFSET,
+			"already stored (artifact %lld) from an analysis with "
+			"other options",
+			(long long)*id);
+	AN_TRY(write_row(s, info, *id, id, err));
+	*replaced = has;
+done:
+	return rc;
+}
+
+int an_store_artifact_put(int64_t *artifact_id, int *replaced,
+			  an_store *s, const an_artifact_info *info,
+			  int replace_any, an_error *err)
+{
+	int64_t id = 0;
+	int rc, rep = 0;
+
+	rc = check_info(s, info, artifact_id, err);
+	if (rc == AN_OK)
+		rc = an__store_call_begin(s, err);
+	if (rc < 0)
+		return rc;
+	rc = put_checked(s, info, replace_any, &id, &rep, err);
+	if (rc == AN_OK) {
+		*artifact_id = id;
+		if (replaced)
+			*replaced = rep;
+	}
+	return an__store_call_end(s, rc, err);
+}
 
 const char *an_store_profile_key(char *buf, const an_profile *p)
 {

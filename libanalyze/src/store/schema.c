@@ -199,16 +199,21 @@ static const char schema_v3_sql[] =
 	"  ON cpu_diff(name);\n";
 
 /*
- * Version 4: batch ingest. `artifact` is rebuilt with a `profile` column:
- * a trace holds one CPU profile per thread and each is stored as its own
- * artifact row ('PID:TID'; '' for every other kind), so the key is
- * (sha256, profile) instead of sha256 alone. `ingest_file` remembers what
+ * Version 4: batch ingest and paths that do not depend on the directory.
+ * `artifact` is rebuilt with a `profile` column: a trace holds one CPU
+ * profile per thread and each is stored as its own artifact row
+ * ('PID:TID'; '' for every other kind), so the key is (sha256, profile)
+ * instead of sha256 alone. artifact.path becomes the file's absolute
+ * path (realpath) and `given_path` keeps the path as given on the
+ * command line (rows of earlier versions keep their path, and no
+ * given_path). `ingest_file` remembers what
  * `profkit ingest` did with each file (stored, failed and why, skipped),
  * which is what makes a rerun skip finished work.
  *
- * The rebuild runs with foreign keys off (an_store_open() leaves them off
- * for a run that migrates from an older version; the writers delete an
- * artifact's rows themselves, and an_store_commit() checks the keys).
+ * The rebuild runs with foreign keys off: an_store_open() leaves them off
+ * for a run that migrates from an older version (nothing profkit does
+ * deletes an artifact row: a stored artifact is updated in place), and
+ * an_store_commit() checks the keys.
  */
 static const char schema_v4_sql[] =
 	"CREATE TABLE artifact_v4 (\n"
@@ -221,6 +226,7 @@ static const char schema_v4_sql[] =
 	"  analysed_at TEXT NOT NULL,\n"
 	"  tool_version TEXT NOT NULL,\n"
 	"  meta TEXT,\n"
+	"  given_path TEXT,\n"
 	"  UNIQUE (sha256, profile)\n"
 	");\n"
 	"INSERT INTO artifact_v4 (id, path, sha256, profile, kind, bytes,\n"

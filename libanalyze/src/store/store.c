@@ -27,10 +27,10 @@ static const char *const sql_text[Q_COUNT] = {
 	" END",
 	"UPDATE artifact SET path = ?2, kind = ?3, bytes = ?4,"
 	" analysed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
-	" tool_version = ?5, meta = ?6 WHERE id = ?1",
-	"INSERT INTO artifact (path, sha256, profile, kind, bytes,"
-	" analysed_at, tool_version, meta) VALUES (?1, ?2, ?7, ?3, ?4,"
-	" strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5, ?6)",
+	" tool_version = ?5, meta = ?6, given_path = ?7 WHERE id = ?1",
+	"INSERT INTO artifact (path, sha256, kind, bytes, analysed_at,"
+	" tool_version, meta, given_path, profile) VALUES (?1, ?2, ?3, ?4,"
+	" strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5, ?6, ?7, ?8)",
 	"SELECT 1 FROM artifact WHERE id = ?1",
 	"DELETE FROM cpu_function WHERE artifact_id = ?1",
 	"DELETE FROM cpu_node WHERE artifact_id = ?1",
@@ -74,6 +74,12 @@ static const char *const sql_text[Q_COUNT] = {
 	"INSERT INTO heap_leak_cluster (base_id, target_id, final_id,"
 	" cluster_index, class, count, retained_size, representative, chain)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* the same analysis: the same meta but for how many objects a
+	 * heap snapshot keeps (json_remove also makes both minified) */
+	"SELECT id, meta IS NOT NULL, meta IS NULL OR ?2 IS NOT NULL AND"
+	" json_remove(meta, '$.top_objects', '$.all_objects') ="
+	" json_remove(?2, '$.top_objects', '$.all_objects')"
+	" FROM artifact WHERE sha256 = ?1 AND profile = ?3",
 };
 
 int an__store_fail(an_store *s, an_error *err, const char *what)

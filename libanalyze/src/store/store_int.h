@@ -40,6 +40,7 @@ enum {
 	Q_INS_CDIFF,
 	Q_DEL_LEAK,
 	Q_INS_LEAK,
+	Q_FIND_ARTIFACT_META,
 	Q_COUNT
 };
 

@@ -8,8 +8,9 @@ tiny=../heap/tiny.heapsnapshot
 leak=../heap/leak.heapsnapshot.gz
 # the report is printed as without --db
 "$PROFKIT" heap summary "$tiny" -q -n 3 --db "$db" || exit 1
-"$PROFKIT" heap summary "$tiny" -q --db "$db" --all-objects > /dev/null ||
-	exit 1
+"$PROFKIT" heap summary "$tiny" -q --db "$db" --all-objects > /dev/null \
+	2> "$TMPDIR/e" || exit 1
+sed "s|$TMPDIR|TMP|" "$TMPDIR/e"
 "$PROFKIT" heap summary "$leak" --filter '^nothing$' --db "$db" \
 	> /dev/null || exit 1
 [ -s "$db" ] && echo "database written"
@@ -24,35 +25,37 @@ q "PRAGMA user_version" 4
 q "SELECT count(*) FROM artifact" 2
 q "SELECT kind, bytes FROM artifact WHERE sha256 = '$(sha "$tiny")'" \
 	"heapsnapshot|$(wc -c < "$tiny" | tr -d ' ')"
-q "SELECT path FROM artifact WHERE sha256 = '$(sha "$leak")'" "$leak"
+q "SELECT path, given_path FROM artifact WHERE sha256 = '$(sha "$leak")'" \
+	"$(cd ../heap && pwd -P)/leak.heapsnapshot.gz|$leak"
 # tiny: 17 nodes, 13 classes (10 Summary rows), stored once
 q "SELECT count(*) FROM heap_object o JOIN artifact a ON a.id =
-   o.artifact_id WHERE a.path = '$tiny'" 17
+   o.artifact_id WHERE a.given_path = '$tiny'" 17
 q "SELECT count(*), sum(count > 0) FROM heap_class c JOIN artifact a ON
-   a.id = c.artifact_id WHERE a.path = '$tiny'" "13|10"
+   a.id = c.artifact_id WHERE a.given_path = '$tiny'" "13|10"
 q "SELECT json_extract(meta, '$.all_objects'),
    json_extract(meta, '$.statistics.strings'), json_extract(meta,
-   '$.total_size') FROM artifact WHERE path = '$tiny'" "1|4160|4568"
+   '$.total_size') FROM artifact WHERE given_path = '$tiny'" "1|4160|4568"
 q "SELECT name, line, col, distance IS NULL FROM heap_class c JOIN
-   artifact a ON a.id = c.artifact_id WHERE a.path = '$tiny' AND
+   artifact a ON a.id = c.artifact_id WHERE a.given_path = '$tiny' AND
    script_id IS NOT NULL" "Lonely|11|5|1"
 # leak: the root + 1000 objects, every Summary row (--filter only
 # changes what is printed)
 q "SELECT count(*) FROM heap_object o JOIN artifact a ON a.id =
-   o.artifact_id WHERE a.path = '$leak'" 1001
+   o.artifact_id WHERE a.given_path = '$leak'" 1001
 q "SELECT count(*) FROM heap_class c JOIN artifact a ON a.id =
-   c.artifact_id WHERE a.path = '$leak' AND count > 0" \
+   c.artifact_id WHERE a.given_path = '$leak' AND count > 0" \
 	"$("$PROFKIT" heap summary "$leak" -n 0 --format csv | sed 1d |
 	   wc -l | tr -d ' ')"
 q "SELECT json_extract(meta, '$.top_objects'), json_extract(meta,
-   '$.node_count') FROM artifact WHERE path = '$leak'" "1000|56204"
+   '$.node_count') FROM artifact WHERE given_path = '$leak'" "1000|56204"
 q "SELECT count(*) FROM heap_object o WHERE dominator_id IS NOT NULL AND
    NOT EXISTS (SELECT 1 FROM heap_object d WHERE d.artifact_id =
    o.artifact_id AND d.id = o.dominator_id)" 0
-"$PROFKIT" heap summary "$leak" -q --db "$db" --all-objects > /dev/null ||
-	exit 1
+"$PROFKIT" heap summary "$leak" -q --db "$db" --all-objects > /dev/null \
+	2> "$TMPDIR/e" || exit 1
+sed "s|$TMPDIR|TMP|" "$TMPDIR/e"
 q "SELECT count(*) FROM heap_object o JOIN artifact a ON a.id =
-   o.artifact_id WHERE a.path = '$leak'" 56204
+   o.artifact_id WHERE a.given_path = '$leak'" 56204
 # failures
 cp "$db" "$TMPDIR/before.db"
 "$PROFKIT" heap summary ../bad/heap/truncated.heapsnapshot --db "$db" \

@@ -17,7 +17,10 @@ command -v sqlite3 > /dev/null 2>&1 ||
 	exit 1
 q() { sqlite3 "$db" "$1"; }
 q "PRAGMA user_version"
-q "SELECT id, path, kind FROM artifact ORDER BY id"
+q "SELECT id, given_path, kind FROM artifact ORDER BY id"
+# path: absolute, whatever directory the run started from
+q "SELECT count(*) FROM artifact WHERE path = '$(cd $h && pwd -P)/' ||
+   substr(given_path, 9)"
 q "SELECT base_id, target_id, count(*) FROM heap_diff GROUP BY 1, 2"
 q "SELECT row_index, name, script_id, line, col, new_count, deleted_count,
    count_delta, alloc_size, freed_size, size_delta FROM heap_diff
@@ -33,7 +36,7 @@ q "WITH pairs AS (
      SELECT DISTINCT d.base_id, d.target_id FROM heap_diff d
      JOIN artifact b ON b.id = d.base_id
      JOIN artifact t ON t.id = d.target_id
-     WHERE b.path LIKE '../heap/%' AND t.path LIKE '../heap/%')
+     WHERE b.path LIKE '%/heap/%' AND t.path LIKE '%/heap/%')
    SELECT name, script_id, line, col, count(*) AS pairs,
           sum(count_delta) AS objects, sum(size_delta) AS bytes
    FROM heap_diff JOIN pairs USING (base_id, target_id)
