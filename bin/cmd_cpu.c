@@ -11,146 +11,6 @@
 #include "cmd_cpu.h"
 #include "fe/fe.h"
 
-#define CPU_FORMAT_HELP                                                       \
-	"  --format text|json|csv  output format (default text)\n"            \
-	"  -q, --quiet           no '# file: ...' summary line (text)\n"
-
-#define CPU_COMMON_HELP                                                       \
-	"  --weights time|hits   time: per-sample durations (default, as the\n" \
-	"                        Performance panel); hits: (end-start)/hits\n"  \
-	"                        per hit (DevTools' legacy tree model)\n"      \
-	"  --from MS, --to MS    only samples in [from, to) ms after the\n"    \
-	"                        profile's startTime\n"                         \
-	"  --profile PID:TID     a trace's profile of that thread (default:\n" \
-	"                        the one with the most samples; profkit info\n"\
-	"                        lists them)\n"                                  \
-	"  -o, --output FILE     write to FILE (replaced atomically)\n"        \
-	"  --db FILE             also store the analysis in SQLite FILE\n"     \
-	"  --progress            progress bar on stderr even when not a\n"     \
-	"                        terminal (-q: never)\n"                       \
-	"  -h, --help            this help\n"                                  \
-	"FILE may be gzipped; '-' reads standard input. Trace JSON (Profile +\n" \
-	"ProfileChunk events, one profile per thread) is accepted wherever a\n" \
-	".cpuprofile is, and so are legacy CpuProfile events and the legacy\n"  \
-	"head/timestamps .cpuprofile.\n"
-
-static const char help_top[] =
-	"Usage: profkit cpu top [OPTIONS] FILE\n"
-	"Functions by self time (bottom-up): self, total (recursion counted\n"
-	"once), share of the profile, name and url:line:column (1-based).\n"
-	"  -n, --top N           show N functions (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --filter RE           only functions whose name or url match RE\n"
-	"  --exclude RE          hide functions whose name or url match RE\n"
-	CPU_FORMAT_HELP CPU_COMMON_HELP;
-
-static const char help_tree[] =
-	"Usage: profkit cpu tree [OPTIONS] FILE\n"
-	"Top-down call tree: total, self and name of every call path.\n"
-	"  --max-depth N         stop N levels below the root (or --depth)\n"
-	"  --min-percent P       hide nodes below P% of the total (default 0)\n"
-	"  --focus RE            only the subtrees of functions matching RE\n"
-	"  --filter RE           only paths leading to a matching function\n"
-	"  --exclude RE          hide matching functions and their subtrees\n"
-	"  -n, --top N           at most N children per node (0 = all)\n"
-	CPU_FORMAT_HELP CPU_COMMON_HELP;
-
-static const char help_lines[] =
-	"Usage: profkit cpu lines [OPTIONS] FILE\n"
-	"Hot source lines from positionTicks (or a trace's per-sample lines),\n"
-	"summed per url:line and weighted like hits.\n"
-	"  -n, --top N           show N lines (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --filter RE, --exclude RE  on the url and the function name\n"
-	CPU_FORMAT_HELP CPU_COMMON_HELP;
-
-static const char help_callers[] =
-	"Usage: profkit cpu callers [OPTIONS] FILE RE\n"
-	"Who calls the functions matching RE (name or url): their callers,\n"
-	"merged by function, innermost first, with the time spent in the\n"
-	"matching functions through each path.\n"
-	"  --max-depth N         at most N caller levels (or --depth)\n"
-	"  --min-percent P       hide paths below P% of the total\n"
-	"  -n, --top N           at most N entries per level (0 = all)\n"
-	CPU_FORMAT_HELP CPU_COMMON_HELP;
-
-static const char help_callees[] =
-	"Usage: profkit cpu callees [OPTIONS] FILE RE\n"
-	"What the functions matching RE (name or url) call: the call trees\n"
-	"below their outermost occurrences, merged by function.\n"
-	"  --max-depth N         at most N levels (or --depth)\n"
-	"  --min-percent P       hide entries below P% of the total\n"
-	"  -n, --top N           at most N entries per level (0 = all)\n"
-	CPU_FORMAT_HELP CPU_COMMON_HELP;
-
-static const char help_folded[] =
-	"Usage: profkit cpu folded [OPTIONS] FILE\n"
-	"Folded stacks (one 'frame;frame;... weight' line per stack, weight\n"
-	"in microseconds), input for flamegraph.pl, inferno and speedscope.\n"
-	"Weights sum to the profile total. Frames are 'name url:line:col';\n"
-	"(garbage collector) sits on top of the stack it interrupted.\n"
-	"  --filter RE           keep stacks containing a matching frame\n"
-	"  --exclude RE          drop stacks containing a matching frame\n"
-	CPU_COMMON_HELP;
-
-static const char help_flame[] =
-	"Usage: profkit cpu flame [OPTIONS] FILE -o OUT.svg|png|pdf\n"
-	"Flame graph of the profile, drawn with cairo: one box per call\n"
-	"path, as wide as its total time, callers below callees; siblings\n"
-	"by name (--sort weight: heaviest first). (garbage collector) sits\n"
-	"on top of the stack it interrupted. SVG boxes show name, location,\n"
-	"self and total on hover. The format follows OUT's extension.\n"
-	"  -o, --output FILE     the picture (replaced atomically); without\n"
-	"                        it, SVG on stdout when that is no terminal\n"
-	"  --format svg|png|pdf|speedscope  the format, whatever OUT's\n"
-	"                        extension (speedscope: the same tree as a\n"
-	"                        speedscope file, also FILE.speedscope.json)\n"
-	"  --width PX            picture width (default 1200)\n"
-	"  --title TEXT          title (default 'CPU Flame Graph')\n"
-	"  --subtitle TEXT       subtitle (default: file, date, total)\n"
-	"  --min-width PX        merge narrower boxes into one grey sliver\n"
-	"                        (default 0.1; the totals stay whole)\n"
-	"  --sort name|weight    order of siblings (default name)\n"
-	"  --filter RE           only stacks with a frame matching RE\n"
-	"  --exclude RE          drop stacks with a frame matching RE\n"
-	"  --focus RE            root the graph at the outermost frames of\n"
-	"                        the functions matching RE (their callees)\n"
-	"  --chart               the flame chart instead: samples in time\n"
-	"                        order, as DevTools' Performance panel\n"
-	"  --inverted            icicle: the root at the top\n"
-	"  --weights, --from, --to, --profile  as for 'cpu top'\n"
-	"  -h, --help            this help\n"
-	"Example: profkit cpu flame app.cpuprofile -o app.svg\n";
-
-static const char help_diff[] =
-	"Usage: profkit cpu diff [OPTIONS] BASE TARGET\n"
-	"Per function (name, url, line, column; not scriptId), self and\n"
-	"total time in BASE and TARGET and how they changed, largest self\n"
-	"change first: how a regression between two releases is found.\n"
-	"Changes are in points of each profile's total (profiles of any\n"
-	"length compare), or in ms with --absolute. A function on one side\n"
-	"only is marked [new] or [gone]; ratio is target/base self.\n"
-	"  --absolute            deltas and ratio of the times, not shares\n"
-	"  -n, --top N           show N functions (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --filter RE           only functions whose name or url match RE\n"
-	"  --exclude RE          hide functions whose name or url match RE\n"
-	"  --weights, --from, --to, --profile  as for 'cpu top', on both\n"
-	"  --format text|json|csv|svg|png|pdf  output format (default\n"
-	"                        text, or a picture by -o's extension)\n"
-	"  -q, --quiet           no summary lines (text)\n"
-	"  --db FILE             also store both profiles (once each) and\n"
-	"                        every row in SQLite FILE (cpu_diff)\n"
-	"  -o, --output FILE     write to FILE (replaced atomically); a\n"
-	"                        FILE.svg|png|pdf (or --format svg|png|pdf)\n"
-	"                        gets the differential flame graph: widths\n"
-	"                        from TARGET, red where self time grew, blue\n"
-	"                        where it shrank (--width, --title, --sort,\n"
-	"                        --min-width, --inverted as for cpu flame)\n"
-	"  -h, --help            this help\n"
-	"BASE and TARGET may be gzipped; one of them may be '-' (stdin).\n"
-	"Example: profkit cpu diff a.cpuprofile b.cpuprofile -o diff.svg\n";
-
 static const char help_cpu[] =
 	"Usage: profkit cpu COMMAND [OPTIONS] FILE\n"
 	"CPU profile (.cpuprofile or Chrome trace JSON) reports:\n"
@@ -669,25 +529,16 @@ static int do_folded(FILE *f, const job *j, const fe_opts *o)
 /* ---- dispatch ---- */
 
 
-/* options every report takes */
-#define REPORT (FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT | FE_OPT_DB |       \
-		FE_OPT_TOP | FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_PROFILE)
-
+/* options, help texts and examples: fe/fe_cmdtab.c */
 static const fe_subcmd subcmds[] = {
-	{"top", help_top, REPORT | FE_OPT_FILTER, 1, 1},
-	{"tree", help_tree, REPORT | FE_OPT_FILTER | FE_OPT_TREE, 1, 1},
-	{"lines", help_lines, REPORT | FE_OPT_FILTER, 1, 1},
-	{"callers", help_callers, REPORT | FE_OPT_TREE, 2, 2},
-	{"callees", help_callees, REPORT | FE_OPT_TREE, 2, 2},
-	{"folded", help_folded, FE_OPT_OUT | FE_OPT_DB | FE_OPT_FILTER |
-		FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_PROFILE, 1, 1},
-	{"flame", help_flame, FE_OPT_OUT | FE_OPT_WEIGHTS |
-		FE_OPT_WINDOW | FE_OPT_PROFILE | FE_OPT_IMAGE | FE_OPT_CHART |
-		FE_OPT_FILTER | FE_OPT_TREE | FE_OPT_SORT, 1, 1},
-	{"diff", help_diff, FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT |
-		FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_WEIGHTS | FE_OPT_WINDOW |
-		FE_OPT_PROFILE | FE_OPT_ABSOLUTE | FE_OPT_IMAGE | FE_OPT_SORT |
-		FE_OPT_DB, 2, 2},
+	{"top", NULL, 0, 1, 1},
+	{"tree", NULL, 0, 1, 1},
+	{"lines", NULL, 0, 1, 1},
+	{"callers", NULL, 0, 2, 2},
+	{"callees", NULL, 0, 2, 2},
+	{"folded", NULL, 0, 1, 1},
+	{"flame", NULL, 0, 1, 1},
+	{"diff", NULL, 0, 2, 2},
 };
 
 int cmd_cpu(int argc, char **argv)

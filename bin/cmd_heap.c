@@ -13,131 +13,6 @@
 #include "cmd_heap.h"
 #include "fe/fe.h"
 
-#define HEAP_COMMON_HELP                                                      \
-	"  --format text|json|csv  output format (default text)\n"            \
-	"  -o, --output FILE     write to FILE (replaced atomically)\n"        \
-	"  -q, --quiet           no '# file: ...' summary line (text)\n"      \
-	"  --progress            progress bar on stderr even when not a\n"     \
-	"                        terminal (-q: never)\n"                       \
-	"  -h, --help            this help\n"                                  \
-	"FILE may be gzipped; '-' reads standard input.\n"
-
-static const char help_summary[] =
-	"Usage: profkit heap summary [OPTIONS] FILE\n"
-	"DevTools' Summary view: per class the object count, shallow size,\n"
-	"retained size (of the topmost members only) and minimum distance,\n"
-	"sorted by retained size; preceded by the Statistics breakdown and the\n"
-	"bytes held outside the V8 heap by ArrayBuffer backing stores.\n"
-	"  -n, --top N           show N classes (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --filter RE           only classes whose name matches RE\n"
-	"  --exclude RE          hide classes whose name matches RE\n"
-	"  --db FILE             also store the analysis in SQLite FILE:\n"
-	"                        every class and the "
-	FE_XSTR(FE_DB_TOP_OBJECTS) " objects with the\n"
-	"                        largest retained sizes (-n, --filter and\n"
-	"                        --exclude only change what is printed)\n"
-	"  --all-objects         with --db: store every object (a bigger,\n"
-	"                        slower database; see docs/PERFORMANCE.md)\n"
-	HEAP_COMMON_HELP;
-
-static const char help_top[] =
-	"Usage: profkit heap top [OPTIONS] FILE\n"
-	"Objects by retained size: @id, class, name, shallow and retained\n"
-	"size, distance.\n"
-	"  -n, --top N           show N objects (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --filter RE, --exclude RE  on the class name\n"
-	HEAP_COMMON_HELP;
-
-static const char help_show[] =
-	"Usage: profkit heap show [OPTIONS] FILE @ID\n"
-	"One object in full (DevTools' Containment view): class, name, sizes,\n"
-	"distance, dominator, its outgoing edges sorted by the target's\n"
-	"retained size, and its incoming edges in Retainers order.\n"
-	"  -n, --top N           at most N edges each way (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --format text|json     output format (default text; no CSV)\n"
-	"  -o, --output FILE     write to FILE (replaced atomically)\n"
-	"  -q, --quiet           no '# file: ...' summary line (text)\n"
-	"  --progress            progress bar on stderr even when not a\n"
-	"                        terminal (-q: never)\n"
-	"  -h, --help            this help\n"
-	"FILE may be gzipped; '-' reads standard input.\n";
-
-static const char help_dominators[] =
-	"Usage: profkit heap dominators [OPTIONS] FILE [@ID]\n"
-	"The dominator subtree of @ID (default: the root) as an indented tree,\n"
-	"children by retained size.\n"
-	"  --depth N             levels below @ID (default "
-	FE_XSTR(FE_DEFAULT_DOM_DEPTH) "; alias\n"
-	"                        --max-depth)\n"
-	"  --min-size BYTES      hide subtrees retaining less than BYTES\n"
-	"  --min-percent P       hide subtrees below P% of the total\n"
-	"  -n, --top N           at most N children per node (default "
-	FE_XSTR(FE_DEFAULT_DOM_CHILDREN) ")\n"
-	HEAP_COMMON_HELP;
-
-static const char help_retainers[] =
-	"Usage: profkit heap retainers [OPTIONS] FILE @ID\n"
-	"The retainer chain from @ID up to a GC root in DevTools' order: each\n"
-	"step follows the first retainer (lowest distance, then largest\n"
-	"retained size) until distance 1 or a node already in the chain.\n"
-	"  --paths K             the K first distinct chains (default "
-	FE_XSTR(FE_DEFAULT_PATHS) "): the\n"
-	"                        Kth starts at @ID's Kth retainer\n"
-	"  --depth N             at most N steps (default "
-	FE_XSTR(FE_DEFAULT_CHAIN_STEPS) ", as DevTools'\n"
-	"                        view expands; 0 = up to the root)\n"
-	HEAP_COMMON_HELP;
-
-static const char help_flame[] =
-	"Usage: profkit heap flame [OPTIONS] FILE -o OUT.svg|png|pdf\n"
-	"The dominator tree as a flame graph: one box per object, on top of\n"
-	"the object that dominates it (keeps it alive alone), as wide as its\n"
-	"retained size; labels 'Class @id'. What holds the memory, at a\n"
-	"glance. SVG boxes show name and sizes on hover.\n"
-	"  -o, --output FILE     the picture (replaced atomically); without\n"
-	"                        it, SVG on stdout when that is no terminal\n"
-	"  --format svg|png|pdf|speedscope  the format, whatever OUT's\n"
-	"                        extension (speedscope: the same tree as a\n"
-	"                        speedscope file, also FILE.speedscope.json)\n"
-	"  --min-size BYTES      merge objects retaining less into grey\n"
-	"                        slivers (default: those under 1 px)\n"
-	"  --min-width PX        the same in pixels (default 1)\n"
-	"  --sort weight|name    siblings by retained size (default, as the\n"
-	"                        dominators view) or by class name\n"
-	"  --width PX, --title TEXT, --subtitle TEXT, --inverted\n"
-	"                        as for 'cpu flame'\n"
-	"  -h, --help            this help\n"
-	"Example: profkit heap flame leak.heapsnapshot -o heap.svg\n";
-static const char help_diff[] =
-	"Usage: profkit heap diff [OPTIONS] BASE TARGET\n"
-	"DevTools' Comparison view: per class the objects new in TARGET (ids\n"
-	"not in BASE's class), deleted from BASE, the count delta and the\n"
-	"allocated, freed and delta shallow sizes; BASE's plain objects are\n"
-	"named with TARGET's interface definitions, as DevTools does. Only\n"
-	"classes with new or deleted objects, by alloc size.\n"
-	"  -n, --top N           show N classes (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --sort KEY            alloc (default: alloc size), delta (size\n"
-	"                        delta), freed (freed size), count (count\n"
-	"                        delta); largest first\n"
-	"  --filter RE           only classes whose name matches RE\n"
-	"  --exclude RE          hide classes whose name matches RE\n"
-	"  --explain K           for the K shown classes that grew most (size\n"
-	"                        delta), the retainer path holding most of\n"
-	"                        their new objects, with their count and\n"
-	"                        retained size (default "
-	FE_XSTR(FE_DEFAULT_EXPLAIN) " in text, 0 in\n"
-	"                        JSON; never in CSV)\n"
-	"  --db FILE             also store both snapshots (once each) and\n"
-	"                        every row in SQLite FILE (heap_diff)\n"
-	HEAP_COMMON_HELP
-	"One of BASE and TARGET may be '-' (standard input).\n"
-	"Warns (stderr, exit 0) when the two share almost no object ids\n"
-	"(different processes) or when BASE looks newer than TARGET.\n";
-
 static const char help_heap[] =
 	"Usage: profkit heap COMMAND [OPTIONS] FILE\n"
 	"Heap snapshot (.heapsnapshot) reports, with DevTools' numbers:\n"
@@ -876,7 +751,10 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 {
 	const an_heap *h = j->heap;
 	uint32_t n, k, nch = 0;
-	uint32_t paths = o->paths ? o->paths : FE_DEFAULT_PATHS;
+	/* -n N is --paths N (0: all, at most 100) */
+	uint32_t paths = o->paths ? o->paths :
+			 !o->top_set ? FE_DEFAULT_PATHS :
+			 o->top == 0 || o->top > 100 ? 100 : (uint32_t)o->top;
 	uint32_t steps = o->max_depth >= 0 ? (uint32_t)o->max_depth :
 						 FE_DEFAULT_CHAIN_STEPS;
 	chain *ch = NULL;
@@ -1098,7 +976,6 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 
 /* ---- dispatch ---- */
 
-#define HREPORT (FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT)
 
 /* ---- flame ---- */
 
@@ -1223,24 +1100,15 @@ static int do_flame(fe_out *out, const hjob *j, const fe_opts *o, int fmt)
 	return rc;
 }
 
+/* options, help texts and examples: fe/fe_cmdtab.c */
 static const fe_subcmd hsubs[] = {
-	{"summary", help_summary,
-	 HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_DB |
-		 FE_OPT_ALL_OBJECTS,
-	 1, 1},
-	{"top", help_top, HREPORT | FE_OPT_TOP | FE_OPT_FILTER, 1, 1},
-	{"show", help_show, HREPORT | FE_OPT_TOP, 2, 2},
-	{"dominators", help_dominators,
-	 HREPORT | FE_OPT_TOP | FE_OPT_TREE | FE_OPT_MIN_SIZE,
-	 1, 2},
-	{"retainers", help_retainers, HREPORT | FE_OPT_PATHS | FE_OPT_DEPTH,
-	 2, 2},
-	{"flame", help_flame, FE_OPT_OUT | FE_OPT_IMAGE | FE_OPT_SORT |
-		FE_OPT_MIN_SIZE, 1, 1},
-	{"diff", help_diff,
-	 HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_SORT | FE_OPT_EXPLAIN |
-		 FE_OPT_DB,
-	 2, 2},
+	{"summary", NULL, 0, 1, 1},
+	{"top", NULL, 0, 1, 1},
+	{"show", NULL, 0, 2, 2},
+	{"dominators", NULL, 0, 1, 2},
+	{"retainers", NULL, 0, 2, 2},
+	{"flame", NULL, 0, 1, 1},
+	{"diff", NULL, 0, 2, 2},
 };
 
 int cmd_heap(int argc, char **argv)

@@ -7,25 +7,6 @@
 
 #include "fe/fe.h"
 
-static const char help_info[] =
-	"Usage: profkit info [OPTIONS] FILE...\n"
-	"Kind, size and counts of each artifact: for CPU profiles the nodes,\n"
-	"functions, samples, duration, mean sampling interval and maximum\n"
-	"stack depth; for heap snapshots nodes, edges, total size (as\n"
-	"DevTools), V8 heap and native bytes, classes; for traces the\n"
-	"events, processes, threads and time span, and every CPU profile\n"
-	"(one per thread: pid:tid, samples, duration, thread and process\n"
-	"names; '*' marks the one described, [default] the one with the\n"
-	"most samples, which cpu commands use without --profile). The kind\n"
-	"is detected from the content, not the name.\n"
-	"  --profile PID:TID     describe that thread's profile of a trace\n"
-	"  --format text|json|csv  output format (default text)\n"
-	"  -o, --output FILE     write to FILE (replaced atomically)\n"
-	"  -q, --quiet           no progress bar\n"
-	"  --progress            progress bar on stderr even when not a\n"
-	"                        terminal (-q: never)\n"
-	"  --help                this help\n"
-	"FILE may be gzipped; '-' reads standard input.\n";
 
 typedef struct info {
 	const char *path;
@@ -341,9 +322,8 @@ int cmd_info(int argc, char **argv)
 	fe_writer w;
 	int rc, done, i, failed = 0;
 
-	rc = fe_parse(&o, argc, argv,
-		      FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_QUIET | FE_OPT_PROFILE,
-		      "info", help_info, &done);
+	/* options and help: fe/fe_cmdtab.c */
+	rc = fe_parse(&o, argc, argv, 0, "info", NULL, &done);
 	if (rc || done) {
 		fe_opts_free(&o);
 		return rc;
