@@ -616,13 +616,15 @@ typedef struct chain {
 	uint32_t len;
 } chain;
 
-/* JSON: {"chain": [steps], "alternatives": [[steps], ...]} */
-static void chains_json(FILE *f, const an_heap *h, uint32_t n,
-			const chain *ch, uint32_t nch)
+/* JSON: {"file": PATH, "chain": [steps], "alternatives": [[steps], ...]} */
+static void chains_json(FILE *f, const char *path, const an_heap *h,
+			uint32_t n, const chain *ch, uint32_t nch)
 {
 	uint32_t k, i;
 
-	fputs("{\"chain\": ", f);
+	fputs("{\"file\": ", f);
+	fe_json_str(f, path, strlen(path));
+	fputs(", \"chain\": ", f);
 	for (k = 0; k < nch; k++) {
 		/* the first chain is the "chain" array itself, the others
 		 * are listed after it, one level deeper */
@@ -790,7 +792,7 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	/* a record, not a table, in JSON: the first chain and then the
 	 * alternatives */
 	if (o->format == FE_JSON)
-		chains_json(f, h, n, ch, nch);
+		chains_json(f, j->path, h, n, ch, nch);
 	else
 		chains_table(f, &r, n, ch, nch);
 	for (k = 0; k < nch; k++)
@@ -821,7 +823,9 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 	}
 	dom = an_heap_node_dominator(h, n);
 	if (o->format == FE_JSON) {
-		fputs("{", f);
+		fputs("{\"file\": ", f);
+		fe_json_str(f, j->path, strlen(j->path));
+		fputs(", ", f);
 		node_json(f, h, n);
 		fputs(", \"dominator\": ", f);
 		if (n == an_heap_root(h))
@@ -917,6 +921,9 @@ static const fe_col dom_cols[D_N] = {
 	[D_NODE + O_OBJECT] = {NULL, FE_T_CALL, 0, "object", 0, 4, 0},
 };
 static const fe_table dom_table = {dom_cols, D_N, "nodes", 0};
+/* the JSON head of a report about one file */
+static const fe_col file_head[] = {
+	{"file", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0}};
 
 static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 			 const char *ids)
@@ -929,6 +936,7 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 	report_ctx r = {j, o, NULL};
 	an_error err;
 	fe_writer w;
+	fe_val hv;
 	int rc;
 
 	if (ids) {
@@ -947,7 +955,8 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 	dopt.min_size = o->min_size;
 	if (an_heap_dominator_rows(&rows, &count, h, n, &dopt, &err) < 0)
 		return fe_fail(j->path, &err);
-	fe_table_begin(&w, f, o->format, &dom_table, NULL, NULL, 0,
+	hv = fe_cstr(j->path);
+	fe_table_begin(&w, f, o->format, &dom_table, file_head, &hv, 1,
 		       heap_header, &r);
 	for (i = 0; i < count; i++) {
 		uint32_t v = rows[i].node, d = rows[i].depth;

@@ -182,11 +182,21 @@ static void print_text(FILE *f, const void *ctx)
 					    an_profile_sample_time(p, 0) :
 				    0;
 		char ms[32];
+		uint64_t hits = an_profile_total_hits(p);
 		fprintf(f, "  nodes       %u\n  functions   %u\n"
-			   "  samples     %u\n  hits        %llu\n",
+			   "  samples     %u\n  hits        %llu",
 			an_profile_node_count(p),
 			an_profile_function_count(p), ns,
-			(unsigned long long)an_profile_total_hits(p));
+			(unsigned long long)hits);
+		/* two honest counts: say why they differ */
+		if (hits != ns && hits != 0)
+			fprintf(f, " (the nodes' hitCount: %llu %s than "
+				   "samples, normal for V8; --weights hits "
+				   "uses it)",
+				(unsigned long long)(hits > ns ? hits - ns :
+								 ns - hits),
+				hits > ns ? "more" : "fewer");
+		fputc('\n', f);
 		fe_ms(ms, sizeof(ms),
 		      (double)(an_profile_end_time(p) -
 			       an_profile_start_time(p)));
@@ -199,8 +209,9 @@ static void print_text(FILE *f, const void *ctx)
 				(double)span / (ns - 1));
 		fprintf(f, "  max_depth   %u\n", an_profile_max_depth(p));
 		if (an_profile_negative_deltas(p))
-			fprintf(f, "  negative    %u timeDeltas (samples "
-				   "re-sorted)\n",
+			fprintf(f, "  negative    %u timeDeltas (normal: V8 "
+				   "writes some samples out of order; put back "
+				   "in time order as DevTools does)\n",
 				an_profile_negative_deltas(p));
 	} else if (in->heap) {
 		const an_heap_info *s = &in->hinfo;
@@ -226,7 +237,8 @@ enum {
 	I_FILE, I_KIND, I_GZIP, I_BYTES, I_NODES, I_FUNCTIONS, I_SAMPLES,
 	I_HITS, I_START, I_END, I_MAX_DEPTH, I_NEGATIVE, I_EDGES, I_TOTAL,
 	I_V8_HEAP, I_NATIVE, I_EXTRA, I_CLASSES, I_EVENTS, I_PROCESSES,
-	I_THREADS, I_SPAN, I_PROFILES, I_PROFILE, I_LIST, I_CARD, I_N
+	I_THREADS, I_SPAN, I_PROFILES, I_PROFILE, I_LIST, I_LIST_CSV, I_CARD,
+	I_N
 };
 
 /* CPU profiles and heap snapshots have members of their own (absent
@@ -239,24 +251,26 @@ static const fe_col info_cols[I_N] = {
 	{"nodes", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"functions", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"samples", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
-	{"hits", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"hits", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"start_time", FE_T_INT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"end_time", FE_T_INT, FE_IN_DATA, NULL, 0, 0, 0},
-	{"max_depth", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"negative_deltas", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"max_depth", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"negative_deltas", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"edges", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"total_size", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
-	{"v8_heap", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"native", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"extra_native_bytes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"classes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"events", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"processes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"threads", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"span_us", FE_T_INT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"cpu_profiles", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"profile", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
+	{"v8_heap", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"native", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"extra_native_bytes", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"classes", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"events", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"processes", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"threads", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"span_us", FE_T_INT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"cpu_profiles", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"profile", FE_T_CSTR, FE_IN_DATA, NULL, 0, 0, 0},
 	{"profiles", FE_T_CALL, FE_IN_JSON, NULL, 0, 0, 0},
+	/* CSV: the same list as one JSON string */
+	{"profiles", FE_T_CSTR, FE_IN_CSV, NULL, 0, 0, 0},
 	{NULL, FE_T_CALL, 0, NULL, 0, 1, 0},
 };
 static const fe_table info_table = {info_cols, I_N, "artifacts", 1};
@@ -265,7 +279,9 @@ static void info_row(fe_writer *w, const info *in)
 {
 	fe_val v[I_N];
 	unsigned i;
-	char pick[48];
+	char pick[48], *list = NULL;
+	size_t list_len = 0;
+	FILE *mf;
 
 	for (i = 0; i < I_N; i++)
 		v[i] = fe_absent();
@@ -308,11 +324,21 @@ static void info_row(fe_writer *w, const info *in)
 				 (long long)t->list[t->loaded].tid);
 			v[I_PROFILE] = fe_cstr(pick);
 		}
-		if (!in->no_profile)
+		if (!in->no_profile) {
 			v[I_LIST] = fe_call(json_profiles, t);
+			if (w->format == FE_CSV) {
+				mf = open_memstream(&list, &list_len);
+				if (mf) {
+					json_profiles(mf, t);
+					fclose(mf);
+				}
+				v[I_LIST_CSV] = fe_cstr(list);
+			}
+		}
 	}
 	v[I_CARD] = fe_call(print_text, in);
 	fe_table_row(w, v);
+	free(list);
 }
 
 int cmd_info(int argc, char **argv)

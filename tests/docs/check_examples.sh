@@ -9,6 +9,8 @@
 # lines; "$ echo $?" runs in the shell of the command above it.
 # A "$ " line that does not start with "profkit" (ls, sqlite3, ...) is
 # run the same way. Prints each example that differs and fails.
+# UPDATE=1 rewrites the examples' output in DOC with what they print now
+# (read the diff before committing it).
 set -u
 P=$1
 FX=$2
@@ -59,6 +61,31 @@ for doc in "$@"; do
 			fail=$((fail + 1))
 		fi
 	done
+	# UPDATE=1: the doc gets what the commands print now
+	[ "${UPDATE:-0}" = 1 ] || continue
+	awk -v dir="$tmp/ex" '
+		function flush(   f, line, k, nl) {
+			if (cur == "") return
+			f = cur ".got"; k = 0
+			while ((getline line < f) > 0) got[++k] = line
+			close(f)
+			for (nl = 1; nl <= k; nl++) {
+				if (echo && nl == k) print "$ echo $?"
+				print got[nl]
+			}
+			cur = ""; echo = 0
+		}
+		/^```/ { flush(); inb = !inb; b++; print; next }
+		!inb { print; next }
+		open { print; if (gsub(/"/, "\"") % 2) open = 0; next }
+		/^\$ echo \$\?$/ && cur != "" { echo = 1; next }
+		/^\$ / { flush(); n++; cur = sprintf("%s/%04d_%04d", dir, b, n);
+			 print; line = $0; open = gsub(/"/, "\"", line) % 2;
+			 next }
+		cur != "" { next }
+		{ print }
+		END { flush() }
+	' "$doc" > "$tmp/doc.new" && cp "$tmp/doc.new" "$doc"
 done
 echo "docs examples: $n run, $fail differ"
 [ $fail = 0 ] && [ $n -gt 0 ]
