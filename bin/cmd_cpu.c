@@ -147,22 +147,35 @@ typedef struct report_ctx {
 	const fe_opts *o;
 } report_ctx;
 
+/* "time, from samples" / "hits, from hitCount: 374": the two counts of
+ * a profile can differ (docs/semantics.md); the header says which one
+ * the report weighs */
+const char *weights_text(char *buf, size_t cap, const job *j)
+{
+	if (an_cpu_weights(j->cpu) == AN_WEIGHTS_HITS)
+		snprintf(buf, cap, "hits, from hitCount: %llu",
+			 (unsigned long long)an_profile_total_hits(j->prof));
+	else
+		snprintf(buf, cap, "time, from samples");
+	return buf;
+}
+
 /* text intro: "# FILE: kind, N samples, ..." unless -q */
 static void summary_line(FILE *f, const void *ctx)
 {
 	const report_ctx *r = ctx;
 	const job *j = r->j;
-	char ms[32];
+	char ms[32], wt[96];
 
 	if (r->o->quiet)
 		return;
-	fe_ms(ms, sizeof(ms), an_cpu_total_us(j->cpu));
+	fe_time(ms, sizeof(ms), an_cpu_total_us(j->cpu));
 	fprintf(f, "# ");
 	fe_text(f, j->path, strlen(j->path));
-	fprintf(f, ": %s, %u samples, %u nodes, total %s ms (weights: %s)\n",
+	fprintf(f, ": %s, %u samples, %u nodes, total %s (weights: %s)\n",
 		an_kind_name(an_profile_kind(j->prof)),
 		an_cpu_sample_count(j->cpu), an_profile_node_count(j->prof), ms,
-		weights_name(an_cpu_weights(j->cpu)));
+		weights_text(wt, sizeof(wt), j));
 }
 
 /* The JSON head every CPU report starts with. */
@@ -184,6 +197,7 @@ static void begin(fe_writer *w, FILE *f, const fe_table *t,
 	hv[1] = fe_cstr(weights_name(an_cpu_weights(j->cpu)));
 	hv[2] = fe_dbl(an_cpu_total_us(j->cpu));
 	hv[3] = fe_uint(an_cpu_sample_count(j->cpu));
+	fe_report_times(an_cpu_total_us(j->cpu));
 	fe_table_begin(w, f, r->o->format, t, head_cols, hv, NHEAD,
 		       summary_line, r);
 }

@@ -24,6 +24,8 @@ int job_run(job *j, const char *path, const fe_opts *o, int bar_ok,
 	    an_error *err);
 void job_free(job *j);
 const char *weights_name(an_weights w);
+/* the weights and the count they come from, for text headers */
+const char *weights_text(char *buf, size_t cap, const job *j);
 /* part in % of whole (0 when whole is 0) */
 double pct(double part, double whole);
 /* text: "name  url:line:col" of the an_function ctx */

@@ -55,22 +55,16 @@ void hjob_free(hjob *j)
 	an_source_free(j->src);
 }
 
-/* "12.3 MB"-style size for text output */
+/* "12.3 MB"-style size for text output (fe_size without the padding;
+ * --bytes: the integer) */
 void human(char *buf, size_t cap, uint64_t bytes)
 {
-	static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
-	double v = (double)bytes;
-	int u = 0;
+	size_t n;
 
-	while (v >= 1000 && u < 4) {
-		v /= 1000;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, cap, "%" PRIu64 " B", bytes);
-	else
-		snprintf(buf, cap, "%.*f %s", v < 10 ? 2 : v < 100 ? 1 : 0, v,
-			 units[u]);
+	fe_size(buf, cap, bytes);
+	n = strlen(buf);
+	if (n && buf[n - 1] == ' ')
+		buf[n - 1] = '\0';
 }
 
 static double hpct(uint64_t part, uint64_t whole)
@@ -224,9 +218,9 @@ static const fe_col summary_cols[S_N] = {
 	{"line", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
 	{"column", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
 	{"count", FE_T_UINT, FE_IN_DATA, "count", 9, 1, 0},
-	{"self_size", FE_T_UINT, FE_IN_DATA, "shallow", 12, 2, 0},
+	{"self_size", FE_T_BYTES, FE_IN_DATA, "shallow", 12, 2, 0},
 	{NULL, FE_T_PCT, 0, "%", 6, 3, 0},
-	{"retained_size", FE_T_UINT, FE_IN_DATA, "retained", 12, 4, 0},
+	{"retained_size", FE_T_BYTES, FE_IN_DATA, "retained", 12, 4, 0},
 	{NULL, FE_T_PCT, 0, "%", 6, 5, 0},
 	{"distance", FE_T_DIST, FE_IN_DATA, "dist", 5, 6, 0},
 	{NULL, FE_T_CALL, 0, "class", 0, 7, 0},
@@ -413,8 +407,8 @@ enum {
 	{"class", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},                       \
 	{"name", FE_T_STR, json, NULL, 0, 0, 0},                              \
 	{"type", FE_T_CSTR, json, NULL, 0, 0, 0},                             \
-	{"self_size", FE_T_UINT, FE_IN_DATA, "shallow", 12, self_at, 0},      \
-	{"retained_size", FE_T_UINT, FE_IN_DATA, "retained", 12, retained_at, \
+	{"self_size", FE_T_BYTES, FE_IN_DATA, "shallow", 12, self_at, 0},     \
+	{"retained_size", FE_T_BYTES, FE_IN_DATA, "retained", 12, retained_at,\
 	 0}
 
 static const fe_col top_cols[O_N] = {

@@ -19,8 +19,8 @@
 #define CPU_NOTES                                                             \
 	"FILE may be gzipped; '-' reads standard input. Trace JSON (Profile "  \
 	"and ProfileChunk events, one profile per thread) is read wherever a " \
-	".cpuprofile is. Times: ms in text (s when the profile is longer "    \
-	"than 100 s), us in JSON and CSV."
+	".cpuprofile is. Times: ms in text (s when the profile lasts a "      \
+	"minute or more), us in JSON and CSV."
 #define HEAP_NOTES                                                            \
 	"FILE may be gzipped; '-' reads standard input. Sizes: kB, MB, GB "   \
 	"(of 1000 bytes, as DevTools) in text, --bytes for whole bytes; "     \

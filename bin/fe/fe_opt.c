@@ -593,6 +593,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	/* the bar: -q silences it, --progress forces it, else a terminal */
 	fe_progress_mode(o->quiet ? FE_PROGRESS_OFF :
 			 progress ? FE_PROGRESS_ON : FE_PROGRESS_AUTO);
+	fe_report_bytes(o->bytes);
 	o->args = argv + optind;
 	o->nargs = argc - optind;
 	return FE_EXIT_OK;
