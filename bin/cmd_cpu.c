@@ -22,7 +22,14 @@ static const char help_cpu[] =
 	"  folded    folded stacks for flame graph tools\n"
 	"  flame     flame graph picture (SVG, PNG, PDF)\n"
 	"  diff      per-function changes between two profiles\n"
-	"Run 'profkit cpu COMMAND --help' for the options of each.\n";
+	"Run 'profkit cpu COMMAND --help' for the options of each.\n"
+	"\n"
+	"Examples:\n"
+	"  profkit cpu top app.cpuprofile -n 20\n"
+	"  profkit cpu callers app.cpuprofile '^JSON.parse$'\n"
+	"  profkit cpu diff v1.cpuprofile v2.cpuprofile -n 10\n"
+	"\n"
+	"Docs: man profkit; docs/cli.md; every option: docs/options.md\n";
 
 void job_free(job *j)
 {

@@ -23,7 +23,14 @@ static const char help_heap[] =
 	"  retainers    the retainer chain from an object to a GC root\n"
 	"  flame        the dominator tree as a flame graph picture\n"
 	"  diff         what changed between two snapshots (Comparison)\n"
-	"Run 'profkit heap COMMAND --help' for the options of each.\n";
+	"Run 'profkit heap COMMAND --help' for the options of each.\n"
+	"\n"
+	"Examples:\n"
+	"  profkit heap summary app.heapsnapshot -n 10\n"
+	"  profkit heap retainers app.heapsnapshot @76943\n"
+	"  profkit heap diff before.heapsnapshot after.heapsnapshot\n"
+	"\n"
+	"Docs: man profkit; docs/cli.md; every option: docs/options.md\n";
 
 int hjob_load(hjob *j, const char *path, int want_sha)
 {

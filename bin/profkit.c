@@ -37,7 +37,13 @@ static const char usage[] =
 	"Run 'profkit COMMAND --help' (or 'profkit help COMMAND') for the\n"
 	"options and examples of each. Exit status: 0 success, 1 failure (bad\n"
 	"input, I/O), 2 usage error.\n"
-	"Docs: man profkit; docs/cli.md; every option: docs/options.md.\n";
+	"\n"
+	"Examples:\n"
+	"  profkit info app.cpuprofile\n"
+	"  profkit cpu top app.cpuprofile -n 20\n"
+	"  profkit heap summary app.heapsnapshot.gz -n 10\n"
+	"\n"
+	"Docs: man profkit; docs/cli.md; every option: docs/options.md\n";
 
 /* The command group of argv[0] (info, cpu, heap), or -1 */
 static int dispatch(int argc, char **argv)

@@ -42,15 +42,16 @@ run help cpu tpo
 "$PROFKIT" heap retainers ../heap/tiny.heapsnapshot @9 -n 2 > "$TMPDIR/n"
 cmp -s "$TMPDIR/p" "$TMPDIR/n" && echo "heap retainers -n 2 = --paths 2"
 # every --help: its options only, examples, where the docs are
-for c in info "cpu top" "cpu tree" "cpu lines" "cpu callers" "cpu callees" \
+for c in "" cpu heap info "cpu top" "cpu tree" "cpu lines" "cpu callers" "cpu callees" \
 	"cpu folded" "cpu flame" "cpu diff" "heap summary" "heap top" \
 	"heap show" "heap dominators" "heap retainers" "heap flame" \
 	"heap diff"; do
 	# shellcheck disable=SC2086
 	"$PROFKIT" $c --help > "$TMPDIR/h"
-	ex=$(sed -n '/^Examples:$/,/^$/p' "$TMPDIR/h" | grep -c "^  profkit $c ")
-	docs=$(grep -c "^Docs: man profkit; docs/cli.md#profkit-" "$TMPDIR/h")
-	echo "$c: $ex examples, docs line $docs"
+	ex=$(sed -n '/^Examples:$/,/^$/p' "$TMPDIR/h" |
+		grep -c "^  profkit ${c:+$c }")
+	docs=$(grep -c "^Docs: man profkit; docs/" "$TMPDIR/h")
+	echo "profkit${c:+ $c}: $ex examples, docs line $docs"
 done
 # docs/options.md is the table (`profkit help --options-md`)
 "$PROFKIT" help --options-md | cmp -s - ../../docs/options.md &&
