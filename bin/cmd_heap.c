@@ -802,6 +802,65 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	return rc;
 }
 
+/* heap show --format csv: a row for the object, then one per edge and
+ * per retainer, each with the object at the other end in heap top's
+ * columns; -n applies to each direction as in text */
+enum { W_DIR, W_EDGE_NAME, W_EDGE_TYPE, W_NODE, W_N = W_NODE + O_N };
+
+static const fe_col show_cols[W_N] = {
+	{"direction", FE_T_CSTR, FE_IN_CSV, NULL, 0, 0, 0},
+	{"edge_name", FE_T_STR, FE_IN_CSV, NULL, 0, 0, 0},
+	{"edge_type", FE_T_CSTR, FE_IN_CSV, NULL, 0, 0, 0},
+	[W_NODE] = NODE_COLS(FE_IN_DATA, 0, 0),
+	[W_NODE + O_PCT] = {NULL, FE_T_PCT, 0, NULL, 0, 0, 0},
+	[W_NODE + O_DIST] = {"distance", FE_T_DIST, FE_IN_DATA, NULL, 0, 0, 0},
+	[W_NODE + O_OBJECT] = {NULL, FE_T_CALL, 0, NULL, 0, 0, 0},
+};
+static const fe_table show_table = {show_cols, W_N, "rows", 0};
+
+static void show_csv_row(fe_writer *w, const an_heap *h, const char *dir,
+			 uint32_t e, uint32_t n)
+{
+	char buf[1100], num[16];
+	fe_val v[W_N];
+	an_str nm = {"", 0};
+
+	v[W_DIR] = fe_cstr(dir);
+	v[W_EDGE_NAME] = fe_str(nm);
+	v[W_EDGE_TYPE] = fe_cstr(NULL);
+	if (e != AN_NONE) {
+		if (an_heap_edge_is_index(h, e)) {
+			int k = snprintf(num, sizeof(num), "%u",
+					 an_heap_edge_index(h, e));
+			nm.ptr = num;
+			nm.len = (size_t)k;
+		} else {
+			nm = an_heap_edge_name(h, e);
+		}
+		v[W_EDGE_NAME] = fe_str(nm);
+		v[W_EDGE_TYPE] = fe_cstr(an_heap_edge_type(h, e));
+	}
+	node_vals(v + W_NODE, h, n, buf);
+	fe_table_row(w, v);
+}
+
+static void show_csv(FILE *f, const an_heap *h, uint32_t n,
+		     const uint32_t *out_e, uint32_t cnt,
+		     const an_heap_retainer *r, uint32_t nr, long limit)
+{
+	fe_writer w;
+	uint32_t i;
+
+	fe_table_begin(&w, f, FE_CSV, &show_table, NULL, NULL, 0, NULL, NULL);
+	show_csv_row(&w, h, "object", AN_NONE, n);
+	for (i = 0; i < cnt && (limit == 0 || i < (uint32_t)limit); i++)
+		show_csv_row(&w, h, "edge", out_e[i],
+			     an_heap_edge_target(h, out_e[i]));
+	for (i = 0; i < nr && (limit == 0 || i < (uint32_t)limit); i++)
+		show_csv_row(&w, h, "retainer", r[i].edge, r[i].from);
+	fe_table_end(&w);
+}
+
 static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 {
 	const an_heap *h = j->heap;
@@ -823,7 +882,9 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 		return fe_fail(j->path, &err);
 	}
 	dom = an_heap_node_dominator(h, n);
-	if (o->format == FE_JSON) {
+	if (o->format == FE_CSV) {
+		show_csv(f, h, n, out_e, cnt, r, nr, limit);
+	} else if (o->format == FE_JSON) {
 		fputs("{\"file\": ", f);
 		fe_json_str(f, j->path, strlen(j->path));
 		fputs(", ", f);
@@ -1167,11 +1228,6 @@ int cmd_heap(int argc, char **argv)
 		fe_opts_free(&o);
 		return fe_usage_error(cmdname, "bad object id '%s' (want @ID, "
 				      "e.g. @12345)", o.args[1]);
-	}
-	if (!strcmp(sc->name, "show") && o.format == FE_CSV) {
-		fe_opts_free(&o);
-		return fe_usage_error(cmdname, "heap show has no CSV form; "
-				      "use --format json");
 	}
 	if (!strcmp(sc->name, "flame")) {
 		int fmt;

@@ -219,8 +219,8 @@ static const fe_cmddef cmds[] = {
 	 "target's retained size, and its incoming edges in Retainers order.",
 	 "top\tat most N edges each way (default " FE_XSTR(FE_DEFAULT_ROWS)
 	 ", 0 = all)\n"
-	 "format\ttext or json (default text; one object is no table: no "
-	 "CSV)\n"
+	 "format\ttext, json or csv (default text; CSV: a row for the object, "
+	 "then one per edge and per retainer)\n"
 	 "quiet\n" "bytes\n" OUT_TAIL,
 	 "One object: there is no --filter. " HEAP_NOTES,
 	 "profkit heap show app.heapsnapshot @76943\n"

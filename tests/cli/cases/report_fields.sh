@@ -22,3 +22,5 @@ done
 echo
 "$PROFKIT" info cli_cpu_prof.cpuprofile synth_small.cpuprofile |
 	grep "^  hits\|^  negative"
+# heap show has a CSV form: the object, its edges, its retainers
+"$PROFKIT" heap show "$H" @13 --format csv -n 1
