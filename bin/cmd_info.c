@@ -78,17 +78,30 @@ static int examine(info *in, const char *path, const fe_opts *o,
 	return rc;
 }
 
+/* "436.2 ms"; a minute or more in seconds: "904.2 s", not "904246.2 ms" */
+static void duration(char *buf, size_t cap, double us)
+{
+	char ms[24];
+
+	if (us >= 60e6) {
+		snprintf(buf, cap, "%.1f s", us / 1e6);
+		return;
+	}
+	fe_ms(ms, sizeof(ms), us);
+	snprintf(buf, cap, "%s ms", ms);
+}
+
 /* text: what a trace holds, and its CPU profiles one per line */
 static void print_trace(FILE *f, const an_trace_summary *t, int none)
 {
-	char ms[32];
+	char ms[48];
 	uint32_t i;
 
 	fprintf(f, "  events      %llu\n  processes   %u\n  threads     %u\n",
 		(unsigned long long)t->events, t->processes, t->threads);
 	if (t->has_time) {
-		fe_ms(ms, sizeof(ms), (double)(t->last_us - t->first_us));
-		fprintf(f, "  span        %s ms\n", ms);
+		duration(ms, sizeof(ms), (double)(t->last_us - t->first_us));
+		fprintf(f, "  span        %s\n", ms);
 	}
 	if (none)
 		return;
@@ -103,8 +116,8 @@ static void print_trace(FILE *f, const an_trace_summary *t, int none)
 		char id[48];
 		snprintf(id, sizeof(id), "%lld:%lld", (long long)e->pid,
 			 (long long)e->tid);
-		fe_ms(ms, sizeof(ms), e->duration_us);
-		fprintf(f, "   %c %-15s %8llu samples %10s ms  ",
+		duration(ms, sizeof(ms), e->duration_us);
+		fprintf(f, "   %c %-15s %8llu samples %13s  ",
 			i == t->loaded ? '*' : ' ', id,
 			(unsigned long long)e->samples, ms);
 		if (e->thread_name)
@@ -181,7 +194,7 @@ static void print_text(FILE *f, const void *ctx)
 		int64_t span = ns ? an_profile_sample_time(p, ns - 1) -
 					    an_profile_sample_time(p, 0) :
 				    0;
-		char ms[32];
+		char ms[48];
 		uint64_t hits = an_profile_total_hits(p);
 		fprintf(f, "  nodes       %u\n  functions   %u\n"
 			   "  samples     %u\n  hits        %llu",
@@ -197,11 +210,11 @@ static void print_text(FILE *f, const void *ctx)
 								 ns - hits),
 				hits > ns ? "more" : "fewer");
 		fputc('\n', f);
-		fe_ms(ms, sizeof(ms),
-		      (double)(an_profile_end_time(p) -
-			       an_profile_start_time(p)));
+		duration(ms, sizeof(ms),
+			 (double)(an_profile_end_time(p) -
+				  an_profile_start_time(p)));
 		fprintf(f, "  start_time  %lld us\n  end_time    %lld us\n"
-			   "  duration    %s ms\n",
+			   "  duration    %s\n",
 			(long long)an_profile_start_time(p),
 			(long long)an_profile_end_time(p), ms);
 		if (ns >= 2)

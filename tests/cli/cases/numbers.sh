@@ -24,3 +24,5 @@ H=../heap/leak.heapsnapshot.gz
 "$PROFKIT" heap top "$H" -n 3 --format csv
 "$PROFKIT" heap diff ../heap/baseline.heapsnapshot.gz "$H" -n 3 -q --explain 0
 "$PROFKIT" heap diff ../heap/baseline.heapsnapshot.gz "$H" -n 3 -q --explain 0 --bytes
+# info: the duration of a 15-minute profile in seconds
+"$PROFKIT" info "$L" | grep "duration"
