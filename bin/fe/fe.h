@@ -163,10 +163,10 @@ typedef struct fe_opts {
 
 /*
  * Parses argv[1..] of a subcommand. A command in the command table
- * (fe_cmdtab.c) takes the options it lists there and prints its generated
- * help; `allowed` and `help` serve the others. `help` is printed for --help (then
- * *done is set and FE_EXIT_OK returned). Returns FE_EXIT_OK or
- * FE_EXIT_USAGE (message already printed).
+ * (fe_cmdtab.c) takes the options it lists there and prints its
+ * generated help; `allowed` and `help` serve the others. `help` is
+ * printed for --help (then *done is set and FE_EXIT_OK returned).
+ * Returns FE_EXIT_OK or FE_EXIT_USAGE (message already printed).
  */
 int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	     const char *cmd, const char *help, int *done);

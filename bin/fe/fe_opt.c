@@ -400,7 +400,8 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 		if (c == '?' && ambiguous(&os, opt, alts, sizeof(alts)))
 			return fe_usage_error(cmdsp, "%s: option '%.*s' is "
 					      "ambiguous: %s", cmd,
-					      (int)strcspn(opt, "="), opt, alts);
+					      (int)strcspn(opt, "="), opt,
+					      alts);
 		if (c == '?' && !strncmp(opt, "--", 2))
 			return unknown_long(&os, opt, cmd, cmdsp);
 		if (c == '?' && optopt > 0 && optopt < 256) {
