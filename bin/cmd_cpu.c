@@ -152,18 +152,33 @@ void frame_text(FILE *f, const void *ctx)
 typedef struct report_ctx {
 	const job *j;
 	const fe_opts *o;
+	int lines;		/* cpu lines: ticks, not samples */
 } report_ctx;
 
 /* "time, from samples" / "hits, from hitCount: 374": the two counts of
  * a profile can differ (docs/semantics.md); the header says which one
- * the report weighs */
+ * the report weighs. Traces have no hitCount: their hits are samples. */
 const char *weights_text(char *buf, size_t cap, const job *j)
 {
+	int trace = an_profile_kind(j->prof) == AN_KIND_TRACE;
+
 	if (an_cpu_weights(j->cpu) == AN_WEIGHTS_HITS)
-		snprintf(buf, cap, "hits, from hitCount: %llu",
+		snprintf(buf, cap, "hits, from %s: %llu",
+			 trace ? "samples" : "hitCount",
 			 (unsigned long long)an_profile_total_hits(j->prof));
 	else
 		snprintf(buf, cap, "time, from samples");
+	return buf;
+}
+
+/* cpu lines of a .cpuprofile: positionTicks, which sum to hitCount */
+static const char *lines_weights_text(char *buf, size_t cap, const job *j)
+{
+	if (an_profile_kind(j->prof) == AN_KIND_TRACE)
+		return weights_text(buf, cap, j);
+	snprintf(buf, cap, "%s, ticks from positionTicks: %llu hits",
+		 weights_name(an_cpu_weights(j->cpu)),
+		 (unsigned long long)an_profile_total_hits(j->prof));
 	return buf;
 }
 
@@ -182,7 +197,8 @@ static void summary_line(FILE *f, const void *ctx)
 	fprintf(f, ": %s, %u samples, %u nodes, total %s (weights: %s)\n",
 		an_kind_name(an_profile_kind(j->prof)),
 		an_cpu_sample_count(j->cpu), an_profile_node_count(j->prof), ms,
-		weights_text(wt, sizeof(wt), j));
+		r->lines ? lines_weights_text(wt, sizeof(wt), j) :
+			   weights_text(wt, sizeof(wt), j));
 }
 
 /* The JSON head every CPU report starts with. */
@@ -251,7 +267,7 @@ static int print_top(FILE *f, const job *j, const fe_opts *o)
 	uint32_t n = an_cpu_functions(j->cpu, &order), i, shown = 0;
 	double total = an_cpu_total_us(j->cpu);
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
-	report_ctx r = {j, o};
+	report_ctx r = {j, o, 0};
 	fe_writer w;
 
 	begin(&w, f, &top_table, &r);
@@ -379,7 +395,7 @@ static int do_tree(FILE *f, const job *j, const fe_opts *o)
 {
 	an_cpu_view_opts vo = view_opts(o);
 	an_cpu_view *v = NULL;
-	report_ctx r = {j, o};
+	report_ctx r = {j, o, 0};
 	an_error err;
 	int rc;
 
@@ -406,7 +422,7 @@ static int do_sandwich(FILE *f, const job *j, const fe_opts *o,
 	const an_profile *p = j->prof;
 	an_cpu_view_opts vo = view_opts(o);
 	an_cpu_view *v = NULL;
-	report_ctx r = {j, o};
+	report_ctx r = {j, o, 0};
 	an_filter *sel = NULL;
 	uint8_t *mask = NULL;
 	an_cpu_tree *t = NULL;
@@ -489,7 +505,7 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	double total = an_cpu_total_us(j->cpu);
 	const an_profile *p = j->prof;
-	report_ctx r = {j, o};
+	report_ctx r = {j, o, 1};
 	fe_writer w;
 
 	an_error_clear(&err);
