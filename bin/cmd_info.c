@@ -177,6 +177,17 @@ static void json_profiles(FILE *f, const void *ctx)
 	fputs("]", f);
 }
 
+/* "3.82 MB" (fe_size without its padding) */
+static void size_text(char *buf, size_t cap, uint64_t bytes)
+{
+	size_t n;
+
+	fe_size(buf, cap, bytes);
+	n = strlen(buf);
+	if (n && buf[n - 1] == ' ')
+		buf[n - 1] = '\0';
+}
+
 /* text: a card per artifact */
 static void print_text(FILE *f, const void *ctx)
 {
@@ -228,12 +239,17 @@ static void print_text(FILE *f, const void *ctx)
 				an_profile_negative_deltas(p));
 	} else if (in->heap) {
 		const an_heap_info *s = &in->hinfo;
+		char t[32], v[32], n[32];
+		/* bytes, and as DevTools shows them (kB, MB of 1000) */
+		size_text(t, sizeof(t), s->total);
+		size_text(v, sizeof(v), s->v8_heap);
+		size_text(n, sizeof(n), s->native);
 		fprintf(f, "  nodes       %u\n  edges       %u\n"
-			   "  total_size  %llu\n  v8_heap     %llu\n"
-			   "  native      %llu\n  classes     %u\n",
-			s->nodes, s->edges, (unsigned long long)s->total,
-			(unsigned long long)s->v8_heap,
-			(unsigned long long)s->native, s->classes);
+			   "  total_size  %llu (%s)\n  v8_heap     %llu (%s)\n"
+			   "  native      %llu (%s)\n  classes     %u\n",
+			s->nodes, s->edges, (unsigned long long)s->total, t,
+			(unsigned long long)s->v8_heap, v,
+			(unsigned long long)s->native, n, s->classes);
 	} else if (in->no_profile) {
 		fputs("  cpu profile none: no Profile events (record one with "
 		      "node --cpu-prof, or\n"
