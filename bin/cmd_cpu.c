@@ -11,146 +11,6 @@
 #include "cmd_cpu.h"
 #include "fe/fe.h"
 
-#define CPU_FORMAT_HELP                                                       \
-	"  --format text|json|csv  output format (default text)\n"            \
-	"  -q, --quiet           no '# file: ...' summary line (text)\n"
-
-#define CPU_COMMON_HELP                                                       \
-	"  --weights time|hits   time: per-sample durations (default, as the\n" \
-	"                        Performance panel); hits: (end-start)/hits\n"  \
-	"                        per hit (DevTools' legacy tree model)\n"      \
-	"  --from MS, --to MS    only samples in [from, to) ms after the\n"    \
-	"                        profile's startTime\n"                         \
-	"  --profile PID:TID     a trace's profile of that thread (default:\n" \
-	"                        the one with the most samples; profkit info\n"\
-	"                        lists them)\n"                                  \
-	"  -o, --output FILE     write to FILE (replaced atomically)\n"        \
-	"  --db FILE             also store the analysis in SQLite FILE\n"     \
-	"  --progress            progress bar on stderr even when not a\n"     \
-	"                        terminal (-q: never)\n"                       \
-	"  -h, --help            this help\n"                                  \
-	"FILE may be gzipped; '-' reads standard input. Trace JSON (Profile +\n" \
-	"ProfileChunk events, one profile per thread) is accepted wherever a\n" \
-	".cpuprofile is, and so are legacy CpuProfile events and the legacy\n"  \
-	"head/timestamps .cpuprofile.\n"
-
-static const char help_top[] =
-	"Usage: profkit cpu top [OPTIONS] FILE\n"
-	"Functions by self time (bottom-up): self, total (recursion counted\n"
-	"once), share of the profile, name and url:line:column (1-based).\n"
-	"  -n, --top N           show N functions (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --filter RE           only functions whose name or url match RE\n"
-	"  --exclude RE          hide functions whose name or url match RE\n"
-	CPU_FORMAT_HELP CPU_COMMON_HELP;
-
-static const char help_tree[] =
-	"Usage: profkit cpu tree [OPTIONS] FILE\n"
-	"Top-down call tree: total, self and name of every call path.\n"
-	"  --max-depth N         stop N levels below the root (or --depth)\n"
-	"  --min-percent P       hide nodes below P% of the total (default 0)\n"
-	"  --focus RE            only the subtrees of functions matching RE\n"
-	"  --filter RE           only paths leading to a matching function\n"
-	"  --exclude RE          hide matching functions and their subtrees\n"
-	"  -n, --top N           at most N children per node (0 = all)\n"
-	CPU_FORMAT_HELP CPU_COMMON_HELP;
-
-static const char help_lines[] =
-	"Usage: profkit cpu lines [OPTIONS] FILE\n"
-	"Hot source lines from positionTicks (or a trace's per-sample lines),\n"
-	"summed per url:line and weighted like hits.\n"
-	"  -n, --top N           show N lines (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --filter RE, --exclude RE  on the url and the function name\n"
-	CPU_FORMAT_HELP CPU_COMMON_HELP;
-
-static const char help_callers[] =
-	"Usage: profkit cpu callers [OPTIONS] FILE RE\n"
-	"Who calls the functions matching RE (name or url): their callers,\n"
-	"merged by function, innermost first, with the time spent in the\n"
-	"matching functions through each path.\n"
-	"  --max-depth N         at most N caller levels (or --depth)\n"
-	"  --min-percent P       hide paths below P% of the total\n"
-	"  -n, --top N           at most N entries per level (0 = all)\n"
-	CPU_FORMAT_HELP CPU_COMMON_HELP;
-
-static const char help_callees[] =
-	"Usage: profkit cpu callees [OPTIONS] FILE RE\n"
-	"What the functions matching RE (name or url) call: the call trees\n"
-	"below their outermost occurrences, merged by function.\n"
-	"  --max-depth N         at most N levels (or --depth)\n"
-	"  --min-percent P       hide entries below P% of the total\n"
-	"  -n, --top N           at most N entries per level (0 = all)\n"
-	CPU_FORMAT_HELP CPU_COMMON_HELP;
-
-static const char help_folded[] =
-	"Usage: profkit cpu folded [OPTIONS] FILE\n"
-	"Folded stacks (one 'frame;frame;... weight' line per stack, weight\n"
-	"in microseconds), input for flamegraph.pl, inferno and speedscope.\n"
-	"Weights sum to the profile total. Frames are 'name url:line:col';\n"
-	"(garbage collector) sits on top of the stack it interrupted.\n"
-	"  --filter RE           keep stacks containing a matching frame\n"
-	"  --exclude RE          drop stacks containing a matching frame\n"
-	CPU_COMMON_HELP;
-
-static const char help_flame[] =
-	"Usage: profkit cpu flame [OPTIONS] FILE -o OUT.svg|png|pdf\n"
-	"Flame graph of the profile, drawn with cairo: one box per call\n"
-	"path, as wide as its total time, callers below callees; siblings\n"
-	"by name (--sort weight: heaviest first). (garbage collector) sits\n"
-	"on top of the stack it interrupted. SVG boxes show name, location,\n"
-	"self and total on hover. The format follows OUT's extension.\n"
-	"  -o, --output FILE     the picture (replaced atomically); without\n"
-	"                        it, SVG on stdout when that is no terminal\n"
-	"  --format svg|png|pdf|speedscope  the format, whatever OUT's\n"
-	"                        extension (speedscope: the same tree as a\n"
-	"                        speedscope file, also FILE.speedscope.json)\n"
-	"  --width PX            picture width (default 1200)\n"
-	"  --title TEXT          title (default 'CPU Flame Graph')\n"
-	"  --subtitle TEXT       subtitle (default: file, date, total)\n"
-	"  --min-width PX        merge narrower boxes into one grey sliver\n"
-	"                        (default 0.1; the totals stay whole)\n"
-	"  --sort name|weight    order of siblings (default name)\n"
-	"  --filter RE           only stacks with a frame matching RE\n"
-	"  --exclude RE          drop stacks with a frame matching RE\n"
-	"  --focus RE            root the graph at the outermost frames of\n"
-	"                        the functions matching RE (their callees)\n"
-	"  --chart               the flame chart instead: samples in time\n"
-	"                        order, as DevTools' Performance panel\n"
-	"  --inverted            icicle: the root at the top\n"
-	"  --weights, --from, --to, --profile  as for 'cpu top'\n"
-	"  -h, --help            this help\n"
-	"Example: profkit cpu flame app.cpuprofile -o app.svg\n";
-
-static const char help_diff[] =
-	"Usage: profkit cpu diff [OPTIONS] BASE TARGET\n"
-	"Per function (name, url, line, column; not scriptId), self and\n"
-	"total time in BASE and TARGET and how they changed, largest self\n"
-	"change first: how a regression between two releases is found.\n"
-	"Changes are in points of each profile's total (profiles of any\n"
-	"length compare), or in ms with --absolute. A function on one side\n"
-	"only is marked [new] or [gone]; ratio is target/base self.\n"
-	"  --absolute            deltas and ratio of the times, not shares\n"
-	"  -n, --top N           show N functions (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --filter RE           only functions whose name or url match RE\n"
-	"  --exclude RE          hide functions whose name or url match RE\n"
-	"  --weights, --from, --to, --profile  as for 'cpu top', on both\n"
-	"  --format text|json|csv|svg|png|pdf  output format (default\n"
-	"                        text, or a picture by -o's extension)\n"
-	"  -q, --quiet           no summary lines (text)\n"
-	"  --db FILE             also store both profiles (once each) and\n"
-	"                        every row in SQLite FILE (cpu_diff)\n"
-	"  -o, --output FILE     write to FILE (replaced atomically); a\n"
-	"                        FILE.svg|png|pdf (or --format svg|png|pdf)\n"
-	"                        gets the differential flame graph: widths\n"
-	"                        from TARGET, red where self time grew, blue\n"
-	"                        where it shrank (--width, --title, --sort,\n"
-	"                        --min-width, --inverted as for cpu flame)\n"
-	"  -h, --help            this help\n"
-	"BASE and TARGET may be gzipped; one of them may be '-' (stdin).\n"
-	"Example: profkit cpu diff a.cpuprofile b.cpuprofile -o diff.svg\n";
-
 static const char help_cpu[] =
 	"Usage: profkit cpu COMMAND [OPTIONS] FILE\n"
 	"CPU profile (.cpuprofile or Chrome trace JSON) reports:\n"
@@ -162,7 +22,14 @@ static const char help_cpu[] =
 	"  folded    folded stacks for flame graph tools\n"
 	"  flame     flame graph picture (SVG, PNG, PDF)\n"
 	"  diff      per-function changes between two profiles\n"
-	"Run 'profkit cpu COMMAND --help' for the options of each.\n";
+	"Run 'profkit cpu COMMAND --help' for the options of each.\n"
+	"\n"
+	"Examples:\n"
+	"  profkit cpu top app.cpuprofile -n 20\n"
+	"  profkit cpu callers app.cpuprofile '^JSON.parse$'\n"
+	"  profkit cpu diff v1.cpuprofile v2.cpuprofile -n 10\n"
+	"\n"
+	"Docs: man profkit; docs/cli.md; every option: docs/options.md\n";
 
 void job_free(job *j)
 {
@@ -333,14 +200,42 @@ void frame_text(FILE *f, const void *ctx)
 typedef struct report_ctx {
 	const job *j;
 	const fe_opts *o;
+	int lines;		/* cpu lines: ticks, not samples */
 } report_ctx;
+
+/* "time, from samples" / "hits, from hitCount: 374": the two counts of
+ * a profile can differ (docs/semantics.md); the header says which one
+ * the report weighs. Traces have no hitCount: their hits are samples. */
+const char *weights_text(char *buf, size_t cap, const job *j)
+{
+	int trace = an_profile_kind(j->prof) == AN_KIND_TRACE;
+
+	if (an_cpu_weights(j->cpu) == AN_WEIGHTS_HITS)
+		snprintf(buf, cap, "hits, from %s: %llu",
+			 trace ? "samples" : "hitCount",
+			 (unsigned long long)an_profile_total_hits(j->prof));
+	else
+		snprintf(buf, cap, "time, from samples");
+	return buf;
+}
+
+/* cpu lines of a .cpuprofile: positionTicks, which sum to hitCount */
+static const char *lines_weights_text(char *buf, size_t cap, const job *j)
+{
+	if (an_profile_kind(j->prof) == AN_KIND_TRACE)
+		return weights_text(buf, cap, j);
+	snprintf(buf, cap, "%s, ticks from positionTicks: %llu hits",
+		 weights_name(an_cpu_weights(j->cpu)),
+		 (unsigned long long)an_profile_total_hits(j->prof));
+	return buf;
+}
 
 /* text intro: "# FILE: kind, N samples, ..." unless -q */
 static void summary_line(FILE *f, const void *ctx)
 {
 	const report_ctx *r = ctx;
 	const job *j = r->j;
-	char ms[32];
+	char ms[32], wt[96];
 
 	if (r->o->quiet)
 		return;
@@ -355,11 +250,12 @@ static void summary_line(FILE *f, const void *ctx)
 			an_cpu_total_us(j->cpu));
 		return;
 	}
-	fe_ms(ms, sizeof(ms), an_cpu_total_us(j->cpu));
-	fprintf(f, ": %s, %u samples, %u nodes, total %s ms (weights: %s)\n",
+	fe_time(ms, sizeof(ms), an_cpu_total_us(j->cpu));
+	fprintf(f, ": %s, %u samples, %u nodes, total %s (weights: %s)\n",
 		an_kind_name(an_profile_kind(j->prof)),
 		an_cpu_sample_count(j->cpu), an_profile_node_count(j->prof), ms,
-		weights_name(an_cpu_weights(j->cpu)));
+		r->lines ? lines_weights_text(wt, sizeof(wt), j) :
+			   weights_text(wt, sizeof(wt), j));
 }
 
 /* The JSON head every CPU report starts with. */
@@ -390,6 +286,8 @@ static void begin(fe_writer *w, FILE *f, const fe_table *t,
 	hv[2] = wval(j, an_cpu_total_us(j->cpu));
 	hv[3] = fe_uint(job_bytes(j) ? an_profile_heap_samples(j->prof, NULL) :
 				       an_cpu_sample_count(j->cpu));
+	if (!job_bytes(j))
+		fe_report_times(an_cpu_total_us(j->cpu));
 	fe_table_begin(w, f, r->o->format, t,
 		       job_bytes(j) ? head_cols_b : head_cols, hv, NHEAD,
 		       summary_line, r);
@@ -453,7 +351,7 @@ static int print_top(FILE *f, const job *j, const fe_opts *o)
 	uint32_t matched = 0;
 	double total = an_cpu_total_us(j->cpu);
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
-	report_ctx r = {j, o};
+	report_ctx r = {j, o, 0};
 	fe_writer w;
 
 	begin(&w, f, job_bytes(j) ? &top_table_b : &top_table, &r);
@@ -617,7 +515,7 @@ static int do_tree(FILE *f, const job *j, const fe_opts *o)
 {
 	an_cpu_view_opts vo = view_opts(o);
 	an_cpu_view *v = NULL;
-	report_ctx r = {j, o};
+	report_ctx r = {j, o, 0};
 	an_error err;
 	int rc;
 
@@ -647,7 +545,7 @@ static int do_sandwich(FILE *f, const job *j, const fe_opts *o,
 	const an_profile *p = j->prof;
 	an_cpu_view_opts vo = view_opts(o);
 	an_cpu_view *v = NULL;
-	report_ctx r = {j, o};
+	report_ctx r = {j, o, 0};
 	an_filter *sel = NULL;
 	uint8_t *mask = NULL;
 	an_cpu_tree *t = NULL;
@@ -730,7 +628,7 @@ static int do_lines(FILE *f, const job *j, const fe_opts *o)
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	double total = an_cpu_total_us(j->cpu);
 	const an_profile *p = j->prof;
-	report_ctx r = {j, o};
+	report_ctx r = {j, o, 1};
 	fe_writer w;
 
 	an_error_clear(&err);
@@ -814,25 +712,16 @@ static int do_folded(FILE *f, const job *j, const fe_opts *o)
 /* ---- dispatch ---- */
 
 
-/* options every report takes */
-#define REPORT (FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT | FE_OPT_DB |       \
-		FE_OPT_TOP | FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_PROFILE)
-
+/* options, help texts and examples: fe/fe_cmdtab.c */
 static const fe_subcmd subcmds[] = {
-	{"top", help_top, REPORT | FE_OPT_FILTER, 1, 1},
-	{"tree", help_tree, REPORT | FE_OPT_FILTER | FE_OPT_TREE, 1, 1},
-	{"lines", help_lines, REPORT | FE_OPT_FILTER, 1, 1},
-	{"callers", help_callers, REPORT | FE_OPT_TREE, 2, 2},
-	{"callees", help_callees, REPORT | FE_OPT_TREE, 2, 2},
-	{"folded", help_folded, FE_OPT_OUT | FE_OPT_DB | FE_OPT_FILTER |
-		FE_OPT_WEIGHTS | FE_OPT_WINDOW | FE_OPT_PROFILE, 1, 1},
-	{"flame", help_flame, FE_OPT_OUT | FE_OPT_WEIGHTS |
-		FE_OPT_WINDOW | FE_OPT_PROFILE | FE_OPT_IMAGE | FE_OPT_CHART |
-		FE_OPT_FILTER | FE_OPT_TREE | FE_OPT_SORT, 1, 1},
-	{"diff", help_diff, FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT |
-		FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_WEIGHTS | FE_OPT_WINDOW |
-		FE_OPT_PROFILE | FE_OPT_ABSOLUTE | FE_OPT_IMAGE | FE_OPT_SORT |
-		FE_OPT_DB, 2, 2},
+	{"top", NULL, 0, 1, 1},
+	{"tree", NULL, 0, 1, 1},
+	{"lines", NULL, 0, 1, 1},
+	{"callers", NULL, 0, 2, 2},
+	{"callees", NULL, 0, 2, 2},
+	{"folded", NULL, 0, 1, 1},
+	{"flame", NULL, 0, 1, 1},
+	{"diff", NULL, 0, 2, 2},
 };
 
 int cmd_cpu(int argc, char **argv)

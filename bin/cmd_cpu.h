@@ -28,6 +28,8 @@ void empty_window(const char *path, const fe_opts *o);
 const char *weights_name(an_weights w);
 /* 1 when j is a heap profile: weights are bytes */
 int job_bytes(const job *j);
+/* the weights and the count they come from, for text headers */
+const char *weights_text(char *buf, size_t cap, const job *j);
 /* part in % of whole (0 when whole is 0) */
 double pct(double part, double whole);
 /* text: "name  url:line:col" of the an_function ctx */

@@ -37,10 +37,10 @@ static void diff_side_line(FILE *f, const char *label, const job *j)
 {
 	char ms[32];
 
-	fe_ms(ms, sizeof(ms), an_cpu_total_us(j->cpu));
+	fe_time(ms, sizeof(ms), an_cpu_total_us(j->cpu));
 	fprintf(f, "# %s ", label);
 	fe_text(f, j->path, strlen(j->path));
-	fprintf(f, ": %s, %u samples, total %s ms\n",
+	fprintf(f, ": %s, %u samples, total %s\n",
 		an_kind_name(an_profile_kind(j->prof)),
 		an_cpu_sample_count(j->cpu), ms);
 }
@@ -56,8 +56,9 @@ static void diff_intro(FILE *f, const void *ctx)
 	diff_side_line(f, "target:", &d->side[1]->j);
 	fprintf(f, "# weights: %s; deltas: %s\n",
 		weights_name(an_cpu_weights(d->side[0]->j.cpu)),
-		d->o->absolute ? "target - base, ms" :
-				 "target - base, points of each total");
+		!d->o->absolute ? "target - base, points of each total" :
+		fe_report_seconds() ? "target - base, s" :
+				      "target - base, ms");
 }
 
 static const char *diff_status(an_cpu_diff_status s)
@@ -159,6 +160,7 @@ static void print_diff(FILE *f, const an_cpu_diff *df, diff_ctx *d)
 	hv[5] = fe_dbl(tt);
 	hv[6] = fe_uint(an_cpu_sample_count(b->cpu));
 	hv[7] = fe_uint(an_cpu_sample_count(t->cpu));
+	fe_report_times(bt > tt ? bt : tt);
 	fe_table_begin(&w, f, o->format, o->absolute ? &diff_abs : &diff_share,
 		       diff_head, hv, NDIFFHEAD, diff_intro, d);
 	for (i = 0; i < n; i++) {

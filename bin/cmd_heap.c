@@ -13,152 +13,6 @@
 #include "cmd_heap.h"
 #include "fe/fe.h"
 
-#define HEAP_COMMON_HELP                                                      \
-	"  --format text|json|csv  output format (default text)\n"            \
-	"  -o, --output FILE     write to FILE (replaced atomically)\n"        \
-	"  -q, --quiet           no '# file: ...' summary line (text)\n"      \
-	"  --progress            progress bar on stderr even when not a\n"     \
-	"                        terminal (-q: never)\n"                       \
-	"  -h, --help            this help\n"                                  \
-	"FILE may be gzipped; '-' reads standard input.\n"
-
-static const char help_summary[] =
-	"Usage: profkit heap summary [OPTIONS] FILE\n"
-	"DevTools' Summary view: per class the object count, shallow size,\n"
-	"retained size (of the topmost members only) and minimum distance,\n"
-	"sorted by retained size; preceded by the Statistics breakdown and the\n"
-	"bytes held outside the V8 heap by ArrayBuffer backing stores.\n"
-	"  -n, --top N           show N classes (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --filter RE           only classes whose name matches RE\n"
-	"  --exclude RE          hide classes whose name matches RE\n"
-	"  --db FILE             also store the analysis in SQLite FILE:\n"
-	"                        every class and the "
-	FE_XSTR(FE_DB_TOP_OBJECTS) " objects with the\n"
-	"                        largest retained sizes (-n, --filter and\n"
-	"                        --exclude only change what is printed)\n"
-	"  --all-objects         with --db: store every object (a bigger,\n"
-	"                        slower database; see docs/PERFORMANCE.md)\n"
-	HEAP_COMMON_HELP;
-
-static const char help_top[] =
-	"Usage: profkit heap top [OPTIONS] FILE\n"
-	"Objects by retained size: @id, class, name, shallow and retained\n"
-	"size, distance.\n"
-	"  -n, --top N           show N objects (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --filter RE, --exclude RE  on the class name\n"
-	HEAP_COMMON_HELP;
-
-static const char help_show[] =
-	"Usage: profkit heap show [OPTIONS] FILE @ID\n"
-	"One object in full (DevTools' Containment view): class, name, sizes,\n"
-	"distance, dominator, its outgoing edges sorted by the target's\n"
-	"retained size, and its incoming edges in Retainers order.\n"
-	"  -n, --top N           at most N edges each way (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --format text|json     output format (default text; no CSV)\n"
-	"  -o, --output FILE     write to FILE (replaced atomically)\n"
-	"  -q, --quiet           no '# file: ...' summary line (text)\n"
-	"  --progress            progress bar on stderr even when not a\n"
-	"                        terminal (-q: never)\n"
-	"  -h, --help            this help\n"
-	"FILE may be gzipped; '-' reads standard input.\n";
-
-static const char help_dominators[] =
-	"Usage: profkit heap dominators [OPTIONS] FILE [@ID]\n"
-	"The dominator subtree of @ID (default: the root) as an indented tree,\n"
-	"children by retained size.\n"
-	"  --depth N             levels below @ID (default "
-	FE_XSTR(FE_DEFAULT_DOM_DEPTH) "; alias\n"
-	"                        --max-depth)\n"
-	"  --min-size BYTES      hide subtrees retaining less than BYTES\n"
-	"  --min-percent P       hide subtrees below P% of the total\n"
-	"  -n, --top N           at most N children per node (default "
-	FE_XSTR(FE_DEFAULT_DOM_CHILDREN) ")\n"
-	HEAP_COMMON_HELP;
-
-static const char help_retainers[] =
-	"Usage: profkit heap retainers [OPTIONS] FILE @ID\n"
-	"The retainer chain from @ID up to a GC root in DevTools' order: each\n"
-	"step follows the first retainer (lowest distance, then largest\n"
-	"retained size) until distance 1 or a node already in the chain.\n"
-	"  --paths K             the K first distinct chains (default "
-	FE_XSTR(FE_DEFAULT_PATHS) "): the\n"
-	"                        Kth starts at @ID's Kth retainer\n"
-	"  --depth N             at most N steps (default "
-	FE_XSTR(FE_DEFAULT_CHAIN_STEPS) ", as DevTools'\n"
-	"                        view expands; 0 = up to the root)\n"
-	HEAP_COMMON_HELP;
-
-static const char help_flame[] =
-	"Usage: profkit heap flame [OPTIONS] FILE -o OUT.svg|png|pdf\n"
-	"The dominator tree as a flame graph: one box per object, on top of\n"
-	"the object that dominates it (keeps it alive alone), as wide as its\n"
-	"retained size; labels 'Class @id'. What holds the memory, at a\n"
-	"glance. SVG boxes show name and sizes on hover.\n"
-	"  -o, --output FILE     the picture (replaced atomically); without\n"
-	"                        it, SVG on stdout when that is no terminal\n"
-	"  --format svg|png|pdf|speedscope  the format, whatever OUT's\n"
-	"                        extension (speedscope: the same tree as a\n"
-	"                        speedscope file, also FILE.speedscope.json)\n"
-	"  --min-size BYTES      merge objects retaining less into grey\n"
-	"                        slivers (default: those under 1 px)\n"
-	"  --min-width PX        the same in pixels (default 1)\n"
-	"  --sort weight|name    siblings by retained size (default, as the\n"
-	"                        dominators view) or by class name\n"
-	"  --width PX, --title TEXT, --subtitle TEXT, --inverted\n"
-	"                        as for 'cpu flame'\n"
-	"  -h, --help            this help\n"
-	"Example: profkit heap flame leak.heapsnapshot -o heap.svg\n";
-static const char help_diff[] =
-	"Usage: profkit heap diff [OPTIONS] BASE TARGET\n"
-	"DevTools' Comparison view: per class the objects new in TARGET (ids\n"
-	"not in BASE's class), deleted from BASE, the count delta and the\n"
-	"allocated, freed and delta shallow sizes; BASE's plain objects are\n"
-	"named with TARGET's interface definitions, as DevTools does. Only\n"
-	"classes with new or deleted objects, by alloc size.\n"
-	"  -n, --top N           show N classes (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --sort KEY            alloc (default: alloc size), delta (size\n"
-	"                        delta), freed (freed size), count (count\n"
-	"                        delta); largest first\n"
-	"  --filter RE           only classes whose name matches RE\n"
-	"  --exclude RE          hide classes whose name matches RE\n"
-	"  --explain K           for the K shown classes that grew most (size\n"
-	"                        delta), the retainer path holding most of\n"
-	"                        their new objects, with their count and\n"
-	"                        retained size (default "
-	FE_XSTR(FE_DEFAULT_EXPLAIN) " in text, 0 in\n"
-	"                        JSON; never in CSV)\n"
-	"  --db FILE             also store both snapshots (once each) and\n"
-	"                        every row in SQLite FILE (heap_diff)\n"
-	HEAP_COMMON_HELP
-	"One of BASE and TARGET may be '-' (standard input).\n"
-	"Warns (stderr, exit 0) when the two share almost no object ids\n"
-	"(different processes) or when BASE looks newer than TARGET.\n";
-
-static const char help_leaks[] =
-	"Usage: profkit heap leaks [OPTIONS] BASE TARGET [FINAL]\n"
-	"memlab's find-leaks: objects new in TARGET (ids not in BASE) and,\n"
-	"with FINAL, still there in FINAL, less the trivial ones (code, VM\n"
-	"internals, native and synthetic nodes, strings under "
-	FE_XSTR(AN_HEAP_LEAKS_MIN_STRING) " B);\n"
-	"one dominated by another is counted in it; the rest clustered by\n"
-	"class and shortest retainer path from a GC root, ranked by their\n"
-	"retained size (no byte counted twice), each with a representative\n"
-	"@id and the path. Take BASE before an action, TARGET after it and\n"
-	"FINAL after undoing it.\n"
-	"  -n, --top N           show N clusters (default "
-	FE_XSTR(FE_DEFAULT_ROWS) ", 0 = all)\n"
-	"  --min-count N         hide clusters of fewer than N objects\n"
-	"  --min-size BYTES      hide clusters retaining less than BYTES\n"
-	"  --db FILE             also store the snapshots (once each) and\n"
-	"                        the clusters in SQLite FILE\n"
-	"                        (heap_leak_cluster)\n"
-	HEAP_COMMON_HELP
-	"One of BASE, TARGET and FINAL may be '-' (standard input).\n";
-
 static const char help_heap[] =
 	"Usage: profkit heap COMMAND [OPTIONS] FILE\n"
 	"Heap snapshot (.heapsnapshot) reports, with DevTools' numbers:\n"
@@ -170,7 +24,14 @@ static const char help_heap[] =
 	"  flame        the dominator tree as a flame graph picture\n"
 	"  diff         what changed between two snapshots (Comparison)\n"
 	"  leaks        leaked objects clustered by retainer path\n"
-	"Run 'profkit heap COMMAND --help' for the options of each.\n";
+	"Run 'profkit heap COMMAND --help' for the options of each.\n"
+	"\n"
+	"Examples:\n"
+	"  profkit heap summary app.heapsnapshot -n 10\n"
+	"  profkit heap retainers app.heapsnapshot @76943\n"
+	"  profkit heap diff before.heapsnapshot after.heapsnapshot\n"
+	"\n"
+	"Docs: man profkit; docs/cli.md; every option: docs/options.md\n";
 
 int hjob_load(hjob *j, const char *path, int want_sha)
 {
@@ -202,22 +63,16 @@ void hjob_free(hjob *j)
 	an_source_free(j->src);
 }
 
-/* "12.3 MB"-style size for text output */
+/* "12.3 MB"-style size for text output (fe_size without the padding;
+ * --bytes: the integer) */
 void human(char *buf, size_t cap, uint64_t bytes)
 {
-	static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
-	double v = (double)bytes;
-	int u = 0;
+	size_t n;
 
-	while (v >= 1000 && u < 4) {
-		v /= 1000;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, cap, "%" PRIu64 " B", bytes);
-	else
-		snprintf(buf, cap, "%.*f %s", v < 10 ? 2 : v < 100 ? 1 : 0, v,
-			 units[u]);
+	fe_size(buf, cap, bytes);
+	n = strlen(buf);
+	if (n && buf[n - 1] == ' ')
+		buf[n - 1] = '\0';
 }
 
 static double hpct(uint64_t part, uint64_t whole)
@@ -375,9 +230,9 @@ static const fe_col summary_cols[S_N] = {
 	{"line", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
 	{"column", FE_T_UINT, FE_IN_CSV, NULL, 0, 0, 0},
 	{"count", FE_T_UINT, FE_IN_DATA, "count", 9, 1, 0},
-	{"self_size", FE_T_UINT, FE_IN_DATA, "shallow", 12, 2, 0},
+	{"self_size", FE_T_BYTES, FE_IN_DATA, "shallow", 12, 2, 0},
 	{NULL, FE_T_PCT, 0, "%", 6, 3, 0},
-	{"retained_size", FE_T_UINT, FE_IN_DATA, "retained", 12, 4, 0},
+	{"retained_size", FE_T_BYTES, FE_IN_DATA, "retained", 12, 4, 0},
 	{NULL, FE_T_PCT, 0, "%", 6, 5, 0},
 	{"distance", FE_T_DIST, FE_IN_DATA, "dist", 5, 6, 0},
 	{NULL, FE_T_CALL, 0, "class", 0, 7, 0},
@@ -572,8 +427,8 @@ enum {
 	{"class", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},                       \
 	{"name", FE_T_STR, json, NULL, 0, 0, 0},                              \
 	{"type", FE_T_CSTR, json, NULL, 0, 0, 0},                             \
-	{"self_size", FE_T_UINT, FE_IN_DATA, "shallow", 12, self_at, 0},      \
-	{"retained_size", FE_T_UINT, FE_IN_DATA, "retained", 12, retained_at, \
+	{"self_size", FE_T_BYTES, FE_IN_DATA, "shallow", 12, self_at, 0},     \
+	{"retained_size", FE_T_BYTES, FE_IN_DATA, "retained", 12, retained_at,\
 	 0}
 
 static const fe_col top_cols[O_N] = {
@@ -784,13 +639,17 @@ typedef struct chain {
 	uint32_t len;
 } chain;
 
-/* JSON: {"chain": [steps], "alternatives": [[steps], ...]} */
-static void chains_json(FILE *f, const an_heap *h, uint32_t n,
-			const chain *ch, uint32_t nch, uint32_t all)
+/* JSON: {"file": PATH, "chain": [steps], "alternatives": [[steps], ...],
+ * "total_paths": N when --paths cut them} */
+static void chains_json(FILE *f, const char *path, const an_heap *h,
+			uint32_t n, const chain *ch, uint32_t nch,
+			uint32_t all)
 {
 	uint32_t k, i;
 
-	fputs("{\"chain\": ", f);
+	fputs("{\"file\": ", f);
+	fe_json_str(f, path, strlen(path));
+	fputs(", \"chain\": ", f);
 	for (k = 0; k < nch; k++) {
 		/* the first chain is the "chain" array itself, the others
 		 * are listed after it, one level deeper */
@@ -930,7 +789,10 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 {
 	const an_heap *h = j->heap;
 	uint32_t n, k, nch = 0, all;
-	uint32_t paths = o->paths ? o->paths : FE_DEFAULT_PATHS;
+	/* -n N is --paths N (0: all, at most 100) */
+	uint32_t paths = o->paths ? o->paths :
+			 !o->top_set ? FE_DEFAULT_PATHS :
+			 o->top == 0 || o->top > 100 ? 100 : (uint32_t)o->top;
 	an_heap_retainer *rs = NULL;
 	uint32_t steps = o->max_depth >= 0 ? (uint32_t)o->max_depth :
 						 FE_DEFAULT_CHAIN_STEPS;
@@ -974,13 +836,72 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 	}
 	an_heap_retainers_free(rs);
 	if (o->format == FE_JSON)
-		chains_json(f, h, n, ch, nch, all);
+		chains_json(f, j->path, h, n, ch, nch, all);
 	else
 		chains_table(f, &r, n, ch, nch, all);
 	for (k = 0; k < nch; k++)
 		an_heap_retainers_free(ch[k].c);
 	free(ch);
 	return rc;
+}
+
+/* heap show --format csv: a row for the object, then one per edge and
+ * per retainer, each with the object at the other end in heap top's
+ * columns; -n applies to each direction as in text */
+enum { W_DIR, W_EDGE_NAME, W_EDGE_TYPE, W_NODE, W_N = W_NODE + O_N };
+
+static const fe_col show_cols[W_N] = {
+	{"direction", FE_T_CSTR, FE_IN_CSV, NULL, 0, 0, 0},
+	{"edge_name", FE_T_STR, FE_IN_CSV, NULL, 0, 0, 0},
+	{"edge_type", FE_T_CSTR, FE_IN_CSV, NULL, 0, 0, 0},
+	[W_NODE] = NODE_COLS(FE_IN_DATA, 0, 0),
+	[W_NODE + O_PCT] = {NULL, FE_T_PCT, 0, NULL, 0, 0, 0},
+	[W_NODE + O_DIST] = {"distance", FE_T_DIST, FE_IN_DATA, NULL, 0, 0, 0},
+	[W_NODE + O_OBJECT] = {NULL, FE_T_CALL, 0, NULL, 0, 0, 0},
+};
+static const fe_table show_table = {show_cols, W_N, "rows", 0};
+
+static void show_csv_row(fe_writer *w, const an_heap *h, const char *dir,
+			 uint32_t e, uint32_t n)
+{
+	char buf[1100], num[16];
+	fe_val v[W_N];
+	an_str nm = {"", 0};
+
+	v[W_DIR] = fe_cstr(dir);
+	v[W_EDGE_NAME] = fe_str(nm);
+	v[W_EDGE_TYPE] = fe_cstr(NULL);
+	if (e != AN_NONE) {
+		if (an_heap_edge_is_index(h, e)) {
+			int k = snprintf(num, sizeof(num), "%u",
+					 an_heap_edge_index(h, e));
+			nm.ptr = num;
+			nm.len = (size_t)k;
+		} else {
+			nm = an_heap_edge_name(h, e);
+		}
+		v[W_EDGE_NAME] = fe_str(nm);
+		v[W_EDGE_TYPE] = fe_cstr(an_heap_edge_type(h, e));
+	}
+	node_vals(v + W_NODE, h, n, buf);
+	fe_table_row(w, v);
+}
+
+static void show_csv(FILE *f, const an_heap *h, uint32_t n,
+		     const uint32_t *out_e, uint32_t cnt,
+		     const an_heap_retainer *r, uint32_t nr, long limit)
+{
+	fe_writer w;
+	uint32_t i;
+
+	fe_table_begin(&w, f, FE_CSV, &show_table, NULL, NULL, 0, NULL, NULL);
+	show_csv_row(&w, h, "object", AN_NONE, n);
+	for (i = 0; i < cnt && (limit == 0 || i < (uint32_t)limit); i++)
+		show_csv_row(&w, h, "edge", out_e[i],
+			     an_heap_edge_target(h, out_e[i]));
+	for (i = 0; i < nr && (limit == 0 || i < (uint32_t)limit); i++)
+		show_csv_row(&w, h, "retainer", r[i].edge, r[i].from);
+	fe_table_end(&w);
 }
 
 static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
@@ -1004,8 +925,12 @@ static int do_show(FILE *f, const hjob *j, const fe_opts *o, const char *ids)
 		return fe_fail(j->path, &err);
 	}
 	dom = an_heap_node_dominator(h, n);
-	if (o->format == FE_JSON) {
-		fputs("{", f);
+	if (o->format == FE_CSV) {
+		show_csv(f, h, n, out_e, cnt, r, nr, limit);
+	} else if (o->format == FE_JSON) {
+		fputs("{\"file\": ", f);
+		fe_json_str(f, j->path, strlen(j->path));
+		fputs(", ", f);
 		node_json(f, h, n);
 		fputs(", \"dominator\": ", f);
 		if (n == an_heap_root(h))
@@ -1107,6 +1032,9 @@ static const fe_col dom_cols[D_N] = {
 	[D_NODE + O_OBJECT] = {NULL, FE_T_CALL, 0, "object", 0, 4, 0},
 };
 static const fe_table dom_table = {dom_cols, D_N, "nodes", 0};
+/* the JSON head of a report about one file */
+static const fe_col file_head[] = {
+	{"file", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0}};
 
 static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 			 const char *ids)
@@ -1121,6 +1049,7 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 	report_ctx r = {j, o, NULL};
 	an_error err;
 	fe_writer w;
+	fe_val hv;
 	int rc;
 
 	if (ids) {
@@ -1139,7 +1068,8 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 	dopt.min_size = o->min_size;
 	if (an_heap_dominator_rows(&rows, &count, h, n, &dopt, &err) < 0)
 		return fe_fail(j->path, &err);
-	fe_table_begin(&w, f, o->format, &dom_table, NULL, NULL, 0,
+	hv = fe_cstr(j->path);
+	fe_table_begin(&w, f, o->format, &dom_table, file_head, &hv, 1,
 		       heap_header, &r);
 	for (i = 0; i < count; i++) {
 		uint32_t v = rows[i].node, d = rows[i].depth;
@@ -1176,7 +1106,6 @@ static int do_dominators(FILE *f, const hjob *j, const fe_opts *o,
 
 /* ---- dispatch ---- */
 
-#define HREPORT (FE_OPT_FORMAT | FE_OPT_QUIET | FE_OPT_OUT)
 
 /* ---- flame ---- */
 
@@ -1301,27 +1230,16 @@ static int do_flame(fe_out *out, const hjob *j, const fe_opts *o, int fmt)
 	return rc;
 }
 
+/* options, help texts and examples: fe/fe_cmdtab.c */
 static const fe_subcmd hsubs[] = {
-	{"summary", help_summary,
-	 HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_DB |
-		 FE_OPT_ALL_OBJECTS,
-	 1, 1},
-	{"top", help_top, HREPORT | FE_OPT_TOP | FE_OPT_FILTER, 1, 1},
-	{"show", help_show, HREPORT | FE_OPT_TOP, 2, 2},
-	{"dominators", help_dominators,
-	 HREPORT | FE_OPT_TOP | FE_OPT_TREE | FE_OPT_MIN_SIZE,
-	 1, 2},
-	{"retainers", help_retainers, HREPORT | FE_OPT_PATHS | FE_OPT_DEPTH,
-	 2, 2},
-	{"flame", help_flame, FE_OPT_OUT | FE_OPT_IMAGE | FE_OPT_SORT |
-		FE_OPT_MIN_SIZE, 1, 1},
-	{"diff", help_diff,
-	 HREPORT | FE_OPT_TOP | FE_OPT_FILTER | FE_OPT_SORT | FE_OPT_EXPLAIN |
-		 FE_OPT_DB,
-	 2, 2},
-	{"leaks", help_leaks,
-	 HREPORT | FE_OPT_TOP | FE_OPT_MIN_COUNT | FE_OPT_MIN_SIZE | FE_OPT_DB,
-	 2, 3},
+	{"summary", NULL, 0, 1, 1},
+	{"top", NULL, 0, 1, 1},
+	{"show", NULL, 0, 2, 2},
+	{"dominators", NULL, 0, 1, 2},
+	{"retainers", NULL, 0, 2, 2},
+	{"flame", NULL, 0, 1, 1},
+	{"diff", NULL, 0, 2, 2},
+	{"leaks", NULL, 0, 2, 3},
 };
 
 int cmd_heap(int argc, char **argv)
@@ -1375,11 +1293,6 @@ int cmd_heap(int argc, char **argv)
 		fe_opts_free(&o);
 		return fe_usage_error(cmdname, "bad object id '%s' (want @ID, "
 				      "e.g. @12345)", o.args[1]);
-	}
-	if (!strcmp(sc->name, "show") && o.format == FE_CSV) {
-		fe_opts_free(&o);
-		return fe_usage_error(cmdname, "heap show has no CSV form; "
-				      "use --format json");
 	}
 	if (!strcmp(sc->name, "flame")) {
 		int fmt;

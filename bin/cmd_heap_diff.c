@@ -26,9 +26,9 @@ static const fe_col diff_cols[F_N] = {
 	{"new_count", FE_T_UINT, FE_IN_DATA, "new", 8, 1, 0},
 	{"deleted_count", FE_T_UINT, FE_IN_DATA, "deleted", 8, 2, 0},
 	{"count_delta", FE_T_INT, FE_IN_DATA, "delta", 8, 3, 0},
-	{"alloc_size", FE_T_UINT, FE_IN_DATA, "alloc", 11, 4, 0},
-	{"freed_size", FE_T_UINT, FE_IN_DATA, "freed", 11, 5, 0},
-	{"size_delta", FE_T_INT, FE_IN_DATA, "size delta", 11, 6, 0},
+	{"alloc_size", FE_T_BYTES, FE_IN_DATA, "alloc", 11, 4, 0},
+	{"freed_size", FE_T_BYTES, FE_IN_DATA, "freed", 11, 5, 0},
+	{"size_delta", FE_T_DBYTES, FE_IN_DATA, "size delta", 11, 6, 0},
 	{NULL, FE_T_CALL, 0, "class", 0, 7, 0},
 	{"explain", FE_T_CALL, FE_IN_JSON, NULL, 0, 0, 0},
 };

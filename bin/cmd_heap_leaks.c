@@ -17,7 +17,7 @@ enum {
 
 static const fe_col leak_cols[L_N] = {
 	{"count", FE_T_UINT, FE_IN_DATA, "count", 8, 1, 0},
-	{"retained_size", FE_T_UINT, FE_IN_DATA, "retained", 11, 2, 0},
+	{"retained_size", FE_T_BYTES, FE_IN_DATA, "retained", 11, 2, 0},
 	{"nested", FE_T_UINT, FE_IN_DATA, "nested", 7, 3, 0},
 	{NULL, FE_T_CALL, 0, "example", 11, 4, 0},
 	{"class", FE_T_STR, FE_IN_DATA, NULL, 0, 0, 0},
@@ -182,7 +182,7 @@ static int do_leaks(FILE *f, const leak_job *lj, const fe_opts *o)
 {
 	const an_heap_leak_cluster *c;
 	const an_heap_leaks_info *in = an_heap_leaks_get_info(lj->leaks);
-	uint32_t n = an_heap_leaks_clusters(lj->leaks, &c), i;
+	uint32_t n = an_heap_leaks_clusters(lj->leaks, &c), i, shown = 0;
 	long limit = o->top_set ? o->top : FE_DEFAULT_ROWS;
 	fe_val hv[H_N];
 	fe_writer w;
@@ -218,6 +218,7 @@ static int do_leaks(FILE *f, const leak_job *lj, const fe_opts *o)
 		}
 		v[L_COUNT] = fe_uint(c[i].count);
 		v[L_RETAINED] = fe_uint(c[i].retained_size);
+		shown++;
 		v[L_NESTED] = fe_uint(c[i].nested);
 		v[L_ID] = fe_call(rep_text, &r);
 		v[L_NAME] = fe_str(k->name);
@@ -240,6 +241,11 @@ static int do_leaks(FILE *f, const leak_job *lj, const fe_opts *o)
 		fe_table_row(&w, v);
 		free(r.path);
 	}
+	/* the footer: what --min-count/--min-size and -n left out */
+	fe_table_cut(&w, in->clusters, "cluster|clusters",
+		     (n < in->clusters ? FE_CUT_COUNT | FE_CUT_SIZE : 0) |
+			     (shown < n ? FE_CUT_N : 0),
+		     limit, !o->top_set, 0, o);
 	fe_table_end(&w);
 	return FE_EXIT_OK;
 }

@@ -7,25 +7,6 @@
 
 #include "fe/fe.h"
 
-static const char help_info[] =
-	"Usage: profkit info [OPTIONS] FILE...\n"
-	"Kind, size and counts of each artifact: for CPU profiles the nodes,\n"
-	"functions, samples, duration, mean sampling interval and maximum\n"
-	"stack depth; for heap snapshots nodes, edges, total size (as\n"
-	"DevTools), V8 heap and native bytes, classes; for traces the\n"
-	"events, processes, threads and time span, and every CPU profile\n"
-	"(one per thread: pid:tid, samples, duration, thread and process\n"
-	"names; '*' marks the one described, [default] the one with the\n"
-	"most samples, which cpu commands use without --profile). The kind\n"
-	"is detected from the content, not the name.\n"
-	"  --profile PID:TID     describe that thread's profile of a trace\n"
-	"  --format text|json|csv  output format (default text)\n"
-	"  -o, --output FILE     write to FILE (replaced atomically)\n"
-	"  -q, --quiet           no progress bar\n"
-	"  --progress            progress bar on stderr even when not a\n"
-	"                        terminal (-q: never)\n"
-	"  --help                this help\n"
-	"FILE may be gzipped; '-' reads standard input.\n";
 
 typedef struct info {
 	const char *path;
@@ -100,17 +81,30 @@ static int examine(info *in, const char *path, const fe_opts *o,
 	return rc;
 }
 
+/* "436.2 ms"; a minute or more in seconds: "904.2 s", not "904246.2 ms" */
+static void duration(char *buf, size_t cap, double us)
+{
+	char ms[24];
+
+	if (us >= 60e6) {
+		snprintf(buf, cap, "%.1f s", us / 1e6);
+		return;
+	}
+	fe_ms(ms, sizeof(ms), us);
+	snprintf(buf, cap, "%s ms", ms);
+}
+
 /* text: what a trace holds, and its CPU profiles one per line */
 static void print_trace(FILE *f, const an_trace_summary *t, int none)
 {
-	char ms[32];
+	char ms[48];
 	uint32_t i;
 
 	fprintf(f, "  events      %llu\n  processes   %u\n  threads     %u\n",
 		(unsigned long long)t->events, t->processes, t->threads);
 	if (t->has_time) {
-		fe_ms(ms, sizeof(ms), (double)(t->last_us - t->first_us));
-		fprintf(f, "  span        %s ms\n", ms);
+		duration(ms, sizeof(ms), (double)(t->last_us - t->first_us));
+		fprintf(f, "  span        %s\n", ms);
 	}
 	if (none)
 		return;
@@ -125,8 +119,8 @@ static void print_trace(FILE *f, const an_trace_summary *t, int none)
 		char id[48];
 		snprintf(id, sizeof(id), "%lld:%lld", (long long)e->pid,
 			 (long long)e->tid);
-		fe_ms(ms, sizeof(ms), e->duration_us);
-		fprintf(f, "   %c %-15s %8llu samples %10s ms  ",
+		duration(ms, sizeof(ms), e->duration_us);
+		fprintf(f, "   %c %-15s %8llu samples %13s  ",
 			i == t->loaded ? '*' : ' ', id,
 			(unsigned long long)e->samples, ms);
 		if (e->thread_name)
@@ -186,6 +180,17 @@ static void json_profiles(FILE *f, const void *ctx)
 	fputs("]", f);
 }
 
+/* "3.82 MB" (fe_size without its padding) */
+static void size_text(char *buf, size_t cap, uint64_t bytes)
+{
+	size_t n;
+
+	fe_size(buf, cap, bytes);
+	n = strlen(buf);
+	if (n && buf[n - 1] == ' ')
+		buf[n - 1] = '\0';
+}
+
 /* text: a card per artifact */
 static void print_text(FILE *f, const void *ctx)
 {
@@ -219,17 +224,27 @@ static void print_text(FILE *f, const void *ctx)
 		int64_t span = ns ? an_profile_sample_time(p, ns - 1) -
 					    an_profile_sample_time(p, 0) :
 				    0;
-		char ms[32];
+		char ms[48];
+		uint64_t hits = an_profile_total_hits(p);
 		fprintf(f, "  nodes       %u\n  functions   %u\n"
-			   "  samples     %u\n  hits        %llu\n",
+			   "  samples     %u\n  hits        %llu",
 			an_profile_node_count(p),
 			an_profile_function_count(p), ns,
-			(unsigned long long)an_profile_total_hits(p));
-		fe_ms(ms, sizeof(ms),
-		      (double)(an_profile_end_time(p) -
-			       an_profile_start_time(p)));
+			(unsigned long long)hits);
+		/* two honest counts: say why they differ */
+		if (hits != ns && hits != 0)
+			fprintf(f, " (the nodes' hitCount: %llu %s than "
+				   "samples, normal for V8; --weights hits "
+				   "uses it)",
+				(unsigned long long)(hits > ns ? hits - ns :
+								 ns - hits),
+				hits > ns ? "more" : "fewer");
+		fputc('\n', f);
+		duration(ms, sizeof(ms),
+			 (double)(an_profile_end_time(p) -
+				  an_profile_start_time(p)));
 		fprintf(f, "  start_time  %lld us\n  end_time    %lld us\n"
-			   "  duration    %s ms\n",
+			   "  duration    %s\n",
 			(long long)an_profile_start_time(p),
 			(long long)an_profile_end_time(p), ms);
 		if (ns >= 2)
@@ -237,17 +252,23 @@ static void print_text(FILE *f, const void *ctx)
 				(double)span / (ns - 1));
 		fprintf(f, "  max_depth   %u\n", an_profile_max_depth(p));
 		if (an_profile_negative_deltas(p))
-			fprintf(f, "  negative    %u timeDeltas (samples "
-				   "re-sorted)\n",
+			fprintf(f, "  negative    %u timeDeltas (normal: V8 "
+				   "writes some samples out of order; put back "
+				   "in time order as DevTools does)\n",
 				an_profile_negative_deltas(p));
 	} else if (in->heap) {
 		const an_heap_info *s = &in->hinfo;
+		char t[32], v[32], n[32];
+		/* bytes, and as DevTools shows them (kB, MB of 1000) */
+		size_text(t, sizeof(t), s->total);
+		size_text(v, sizeof(v), s->v8_heap);
+		size_text(n, sizeof(n), s->native);
 		fprintf(f, "  nodes       %u\n  edges       %u\n"
-			   "  total_size  %llu\n  v8_heap     %llu\n"
-			   "  native      %llu\n  classes     %u\n",
-			s->nodes, s->edges, (unsigned long long)s->total,
-			(unsigned long long)s->v8_heap,
-			(unsigned long long)s->native, s->classes);
+			   "  total_size  %llu (%s)\n  v8_heap     %llu (%s)\n"
+			   "  native      %llu (%s)\n  classes     %u\n",
+			s->nodes, s->edges, (unsigned long long)s->total, t,
+			(unsigned long long)s->v8_heap, v,
+			(unsigned long long)s->native, n, s->classes);
 	} else if (in->no_profile) {
 		fputs("  cpu profile none: no Profile events (record one with "
 		      "node --cpu-prof, or\n"
@@ -264,7 +285,8 @@ enum {
 	I_FILE, I_KIND, I_GZIP, I_BYTES, I_NODES, I_FUNCTIONS, I_SAMPLES,
 	I_HITS, I_START, I_END, I_MAX_DEPTH, I_NEGATIVE, I_EDGES, I_TOTAL,
 	I_V8_HEAP, I_NATIVE, I_EXTRA, I_CLASSES, I_EVENTS, I_PROCESSES,
-	I_THREADS, I_SPAN, I_PROFILES, I_PROFILE, I_UNKNOWN, I_LIST, I_CARD,
+	I_THREADS, I_SPAN, I_PROFILES, I_PROFILE, I_UNKNOWN, I_LIST, I_LIST_CSV,
+	I_CARD,
 	I_N
 };
 
@@ -278,25 +300,27 @@ static const fe_col info_cols[I_N] = {
 	{"nodes", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"functions", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"samples", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
-	{"hits", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"hits", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"start_time", FE_T_INT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"end_time", FE_T_INT, FE_IN_DATA, NULL, 0, 0, 0},
-	{"max_depth", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"negative_deltas", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"max_depth", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"negative_deltas", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"edges", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"total_size", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
-	{"v8_heap", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"native", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"extra_native_bytes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"classes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"events", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"processes", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"threads", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"span_us", FE_T_INT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"cpu_profiles", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
-	{"profile", FE_T_CSTR, FE_IN_JSON, NULL, 0, 0, 0},
-	{"unknown_samples", FE_T_UINT, FE_IN_JSON, NULL, 0, 0, 0},
+	{"v8_heap", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"native", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"extra_native_bytes", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"classes", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"events", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"processes", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"threads", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"span_us", FE_T_INT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"cpu_profiles", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
+	{"profile", FE_T_CSTR, FE_IN_DATA, NULL, 0, 0, 0},
+	{"unknown_samples", FE_T_UINT, FE_IN_DATA, NULL, 0, 0, 0},
 	{"profiles", FE_T_CALL, FE_IN_JSON, NULL, 0, 0, 0},
+	/* CSV: the same list as one JSON string */
+	{"profiles", FE_T_CSTR, FE_IN_CSV, NULL, 0, 0, 0},
 	{NULL, FE_T_CALL, 0, NULL, 0, 1, 0},
 };
 static const fe_table info_table = {info_cols, I_N, "artifacts", 1};
@@ -305,7 +329,9 @@ static void info_row(fe_writer *w, const info *in)
 {
 	fe_val v[I_N];
 	unsigned i;
-	char pick[48];
+	char pick[48], *list = NULL;
+	size_t list_len = 0;
+	FILE *mf;
 
 	for (i = 0; i < I_N; i++)
 		v[i] = fe_absent();
@@ -357,11 +383,21 @@ static void info_row(fe_writer *w, const info *in)
 				 (long long)t->list[t->loaded].tid);
 			v[I_PROFILE] = fe_cstr(pick);
 		}
-		if (!in->no_profile)
+		if (!in->no_profile) {
 			v[I_LIST] = fe_call(json_profiles, t);
+			if (w->format == FE_CSV) {
+				mf = open_memstream(&list, &list_len);
+				if (mf) {
+					json_profiles(mf, t);
+					fclose(mf);
+				}
+				v[I_LIST_CSV] = fe_cstr(list);
+			}
+		}
 	}
 	v[I_CARD] = fe_call(print_text, in);
 	fe_table_row(w, v);
+	free(list);
 }
 
 int cmd_info(int argc, char **argv)
@@ -371,9 +407,8 @@ int cmd_info(int argc, char **argv)
 	fe_writer w;
 	int rc, done, i, failed = 0;
 
-	rc = fe_parse(&o, argc, argv,
-		      FE_OPT_FORMAT | FE_OPT_OUT | FE_OPT_QUIET | FE_OPT_PROFILE,
-		      "info", help_info, &done);
+	/* options and help: fe/fe_cmdtab.c */
+	rc = fe_parse(&o, argc, argv, 0, "info", NULL, &done);
 	if (rc || done) {
 		fe_opts_free(&o);
 		return rc;

@@ -32,16 +32,77 @@ static const char usage[] =
 	"  ingest PATH... --db FILE  every artifact under PATH into SQLite\n"
 	"  merge A.db B.db... -o ALL.db  combine per-shard databases\n"
 	"\n"
-	"Inputs: .cpuprofile, Chrome trace JSON, .heapsnapshot; plain or gzip;\n"
-	"'-' = stdin.\n"
+	"Inputs: .cpuprofile, Chrome trace JSON, .heapsnapshot, .heapprofile;\n"
+	"plain, gzip or zstd; '-' = stdin.\n"
 	"Reports take --format text|json|csv and -o FILE; cpu reports, heap\n"
-	"summary, both diffs and heap leaks also --db FILE (SQLite).\n"
+	"summary, both diffs and heap leaks also --db FILE (SQLite). -V,\n"
 	"--version prints the version.\n"
-	"Run 'profkit COMMAND --help' for details. Exit status: 0 success,\n"
-	"1 failure (bad input, I/O), 2 usage error.\n";
+	"Run 'profkit COMMAND --help' (or 'profkit help COMMAND') for the\n"
+	"options and examples of each. Exit status: 0 success, 1 failure (bad\n"
+	"input, I/O), 2 usage error.\n"
+	"\n"
+	"Examples:\n"
+	"  profkit info app.cpuprofile\n"
+	"  profkit cpu top app.cpuprofile -n 20\n"
+	"  profkit heap summary app.heapsnapshot.gz -n 10\n"
+	"\n"
+	"Docs: man profkit; docs/cli.md; every option: docs/options.md\n";
+
+/* The command group of argv[0] (info, cpu, heap, ingest, merge), or -1 */
+static int dispatch(int argc, char **argv)
+{
+	if (!strcmp(argv[0], "info"))
+		return cmd_info(argc, argv);
+	if (!strcmp(argv[0], "cpu"))
+		return cmd_cpu(argc, argv);
+	if (!strcmp(argv[0], "heap"))
+		return cmd_heap(argc, argv);
+	if (!strcmp(argv[0], "ingest"))
+		return cmd_ingest(argc, argv);
+	if (!strcmp(argv[0], "merge"))
+		return cmd_merge(argc, argv);
+	return -1;
+}
+
+/* "unknown command 'X'", with the near misses among the groups and the
+ * commands ("did you mean 'cpu top' or 'heap top'?") */
+static int unknown_command(const char *word)
+{
+	static const char *const groups[] = {"info", "cpu", "heap", "ingest",
+					     "merge"};
+	const fe_cmddef *c;
+	char hint[160] = "";
+	size_t used = 0, len = strlen(word), k;
+	int n = 0, w;
+
+	for (k = 0; k < sizeof(groups) / sizeof(groups[0]); k++)
+		if (fe_near(fe_edit_distance(word, len, groups[k]), len)) {
+			w = snprintf(hint + used, sizeof(hint) - used,
+				     "%s'%s'", n++ ? " or " : "", groups[k]);
+			if (w > 0 && (size_t)w < sizeof(hint) - used)
+				used += (size_t)w;
+		}
+	for (c = fe_cmds(); !n && c->name; c++) {
+		const char *sub = strchr(c->name, ' ');
+		if (!sub || !fe_near(fe_edit_distance(word, len, sub + 1), len))
+			continue;
+		w = snprintf(hint + used, sizeof(hint) - used, "%s'%s'",
+			     used ? " or " : "", c->name);
+		if (w > 0 && (size_t)w < sizeof(hint) - used)
+			used += (size_t)w;
+	}
+	if (used)
+		return fe_usage_error("", "unknown command '%s'; did you mean "
+				      "%s?", word, hint);
+	return fe_usage_error("", "unknown command '%s'", word);
+}
 
 int main(int argc, char **argv)
 {
+	char help_opt[] = "--help";
+	char *hargv[4];
+	int rc;
+
 	/* a closed pipe (profkit ... | head) ends output quietly */
 	signal(SIGPIPE, SIG_DFL);
 	fe_setprogname("profkit");
@@ -51,23 +112,32 @@ int main(int argc, char **argv)
 		return FE_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
+	    (!strcmp(argv[1], "help") && argc == 2)) {
 		fputs(usage, stdout);
 		return FE_EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--version")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("profkit %s\n", an_version());
 		return FE_EXIT_OK;
 	}
-	if (!strcmp(argv[1], "info"))
-		return cmd_info(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "cpu"))
-		return cmd_cpu(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "heap"))
-		return cmd_heap(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "ingest"))
-		return cmd_ingest(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "merge"))
-		return cmd_merge(argc - 1, argv + 1);
-	return fe_usage_error("", "unknown command '%s'", argv[1]);
+	if (!strcmp(argv[1], "help")) {
+		/* profkit help --options-md: docs/options.md */
+		if (argc == 3 && !strcmp(argv[2], "--options-md")) {
+			fe_cmd_markdown(stdout);
+			return FE_EXIT_OK;
+		}
+		/* profkit help GROUP [COMMAND] = profkit GROUP [COMMAND]
+		 * --help */
+		if (argc > 4)
+			return fe_usage_error("", "help takes a command: "
+					      "'profkit help cpu top'");
+		hargv[0] = argv[2];
+		hargv[1] = argc == 4 ? argv[3] : help_opt;
+		hargv[2] = argc == 4 ? help_opt : NULL;
+		hargv[3] = NULL;
+		rc = dispatch(argc - 1, hargv);
+		return rc < 0 ? unknown_command(argv[2]) : rc;
+	}
+	rc = dispatch(argc - 1, argv + 1);
+	return rc < 0 ? unknown_command(argv[1]) : rc;
 }

@@ -8,7 +8,8 @@
 # shared builds must need libanalyze.so.MAJOR and the static ones no
 # libanalyze at all. Also: the version is the one in CMakeLists.txt's
 # project() everywhere (pkg-config, CMake package, headers, an_version(),
-# profkit --version), each public header compiles alone as C11 and as
+# profkit --version), the man page is installed and `man -l` renders it
+# (every section, no warning), each public header compiles alone as C11 and as
 # C++, and the shared library exports an_* symbols only. The prefix is
 # removed at the end. Run by `make install-check` (part of `make check`).
 set -eu
@@ -67,6 +68,25 @@ got=$(pkg-config --modversion analyze)
 got=$("$prefix/bin/profkit" --version)
 [ "$got" = "profkit $version" ] ||
 	fail "profkit --version says '$got', want 'profkit $version'"
+
+# --- the man page: installed, and man renders it without a warning ---
+man1=$prefix/share/man/man1/profkit.1
+[ -f "$man1" ] || fail "no man page share/man/man1/profkit.1 installed"
+MANWIDTH=80 man -l "$man1" >"$tmp/man.txt" 2>"$tmp/man.err" ||
+	fail "man -l $man1 failed: $(head -3 "$tmp/man.err")"
+[ ! -s "$tmp/man.err" ] || fail "man -l $man1: $(head -3 "$tmp/man.err")"
+for s in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS "EXIT STATUS" EXAMPLES \
+	"SEE ALSO"; do
+	grep -q "^$s\$" "$tmp/man.txt" || fail "man profkit has no $s section"
+done
+grep -q "^ *profkit cpu top \[OPTIONS\] FILE\$" "$tmp/man.txt" ||
+	fail "man profkit: no 'profkit cpu top [OPTIONS] FILE' in SYNOPSIS"
+grep -q -- "--filter" "$tmp/man.txt" ||
+	fail "man profkit: options not rendered (no --filter)"
+# every roff request known to groff, no warnings
+groff -man -ww -z "$man1" 2>"$tmp/groff.err" ||
+	fail "groff -man failed on profkit.1"
+[ ! -s "$tmp/groff.err" ] || fail "groff: $(head -3 "$tmp/groff.err")"
 
 # --- the expected output, from the installed profkit ---
 "$prefix/bin/profkit" cpu top "$fixture" -n 5 --format csv >"$tmp/top.csv"

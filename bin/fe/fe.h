@@ -70,8 +70,61 @@ enum {
 	FE_OPT_CHART = 1 << 16,       /* --chart (cpu flame) */
 	FE_OPT_SORT = 1 << 17,        /* --sort KEY (the command checks KEY) */
 	FE_OPT_EXPLAIN = 1 << 18,     /* --explain K (heap diff) */
-	FE_OPT_MIN_COUNT = 1 << 19    /* --min-count N (heap leaks) */
+	FE_OPT_MIN_COUNT = 1 << 19,   /* --min-count N (heap leaks) */
+	FE_OPT_BYTES = 1 << 20        /* --bytes: sizes as whole bytes */
 };
+
+/* One option of profkit (fe_opt.c holds them all). */
+typedef struct fe_optdef {
+	const char *name;  /* long name: "top" */
+	char shrt;         /* short form ('n') or 0 */
+	const char *arg;   /* its value in help texts ("N"), NULL: none */
+	int id;            /* getopt_long's value */
+	const char *help;  /* the help line unless a command has its own */
+} fe_optdef;
+
+/*
+ * One command in the command table (fe_cmdtab.c): the single place that
+ * says which options a command takes and what each does for it; --help,
+ * the option check of fe_parse and docs/options.md come from it.
+ */
+typedef struct fe_cmddef {
+	const char *name;     /* "cpu top" */
+	const char *args;     /* operands after [OPTIONS]: "FILE" */
+	const char *about;    /* what it prints (a paragraph) */
+	const char *opts;     /* one line per option: "name" (the option's
+				 own help line) or "name\thelp"; -h is
+				 implied */
+	const char *notes;    /* inputs, what it does not take, or NULL */
+	const char *examples; /* one command line per line */
+	int formats;          /* FE_FMTS_* */
+} fe_cmddef;
+
+enum { FE_FMTS_TABLE = 1, FE_FMTS_PICTURE = 2, FE_FMTS_BOTH = 3,
+       FE_FMTS_NONE = 0 };
+
+/* The option table (NULL-terminated) and one entry by name. */
+const fe_optdef *fe_optdefs(void);
+const fe_optdef *fe_optdef_find(const char *name, size_t len);
+/* The command table (NULL-terminated by .name) and one entry by name
+ * ("cpu top"), or NULL. */
+const fe_cmddef *fe_cmds(void);
+const fe_cmddef *fe_cmd_find(const char *name);
+/* 1 when the command lists the option (long name). */
+int fe_cmd_takes(const fe_cmddef *c, const char *opt);
+/* The FE_OPT_* bits of what the command lists. */
+unsigned fe_cmd_allowed(const fe_cmddef *c);
+/* Its --help text. */
+void fe_cmd_help(FILE *f, const fe_cmddef *c);
+/* " (heap summary, heap diff do)": the commands that take opt, those of
+ * cmd's group when there are some, or "" */
+void fe_cmd_users(char *buf, size_t cap, const char *cmd, const char *opt);
+/* The options of every command as markdown (docs/options.md). */
+void fe_cmd_markdown(FILE *f);
+/* Edit distance (with swaps) of a[0..la) and b; (size_t)-1 when long. */
+size_t fe_edit_distance(const char *a, size_t la, const char *b);
+/* 1 when a word of length len at distance dist is a near miss. */
+int fe_near(size_t dist, size_t len);
 
 typedef struct fe_opts {
 	int format;              /* enum fe_format */
@@ -110,14 +163,17 @@ typedef struct fe_opts {
 	char patterns[256];      /* "--filter 'RE' --exclude 'RE'" as
 				    given, for messages (cut at 255) */
 	char focus_patterns[256]; /* "--focus 'RE'" as given */
+	int bytes;               /* --bytes */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;
 
 /*
- * Parses argv[1..] of a subcommand. `help` is printed for --help (then
- * *done is set and FE_EXIT_OK returned). Returns FE_EXIT_OK or
- * FE_EXIT_USAGE (message already printed).
+ * Parses argv[1..] of a subcommand. A command in the command table
+ * (fe_cmdtab.c) takes the options it lists there and prints its
+ * generated help; `allowed` and `help` serve the others. `help` is
+ * printed for --help (then *done is set and FE_EXIT_OK returned).
+ * Returns FE_EXIT_OK or FE_EXIT_USAGE (message already printed).
  */
 int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	     const char *cmd, const char *help, int *done);

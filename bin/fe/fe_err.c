@@ -15,6 +15,31 @@ void fe_setprogname(const char *name)
 	progname = name;
 }
 
+/* An artifact given to the other command group ("this is a
+ * heapsnapshot, not a CPU profile"): says which group reads it. */
+static int wrong_group(const char *file, const an_error *err)
+{
+	static const char *const kinds[][3] = {
+		{"this is a heapsnapshot, not a", "a heap snapshot", "heap"},
+		{"this is a cpuprofile, not a", "a CPU profile", "cpu"},
+		{"this is a trace, not a", "a trace", "cpu"}};
+	size_t k;
+
+	if (err->code != AN_EFORMAT)
+		return 0;
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		if (strncmp(err->message, kinds[k][0], strlen(kinds[k][0])))
+			continue;
+		fprintf(stderr, "this is %s, read by the %s commands: "
+			"profkit %s %s ", kinds[k][1], kinds[k][2], kinds[k][2],
+			kinds[k][2][0] == 'h' ? "summary" : "top");
+		fe_text(stderr, file ? file : "FILE",
+			strlen(file ? file : "FILE"));
+		return 1;
+	}
+	return 0;
+}
+
 void fe_report(const char *file, const an_error *err)
 {
 	fprintf(stderr, "%s: ", progname);
@@ -22,7 +47,8 @@ void fe_report(const char *file, const an_error *err)
 		fe_text(stderr, file, strlen(file));
 		fputs(": ", stderr);
 	}
-	fe_text(stderr, err->message, strlen(err->message));
+	if (!wrong_group(file, err))
+		fe_text(stderr, err->message, strlen(err->message));
 	if (err->offset != AN_NO_OFFSET)
 		fprintf(stderr, " (byte %llu)",
 			(unsigned long long)err->offset);

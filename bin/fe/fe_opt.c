@@ -15,46 +15,124 @@ enum {
 	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS,
 	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE, O_ABSOLUTE, O_WIDTH,
 	O_TITLE, O_SUBTITLE, O_MIN_WIDTH, O_SORT, O_INVERTED, O_CHART,
-	O_EXPLAIN, O_MIN_COUNT, O_REPLACE
+	O_EXPLAIN, O_MIN_COUNT, O_REPLACE, O_BYTES
 };
 
-static const struct option long_opts[] = {
-	{"format", required_argument, NULL, O_FORMAT},
-	{"output", required_argument, NULL, 'o'},
-	{"db", required_argument, NULL, O_DB},
-	{"replace", no_argument, NULL, O_REPLACE},
-	{"top", required_argument, NULL, 'n'},
-	{"filter", required_argument, NULL, O_FILTER},
-	{"exclude", required_argument, NULL, O_EXCLUDE},
-	{"weights", required_argument, NULL, O_WEIGHTS},
-	{"from", required_argument, NULL, O_FROM},
-	{"to", required_argument, NULL, O_TO},
-	{"max-depth", required_argument, NULL, O_MAX_DEPTH},
-	{"min-percent", required_argument, NULL, O_MIN_PERCENT},
-	{"focus", required_argument, NULL, O_FOCUS},
-	{"paths", required_argument, NULL, O_PATHS},
-	{"all-objects", no_argument, NULL, O_ALL_OBJECTS},
-	{"depth", required_argument, NULL, O_DEPTH},
-	{"min-size", required_argument, NULL, O_MIN_SIZE},
-	{"profile", required_argument, NULL, O_PROFILE},
-	{"absolute", no_argument, NULL, O_ABSOLUTE},
-	{"width", required_argument, NULL, O_WIDTH},
-	{"title", required_argument, NULL, O_TITLE},
-	{"subtitle", required_argument, NULL, O_SUBTITLE},
-	{"min-width", required_argument, NULL, O_MIN_WIDTH},
-	{"sort", required_argument, NULL, O_SORT},
-	{"inverted", no_argument, NULL, O_INVERTED},
-	{"chart", no_argument, NULL, O_CHART},
-	{"explain", required_argument, NULL, O_EXPLAIN},
-	{"min-count", required_argument, NULL, O_MIN_COUNT},
-	{"quiet", no_argument, NULL, 'q'},
-	{"progress", no_argument, NULL, O_PROGRESS},
-	{"help", no_argument, NULL, O_HELP},
-	{NULL, 0, NULL, 0}};
+/* Every option of profkit: its name, its short form, the name of its
+ * value in help texts (NULL: it takes none) and the help line a command
+ * shows unless its entry in fe_cmdtab.c says something more precise. */
+static const fe_optdef optdefs[] = {
+	{"format", 0, "FMT", O_FORMAT, "text, json or csv (default text)"},
+	{"output", 'o', "FILE", 'o', "write to FILE (replaced atomically, "
+	 "only when the command succeeds; '-' = stdout)"},
+	{"db", 0, "FILE", O_DB, "also store the analysis in the SQLite "
+	 "database FILE (docs/database.md)"},
+	{"replace", 0, NULL, O_REPLACE, "with --db: replace a stored "
+	 "analysis of the same file made with other options"},
+	{"top", 'n', "N", 'n', "show N rows (0 = all)"},
+	{"filter", 0, "RE", O_FILTER, "only rows whose name or url match RE"},
+	{"exclude", 0, "RE", O_EXCLUDE, "hide rows whose name or url match "
+	 "RE"},
+	{"weights", 0, "time|hits", O_WEIGHTS, "time: per-sample durations "
+	 "(default, as the Performance panel); hits: (end-start)/hits per "
+	 "hit (DevTools' legacy tree model)"},
+	{"from", 0, "MS", O_FROM, "only samples at or after MS milliseconds "
+	 "from the profile's startTime"},
+	{"to", 0, "MS", O_TO, "only samples before MS milliseconds from the "
+	 "profile's startTime"},
+	{"max-depth", 0, "N", O_MAX_DEPTH, "stop N levels below the root"},
+	{"depth", 0, "N", O_DEPTH, "the same as --max-depth"},
+	{"min-percent", 0, "P", O_MIN_PERCENT, "hide entries below P% of the "
+	 "total"},
+	{"focus", 0, "RE", O_FOCUS, "only the subtrees of the functions "
+	 "matching RE"},
+	{"paths", 0, "K", O_PATHS, "the K first distinct chains"},
+	{"all-objects", 0, NULL, O_ALL_OBJECTS, "with --db: store every "
+	 "object"},
+	{"min-size", 0, "BYTES", O_MIN_SIZE, "hide what retains less than "
+	 "BYTES"},
+	{"bytes", 0, NULL, O_BYTES, "sizes as whole bytes in text (default: "
+	 "kB, MB, GB of 1000, as DevTools)"},
+	{"profile", 0, "PID:TID", O_PROFILE, "a trace's profile of that "
+	 "thread (default: the one with the most samples; profkit info "
+	 "lists them)"},
+	{"absolute", 0, NULL, O_ABSOLUTE, "deltas and ratio of the times, "
+	 "not of the shares"},
+	{"width", 0, "PX", O_WIDTH, "picture width (default 1200)"},
+	{"title", 0, "TEXT", O_TITLE, "the picture's title"},
+	{"subtitle", 0, "TEXT", O_SUBTITLE, "the picture's subtitle (default: "
+	 "file, date, total)"},
+	{"min-width", 0, "PX", O_MIN_WIDTH, "merge narrower boxes into one "
+	 "grey sliver (the totals stay whole)"},
+	{"sort", 0, "KEY", O_SORT, "order of the rows"},
+	{"inverted", 0, NULL, O_INVERTED, "icicle: the root at the top"},
+	{"chart", 0, NULL, O_CHART, "the flame chart instead: samples in time "
+	 "order, as DevTools' Performance panel"},
+	{"explain", 0, "K", O_EXPLAIN, "explain the K classes that grew "
+	 "most"},
+	{"min-count", 0, "N", O_MIN_COUNT, "hide clusters of fewer than N "
+	 "objects"},
+	{"quiet", 'q', NULL, 'q', "no '# file: ...' summary lines (text)"},
+	{"progress", 0, NULL, O_PROGRESS, "progress bar on stderr even when "
+	 "that is no terminal (-q: never)"},
+	{"help", 'h', NULL, O_HELP, "this help"},
+	{NULL, 0, NULL, 0, NULL}};
 
-/* 1 when `arg` ("--name" or "--name=value") abbreviates two or more long
- * options (getopt_long rejects it like an unknown one); lists them. */
-static int ambiguous(const char *arg, char *alts, size_t size)
+const fe_optdef *fe_optdefs(void)
+{
+	return optdefs;
+}
+
+const fe_optdef *fe_optdef_find(const char *name, size_t len)
+{
+	size_t k;
+
+	for (k = 0; optdefs[k].name; k++)
+		if (strlen(optdefs[k].name) == len &&
+		    !strncmp(optdefs[k].name, name, len))
+			return &optdefs[k];
+	return NULL;
+}
+
+/* The long options of one command, for getopt_long: abbreviations are
+ * matched against these only. */
+typedef struct optset {
+	struct option lo[64];
+	char shorts[32];
+	unsigned n;
+} optset;
+
+static void optset_add(optset *os, const fe_optdef *d)
+{
+	unsigned k;
+
+	for (k = 0; k < os->n; k++)
+		if (!strcmp(os->lo[k].name, d->name))
+			return;
+	if (os->n + 1 >= sizeof(os->lo) / sizeof(os->lo[0]))
+		return;
+	os->lo[os->n].name = d->name;
+	os->lo[os->n].has_arg = d->arg ? required_argument : no_argument;
+	os->lo[os->n].flag = NULL;
+	os->lo[os->n].val = d->id;
+	os->n++;
+	memset(&os->lo[os->n], 0, sizeof(os->lo[0]));
+	if (d->shrt) {
+		size_t l = strlen(os->shorts);
+		if (l + 3 < sizeof(os->shorts)) {
+			os->shorts[l++] = d->shrt;
+			if (d->arg)
+				os->shorts[l++] = ':';
+			os->shorts[l] = '\0';
+		}
+	}
+}
+
+/* 1 when `arg` ("--name" or "--name=value") abbreviates two or more of
+ * the command's long options (getopt_long rejects it like an unknown
+ * one); lists them. */
+static int ambiguous(const optset *os, const char *arg, char *alts,
+		     size_t size)
 {
 	size_t len, k, used = 0;
 	int n = 0;
@@ -64,17 +142,93 @@ static int ambiguous(const char *arg, char *alts, size_t size)
 	arg += 2;
 	len = strcspn(arg, "=");
 	alts[0] = '\0';
-	for (k = 0; long_opts[k].name; k++) {
+	for (k = 0; k < os->n; k++) {
 		int w;
-		if (strncmp(long_opts[k].name, arg, len) != 0)
+		if (strncmp(os->lo[k].name, arg, len) != 0)
 			continue;
 		w = snprintf(alts + used, size - used, "%s--%s",
-			     n ? ", " : "", long_opts[k].name);
+			     n ? ", " : "", os->lo[k].name);
 		if (w > 0 && (size_t)w < size - used)
 			used += (size_t)w;
 		n++;
 	}
 	return n >= 2;
+}
+
+/* edit distance of a[0..la) and b (small strings): insertions,
+ * deletions, substitutions and swaps of two neighbours ("tpo" is one
+ * edit from "top") */
+size_t fe_edit_distance(const char *a, size_t la, const char *b)
+{
+	size_t lb = strlen(b), i, j, d[3][64];
+
+	if (la >= 63 || lb >= 63)
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t *cur = d[i % 3], *up = d[(i + 2) % 3];
+		size_t *up2 = d[(i + 1) % 3];
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t best = up[j - 1] + (a[i - 1] != b[j - 1]);
+			if (up[j] + 1 < best)
+				best = up[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && up2[j - 2] + 1 < best)
+				best = up2[j - 2] + 1;
+			cur[j] = best;
+		}
+	}
+	return d[la % 3][lb];
+}
+
+/* the close enough: at most 1 edit in a short word, 2 in a longer one */
+int fe_near(size_t dist, size_t len)
+{
+	return dist <= (len <= 4 ? 1u : 2u);
+}
+
+/* The unknown long option "--name[=v]": "did you mean '--x'?" among the
+ * command's own options, or that another command takes it. */
+static int unknown_long(const optset *os, const char *opt, const char *cmd,
+			const char *cmdsp)
+{
+	const char *name = opt + 2;
+	size_t len = strcspn(name, "="), k, best = (size_t)-1, d;
+	const char *pick = NULL, *other = NULL;
+	const fe_optdef *g = fe_optdef_find(name, len);
+	char users[160];
+
+	for (k = 0; !g && optdefs[k].name; k++)
+		if (!strncmp(optdefs[k].name, name, len)) {
+			if (other) {
+				other = NULL;
+				break;
+			}
+			other = optdefs[k].name;
+		}
+	if (!g && other)
+		g = fe_optdef_find(other, strlen(other));
+	if (g) {
+		fe_cmd_users(users, sizeof(users), cmd, g->name);
+		return fe_usage_error(cmdsp, "%s does not take --%s%s", cmd,
+				      g->name, users);
+	}
+	for (k = 0; k < os->n; k++) {
+		d = fe_edit_distance(name, len, os->lo[k].name);
+		if (d < best) {
+			best = d;
+			pick = os->lo[k].name;
+		}
+	}
+	if (pick && fe_near(best, len))
+		return fe_usage_error(cmdsp, "%s: unknown option '--%.*s'; did "
+				      "you mean '--%s'?", cmd, (int)len, name,
+				      pick);
+	return fe_usage_error(cmdsp, "%s: unknown option '%s'", cmd, opt);
 }
 
 static unsigned needs(int c)
@@ -109,6 +263,7 @@ static unsigned needs(int c)
 	case O_SORT: return FE_OPT_SORT;
 	case O_EXPLAIN: return FE_OPT_EXPLAIN;
 	case O_MIN_COUNT: return FE_OPT_MIN_COUNT;
+	case O_BYTES: return FE_OPT_BYTES;
 	default: return 0;
 	}
 }
@@ -156,13 +311,48 @@ static int add_pattern(an_filter **f, an_filter_kind kind, const char *re,
 	return FE_EXIT_OK;
 }
 
+unsigned fe_cmd_allowed(const fe_cmddef *def)
+{
+	unsigned bits = 0;
+	size_t k;
+
+	for (k = 0; optdefs[k].name; k++)
+		if (fe_cmd_takes(def, optdefs[k].name))
+			bits |= needs(optdefs[k].id);
+	if (bits & FE_OPT_IMAGE) {
+		if (!(def->formats & FE_FMTS_TABLE))
+			bits &= ~(unsigned)FE_OPT_FORMAT;
+	}
+	return bits;
+}
+
+/* A whole number in [min, max] for option opt, or a usage error that
+ * names the value given. */
+static int parse_count(double *v, const char *s, double min, double max,
+		       const char *opt, const char *cmdsp, const char *hint)
+{
+	if (!parse_num(s, v) || *v != floor(*v))
+		return fe_usage_error(cmdsp, "%s needs a whole number, not "
+				      "'%s'", opt, s);
+	if (*v < min || *v > max)
+		return fe_usage_error(cmdsp, "'%s' for %s is %s: %s takes "
+				      "%.0f..%.0f%s", s, opt,
+				      *v < 0 ? "negative" : *v < min ?
+				      "too small" : "too large", opt, min,
+				      max, hint);
+	return FE_EXIT_OK;
+}
+
 int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	     const char *cmd, const char *help, int *done)
 {
 	an_cpu_opts cpu = AN_CPU_OPTS_INIT;
+	const fe_cmddef *def = fe_cmd_find(cmd);
 	int c, rc, progress = 0;
 	double v;
 	char cmdsp[64];
+	optset os;
+	size_t k;
 
 	snprintf(cmdsp, sizeof(cmdsp), "%s ", cmd);
 	memset(o, 0, sizeof(*o));
@@ -171,19 +361,38 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	o->max_depth = -1;
 	o->min_width = -1;
 	*done = 0;
+	memset(&os, 0, sizeof(os));
+	if (def) {
+		/* the command's options are those its table entry lists */
+		allowed = fe_cmd_allowed(def);
+		for (k = 0; optdefs[k].name; k++)
+			if (fe_cmd_takes(def, optdefs[k].name) ||
+			    optdefs[k].id == O_HELP)
+				optset_add(&os, &optdefs[k]);
+	} else {
+		for (k = 0; optdefs[k].name; k++)
+			if (!needs(optdefs[k].id) ||
+			    (allowed & needs(optdefs[k].id)) ||
+			    (optdefs[k].id == O_DEPTH &&
+			     (allowed & FE_OPT_TREE)) ||
+			    (optdefs[k].id == O_FORMAT &&
+			     (allowed & FE_OPT_IMAGE)))
+				optset_add(&os, &optdefs[k]);
+	}
 	optind = 1;
 	opterr = 0;
 	for (;;) {
 		int li = -1;
-		char optname[64], alts[160];
+		char optname[64], alts[160], shorts[40];
 		const char *opt = optname;
-		c = getopt_long(argc, argv, ":o:n:qh", long_opts, &li);
+		snprintf(shorts, sizeof(shorts), ":%s", os.shorts);
+		c = getopt_long(argc, argv, shorts, os.lo, &li);
 		if (c == -1)
 			break;
 		/* the option as the user wrote it, for messages */
 		if (li >= 0)
 			snprintf(optname, sizeof(optname), "--%s",
-				 long_opts[li].name);
+				 os.lo[li].name);
 		else if ((c == '?' || c == ':') && optopt > 0 && optopt < 256)
 			snprintf(optname, sizeof(optname), "-%c", optopt);
 		else if (c == '?' || c == ':')
@@ -194,15 +403,33 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 		if (c == ':')
 			return fe_usage_error(cmdsp, "%s: option %s needs a "
 					      "value", cmd, opt);
-		if (c == '?' && ambiguous(opt, alts, sizeof(alts)))
+		if (c == '?' && ambiguous(&os, opt, alts, sizeof(alts)))
 			return fe_usage_error(cmdsp, "%s: option '%.*s' is "
 					      "ambiguous: %s", cmd,
-					      (int)strcspn(opt, "="), opt, alts);
+					      (int)strcspn(opt, "="), opt,
+					      alts);
+		if (c == '?' && !strncmp(opt, "--", 2))
+			return unknown_long(&os, opt, cmd, cmdsp);
+		if (c == '?' && optopt > 0 && optopt < 256) {
+			for (k = 0; optdefs[k].name; k++)
+				if (optdefs[k].shrt == optopt)
+					break;
+			if (optdefs[k].name) {
+				fe_cmd_users(alts, sizeof(alts), cmd,
+					     optdefs[k].name);
+				return fe_usage_error(cmdsp, "%s does not take "
+						      "-%c%s", cmd, optopt,
+						      alts);
+			}
+		}
 		if (c == '?')
 			return fe_usage_error(cmdsp, "%s: unknown option '%s'",
 					      cmd, opt);
 		if (c == O_HELP || c == 'h') {
-			fputs(help, stdout);
+			if (def)
+				fe_cmd_help(stdout, def);
+			else
+				fputs(help, stdout);
 			*done = 1;
 			return FE_EXIT_OK;
 		}
@@ -253,10 +480,10 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 		case O_DB: o->db = optarg; break;
 		case O_REPLACE: o->replace = 1; break;
 		case 'n':
-			if (!parse_num(optarg, &v) || v < 0 || v > 1e9 ||
-			    v != floor(v))
-				return fe_usage_error(cmdsp,
-					"-n needs a whole number >= 0");
+			rc = parse_count(&v, optarg, 0, 1e9, "-n", cmdsp,
+					 " (0 = all)");
+			if (rc)
+				return rc;
 			o->top = (long)v;
 			o->top_set = 1;
 			break;
@@ -301,19 +528,17 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 				o->cpu.to_us = llround(v * 1000);
 			break;
 		case O_MIN_SIZE:
-			if (!parse_num(optarg, &v) || v < 0 || v > 1e18 ||
-			    v != floor(v))
-				return fe_usage_error(cmdsp,
-					"--min-size needs a whole number of "
-					"bytes");
+			rc = parse_count(&v, optarg, 0, 1e18, opt, cmdsp,
+					 " bytes");
+			if (rc)
+				return rc;
 			o->min_size = (uint64_t)v;
 			break;
 		case O_DEPTH:
 		case O_MAX_DEPTH:
-			if (!parse_num(optarg, &v) || v < 0 || v > 1e9 ||
-			    v != floor(v))
-				return fe_usage_error(cmdsp,
-					"--max-depth needs a whole number");
+			rc = parse_count(&v, optarg, 0, 1e9, opt, cmdsp, "");
+			if (rc)
+				return rc;
 			o->max_depth = (long)v;
 			break;
 		case O_MIN_PERCENT:
@@ -324,10 +549,9 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			break;
 		case 'q': o->quiet = 1; break;
 		case O_PATHS:
-			if (!parse_num(optarg, &v) || v < 1 || v > 100 ||
-			    v != floor(v))
-				return fe_usage_error(cmdsp,
-					"--paths needs a whole number 1..100");
+			rc = parse_count(&v, optarg, 1, 100, opt, cmdsp, "");
+			if (rc)
+				return rc;
 			o->paths = (unsigned)v;
 			break;
 		case O_ALL_OBJECTS: o->all_objects = 1; break;
@@ -339,6 +563,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			o->pick = 1;
 			break;
 		case O_ABSOLUTE: o->absolute = 1; break;
+		case O_BYTES: o->bytes = 1; break;
 		case O_WIDTH:
 			if (!parse_num(optarg, &v) || v < 200 || v > 32767 ||
 			    v != floor(v))
@@ -366,10 +591,9 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			o->sort_weight = !strcmp(optarg, "weight");
 			break;
 		case O_EXPLAIN:
-			if (!parse_num(optarg, &v) || v < 0 || v > 1e6 ||
-			    v != floor(v))
-				return fe_usage_error(cmdsp,
-					"--explain needs a whole number >= 0");
+			rc = parse_count(&v, optarg, 0, 1e6, opt, cmdsp, "");
+			if (rc)
+				return rc;
 			o->explain = (long)v;
 			o->explain_set = 1;
 			break;
@@ -390,6 +614,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	/* the bar: -q silences it, --progress forces it, else a terminal */
 	fe_progress_mode(o->quiet ? FE_PROGRESS_OFF :
 			 progress ? FE_PROGRESS_ON : FE_PROGRESS_AUTO);
+	fe_report_bytes(o->bytes);
 	o->args = argv + optind;
 	o->nargs = argc - optind;
 	return fe_out_check(o);
@@ -426,7 +651,22 @@ int fe_parse_group(fe_opts *o, const fe_subcmd **sc, char *cmdname,
 		if (!strcmp(argv[1], subs[i].name))
 			*sc = &subs[i];
 	if (!*sc) {
+		const char *near = NULL;
+		size_t best = (size_t)-1, d;
+		for (i = 0; i < nsubs; i++) {
+			d = fe_edit_distance(argv[1], strlen(argv[1]),
+					     subs[i].name);
+			if (d < best) {
+				best = d;
+				near = subs[i].name;
+			}
+		}
 		snprintf(prefix, sizeof(prefix), "%s ", group);
+		if (near && argv[1][0] != '-' &&
+		    fe_near(best, strlen(argv[1])))
+			return fe_usage_error(prefix, "%s: unknown command "
+					      "'%s'; did you mean '%s %s'?",
+					      group, argv[1], group, near);
 		return fe_usage_error(prefix, "%s: unknown command '%s'", group,
 				      argv[1]);
 	}

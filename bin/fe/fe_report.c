@@ -10,6 +10,86 @@
 
 #include "fe.h"
 
+/* The text times of the reports that follow (fe_report_times): 0 = each
+ * value by itself (fe_ms), else the span that fixes unit and decimals. A
+ * frontend global like the progress mode: one report per process. */
+static double times_span_us;
+
+void fe_report_times(double span_us)
+{
+	times_span_us = span_us > 0 ? span_us : 0;
+}
+
+/* seconds (a minute or longer) or milliseconds, and the decimals that
+ * give the span four significant digits (at least one, at most three) */
+static int time_scale(double *div)
+{
+	double ms = times_span_us / 1000.0;
+
+	if (times_span_us >= 60e6) {
+		*div = 1e6;
+		return 1;
+	}
+	*div = 1e3;
+	return ms >= 100 ? 1 : ms >= 10 ? 2 : 3;
+}
+
+int fe_report_seconds(void)
+{
+	return times_span_us >= 60e6;
+}
+
+/* a time cell: the number in the report's unit and decimals */
+static void time_num(char *buf, size_t cap, double us)
+{
+	double div;
+	int dec;
+
+	if (times_span_us <= 0) {
+		fe_ms(buf, cap, us);
+		return;
+	}
+	dec = time_scale(&div);
+	snprintf(buf, cap, "%.*f", dec, us / div);
+}
+
+void fe_time(char *buf, size_t cap, double us)
+{
+	char num[48];
+
+	time_num(num, sizeof(num), us);
+	snprintf(buf, cap, "%s %s", num, fe_report_seconds() ? "s" : "ms");
+}
+
+/* --bytes: text sizes as integers (a frontend global, as above) */
+static int raw_bytes;
+
+void fe_report_bytes(int raw)
+{
+	raw_bytes = raw;
+}
+
+void fe_size(char *buf, size_t cap, uint64_t bytes)
+{
+	static const char *const units[] = {"B ", "kB", "MB", "GB", "TB"};
+	double v = (double)bytes;
+	int u = 0;
+
+	if (raw_bytes) {
+		snprintf(buf, cap, "%" PRIu64, bytes);
+		return;
+	}
+	while (v >= 999.5 && u < 4) {
+		v /= 1000;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, cap, "%" PRIu64 " B ", bytes);
+	else
+		snprintf(buf, cap, "%.*f %s", v < 9.995 ? 2 : v < 99.95 ? 1 : 0,
+			 v, units[u]);
+}
+
 int fe_dist_known(int64_t d)
 {
 	return d >= 0 && d < AN_HEAP_SYSTEM_DISTANCE;
@@ -104,9 +184,11 @@ static int put_number(FILE *f, const fe_col *c, const fe_val *v)
 {
 	switch (c->type) {
 	case FE_T_UINT:
+	case FE_T_BYTES:
 		fprintf(f, "%" PRIu64, v->u);
 		return 1;
 	case FE_T_INT:
+	case FE_T_DBYTES:
 		fprintf(f, "%" PRId64, v->i);
 		return 1;
 	case FE_T_US:
@@ -206,14 +288,14 @@ static void put_text(FILE *f, const fe_col *c, const fe_val *v, int width)
 		fprintf(f, "%*" PRId64, width, v->i);
 		break;
 	case FE_T_US:
-		fe_ms(buf, sizeof(buf), v->d);
+		time_num(buf, sizeof(buf), v->d);
 		fprintf(f, "%*s", width, buf);
 		break;
 	case FE_T_PCT:
 		fprintf(f, "%*.1f%%", width > 0 ? width - 1 : 0, v->d);
 		break;
 	case FE_T_DUS:
-		fe_ms(buf + 1, sizeof(buf) - 1, fabs(v->d));
+		time_num(buf + 1, sizeof(buf) - 1, fabs(v->d));
 		buf[0] = v->d < 0 && strpbrk(buf + 1, "123456789") ? '-' :
 								      '+';
 		fprintf(f, "%*s", width, buf);
@@ -224,6 +306,22 @@ static void put_text(FILE *f, const fe_col *c, const fe_val *v, int width)
 		break;
 	case FE_T_RATIO:
 		snprintf(buf, sizeof(buf), "%.2fx", v->d);
+		fprintf(f, "%*s", width, buf);
+		break;
+	case FE_T_BYTES:
+		fe_size(buf, sizeof(buf), v->u);
+		fprintf(f, "%*s", width, buf);
+		break;
+	case FE_T_DBYTES:
+		if (raw_bytes || v->i == 0) {
+			fprintf(f, "%*" PRId64 "%s", raw_bytes ? width :
+				width - 3, v->i, raw_bytes ? "" : " B ");
+			break;
+		}
+		fe_size(buf + 1, sizeof(buf) - 1,
+			v->i < 0 ? (uint64_t)0 - (uint64_t)v->i :
+				   (uint64_t)v->i);
+		buf[0] = v->i < 0 ? '-' : '+';
 		fprintf(f, "%*s", width, buf);
 		break;
 	case FE_T_DIST:
@@ -259,6 +357,19 @@ void fe_json_object(FILE *f, const fe_col *cols, const fe_val *vals,
 	fputc('{', f);
 	fe_json_members(f, cols, vals, n);
 	fputc('}', f);
+}
+
+/* A heading: "self ms" says "self s" when the report is in seconds. */
+static void time_head(char *buf, size_t cap, const fe_col *c)
+{
+	const char *ms = strstr(c->head, "ms");
+
+	if ((c->type == FE_T_US || c->type == FE_T_DUS) &&
+	    fe_report_seconds() && ms)
+		snprintf(buf, cap, "%.*ss%s", (int)(ms - c->head), c->head,
+			 ms + 2);
+	else
+		snprintf(buf, cap, "%s", c->head);
 }
 
 /* Before the text cell at place k of n: one space, two before the last. */
@@ -311,11 +422,13 @@ void fe_table_begin(fe_writer *w, FILE *f, int format, const fe_table *t,
 			return;
 		for (k = 0; k < n; k++) {
 			const fe_col *c = &t->cols[w->order[k]];
+			char head[64];
 			text_gap(f, k, n);
+			time_head(head, sizeof(head), c);
 			if (k + 1 == n)
-				fputs(c->head, f);
+				fputs(head, f);
 			else
-				fprintf(f, "%*s", c->width, c->head);
+				fprintf(f, "%*s", c->width, head);
 		}
 		fputc('\n', f);
 	}
@@ -392,6 +505,8 @@ static void set_why(fe_writer *w, unsigned cut, long n, int n_default,
 		why_add(w, "--min-percent %g", o->min_percent);
 	if ((cut & FE_CUT_SIZE) && o->min_size > 0)
 		why_add(w, "--min-size %" PRIu64, o->min_size);
+	if ((cut & FE_CUT_COUNT) && o->min_count > 0)
+		why_add(w, "--min-count %" PRIu64, o->min_count);
 	if (cut & FE_CUT_N)
 		snprintf(w->why + strlen(w->why),
 			 sizeof(w->why) - strlen(w->why),

@@ -43,8 +43,12 @@ enum fe_type {
 	FE_T_DPCT, /* .d: a change in percentage points: as FE_T_PCT, text
 		      with its sign ("+1.5%") */
 	FE_T_RATIO,/* .d: a ratio: JSON/CSV %.4f, text "1.50x" */
-	FE_T_CALL  /* .fn(f, .ctx): written as is by a callback (raw JSON in
+	FE_T_CALL, /* .fn(f, .ctx): written as is by a callback (raw JSON in
 		      JSON, text in text) */
+	FE_T_BYTES,/* .u: a size in bytes: JSON/CSV the integer, text "3.82 MB"
+		      (fe_size; --bytes: the integer) */
+	FE_T_DBYTES/* .i: a change in bytes: as FE_T_BYTES, text with its sign
+		      ("+1.20 MB") */
 };
 
 /* Where a column appears (text: where .text > 0). */
@@ -103,7 +107,8 @@ enum {
 	FE_CUT_DEPTH = 1 << 2,   /* --max-depth (the effective depth) */
 	FE_CUT_PERCENT = 1 << 3, /* --min-percent */
 	FE_CUT_SIZE = 1 << 4,    /* --min-size */
-	FE_CUT_PATHS = 1 << 5    /* --paths (the count in effect: n) */
+	FE_CUT_PATHS = 1 << 5,   /* --paths (the count in effect: n) */
+	FE_CUT_COUNT = 1 << 6    /* --min-count (heap leaks) */
 };
 
 struct fe_opts;
@@ -163,6 +168,24 @@ fe_val fe_dbl(double d);
 fe_val fe_call(void (*fn)(FILE *f, const void *ctx), const void *ctx);
 fe_val fe_null(void);
 fe_val fe_absent(void);
+
+/* Text times of the reports that follow: unit and decimals from span_us,
+ * the largest time they can show (a profile's total): milliseconds with
+ * the decimals that give it four significant digits, seconds with one
+ * decimal from a minute on; the decimal points of a column line up.
+ * JSON and CSV keep whole microseconds. */
+void fe_report_times(double span_us);
+/* 1 when those times are in seconds. */
+int fe_report_seconds(void);
+/* A time with its unit in the same scale: "431.5 ms", "904.2 s". */
+void fe_time(char *buf, size_t cap, double us);
+
+/* Text sizes: --bytes (raw = 1) prints whole bytes. */
+void fe_report_bytes(int raw);
+/* A size for text: "3.82 MB", "60.6 kB", "512 B " (kB, MB, GB, TB of
+ * 1000 bytes and three significant digits, as DevTools' bytesToString;
+ * "B " padded so units line up), or the integer with --bytes. */
+void fe_size(char *buf, size_t cap, uint64_t bytes);
 
 /* 1 when a heap distance is shown (not "-"). */
 int fe_dist_known(int64_t d);
