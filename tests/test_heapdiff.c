@@ -69,15 +69,25 @@ static void row_key(char *buf, size_t cap, const an_heap_diff_row *r)
 		snprintf(buf, cap, ",%.*s", (int)k.len, k.ptr);
 }
 
-/* The same through an_heap_diff_load(): TARGET analysed light. */
+/* The same through an_heap_diff_load(): TARGET analysed light; BASE
+ * read as a base (from_heap 0) or taken from the snapshot loaded in full
+ * (an_heap_base_from(), as profkit ingest does). */
 static const an_heap_diff_row *compare_light(const char *b, const char *t,
-					     uint32_t *n)
+					     int from_heap, uint32_t *n)
 {
 	const an_heap_diff_row *rows;
 	an_source *src = NULL;
 	an_error err;
 
-	base = must_load_base(snapshot_rel(b));
+	if (from_heap) {
+		an_heap *full = must_load(snapshot_rel(b));
+
+		cr_assert_eq(an_heap_base_from(&base, full, &err), AN_OK,
+			     "%s", err.message);
+		an_heap_free(full);
+	} else {
+		base = must_load_base(snapshot_rel(b));
+	}
 	cr_assert_eq(an_source_open_path(&src, fx_path(snapshot_rel(t)), &err),
 		     AN_OK);
 	cr_assert_eq(an_heap_diff_load(&diff, base, src, NULL, &err), AN_OK,
@@ -96,7 +106,7 @@ static void check_diff_with(const char *b, const char *t, int light)
 
 	snprintf(rel, sizeof(rel), "heap/expected/%s-%s.diff.json", b, t);
 	exp = read_json(rel);
-	r = light ? compare_light(b, t, &n) : compare(b, t, &n);
+	r = light ? compare_light(b, t, light == 2, &n) : compare(b, t, &n);
 	rows = jget(exp, "classes", yajl_t_array);
 	nexp = (uint32_t)YAJL_GET_ARRAY(rows)->len;
 	cr_expect_eq(n, nexp, "%s: %u rows, DevTools %u", rel, n, nexp);
@@ -148,6 +158,17 @@ Test(heapdiff, light_target_matches_devtools)
 Test(heapdiff, light_target_matches_devtools_cleared)
 {
 	check_diff_with("leak", "cleared", 1);
+}
+
+/* the base taken from a snapshot loaded in full: the same rows */
+Test(heapdiff, base_from_loaded_snapshot_matches_devtools)
+{
+	check_diff_with("baseline", "leak", 2);
+	an_heap_diff_free(diff);
+	diff = NULL;
+	an_heap_base_free(base);
+	base = NULL;
+	check_diff_with("leak", "cleared", 2);
 }
 
 static an_heap_base *must_load_base_str(const char *json)

@@ -378,6 +378,14 @@ typedef struct an_heap_base an_heap_base;
  */
 AN_API int an_heap_base_load(an_heap_base **out, an_source *src,
 			     const an_heap_load_opts *opts, an_error *err);
+/*
+ * The same base from a snapshot already loaded with an_heap_load() (the
+ * base does not borrow h): what `profkit ingest` compares a stored
+ * snapshot with the next one by, without reading it again.
+ * @return AN_OK, AN_EINVAL (h NULL), AN_ENOMEM.
+ */
+AN_API int an_heap_base_from(an_heap_base **out, const an_heap *h,
+			     an_error *err);
 AN_API void an_heap_base_free(an_heap_base *b);
 /* Objects the base holds (nodes of non-zero shallow size). */
 AN_API uint32_t an_heap_base_object_count(const an_heap_base *b);

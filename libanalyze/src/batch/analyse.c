@@ -17,6 +17,10 @@
 #include "batch/batch_int.h"
 #include "store/ingest_int.h"
 
+/* what a kept comparison base holds per object (id, key, size, order:
+ * heap.h says about 20 bytes) */
+#define BASE_BYTES_PER_OBJECT 24
+
 /* profiles of one trace stored at most (threads beyond are left out) */
 #define MAX_PROFILES 256
 
@@ -51,6 +55,7 @@ typedef struct outcome {
 	cpu_unit *units;
 	uint32_t nunits;
 	an_heap *heap;
+	an_heap_base *base;   /* a snapshot's comparison base, when wanted */
 	int gzip;
 	uint64_t raw_bytes;
 	char sha256[65];
@@ -68,6 +73,7 @@ static void outcome_free(outcome *o)
 	}
 	free(o->units);
 	an_heap_free(o->heap);
+	an_heap_base_free(o->base);
 	free(o->reason);
 }
 
@@ -184,7 +190,8 @@ done:
 	return rc;
 }
 
-static int analyse_heap(outcome *o, const char *path, an__slot *s)
+static int analyse_heap(outcome *o, const char *path, an__slot *s,
+			int want_base)
 {
 	an_heap_load_opts lo = AN_HEAP_LOAD_OPTS_INIT;
 	an_source *src = NULL;
@@ -205,6 +212,11 @@ static int analyse_heap(outcome *o, const char *path, an__slot *s)
 		an_source_sha256(src, o->sha256);
 		o->gzip = an_source_is_gzip(src);
 		o->raw_bytes = an_source_raw_bytes(src);
+		/* the next snapshot's diff reads this one no more (without
+		 * the base, the pair reads it again) */
+		if (want_base && an_heap_base_from(&o->base, o->heap,
+						   &err) < 0)
+			o->base = NULL;
 	}
 	an_source_free(src);
 	return rc;
@@ -285,7 +297,7 @@ void an__ingest_file(an__run *r, an__slot *s, size_t i)
 	abs = realpath(path, NULL);
 	begin_read(s, path);
 	if (it->kind == AN_KIND_HEAPSNAPSHOT)
-		analyse_heap(&o, path, s);
+		analyse_heap(&o, path, s, it->base_wanted);
 	else
 		analyse_cpu(&o, path, s);
 	if (!o.reason && !o.skip && !o.nunits && !o.heap) {
@@ -321,6 +333,15 @@ void an__ingest_file(an__run *r, an__slot *s, size_t i)
 		f->profiles = o.nunits + (o.heap != NULL);
 		it->failed = o.reason != NULL;
 		memcpy(it->sha256, o.sha256, sizeof(it->sha256));
+		if (o.base && !o.reason) {
+			/* kept until its pair is done, and counted */
+			it->base = o.base;
+			it->base_mem = BASE_BYTES_PER_OBJECT *
+				       (uint64_t)an_heap_base_object_count(
+					       o.base);
+			r->mem_used += it->base_mem;
+			o.base = NULL;
+		}
 		if (o.reason) {
 			f->reason = o.reason;
 			o.reason = NULL;
@@ -349,28 +370,40 @@ void an__ingest_pair(an__run *r, an__slot *s, size_t a, size_t b)
 	an_artifact_info info;
 	an__item *ia = &r->items[a], *ib = &r->items[b];
 	char sha[65], *abs = realpath(r->list->paths[a], NULL);
+	uint64_t base_mem;
 	int64_t ida = 0, idb = 0;
 	int rc, yes = 0;
 	an_error err;
 
 	an_error_clear(&err);
 	begin_read(s, r->list->paths[b]);
-	rc = an_source_open_path(&sa, r->list->paths[a], &err);
-	if (rc == AN_OK && !ia->sha256[0])
-		rc = an_source_enable_sha256(sa);
-	if (rc == AN_OK)
-		rc = an_heap_base_load(&base, sa, &lo, &err);
+	/* the base kept from a's load (this pair is its only user) */
+	pthread_mutex_lock(&r->mu);
+	base = ia->base;
+	base_mem = ia->base_mem;
+	ia->base = NULL;
+	ia->base_mem = 0;
+	pthread_mutex_unlock(&r->mu);
+	rc = AN_OK;
+	if (!base) {
+		rc = an_source_open_path(&sa, r->list->paths[a], &err);
+		if (rc == AN_OK && !ia->sha256[0])
+			rc = an_source_enable_sha256(sa);
+		if (rc == AN_OK)
+			rc = an_heap_base_load(&base, sa, &lo, &err);
+	}
 	if (rc == AN_OK)
 		rc = an_source_open_path(&sb, r->list->paths[b], &err);
 	if (rc == AN_OK)
 		rc = an_heap_diff_load(&d, base, sb, &lo, &err);
-	if (rc == AN_OK && !ia->sha256[0])
+	if (rc == AN_OK && !ia->sha256[0] && sa)
 		an_source_sha256(sa, sha);
 	else
 		memcpy(sha, ia->sha256, sizeof(sha));
 
 	pthread_mutex_lock(&r->mu);
 	r->current[s->slot] = NULL;
+	r->mem_used -= base_mem;
 	if (r->stop)
 		goto out;
 	if (rc < 0) {
@@ -382,7 +415,7 @@ void an__ingest_pair(an__run *r, an__slot *s, size_t a, size_t b)
 	info.given_path = r->list->paths[a];
 	info.sha256 = sha;
 	info.kind = AN_KIND_HEAPSNAPSHOT;
-	info.bytes = an_source_raw_bytes(sa);
+	info.bytes = sa ? an_source_raw_bytes(sa) : r->list->bytes[a];
 	rc = an__store_unit_begin(r->st, &err);
 	if (rc == AN_OK) {
 		int urc = an__store_artifact_id(r->st, ib->sha256, NULL, &idb,

@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 
+#include "analyze/heap.h"
 #include "analyze/ingest.h"
 #include "analyze/store.h"
 #include "core/common_int.h"
@@ -24,6 +25,10 @@ typedef struct an__item {
 	char sha256[65];       /* "" until known */
 	int failed;            /* known to fail (now or by a run before) */
 	an_ingest_file *out;   /* its result (files of the shard), or NULL */
+	int base_wanted;       /* a snapshot the next one is compared with */
+	an_heap_base *base;    /* its comparison base, kept from its load
+				  until the pair is done (r->mu) */
+	uint64_t base_mem;     /* what the base holds (in r->mem_used) */
 } an__item;
 
 typedef struct an__run {

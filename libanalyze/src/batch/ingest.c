@@ -480,6 +480,24 @@ static size_t previous_snapshot(an__run *r, size_t b)
 	return SIZE_MAX;
 }
 
+/* Whether a snapshot follows list entry a in its folder. */
+static int has_next_snapshot(an__run *r, size_t a)
+{
+	size_t b;
+	an_error e;
+
+	for (b = a + 1; b < r->list->count && an__ingest_in_dir(r, b, a);
+	     b++) {
+		if (!an__ingest_same_dir(r, b, a))
+			continue;
+		an_error_clear(&e);
+		if (probe(r, b, &e) == AN_OK &&
+		    r->items[b].kind == AN_KIND_HEAPSNAPSHOT)
+			return 1;
+	}
+	return 0;
+}
+
 /* The pairs whose target is a snapshot of the shard that is stored. */
 static int make_pairs(an__run *r, size_t lo, size_t hi, task **out,
 		      size_t *n, an_error *err)
@@ -517,7 +535,8 @@ static int make_pairs(an__run *r, size_t lo, size_t hi, task **out,
 		t[k].pair = 1;
 		t[k].a = a;
 		t[k].b = b;
-		t[k].est = r->items[a].est + ib->est;
+		/* a base kept from the snapshot's load is counted already */
+		t[k].est = (r->items[a].base ? 0 : r->items[a].est) + ib->est;
 		k++;
 	}
 done:
@@ -640,6 +659,11 @@ int an_ingest_run(an_ingest_result *res, const char *db,
 		}
 		rc = AN_OK;
 	}
+	/* snapshots whose comparison base is kept from their load */
+	for (i = 0; o->diffs && i < n; i++)
+		if (r.items[t[i].a].kind == AN_KIND_HEAPSNAPSHOT)
+			r.items[t[i].a].base_wanted =
+				has_next_snapshot(&r, t[i].a);
 	count(res);
 	AN_TRY(an_store_checkpoint(r.st, err));
 	pthread_mutex_lock(&r.mu);
@@ -668,6 +692,8 @@ done:
 	}
 	if (res->files)
 		count(res);
+	for (i = 0; r.items && i < list->count; i++)
+		an_heap_base_free(r.items[i].base);
 	free(r.items);
 	free(r.inflight);
 	free(r.current);

@@ -370,6 +370,29 @@ int an_heap_base_load(an_heap_base **out, an_source *src,
 	return AN_OK;
 }
 
+int an_heap_base_from(an_heap_base **out, const an_heap *h, an_error *err)
+{
+	an_heap_base *b;
+	int rc;
+
+	*out = NULL;
+	if (!h)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET, "no snapshot");
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	an__strtab_init(&b->strs);
+	rc = base_from_heap(b, h);
+	if (rc < 0) {
+		an_heap_base_free(b);
+		return an__fail(err, rc, AN_NO_OFFSET, "%s",
+				rc == AN_ENOMEM ? "out of memory" :
+						  an_status_str(rc));
+	}
+	*out = b;
+	return AN_OK;
+}
+
 void an_heap_base_free(an_heap_base *b)
 {
 	if (!b)

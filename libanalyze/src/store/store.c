@@ -292,6 +292,17 @@ int an__store_call_end(an_store *s, int rc, an_error *err)
 	return rc;
 }
 
+/* Back to the rollback journal after checkpoints (an_store_checkpoint):
+ * the WAL is written into the database and its files removed. Best
+ * effort (another connection may hold the database open). */
+static void leave_wal(an_store *s)
+{
+	if (!s->wal)
+		return;
+	sqlite3_exec(s->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+	s->wal = 0;
+}
+
 int an_store_commit(an_store *s, an_error *err)
 {
 	int rc = AN_OK;
@@ -314,6 +325,7 @@ int an_store_commit(an_store *s, an_error *err)
 	 * an_store_close() rolls it back */
 	AN_TRY(an__store_exec(s, "COMMIT", "cannot commit", err));
 	s->committed = 1;
+	leave_wal(s);
 	an__store_finalize_all(s);
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		AN_FAIL(err, AN_EIO, AN_NO_OFFSET,
@@ -345,6 +357,21 @@ int an_store_checkpoint(an_store *s, an_error *err)
 				      USE_FAILED, err));
 		s->fk_off = 0;
 	}
+	/*
+	 * A long run commits often: in WAL mode with synchronous=NORMAL a
+	 * commit is an append without fsync. A crash of the process loses
+	 * nothing committed, a power loss at most the last commits, and
+	 * neither corrupts the file. an_store_commit() / _close() go back
+	 * to the rollback journal (one file again). Best effort: a file
+	 * system without shared memory stays in its journal mode.
+	 */
+	if (!s->wal &&
+	    sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL,
+			 NULL) == SQLITE_OK) {
+		s->wal = 1;
+		sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL,
+			     NULL);
+	}
 	rc = an__store_exec(s, "BEGIN IMMEDIATE", USE_FAILED, err);
 	if (rc < 0)
 		s->broken = 1;
@@ -360,6 +387,7 @@ void an_store_close(an_store *s)
 	if (s->db) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		leave_wal(s);
 		sqlite3_close_v2(s->db);
 	}
 	if (s->tmp)

@@ -54,6 +54,7 @@ struct an_store {
 	int broken;                /* the transaction was lost */
 	int fk_off;                /* foreign keys off: this run may
 				      migrate the schema (schema.c) */
+	int wal;                   /* in WAL mode since a checkpoint */
 	sqlite3_stmt *q[Q_COUNT];  /* lazily prepared statements */
 };
 
