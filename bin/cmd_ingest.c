@@ -1,7 +1,7 @@
 /*
- * cmd_ingest.c - `profkit ingest PATH... --db FILE`: the options, the
- * machine's defaults (cores, available memory), the progress line on
- * stderr and the summary of the run. The work is an_ingest_run().
+ * cmd_ingest.c - `profkit ingest PATH... --db FILE`: the machine's
+ * defaults (cores, available memory), the progress line on stderr and the
+ * summary of the run (options: fe_cmdtab.c). The work is an_ingest_run().
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,79 +10,6 @@
 #include <unistd.h>
 
 #include "fe/fe.h"
-
-static const char help[] =
-	"Usage: profkit ingest PATH... --db FILE [OPTIONS]\n"
-	"Analyses every artifact under PATH (files and folders, recursively;\n"
-	".cpuprofile, trace JSON with all its thread profiles, .heapsnapshot,\n"
-	".heapprofile; plain, gzip or zstd; recognised by content) into one\n"
-	"SQLite database, in parallel. Each file is stored in a transaction\n"
-	"of its own: an\n"
-	"interrupted run keeps what finished, and a rerun skips every file\n"
-	"whose path, size and mtime a run recorded. Bad artifacts are\n"
-	"recorded as failed with their reason and do not stop the run.\n"
-	"Consecutive snapshots of a folder (by name) get their heap diff\n"
-	"stored.\n"
-	"  --db FILE        the database (created when missing)\n"
-	"  -j N             analyses at once (default: the number of cores)\n"
-	"  --mem SIZE       memory the analyses may use together (default 80%\n"
-	"                   of the available memory, within a container's\n"
-	"                   cgroup limit; K, M, G suffixes); a file estimated\n"
-	"                   to need more fails\n"
-	"  --shard I/N      only the I-th (1..N) of N slices of the sorted\n"
-	"                   file list (fan-out; combine with 'profkit merge')\n"
-	"  --force          analyse again what a run recorded\n"
-	"  --no-diffs       no heap diffs of consecutive snapshots\n"
-	"  --all-objects    store every heap object (as heap summary --db)\n"
-	"  --format F       summary as text (default) or json\n"
-	"  --progress, -q   force / silence the progress line (default: on\n"
-	"                   when stderr is a terminal)\n"
-	"  -h, --help       this help\n"
-	"Exit status: 0 every file went in (or was skipped as no artifact),\n"
-	"1 some failed, 2 usage error.\n"
-	"Examples:\n"
-	"  profkit ingest incident-4711/ --db incident.db\n"
-	"  profkit ingest exports/ --db part3.db --shard 3/8 -j 4\n"
-	"See docs/ingest.md for queries, merge and fan-out.\n";
-
-typedef struct ingest_cli {
-	const char *db;
-	unsigned jobs;
-	uint64_t mem;
-	int mem_set;
-	uint32_t shard, shards;
-	int force, no_diffs, all_objects, json, progress;
-	const char **paths;
-	size_t npaths;
-} ingest_cli;
-
-/* "512M", "8G", "1000000" into bytes; 0 on error. */
-static uint64_t parse_size(const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v <= 0)
-		return 0;
-	switch (*end) {
-	case 'k': case 'K': v *= 1024.0; break;
-	case 'm': case 'M': v *= 1024.0 * 1024; break;
-	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; break;
-	case 't': case 'T': v *= 1024.0 * 1024 * 1024 * 1024; break;
-	default: goto bytes;
-	}
-	end++;
-	if (*end == 'i')
-		end++;
-bytes:
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end || v >= 1.8e19)
-		return 0;
-	return (uint64_t)v;
-}
 
 /* A number from a one-line file (cgroup files), 0 when none. */
 static uint64_t read_u64(const char *path)
@@ -125,125 +52,6 @@ static uint64_t default_mem(void)
 	if (max && max > cur && (!avail || max - cur < avail))
 		avail = max - cur;
 	return avail / 10 * 8;
-}
-
-static int parse_uint(const char *s, unsigned long max, unsigned long *v)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return errno || *end || *v > max ? -1 : 0;
-}
-
-/* The option's value: "--opt=V", or the next argument. */
-static const char *value(int argc, char **argv, int *i, const char *opt)
-{
-	const char *eq = strchr(argv[*i], '=');
-
-	if (eq && !strncmp(argv[*i], opt, (size_t)(eq - argv[*i])))
-		return eq + 1;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
-
-static int is_opt(const char *arg, const char *opt)
-{
-	size_t n = strlen(opt);
-
-	return !strncmp(arg, opt, n) && (arg[n] == '\0' || arg[n] == '=');
-}
-
-static int parse(ingest_cli *c, int argc, char **argv, int *done)
-{
-	int i, only_paths = 0;
-	unsigned long v, n;
-	const char *val;
-
-	*done = 0;
-	c->paths = calloc((size_t)argc, sizeof(*c->paths));
-	if (!c->paths)
-		return fe_usage_error("ingest", "out of memory");
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (only_paths || a[0] != '-' || !a[1]) {
-			c->paths[c->npaths++] = a;
-		} else if (!strcmp(a, "--")) {
-			only_paths = 1;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(help, stdout);
-			*done = 1;
-			return FE_EXIT_OK;
-		} else if (is_opt(a, "--db")) {
-			if (!(c->db = value(argc, argv, &i, "--db")) ||
-			    !*c->db)
-				return fe_usage_error("ingest",
-						      "--db needs a FILE");
-		} else if (!strncmp(a, "-j", 2)) {
-			val = a[2] ? a + 2 : value(argc, argv, &i, "-j");
-			if (!val || parse_uint(val, 1024, &v) || !v)
-				return fe_usage_error(
-					"ingest",
-					"-j needs a number from 1 to 1024, "
-					"not '%s'",
-					val ? val : "");
-			c->jobs = (unsigned)v;
-		} else if (is_opt(a, "--mem")) {
-			val = value(argc, argv, &i, "--mem");
-			if (!val || !(c->mem = parse_size(val)))
-				return fe_usage_error(
-					"ingest",
-					"--mem needs a size like 8G or 512M, "
-					"not '%s'",
-					val ? val : "");
-			c->mem_set = 1;
-		} else if (is_opt(a, "--shard")) {
-			char extra;
-
-			val = value(argc, argv, &i, "--shard");
-			if (!val || val[0] < '0' || val[0] > '9' ||
-			    sscanf(val, "%lu/%lu%c", &v, &n, &extra) != 2 ||
-			    !n || !v || v > n || n > 1000000)
-				return fe_usage_error(
-					"ingest",
-					"--shard needs I/N with 1 <= I <= N, "
-					"not '%s'",
-					val ? val : "");
-			c->shard = (uint32_t)v;
-			c->shards = (uint32_t)n;
-		} else if (!strcmp(a, "--force")) {
-			c->force = 1;
-		} else if (!strcmp(a, "--no-diffs")) {
-			c->no_diffs = 1;
-		} else if (!strcmp(a, "--all-objects")) {
-			c->all_objects = 1;
-		} else if (is_opt(a, "--format")) {
-			val = value(argc, argv, &i, "--format");
-			if (!val || (strcmp(val, "text") &&
-				     strcmp(val, "json")))
-				return fe_usage_error(
-					"ingest",
-					"--format is text or json, not '%s'",
-					val ? val : "");
-			c->json = !strcmp(val, "json");
-		} else if (!strcmp(a, "--progress")) {
-			c->progress = FE_PROGRESS_ON;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			c->progress = FE_PROGRESS_OFF;
-		} else {
-			return fe_usage_error("ingest", "unknown option '%s'",
-					      a);
-		}
-	}
-	if (!c->npaths)
-		return fe_usage_error("ingest", "no PATH given");
-	if (!c->db)
-		return fe_usage_error("ingest", "--db FILE is required");
-	return FE_EXIT_OK;
 }
 
 /* ---- the progress line ---- */
@@ -355,7 +163,7 @@ static void list_files(FILE *f, const an_ingest_result *r,
 		       size_t max);
 
 static void summary_text(FILE *f, const an_ingest_result *r,
-			 const ingest_cli *c, double secs)
+			 const fe_opts *c, double secs)
 {
 	size_t k;
 	int first;
@@ -426,7 +234,7 @@ static void list_files(FILE *f, const an_ingest_result *r,
 }
 
 static void summary_json(FILE *f, const an_ingest_result *r,
-			 const ingest_cli *c, double secs)
+			 const fe_opts *c, double secs)
 {
 	size_t i;
 
@@ -463,57 +271,69 @@ static void summary_json(FILE *f, const an_ingest_result *r,
 
 int cmd_ingest(int argc, char **argv)
 {
-	ingest_cli c;
+	fe_opts o;
 	an_ingest_list list;
-	an_ingest_opts o;
+	an_ingest_opts io;
 	an_ingest_result res;
 	an_error err;
+	fe_progress probe;
 	bar b;
 	size_t i;
 	int rc, done, failed = 0;
 	long cores;
 
-	memset(&c, 0, sizeof(c));
 	memset(&list, 0, sizeof(list));
 	memset(&res, 0, sizeof(res));
-	rc = parse(&c, argc, argv, &done);
-	if (rc || done) {
-		free(c.paths);
-		return rc;
+	rc = fe_parse(&o, argc, argv, 0, "ingest", NULL, &done);
+	if (rc || done)
+		goto out;
+	if (!o.nargs) {
+		rc = fe_usage_error("ingest", "no PATH given");
+		goto out;
+	}
+	if (!o.db) {
+		rc = fe_usage_error("ingest", "--db FILE is required");
+		goto out;
+	}
+	if (o.format == FE_CSV) {
+		rc = fe_usage_error("ingest", "--format is text or json for "
+				    "the summary (the data is in --db)");
+		goto out;
 	}
 	an_error_clear(&err);
-	if (an_ingest_list_make(&list, c.paths, c.npaths, &err) < 0) {
-		free(c.paths);
-		return fe_fail(NULL, &err);
+	if (an_ingest_list_make(&list, (const char *const *)o.args,
+				(size_t)o.nargs, &err) < 0) {
+		rc = fe_fail(NULL, &err);
+		goto out;
 	}
-	memset(&o, 0, sizeof(o));
-	o.version = AN_INGEST_OPTS_VERSION;
+	memset(&io, 0, sizeof(io));
+	io.version = AN_INGEST_OPTS_VERSION;
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
-	o.jobs = c.jobs ? c.jobs : cores > 0 ? (unsigned)cores : 1;
-	o.mem_budget = c.mem_set ? c.mem : default_mem();
-	o.force = c.force;
-	o.diffs = !c.no_diffs;
-	o.shard = c.shard;
-	o.shards = c.shards;
-	o.top_objects = c.all_objects ? AN_STORE_ALL_OBJECTS
-				      : FE_DB_TOP_OBJECTS;
+	io.jobs = o.jobs ? o.jobs : cores > 0 ? (unsigned)cores : 1;
+	io.mem_budget = o.mem ? o.mem : default_mem();
+	io.force = o.force;
+	io.diffs = !o.no_diffs;
+	io.shard = o.shard;
+	io.shards = o.shards;
+	io.top_objects = o.all_objects ? AN_STORE_ALL_OBJECTS
+				       : FE_DB_TOP_OBJECTS;
 	memset(&b, 0, sizeof(b));
-	b.on = c.progress == FE_PROGRESS_ON ||
-	       (c.progress == FE_PROGRESS_AUTO && isatty(STDERR_FILENO));
+	/* -q / --progress / a terminal, as every command's bar */
+	b.on = fe_progress_begin(&probe, "ingest");
 	b.start_ns = now_ns();
-	o.progress = on_progress;
-	o.payload = &b;
-	rc = an_ingest_run(&res, c.db, &list, &o, &err);
+	io.progress = on_progress;
+	io.payload = &b;
+	rc = an_ingest_run(&res, o.db, &list, &io, &err);
 	clear_bar(&b);
 	if (rc < 0) {
-		rc = fe_fail(c.db, &err);
+		rc = fe_fail(o.db, &err);
 	} else {
 		double secs = (double)(now_ns() - b.start_ns) / 1e9;
 
-		if (c.json)
-			summary_json(stdout, &res, &c, secs);
+		if (o.format == FE_JSON)
+			summary_json(stdout, &res, &o, secs);
 		else
-			summary_text(stdout, &res, &c, secs);
+			summary_text(stdout, &res, &o, secs);
 		for (i = 0; i < res.count; i++)
 			if (res.files[i].status == AN_INGEST_FAILED ||
 			    (res.files[i].status == AN_INGEST_KEPT &&
@@ -525,8 +345,9 @@ int cmd_ingest(int argc, char **argv)
 			rc = FE_EXIT_ERROR;
 		}
 	}
+out:
 	an_ingest_result_free(&res);
 	an_ingest_list_free(&list);
-	free(c.paths);
+	fe_opts_free(&o);
 	return rc;
 }

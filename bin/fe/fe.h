@@ -71,7 +71,9 @@ enum {
 	FE_OPT_SORT = 1 << 17,        /* --sort KEY (the command checks KEY) */
 	FE_OPT_EXPLAIN = 1 << 18,     /* --explain K (heap diff) */
 	FE_OPT_MIN_COUNT = 1 << 19,   /* --min-count N (heap leaks) */
-	FE_OPT_BYTES = 1 << 20        /* --bytes: sizes as whole bytes */
+	FE_OPT_BYTES = 1 << 20,       /* --bytes: sizes as whole bytes */
+	/* ingest: -j, --mem, --shard, --force, --no-diffs */
+	FE_OPT_BATCH = 1 << 21
 };
 
 /* One option of profkit (fe_opt.c holds them all). */
@@ -164,6 +166,11 @@ typedef struct fe_opts {
 				    given, for messages (cut at 255) */
 	char focus_patterns[256]; /* "--focus 'RE'" as given */
 	int bytes;               /* --bytes */
+	unsigned jobs;           /* -j N (ingest), 0 = default */
+	uint64_t mem;            /* --mem SIZE in bytes, 0 = default */
+	uint32_t shard, shards;  /* --shard I/N, 0/0 = all */
+	int force;               /* --force */
+	int no_diffs;            /* --no-diffs */
 	char **args;             /* positional arguments */
 	int nargs;
 } fe_opts;

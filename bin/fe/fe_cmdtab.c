@@ -328,6 +328,52 @@ static const fe_cmddef cmds[] = {
 	 "profkit heap leaks before.heapsnapshot after.heapsnapshot "
 	 "undone.heapsnapshot --min-count 10\n",
 	 FE_FMTS_TABLE},
+	{"ingest", "PATH... --db FILE",
+	 "Every artifact under PATH (files and folders, recursively; "
+	 ".cpuprofile, trace JSON with all its thread profiles, "
+	 ".heapsnapshot, .heapprofile; plain, gzip or zstd; recognised by "
+	 "content) analysed in parallel into one SQLite database, stored as "
+	 "the per-artifact commands store it. Each file in a transaction of "
+	 "its own: an interrupted run keeps what finished, and a rerun skips "
+	 "every file whose path, size and mtime a run recorded. Bad artifacts "
+	 "are recorded as failed with their reason and do not stop the run. "
+	 "Consecutive snapshots of a folder (by name) get their heap diff "
+	 "stored. A summary on stdout; a progress line on stderr when it is a "
+	 "terminal.",
+	 "db\tthe database (created when missing)\n"
+	 "jobs\n"
+	 "mem\tmemory the analyses may use together (K, M, G suffixes; "
+	 "default 80% of the available memory, within a container's cgroup "
+	 "limit); a file estimated to need more fails\n"
+	 "shard\tonly the I-th (1..N) of N contiguous slices of the sorted "
+	 "file list (fan-out; combine the databases with 'profkit merge')\n"
+	 "force\n"
+	 "no-diffs\n"
+	 "all-objects\tstore every heap object (as heap summary --db)\n"
+	 "format\tthe summary as text (default) or json (every file)\n"
+	 "quiet\tno progress line\n"
+	 "progress\n",
+	 "Exit status: 0 every file went in (or was skipped as no artifact), "
+	 "1 some failed (now or in an earlier run), 2 usage error.",
+	 "profkit ingest incident-4711/ --db incident.db\n"
+	 "profkit ingest exports/ --db part3.db --shard 3/8 -j 4\n"
+	 "parallel profkit ingest exports/ --db s{}.db --shard {}/4 ::: 1 2 3 "
+	 "4\n",
+	 FE_FMTS_TABLE},
+	{"merge", "A.db B.db... -o ALL.db",
+	 "Copies every row of the databases given (e.g. the shards of "
+	 "'profkit ingest --shard I/N') into ALL.db, created when missing, in "
+	 "one transaction: on any error ALL.db is left as it was. An artifact "
+	 "(same sha256, and thread profile for traces) is stored once; heap "
+	 "diffs a shard made against a snapshot another shard analysed are "
+	 "joined to that snapshot's analysis.",
+	 "output\tthe merged database (required; not one of the inputs)\n"
+	 "quiet\tno summary line\n",
+	 "The inputs are only read; they must be of this profkit's schema "
+	 "version.",
+	 "profkit merge shard-*.db -o incident.db\n"
+	 "profkit merge s1.db s2.db -o all.db -q\n",
+	 FE_FMTS_NONE},
 	{NULL, NULL, NULL, NULL, NULL, NULL, 0}};
 
 const fe_cmddef *fe_cmds(void)

@@ -15,7 +15,8 @@ enum {
 	O_MAX_DEPTH, O_MIN_PERCENT, O_FOCUS, O_HELP, O_PATHS, O_ALL_OBJECTS,
 	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE, O_ABSOLUTE, O_WIDTH,
 	O_TITLE, O_SUBTITLE, O_MIN_WIDTH, O_SORT, O_INVERTED, O_CHART,
-	O_EXPLAIN, O_MIN_COUNT, O_REPLACE, O_BYTES
+	O_EXPLAIN, O_MIN_COUNT, O_REPLACE, O_BYTES, O_MEM, O_SHARD, O_FORCE,
+	O_NO_DIFFS
 };
 
 /* Every option of profkit: its name, its short form, the name of its
@@ -72,6 +73,15 @@ static const fe_optdef optdefs[] = {
 	 "most"},
 	{"min-count", 0, "N", O_MIN_COUNT, "hide clusters of fewer than N "
 	 "objects"},
+	{"jobs", 'j', "N", 'j', "analyses at once (default: the number "
+	 "of cores)"},
+	{"mem", 0, "SIZE", O_MEM, "memory the analyses may use together "
+	 "(K, M, G suffixes; default 80% of the available memory)"},
+	{"shard", 0, "I/N", O_SHARD, "only the I-th (1..N) of N slices of the "
+	 "sorted file list"},
+	{"force", 0, NULL, O_FORCE, "analyse again what a run recorded"},
+	{"no-diffs", 0, NULL, O_NO_DIFFS, "no heap diffs of consecutive "
+	 "snapshots"},
 	{"quiet", 'q', NULL, 'q', "no '# file: ...' summary lines (text)"},
 	{"progress", 0, NULL, O_PROGRESS, "progress bar on stderr even when "
 	 "that is no terminal (-q: never)"},
@@ -264,8 +274,61 @@ static unsigned needs(int c)
 	case O_EXPLAIN: return FE_OPT_EXPLAIN;
 	case O_MIN_COUNT: return FE_OPT_MIN_COUNT;
 	case O_BYTES: return FE_OPT_BYTES;
+	case 'j':
+	case O_MEM:
+	case O_SHARD:
+	case O_FORCE:
+	case O_NO_DIFFS: return FE_OPT_BATCH;
 	default: return 0;
 	}
+}
+
+/* "512M", "8G", "1.5GiB", "1000000" into bytes; 0 when it is none. */
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !(v > 0) || *s == '-')
+		return 0;
+	switch (*end) {
+	case 'k': case 'K': v *= 1024.0; break;
+	case 'm': case 'M': v *= 1024.0 * 1024; break;
+	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; break;
+	case 't': case 'T': v *= 1024.0 * 1024 * 1024 * 1024; break;
+	default: goto bytes;
+	}
+	end++;
+	if (*end == 'i')
+		end++;
+bytes:
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v < 1 || v >= 1.8e19)
+		return 0;
+	return (uint64_t)v;
+}
+
+/* "I/N" with 1 <= I <= N <= 10^6 */
+static int parse_shard(const char *s, uint32_t *i, uint32_t *n)
+{
+	unsigned long a, b;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	a = strtoul(s, &end, 10);
+	if (errno || *end != '/' || end[1] < '0' || end[1] > '9')
+		return 0;
+	b = strtoul(end + 1, &end, 10);
+	if (errno || *end || !a || !b || a > b || b > 1000000)
+		return 0;
+	*i = (uint32_t)a;
+	*n = (uint32_t)b;
+	return 1;
 }
 
 static int parse_num(const char *s, double *out)
@@ -604,6 +667,26 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 					"needs a whole number >= 0");
 			o->min_count = (uint64_t)v;
 			break;
+		case 'j':
+			rc = parse_count(&v, optarg, 1, 1024, opt, cmdsp, "");
+			if (rc)
+				return rc;
+			o->jobs = (unsigned)v;
+			break;
+		case O_MEM:
+			if (!(o->mem = parse_size(optarg)))
+				return fe_usage_error(cmdsp, "--mem needs a "
+					"size like 8G or 512M, not '%s'",
+					optarg);
+			break;
+		case O_SHARD:
+			if (!parse_shard(optarg, &o->shard, &o->shards))
+				return fe_usage_error(cmdsp, "--shard needs "
+					"I/N with 1 <= I <= N, not '%s'",
+					optarg);
+			break;
+		case O_FORCE: o->force = 1; break;
+		case O_NO_DIFFS: o->no_diffs = 1; break;
 		default:
 			return fe_usage_error(cmdsp, "%s: bad option", cmd);
 		}

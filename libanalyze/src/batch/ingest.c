@@ -406,6 +406,8 @@ static int triage(an__run *r, size_t i, an_error *err)
 
 	an_error_clear(&perr);
 	rc = probe(r, i, &perr);
+	if (rc < 0)
+		it->kind = kind_by_name(r->list->paths[i]);
 	if (it->stat_ok && !r->o->force) {
 		int lrc;
 
@@ -418,6 +420,7 @@ static int triage(an__run *r, size_t i, an_error *err)
 			f->kind = it->kind;
 			f->status = AN_INGEST_KEPT;
 			f->kept = status_of(seen.status);
+			f->profiles = seen.profiles;
 			it->failed = f->kept == AN_INGEST_FAILED;
 			snprintf(it->sha256, sizeof(it->sha256), "%s",
 				 seen.sha256);
@@ -430,6 +433,8 @@ static int triage(an__run *r, size_t i, an_error *err)
 	}
 	f->kind = it->kind;
 	if (rc < 0) {
+		/* e.g. a truncated .gz: its name says what it was to be */
+		f->kind = it->kind = kind_by_name(r->list->paths[i]);
 		f->status = AN_INGEST_FAILED;
 		it->failed = 1;
 		f->reason = an__ingest_reason(&perr);

@@ -34,6 +34,7 @@ typedef struct an__ingest_seen {
 	char sha256[65];    /* "" when none */
 	char status[16];
 	char reason[256];
+	uint32_t profiles;
 } an__ingest_seen;
 
 /* Inserts or replaces the ingest_file row of rec->path. */

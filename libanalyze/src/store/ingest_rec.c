@@ -69,7 +69,8 @@ int an__store_ingest_lookup(an_store *s, const char *path,
 
 	memset(out, 0, sizeof(*out));
 	rc = prepare(s,
-		     "SELECT bytes, mtime_ns, sha256, status, reason FROM"
+		     "SELECT bytes, mtime_ns, sha256, status, reason, profiles"
+		     " FROM"
 		     " ingest_file WHERE path = ?1",
 		     &st, err);
 	if (rc < 0)
@@ -83,6 +84,7 @@ int an__store_ingest_lookup(an_store *s, const char *path,
 		copy_col(out->sha256, sizeof(out->sha256), st, 2);
 		copy_col(out->status, sizeof(out->status), st, 3);
 		copy_col(out->reason, sizeof(out->reason), st, 4);
+		out->profiles = (uint32_t)sqlite3_column_int64(st, 5);
 	} else if (step != SQLITE_DONE) {
 		rc = an__store_fail(s, err, "cannot read the database");
 	}
