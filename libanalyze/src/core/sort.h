@@ -1,7 +1,7 @@
 /*
  * sort.h - ordering helpers shared by every layer: the byte-wise string
- * order, and a stable merge sort of u32 keys (indexes) whose comparator
- * takes a context argument. qsort() has none, which is what tempted code
+ * order, a stable merge sort of u32 keys (indexes) whose comparator
+ * takes a context argument, and a radix sort of u64 keys. qsort() has none, which is what tempted code
  * into file-scope comparator contexts that two threads then shared.
  */
 #ifndef AN_SORT_H
@@ -30,5 +30,14 @@ typedef int (*an_key_cmp)(uint32_t a, uint32_t b, const void *ctx);
  */
 AN_HIDDEN void an__sort_keys(uint32_t *v, uint32_t *tmp, size_t n,
 			     an_key_cmp cmp, const void *ctx);
+
+/*
+ * Sorts v[0..n) ascending by bits [lo, hi) of each key (stable; 16-bit
+ * LSD radix passes, skipping digits all keys share); tmp has room for n
+ * keys. lo and hi are multiples of 16, 0 <= lo < hi <= 64.
+ * @return AN_OK or AN_ENOMEM.
+ */
+AN_HIDDEN int an__radix_u64(uint64_t *v, uint64_t *tmp, size_t n, int lo,
+			    int hi);
 
 #endif /* AN_SORT_H */

@@ -16,42 +16,6 @@
 
 /* ---- sorting ---- */
 
-/* Sorts v[0..n) ascending by 16-bit LSD radix passes (skipping digits
- * all keys share); tmp has room for n keys. AN_OK or AN_ENOMEM. */
-static int radix_u64(uint64_t *v, uint64_t *tmp, size_t n)
-{
-	uint64_t *src = v, *dst = tmp, *t;
-	size_t *cnt, i, d;
-	int pass;
-
-	cnt = malloc(65536 * sizeof(*cnt));
-	if (!cnt)
-		return AN_ENOMEM;
-	for (pass = 0; pass < 4; pass++) {
-		int sh = 16 * pass;
-		size_t sum = 0;
-		memset(cnt, 0, 65536 * sizeof(*cnt));
-		for (i = 0; i < n; i++)
-			cnt[(src[i] >> sh) & 0xffff]++;
-		if (n && cnt[(src[0] >> sh) & 0xffff] == n)
-			continue; /* one digit: nothing moves */
-		for (d = 0; d < 65536; d++) {
-			size_t c = cnt[d];
-			cnt[d] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			dst[cnt[(src[i] >> sh) & 0xffff]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-	free(cnt);
-	return AN_OK;
-}
-
 /* Sorts the node indexes v[0..n) stably by key[v[i]] (two 16-bit
  * passes); tmp has room for n. 8 bytes an object where sorting (key,
  * node) pairs took 16. AN_OK or AN_ENOMEM. */
@@ -331,7 +295,7 @@ static int base_from_heap(an_heap_base *b, const an_heap *h)
 		b->order[n] = (uint64_t)h->nid[v] << 32 | n;
 		n++;
 	}
-	rc = radix_u64(b->order, scratch, n);
+	rc = an__radix_u64(b->order, scratch, n, 0, 64);
 done:
 	free(scratch);
 	free(buf);
@@ -710,7 +674,7 @@ static int sort_run(uint64_t *v, uint64_t *tmp, size_t n)
 	size_t i, j;
 
 	if (n > 32)
-		return radix_u64(v, tmp, n);
+		return an__radix_u64(v, tmp, n, 0, 64);
 	for (i = 1; i < n; i++) {
 		uint64_t x = v[i];
 		for (j = i; j > 0 && v[j - 1] > x; j--)

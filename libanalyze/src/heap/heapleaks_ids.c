@@ -4,43 +4,8 @@
  * target's nodes whose ids a set holds: both sides sorted by radix and
  * merged, not one lookup per node.
  */
+#include "core/sort.h"
 #include "heap/heapleaks_int.h"
-
-/* Sorts v[0..n) stably by bits [lo, hi) of each key (16-bit LSD radix
- * passes, skipping digits all keys share); tmp has room for n. AN_OK or
- * AN_ENOMEM. */
-static int radix_u64(uint64_t *v, uint64_t *tmp, size_t n, int lo, int hi)
-{
-	uint64_t *src = v, *dst = tmp, *t;
-	size_t *cnt, i, d;
-	int sh;
-
-	cnt = malloc(65536 * sizeof(*cnt));
-	if (!cnt)
-		return AN_ENOMEM;
-	for (sh = lo; sh < hi; sh += 16) {
-		size_t sum = 0;
-		memset(cnt, 0, 65536 * sizeof(*cnt));
-		for (i = 0; i < n; i++)
-			cnt[(src[i] >> sh) & 0xffff]++;
-		if (n && cnt[(src[0] >> sh) & 0xffff] == n)
-			continue;
-		for (d = 0; d < 65536; d++) {
-			size_t c = cnt[d];
-			cnt[d] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			dst[cnt[(src[i] >> sh) & 0xffff]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-	free(cnt);
-	return AN_OK;
-}
 
 static int ids_from_heap(an_heap_ids *s, const an_heap *h)
 {
@@ -57,7 +22,7 @@ static int ids_from_heap(an_heap_ids *s, const an_heap *h)
 	}
 	for (i = 0; i < h->node_count; i++)
 		v[i] = h->nid[i];
-	rc = radix_u64(v, tmp, h->node_count, 0, 32);
+	rc = an__radix_u64(v, tmp, h->node_count, 0, 32);
 	free(tmp);
 	s->id = an__calloc((size_t)h->node_count + 1, sizeof(*s->id));
 	if (rc == AN_OK && !s->id)
@@ -145,7 +110,7 @@ int an__heap_ids_mark(uint8_t *bits, const an_heap_ids *s,
 	/* (id, node) pairs by id (the high half; nodes stay in order) */
 	for (i = 0; i < h->node_count; i++)
 		v[i] = (uint64_t)h->nid[i] << 32 | i;
-	rc = radix_u64(v, tmp, h->node_count, 32, 64);
+	rc = an__radix_u64(v, tmp, h->node_count, 32, 64);
 	free(tmp);
 	if (rc == AN_OK)
 		for (i = 0; i < h->node_count; i++) {
