@@ -148,6 +148,9 @@ static int analyse_cpu(outcome *o, const char *path, an__slot *s)
 		goto done;
 	}
 	if (rc < 0) {
+		/* loaded but not analysed: the profile is not kept */
+		an_profile_free(o->units[0].prof);
+		o->units[0].prof = NULL;
 		fail(o, &err);
 		goto done;
 	}
@@ -243,7 +246,9 @@ static int store_outcome(an__run *r, size_t i, const outcome *o,
 	info.sha256 = o->sha256;
 	info.kind = o->kind;
 	info.bytes = o->raw_bytes;
-	for (k = 0; k < o->nunits && rc == AN_OK; k++) {
+	/* a failed file stores no artifact, even those of its profiles
+	 * that did load */
+	for (k = 0; !o->reason && k < o->nunits && rc == AN_OK; k++) {
 		info.profile = o->units[k].key[0] ? o->units[k].key : NULL;
 		rc = an_store_cpu_meta(&meta, o->units[k].cpu, &co, o->gzip,
 				       err);
@@ -255,7 +260,7 @@ static int store_outcome(an__run *r, size_t i, const outcome *o,
 		an_store_meta_free(meta);
 		meta = NULL;
 	}
-	if (o->heap && rc == AN_OK) {
+	if (!o->reason && o->heap && rc == AN_OK) {
 		rc = an_store_heap_meta(&meta, o->heap, o->gzip,
 					r->o->top_objects, err);
 		info.meta_json = meta;
@@ -330,7 +335,7 @@ void an__ingest_file(an__run *r, an__slot *s, size_t i)
 		f->status = o.reason ? AN_INGEST_FAILED
 			    : o.skip ? AN_INGEST_SKIPPED
 				     : AN_INGEST_STORED;
-		f->profiles = o.nunits + (o.heap != NULL);
+		f->profiles = o.reason ? 0 : o.nunits + (o.heap != NULL);
 		it->failed = o.reason != NULL;
 		memcpy(it->sha256, o.sha256, sizeof(it->sha256));
 		if (o.base && !o.reason) {
