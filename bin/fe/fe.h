@@ -238,6 +238,9 @@ typedef struct fe_out {
 	char *path;     /* final path, NULL for stdout and in place */
 	char *tmp;      /* temporary file renamed onto path on success;
 			   NULL when written in place (not a regular file) */
+	int held;       /* stdout held in memory (fe_out_hold_stdout) */
+	char *hbuf;     /* ... its bytes */
+	size_t hlen;
 } fe_out;
 
 /* FE_EXIT_OK, or FE_EXIT_USAGE (one line said) when -o or --db names
@@ -258,6 +261,11 @@ char *fe_abs_path(const char *path);
  * is no regular file, such as /dev/null, is written in place) or
  * stdout. */
 int fe_out_open(fe_out *o, const char *path);
+/* With on: a report for stdout is kept in memory and written only when
+ * the command succeeds (fe_parse: when --db is given, the database is
+ * written after the report, and a failure there must leave stdout
+ * empty). */
+void fe_out_hold_stdout(int on);
 /* Finishes: on ok renames into place, else removes the temporary.
  * Returns FE_EXIT_OK or FE_EXIT_ERROR (write error reported). */
 int fe_out_close(fe_out *o, int ok);

@@ -698,6 +698,7 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 	fe_progress_mode(o->quiet ? FE_PROGRESS_OFF :
 			 progress ? FE_PROGRESS_ON : FE_PROGRESS_AUTO);
 	fe_report_bytes(o->bytes);
+	fe_out_hold_stdout(o->db != NULL);
 	o->args = argv + optind;
 	o->nargs = argc - optind;
 	return fe_out_check(o);

@@ -145,6 +145,14 @@ int fe_db_artifact(int64_t *id, an_store *st, const an_artifact_info *info,
 	return FE_EXIT_OK;
 }
 
+/* fe_out_hold_stdout(): set once per run by fe_parse */
+static int hold_stdout;
+
+void fe_out_hold_stdout(int on)
+{
+	hold_stdout = on;
+}
+
 int fe_out_open(fe_out *o, const char *path)
 {
 	struct stat sb;
@@ -153,7 +161,11 @@ int fe_out_open(fe_out *o, const char *path)
 
 	memset(o, 0, sizeof(*o));
 	if (!path || strcmp(path, "-") == 0) {
-		o->f = stdout;
+		o->f = hold_stdout ? open_memstream(&o->hbuf, &o->hlen)
+				   : NULL;
+		o->held = o->f != NULL;
+		if (!o->f)
+			o->f = stdout;
 		return FE_EXIT_OK;
 	}
 	/* an existing file that is not a regular file (/dev/null, a FIFO,
@@ -215,6 +227,22 @@ int fe_out_close(fe_out *o, int ok)
 
 	if (!o->f)
 		return ok ? FE_EXIT_OK : FE_EXIT_ERROR;
+	if (o->held) {
+		/* stdout held in memory: written only now, when all went
+		 * well */
+		int bad = fclose(o->f) != 0;
+
+		o->f = stdout;
+		o->held = 0;
+		if (ok && !bad && o->hlen &&
+		    fwrite(o->hbuf, 1, o->hlen, stdout) != o->hlen)
+			bad = 1;
+		free(o->hbuf);
+		o->hbuf = NULL;
+		o->hlen = 0;
+		if (bad)
+			ok = 0;
+	}
 	if (o->f == stdout) {
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			if (errno != EPIPE)
