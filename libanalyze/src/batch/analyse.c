@@ -56,6 +56,10 @@ typedef struct outcome {
 	uint32_t nunits;
 	an_heap *heap;
 	an_heap_base *base;   /* a snapshot's comparison base, when wanted */
+	an_heap_diff *diff;   /* with the snapshot before it, when its base
+				 was kept: stored with it */
+	char prev_sha[65];    /* that snapshot's sha256 */
+	int diff_done;        /* 1: the diff was stored, 2: it was there */
 	int gzip;
 	uint64_t raw_bytes;
 	char sha256[65];
@@ -74,6 +78,7 @@ static void outcome_free(outcome *o)
 	free(o->units);
 	an_heap_free(o->heap);
 	an_heap_base_free(o->base);
+	an_heap_diff_free(o->diff);
 	free(o->reason);
 }
 
@@ -225,8 +230,30 @@ static int analyse_heap(outcome *o, const char *path, an__slot *s,
 	return rc;
 }
 
+/* The comparison of the snapshot before this one (prev_sha) with this
+ * one (artifact target_id), made while it was loaded (r->mu held). */
+static int store_diff(an__run *r, outcome *o, int64_t target_id,
+		      an_error *err)
+{
+	int64_t base_id = 0;
+	int rc, yes = 0;
+
+	rc = an__store_artifact_id(r->st, o->prev_sha, NULL, &base_id, err);
+	if (rc < 0 || !base_id)
+		return rc;
+	if (!r->o->force)
+		rc = an__store_has_heap_diff(r->st, base_id, target_id, &yes,
+					     err);
+	if (rc == AN_OK && !yes)
+		rc = an_store_heap_diff(r->st, base_id, target_id, o->diff,
+					err);
+	if (rc == AN_OK)
+		o->diff_done = yes ? 2 : 1;
+	return rc;
+}
+
 /* Stores what the analyses produced (r->mu held). */
-static int store_outcome(an__run *r, size_t i, const outcome *o,
+static int store_outcome(an__run *r, size_t i, outcome *o,
 			 const char *abs, an_error *err)
 {
 	an_store *st = r->st;
@@ -270,6 +297,8 @@ static int store_outcome(an__run *r, size_t i, const outcome *o,
 			rc = an_store_heap(st, id, o->heap, r->o->top_objects,
 					   err);
 		an_store_meta_free(meta);
+		if (rc == AN_OK && o->diff)
+			rc = store_diff(r, o, id, err);
 	}
 	if (rc < 0)
 		return rc;
@@ -287,6 +316,38 @@ static int store_outcome(an__run *r, size_t i, const outcome *o,
 	return an__store_ingest_record(st, &rec, err);
 }
 
+/* When the snapshot before this one kept its base, the comparison is
+ * made now, from this snapshot's full load (an_heap_diff_new gives the
+ * rows an_heap_diff_load would), and no pair reads it again. */
+static void diff_with_prev(an__run *r, const an__item *it, outcome *o)
+{
+	an__item *ia;
+	an_heap_base *pb;
+	uint64_t pm;
+	an_error err;
+
+	if (it->prev == SIZE_MAX)
+		return;
+	ia = &r->items[it->prev];
+	pthread_mutex_lock(&r->mu);
+	pb = ia->base;
+	pm = ia->base_mem;
+	ia->base = NULL;
+	ia->base_mem = 0;
+	memcpy(o->prev_sha, ia->sha256, sizeof(o->prev_sha));
+	pthread_mutex_unlock(&r->mu);
+	if (!pb)
+		return;
+	an_error_clear(&err);
+	/* on failure the pair reads both files */
+	if (an_heap_diff_new(&o->diff, pb, o->heap, &err) < 0)
+		o->diff = NULL;
+	an_heap_base_free(pb);
+	pthread_mutex_lock(&r->mu);
+	r->mem_used -= pm;
+	pthread_mutex_unlock(&r->mu);
+}
+
 void an__ingest_file(an__run *r, an__slot *s, size_t i)
 {
 	const char *path = r->list->paths[i];
@@ -301,10 +362,13 @@ void an__ingest_file(an__run *r, an__slot *s, size_t i)
 	o.kind = it->kind;
 	abs = realpath(path, NULL);
 	begin_read(s, path);
-	if (it->kind == AN_KIND_HEAPSNAPSHOT)
+	if (it->kind == AN_KIND_HEAPSNAPSHOT) {
 		analyse_heap(&o, path, s, it->base_wanted);
-	else
+		if (o.heap)
+			diff_with_prev(r, it, &o);
+	} else {
 		analyse_cpu(&o, path, s);
+	}
 	if (!o.reason && !o.skip && !o.nunits && !o.heap) {
 		an__fail(&err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 		o.reason = an__ingest_reason(&err);
@@ -356,6 +420,13 @@ void an__ingest_file(an__run *r, an__slot *s, size_t i)
 			f->reason = malloc(n);
 			if (f->reason)
 				memcpy(f->reason, o.skip, n);
+		}
+		if (o.diff_done) {
+			it->pair_done = 1;
+			if (o.diff_done == 1)
+				r->res->diffs_stored++;
+			else
+				r->res->diffs_kept++;
 		}
 		r->res->by_status[AN_INGEST_PENDING]--;
 		r->res->by_status[f->status]++;

@@ -29,6 +29,10 @@ typedef struct an__item {
 	an_heap_base *base;    /* its comparison base, kept from its load
 				  until the pair is done (r->mu) */
 	uint64_t base_mem;     /* what the base holds (in r->mem_used) */
+	size_t prev;           /* the snapshot it is compared with (the one
+				  before it in its folder), or SIZE_MAX */
+	int running;           /* its file task is running (r->mu) */
+	int pair_done;         /* its comparison with prev is stored */
 } an__item;
 
 typedef struct an__run {

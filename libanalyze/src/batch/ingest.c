@@ -238,20 +238,32 @@ static task *pick(pool *p, int *left)
 {
 	an__run *r = p->r;
 	uint64_t budget = r->o->mem_budget;
+	task *later = NULL;
 	size_t i;
 
 	*left = 0;
 	for (i = 0; i < p->n; i++) {
 		task *t = &p->t[i];
+		size_t prev;
 
 		if (t->taken)
 			continue;
 		*left = 1;
-		if (!budget || r->running == 0 ||
-		    r->mem_used + t->est <= budget)
-			return t;
+		if (budget && r->running != 0 &&
+		    r->mem_used + t->est > budget)
+			continue;
+		/* a snapshot whose predecessor is being read waits for its
+		 * base while there is other work: then it is compared on
+		 * the spot instead of read again for its pair */
+		prev = t->pair ? SIZE_MAX : r->items[t->a].prev;
+		if (prev != SIZE_MAX && r->items[prev].running) {
+			if (!later)
+				later = t;
+			continue;
+		}
+		return t;
 	}
-	return NULL;
+	return later;
 }
 
 static void *work(void *arg)
@@ -275,12 +287,16 @@ static void *work(void *arg)
 		t->taken = 1;
 		r->mem_used += t->est;
 		r->running++;
+		if (!t->pair)
+			r->items[t->a].running = 1;
 		pthread_mutex_unlock(&r->mu);
 		if (t->pair)
 			an__ingest_pair(r, &w->slot, t->a, t->b);
 		else
 			an__ingest_file(r, &w->slot, t->a);
 		pthread_mutex_lock(&r->mu);
+		if (!t->pair)
+			r->items[t->a].running = 0;
 		r->mem_used -= t->est;
 		r->running--;
 		pthread_cond_broadcast(&r->cv);
@@ -518,7 +534,7 @@ static int make_pairs(an__run *r, size_t lo, size_t hi, task **out,
 		an__item *ib = &r->items[b];
 
 		if (ib->kind != AN_KIND_HEAPSNAPSHOT || ib->failed ||
-		    !ib->sha256[0])
+		    !ib->sha256[0] || ib->pair_done)
 			continue;
 		a = previous_snapshot(r, b);
 		if (a == SIZE_MAX || r->items[a].failed)
@@ -664,11 +680,16 @@ int an_ingest_run(an_ingest_result *res, const char *db,
 		}
 		rc = AN_OK;
 	}
-	/* snapshots whose comparison base is kept from their load */
+	/* snapshots whose comparison base is kept from their load, and
+	 * the snapshot each is compared with */
+	for (i = 0; i < list->count; i++)
+		r.items[i].prev = SIZE_MAX;
 	for (i = 0; o->diffs && i < n; i++)
-		if (r.items[t[i].a].kind == AN_KIND_HEAPSNAPSHOT)
+		if (r.items[t[i].a].kind == AN_KIND_HEAPSNAPSHOT) {
 			r.items[t[i].a].base_wanted =
 				has_next_snapshot(&r, t[i].a);
+			r.items[t[i].a].prev = previous_snapshot(&r, t[i].a);
+		}
 	count(res);
 	AN_TRY(an_store_checkpoint(r.st, err));
 	pthread_mutex_lock(&r.mu);
