@@ -447,18 +447,18 @@ static int triage(an__run *r, size_t i, an_error *err)
 			return 0;
 		}
 	}
+	/* unknown content (a truncated .gz, an empty file) named like an
+	 * artifact: its name says what it was to be */
+	if (it->kind == AN_KIND_UNKNOWN)
+		it->kind = kind_by_name(r->list->paths[i]);
 	f->kind = it->kind;
 	if (rc < 0) {
-		/* e.g. a truncated .gz: its name says what it was to be */
-		f->kind = it->kind = kind_by_name(r->list->paths[i]);
 		f->status = AN_INGEST_FAILED;
 		it->failed = 1;
 		f->reason = an__ingest_reason(&perr);
 		rc = record(r, i, AN_STORE_INGEST_FAILED, f->reason, err);
 		return rc < 0 ? rc : 0;
 	}
-	if (it->kind == AN_KIND_UNKNOWN)
-		it->kind = kind_by_name(r->list->paths[i]);
 	if (it->kind == AN_KIND_UNKNOWN)
 		why = "not a profiling artifact";
 	if (why) {
