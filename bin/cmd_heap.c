@@ -811,8 +811,8 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 		fe_errorf("out of memory");
 		return FE_EXIT_ERROR;
 	}
-	/* the chains first: the Kth starts at the Kth retainer; the first
-	 * failure ends the list (what was found is still printed) */
+	/* the chains first: the Kth starts at the Kth retainer; a failure
+	 * prints no half report (issue 12): nothing on stdout */
 	for (k = 0; k < paths; k++) {
 		if (an_heap_retainer_chain(&ch[nch].c, &ch[nch].len, h, n, k,
 					   steps, &err) < 0) {
@@ -835,9 +835,9 @@ static int do_retainers(FILE *f, const hjob *j, const fe_opts *o,
 		all = nch;
 	}
 	an_heap_retainers_free(rs);
-	if (o->format == FE_JSON)
+	if (rc == FE_EXIT_OK && o->format == FE_JSON)
 		chains_json(f, j->path, h, n, ch, nch, all);
-	else
+	else if (rc == FE_EXIT_OK)
 		chains_table(f, &r, n, ch, nch, all);
 	for (k = 0; k < nch; k++)
 		an_heap_retainers_free(ch[k].c);
