@@ -10,7 +10,9 @@
 #  3. a second run changes nothing (same dump, every file kept);
 #  4. a run killed with SIGKILL mid-way, then rerun, ends with the same
 #     database as an uninterrupted run;
-#  5. four shards run by GNU parallel, merged, equal the single run;
+#  5. four shards run by GNU parallel, merged, equal the single run; so
+#     does the Kubernetes Indexed Job of docs/examples/ingest-job.yaml
+#     (its commands, run here for every JOB_COMPLETION_INDEX);
 #  6. a database locked by another writer: waits, then fails clearly and
 #     untouched; a database of a newer schema is refused untouched.
 # Usage: run.sh PROFKIT FIXTURES_DIR
@@ -191,6 +193,32 @@ n=$(sqlite3 all.db "SELECT count(*) FROM artifact WHERE meta IS NULL")
 dump all.db | cmp -s - one.dump || no "second merge changed rows"
 "$PROFKIT" merge all.db -o all.db > /dev/null 2> self.err
 [ $? = 2 ] || no "merge into an input: want exit 2"
+
+# ---- the Kubernetes Indexed Job of docs/examples/ingest-job.yaml: its
+# pods' command run for every JOB_COMPLETION_INDEX, then its merge Job's
+# command, with the volumes mapped to folders here; the result must equal
+# the single run
+yaml="$FX/../docs/examples/ingest-job.yaml"
+n=$(sed -n 's/^ *completions: *\([0-9]*\).*/\1/p' "$yaml" | head -1)
+pod=$(awk '/- >-/ {on = 1; next} on && /resources:/ {exit} on {print}' \
+	"$yaml" | tr -s ' \n' '  ')
+merge=$(sed -n 's/^ *- \(profkit merge .*\)$/\1/p' "$yaml")
+[ -n "$n" ] && [ -n "$pod" ] && [ -n "$merge" ] ||
+	no "cannot read the Job manifest ($yaml)"
+mkdir -p k8s
+map() {
+	printf '%s\n' "$1" | sed -e "s|/artifacts/incident-4711|$tmp/incident|g" \
+		-e "s|/results|$tmp/k8s|g" -e "s|profkit |\"\$PROFKIT\" |g"
+}
+i=0
+while [ "$i" -lt "${n:-0}" ]; do
+	JOB_COMPLETION_INDEX=$i PROFKIT=$PROFKIT sh -c "$(map "$pod")" \
+		> /dev/null 2>&1 || no "the Job's pod $i failed"
+	i=$((i + 1))
+done
+PROFKIT=$PROFKIT sh -c "$(map "$merge")" > /dev/null || no "the merge Job failed"
+dump k8s/incident-4711.db | cmp -s - one.dump ||
+	no "the Kubernetes Job's database differs from one run"
 
 # ---- memory budget: a snapshot estimated above --mem fails, the rest
 # goes in (1-baseline: ISIZE 4,080,782 bytes of JSON: 1.5x + 64 MiB =
