@@ -408,6 +408,32 @@ static an_kind kind_by_name(const char *path)
 	return AN_KIND_UNKNOWN;
 }
 
+/* 1 when path is the database being written, or one of SQLite's files
+ * beside it (-journal, -wal, -shm): never an input of its own ingest. */
+static int is_the_db(const char *path, const struct stat *db)
+{
+	static const char *const sfx[] = {"-journal", "-wal", "-shm"};
+	struct stat sb;
+	char buf[4096];
+	size_t n = strlen(path), k, l;
+
+	if (stat(path, &sb) == 0 && sb.st_dev == db->st_dev &&
+	    sb.st_ino == db->st_ino)
+		return 1;
+	for (k = 0; k < sizeof(sfx) / sizeof(sfx[0]); k++) {
+		l = strlen(sfx[k]);
+		if (n <= l || n - l >= sizeof(buf) ||
+		    strcmp(path + n - l, sfx[k]) != 0)
+			continue;
+		memcpy(buf, path, n - l);
+		buf[n - l] = '\0';
+		if (stat(buf, &sb) == 0 && sb.st_dev == db->st_dev &&
+		    sb.st_ino == db->st_ino)
+			return 1;
+	}
+	return 0;
+}
+
 /* Probes file i of the shard and decides what the run does with it: a
  * task (returns 1), or a result now (kept, skipped, failed). */
 static int triage(an__run *r, size_t i, an_error *err)
@@ -626,7 +652,8 @@ int an_ingest_run(an_ingest_result *res, const char *db,
 	an__run r;
 	task *t = NULL;
 	size_t lo = 0, hi, i, n = 0;
-	int rc = AN_OK, mu = 0;
+	struct stat dbst;
+	int rc = AN_OK, mu = 0, have_db;
 
 	memset(res, 0, sizeof(*res));
 	memset(&r, 0, sizeof(r));
@@ -668,7 +695,15 @@ int an_ingest_run(an_ingest_result *res, const char *db,
 	t = calloc(hi - lo ? hi - lo : 1, sizeof(*t));
 	if (!t)
 		AN_FAIL(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	have_db = stat(db, &dbst) == 0;
 	for (i = lo; i < hi; i++) {
+		if (have_db && is_the_db(list->paths[i], &dbst)) {
+			/* left out, and not recorded */
+			res->files[i - lo].status = AN_INGEST_SKIPPED;
+			res->files[i - lo].reason =
+				dup_str("the database being written");
+			continue;
+		}
 		rc = triage(&r, i, err);
 		if (rc < 0)
 			goto done;

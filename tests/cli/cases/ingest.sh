@@ -30,3 +30,6 @@ done
 echo "exit $?"
 "$PROFKIT" merge s1.db 2>&1
 echo "exit $?"
+# a database inside the folder it ingests is no input of its own
+"$PROFKIT" ingest in --db in/self.db -q --no-diffs > /dev/null
+"$PROFKIT" ingest in --db in/self.db --format json | grep self.db
