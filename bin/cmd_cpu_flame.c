@@ -108,7 +108,8 @@ static void flame_subtitle(char *buf, size_t cap, const job *j)
 	}
 	/* a long profile in seconds: "904.2 s", not "904246.2 ms" */
 	if (an_cpu_total_us(j->cpu) >= 60e6)
-		snprintf(ms, sizeof(ms), "%.1f s", an_cpu_total_us(j->cpu) / 1e6);
+		snprintf(ms, sizeof(ms), "%.1f s",
+			 an_cpu_total_us(j->cpu) / 1e6);
 	else {
 		fe_ms(ms, sizeof(ms) - 3, an_cpu_total_us(j->cpu));
 		strcat(ms, " ms");

@@ -1297,7 +1297,8 @@ int cmd_heap(int argc, char **argv)
 	if (!strcmp(sc->name, "flame")) {
 		int fmt;
 		memset(&j, 0, sizeof(j));
-		if (o.sort && strcmp(o.sort, "name") && strcmp(o.sort, "weight")) {
+		if (o.sort && strcmp(o.sort, "name") &&
+		    strcmp(o.sort, "weight")) {
 			fe_opts_free(&o);
 			return fe_usage_error(cmdname, "--sort must be name or "
 					      "weight, not '%s'", o.sort);

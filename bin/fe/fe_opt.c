@@ -631,8 +631,8 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 			if (!parse_num(optarg, &v) || v < 200 || v > 32767 ||
 			    v != floor(v))
 				return fe_usage_error(cmdsp,
-					"--width needs whole pixels 200..32767, "
-					"not '%s'", optarg);
+					"--width needs whole pixels "
+					"200..32767, not '%s'", optarg);
 			o->width = v;
 			break;
 		case O_TITLE: o->title = optarg; break;

@@ -71,11 +71,11 @@ AN_API int an_store_artifact(int64_t *artifact_id, an_store *s,
  * comparison stored it), when it equals info->meta_json as JSON but for
  * "top_objects" and "all_objects" (the same analysis options: a snapshot
  * stored again with or without --all-objects is the same analysis), or
- * when replace_any is set. *replaced (may be NULL) is 1 when an earlier analysis was
- * replaced.
+ * when replace_any is set. *replaced (may be NULL) is 1 when an earlier
+ * analysis was replaced.
  * @return AN_OK; AN_EEXIST when the file is stored from an analysis with
- *         other options (a different meta) and replace_any
- *         is 0: nothing of this call is kept; AN_EINVAL, AN_EIO.
+ *         other options (a different meta) and replace_any is 0: nothing
+ *         of this call is kept; AN_EINVAL, AN_EIO.
  */
 AN_API int an_store_artifact_put(int64_t *artifact_id, int *replaced,
 				 an_store *s, const an_artifact_info *info,

@@ -1,8 +1,9 @@
 /*
  * sort.h - ordering helpers shared by every layer: the byte-wise string
  * order, a stable merge sort of u32 keys (indexes) whose comparator
- * takes a context argument, and a radix sort of u64 keys. qsort() has none, which is what tempted code
- * into file-scope comparator contexts that two threads then shared.
+ * takes a context argument (qsort() has none, which is what tempted code
+ * into file-scope comparator contexts that two threads then shared), and
+ * a radix sort of u64 keys.
  */
 #ifndef AN_SORT_H
 #define AN_SORT_H

@@ -64,7 +64,8 @@ struct an_profile {
 	uint32_t *depth;
 	uint32_t *func;
 	uint64_t *hits;
-	uint32_t *kid_off;       /* CSR: children of n at kids[kid_off[n]..kid_off[n+1]) */
+	uint32_t *kid_off;       /* CSR: children of n at
+				    kids[kid_off[n]..kid_off[n+1]) */
 	uint32_t *kids;
 	uint32_t *tick_off;      /* CSR over ticks */
 	an_line_ticks *ticks;

@@ -134,7 +134,8 @@ static void *edge_thread(void *arg)
 		while (i < n && phase < 3) {
 			uint8_t c;
 			if (phase == 0) {
-				/* nodes hold no '"': skip them at memchr speed */
+				/* nodes hold no '"': skip them at memchr
+				 * speed */
 				const uint8_t *q = memchr(buf + i, '"', n - i);
 				i = q ? (size_t)(q - buf) + 1 : n;
 				phase = q ? 1 : 0;
@@ -165,7 +166,8 @@ static void *edge_thread(void *arg)
 		}
 		if (phase == 3 && i < n) {
 			size_t used = 0;
-			if (an__hs_scan_ints(l, buf + i, n - i, off + i, &used) < 0) {
+			if (an__hs_scan_ints(l, buf + i, n - i, off + i,
+					     &used) < 0) {
 				j->failed = 1;
 				goto out;
 			}
@@ -439,7 +441,8 @@ static int feed(loader *l, const uint8_t *p, size_t n, uint64_t base)
 			}
 			if (c == '}')
 				return an__fail(l->err, AN_EPARSE, base + i,
-						"malformed JSON: trailing comma");
+						"malformed JSON: trailing "
+						"comma");
 			l->state = S_KEY_OR_END;
 			continue;
 		case S_KEY_OR_END:

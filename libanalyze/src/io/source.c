@@ -165,7 +165,8 @@ int an_source_open_path(an_source **out, const char *path, an_error *err)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			int e = errno;
-			return an__fail(err, e == ENOENT ? AN_ENOTFOUND : AN_EIO,
+			return an__fail(err,
+					e == ENOENT ? AN_ENOTFOUND : AN_EIO,
 					AN_NO_OFFSET, "cannot open: %s",
 					strerror(e));
 		}
@@ -535,8 +536,9 @@ static int produce(an_source *s, int *eof, an_error *err)
 				return an__fail(err, AN_EIO, AN_NO_OFFSET,
 						"trailing garbage after gzip "
 						"data (compressed byte %llu)",
-						(unsigned long long)(s->raw_bytes -
-								     s->rlen));
+						(unsigned long long)(
+							s->raw_bytes -
+							s->rlen));
 			}
 			inflateReset(&s->zs);
 			s->z_member_done = 0;
@@ -560,7 +562,8 @@ static int produce(an_source *s, int *eof, an_error *err)
 		} else if (rc != Z_OK) {
 			return an__fail(err, AN_EIO, AN_NO_OFFSET,
 					"corrupt gzip data: %s",
-					s->zs.msg ? s->zs.msg : "inflate error");
+					s->zs.msg ? s->zs.msg :
+						    "inflate error");
 		}
 		if (s->out_len > 0)
 			return AN_OK;

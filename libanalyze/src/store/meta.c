@@ -90,8 +90,10 @@ int an_store_heap_meta(char **out, const an_heap *h, int gzip,
 	if (top_objects == AN_STORE_ALL_OBJECTS)
 		an__sbuf_printf(&sb, "%s", ", \"all_objects\": true}");
 	else
-		an__sbuf_printf(&sb, ", \"all_objects\": false, \"top_objects\": %u}",
-			top_objects);
+		an__sbuf_printf(&sb,
+				", \"all_objects\": false, \"top_objects\": "
+				"%u}",
+				top_objects);
 	return an__sbuf_take(&sb, out, err);
 }
 
