@@ -374,7 +374,8 @@ int an_store_merge(an_store_merge_stats *stats, const char *out,
 		AN_TRY(open_input(&in, inputs[i], err));
 		AN_TRY(an__store_call_begin(s, err));
 		rc = merge_artifacts(s, &in, err);
-		if (rc == AN_OK)
+		/* a shard may hold no artifact (only files that are none) */
+		if (rc == AN_OK && in.n)
 			qsort(in.map, in.n, sizeof(*in.map), cmp_map);
 		for (k = 0; rc == AN_OK && k < sizeof(tables) /
 						       sizeof(tables[0]);
