@@ -65,6 +65,19 @@ void hjob_free(hjob *j)
 
 /* "12.3 MB"-style size for text output (fe_size without the padding;
  * --bytes: the integer) */
+void location_vals(fe_val *v, int has_location, uint32_t script_id,
+		   uint32_t line, uint32_t column, fe_val json)
+{
+	if (!has_location) {
+		v[0] = v[1] = v[2] = v[3] = fe_null();
+		return;
+	}
+	v[0] = json;
+	v[1] = fe_uint(script_id);
+	v[2] = fe_uint((uint64_t)line + 1);
+	v[3] = fe_uint((uint64_t)column + 1);
+}
+
 void human(char *buf, size_t cap, uint64_t bytes)
 {
 	size_t n;
@@ -325,17 +338,9 @@ static int do_summary(FILE *f, const hjob *j, const fe_opts *o)
 		if (limit != 0 && shown >= (uint32_t)limit)
 			continue;
 		v[S_NAME] = fe_str(c->name);
-		if (c->has_location) {
-			v[S_LOCATION] = fe_call(location_json, c);
-			v[S_SCRIPT] = fe_uint(c->script_id);
-			v[S_LINE] = fe_uint((uint64_t)c->line + 1);
-			v[S_COLUMN] = fe_uint((uint64_t)c->column + 1);
-		} else {
-			v[S_LOCATION] = fe_null();
-			v[S_SCRIPT] = fe_null();
-			v[S_LINE] = fe_null();
-			v[S_COLUMN] = fe_null();
-		}
+		location_vals(&v[S_LOCATION], c->has_location,
+			      c->script_id, c->line, c->column,
+			      fe_call(location_json, c));
 		v[S_COUNT] = fe_uint(c->count);
 		v[S_SELF] = fe_uint(c->self_size);
 		v[S_SELF_PCT] = fe_dbl(hpct(c->self_size, total));

@@ -23,6 +23,11 @@ int hjob_load(hjob *j, const char *path, int want_sha);
 void hjob_free(hjob *j);
 /* "12.3 MB"-style size for text output */
 void human(char *buf, size_t cap, uint64_t bytes);
+/* The four location columns of a class keyed by its constructor, in a
+ * row: v[0..3] = location (json: its JSON writer), script, line, column
+ * (1-based), or all null for a class without one. */
+void location_vals(fe_val *v, int has_location, uint32_t script_id,
+		   uint32_t line, uint32_t column, fe_val json);
 /* JSON object {script_id, line, column} of a 0-based location, 1-based */
 void put_location_json(FILE *f, uint32_t script, uint32_t line,
 		       uint32_t column);

@@ -355,17 +355,9 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 			const an_heap_diff_row *r = pr[i];
 			fe_val v[F_N];
 			v[F_NAME] = fe_str(r->name);
-			if (r->has_location) {
-				v[F_LOCATION] = fe_call(diff_location_json, r);
-				v[F_SCRIPT] = fe_uint(r->script_id);
-				v[F_LINE] = fe_uint((uint64_t)r->line + 1);
-				v[F_COLUMN] = fe_uint((uint64_t)r->column + 1);
-			} else {
-				v[F_LOCATION] = fe_null();
-				v[F_SCRIPT] = fe_null();
-				v[F_LINE] = fe_null();
-				v[F_COLUMN] = fe_null();
-			}
+			location_vals(&v[F_LOCATION], r->has_location,
+				      r->script_id, r->line, r->column,
+				      fe_call(diff_location_json, r));
 			v[F_NEW] = fe_uint(r->new_count);
 			v[F_DELETED] = fe_uint(r->deleted_count);
 			v[F_DELTA] = fe_int(r->count_delta);

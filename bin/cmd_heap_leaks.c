@@ -222,17 +222,9 @@ static int do_leaks(FILE *f, const leak_job *lj, const fe_opts *o)
 		v[L_NESTED] = fe_uint(c[i].nested);
 		v[L_ID] = fe_call(rep_text, &r);
 		v[L_NAME] = fe_str(k->name);
-		if (k->has_location) {
-			v[L_LOCATION] = fe_call(location_json, &r);
-			v[L_SCRIPT] = fe_uint(k->script_id);
-			v[L_LINE] = fe_uint((uint64_t)k->line + 1);
-			v[L_COLUMN] = fe_uint((uint64_t)k->column + 1);
-		} else {
-			v[L_LOCATION] = fe_null();
-			v[L_SCRIPT] = fe_null();
-			v[L_LINE] = fe_null();
-			v[L_COLUMN] = fe_null();
-		}
+		location_vals(&v[L_LOCATION], k->has_location,
+			      k->script_id, k->line, k->column,
+			      fe_call(location_json, &r));
 		v[L_REP] = fe_uint(an_heap_node_id(lj->t.heap,
 						   c[i].representative));
 		v[L_PATH] = r.path ? fe_cstr(r.path) : fe_absent();
