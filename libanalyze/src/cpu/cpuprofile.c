@@ -163,41 +163,6 @@ static int ignore(reader *r, an_json_ev ev)
 	return AN_OK;
 }
 
-static const char *ev_type(an_json_ev ev)
-{
-	switch (ev) {
-	case AN_JSON_NULL: return "null";
-	case AN_JSON_BOOL: return "a boolean";
-	case AN_JSON_INT: return "an integer";
-	case AN_JSON_DOUBLE: return "a fractional number";
-	case AN_JSON_STRING: return "a string";
-	case AN_JSON_MAP_START: return "an object";
-	case AN_JSON_ARRAY_START: return "an array";
-	default: return "a value";
-	}
-}
-
-static int wrong(an_json *j, const char *what, const char *want,
-		 an_json_ev ev)
-{
-	return an__json_fail(j, AN_EFORMAT, "%s must be %s, not %s", what,
-			     want, ev_type(ev));
-}
-
-/* Integer in [lo, hi]; anything else is a format error. */
-static int want_int(an_json *j, an_json_ev ev, const an_json_val *v,
-		    const char *what, long long lo, long long hi,
-		    int64_t *out)
-{
-	if (ev != AN_JSON_INT)
-		return wrong(j, what, "an integer", ev);
-	if (v->i < lo || v->i > hi)
-		return an__json_fail(j, AN_EFORMAT, "%s %lld out of range",
-				     what, v->i);
-	*out = v->i;
-	return AN_OK;
-}
-
 /* Times (µs): integers, or fractional numbers rounded to the µs. */
 static int want_time(an_json *j, an_json_ev ev, const an_json_val *v,
 		     const char *what, int64_t *out)
@@ -213,7 +178,7 @@ static int want_time(an_json *j, an_json_ev ev, const an_json_val *v,
 	if (ev == AN_JSON_DOUBLE)
 		return an__json_fail(j, AN_EFORMAT, "%s %g out of range",
 				     what, v->d);
-	return wrong(j, what, "a number of microseconds", ev);
+	return an__json_wrong(j, what, "a number of microseconds", ev);
 }
 
 static int intern(an_json *j, reader *r, const an_json_val *v, uint32_t *id)
@@ -253,33 +218,34 @@ static int in_node(an_json *j, reader *r, an_json_ev ev,
 
 	switch (r->key) {
 	case K_ID:
-		rc = want_int(j, ev, v, "node id", 0, INT64_MAX, &x);
+		rc = an__json_want_int(j, ev, v, "node id", 0, INT64_MAX, &x);
 		if (rc == AN_OK)
 			n->id = x;
 		return rc;
 	case K_PARENT:
-		rc = want_int(j, ev, v, "parent id", 0, INT64_MAX, &x);
+		rc = an__json_want_int(j, ev, v, "parent id", 0, INT64_MAX, &x);
 		if (rc == AN_OK)
 			n->parent = x;
 		return rc;
 	case K_HITCOUNT:
-		rc = want_int(j, ev, v, "hitCount", 0, UINT32_MAX, &x);
+		rc = an__json_want_int(j, ev, v, "hitCount", 0, UINT32_MAX, &x);
 		if (rc == AN_OK)
 			n->hits = x;
 		return rc;
 	case K_CALLFRAME:
 		if (ev != AN_JSON_MAP_START)
-			return wrong(j, "callFrame", "an object", ev);
+			return an__json_wrong(j, "callFrame", "an object", ev);
 		return push(j, r, C_CALLFRAME);
 	case K_CHILDREN:
 		if (ev != AN_JSON_ARRAY_START)
-			return wrong(j, "children", "an array", ev);
+			return an__json_wrong(j, "children", "an array", ev);
 		n->has_kids = 1;
 		n->kid_off = (uint32_t)r->b->kid_n;
 		return push(j, r, C_KIDS);
 	case K_POSTICKS:
 		if (ev != AN_JSON_ARRAY_START)
-			return wrong(j, "positionTicks", "an array", ev);
+			return an__json_wrong(j, "positionTicks", "an array",
+					      ev);
 		n->tick_off = (uint32_t)r->b->tick_n;
 		return push(j, r, C_TICKS);
 	default:
@@ -298,7 +264,8 @@ static int in_callframe(an_json *j, reader *r, an_json_ev ev,
 	case K_FNAME:
 	case K_URL:
 		if (ev != AN_JSON_STRING)
-			return wrong(j, key_names[r->key], "a string", ev);
+			return an__json_wrong(j, key_names[r->key], "a string",
+					      ev);
 		return intern(j, r, v, r->key == K_FNAME ? &n->name : &n->url);
 	case K_SCRIPTID:
 		if (ev == AN_JSON_INT) {
@@ -310,11 +277,12 @@ static int in_callframe(an_json *j, reader *r, an_json_ev ev,
 			return intern(j, r, &t, &n->script_id);
 		}
 		if (ev != AN_JSON_STRING)
-			return wrong(j, "scriptId", "a string", ev);
+			return an__json_wrong(j, "scriptId", "a string", ev);
 		return intern(j, r, v, &n->script_id);
 	case K_LINENO:
 	case K_COLNO:
-		rc = want_int(j, ev, v, key_names[r->key], -1, INT32_MAX, &x);
+		rc = an__json_want_int(j, ev, v, key_names[r->key], -1,
+				       INT32_MAX, &x);
 		if (rc < 0)
 			return rc;
 		if (r->key == K_LINENO)
@@ -335,7 +303,7 @@ static int head_node(an_json *j, reader *r, an_json_ev ev, uint32_t parent)
 	an_raw_node *n;
 
 	if (ev != AN_JSON_MAP_START)
-		return wrong(j, parent == AN_HT_NONE ? "head" :
+		return an__json_wrong(j, parent == AN_HT_NONE ? "head" :
 						       "each entry of children",
 			     "an object", ev);
 	if (an__grow((void **)&r->hstack, &r->hcap, r->hn + 1,
@@ -359,14 +327,15 @@ static int in_head_node(an_json *j, reader *r, an_json_ev ev,
 	switch (r->key) {
 	case K_CHILDREN:
 		if (ev != AN_JSON_ARRAY_START)
-			return wrong(j, "children", "an array", ev);
+			return an__json_wrong(j, "children", "an array", ev);
 		return push(j, r, C_HKIDS);
 	case K_LINENO:
 	case K_COLNO: {
 		/* 1-based here (DevTools subtracts 1); 0 is unknown */
 		an_raw_node *n = &r->b->nodes[r->node];
 		int64_t x = 0;
-		int rc = want_int(j, ev, v, key_names[r->key], 0, INT32_MAX,
+		int rc = an__json_want_int(j, ev, v, key_names[r->key], 0,
+					   INT32_MAX,
 				  &x);
 		if (rc < 0)
 			return rc;
@@ -394,10 +363,11 @@ static int in_array(an_json *j, reader *r, int c, an_json_ev ev,
 	switch (c) {
 	case C_NODES:
 		if (ev != AN_JSON_MAP_START)
-			return wrong(j, "each entry of nodes", "an object", ev);
+			return an__json_wrong(j, "each entry of nodes",
+					      "an object", ev);
 		return new_node(j, r);
 	case C_KIDS:
-		rc = want_int(j, ev, v, "child id", 0, INT64_MAX, &x);
+		rc = an__json_want_int(j, ev, v, "child id", 0, INT64_MAX, &x);
 		if (rc == AN_OK) {
 			rc = an__builder_kid(r->b, x);
 			if (rc < 0)
@@ -407,13 +377,14 @@ static int in_array(an_json *j, reader *r, int c, an_json_ev ev,
 		return rc;
 	case C_TICKS:
 		if (ev != AN_JSON_MAP_START)
-			return wrong(j, "each positionTicks entry",
+			return an__json_wrong(j, "each positionTicks entry",
 				     "an object", ev);
 		r->tick_line = -1;
 		r->tick_ticks = -1;
 		return push(j, r, C_TICK);
 	case C_SAMPLES:
-		rc = want_int(j, ev, v, "sample node id", 0, INT64_MAX, &x);
+		rc = an__json_want_int(j, ev, v, "sample node id", 0, INT64_MAX,
+				       &x);
 		if (rc == AN_OK) {
 			rc = an__builder_sample(r->b, x);
 			if (rc < 0)
@@ -439,7 +410,8 @@ static int in_array(an_json *j, reader *r, int c, an_json_ev ev,
 		}
 		return rc;
 	case C_LINES:
-		rc = want_int(j, ev, v, "lines entry", -1, INT32_MAX, &x);
+		rc = an__json_want_int(j, ev, v, "lines entry", -1, INT32_MAX,
+				       &x);
 		if (rc == AN_OK) {
 			rc = an__builder_line(r->b, (int32_t)x);
 			if (rc < 0)
@@ -491,7 +463,7 @@ static int open_array(an_json *j, reader *r, an_json_ev ev, int c,
 	int rc;
 
 	if (ev != AN_JSON_ARRAY_START)
-		return wrong(j, what, "an array", ev);
+		return an__json_wrong(j, what, "an array", ev);
 	if (c == C_NODES) {
 		r->seen_nodes = 1;
 		if (!r->b->node_n)
@@ -706,10 +678,12 @@ static int in_map(an_json *j, reader *r, int c, an_json_ev ev,
 		return in_callframe(j, r, ev, v);
 	case C_TICK:
 		if (r->key == K_LINE)
-			return want_int(j, ev, v, "positionTicks line", 0,
+			return an__json_want_int(j, ev, v, "positionTicks line",
+						 0,
 					UINT32_MAX, &r->tick_line);
 		if (r->key == K_TICKS)
-			return want_int(j, ev, v, "positionTicks ticks", 0,
+			return an__json_want_int(j, ev, v,
+						 "positionTicks ticks", 0,
 					UINT32_MAX, &r->tick_ticks);
 		return ignore(r, ev);
 	default:
@@ -1083,7 +1057,8 @@ static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 				return an__json_fail(j, AN_EFORMAT,
 						     "not a CPU profile: "
 						     "expected a JSON object, "
-						     "found %s", ev_type(ev));
+						     "found %s",
+						     an__json_ev_type(ev));
 			return push(j, r, C_TOP);
 		}
 		if (ev == AN_JSON_MAP_START)
@@ -1094,7 +1069,7 @@ static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 		}
 		return an__json_fail(j, AN_EFORMAT,
 				     "not a trace: expected an object or "
-				     "array, found %s", ev_type(ev));
+				     "array, found %s", an__json_ev_type(ev));
 	}
 	c = r->ctx[r->sp - 1];
 	switch (c) {

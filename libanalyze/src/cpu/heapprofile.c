@@ -72,40 +72,6 @@ static int lookup_key(const char *s, size_t len)
 	return K_OTHER;
 }
 
-static const char *ev_type(an_json_ev ev)
-{
-	switch (ev) {
-	case AN_JSON_NULL: return "null";
-	case AN_JSON_BOOL: return "a boolean";
-	case AN_JSON_INT: return "an integer";
-	case AN_JSON_DOUBLE: return "a fractional number";
-	case AN_JSON_STRING: return "a string";
-	case AN_JSON_MAP_START: return "an object";
-	case AN_JSON_ARRAY_START: return "an array";
-	default: return "a value";
-	}
-}
-
-static int wrong(an_json *j, const char *what, const char *want,
-		 an_json_ev ev)
-{
-	return an__json_fail(j, AN_EFORMAT, "%s must be %s, not %s", what,
-			     want, ev_type(ev));
-}
-
-static int want_int(an_json *j, an_json_ev ev, const an_json_val *v,
-		    const char *what, long long lo, long long hi,
-		    int64_t *out)
-{
-	if (ev != AN_JSON_INT)
-		return wrong(j, what, "an integer", ev);
-	if (v->i < lo || v->i > hi)
-		return an__json_fail(j, AN_EFORMAT, "%s %lld out of range",
-				     what, v->i);
-	*out = v->i;
-	return AN_OK;
-}
-
 static int push(an_json *j, reader *r, int kind, uint32_t node)
 {
 	if (r->sp >= MAX_CTX)
@@ -150,43 +116,50 @@ static int open_value(an_json *j, reader *r, an_json_ev ev)
 	case C_TOP:
 		if (c->key == K_HEAD) {
 			if (!map)
-				return wrong(j, "head", "an object", ev);
+				return an__json_wrong(j, "head", "an object",
+						      ev);
 			r->seen_head = 1;
 			return new_node(j, r, AN_NONE);
 		}
 		if (c->key == K_SAMPLES) {
 			if (map)
-				return wrong(j, "samples", "an array", ev);
+				return an__json_wrong(j, "samples", "an array",
+						      ev);
 			return push(j, r, C_SAMPLES, AN_NONE);
 		}
 		break;
 	case C_NODE:
 		if (c->key == K_CALLFRAME) {
 			if (!map)
-				return wrong(j, "callFrame", "an object", ev);
+				return an__json_wrong(j, "callFrame",
+						      "an object", ev);
 			return push(j, r, C_FRAME, c->node);
 		}
 		if (c->key == K_CHILDREN) {
 			if (map)
-				return wrong(j, "children", "an array", ev);
+				return an__json_wrong(j, "children", "an array",
+						      ev);
 			return push(j, r, C_KIDS, c->node);
 		}
 		if (c->key != K_OTHER)
-			return wrong(j, key_names[c->key], "a number", ev);
+			return an__json_wrong(j, key_names[c->key], "a number",
+					      ev);
 		break;
 	case C_KIDS:
 		if (!map)
-			return wrong(j, "a child", "a node object", ev);
+			return an__json_wrong(j, "a child", "a node object",
+					      ev);
 		return new_node(j, r, c->node);
 	case C_SAMPLES:
 		if (!map)
-			return wrong(j, "a sample", "an object", ev);
+			return an__json_wrong(j, "a sample", "an object", ev);
 		r->s_size = r->s_node = -1;
 		return push(j, r, C_SAMPLE, AN_NONE);
 	case C_FRAME:
 	case C_SAMPLE:
 		if (c->key != K_OTHER)
-			return wrong(j, key_names[c->key], "a scalar", ev);
+			return an__json_wrong(j, key_names[c->key], "a scalar",
+					      ev);
 		break;
 	default:
 		break;
@@ -229,11 +202,11 @@ static int in_node(an_json *j, reader *r, ctx *c, an_json_ev ev,
 
 	switch (c->key) {
 	case K_ID:
-		rc = want_int(j, ev, v, "node id", 0, INT64_MAX, &x);
+		rc = an__json_want_int(j, ev, v, "node id", 0, INT64_MAX, &x);
 		n->id = x;
 		break;
 	case K_SELFSIZE:
-		rc = want_int(j, ev, v, "selfSize", 0, INT64_MAX, &x);
+		rc = an__json_want_int(j, ev, v, "selfSize", 0, INT64_MAX, &x);
 		if (rc < 0)
 			return rc;
 		n->hits = x;
@@ -244,9 +217,9 @@ static int in_node(an_json *j, reader *r, ctx *c, an_json_ev ev,
 		r->total += (uint64_t)x;
 		break;
 	case K_CALLFRAME:
-		return wrong(j, "callFrame", "an object", ev);
+		return an__json_wrong(j, "callFrame", "an object", ev);
 	case K_CHILDREN:
-		return wrong(j, "children", "an array", ev);
+		return an__json_wrong(j, "children", "an array", ev);
 	default:
 		break;
 	}
@@ -267,7 +240,8 @@ static int in_frame(an_json *j, reader *r, ctx *c, an_json_ev ev,
 	case K_SCRIPTID: str = &n->script_id; break;
 	case K_LINE:
 	case K_COLUMN:
-		rc = want_int(j, ev, v, key_names[c->key], -1, INT32_MAX, &x);
+		rc = an__json_want_int(j, ev, v, key_names[c->key], -1,
+				       INT32_MAX, &x);
 		if (c->key == K_LINE)
 			n->line = (int32_t)x;
 		else
@@ -282,7 +256,7 @@ static int in_frame(an_json *j, reader *r, ctx *c, an_json_ev ev,
 		int k = snprintf(buf, sizeof(buf), "%lld", v->i);
 		rc = an__strtab_intern(&r->strs, buf, (size_t)k, str);
 	} else if (ev != AN_JSON_STRING) {
-		return wrong(j, key_names[c->key], "a string", ev);
+		return an__json_wrong(j, key_names[c->key], "a string", ev);
 	} else {
 		rc = an__strtab_intern(&r->strs, v->s, v->len, str);
 	}
@@ -300,15 +274,18 @@ static int in_sample(an_json *j, reader *r, ctx *c, an_json_ev ev,
 
 	switch (c->key) {
 	case K_SIZE:
-		rc = want_int(j, ev, v, "sample size", 0, INT64_MAX, &x);
+		rc = an__json_want_int(j, ev, v, "sample size", 0, INT64_MAX,
+				       &x);
 		r->s_size = x;
 		return rc;
 	case K_NODEID:
-		rc = want_int(j, ev, v, "sample nodeId", 0, INT64_MAX, &x);
+		rc = an__json_want_int(j, ev, v, "sample nodeId", 0, INT64_MAX,
+				       &x);
 		r->s_node = x;
 		return rc;
 	case K_ORDINAL:
-		return want_int(j, ev, v, "sample ordinal", 0, INT64_MAX, &x);
+		return an__json_want_int(j, ev, v, "sample ordinal", 0,
+					 INT64_MAX, &x);
 	default:
 		return AN_OK;
 	}
@@ -332,7 +309,7 @@ static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 	if (r->sp == 0)
 		return an__json_fail(j, AN_EFORMAT,
 				     "not a heap profile: the input is %s, "
-				     "not an object", ev_type(ev));
+				     "not an object", an__json_ev_type(ev));
 	c = &r->stack[r->sp - 1];
 	if (ev == AN_JSON_MAP_END || ev == AN_JSON_ARRAY_END) {
 		r->sp--;
@@ -349,15 +326,15 @@ static int on_event(an_json *j, an_json_ev ev, const an_json_val *v,
 	switch (c->kind) {
 	case C_TOP:
 		if (c->key == K_HEAD)
-			return wrong(j, "head", "an object", ev);
+			return an__json_wrong(j, "head", "an object", ev);
 		if (c->key == K_SAMPLES)
-			return wrong(j, "samples", "an array", ev);
+			return an__json_wrong(j, "samples", "an array", ev);
 		return AN_OK;
 	case C_NODE: return in_node(j, r, c, ev, v);
 	case C_FRAME: return in_frame(j, r, c, ev, v);
 	case C_SAMPLE: return in_sample(j, r, c, ev, v);
-	case C_KIDS: return wrong(j, "a child", "a node object", ev);
-	case C_SAMPLES: return wrong(j, "a sample", "an object", ev);
+	case C_KIDS: return an__json_wrong(j, "a child", "a node object", ev);
+	case C_SAMPLES: return an__json_wrong(j, "a sample", "an object", ev);
 	default: return AN_OK;
 	}
 }

@@ -521,3 +521,37 @@ done:
 	an__json_free(j);
 	return rc;
 }
+
+const char *an__json_ev_type(an_json_ev ev)
+{
+	switch (ev) {
+	case AN_JSON_NULL: return "null";
+	case AN_JSON_BOOL: return "a boolean";
+	case AN_JSON_INT: return "an integer";
+	case AN_JSON_DOUBLE: return "a fractional number";
+	case AN_JSON_STRING: return "a string";
+	case AN_JSON_MAP_START: return "an object";
+	case AN_JSON_ARRAY_START: return "an array";
+	default: return "a value";
+	}
+}
+
+int an__json_wrong(an_json *j, const char *what, const char *want,
+		   an_json_ev ev)
+{
+	return an__json_fail(j, AN_EFORMAT, "%s must be %s, not %s", what,
+			     want, an__json_ev_type(ev));
+}
+
+int an__json_want_int(an_json *j, an_json_ev ev, const an_json_val *v,
+		      const char *what, long long lo, long long hi,
+		      int64_t *out)
+{
+	if (ev != AN_JSON_INT)
+		return an__json_wrong(j, what, "an integer", ev);
+	if (v->i < lo || v->i > hi)
+		return an__json_fail(j, AN_EFORMAT, "%s %lld out of range",
+				     what, v->i);
+	*out = v->i;
+	return AN_OK;
+}

@@ -92,4 +92,16 @@ AN_HIDDEN int an__json_fail_at(an_json *j, int code, uint64_t offset,
 
 AN_HIDDEN an_error *an__json_err(an_json *j);
 
+/* What an event is, for messages: "an integer", "a string", ... */
+AN_HIDDEN const char *an__json_ev_type(an_json_ev ev);
+/* AN_EFORMAT "WHAT must be WANT, not <what ev is>" at the current
+ * offset. */
+AN_HIDDEN int an__json_wrong(an_json *j, const char *what,
+			     const char *want, an_json_ev ev);
+/* An integer in [lo, hi] into *out; anything else is a format error
+ * naming `what`. */
+AN_HIDDEN int an__json_want_int(an_json *j, an_json_ev ev,
+				const an_json_val *v, const char *what,
+				long long lo, long long hi, int64_t *out);
+
 #endif
