@@ -13,6 +13,8 @@
 #include <yajl/yajl_tree.h>
 
 #include "fixture.h"
+#include "core/sbuf.h"
+#include "flame/flame_int.h"
 
 /*
  * The tree (node: key, self):
@@ -294,6 +296,163 @@ Test(flame, svg_tooltips)
 		  "no busyWait tooltip");
 	free(m.p);
 	cpu_free(&k);
+}
+
+static membuf render_svg_par(const cpu_case *k, uint32_t par_min)
+{
+	an_flame_labels l = {lab, loc, kind, k->p, NULL};
+	an_flame_render_opts o = AN_FLAME_RENDER_OPTS_INIT;
+	membuf m = {NULL, 0, 0};
+	an_error err;
+
+	cr_assert_eq(an__flame_render(k->f, &l, &o, to_mem, &m, par_min,
+				      &err), AN_OK, "%s", err.message);
+	return m;
+}
+
+/* cairo numbers the surfaces of a process: the number left out */
+static void drop_surface_id(membuf *m)
+{
+	char *p = strstr(m->p, "<g id=\"surface"), *e;
+
+	cr_assert_not_null(p);
+	p += strlen("<g id=\"surface");
+	for (e = p; *e >= '0' && *e <= '9'; e++)
+		;
+	memmove(p, e, strlen(e) + 1);
+	m->n -= (size_t)(e - p);
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the document's lines, sorted (m.p is cut into them) */
+static char **sorted_lines(membuf *m, size_t *n)
+{
+	char **v = calloc(m->n + 1, sizeof(*v)), *p = m->p, *nl;
+
+	cr_assert_not_null(v);
+	*n = 0;
+	while (*p) {
+		v[(*n)++] = p;
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = 0;
+		p = nl + 1;
+	}
+	qsort(v, *n, sizeof(*v), cmp_line);
+	return v;
+}
+
+/*
+ * An SVG of many frames is drawn on two threads (their fills in two more
+ * cairo documents, joined into the main one after its background). It
+ * must hold exactly the lines the one-thread drawing holds, each frame's
+ * fill before any label (labels on top), and be the same bytes each
+ * time (but for the surface number cairo counts per process).
+ * synth_small draws 314 frames; 2 forces the two threads.
+ */
+Test(flame, svg_two_threads)
+{
+	cpu_case k;
+	membuf one, two, again;
+	char **a, **b;
+	const char *p, *first_use, *last_fill = NULL;
+	size_t na, nb, i, fills = 0;
+	uint32_t drawn = 0;
+	double scale;
+
+	cpu_flame(&k, "cpu/synth_small.cpuprofile");
+	scale = (1200 - 20) / an_flame_total(k.f);
+	for (i = 0; i < an_flame_count(k.f); i++)
+		drawn += an_flame_get(k.f, (uint32_t)i)->width * scale >= 0.1;
+	cr_assert_eq(drawn, 314);
+	one = render_svg_par(&k, UINT32_MAX);
+	two = render_svg_par(&k, 2);
+	again = render_svg_par(&k, 2);
+	drop_surface_id(&one);
+	drop_surface_id(&two);
+	drop_surface_id(&again);
+	cr_assert_eq(two.n, again.n);
+	cr_assert(!memcmp(two.p, again.p, two.n), "not deterministic");
+	cr_assert_eq(one.n, two.n);
+	cr_assert(memcmp(one.p, two.p, one.n), "the same order: one thread?");
+	/* the frames' fills (ordered as the layout: the legend's 12 px
+	 * swatches come after the labels) all precede the first glyph */
+	first_use = strstr(two.p, "<use ");
+	cr_assert_not_null(first_use);
+	for (p = two.p; (p = strstr(p, "fill-rule:nonzero")) != NULL; p++) {
+		if (++fills == drawn)
+			last_fill = p;
+	}
+	cr_assert_not_null(last_fill);
+	cr_assert_lt(last_fill, first_use, "a label under a fill");
+	cr_assert_eq(count(two.p, "<rect x=\"0\" y=\"0\""), 1);
+	cr_assert_eq(count(two.p, "<g id=\"surface"), 1);
+	a = sorted_lines(&one, &na);
+	b = sorted_lines(&two, &nb);
+	cr_assert_eq(na, nb);
+	for (i = 0; i < na; i++)
+		cr_assert_str_eq(a[i], b[i], "line %zu", i);
+	free(a);
+	free(b);
+	free(one.p);
+	free(two.p);
+	free(again.p);
+	cpu_free(&k);
+}
+
+/*
+ * The tooltips' numbers (an__sbuf_put_fixed) are printf's "%.*f", digit
+ * for digit: on exact halves (0.125, 2.5: printf rounds to even), on
+ * values just beside halves, on integers, zero, -0, negatives, huge
+ * values and NaN (printf's own), and on 3 million pseudo-random values
+ * of every scale a tooltip shows.
+ */
+Test(flame, fixed_numbers_as_printf)
+{
+	static const double fixed[] = {
+		0, -0.0, 1, 0.5, 1.5, 2.5, 0.125, 0.375, 2.675, 1.005, 0.045,
+		1234.5, 99.995, 99.9949999, 0.0005, 0.0015, 1e-9, 4e6, 3.9999e9,
+		4e9, 1e15, -1, -0.004, 1e300, 17.25, 16.0625
+	};
+	uint64_t x = 88172645463325252ull;
+	char want[400];
+	size_t i;
+	int d;
+
+	for (i = 0; i < 3000000 + sizeof(fixed) / sizeof(fixed[0]); i++) {
+		double v;
+		an_sbuf b = AN_SBUF_INIT;
+		if (i < sizeof(fixed) / sizeof(fixed[0])) {
+			v = fixed[i];
+		} else {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* 0 .. 1e7 with 1..7 digits before the point */
+			v = (double)(x >> 11) / 9007199254740992.0 *
+			    pow(10, (double)(x % 8));
+			if (x % 5 == 0) /* a value on a 1/1000 grid */
+				v = floor(v * 1000) / 1000;
+		}
+		d = (int)(i % 4);
+		snprintf(want, sizeof(want), "%.*f", d, v);
+		an__sbuf_put_fixed(&b, v, d);
+		cr_assert_not_null(b.p);
+		cr_assert_str_eq(b.p, want, "%.17g with %d decimals", v, d);
+		free(b.p);
+	}
+	{
+		an_sbuf b = AN_SBUF_INIT;
+		an__sbuf_put_fixed(&b, NAN, 2);
+		snprintf(want, sizeof(want), "%.2f", NAN);
+		cr_assert_str_eq(b.p, want);
+		free(b.p);
+	}
 }
 
 /* hostile names: every format renders; SVG text stays XML */

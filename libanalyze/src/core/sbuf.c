@@ -2,6 +2,7 @@
  * sbuf.c - the growable string of sbuf.h: printf, raw bytes, text made
  * valid UTF-8, JSON strings.
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "core/sbuf.h"
@@ -135,4 +136,41 @@ int an__sbuf_take(an_sbuf *b, char **out, an_error *err)
 	*out = b->p;
 	memset(b, 0, sizeof(*b));
 	return AN_OK;
+}
+
+/*
+ * printf's "%.*f" without printf where that surely gives the same
+ * digits: v >= 0 and small enough that v * 10^d is within 1e-6 of its
+ * exact value, and not that close to a half (where printf rounds the
+ * exact binary value to even); printf elsewhere.
+ */
+void an__sbuf_put_fixed(an_sbuf *b, double v, int d)
+{
+	static const double pow10[] = {1, 10, 100, 1000};
+	char buf[32];
+	double t = v * pow10[d], fl = floor(t);
+	uint64_t n, ip, fp;
+	size_t k = sizeof(buf);
+	int i;
+
+	if (!(v >= 0 && t < 4e9) || signbit(v) || fabs(t - fl - 0.5) < 1e-6) {
+		an__sbuf_printf(b, "%.*f", d, v);
+		return;
+	}
+	n = (uint64_t)fl + (t - fl > 0.5);
+	ip = n;
+	for (i = 0; i < d; i++)
+		ip /= 10;
+	fp = n - ip * (uint64_t)pow10[d];
+	for (i = 0; i < d; i++) {
+		buf[--k] = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	if (d)
+		buf[--k] = '.';
+	do {
+		buf[--k] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip);
+	an__sbuf_put(b, buf + k, sizeof(buf) - k);
 }

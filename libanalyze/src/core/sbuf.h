@@ -24,6 +24,10 @@ AN_HIDDEN void an__sbuf_printf(an_sbuf *b, const char *fmt, ...)
 /* Appends len bytes (any, NUL too); on failure marks the buffer failed. */
 AN_HIDDEN void an__sbuf_put(an_sbuf *b, const void *data, size_t len);
 
+/* Appends v as printf's "%.*f" with d (0..3) decimals gives it, faster
+ * (the flame graphs' tooltips hold tens of thousands of numbers). */
+AN_HIDDEN void an__sbuf_put_fixed(an_sbuf *b, double v, int d);
+
 /* Appends s[0..n) (at most max bytes of it) as valid UTF-8: invalid
  * bytes become U+FFFD, control characters a space (for drawing). */
 AN_HIDDEN void an__sbuf_put_utf8(an_sbuf *b, const char *s, size_t n,

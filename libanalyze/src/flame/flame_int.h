@@ -16,4 +16,12 @@ struct an_flame {
 	uint32_t depth;   /* rows */
 };
 
+/* an_flame_render(), where an SVG of at least par_min drawn frames is
+ * drawn on two threads (render.c; tests choose: UINT32_MAX draws on
+ * one) */
+AN_HIDDEN int an__flame_render(const an_flame *f, const an_flame_labels *l,
+			       const an_flame_render_opts *o,
+			       an_flame_write_cb write, void *payload,
+			       uint32_t par_min, an_error *err);
+
 #endif

@@ -9,6 +9,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #include "core/sbuf.h"
@@ -210,40 +211,77 @@ static void fit_text(cairo_t *cr, const char *s, size_t n, double x,
 	cairo_show_text(cr, buf);
 }
 
-static void draw_frames(ctx *c, cairo_t *cr)
+/* Whether rectangle i is drawn (at least MIN_PX wide, in a drawn row);
+ * its left edge and width in px. */
+static int frame_px(const ctx *c, uint32_t i, double *x, double *w)
 {
-	uint32_t i;
-	double rgb[3];
+	const an_flame_rect *r = &c->f->r[i];
 
+	*x = PAD + r->x * c->scale;
+	*w = r->width * c->scale;
+	return *w >= MIN_PX && r->depth < c->rows;
+}
+
+/* The fill of rectangle i; notes its kind for the legend. */
+static void frame_rgb(ctx *c, uint32_t i, double rgb[3])
+{
+	const an_flame_rect *r = &c->f->r[i];
+	an_flame_kind k = kind_of(c, r);
+
+	c->used_kinds |= 1u << k;
+	if (c->o->delta)
+		diff_colour(rgb, c->o->delta[i]);
+	else
+		colour(rgb, k, label_of(c, r));
+}
+
+static void fill_frame(const ctx *c, cairo_t *cr, uint32_t i, double x,
+		       double w, const double rgb[3])
+{
+	cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+	cairo_rectangle(cr, x, rect_y(c, c->f->r[i].depth), w, c->fh - 1);
+	cairo_fill(cr);
+}
+
+/* Rectangle i's label, when it has one and there is room for it. */
+static void label_frame(ctx *c, cairo_t *cr, uint32_t i, double x,
+			double w)
+{
+	const an_flame_rect *r = &c->f->r[i];
+	an_str s;
+
+	if (w < 20 || r->key == AN_NONE || c->fh < 8)
+		return;
+	s = label_of(c, r);
+	c->lab.len = 0;
+	an__sbuf_put_utf8(&c->lab, s.ptr, s.len, LABEL_MAX);
+	if (c->lab.failed || !c->lab.len)
+		return;
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	fit_text(cr, c->lab.p, c->lab.len, x + 3,
+		 rect_y(c, r->depth) + c->fh * 0.75, w - 6);
+}
+
+static void frame_font(const ctx *c, cairo_t *cr)
+{
 	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
 			       CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_font_size(cr, c->fh * 0.72);
+}
+
+/* Each frame filled, then labelled. */
+static void draw_frames(ctx *c, cairo_t *cr)
+{
+	uint32_t i;
+	double rgb[3], x, w;
+
+	frame_font(c, cr);
 	for (i = 0; i < c->f->n; i++) {
-		const an_flame_rect *r = &c->f->r[i];
-		double x = PAD + r->x * c->scale, w = r->width * c->scale;
-		double y = rect_y(c, r->depth);
-		an_flame_kind k = kind_of(c, r);
-		an_str s;
-		if (w < MIN_PX || r->depth >= c->rows)
+		if (!frame_px(c, i, &x, &w))
 			continue;
-		s = label_of(c, r);
-		c->used_kinds |= 1u << k;
-		if (c->o->delta)
-			diff_colour(rgb, c->o->delta[i]);
-		else
-			colour(rgb, k, s);
-		cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-		cairo_rectangle(cr, x, y, w, c->fh - 1);
-		cairo_fill(cr);
-		if (w < 20 || r->key == AN_NONE || c->fh < 8)
-			continue;
-		c->lab.len = 0;
-		an__sbuf_put_utf8(&c->lab, s.ptr, s.len, LABEL_MAX);
-		if (c->lab.failed || !c->lab.len)
-			continue;
-		cairo_set_source_rgb(cr, 0, 0, 0);
-		fit_text(cr, c->lab.p, c->lab.len, x + 3,
-			 y + c->fh * 0.75, w - 6);
+		frame_rgb(c, i, rgb);
+		fill_frame(c, cr, i, x, w, rgb);
+		label_frame(c, cr, i, x, w);
 	}
 }
 
@@ -354,27 +392,33 @@ static cairo_status_t to_caller(void *closure, const unsigned char *data,
 	return CAIRO_STATUS_SUCCESS;
 }
 
-static cairo_status_t to_svg_buf(void *closure, const unsigned char *data,
-				 unsigned int len)
+static cairo_status_t to_sbuf(void *closure, const unsigned char *data,
+			      unsigned int len)
 {
-	ctx *c = closure;
+	an_sbuf *b = closure;
 
-	an__sbuf_put(&c->svg, data, len);
-	return c->svg.failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+	an__sbuf_put(b, data, len);
+	return b->failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
 }
 
 static void put_weight(an_sbuf *b, const ctx *c, double v)
 {
 	double pct = c->f->total > 0 ? 100 * v / c->f->total : 0;
 
-	if (c->o->unit == AN_FLAME_BYTES && v < 1000)
-		an__sbuf_printf(b, "%.0f bytes (%.2f%%)", v, pct);
-	else if (c->o->unit == AN_FLAME_BYTES)
-		an__sbuf_printf(b, "%.2f %s (%.2f%%)",
-				v < 1e6 ? v / 1e3 : v < 1e9 ? v / 1e6 : v / 1e9,
-				v < 1e6 ? "kB" : v < 1e9 ? "MB" : "GB", pct);
-	else
-		an__sbuf_printf(b, "%.3f ms (%.2f%%)", v / 1000, pct);
+	if (c->o->unit == AN_FLAME_BYTES && v < 1000) {
+		an__sbuf_put_fixed(b, v, 0);
+		an__sbuf_put(b, " bytes (", 8);
+	} else if (c->o->unit == AN_FLAME_BYTES) {
+		an__sbuf_put_fixed(b, v < 1e6 ? v / 1e3 : v < 1e9 ? v / 1e6 : v / 1e9,
+			  2);
+		an__sbuf_put(b, v < 1e6 ? " kB (" : v < 1e9 ? " MB (" :
+			     " GB (", 5);
+	} else {
+		an__sbuf_put_fixed(b, v / 1000, 3);
+		an__sbuf_put(b, " ms (", 5);
+	}
+	an__sbuf_put_fixed(b, pct, 2);
+	an__sbuf_put(b, "%)", 2);
 }
 
 /* The hit rectangles with their tooltips, before </svg>. */
@@ -390,9 +434,15 @@ static int svg_titles(ctx *c, an_sbuf *b)
 		an_str s, loc = {"", 0};
 		if (w < MIN_PX || r->depth >= c->rows)
 			continue;
-		an__sbuf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
-				"height=\"%.2f\"><title>", x,
-				rect_y(c, r->depth), w, c->fh - 1);
+		an__sbuf_put(b, "<rect x=\"", 9);
+		an__sbuf_put_fixed(b, x, 2);
+		an__sbuf_put(b, "\" y=\"", 5);
+		an__sbuf_put_fixed(b, rect_y(c, r->depth), 2);
+		an__sbuf_put(b, "\" width=\"", 9);
+		an__sbuf_put_fixed(b, w, 2);
+		an__sbuf_put(b, "\" height=\"", 10);
+		an__sbuf_put_fixed(b, c->fh - 1, 2);
+		an__sbuf_put(b, "\"><title>", 9);
 		if (r->key == AN_NONE) {
 			an__sbuf_printf(b, "%u frames too narrow to draw: ",
 					r->elided);
@@ -448,6 +498,193 @@ static int finish_svg(ctx *c, an_error *err)
 	return rc;
 }
 
+/* ---- SVG on two threads ----
+ * cairo writes an SVG document on one thread, and formatting its numbers
+ * is most of the time a big graph takes. With many frames, their fills
+ * go into two more documents, drawn at once on two threads (they need
+ * no font, so no glyph definitions), and their drawings are put into the
+ * main document after its background: the labels, headings and legend,
+ * which the main document keeps, still come after every fill, so the
+ * picture is the same (labels stay inside their frames) and so are the
+ * elements, in another order. When a document is not shaped as cairo
+ * 1.16 writes them, the picture is drawn again on one thread. */
+
+/* Frames drawn, from which two threads share the fills. */
+#define PAR_MIN_FRAMES 64
+
+typedef struct fills {
+	const ctx *c;
+	const double *rgb;   /* 3 per rectangle */
+	uint32_t from, to;   /* rectangles [from, to) */
+	an_sbuf out;         /* the document */
+	cairo_status_t st;
+} fills;
+
+static void *fills_main(void *arg)
+{
+	fills *j = arg;
+	cairo_surface_t *s;
+	cairo_t *cr;
+	uint32_t i;
+	double x, w;
+
+	s = cairo_svg_surface_create_for_stream(to_sbuf, &j->out, j->c->w,
+						j->c->h);
+	cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
+	cr = cairo_create(s);
+	for (i = j->from; i < j->to; i++)
+		if (frame_px(j->c, i, &x, &w))
+			fill_frame(j->c, cr, i, x, w, j->rgb + 3 * (size_t)i);
+	j->st = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (j->st == CAIRO_STATUS_SUCCESS)
+		j->st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	if (j->st == CAIRO_STATUS_SUCCESS && j->out.failed)
+		j->st = CAIRO_STATUS_NO_MEMORY;
+	return NULL;
+}
+
+#define SVG_END "</g>\n</svg>\n"
+
+/* The drawing inside a cairo document's <g id="surfaceN">: [*from,
+ * *to) of b; 0 when b is not shaped so. */
+static int svg_body(const an_sbuf *b, size_t *from, size_t *to)
+{
+	const char *g, *nl;
+	size_t n = strlen(SVG_END);
+
+	if (!b->p || b->len < n || memcmp(b->p + b->len - n, SVG_END, n))
+		return 0;
+	g = strstr(b->p, "<g id=\"surface");
+	nl = g ? strchr(g, '\n') : NULL;
+	if (!nl || (size_t)(nl + 1 - b->p) > b->len - n)
+		return 0;
+	*from = (size_t)(nl + 1 - b->p);
+	*to = b->len - n;
+	return 1;
+}
+
+/* The main document with the fills' drawings after its background;
+ * 0 when a document is not shaped as expected. */
+static int svg_join(an_sbuf *out, const an_sbuf *m, const fills *f,
+		    int nf)
+{
+	const char *bg = "<rect x=\"0\" y=\"0\" ";
+	size_t a, e, at;
+	const char *nl;
+	int k;
+
+	if (!svg_body(m, &a, &e) || strncmp(m->p + a, bg, strlen(bg)))
+		return 0;
+	nl = strchr(m->p + a, '\n');
+	if (!nl)
+		return 0;
+	at = (size_t)(nl + 1 - m->p);
+	an__sbuf_put(out, m->p, at);
+	for (k = 0; k < nf; k++) {
+		if (!svg_body(&f[k].out, &a, &e))
+			return 0;
+		an__sbuf_put(out, f[k].out.p + a, e - a);
+	}
+	an__sbuf_put(out, m->p + at, m->len - at);
+	return 1;
+}
+
+/* Draws the SVG into c->svg on two threads: 1 done (or failed: rc),
+ * 0 when the caller should draw it on one thread. */
+static int svg_two_threads(ctx *c, uint32_t par_min, int *rc,
+			   an_error *err)
+{
+	fills f[2];
+	pthread_t tid;
+	double *rgb = NULL, x, w;
+	cairo_surface_t *s;
+	cairo_t *cr;
+	cairo_status_t st;
+	an_sbuf m = AN_SBUF_INIT, out = AN_SBUF_INIT;
+	uint32_t i, drawn = 0, half = 0, k;
+	int threaded, ok = 0;
+
+	for (i = 0; i < c->f->n; i++)
+		drawn += frame_px(c, i, &x, &w);
+	if (drawn < par_min || drawn < 2)
+		return 0;
+	rgb = an__reallocarray(NULL, c->f->n, 3 * sizeof(*rgb));
+	if (!rgb)
+		return 0;
+	/* colours here: label callbacks are called on this thread only.
+	 * The other thread fills the first 3/5 of the frames; this one
+	 * the rest, then draws the labels and writes the tooltips. */
+	for (i = 0, k = 0; i < c->f->n; i++) {
+		if (!frame_px(c, i, &x, &w))
+			continue;
+		frame_rgb(c, i, rgb + 3 * (size_t)i);
+		if (++k == drawn - drawn * 2 / 5)
+			half = i + 1;
+	}
+	memset(f, 0, sizeof(f));
+	f[0] = (fills){c, rgb, 0, half, AN_SBUF_INIT, CAIRO_STATUS_SUCCESS};
+	f[1] = (fills){c, rgb, half, c->f->n, AN_SBUF_INIT,
+		       CAIRO_STATUS_SUCCESS};
+	/* the main document first: cairo numbers its documents' surfaces
+	 * in the order they are made, and only this one's number shows */
+	s = cairo_svg_surface_create_for_stream(to_sbuf, &m, c->w, c->h);
+	cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
+	threaded = pthread_create(&tid, NULL, fills_main, &f[0]) == 0;
+	fills_main(&f[1]);
+	/* then its background, labels, headings and legend */
+	cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	frame_font(c, cr);
+	for (i = 0; i < c->f->n; i++)
+		if (frame_px(c, i, &x, &w))
+			label_frame(c, cr, i, x, w);
+	draw_heading(c, cr);
+	draw_legend(c, cr);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		fills_main(&f[0]);
+	for (k = 0; k < 2 && st == CAIRO_STATUS_SUCCESS; k++)
+		st = f[k].st;
+	if (st == CAIRO_STATUS_SUCCESS && !m.failed && !c->lab.failed)
+		ok = svg_join(&out, &m, f, 2);
+	free(rgb);
+	free(m.p);
+	free(f[0].out.p);
+	free(f[1].out.p);
+	if (st == CAIRO_STATUS_NO_MEMORY || m.failed || out.failed ||
+	    c->lab.failed) {
+		free(out.p);
+		*rc = an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+		return 1;
+	}
+	if (st != CAIRO_STATUS_SUCCESS) {
+		free(out.p);
+		*rc = an__fail(err, AN_EIO, AN_NO_OFFSET, "cairo: %s",
+			       cairo_status_to_string(st));
+		return 1;
+	}
+	if (!ok) {
+		free(out.p);
+		c->used_kinds = 0;
+		return 0;
+	}
+	free(c->svg.p);
+	c->svg = out;
+	*rc = finish_svg(c, err);
+	return 1;
+}
+
 static int check_opts(const an_flame_render_opts *o, an_error *err)
 {
 	if (o->version != AN_FLAME_RENDER_OPTS_VERSION)
@@ -467,9 +704,9 @@ static int check_opts(const an_flame_render_opts *o, an_error *err)
 	return AN_OK;
 }
 
-int an_flame_render(const an_flame *f, const an_flame_labels *l,
-		    const an_flame_render_opts *o, an_flame_write_cb write,
-		    void *payload, an_error *err)
+int an__flame_render(const an_flame *f, const an_flame_labels *l,
+		     const an_flame_render_opts *o, an_flame_write_cb write,
+		     void *payload, uint32_t par_min, an_error *err)
 {
 	an_flame_render_opts def = AN_FLAME_RENDER_OPTS_INIT;
 	cairo_surface_t *s = NULL;
@@ -504,6 +741,9 @@ int an_flame_render(const an_flame *f, const an_flame_labels *l,
 	}
 	c.h = TOP + (double)c.rows * c.fh + BOTTOM;
 	c.scale = f->total > 0 ? (c.w - 2 * PAD) / f->total : 0;
+	if (o->format == AN_FLAME_SVG &&
+	    svg_two_threads(&c, par_min, &rc, err))
+		goto done;
 	switch (o->format) {
 	case AN_FLAME_PNG:
 		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)c.w,
@@ -514,7 +754,7 @@ int an_flame_render(const an_flame *f, const an_flame_labels *l,
 							c.h);
 		break;
 	default:
-		s = cairo_svg_surface_create_for_stream(to_svg_buf, &c, c.w,
+		s = cairo_svg_surface_create_for_stream(to_sbuf, &c.svg, c.w,
 							c.h);
 		cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
 		break;
@@ -547,4 +787,12 @@ done:
 	free(c.lab.p);
 	free(c.svg.p);
 	return rc;
+}
+
+int an_flame_render(const an_flame *f, const an_flame_labels *l,
+		    const an_flame_render_opts *o, an_flame_write_cb write,
+		    void *payload, an_error *err)
+{
+	return an__flame_render(f, l, o, write, payload, PAR_MIN_FRAMES,
+				err);
 }
