@@ -288,12 +288,7 @@ int do_diff(const fe_opts *o)
 	an_error err;
 	fe_out out;
 	int threaded, rc = FE_EXIT_ERROR, k, fmt = FE_SVG;
-	/* a picture when --format or -o's extension says so */
-	const char *dot = o->out ? strrchr(o->out, '.') : NULL;
-	int picture = o->format >= FE_SVG ||
-		      (!o->format_set && dot &&
-		       (!strcmp(dot, ".svg") || !strcmp(dot, ".png") ||
-			!strcmp(dot, ".pdf")));
+	int picture = fe_wants_picture(o);
 
 	if (picture && fe_image_format(&fmt, o, "cpu diff") != FE_EXIT_OK)
 		return FE_EXIT_USAGE;

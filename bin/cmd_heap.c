@@ -1273,9 +1273,16 @@ int cmd_heap(int argc, char **argv)
 		else if (!strcmp(o.args[0], "-") && !strcmp(o.args[1], "-"))
 			rc = fe_usage_error(cmdname, "only one of BASE and "
 					    "TARGET can be '-'");
-		else if (o.sort && strcmp(o.sort, "alloc") &&
-			 strcmp(o.sort, "delta") && strcmp(o.sort, "freed") &&
-			 strcmp(o.sort, "count"))
+		else if (fe_wants_picture(&o) && o.sort &&
+			 strcmp(o.sort, "name") && strcmp(o.sort, "weight"))
+			rc = fe_usage_error(cmdname, "--sort must be name or "
+					    "weight for a picture");
+		else if (fe_wants_picture(&o) && o.explain_set)
+			rc = fe_usage_error(cmdname, "--explain is for the "
+					    "table, not the picture");
+		else if (!fe_wants_picture(&o) && o.sort &&
+			 strcmp(o.sort, "alloc") && strcmp(o.sort, "delta") &&
+			 strcmp(o.sort, "freed") && strcmp(o.sort, "count"))
 			rc = fe_usage_error(cmdname, "--sort must be alloc, "
 					    "delta, freed or count");
 		else

@@ -1,8 +1,9 @@
 /*
  * cmd_heap_diff.c - `profkit heap diff BASE TARGET`: both snapshots
  * loaded through libanalyze, DevTools' Comparison rows and the
- * explanations of what grew printed as text, JSON or CSV, and stored
- * with --db (docs/database.md).
+ * explanations of what grew printed as text, JSON or CSV, or the growth
+ * graph drawn (-o growth.svg|png|pdf), and stored with --db
+ * (docs/database.md).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@ typedef struct diff_job {
 	an_heap_diff *diff;
 	const an_heap_diff_row *rows; /* the diff's, DevTools' order */
 	const fe_opts *o;
+	int fmt;                /* FE_SVG... when drawing the growth graph */
 } diff_job;
 
 /* text intro: "# BASE -> TARGET: ..." unless -q */
@@ -112,7 +114,7 @@ static void diff_warnings(const diff_job *dj)
  * JSON; CSV has no room for them. */
 static long explain_count(const fe_opts *o)
 {
-	if (o->format == FE_CSV)
+	if (o->format == FE_CSV || fe_wants_picture(o))
 		return 0;
 	if (o->explain_set)
 		return o->explain;
@@ -386,8 +388,146 @@ static int do_diff(FILE *f, const diff_job *dj, const fe_opts *o)
 	return rc;
 }
 
-/* BASE through the light pipeline; TARGET in full when explanations are
- * asked for (they walk its retainers), else light too; then the diff.
+/* ---- the growth graph (-o growth.svg) ---- */
+
+typedef struct growth_names {
+	const an_heap *h;
+	const an_heap_growth *g;
+	char *lab, *loc; /* scratch for one label and one location */
+	size_t cap;
+} growth_names;
+
+/* "Class" then, for a step, the edge it holds the next frame by
+ * ("LabService.cache", "(array)[*]") */
+static an_str growth_label(uint32_t k, const void *ctx)
+{
+	const growth_names *x = ctx;
+	const an_heap_growth_key *key = an_heap_growth_key_get(x->g, k);
+	an_str s = {x->lab, 0}, c;
+	FILE *m;
+	long at;
+
+	if (!key)
+		return s;
+	if (key->kind == AN_HEAP_GROWTH_ROOT) {
+		s.ptr = "all new objects";
+		s.len = (uint32_t)strlen(s.ptr);
+		return s;
+	}
+	c = an_heap_class_get(x->h, key->cls)->name;
+	m = fmemopen(x->lab, x->cap, "w");
+	if (!m)
+		return s;
+	fe_text_max(m, c.ptr, c.len, FE_TEXT_CLASS_MAX);
+	if (key->kind == AN_HEAP_GROWTH_STEP)
+		group_edge_text(m, x->h, key->edge);
+	at = ftell(m);
+	fclose(m);
+	s.len = at > 0 && (size_t)at < x->cap ? (uint32_t)at : 0;
+	return s;
+}
+
+/* the tooltip's second part: an example object (and for a class, how
+ * many of its objects the picture holds) */
+static an_str growth_location(uint32_t k, const void *ctx)
+{
+	const growth_names *x = ctx;
+	const an_heap_growth_key *key = an_heap_growth_key_get(x->g, k);
+	an_str s = {x->loc, 0};
+	int n = 0;
+
+	if (key && key->kind == AN_HEAP_GROWTH_STEP)
+		n = snprintf(x->loc, x->cap, "(e.g. @%" PRIu64 ")",
+			     an_heap_node_id(x->h, key->node));
+	else if (key && key->kind == AN_HEAP_GROWTH_CLASS)
+		n = snprintf(x->loc, x->cap, "(%" PRIu64 " new object%s of this "
+			     "class in the picture, e.g. @%" PRIu64 ")",
+			     key->count, key->count == 1 ? "" : "s",
+			     an_heap_node_id(x->h, key->node));
+	s.len = n > 0 && (size_t)n < x->cap ? (uint32_t)n : 0;
+	return s;
+}
+
+static an_flame_kind growth_kind(uint32_t k, const void *ctx)
+{
+	const growth_names *x = ctx;
+	const an_heap_growth_key *key = an_heap_growth_key_get(x->g, k);
+
+	if (!key || key->kind == AN_HEAP_GROWTH_ROOT)
+		return AN_FLAME_PROGRAM;
+	return key->kind == AN_HEAP_GROWTH_CLASS ? AN_FLAME_JS :
+						   AN_FLAME_NATIVE;
+}
+
+/* the legend, in the order of an_flame_kind */
+static const char *const growth_kinds[] = {
+	"new objects, by class", "retainers (path from a GC root)", "", "",
+	"all new objects", "elided (too small)"
+};
+
+static int draw_growth(FILE *f, const diff_job *dj, const fe_opts *o)
+{
+	an_flame_opts fo;
+	an_flame_render_opts ro;
+	an_flame_labels lab;
+	growth_names names;
+	an_heap_growth *g = NULL;
+	an_flame *fl = NULL;
+	const an_heap_growth_info *in;
+	an_error err;
+	char sub[800], bn[300], tn[300], size[32];
+	int rc = FE_EXIT_OK;
+
+	an_error_clear(&err);
+	names.h = dj->t.heap;
+	names.cap = 1100;
+	names.lab = malloc(names.cap);
+	names.loc = malloc(names.cap);
+	if (!names.lab || !names.loc) {
+		fe_errorf("out of memory");
+		rc = FE_EXIT_ERROR;
+		goto done;
+	}
+	if (an_heap_growth_new(&g, dj->diff, dj->t.heap,
+			       FE_DEFAULT_CHAIN_STEPS, &err) < 0) {
+		rc = fe_fail(dj->target_path, &err);
+		goto done;
+	}
+	in = an_heap_growth_get_info(g);
+	fe_file_label(bn, sizeof(bn), dj->base_path);
+	fe_file_label(tn, sizeof(tn), dj->target_path);
+	human(size, sizeof(size), in->retained_size);
+	snprintf(sub, sizeof(sub), "%s \xe2\x86\x92 %s \xc2\xb7 %" PRIu64
+		 " new objects retaining %s (%" PRIu64 " more inside them)",
+		 bn, tn, in->objects, size, in->nested);
+	/* largest first and 1 px unless told, as heap flame */
+	fe_flame_opts(&ro, &fo, o, dj->fmt, (double)in->retained_size,
+		      "Heap growth: the new objects by retainer path", sub, 1,
+		      1);
+	ro.unit = AN_FLAME_BYTES;
+	if (in->objects == 0)
+		fe_errorf("warning: %s has no new objects to draw (the "
+			  "picture has no frames)", dj->target_path);
+	names.g = g;
+	lab.label = growth_label;
+	lab.location = growth_location;
+	lab.kind = growth_kind;
+	lab.ctx = &names;
+	lab.kind_names = growth_kinds;
+	if (an_heap_growth_flame(&fl, g, &fo, &err) < 0 ||
+	    an_flame_render(fl, &lab, &ro, fe_image_write, f, &err) < 0)
+		rc = fe_fail(dj->target_path, &err);
+done:
+	an_flame_free(fl);
+	an_heap_growth_free(g);
+	free(names.lab);
+	free(names.loc);
+	return rc;
+}
+
+/* BASE through the light pipeline; TARGET in full when explanations or
+ * the picture are asked for (they walk its retainers and dominators),
+ * else light too; then the diff.
  * Errors name the file they come from. */
 static int diff_load(diff_job *dj)
 {
@@ -409,7 +549,7 @@ static int diff_load(diff_job *dj)
 	dj->base_src = src;
 	if (rc)
 		return fe_fail(dj->base_path, &err);
-	if (explain_count(dj->o) > 0) {
+	if (explain_count(dj->o) > 0 || fe_wants_picture(dj->o)) {
 		rc = hjob_load(&dj->t, dj->target_path, dj->o->db != NULL);
 		if (rc)
 			return rc;
@@ -493,18 +633,22 @@ int run_diff(const fe_opts *o, const char *cmdname)
 	fe_out out;
 	int rc;
 
-	(void)cmdname;
 	memset(&dj, 0, sizeof(dj));
 	dj.o = o;
 	dj.base_path = o->args[0];
 	dj.target_path = o->args[1];
+	/* a bad picture name is a usage error before anything is read */
+	if (fe_wants_picture(o) &&
+	    fe_image_format(&dj.fmt, o, cmdname) != FE_EXIT_OK)
+		return FE_EXIT_USAGE;
 	rc = diff_load(&dj);
 	if (rc == FE_EXIT_OK) {
 		an_heap_diff_rows(dj.diff, &dj.rows);
 		diff_warnings(&dj);
 		rc = fe_out_open(&out, o->out);
 		if (rc == FE_EXIT_OK) {
-			rc = do_diff(out.f, &dj, o);
+			rc = fe_wants_picture(o) ? draw_growth(out.f, &dj, o) :
+						   do_diff(out.f, &dj, o);
 			if (rc == FE_EXIT_OK && o->db)
 				rc = store_diff_db(&dj, o);
 			rc = fe_out_finish(&out, rc);

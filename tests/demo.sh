@@ -43,7 +43,9 @@ pic cpu-flame.png cpu flame recursion.cpuprofile --sort weight
 pic cpu-chart.svg cpu flame busy_wait.cpuprofile --chart
 pic cpu-diff.svg cpu diff release_a.cpuprofile release_b.cpuprofile
 pic heap-flame.svg heap flame ../heap/leak.heapsnapshot.gz
-printf '\nflame graphs written to %s: cpu-flame.svg cpu-flame.png cpu-chart.svg cpu-diff.svg heap-flame.svg\n' "$out"
+pic heap-growth.svg heap diff ../heap/baseline.heapsnapshot.gz \
+	../heap/leak.heapsnapshot.gz
+printf '\nflame graphs written to %s: cpu-flame.svg cpu-flame.png cpu-chart.svg cpu-diff.svg heap-flame.svg heap-growth.svg\n' "$out"
 cd ../heap
 run heap diff baseline.heapsnapshot.gz leak.heapsnapshot.gz -n 10 \
 	--exclude '^\((string|concatenated string|compiled code)\)$'

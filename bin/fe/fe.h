@@ -212,6 +212,10 @@ void fe_note_pattern(char *buf, size_t cap, const char *opt,
 
 /* ---- pictures (fe_image.c) ---- */
 
+/* 1 when a command that prints a table or draws a picture (cpu diff,
+ * heap diff) is to draw: --format svg|png|pdf, or no --format and -o
+ * FILE.svg|png|pdf. */
+int fe_wants_picture(const fe_opts *o);
 /* The picture format (FE_SVG/PNG/PDF/SPEEDSCOPE) from --format, else
  * from -o's extension (.speedscope.json for speedscope); SVG on stdout,
  * but not to a terminal. FE_EXIT_OK or

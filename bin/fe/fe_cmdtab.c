@@ -287,23 +287,38 @@ static const fe_cmddef cmds[] = {
 	 "top\tshow N classes (default " FE_XSTR(FE_DEFAULT_ROWS)
 	 ", 0 = all)\n"
 	 "sort\talloc (default: alloc size), delta (size delta), freed "
-	 "(freed size), count (count delta); largest first\n"
+	 "(freed size), count (count delta); largest first; for a picture "
+	 "name or weight\n"
 	 "filter\tonly classes whose name matches RE\n"
 	 "exclude\thide classes whose name matches RE\n"
 	 "explain\tfor the K shown classes that grew most, the retainer path "
 	 "holding most of their new objects (default "
 	 FE_XSTR(FE_DEFAULT_EXPLAIN) " in text, 0 in JSON; never in CSV)\n"
-	 "bytes\n" TABLE_FMT OUT_TAIL
+	 "bytes\n"
+	 "format\ttext, json, csv, or a picture: svg, png, pdf (default "
+	 "text, or a picture by -o's extension)\n"
+	 "quiet\n"
+	 "output\twrite to FILE (replaced atomically); FILE.svg|png|pdf gets "
+	 "the growth graph: the new objects (as heap leaks finds them, less "
+	 "those another one dominates) as wide as their retained size, along "
+	 "their retainer paths from a GC root, a frame per step and one for "
+	 "their class on top\n"
+	 PIC_OPTS
+	 "progress\n"
 	 "db\talso store both snapshots (once each) and every row in SQLite "
 	 "FILE (heap_diff)\n"
 	 "replace\n",
 	 "BASE and TARGET may be gzipped; one of them may be '-' (stdin). "
 	 "Sizes: kB, MB, GB (of 1000 bytes, as DevTools) in text, --bytes "
-	 "for whole bytes.",
+	 "for whole bytes. With a picture --sort is name or weight (siblings "
+	 "by class name, or largest first: the default) and --explain is not "
+	 "taken.",
 	 "profkit heap diff before.heapsnapshot after.heapsnapshot\n"
 	 "profkit heap diff before.heapsnapshot after.heapsnapshot --sort "
-	 "count --explain 3\n",
-	 FE_FMTS_TABLE},
+	 "count --explain 3\n"
+	 "profkit heap diff before.heapsnapshot after.heapsnapshot -o "
+	 "growth.svg\n",
+	 FE_FMTS_BOTH},
 	{"heap leaks", "BASE TARGET [FINAL]",
 	 "memlab's find-leaks: objects new in TARGET (ids not in BASE) and, "
 	 "with FINAL, still there in FINAL, less the trivial ones (code, VM "

@@ -1,8 +1,9 @@
 /*
  * fe_image.c - what the picture commands (cpu flame, cpu diff -o x.svg,
- * heap flame) share: the format from --format or -o's extension, the
- * layout and render options from the command line, the writer handed to
- * the renderer, and the "file (date)" label of their subtitles.
+ * heap flame, heap diff -o x.svg) share: whether to draw, the format
+ * from --format or -o's extension, the layout and render options from
+ * the command line, the writer handed to the renderer, and the "file
+ * (date)" label of their subtitles.
  */
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,16 @@
 int fe_image_write(const void *data, size_t len, void *payload)
 {
 	return fwrite(data, 1, len, payload) != len;
+}
+
+int fe_wants_picture(const fe_opts *o)
+{
+	const char *dot = o->out ? strrchr(o->out, '.') : NULL;
+
+	return o->format >= FE_SVG ||
+	       (!o->format_set && dot &&
+		(!strcmp(dot, ".svg") || !strcmp(dot, ".png") ||
+		 !strcmp(dot, ".pdf")));
 }
 
 int fe_image_format(int *fmt, const fe_opts *o, const char *cmd)

@@ -3,7 +3,8 @@
 # flame graphs as cairo draws them: headless Chromium (Debian `chromium`,
 # installed by .ci/deps.sh) screenshots each SVG at its own size, and
 # svgcheck compares the screenshot with cairo's PNG of the same graph at
-# every box the SVG's hit rectangles name. CPU, heap and differential.
+# every box the SVG's hit rectangles name. CPU, heap, differential and
+# heap growth.
 set -u
 pk=$1
 check=$2
@@ -52,4 +53,6 @@ shot cpu cpu flame "$fx/cpu/busy_wait.cpuprofile"
 shot hostile cpu flame "$fx/cpu/synth_hostile.cpuprofile"
 shot heap heap flame "$fx/heap/leak.heapsnapshot.gz"
 shot diff cpu diff "$fx/cpu/release_a.cpuprofile" "$fx/cpu/release_b.cpuprofile"
+shot growth heap diff "$fx/heap/baseline.heapsnapshot.gz" \
+	"$fx/heap/leak.heapsnapshot.gz"
 exit $fail

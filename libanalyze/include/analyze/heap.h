@@ -528,6 +528,83 @@ AN_API int an_heap_diff_explain(an_heap_diff_group *out,
 /* Frees out->chain (accepts a zeroed or freed record). */
 AN_API void an_heap_diff_group_free(an_heap_diff_group *x);
 
+/* ---- growth: where the new objects are held, as a flame graph ---- */
+
+/*
+ * The growth graph of a diff (`heap diff -o growth.svg`): the new
+ * objects of TARGET that are leak candidates (as an_heap_leaks_new()
+ * with no FINAL and the default string size: trivial and unreachable
+ * ones left out) and that no other candidate dominates, each weighted by
+ * its retained size (so no byte counts twice: the graph's total is
+ * an_heap_leaks_info.retained_size for the same pair), laid out along
+ * its retainer path: the root (all of them), then the path's steps from
+ * the GC root's side down to the object, then a frame for the object's
+ * class. Steps that an_heap_diff_explain() would group are one frame
+ * (same edge type, retainer class, and name unless an index). Frames
+ * are keyed: an_heap_growth_key_get() tells what a key stands for.
+ * Caller-owned (an_heap_growth_free()); refers to `target`'s nodes.
+ */
+typedef struct an_heap_growth an_heap_growth;
+
+typedef struct an_heap_growth_info {
+	uint64_t new_objects;   /* TARGET objects not in BASE (of non-zero
+				   size: the diff's new_count) */
+	uint64_t trivial;       /* of those: code, VM internals, small
+				   strings... (an_heap_leaks_info) */
+	uint64_t unreachable;   /* of the rest: no strong path from a
+				   user root */
+	uint64_t objects;       /* the rest that no other of them
+				   dominates: the graph's leaves */
+	uint64_t nested;        /* the rest: in those objects' widths */
+	uint64_t retained_size; /* the graph's total */
+	uint32_t paths;         /* distinct (class, path) leaves */
+} an_heap_growth_info;
+
+/* What a frame's key stands for. */
+typedef enum an_heap_growth_kind {
+	AN_HEAP_GROWTH_ROOT = 0,  /* the root: all the objects */
+	AN_HEAP_GROWTH_STEP = 1,  /* a retainer holding the frames above */
+	AN_HEAP_GROWTH_CLASS = 2  /* the new objects of a class (a leaf) */
+} an_heap_growth_kind;
+
+typedef struct an_heap_growth_key {
+	an_heap_growth_kind kind;
+	uint32_t cls;   /* STEP: the retainer's class; CLASS: the objects'
+			   (an_heap_class_get of the target) */
+	uint32_t edge;  /* STEP: the edge it holds the next one by (one
+			   of them, when an index); else AN_NONE */
+	uint32_t node;  /* STEP: a retainer; CLASS: an object; the first
+			   met; ROOT: the target's root */
+	uint64_t count; /* CLASS: objects under this key in all; else 0 */
+} an_heap_growth_key;
+
+/*
+ * Builds the growth graph of diff d, made with `target` (analysed by
+ * an_heap_load()), with paths of at most max_steps steps (0: no limit; a
+ * path cut there starts at its last step).
+ * @return AN_OK, AN_EINVAL (d not made with target), AN_ENOMEM,
+ *         AN_ELIMIT (more than 2^32 frames).
+ */
+AN_API int an_heap_growth_new(an_heap_growth **out, const an_heap_diff *d,
+			      const an_heap *target, uint32_t max_steps,
+			      an_error *err);
+AN_API void an_heap_growth_free(an_heap_growth *g);
+/*
+ * The graph laid out (an_flame_layout(); o NULL: defaults; by name:
+ * siblings by class name, then edge type and name), its rectangles
+ * keyed as an_heap_growth_key_get() says; *out caller-owned
+ * (an_flame_free()). May be called many times (e.g. once to learn the
+ * total, then with the elision it implies).
+ * @return as an_flame_layout().
+ */
+AN_API int an_heap_growth_flame(an_flame **out, const an_heap_growth *g,
+				const an_flame_opts *o, an_error *err);
+/* Key k of the layout's rectangles; NULL when there is no such key. */
+AN_API const an_heap_growth_key *an_heap_growth_key_get(
+	const an_heap_growth *g, uint32_t k);
+AN_API const an_heap_growth_info *an_heap_growth_get_info(
+	const an_heap_growth *g);
+
 /* ---- leaks (memlab's find-leaks) ---- */
 
 /*

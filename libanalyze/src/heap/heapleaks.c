@@ -48,18 +48,38 @@ static int trivial(const an_heap *h, uint32_t v, uint64_t min_string)
 	}
 }
 
+void an__heap_leak_candidates(uint8_t *cand, an_heap_leaks_info *info,
+			      const an_heap *h, const uint8_t *fresh,
+			      const uint8_t *alive, uint64_t min_string)
+{
+	uint32_t v;
+
+	info->target_objects = h->node_count;
+	for (v = 0; v < h->node_count; v++) {
+		if (!bit(fresh, v) || v == h->root)
+			continue;
+		info->new_objects++;
+		if (alive && !bit(alive, v))
+			info->gone++;
+		else if (trivial(h, v, min_string))
+			info->trivial++;
+		else if (h->d.dist[v] == AN_HEAP_NO_DISTANCE ||
+			 h->d.dist[v] >= AN_HEAP_SYSTEM_DISTANCE)
+			info->unreachable++;
+		else {
+			info->candidates++;
+			cand[v >> 3] |= (uint8_t)(1u << (v & 7));
+		}
+	}
+}
+
 /* A dominator tree walk's stack entry: a node and the top candidate
  * above it (its index in tops[], or AN_NONE). */
 typedef struct frame {
 	uint32_t node, top;
 } frame;
 
-/*
- * The candidates no other candidate dominates, into *tops (node order of
- * the walk) with per top the number of candidates it dominates in
- * *nested. cand: bit per node.
- */
-static int find_tops(uint32_t **tops, uint64_t **nested, uint32_t *ntops,
+int an__heap_tops(uint32_t **tops, uint64_t **nested, uint32_t *ntops,
 		     const an_heap *h, const uint8_t *cand)
 {
 	frame *st = NULL;
@@ -195,9 +215,9 @@ int an_heap_leaks_new(an_heap_leaks **out, const an_heap_ids *base,
 	an_heap_leaks_opts dflt = AN_HEAP_LEAKS_OPTS_INIT;
 	an_heap_leaks *l;
 	uint8_t *old = NULL, *alive = NULL, *cand = NULL;
-	uint32_t *tops = NULL, ntops = 0, v;
+	uint32_t *tops = NULL, ntops = 0;
 	uint64_t *nested = NULL;
-	size_t nb;
+	size_t nb, v;
 	int rc;
 
 	*out = NULL;
@@ -225,24 +245,11 @@ int an_heap_leaks_new(an_heap_leaks **out, const an_heap_ids *base,
 		rc = an__heap_ids_mark(alive, final, h);
 	if (rc < 0)
 		goto done;
-	l->info.target_objects = h->node_count;
-	for (v = 0; v < h->node_count; v++) {
-		if (bit(old, v) || v == h->root)
-			continue;
-		l->info.new_objects++;
-		if (final && !bit(alive, v))
-			l->info.gone++;
-		else if (trivial(h, v, o->min_string_size))
-			l->info.trivial++;
-		else if (h->d.dist[v] == AN_HEAP_NO_DISTANCE ||
-			 h->d.dist[v] >= AN_HEAP_SYSTEM_DISTANCE)
-			l->info.unreachable++;
-		else {
-			l->info.candidates++;
-			cand[v >> 3] |= (uint8_t)(1u << (v & 7));
-		}
-	}
-	rc = find_tops(&tops, &nested, &ntops, h, cand);
+	for (v = 0; v < nb; v++)
+		old[v] = (uint8_t)~old[v]; /* now: new */
+	an__heap_leak_candidates(cand, &l->info, h, old, alive,
+				 o->min_string_size);
+	rc = an__heap_tops(&tops, &nested, &ntops, h, cand);
 	if (rc == AN_OK) {
 		l->info.nested = l->info.candidates - ntops;
 		rc = cluster(l, h, tops, nested, ntops, o, err);

@@ -137,7 +137,7 @@ int an__retwalk_run(const an_heap_retainer **chain, uint32_t *len,
  * hidden edges have indexes, V8 names the entries of hash tables (a
  * Map's table) with internal edges named by their index, and a WeakMap's
  * key -> value edges by the ids of the pair */
-static int has_name(const an_heap *h, uint32_t e)
+int an__retstep_named(const an_heap *h, uint32_t e)
 {
 	an_str nm;
 	uint32_t i;
@@ -163,7 +163,7 @@ static int step_same(const an_heap *h, an_heap_retainer a,
 	if (h->etype[a.edge] != h->etype[b.edge] ||
 	    h->d.cls[a.from] != h->d.cls[b.from])
 		return 0;
-	if (!has_name(h, a.edge))
+	if (!an__retstep_named(h, a.edge))
 		return 1;
 	x = h->strs.items[h->ename[a.edge]];
 	y = h->strs.items[h->ename[b.edge]];
@@ -179,7 +179,7 @@ static uint64_t path_hash(const an_heap *h, uint32_t cls,
 	for (i = 0; i < len; i++) {
 		uint64_t s = (uint64_t)h->etype[c[i].edge] << 32 ^
 			     h->d.cls[c[i].from];
-		if (has_name(h, c[i].edge)) {
+		if (an__retstep_named(h, c[i].edge)) {
 			an_str nm = h->strs.items[h->ename[c[i].edge]];
 			s ^= an__ht_bytes(nm.ptr, nm.len);
 		}

@@ -42,6 +42,13 @@ AN_HIDDEN int an__retwalk_run(const an_heap_retainer **chain,
 			      uint32_t *len, an__retwalk *w, uint32_t n,
 			      uint32_t max_steps, an_error *err);
 
+/*
+ * 1 when edge e's name tells the steps of paths apart (as groups compare
+ * them): not for element and hidden edges, edges named by a number (a
+ * Map table's entries) or a WeakMap's key -> value edges.
+ */
+AN_HIDDEN int an__retstep_named(const an_heap *h, uint32_t e);
+
 /* A group of nodes: same class, same path (an__retgroups_add()). */
 typedef struct an__retgroup {
 	uint64_t count, retained; /* members, their retained sizes summed */

@@ -9,6 +9,7 @@ sh tests/demo.sh "$rel" "$TMPDIR/demo-img" > "$TMPDIR/demo.out" || exit 1
 sed -e "s|$TMPDIR/demo-img|OUT|" \
 	-e 's|analysed in [0-9.]* s ([0-9.]* MB/s)|analysed in T s (R MB/s)|' \
 	"$TMPDIR/demo.out"
-for f in cpu-flame.svg cpu-flame.png cpu-chart.svg cpu-diff.svg heap-flame.svg; do
+for f in cpu-flame.svg cpu-flame.png cpu-chart.svg cpu-diff.svg heap-flame.svg \
+	heap-growth.svg; do
 	test -s "$TMPDIR/demo-img/$f" || echo "missing: $f"
 done
