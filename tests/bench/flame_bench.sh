@@ -5,7 +5,9 @@
 # producing the folded stacks a flame graph tool needs (oracle `folded`).
 # Prints flame/top and oracle/flame. flamegraph.pl itself is not packaged
 # for Debian 12 and this machine has no other internet than Debian's and
-# npm's registries, so it is not measured here.
+# npm's registries: its npm port (package `flamegraph`, installed into
+# /tmp/flamegraph when missing) is timed instead, from the folded stacks
+# of `profkit cpu folded` (flamegraph_js.js).
 #   PROFKIT=build/release/bin/profkit tests/bench/flame_bench.sh [BIG.cpuprofile]
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,5 +35,21 @@ if [[ -f $ORACLE ]]; then
   if runs "$RUNS" "oracle folded (DevTools)" node --max-old-space-size=8000 "$ORACLE" folded "$BIG"; then
     echo "oracle folded / profkit cpu flame svg: wall $(ratio "$MED_WALL" "$S_WALL"), user+sys $(ratio "$MED_CPU" "$S_CPU")"
   fi
+fi
+# flamegraph.pl's algorithm from pre-folded stacks: the npm port
+# (flamegraph_js.js says why not the Perl original)
+FG=${FG:-/tmp/flamegraph/node_modules/flamegraph}
+if [[ ! -d $FG ]] && command -v npm > /dev/null; then
+  echo "installing flamegraph@1.3.0 (npm) into /tmp/flamegraph" >&2
+  mkdir -p /tmp/flamegraph &&
+    (cd /tmp/flamegraph && npm install --silent flamegraph@1.3.0 > /dev/null 2>&1)
+fi
+if [[ -d $FG ]] && "$PROFKIT" cpu folded "$BIG" > "$TMP/big.folded"; then
+  if FG=$FG runs "$RUNS" "flamegraph (npm) from folded" node "$ROOT/tests/bench/flamegraph_js.js" "$TMP/big.folded" "$TMP/fg.svg"; then
+    echo "  svg: $(stat -c %s "$TMP/fg.svg") bytes, $(grep -c '<title>' "$TMP/fg.svg") frames (folded input: $(wc -l < "$TMP/big.folded") stacks)"
+    echo "flamegraph (npm) / profkit cpu flame svg: wall $(ratio "$MED_WALL" "$S_WALL"), user+sys $(ratio "$MED_CPU" "$S_CPU")"
+  fi
+else
+  echo "flamegraph (npm) not measured: no $FG (npm install flamegraph@1.3.0)"
 fi
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
