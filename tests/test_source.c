@@ -555,6 +555,63 @@ Test(source, freeing_stops_the_inflating_thread_waiting_on_a_pipe)
 	free(data);
 }
 
+#if defined(__linux__) && !defined(F_GETPIPE_SZ)
+#define F_GETPIPE_SZ 1032 /* <linux/fcntl.h> */
+#endif
+
+/* Reading a pipe, the source makes it hold 1 MiB (Linux's default most
+ * for a user) instead of 64 KiB, so that writer and reader do not take
+ * turns every 64 KiB (`cat x | profkit heap summary -` of a 1.7 GB
+ * snapshot: 8.5 s before, 5.9 s after). Before the change the pipe kept
+ * its 64 KiB. */
+Test(source, a_pipe_read_is_made_to_hold_1_mib)
+{
+#ifdef F_GETPIPE_SZ
+	static const uint8_t data[] = "{\"nodes\": [1, 2, 3]}";
+	char fifo[] = "/tmp/an_test_fifo_XXXXXX";
+	int status, tfd = mkstemp(fifo), fd, before, after, max = 0;
+	FILE *f = fopen("/proc/sys/fs/pipe-max-size", "r");
+	an_source *s = NULL;
+	an_error err;
+	const uint8_t *p;
+	size_t len;
+	pid_t pid;
+
+	if (!f || fscanf(f, "%d", &max) != 1 || max < (1 << 20)) {
+		if (f)
+			fclose(f);
+		cr_skip_test("pipe-max-size below 1 MiB here");
+	}
+	fclose(f);
+	cr_assert_geq(tfd, 0);
+	close(tfd);
+	unlink(fifo);
+	cr_assert_eq(mkfifo(fifo, 0600), 0, "mkfifo %s", fifo);
+	pid = fork();
+	cr_assert_geq(pid, 0, "fork");
+	if (pid == 0)
+		silent_writer(fifo, data, sizeof(data) - 1);
+	cr_assert_eq(an_source_open_path(&s, fifo, &err), AN_OK);
+	/* another reader of the same pipe, to ask its size */
+	fd = open(fifo, O_RDONLY | O_NONBLOCK);
+	cr_assert_geq(fd, 0);
+	before = fcntl(fd, F_GETPIPE_SZ);
+	cr_assert_eq(an_source_next(&p, &len, s, &err), AN_OK, "%s",
+		     err.message);
+	cr_expect_eq(len, sizeof(data) - 1);
+	after = fcntl(fd, F_GETPIPE_SZ);
+	cr_expect_eq(before, 64 * 1024);
+	cr_expect_eq(after, 1 << 20, "the pipe holds %d bytes", after);
+	close(fd);
+	an_source_free(s);
+	kill(pid, SIGKILL);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	unlink(fifo);
+#else
+	cr_skip_test("not Linux: pipes keep their size");
+#endif
+}
+
 Test(source, truncated_gzip_is_eio_at_every_cut)
 {
 	static const char json[] =
