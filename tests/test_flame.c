@@ -551,6 +551,117 @@ Test(flame, png_pixels_where_the_layout_says)
 	cpu_free(&k);
 }
 
+/* k rendered as PNG with o, decoded */
+static cairo_surface_t *png_with(const cpu_case *k, an_flame_render_opts *o)
+{
+	an_flame_labels l = {lab, loc, kind, k->p, NULL};
+	membuf m = {NULL, 0, 0};
+	cairo_surface_t *s;
+	an_error err;
+
+	o->format = AN_FLAME_PNG;
+	cr_assert_eq(an_flame_render(k->f, &l, o, to_mem, &m, &err), AN_OK,
+		     "%s", err.message);
+	m.cap = m.n;
+	m.n = 0;
+	s = cairo_image_surface_create_from_png_stream(from_mem, &m);
+	free(m.p);
+	cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	return s;
+}
+
+/* the pixel 2 px below the top edge of rectangle i, mid-width, in a
+ * picture h px high with rows of fh px on a 34 px legend */
+static uint32_t pixel_of(cairo_surface_t *s, const cpu_case *k, uint32_t i,
+			 int fh)
+{
+	const an_flame_rect *r = an_flame_get(k->f, i);
+	int h = cairo_image_surface_get_height(s);
+	int x = (int)(10 + (r->x + r->width / 2) * 1180 / an_flame_total(k->f));
+	int y = h - 34 - (int)(r->depth + 1) * fh + 2;
+	uint32_t v;
+
+	cairo_surface_flush(s);
+	memcpy(&v, cairo_image_surface_get_data(s) +
+			   (size_t)y * (size_t)cairo_image_surface_get_stride(s) +
+			   (size_t)x * 4, 4);
+	return v & 0xffffff;
+}
+
+/*
+ * --height: the picture is that tall, the rows share what the 52 px of
+ * headings and 34 px of legend leave (at most 24 px): busy_wait's 7 rows
+ * in 300 px get floor(214 / 7) = 30 -> 24 px, the root on the legend.
+ * --palette: gray makes busyWait's box grey (r = g = b, 110..200), hot
+ * red-to-yellow (red 205..255, blue <= 55), the root stays blue-grey.
+ * A version-1 caller (no height, no palette) gets the default picture;
+ * bad values are refused.
+ */
+Test(flame, height_and_palette)
+{
+	an_flame_render_opts o = AN_FLAME_RENDER_OPTS_INIT, d;
+	an_flame_labels l;
+	cairo_surface_t *s;
+	cpu_case k;
+	membuf m = {NULL, 0, 0}, m1 = {NULL, 0, 0};
+	an_error err;
+	uint32_t bw, i, v, root = AN_NONE, box = AN_NONE;
+
+	cpu_flame(&k, "cpu/busy_wait.cpuprofile");
+	cr_assert_eq(an_flame_depth(k.f), 7);
+	bw = fx_function_named(k.p, "busyWait");
+	for (i = 0; i < an_flame_count(k.f); i++) {
+		if (an_flame_get(k.f, i)->parent == AN_NONE)
+			root = i;
+		if (an_flame_get(k.f, i)->key == bw)
+			box = i;
+	}
+	cr_assert_neq(box, AN_NONE);
+	o.height = 300;
+	s = png_with(&k, &o);
+	cr_expect_eq(cairo_image_surface_get_height(s), 300);
+	cr_expect_eq(pixel_of(s, &k, root, 24), 0x8ca0beu);
+	cairo_surface_destroy(s);
+
+	o = d = (an_flame_render_opts)AN_FLAME_RENDER_OPTS_INIT;
+	o.palette = AN_FLAME_PALETTE_GRAY;
+	s = png_with(&k, &o);
+	v = pixel_of(s, &k, box, 16);
+	cr_expect(((v >> 16) & 0xff) == (v & 0xff) &&
+		  ((v >> 8) & 0xff) == (v & 0xff), "gray %06x", v);
+	cr_expect(((v & 0xff) >= 110 && (v & 0xff) <= 200), "gray %06x", v);
+	cr_expect_eq(pixel_of(s, &k, root, 16), 0x8ca0beu);
+	cairo_surface_destroy(s);
+	o.palette = AN_FLAME_PALETTE_HOT;
+	s = png_with(&k, &o);
+	v = pixel_of(s, &k, box, 16);
+	cr_expect((v >> 16) >= 205 && (v & 0xff) <= 55, "hot %06x", v);
+	cairo_surface_destroy(s);
+
+	/* version 1: the same bytes as today's defaults */
+	l = (an_flame_labels){lab, loc, kind, k.p, NULL};
+	d.format = AN_FLAME_PNG;
+	cr_assert_eq(an_flame_render(k.f, &l, &d, to_mem, &m, &err), AN_OK);
+	d.version = 1;
+	d.height = 12345; /* not read: beyond a version-1 struct */
+	d.palette = (an_flame_palette)7;
+	cr_assert_eq(an_flame_render(k.f, &l, &d, to_mem, &m1, &err), AN_OK,
+		     "%s", err.message);
+	cr_expect(m.n == m1.n && !memcmp(m.p, m1.p, m.n));
+	d.version = AN_FLAME_RENDER_OPTS_VERSION;
+	d.palette = AN_FLAME_PALETTE_KIND;
+	d.height = 99;
+	cr_expect_eq(an_flame_render(k.f, &l, &d, to_mem, &m1, &err),
+		     AN_EINVAL);
+	d.height = 0;
+	d.palette = (an_flame_palette)4;
+	cr_expect_eq(an_flame_render(k.f, &l, &d, to_mem, &m1, &err),
+		     AN_EINVAL);
+	free(m.p);
+	free(m1.p);
+	cpu_free(&k);
+}
+
 /*
  * The heap: every object's box is as wide as its retained size (DevTools'
  * number: test_heap_summary checks those against the oracle), sits on

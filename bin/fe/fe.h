@@ -65,7 +65,8 @@ enum {
 	FE_OPT_PROFILE = 1 << 13,     /* --profile PID:TID (traces) */
 	FE_OPT_ABSOLUTE = 1 << 14,    /* --absolute (cpu diff) */
 	/* pictures: --format svg|png|pdf (not text/json/csv), --width,
-	 * --title, --subtitle, --min-width, --inverted */
+	 * --height, --title, --subtitle, --min-width, --inverted,
+	 * --palette */
 	FE_OPT_IMAGE = 1 << 15,
 	FE_OPT_CHART = 1 << 16,       /* --chart (cpu flame) */
 	FE_OPT_SORT = 1 << 17,        /* --sort KEY (the command checks KEY) */
@@ -151,6 +152,8 @@ typedef struct fe_opts {
 	int absolute;            /* --absolute */
 	int format_set;          /* --format was given */
 	double width;            /* --width PX (0: default) */
+	double height;           /* --height PX (0: from the depth) */
+	int palette;             /* --palette (an_flame_palette) */
 	const char *title;       /* --title */
 	const char *subtitle;    /* --subtitle */
 	double min_width;        /* --min-width PX (-1: default) */

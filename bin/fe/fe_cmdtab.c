@@ -14,7 +14,7 @@
 #define OUT_TAIL "output\nprogress\n"
 #define TABLE_FMT "format\nquiet\n"
 #define PIC_OPTS                                                              \
-	"width\ntitle\nsubtitle\nmin-width\ninverted\n"
+	"width\nheight\ntitle\nsubtitle\nmin-width\ninverted\n"
 
 #define CPU_NOTES                                                             \
 	"FILE may be gzipped; '-' reads standard input. Trace JSON (Profile "  \
@@ -137,7 +137,7 @@ static const fe_cmddef cmds[] = {
 	 "stdout when that is no terminal\n"
 	 "format\tsvg, png, pdf or speedscope, whatever OUT's extension "
 	 "(speedscope: the same tree as a speedscope file)\n"
-	 PIC_OPTS
+	 PIC_OPTS "palette\n"
 	 "sort\tname or weight: order of siblings (default name)\n"
 	 "filter\tonly stacks with a frame matching RE\n"
 	 "exclude\tdrop stacks with a frame matching RE\n"
@@ -272,7 +272,8 @@ static const fe_cmddef cmds[] = {
 	 "min-width\tthe same in pixels (default 1)\n"
 	 "sort\tweight (default: retained size, as the dominators view) or "
 	 "name (class name)\n"
-	 "width\n" "title\n" "subtitle\n" "inverted\n" "progress\n",
+	 "width\n" "height\n" "title\n" "subtitle\n" "inverted\n"
+	 "palette\n" "progress\n",
 	 "The format follows OUT's extension. FILE may be gzipped; '-' reads "
 	 "standard input.",
 	 "profkit heap flame app.heapsnapshot -o heap.svg\n"
@@ -303,7 +304,7 @@ static const fe_cmddef cmds[] = {
 	 "those another one dominates) as wide as their retained size, along "
 	 "their retainer paths from a GC root, a frame per step and one for "
 	 "their class on top\n"
-	 PIC_OPTS
+	 PIC_OPTS "palette\n"
 	 "progress\n"
 	 "db\talso store both snapshots (once each) and every row in SQLite "
 	 "FILE (heap_diff)\n"

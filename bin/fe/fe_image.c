@@ -88,6 +88,8 @@ void fe_flame_opts(an_flame_render_opts *ro, an_flame_opts *fo,
 	*ro = rdef;
 	*fo = fdef;
 	ro->width = o->width > 0 ? o->width : 1200;
+	ro->height = o->height;
+	ro->palette = (an_flame_palette)o->palette;
 	ro->title = o->title ? o->title : title;
 	ro->subtitle = o->subtitle ? o->subtitle : subtitle;
 	ro->inverted = o->inverted;

@@ -16,7 +16,7 @@ enum {
 	O_DEPTH, O_MIN_SIZE, O_PROGRESS, O_PROFILE, O_ABSOLUTE, O_WIDTH,
 	O_TITLE, O_SUBTITLE, O_MIN_WIDTH, O_SORT, O_INVERTED, O_CHART,
 	O_EXPLAIN, O_MIN_COUNT, O_REPLACE, O_BYTES, O_MEM, O_SHARD, O_FORCE,
-	O_NO_DIFFS
+	O_NO_DIFFS, O_HEIGHT, O_PALETTE
 };
 
 /* Every option of profkit: its name, its short form, the name of its
@@ -60,6 +60,11 @@ static const fe_optdef optdefs[] = {
 	{"absolute", 0, NULL, O_ABSOLUTE, "deltas and ratio of the times, "
 	 "not of the shares"},
 	{"width", 0, "PX", O_WIDTH, "picture width (default 1200)"},
+	{"height", 0, "PX", O_HEIGHT, "picture height (default: from the "
+	 "depth, 16 px a row); the rows share it, at most 24 px each"},
+	{"palette", 0, "NAME", O_PALETTE, "kind (default: a hue per frame "
+	 "kind), hot (flamegraph.pl's reds and yellows for every function), "
+	 "mem (greens), gray (for print)"},
 	{"title", 0, "TEXT", O_TITLE, "the picture's title"},
 	{"subtitle", 0, "TEXT", O_SUBTITLE, "the picture's subtitle (default: "
 	 "file, date, total)"},
@@ -265,6 +270,8 @@ static unsigned needs(int c)
 	case O_PROFILE: return FE_OPT_PROFILE;
 	case O_ABSOLUTE: return FE_OPT_ABSOLUTE;
 	case O_WIDTH:
+	case O_HEIGHT:
+	case O_PALETTE:
 	case O_TITLE:
 	case O_SUBTITLE:
 	case O_MIN_WIDTH:
@@ -634,6 +641,29 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 					"--width needs whole pixels "
 					"200..32767, not '%s'", optarg);
 			o->width = v;
+			break;
+		case O_HEIGHT:
+			if (!parse_num(optarg, &v) || v < 100 || v > 32767 ||
+			    v != floor(v))
+				return fe_usage_error(cmdsp,
+					"--height needs whole pixels "
+					"100..32767, not '%s'", optarg);
+			o->height = v;
+			break;
+		case O_PALETTE:
+			if (!strcmp(optarg, "kind"))
+				o->palette = AN_FLAME_PALETTE_KIND;
+			else if (!strcmp(optarg, "hot"))
+				o->palette = AN_FLAME_PALETTE_HOT;
+			else if (!strcmp(optarg, "mem"))
+				o->palette = AN_FLAME_PALETTE_MEM;
+			else if (!strcmp(optarg, "gray") ||
+				 !strcmp(optarg, "grey"))
+				o->palette = AN_FLAME_PALETTE_GRAY;
+			else
+				return fe_usage_error(cmdsp,
+					"--palette must be kind, hot, mem or "
+					"gray, not '%s'", optarg);
 			break;
 		case O_TITLE: o->title = optarg; break;
 		case O_SUBTITLE: o->subtitle = optarg; break;

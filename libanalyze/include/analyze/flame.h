@@ -154,8 +154,21 @@ typedef enum an_flame_unit {
 	AN_FLAME_BYTES = 1 /* weights are bytes */
 } an_flame_unit;
 
+/* How frames are coloured (an_flame_render_opts.palette). In every
+ * palette idle, program and elided frames keep their greys, and a frame's
+ * shade is hashed from its label (same label, same colour). */
+typedef enum an_flame_palette {
+	AN_FLAME_PALETTE_KIND = 0, /* a hue per kind: JS warm, native aqua,
+				      GC purple (the default) */
+	AN_FLAME_PALETTE_HOT = 1,  /* flamegraph.pl's "hot": every function
+				      red to yellow */
+	AN_FLAME_PALETTE_MEM = 2,  /* flamegraph.pl's "mem": greens */
+	AN_FLAME_PALETTE_GRAY = 3  /* greys, for print */
+} an_flame_palette;
+
 typedef struct an_flame_render_opts {
-	unsigned version;        /* AN_FLAME_RENDER_OPTS_VERSION */
+	unsigned version;        /* AN_FLAME_RENDER_OPTS_VERSION (1: the
+				    fields up to delta only) */
 	an_flame_format format;
 	an_flame_unit unit;
 	double width;            /* image width in px (default 1200) */
@@ -166,12 +179,19 @@ typedef struct an_flame_render_opts {
 	/* differential colouring: per rectangle -1..1, red as it tends to
 	 * 1 (grew), blue to -1 (shrank), white at 0; NULL: by kind */
 	const double *delta;
+	/* version 2: */
+	double height;           /* image height in px, 100..32767: rows
+				    share what the headings and legend leave
+				    (at most 24 px each, at least 1; rows
+				    that do not fit are cut); 0: from the
+				    depth (frame_height per row) */
+	an_flame_palette palette; /* not used with delta */
 } an_flame_render_opts;
 
-#define AN_FLAME_RENDER_OPTS_VERSION 1
+#define AN_FLAME_RENDER_OPTS_VERSION 2
 #define AN_FLAME_RENDER_OPTS_INIT                                             \
 	{ AN_FLAME_RENDER_OPTS_VERSION, AN_FLAME_SVG, AN_FLAME_US, 1200, 16,  \
-	  NULL, NULL, 0, NULL }
+	  NULL, NULL, 0, NULL, 0, AN_FLAME_PALETTE_KIND }
 
 /* Receives the image bytes in order; returns non-zero to stop (the
  * render then fails with AN_EIO). */
@@ -182,7 +202,8 @@ typedef int (*an_flame_write_cb)(const void *data, size_t len,
  * Draws f. The picture's height follows from the depth: 86 px of
  * headings and legend plus frame_height per row; when that would pass
  * 32,767 px (cairo's limit) the rows get thinner, down to 1 px (labels
- * from 8 px), and rows past the limit are not drawn. Deterministic: the
+ * from 8 px), and rows past the limit are not drawn. With o->height the
+ * picture is that tall and the rows fit it the same way. Deterministic: the
  * same layout, labels and options give the same bytes (PNG, SVG; PDF
  * carries cairo's creation date).
  * @return AN_OK; AN_EINVAL (bad options); AN_EIO (write failed);

@@ -9,6 +9,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <math.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 
@@ -28,6 +29,7 @@ typedef struct ctx {
 	const an_flame_labels *l;
 	const an_flame_render_opts *o;
 	double w, h, scale, fh;
+	double top;         /* y of the frames' first row */
 	uint32_t rows;      /* rows drawn: the depth, or what fits */
 	an_sbuf lab;        /* the current label, valid UTF-8 */
 	an_flame_write_cb write;
@@ -72,14 +74,35 @@ static uint32_t fnv(const char *s, size_t n)
 	return h;
 }
 
-/* The fill of a frame: the hue by kind, the shade hashed from its label
- * (flamegraph.pl's "hot" palette for JS). */
-static void colour(double rgb[3], an_flame_kind k, an_str label)
+/* 1 for the kinds a palette other than AN_FLAME_PALETTE_KIND colours
+ * alike: the functions */
+static int function_kind(an_flame_kind k)
+{
+	return k == AN_FLAME_JS || k == AN_FLAME_NATIVE || k == AN_FLAME_GC;
+}
+
+/* The fill of a frame: the hue by kind (or by palette), the shade hashed
+ * from its label (flamegraph.pl's "hot" palette for JS). */
+static void colour(double rgb[3], an_flame_palette p, an_flame_kind k,
+		   an_str label)
 {
 	uint32_t h = fnv(label.ptr, label.len);
 	double v1 = (h & 0xff) / 255.0, v2 = (h >> 8 & 0xff) / 255.0;
 	double v3 = (h >> 16 & 0xff) / 255.0;
 
+	if (p == AN_FLAME_PALETTE_HOT && function_kind(k))
+		k = AN_FLAME_JS;
+	if (p == AN_FLAME_PALETTE_MEM && function_kind(k)) {
+		/* flamegraph.pl's "mem" */
+		rgb[0] = 0;
+		rgb[1] = (190 + 50 * v2) / 255;
+		rgb[2] = (210 * v1) / 255;
+		return;
+	}
+	if (p == AN_FLAME_PALETTE_GRAY && function_kind(k)) {
+		rgb[0] = rgb[1] = rgb[2] = (110 + 90 * v1) / 255;
+		return;
+	}
 	switch (k) {
 	case AN_FLAME_JS:
 		rgb[0] = 205 + 50 * v3;
@@ -160,8 +183,8 @@ static double rect_y(const ctx *c, uint32_t depth)
 	uint32_t rows = c->rows;
 
 	if (c->o->inverted)
-		return TOP + depth * c->fh;
-	return TOP + (double)(rows - 1 - depth) * c->fh;
+		return c->top + depth * c->fh;
+	return c->top + (double)(rows - 1 - depth) * c->fh;
 }
 
 /* Draws text cut with ".." to fit `avail` px; nothing when not even
@@ -232,7 +255,7 @@ static void frame_rgb(ctx *c, uint32_t i, double rgb[3])
 	if (c->o->delta)
 		diff_colour(rgb, c->o->delta[i]);
 	else
-		colour(rgb, k, label_of(c, r));
+		colour(rgb, c->o->palette, k, label_of(c, r));
 }
 
 static void fill_frame(const ctx *c, cairo_t *cr, uint32_t i, double x,
@@ -357,17 +380,38 @@ static void draw_legend(ctx *c, cairo_t *cr)
 	}
 	for (k = 0; k <= AN_FLAME_ELIDED; k++) {
 		cairo_text_extents_t e;
+		an_sbuf t = AN_SBUF_INIT;
+		unsigned j;
 		if (!(c->used_kinds & 1u << k))
 			continue;
-		colour(rgb, (an_flame_kind)k, none);
+		if (c->o->palette != AN_FLAME_PALETTE_KIND &&
+		    function_kind((an_flame_kind)k)) {
+			/* one swatch for the functions, which the palette
+			 * colours alike: "JavaScript, native / builtin"
+			 * (k is the first of them drawn) */
+			for (j = k; j <= AN_FLAME_GC; j++)
+				if (c->used_kinds & 1u << j)
+					an__sbuf_printf(&t, "%s%s",
+							t.len ? ", " : "",
+							names[j]);
+		} else {
+			an__sbuf_printf(&t, "%s", names[k]);
+		}
+		colour(rgb, c->o->palette, (an_flame_kind)k, none);
 		cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
 		cairo_rectangle(cr, x, y, 12, 12);
 		cairo_fill(cr);
 		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
 		cairo_move_to(cr, x + 16, y + 10);
-		cairo_show_text(cr, names[k]);
-		cairo_text_extents(cr, names[k], &e);
-		x += 16 + e.x_advance + 18;
+		if (t.p && !t.failed) {
+			cairo_show_text(cr, t.p);
+			cairo_text_extents(cr, t.p, &e);
+			x += 16 + e.x_advance + 18;
+		}
+		free(t.p);
+		if (c->o->palette != AN_FLAME_PALETTE_KIND &&
+		    function_kind((an_flame_kind)k))
+			k = AN_FLAME_GC; /* the functions are done */
 	}
 }
 
@@ -691,6 +735,12 @@ static int check_opts(const an_flame_render_opts *o, an_error *err)
 		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
 				"unknown an_flame_render_opts version %u",
 				o->version);
+	if (o->height != 0 && !(o->height >= 100 && o->height <= MAX_PX))
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"height %g px: must be 100..32767", o->height);
+	if ((unsigned)o->palette > AN_FLAME_PALETTE_GRAY)
+		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
+				"unknown palette %d", (int)o->palette);
 	if (!(o->width >= 200 && o->width <= 32767))
 		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
 				"width %g px: must be 200..32767", o->width);
@@ -718,6 +768,13 @@ int an__flame_render(const an_flame *f, const an_flame_labels *l,
 	memset(&c, 0, sizeof(c));
 	if (!o)
 		o = &def;
+	if (o->version == 1) {
+		/* a caller built against version 1: its struct ends at
+		 * delta; the rest as by default */
+		memcpy(&def, o, offsetof(an_flame_render_opts, height));
+		def.version = AN_FLAME_RENDER_OPTS_VERSION;
+		o = &def;
+	}
 	AN_TRY(check_opts(o, err));
 	if (!f || !l || !write)
 		AN_FAIL(err, AN_EINVAL, AN_NO_OFFSET,
@@ -731,15 +788,24 @@ int an__flame_render(const an_flame *f, const an_flame_labels *l,
 	c.fh = o->frame_height;
 	c.rows = f->depth;
 	/* a deep graph gets thinner rows, down to 1 px, so that the
-	 * picture stays within cairo's 32,767 px; deeper rows are cut */
-	if (TOP + (double)f->depth * c.fh + BOTTOM > MAX_PX) {
-		c.fh = floor((MAX_PX - TOP - BOTTOM) / f->depth);
+	 * picture stays within cairo's 32,767 px (or the height asked);
+	 * deeper rows are cut */
+	c.h = o->height > 0 ? floor(o->height) : MAX_PX;
+	if (o->height > 0 && f->depth > 0)
+		c.fh = fmin(24, floor((c.h - TOP - BOTTOM) / f->depth));
+	if (c.fh < 1 || TOP + (double)f->depth * c.fh + BOTTOM > c.h) {
+		c.fh = floor((c.h - TOP - BOTTOM) / f->depth);
 		if (c.fh < 1) {
 			c.fh = 1;
-			c.rows = (uint32_t)(MAX_PX - TOP - BOTTOM);
+			c.rows = (uint32_t)(c.h - TOP - BOTTOM);
 		}
 	}
-	c.h = TOP + (double)c.rows * c.fh + BOTTOM;
+	if (!(o->height > 0))
+		c.h = TOP + (double)c.rows * c.fh + BOTTOM;
+	/* the frames sit on the legend (an icicle hangs from the
+	 * headings): the room a fixed height leaves over is above
+	 * (below) them */
+	c.top = o->inverted ? TOP : c.h - BOTTOM - (double)c.rows * c.fh;
 	c.scale = f->total > 0 ? (c.w - 2 * PAD) / f->total : 0;
 	if (o->format == AN_FLAME_SVG &&
 	    svg_two_threads(&c, par_min, &rc, err))

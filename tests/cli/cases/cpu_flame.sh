@@ -50,3 +50,10 @@ cmp -s "$TMPDIR/s.json" "$TMPDIR/s.speedscope.json" && echo "FILE.speedscope.jso
 "$PROFKIT" cpu flame busy_wait.cpuprofile --sort size -o "$TMPDIR/f.svg" 2>&1; echo "exit $?"
 "$PROFKIT" cpu flame ../bad/truncated.cpuprofile -o "$TMPDIR/bad.svg" 2>&1; echo "exit $?"
 test -e "$TMPDIR/bad.svg" && echo "bad.svg written" || echo "no bad.svg"
+# --height: the PNG is that tall (its IHDR height, big-endian at byte 20);
+# --palette gray for print; bad values are usage errors
+"$PROFKIT" cpu flame busy_wait.cpuprofile --height 300 --palette gray -o "$TMPDIR/h.png" || exit 1
+od -An -tu1 -j20 -N4 "$TMPDIR/h.png" | tr -s ' '
+"$PROFKIT" cpu flame busy_wait.cpuprofile --height 50 -o "$TMPDIR/h.svg" 2>&1; echo "exit $?"
+"$PROFKIT" cpu flame busy_wait.cpuprofile --palette rainbow -o "$TMPDIR/h.svg" 2>&1; echo "exit $?"
+"$PROFKIT" cpu diff release_a.cpuprofile release_b.cpuprofile --palette hot -o "$TMPDIR/d.svg" 2>&1; echo "exit $?"
