@@ -593,8 +593,8 @@ AN_API void an_heap_growth_free(an_heap_growth *g);
  * The graph laid out (an_flame_layout(); o NULL: defaults; by name:
  * siblings by class name, then edge type and name), its rectangles
  * keyed as an_heap_growth_key_get() says; *out caller-owned
- * (an_flame_free()). May be called many times (e.g. once to learn the
- * total, then with the elision it implies).
+ * (an_flame_free()). May be called many times, with other options, and
+ * from many threads at once (the graph is not changed once built).
  * @return as an_flame_layout().
  */
 AN_API int an_heap_growth_flame(an_flame **out, const an_heap_growth *g,
