@@ -34,41 +34,33 @@ struct an_heap_growth {
 	an_heap_growth_info info;
 };
 
+/* a STEP key as the retainer it stands for */
+static an_heap_retainer step_of(const an_heap_growth_key *k)
+{
+	an_heap_retainer r;
+
+	r.edge = k->edge;
+	r.from = k->node;
+	return r;
+}
+
+/* steps compare as retpath.c groups them; the others by kind and class */
 static uint64_t key_hash_of(const an_heap *h, const an_heap_growth_key *k)
 {
-	uint64_t x = (uint64_t)k->kind << 32 ^ k->cls;
-
-	if (k->kind == AN_HEAP_GROWTH_STEP) {
-		x ^= (uint64_t)h->etype[k->edge] << 40;
-		if (an__retstep_named(h, k->edge)) {
-			an_str nm = h->strs.items[h->ename[k->edge]];
-			x ^= an__ht_bytes(nm.ptr, nm.len);
-		}
-	}
-	return an__ht_mix64(x);
+	if (k->kind == AN_HEAP_GROWTH_STEP)
+		return an__ht_mix64(an__retstep_hash(h, step_of(k)) ^
+				    (uint64_t)k->kind << 62);
+	return an__ht_mix64((uint64_t)k->kind << 32 ^ k->cls);
 }
 
 static int key_same(const an_heap *h, const an_heap_growth_key *a,
 		    const an_heap_growth_key *b)
 {
-	int na, nb;
-	an_str x, y;
-
-	if (a->kind != b->kind || a->cls != b->cls)
+	if (a->kind != b->kind)
 		return 0;
-	if (a->kind != AN_HEAP_GROWTH_STEP)
-		return 1;
-	if (h->etype[a->edge] != h->etype[b->edge])
-		return 0;
-	na = an__retstep_named(h, a->edge);
-	nb = an__retstep_named(h, b->edge);
-	if (na != nb)
-		return 0;
-	if (!na)
-		return 1;
-	x = h->strs.items[h->ename[a->edge]];
-	y = h->strs.items[h->ename[b->edge]];
-	return x.len == y.len && !memcmp(x.ptr, y.ptr, x.len);
+	if (a->kind == AN_HEAP_GROWTH_STEP)
+		return an__retstep_same(h, step_of(a), step_of(b));
+	return a->cls == b->cls;
 }
 
 static uint64_t keyt_hash(uint32_t k, const void *ctx)

@@ -155,19 +155,32 @@ int an__retstep_named(const an_heap *h, uint32_t e)
 	return nm.len == 0;
 }
 
-static int step_same(const an_heap *h, an_heap_retainer a,
+int an__retstep_same(const an_heap *h, an_heap_retainer a,
 		     an_heap_retainer b)
 {
+	int named = an__retstep_named(h, a.edge);
 	an_str x, y;
 
 	if (h->etype[a.edge] != h->etype[b.edge] ||
-	    h->d.cls[a.from] != h->d.cls[b.from])
+	    h->d.cls[a.from] != h->d.cls[b.from] ||
+	    named != an__retstep_named(h, b.edge))
 		return 0;
-	if (!an__retstep_named(h, a.edge))
+	if (!named)
 		return 1;
 	x = h->strs.items[h->ename[a.edge]];
 	y = h->strs.items[h->ename[b.edge]];
 	return x.len == y.len && !memcmp(x.ptr, y.ptr, x.len);
+}
+
+uint64_t an__retstep_hash(const an_heap *h, an_heap_retainer r)
+{
+	uint64_t s = (uint64_t)h->etype[r.edge] << 32 ^ h->d.cls[r.from];
+
+	if (an__retstep_named(h, r.edge)) {
+		an_str nm = h->strs.items[h->ename[r.edge]];
+		s ^= an__ht_bytes(nm.ptr, nm.len);
+	}
+	return s;
 }
 
 static uint64_t path_hash(const an_heap *h, uint32_t cls,
@@ -176,15 +189,8 @@ static uint64_t path_hash(const an_heap *h, uint32_t cls,
 	uint64_t x = 0x2545f4914f6cdd1dull ^ len ^ (uint64_t)cls << 32;
 	uint32_t i;
 
-	for (i = 0; i < len; i++) {
-		uint64_t s = (uint64_t)h->etype[c[i].edge] << 32 ^
-			     h->d.cls[c[i].from];
-		if (an__retstep_named(h, c[i].edge)) {
-			an_str nm = h->strs.items[h->ename[c[i].edge]];
-			s ^= an__ht_bytes(nm.ptr, nm.len);
-		}
-		x = an__ht_mix64(x ^ s) + i;
-	}
+	for (i = 0; i < len; i++)
+		x = an__ht_mix64(x ^ an__retstep_hash(h, c[i])) + i;
 	return x;
 }
 
@@ -206,7 +212,8 @@ static int group_eq(uint32_t k, const void *key, const void *ctx)
 	if (x->len != g->qlen || x->cls != g->qcls)
 		return 0;
 	for (i = 0; i < x->len; i++)
-		if (!step_same(g->h, g->steps[x->first + i], g->q[i]))
+		if (!an__retstep_same(g->h, g->steps[x->first + i],
+				      g->q[i]))
 			return 0;
 	return 1;
 }

@@ -48,6 +48,13 @@ AN_HIDDEN int an__retwalk_run(const an_heap_retainer **chain,
  * Map table's entries) or a WeakMap's key -> value edges.
  */
 AN_HIDDEN int an__retstep_named(const an_heap *h, uint32_t e);
+/* 1 when two steps are the same for grouping: edges of one type, named
+ * alike (an__retstep_named()) and, when named, with one name; retainers
+ * of one class. */
+AN_HIDDEN int an__retstep_same(const an_heap *h, an_heap_retainer a,
+			       an_heap_retainer b);
+/* A hash of what an__retstep_same() compares. */
+AN_HIDDEN uint64_t an__retstep_hash(const an_heap *h, an_heap_retainer r);
 
 /* A group of nodes: same class, same path (an__retgroups_add()). */
 typedef struct an__retgroup {
