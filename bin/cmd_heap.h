@@ -1,7 +1,7 @@
 /*
  * cmd_heap.h - what the heap commands' frontends share (cmd_heap.c,
- * cmd_heap_diff.c, cmd_heap_leaks.c): a loaded snapshot and the
- * text/JSON pieces they print with.
+ * cmd_heap_flame.c, cmd_heap_diff.c, cmd_heap_leaks.c): a loaded
+ * snapshot and the text/JSON pieces they print with.
  */
 #ifndef CMD_HEAP_H
 #define CMD_HEAP_H
@@ -42,6 +42,9 @@ void edge_json(FILE *f, const an_heap *h, uint32_t e);
 void group_edge_text(FILE *f, const an_heap *h, uint32_t e);
 /* the class name of node n */
 an_str node_class_name(const an_heap *h, uint32_t n);
+
+/* `heap flame FILE` (cmd_heap_flame.c), options parsed */
+int run_flame(const fe_opts *o, const char *cmdname);
 
 /* `heap diff BASE TARGET` (cmd_heap_diff.c), options parsed */
 int run_diff(const fe_opts *o, const char *cmdname);
