@@ -34,12 +34,14 @@ static const char help_heap[] =
 	"\n"
 	"Docs: man profkit; docs/cli.md; every option: docs/options.md\n";
 
-int hjob_load(hjob *j, const char *path, int want_sha)
+int hjob_load(hjob *j, const char *path, int want_sha, an_heap_pool *pool)
 {
 	an_error err;
 	an_heap_load_opts lo = AN_HEAP_LOAD_OPTS_INIT;
 	fe_progress bar;
 	int rc;
+
+	lo.pool = pool;
 
 	memset(j, 0, sizeof(*j));
 	j->path = path;
@@ -1188,7 +1190,7 @@ int cmd_heap(int argc, char **argv)
 		fe_opts_free(&o);
 		return rc;
 	}
-	rc = hjob_load(&j, o.args[0], o.db != NULL);
+	rc = hjob_load(&j, o.args[0], o.db != NULL, NULL);
 	if (rc) {
 		hjob_free(&j);
 		fe_opts_free(&o);

@@ -17,9 +17,11 @@ typedef struct hjob {
 	an_heap *heap;
 } hjob;
 
-/* Loads path (progress bar when allowed; sha256 when asked); the error
- * is reported. FE_EXIT_OK or FE_EXIT_ERROR. */
-int hjob_load(hjob *j, const char *path, int want_sha);
+/* Loads path (progress bar when allowed; sha256 when asked; the memory
+ * of an earlier load from `pool`, which may be NULL, and the heap's left
+ * there when freed); the error is reported. FE_EXIT_OK or
+ * FE_EXIT_ERROR. */
+int hjob_load(hjob *j, const char *path, int want_sha, an_heap_pool *pool);
 void hjob_free(hjob *j);
 /* "12.3 MB"-style size for text output */
 void human(char *buf, size_t cap, uint64_t bytes);

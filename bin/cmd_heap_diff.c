@@ -67,6 +67,7 @@ typedef struct diff_job {
 	const an_heap_diff_row *rows; /* the diff's, DevTools' order */
 	const fe_opts *o;
 	int fmt;                /* FE_SVG... when drawing the growth graph */
+	an_heap_pool *pool;     /* BASE's memory, handed on to TARGET */
 } diff_job;
 
 /* text intro: "# BASE -> TARGET: ..." unless -q */
@@ -538,6 +539,11 @@ static int diff_load(diff_job *dj)
 	int rc;
 
 	an_error_clear(&err);
+	if (an_heap_pool_new(&dj->pool) < 0) {
+		fe_errorf("out of memory");
+		return FE_EXIT_ERROR;
+	}
+	lo.pool = dj->pool;
 	if (fe_progress_begin(&bar, dj->base_path)) {
 		lo.progress = fe_progress_cb;
 		lo.payload = &bar;
@@ -550,7 +556,8 @@ static int diff_load(diff_job *dj)
 	if (rc)
 		return fe_fail(dj->base_path, &err);
 	if (explain_count(dj->o) > 0 || fe_wants_picture(dj->o)) {
-		rc = hjob_load(&dj->t, dj->target_path, dj->o->db != NULL);
+		rc = hjob_load(&dj->t, dj->target_path, dj->o->db != NULL,
+			       dj->pool);
 		if (rc)
 			return rc;
 		if (an_heap_diff_new(&dj->diff, dj->base, dj->t.heap,
@@ -625,6 +632,7 @@ static void diff_free(diff_job *dj)
 	an_heap_base_free(dj->base);
 	an_source_free(dj->base_src);
 	hjob_free(&dj->t);
+	an_heap_pool_free(dj->pool); /* after the heaps that use it */
 }
 
 int run_diff(const fe_opts *o, const char *cmdname)

@@ -144,7 +144,7 @@ int run_flame(const fe_opts *o, const char *cmdname)
 				      "not '%s'", o->sort);
 	rc = fe_image_format(&fmt, o, cmdname);
 	if (rc == FE_EXIT_OK)
-		rc = hjob_load(&j, o->args[0], 0);
+		rc = hjob_load(&j, o->args[0], 0, NULL);
 	if (rc == FE_EXIT_OK) {
 		rc = fe_out_open(&out, o->out);
 		if (rc == FE_EXIT_OK)

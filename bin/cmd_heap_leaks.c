@@ -58,6 +58,7 @@ typedef struct leak_job {
 	hjob t;                 /* TARGET, loaded in full */
 	an_heap_leaks *leaks;
 	const fe_opts *o;
+	an_heap_pool *pool;     /* memory one load hands on to the next */
 } leak_job;
 
 /* one cluster as a row's callbacks see it */
@@ -251,6 +252,7 @@ static int ids_load(leak_job *lj, int k)
 	int rc;
 
 	an_error_clear(&err);
+	lo.pool = lj->pool;
 	if (fe_progress_begin(&bar, lj->path[k])) {
 		lo.progress = fe_progress_cb;
 		lo.payload = &bar;
@@ -272,11 +274,16 @@ static int leaks_load(leak_job *lj)
 	an_error err;
 	int rc;
 
+	if (an_heap_pool_new(&lj->pool) < 0) {
+		fe_errorf("out of memory");
+		return FE_EXIT_ERROR;
+	}
 	rc = ids_load(lj, 0);
 	if (rc == FE_EXIT_OK && lj->path[2])
 		rc = ids_load(lj, 2);
 	if (rc == FE_EXIT_OK)
-		rc = hjob_load(&lj->t, lj->path[1], lj->o->db != NULL);
+		rc = hjob_load(&lj->t, lj->path[1], lj->o->db != NULL,
+			       lj->pool);
 	if (rc)
 		return rc;
 	lo.min_count = lj->o->min_count;
@@ -342,6 +349,7 @@ static void leaks_free(leak_job *lj)
 		an_source_free(lj->src[k]);
 	}
 	hjob_free(&lj->t);
+	an_heap_pool_free(lj->pool); /* after the heap that uses it */
 }
 
 int run_leaks(const fe_opts *o, const char *cmdname)

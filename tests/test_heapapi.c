@@ -373,7 +373,7 @@ Test(heapapi, unknown_opts_version_is_einval)
 	an_profile *p = NULL;
 	an_error err;
 
-	o.version = 2;
+	o.version = AN_HEAP_LOAD_OPTS_VERSION + 1;
 	cr_expect_eq(load_heap_opts(&heap, fx_path("heap/tiny.heapsnapshot"),
 				    &o, &err),
 		     AN_EINVAL);

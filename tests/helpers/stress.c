@@ -272,12 +272,38 @@ done:
 }
 
 /* Loading is thread-safe too: heaps and profiles load side by side
- * (each heap load also runs threads of its own). */
+ * (each heap load also runs threads of its own), heap loads sharing one
+ * an_heap_pool among them. */
 typedef struct load_job {
 	char *path;     /* owned copy: fx_path() returns a shared buffer */
 	int heap;       /* 1: heap snapshot, 0: CPU profile */
+	an_heap_pool *pool; /* shared by the heap jobs */
 	uint64_t got;
 } load_job;
+
+/* Loads j's snapshot twice through the shared pool (the second load
+ * takes what the first, or another thread's, left there): both must give
+ * `want`. */
+static int pooled_twice(const load_job *j, uint64_t want)
+{
+	an_heap_load_opts o = AN_HEAP_LOAD_OPTS_INIT;
+	int k;
+
+	o.pool = j->pool;
+	for (k = 0; k < 2; k++) {
+		an_source *src = NULL;
+		an_heap *h = NULL;
+		uint64_t got = 0;
+		if (an_source_open_path(&src, j->path, NULL) == AN_OK &&
+		    an_heap_load(&h, src, &o, NULL) == AN_OK)
+			got = heap_digest(h);
+		an_heap_free(h); /* its arrays into the pool */
+		an_source_free(src);
+		if (got != want)
+			return 0;
+	}
+	return 1;
+}
 
 static void *load_one(void *arg)
 {
@@ -288,8 +314,9 @@ static void *load_one(void *arg)
 		an_heap *h = NULL;
 		an_source *src = NULL;
 		an_heap_info in;
+		uint64_t d = 0;
 		if (fx_load_heap(&h, j->path, 0, NULL) == AN_OK)
-			j->got = heap_digest(h);
+			j->got = d = heap_digest(h);
 		/* and `info`, whose light pipeline has a thread of its own:
 		 * the same totals as the whole model */
 		if (j->got &&
@@ -308,6 +335,8 @@ static void *load_one(void *arg)
 			an_source_free(src);
 		}
 		an_heap_free(h);
+		if (j->got && j->pool && !pooled_twice(j, d))
+			j->got = 0;
 	} else {
 		an_profile *p = NULL;
 		if (fx_load_profile(&p, j->path, 0, NULL) == AN_OK)
@@ -326,12 +355,16 @@ int stress_load(char *why, size_t cap)
 	load_job jobs[4];
 	pthread_t t[4];
 	uint64_t want[4];
+	an_heap_pool *pool = NULL;
 	int i, started = 0, bad = -1;
 
 	memset(jobs, 0, sizeof(jobs));
+	if (an_heap_pool_new(&pool) != AN_OK)
+		return -1;
 	for (i = 0; i < 4; i++) {
 		jobs[i].path = strdup(fx_path(rel[i]));
 		jobs[i].heap = i < 2;
+		jobs[i].pool = pool;
 		if (!jobs[i].path)
 			goto done;
 		load_one(&jobs[i]);
@@ -356,6 +389,7 @@ int stress_load(char *why, size_t cap)
 done:
 	for (i = 0; i < 4; i++)
 		free(jobs[i].path);
+	an_heap_pool_free(pool);
 	return bad;
 }
 

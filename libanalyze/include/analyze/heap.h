@@ -30,6 +30,23 @@ AN_BEGIN_DECL
 
 typedef struct an_heap an_heap;
 
+/*
+ * Memory one load hands on to the next: the big arrays of a heap freed
+ * while a pool is attached (an_heap_load_opts.pool) stay mapped in the
+ * pool, and the next load with that pool fills them instead of asking
+ * the kernel for fresh pages. Worth it when a program reads snapshots
+ * one after another (a diff's BASE then TARGET): the kernel zeroes every
+ * page a process touches first, and on a virtual machine whose balloon
+ * hands freed memory back to the host that costs up to seconds per GB
+ * (docs/PERFORMANCE.md). A pool may be shared by loads on several
+ * threads; it must outlive the heaps loaded with it. Free it once the
+ * last load is done: what it still holds is given back then.
+ */
+typedef struct an_heap_pool an_heap_pool;
+/* @return AN_OK, AN_ENOMEM. */
+AN_API int an_heap_pool_new(an_heap_pool **out);
+AN_API void an_heap_pool_free(an_heap_pool *p);
+
 /* Distance of nodes no BFS reaches (DevTools shows "-"). */
 #define AN_HEAP_NO_DISTANCE (-5)
 /* Distances at or above this are system-only paths (DevTools "-"). */
@@ -44,11 +61,15 @@ typedef struct an_heap_load_opts {
 				    0 = no limit of ours */
 	uint64_t max_edges;      /* likewise for snapshot.edge_count */
 	uint64_t max_strings;    /* likewise for the strings array */
+	/* version 2: */
+	an_heap_pool *pool;      /* memory to reuse and to leave the heap's
+				    arrays in when it is freed, or NULL */
 } an_heap_load_opts;
 
-#define AN_HEAP_LOAD_OPTS_VERSION 1
+/* Version 1 (without `pool`) is still accepted. */
+#define AN_HEAP_LOAD_OPTS_VERSION 2
 #define AN_HEAP_LOAD_OPTS_INIT                                                \
-	{ AN_HEAP_LOAD_OPTS_VERSION, NULL, NULL, 0, 0, 0 }
+	{ AN_HEAP_LOAD_OPTS_VERSION, NULL, NULL, 0, 0, 0, NULL }
 
 /*
  * Loads a .heapsnapshot (plain or gzip) and runs DevTools' pipeline.

@@ -81,6 +81,13 @@ typedef struct an_heap_derived {
 	uint32_t nclass_order;
 } an_heap_derived;
 
+/* The loader's arrays an_heap_pool keeps, a slot each (heappool.c). */
+enum {
+	AN__POOL_NTYPE, AN__POOL_NNAME, AN__POOL_NID, AN__POOL_NSELF,
+	AN__POOL_FIRST_EDGE, AN__POOL_NDET, AN__POOL_ETYPE, AN__POOL_ENAME,
+	AN__POOL_ETO, AN__POOL_SLOTS
+};
+
 struct an_heap {
 	an_strtab strs;          /* snapshot strings, by index (no interning);
 				    the pipeline appends its own names */
@@ -118,7 +125,19 @@ struct an_heap {
 	/* the analysis */
 	an_heap_derived d;
 	struct an__ret_index *ri; /* incoming-edge index (retainers.c) */
+	an_heap_pool *pool;      /* where an_heap_free() leaves the big
+				    arrays, or NULL (heappool.c) */
+	size_t pool_bytes[AN__POOL_SLOTS]; /* their blocks' sizes */
 };
+
+/* Slot's block (malloc'd, of *bytes bytes), or NULL: none, or no pool
+ * (*bytes then 0). */
+AN_HIDDEN void *an__heap_pool_take(an_heap_pool *p, int slot,
+				   size_t *bytes);
+/* Leaves `block` (malloc'd, of `bytes`) in the slot, or frees it: no
+ * pool, or the slot holds a larger one. */
+AN_HIDDEN void an__heap_pool_give(an_heap_pool *p, int slot, void *block,
+				  size_t bytes);
 
 /* Node n's name (string index) after the DOM state: "Detached <name>"
  * for a detached DOM native, else the snapshot's. */

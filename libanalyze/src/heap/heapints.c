@@ -37,10 +37,43 @@ static size_t next_cap(const loader *l, size_t cap, uint64_t ord,
 	return ord < ncap ? ncap : 0;
 }
 
-#define RE(p, n)                                                              \
+/* Array *p of `size`-byte elements grown to n. The first time (*p
+ * NULL) the block a previous load left in the pool's `slot` is taken:
+ * used as it is when it holds n (its pages are touched already, so this
+ * load takes no first-touch faults on them), else reallocated. With a
+ * pool, a new block gets an eighth more room, which costs address space
+ * only until used, so that the next snapshot fits in it if somewhat
+ * larger (a reallocation would remap it). h->pool_bytes[slot] keeps the
+ * block's size for an_heap_free(). AN_OK or AN_ENOMEM. */
+static int grow_array(an_heap *h, void **p, size_t n, size_t size, int slot)
+{
+	size_t have = h->pool_bytes[slot], want;
+	void *q;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		return AN_ENOMEM;
+	want = n * size;
+	if (!*p && h->pool) {
+		*p = an__heap_pool_take(h->pool, slot, &have);
+		if (*p && have >= want) {
+			h->pool_bytes[slot] = have;
+			return AN_OK;
+		}
+		if (!*p && want / 8 <= SIZE_MAX - want)
+			want += want / 8;
+	}
+	q = an__reallocarray(*p, want, 1);
+	if (!q)
+		return AN_ENOMEM;
+	*p = q;
+	h->pool_bytes[slot] = want;
+	return AN_OK;
+}
+
+#define RE(p, n, slot)                                                        \
 	do {                                                                  \
-		void *q_ = an__reallocarray((p), (n), sizeof(*(p)));          \
-		if (!q_)                                                      \
+		void *q_ = (p);                                               \
+		if (grow_array(h, &q_, (n), sizeof(*(p)), (slot)) < 0)        \
 			return AN_ENOMEM;                                     \
 		(p) = q_;                                                     \
 	} while (0)
@@ -59,13 +92,13 @@ static int grow_nodes(loader *l, uint64_t ord)
 				sizeof(*h->first_edge) + 1);
 	if (!ncap)
 		return AN_EFORMAT;
-	RE(h->ntype, ncap);
-	RE(h->nname, ncap);
-	RE(h->nid, ncap);
-	RE(h->nself.v, ncap);
-	RE(h->first_edge, ncap + 1);
+	RE(h->ntype, ncap, AN__POOL_NTYPE);
+	RE(h->nname, ncap, AN__POOL_NNAME);
+	RE(h->nid, ncap, AN__POOL_NID);
+	RE(h->nself.v, ncap, AN__POOL_NSELF);
+	RE(h->first_edge, ncap + 1, AN__POOL_FIRST_EDGE);
 	if (l->nf_det >= 0)
-		RE(h->ndet, ncap);
+		RE(h->ndet, ncap, AN__POOL_NDET);
 	l->node_cap = ncap;
 	return AN_OK;
 }
@@ -83,9 +116,9 @@ static int grow_edges(loader *l, uint64_t ord)
 				sizeof(*h->eto));
 	if (!ncap)
 		return AN_EFORMAT;
-	RE(h->etype, ncap);
-	RE(h->ename, ncap);
-	RE(h->eto, ncap);
+	RE(h->etype, ncap, AN__POOL_ETYPE);
+	RE(h->ename, ncap, AN__POOL_ENAME);
+	RE(h->eto, ncap, AN__POOL_ETO);
 	l->edge_cap = ncap;
 	return AN_OK;
 }

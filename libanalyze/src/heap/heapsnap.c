@@ -684,6 +684,7 @@ static int load(an_heap **out, an_source *src,
 		l.max_nodes = opts->max_nodes;
 		l.max_edges = opts->max_edges;
 		l.max_strings = opts->max_strings;
+		h->pool = opts->pool;
 	}
 	l.src_fd = an__source_plain_fd(src);
 	if (!an_source_is_gzip(src) && !an_source_is_zstd(src)) {
@@ -743,9 +744,20 @@ done:
 static int load_opts(an_heap **out, an_source *src,
 		     const an_heap_load_opts *opts, an_error *err)
 {
+	an_heap_load_opts v1;
 	int rc;
 
 	*out = NULL;
+	if (opts && opts->version == 1) {
+		/* without `pool`: the fields before it only */
+		v1 = (an_heap_load_opts)AN_HEAP_LOAD_OPTS_INIT;
+		v1.progress = opts->progress;
+		v1.payload = opts->payload;
+		v1.max_nodes = opts->max_nodes;
+		v1.max_edges = opts->max_edges;
+		v1.max_strings = opts->max_strings;
+		opts = &v1;
+	}
 	if (opts && opts->version != AN_HEAP_LOAD_OPTS_VERSION)
 		return an__fail(err, AN_EINVAL, AN_NO_OFFSET,
 				"unknown an_heap_load_opts version %u",
@@ -865,17 +877,28 @@ void an_heap_free(an_heap *h)
 	free(h->edge_types);
 	free(h->node_kinds);
 	free(h->edge_kinds);
-	free(h->ntype);
-	free(h->nname);
-	free(h->nid);
+	an__heap_pool_give(h->pool, AN__POOL_NTYPE, h->ntype,
+			   h->pool_bytes[AN__POOL_NTYPE]);
+	an__heap_pool_give(h->pool, AN__POOL_NNAME, h->nname,
+			   h->pool_bytes[AN__POOL_NNAME]);
+	an__heap_pool_give(h->pool, AN__POOL_NID, h->nid,
+			   h->pool_bytes[AN__POOL_NID]);
+	an__heap_pool_give(h->pool, AN__POOL_NSELF, h->nself.v,
+			   h->pool_bytes[AN__POOL_NSELF]);
+	h->nself.v = NULL;
 	an__size_free(&h->nself);
-	free(h->first_edge);
-	free(h->ndet);
+	an__heap_pool_give(h->pool, AN__POOL_FIRST_EDGE, h->first_edge,
+			   h->pool_bytes[AN__POOL_FIRST_EDGE]);
+	an__heap_pool_give(h->pool, AN__POOL_NDET, h->ndet,
+			   h->pool_bytes[AN__POOL_NDET]);
 	free(h->nloc);
 	free(h->locs);
-	free(h->etype);
-	free(h->ename);
-	free(h->eto);
+	an__heap_pool_give(h->pool, AN__POOL_ETYPE, h->etype,
+			   h->pool_bytes[AN__POOL_ETYPE]);
+	an__heap_pool_give(h->pool, AN__POOL_ENAME, h->ename,
+			   h->pool_bytes[AN__POOL_ENAME]);
+	an__heap_pool_give(h->pool, AN__POOL_ETO, h->eto,
+			   h->pool_bytes[AN__POOL_ETO]);
 	an__size_free(&h->d.self);
 	free(h->d.renamed);
 	free(h->d.rename);

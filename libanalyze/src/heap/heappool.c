@@ -1,0 +1,80 @@
+/*
+ * heappool.c - the big arrays one load leaves for the next
+ * (an_heap_pool): a slot per array of the loader (node and edge
+ * columns), each holding one block that an_heap_free() gave back instead
+ * of freeing it. A load takes its slot's block and fills it when it is
+ * large enough, else reallocates it; the pages already touched are
+ * reused as they are. Blocks are made an eighth larger than asked when a
+ * pool is there (heapints.c), so that a next snapshot somewhat larger
+ * fits them as they are: growing a block would remap it (glibc's realloc
+ * moves a big block with mremap, which keeps the pages but not their
+ * huge-page alignment).
+ */
+#include <pthread.h>
+
+#include "heap/heap_int.h"
+
+struct an_heap_pool {
+	pthread_mutex_t mu;
+	void *slot[AN__POOL_SLOTS];
+	size_t bytes[AN__POOL_SLOTS];
+};
+
+int an_heap_pool_new(an_heap_pool **out)
+{
+	an_heap_pool *p = calloc(1, sizeof(*p));
+
+	*out = NULL;
+	if (!p)
+		return AN_ENOMEM;
+	if (pthread_mutex_init(&p->mu, NULL) != 0) {
+		free(p);
+		return AN_ENOMEM;
+	}
+	*out = p;
+	return AN_OK;
+}
+
+void an_heap_pool_free(an_heap_pool *p)
+{
+	int i;
+
+	if (!p)
+		return;
+	for (i = 0; i < AN__POOL_SLOTS; i++)
+		free(p->slot[i]);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+void *an__heap_pool_take(an_heap_pool *p, int slot, size_t *bytes)
+{
+	void *b;
+
+	*bytes = 0;
+	if (!p)
+		return NULL;
+	pthread_mutex_lock(&p->mu);
+	b = p->slot[slot];
+	*bytes = p->bytes[slot];
+	p->slot[slot] = NULL;
+	p->bytes[slot] = 0;
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+void an__heap_pool_give(an_heap_pool *p, int slot, void *block, size_t bytes)
+{
+	void *drop = block;
+
+	if (p && block) {
+		pthread_mutex_lock(&p->mu);
+		if (!p->slot[slot] || p->bytes[slot] < bytes) {
+			drop = p->slot[slot];
+			p->slot[slot] = block;
+			p->bytes[slot] = bytes;
+		}
+		pthread_mutex_unlock(&p->mu);
+	}
+	free(drop);
+}
