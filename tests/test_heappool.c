@@ -62,13 +62,14 @@ static void expect_same(const an_heap *got, const an_heap *want)
 }
 
 /* leak (56,204 nodes) then baseline (fewer) through one pool: the
- * baseline's node and edge columns are the very blocks the leak
- * snapshot's load made, and its numbers are a plain load's. */
+ * baseline's node and edge columns, derived sizes and classes are the
+ * very blocks the leak snapshot's load made, and its numbers are a plain
+ * load's (the classes' array, filled zeros first, too). */
 Test(heappool, a_smaller_snapshot_fills_the_blocks_the_first_left)
 {
 	an_heap_pool *pool = NULL;
 	an_heap *h, *plain;
-	void *eto, *nid, *first_edge, *b;
+	void *eto, *nid, *first_edge, *self, *cls, *b;
 	size_t bytes, got;
 
 	cr_assert_eq(an_heap_pool_new(&pool), AN_OK);
@@ -77,6 +78,8 @@ Test(heappool, a_smaller_snapshot_fills_the_blocks_the_first_left)
 	eto = h->eto;
 	nid = h->nid;
 	first_edge = h->first_edge;
+	self = h->d.self.v;
+	cls = h->d.cls;
 	/* a pool's blocks get an eighth more room than the counts ask */
 	cr_expect_geq(h->pool_bytes[AN__POOL_ETO],
 		      (size_t)h->edge_count * 4 + h->edge_count * 4 / 8);
@@ -93,6 +96,9 @@ Test(heappool, a_smaller_snapshot_fills_the_blocks_the_first_left)
 	cr_expect_eq(h->eto, eto);
 	cr_expect_eq(h->nid, nid);
 	cr_expect_eq(h->first_edge, first_edge);
+	/* and the analysis' derived sizes and classes */
+	cr_expect_eq(h->d.self.v, self);
+	cr_expect_eq(h->d.cls, cls);
 	/* taken out of it: the pool holds it no more */
 	cr_expect_null(an__heap_pool_take(pool, AN__POOL_ETO, &got));
 	cr_expect_eq(got, 0);

@@ -44,9 +44,10 @@ AN_HIDDEN int an__size_set(an__sizes *s, uint32_t n, uint64_t size);
 /* s was moved (copied to where it is now): repoints its side table. */
 AN_HIDDEN void an__size_moved(an__sizes *s);
 AN_HIDDEN uint64_t an__size_big(const an__sizes *s, uint32_t n);
-/* A copy of `from` (n nodes) into the empty `to`. */
-AN_HIDDEN int an__size_copy(an__sizes *to, const an__sizes *from,
-			    uint32_t n);
+/* A copy of `from` (n nodes) into the empty `to`, whose array is `v` (n
+ * entries, any content; NULL: AN_ENOMEM). */
+AN_HIDDEN int an__size_copy(an__sizes *to, uint32_t *v,
+			    const an__sizes *from, uint32_t n);
 AN_HIDDEN void an__size_free(an__sizes *s);
 
 static inline uint64_t an__size_get(const an__sizes *s, uint32_t n)
@@ -81,11 +82,16 @@ typedef struct an_heap_derived {
 	uint32_t nclass_order;
 } an_heap_derived;
 
-/* The loader's arrays an_heap_pool keeps, a slot each (heappool.c). */
+/* The arrays an_heap_pool keeps, a slot each (heappool.c): the
+ * loader's node and edge columns, and the per-node arrays every
+ * analysis, light or full, makes first (derived sizes, classes). Only
+ * arrays a heap keeps until it is freed: a temporary left in the pool
+ * would stay there through the rest of its own load (the pool cannot
+ * tell whether another load follows), raising the peak. */
 enum {
 	AN__POOL_NTYPE, AN__POOL_NNAME, AN__POOL_NID, AN__POOL_NSELF,
 	AN__POOL_FIRST_EDGE, AN__POOL_NDET, AN__POOL_ETYPE, AN__POOL_ENAME,
-	AN__POOL_ETO, AN__POOL_SLOTS
+	AN__POOL_ETO, AN__POOL_SELF, AN__POOL_CLS, AN__POOL_SLOTS
 };
 
 struct an_heap {
@@ -138,6 +144,14 @@ AN_HIDDEN void *an__heap_pool_take(an_heap_pool *p, int slot,
  * pool, or the slot holds a larger one. */
 AN_HIDDEN void an__heap_pool_give(an_heap_pool *p, int slot, void *block,
 				  size_t bytes);
+/* n elements of `size` bytes for h's array of `slot` (zeroed when
+ * `zero`): the pool's block when it is large enough, else a new one (an
+ * eighth larger when h has a pool); h->pool_bytes[slot] gets its size.
+ * NULL on overflow or OOM. */
+AN_HIDDEN void *an__heap_pool_alloc(an_heap *h, int slot, size_t n,
+				    size_t size, int zero);
+/* Frees h's array of `slot` into h's pool (or to the system). */
+AN_HIDDEN void an__heap_pool_free(an_heap *h, int slot, void *p);
 
 /* Node n's name (string index) after the DOM state: "Detached <name>"
  * for a detached DOM native, else the snapshot's. */

@@ -428,7 +428,8 @@ int an__heap_class_names(an_heap *h)
 	name_cls = an__calloc(h->strs.count, sizeof(*name_cls));
 	if (!name_cls)
 		goto done;
-	h->d.cls = an__calloc(h->node_count, sizeof(*h->d.cls));
+	h->d.cls = an__heap_pool_alloc(h, AN__POOL_CLS, h->node_count,
+				       sizeof(*h->d.cls), 1);
 	if (!h->d.cls)
 		goto done;
 	if (add_string(h, "(system)", 8, &sys) < 0 ||

@@ -37,36 +37,20 @@ static size_t next_cap(const loader *l, size_t cap, uint64_t ord,
 	return ord < ncap ? ncap : 0;
 }
 
-/* Array *p of `size`-byte elements grown to n. The first time (*p
- * NULL) the block a previous load left in the pool's `slot` is taken:
- * used as it is when it holds n (its pages are touched already, so this
- * load takes no first-touch faults on them), else reallocated. With a
- * pool, a new block gets an eighth more room, which costs address space
- * only until used, so that the next snapshot fits in it if somewhat
- * larger (a reallocation would remap it). h->pool_bytes[slot] keeps the
- * block's size for an_heap_free(). AN_OK or AN_ENOMEM. */
+/* Array *p of `size`-byte elements grown to n; the first time from h's
+ * pool (an__heap_pool_alloc(): the block an earlier load left there is
+ * filled as it is when large enough). AN_OK or AN_ENOMEM. */
 static int grow_array(an_heap *h, void **p, size_t n, size_t size, int slot)
 {
-	size_t have = h->pool_bytes[slot], want;
 	void *q;
 
-	if (size != 0 && n > SIZE_MAX / size)
-		return AN_ENOMEM;
-	want = n * size;
-	if (!*p && h->pool) {
-		*p = an__heap_pool_take(h->pool, slot, &have);
-		if (*p && have >= want) {
-			h->pool_bytes[slot] = have;
-			return AN_OK;
-		}
-		if (!*p && want / 8 <= SIZE_MAX - want)
-			want += want / 8;
-	}
-	q = an__reallocarray(*p, want, 1);
+	if (!*p)
+		q = an__heap_pool_alloc(h, slot, n, size, 0);
+	else if ((q = an__reallocarray(*p, n, size)) != NULL)
+		h->pool_bytes[slot] = n * size;
 	if (!q)
 		return AN_ENOMEM;
 	*p = q;
-	h->pool_bytes[slot] = want;
 	return AN_OK;
 }
 

@@ -78,3 +78,41 @@ void an__heap_pool_give(an_heap_pool *p, int slot, void *block, size_t bytes)
 	}
 	free(drop);
 }
+
+void *an__heap_pool_alloc(an_heap *h, int slot, size_t n, size_t size,
+			  int zero)
+{
+	size_t have, want;
+	void *b, *q;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	want = n * size;
+	b = an__heap_pool_take(h->pool, slot, &have);
+	if (b && have >= want) {
+		if (zero)
+			memset(b, 0, want);
+		h->pool_bytes[slot] = have;
+		return b;
+	}
+	/* a block too small is grown: realloc keeps the pages it has */
+	if (h->pool && !b && want / 8 <= SIZE_MAX - want)
+		want += want / 8;
+	if (!b && zero) {
+		q = an__calloc(want, 1);
+	} else {
+		q = an__reallocarray(b, want, 1);
+		if (!q)
+			free(b);
+		else if (zero)
+			memset(q, 0, want);
+	}
+	h->pool_bytes[slot] = q ? want : 0;
+	return q;
+}
+
+void an__heap_pool_free(an_heap *h, int slot, void *p)
+{
+	an__heap_pool_give(h->pool, slot, p, h->pool_bytes[slot]);
+	h->pool_bytes[slot] = 0;
+}

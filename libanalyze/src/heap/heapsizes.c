@@ -62,12 +62,13 @@ int an__size_set(an__sizes *s, uint32_t n, uint64_t size)
 	return AN_OK;
 }
 
-int an__size_copy(an__sizes *to, const an__sizes *from, uint32_t n)
+int an__size_copy(an__sizes *to, uint32_t *v, const an__sizes *from,
+		  uint32_t n)
 {
 	uint32_t i;
 
 	memset(to, 0, sizeof(*to));
-	to->v = an__calloc(n, sizeof(*to->v));
+	to->v = v;
 	if (!to->v)
 		return AN_ENOMEM;
 	memcpy(to->v, from->v, (size_t)n * sizeof(*to->v));

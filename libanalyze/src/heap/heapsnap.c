@@ -877,28 +877,21 @@ void an_heap_free(an_heap *h)
 	free(h->edge_types);
 	free(h->node_kinds);
 	free(h->edge_kinds);
-	an__heap_pool_give(h->pool, AN__POOL_NTYPE, h->ntype,
-			   h->pool_bytes[AN__POOL_NTYPE]);
-	an__heap_pool_give(h->pool, AN__POOL_NNAME, h->nname,
-			   h->pool_bytes[AN__POOL_NNAME]);
-	an__heap_pool_give(h->pool, AN__POOL_NID, h->nid,
-			   h->pool_bytes[AN__POOL_NID]);
-	an__heap_pool_give(h->pool, AN__POOL_NSELF, h->nself.v,
-			   h->pool_bytes[AN__POOL_NSELF]);
+	an__heap_pool_free(h, AN__POOL_NTYPE, h->ntype);
+	an__heap_pool_free(h, AN__POOL_NNAME, h->nname);
+	an__heap_pool_free(h, AN__POOL_NID, h->nid);
+	an__heap_pool_free(h, AN__POOL_NSELF, h->nself.v);
 	h->nself.v = NULL;
 	an__size_free(&h->nself);
-	an__heap_pool_give(h->pool, AN__POOL_FIRST_EDGE, h->first_edge,
-			   h->pool_bytes[AN__POOL_FIRST_EDGE]);
-	an__heap_pool_give(h->pool, AN__POOL_NDET, h->ndet,
-			   h->pool_bytes[AN__POOL_NDET]);
+	an__heap_pool_free(h, AN__POOL_FIRST_EDGE, h->first_edge);
+	an__heap_pool_free(h, AN__POOL_NDET, h->ndet);
 	free(h->nloc);
 	free(h->locs);
-	an__heap_pool_give(h->pool, AN__POOL_ETYPE, h->etype,
-			   h->pool_bytes[AN__POOL_ETYPE]);
-	an__heap_pool_give(h->pool, AN__POOL_ENAME, h->ename,
-			   h->pool_bytes[AN__POOL_ENAME]);
-	an__heap_pool_give(h->pool, AN__POOL_ETO, h->eto,
-			   h->pool_bytes[AN__POOL_ETO]);
+	an__heap_pool_free(h, AN__POOL_ETYPE, h->etype);
+	an__heap_pool_free(h, AN__POOL_ENAME, h->ename);
+	an__heap_pool_free(h, AN__POOL_ETO, h->eto);
+	an__heap_pool_free(h, AN__POOL_SELF, h->d.self.v);
+	h->d.self.v = NULL;
 	an__size_free(&h->d.self);
 	free(h->d.renamed);
 	free(h->d.rename);
@@ -906,7 +899,7 @@ void an_heap_free(an_heap *h)
 	free(h->d.dom);
 	free(h->d.retained);
 	free(h->d.dist);
-	free(h->d.cls);
+	an__heap_pool_free(h, AN__POOL_CLS, h->d.cls);
 	free(h->d.dom_first);
 	free(h->d.dom_kids);
 	free(h->d.classes);

@@ -200,6 +200,8 @@ int an__heap_analyse_light(an_heap *h, an_error *err)
 		pthread_join(tid, NULL);
 		/* the derived sizes were only ever in the view */
 		h->d.self = j->view.d.self;
+		h->pool_bytes[AN__POOL_SELF] =
+			j->view.pool_bytes[AN__POOL_SELF];
 		an__size_moved(&h->d.self);
 		if (rc == AN_OK)
 			rc = j->rc;

@@ -28,7 +28,9 @@ int an__heap_shallow_sizes(an_heap *h)
 	int rc = AN_OK;
 
 	/* the loaded sizes stay as they are: the derived ones start equal */
-	rc = an__size_copy(self, &h->nself, n);
+	rc = an__size_copy(self, an__heap_pool_alloc(h, AN__POOL_SELF, n,
+						     sizeof(*self->v), 0),
+			   &h->nself, n);
 	if (rc < 0 || !has_user_roots(h))
 		return rc;
 	owners = an__calloc(n, sizeof(*owners));
