@@ -2,7 +2,9 @@
  * test_heappool.c - an_heap_pool: a load takes the arrays an earlier
  * load left in the pool (the same blocks, so no fresh pages) and gives
  * every number a load without the pool gives; a larger snapshot grows
- * the block it takes; version 1 options (before `pool`) still load.
+ * the block it takes; a diff's base, freed, leaves its two largest
+ * arrays for the target's retainer index; version 1 options (before
+ * `pool`) still load.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "heap/heapdiff_int.h"
 #include "heap/heap_int.h"
 
 TestSuite(heappool, .timeout = 120);
@@ -126,6 +129,70 @@ Test(heappool, a_larger_snapshot_grows_the_blocks_it_takes)
 	cr_expect_geq(h->pool_bytes[AN__POOL_ETO], (size_t)h->edge_count * 4);
 	cr_expect_geq(h->pool_bytes[AN__POOL_NID], (size_t)h->node_count * 4);
 	expect_same(h, plain);
+	an_heap_free(plain);
+	an_heap_free(h);
+	an_heap_pool_free(pool);
+}
+
+/* Every node's retainers (DevTools' order) in `got` are `want`'s. */
+static void expect_same_retainers(const an_heap *got, const an_heap *want)
+{
+	uint32_t n, i;
+
+	for (n = 0; n < an_heap_node_count(want); n++) {
+		an_heap_retainer *a = NULL, *b = NULL;
+		uint32_t na = 0, nb = 0;
+		an_error err;
+		cr_assert_eq(an_heap_retainers(&a, &na, got, n, &err), AN_OK);
+		cr_assert_eq(an_heap_retainers(&b, &nb, want, n, &err), AN_OK);
+		cr_expect_eq(na, nb, "node %u", n);
+		for (i = 0; i < na && i < nb; i++)
+			cr_expect_eq(memcmp(&a[i], &b[i], sizeof(a[i])), 0,
+				     "node %u retainer %u", n, i);
+		an_heap_retainers_free(a);
+		an_heap_retainers_free(b);
+	}
+}
+
+/* heap diff's order: BASE reduced (baseline), then TARGET (leak) loaded,
+ * then BASE freed, then the explanations' retainer queries. The base's
+ * id order and sizes (8 bytes an object each) go to the pool and become
+ * the target's retainer index (grown: the target has more nodes and 4
+ * bytes an edge); every retainer list is a plain load's. */
+Test(heappool, a_freed_base_becomes_the_targets_retainer_index)
+{
+	an_heap_load_opts o = AN_HEAP_LOAD_OPTS_INIT;
+	an_heap_pool *pool = NULL;
+	an_heap_base *base = NULL;
+	an_source *src = NULL;
+	an_heap *h, *plain;
+	void *order, *size, *b;
+	size_t got;
+	an_error err;
+
+	cr_assert_eq(an_heap_pool_new(&pool), AN_OK);
+	o.pool = pool;
+	cr_assert_eq(an_source_open_path(&src,
+					 fx_path("heap/baseline.heapsnapshot.gz"),
+					 &err), AN_OK);
+	cr_assert_eq(an_heap_base_load(&base, src, &o, &err), AN_OK, "%s",
+		     err.message);
+	an_source_free(src);
+	order = base->order;
+	size = base->size;
+	h = load("heap/leak.heapsnapshot.gz", pool);
+	an_heap_base_free(base);
+	b = an__heap_pool_take(pool, AN__POOL_RI_FIRST, &got);
+	cr_expect_eq(b, order);
+	an__heap_pool_give(pool, AN__POOL_RI_FIRST, b, got);
+	b = an__heap_pool_take(pool, AN__POOL_RI_EDGES, &got);
+	cr_expect_eq(b, size);
+	an__heap_pool_give(pool, AN__POOL_RI_EDGES, b, got);
+	plain = load("heap/leak.heapsnapshot.gz", NULL);
+	expect_same_retainers(h, plain);
+	/* the index took both */
+	cr_expect_null(an__heap_pool_take(pool, AN__POOL_RI_FIRST, &got));
+	cr_expect_null(an__heap_pool_take(pool, AN__POOL_RI_EDGES, &got));
 	an_heap_free(plain);
 	an_heap_free(h);
 	an_heap_pool_free(pool);

@@ -84,14 +84,17 @@ typedef struct an_heap_derived {
 
 /* The arrays an_heap_pool keeps, a slot each (heappool.c): the
  * loader's node and edge columns, and the per-node arrays every
- * analysis, light or full, makes first (derived sizes, classes). Only
- * arrays a heap keeps until it is freed: a temporary left in the pool
- * would stay there through the rest of its own load (the pool cannot
- * tell whether another load follows), raising the peak. */
+ * analysis, light or full, makes first (derived sizes, classes), which
+ * a heap keeps until it is freed; the shallow-size reassignment's two
+ * temporaries, passed on once (an__heap_pool_free_temp()); and for the
+ * retainer index (retainers.c), the two largest arrays of a diff's base,
+ * which is freed before the explanations' first queries
+ * (an_heap_base_free()). */
 enum {
 	AN__POOL_NTYPE, AN__POOL_NNAME, AN__POOL_NID, AN__POOL_NSELF,
 	AN__POOL_FIRST_EDGE, AN__POOL_NDET, AN__POOL_ETYPE, AN__POOL_ENAME,
-	AN__POOL_ETO, AN__POOL_SELF, AN__POOL_CLS, AN__POOL_SLOTS
+	AN__POOL_ETO, AN__POOL_SELF, AN__POOL_CLS, AN__POOL_OWNERS,
+	AN__POOL_WORK, AN__POOL_RI_FIRST, AN__POOL_RI_EDGES, AN__POOL_SLOTS
 };
 
 struct an_heap {
@@ -134,6 +137,7 @@ struct an_heap {
 	an_heap_pool *pool;      /* where an_heap_free() leaves the big
 				    arrays, or NULL (heappool.c) */
 	size_t pool_bytes[AN__POOL_SLOTS]; /* their blocks' sizes */
+	uint8_t pool_took[AN__POOL_SLOTS]; /* the block came from the pool */
 };
 
 /* Slot's block (malloc'd, of *bytes bytes), or NULL: none, or no pool
@@ -152,6 +156,12 @@ AN_HIDDEN void *an__heap_pool_alloc(an_heap *h, int slot, size_t n,
 				    size_t size, int zero);
 /* Frees h's array of `slot` into h's pool (or to the system). */
 AN_HIDDEN void an__heap_pool_free(an_heap *h, int slot, void *p);
+/* The same for a temporary of h's load, freed while the load goes on: a
+ * block the load made goes to the pool, one it took from there is freed.
+ * A temporary is so passed on once, from a load to the next: the last
+ * load's would otherwise sit in the pool through the rest of that load
+ * (its peak), the pool not knowing that no load follows. */
+AN_HIDDEN void an__heap_pool_free_temp(an_heap *h, int slot, void *p);
 
 /* Node n's name (string index) after the DOM state: "Detached <name>"
  * for a detached DOM native, else the snapshot's. */

@@ -317,6 +317,8 @@ int an_heap_base_load(an_heap_base **out, an_source *src,
 	if (!b)
 		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	an__strtab_init(&b->strs);
+	if (opts && opts->version >= 2)
+		b->pool = opts->pool; /* version 1 has no such field */
 	rc = an__heap_load_light(&h, src, opts, err);
 	if (rc == AN_OK) {
 		rc = base_from_heap(b, h);
@@ -364,9 +366,12 @@ void an_heap_base_free(an_heap_base *b)
 	an__strtab_free(&b->strs);
 	free(b->keys);
 	free(b->props);
-	free(b->order);
+	/* the two largest arrays, for a retainer index of the target's */
+	an__heap_pool_give(b->pool, AN__POOL_RI_FIRST, b->order,
+			   (size_t)b->n * sizeof(*b->order));
 	free(b->key);
-	free(b->size);
+	an__heap_pool_give(b->pool, AN__POOL_RI_EDGES, b->size,
+			   (size_t)b->n * sizeof(*b->size));
 	free(b->native);
 	free(b);
 }

@@ -39,6 +39,8 @@ struct an_heap_base {
 				order) */
 	uint32_t n;          /* entries: nodes of non-zero shallow size */
 	uint32_t node_count; /* nodes in the snapshot */
+	an_heap_pool *pool;  /* the load's: where order and size go when
+				freed, or NULL */
 };
 
 struct an_heap_diff {

@@ -89,6 +89,7 @@ void *an__heap_pool_alloc(an_heap *h, int slot, size_t n, size_t size,
 		return NULL;
 	want = n * size;
 	b = an__heap_pool_take(h->pool, slot, &have);
+	h->pool_took[slot] = b != NULL;
 	if (b && have >= want) {
 		if (zero)
 			memset(b, 0, want);
@@ -115,4 +116,15 @@ void an__heap_pool_free(an_heap *h, int slot, void *p)
 {
 	an__heap_pool_give(h->pool, slot, p, h->pool_bytes[slot]);
 	h->pool_bytes[slot] = 0;
+}
+
+void an__heap_pool_free_temp(an_heap *h, int slot, void *p)
+{
+	if (h->pool_took[slot]) {
+		free(p);
+		h->pool_bytes[slot] = 0;
+	} else {
+		an__heap_pool_free(h, slot, p);
+	}
+	h->pool_took[slot] = 0;
 }

@@ -33,12 +33,14 @@ int an__heap_shallow_sizes(an_heap *h)
 			   &h->nself, n);
 	if (rc < 0 || !has_user_roots(h))
 		return rc;
-	owners = an__calloc(n, sizeof(*owners));
+	/* owners is written whole below, work before it is read */
+	owners = an__heap_pool_alloc(h, AN__POOL_OWNERS, n, sizeof(*owners),
+				     0);
 	wcap = (size_t)n * 2 + 1; /* each node is pushed at most twice */
-	work = an__calloc(wcap, sizeof(*work));
+	work = an__heap_pool_alloc(h, AN__POOL_WORK, wcap, sizeof(*work), 0);
 	if (!owners || !work) {
-		free(owners);
-		free(work);
+		an__heap_pool_free_temp(h, AN__POOL_OWNERS, owners);
+		an__heap_pool_free_temp(h, AN__POOL_WORK, work);
 		return AN_ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
@@ -82,7 +84,7 @@ int an__heap_shallow_sizes(an_heap *h)
 						   an__size_get(self, i));
 		an__size_set(self, i, 0); /* below UINT32_MAX: cannot fail */
 	}
-	free(owners);
-	free(work);
+	an__heap_pool_free_temp(h, AN__POOL_OWNERS, owners);
+	an__heap_pool_free_temp(h, AN__POOL_WORK, work);
 	return rc;
 }

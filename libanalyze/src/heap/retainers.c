@@ -42,12 +42,36 @@ void an__heap_ret_index_free(an_heap *h)
 	h->ri = NULL;
 }
 
+/* n entries (zeroed when `zero`) for the index: the block h's pool has
+ * in `slot` (a diff's base, freed just before the explanations' queries),
+ * grown when too small, else a new one. NULL: out of memory. */
+static uint32_t *index_array(const an_heap *h, int slot, size_t n,
+			     int zero)
+{
+	size_t have;
+	uint32_t *b = an__heap_pool_take(h->pool, slot, &have), *q;
+
+	if (!b)
+		return an__calloc(n, sizeof(*b));
+	if (have < n * sizeof(*b)) {
+		q = an__reallocarray(b, n, sizeof(*b));
+		if (!q) {
+			free(b);
+			return NULL;
+		}
+		b = q;
+	}
+	if (zero)
+		memset(b, 0, n * sizeof(*b));
+	return b;
+}
+
 /* Builds the index; on failure (memory) queries keep scanning. */
 static void build_index(const an_heap *h, struct an__ret_index *ri)
 {
 	uint32_t n = h->node_count, e;
-	uint32_t *first = an__calloc((size_t)n + 1, sizeof(*first));
-	uint32_t *edges = an__calloc(h->edge_count, sizeof(*edges));
+	uint32_t *first = index_array(h, AN__POOL_RI_FIRST, (size_t)n + 1, 1);
+	uint32_t *edges = index_array(h, AN__POOL_RI_EDGES, h->edge_count, 0);
 
 	if (!first || !edges) {
 		free(first);
