@@ -519,3 +519,53 @@ Test(heapdiff, other_orders_and_growth)
 	free(sel);
 	free(gr);
 }
+
+/*
+ * The base keeps about 12 bytes an object (ids sorted in place, sizes as
+ * 32 bits with a side table for larger ones, the native flag as a bit):
+ * a deleted object of 5,000,000,000 bytes is freed whole, a native one
+ * counts but sets no deleted id (embedder ids), a kept one nothing.
+ * Base: Foo @3 (5,000,000,000 bytes), Foo @5 (10), native Bar @7 (20);
+ * target: Foo @5 (10) and Baz @9 (1).
+ */
+#define WIDE_BASE                                                             \
+	MINI_META "\"node_count\":4,\"edge_count\":3},"                       \
+	"\"nodes\":[9,0,1,0,3, 3,1,3,5000000000,0, 3,1,5,10,0, 8,2,7,20,0]," \
+	"\"edges\":[5,3,5, 5,4,10, 5,5,15],"                                  \
+	"\"strings\":[\"\",\"Foo\",\"Bar\",\"g1\",\"g2\",\"g3\"]}"
+#define WIDE_TARGET                                                           \
+	MINI_META "\"node_count\":3,\"edge_count\":2},"                       \
+	"\"nodes\":[9,0,1,0,2, 3,1,5,10,0, 3,2,9,1,0],"                      \
+	"\"edges\":[5,3,5, 5,4,10],"                                          \
+	"\"strings\":[\"\",\"Foo\",\"Baz\",\"g1\",\"g2\"]}"
+
+Test(heapdiff, base_sizes_beyond_32_bits_and_native_bits)
+{
+	const an_heap_diff_row *r;
+	const an_heap_diff_info *in;
+	an_error err;
+	uint32_t n, k;
+
+	base = must_load_base_str(WIDE_BASE);
+	target = must_load_str(WIDE_TARGET);
+	cr_assert_eq(an_heap_base_object_count(base), 3);
+	cr_assert_eq(an_heap_diff_new(&diff, base, target, &err), AN_OK);
+	n = an_heap_diff_rows(diff, &r);
+	cr_assert_eq(n, 3, "%u rows", n);
+	k = row_named(r, n, "Foo");
+	cr_expect_eq(r[k].deleted_count, 1);
+	cr_expect_eq(r[k].freed_size, 5000000000u);
+	cr_expect_eq(r[k].size_delta, -5000000000);
+	cr_expect_eq(r[k].new_count, 0);
+	k = row_named(r, n, "Bar");
+	cr_expect_eq(r[k].deleted_count, 1);
+	cr_expect_eq(r[k].freed_size, 20);
+	k = row_named(r, n, "Baz");
+	cr_expect_eq(r[k].new_count, 1);
+	cr_expect_eq(r[k].alloc_size, 1);
+	in = an_heap_diff_get_info(diff);
+	cr_expect_eq(in->shared, 1);      /* @5 */
+	cr_expect_eq(in->max_deleted_id, 3); /* not the native @7 */
+	cr_expect_eq(in->max_new_id, 9);
+	cr_expect_eq(in->base_objects, 3);
+}

@@ -156,9 +156,9 @@ static void expect_same_retainers(const an_heap *got, const an_heap *want)
 
 /* heap diff's order: BASE reduced (baseline), then TARGET (leak) loaded,
  * then BASE freed, then the explanations' retainer queries. The base's
- * id order and sizes (8 bytes an object each) go to the pool and become
- * the target's retainer index (grown: the target has more nodes and 4
- * bytes an edge); every retainer list is a plain load's. */
+ * ids and keys (4 bytes an object each) go to the pool and become the
+ * target's retainer index (grown: the target has more nodes, and the
+ * index 4 bytes an edge); every retainer list is a plain load's. */
 Test(heappool, a_freed_base_becomes_the_targets_retainer_index)
 {
 	an_heap_load_opts o = AN_HEAP_LOAD_OPTS_INIT;
@@ -166,7 +166,7 @@ Test(heappool, a_freed_base_becomes_the_targets_retainer_index)
 	an_heap_base *base = NULL;
 	an_source *src = NULL;
 	an_heap *h, *plain;
-	void *order, *size, *b;
+	void *ids, *keys, *b;
 	size_t got;
 	an_error err;
 
@@ -178,15 +178,15 @@ Test(heappool, a_freed_base_becomes_the_targets_retainer_index)
 	cr_assert_eq(an_heap_base_load(&base, src, &o, &err), AN_OK, "%s",
 		     err.message);
 	an_source_free(src);
-	order = base->order;
-	size = base->size;
+	ids = base->ids;
+	keys = base->key;
 	h = load("heap/leak.heapsnapshot.gz", pool);
 	an_heap_base_free(base);
 	b = an__heap_pool_take(pool, AN__POOL_RI_FIRST, &got);
-	cr_expect_eq(b, order);
+	cr_expect_eq(b, ids);
 	an__heap_pool_give(pool, AN__POOL_RI_FIRST, b, got);
 	b = an__heap_pool_take(pool, AN__POOL_RI_EDGES, &got);
-	cr_expect_eq(b, size);
+	cr_expect_eq(b, keys);
 	an__heap_pool_give(pool, AN__POOL_RI_EDGES, b, got);
 	plain = load("heap/leak.heapsnapshot.gz", NULL);
 	expect_same_retainers(h, plain);

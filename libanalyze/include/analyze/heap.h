@@ -388,7 +388,7 @@ AN_API int an_heap_flame(an_flame **out, const an_heap *h,
  * all DevTools' Comparison view reads of the base. Plain objects keep
  * their property set, so that the target's interface definitions can
  * name them. Loading runs only the light part of the pipeline (no
- * dominators, retained sizes or distances) and keeps about 20 bytes per
+ * dominators, retained sizes or distances) and keeps about 12 bytes per
  * object. Caller-owned, released with an_heap_base_free().
  */
 typedef struct an_heap_base an_heap_base;

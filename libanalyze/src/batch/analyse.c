@@ -17,9 +17,9 @@
 #include "batch/batch_int.h"
 #include "store/ingest_int.h"
 
-/* what a kept comparison base holds per object (id, key, size, order:
- * heap.h says about 20 bytes) */
-#define BASE_BYTES_PER_OBJECT 24
+/* what a kept comparison base holds per object (id, key, size, native
+ * bit: heap.h says about 12 bytes; the rest for its keys and names) */
+#define BASE_BYTES_PER_OBJECT 16
 
 /* profiles of one trace stored at most (threads beyond are left out) */
 #define MAX_PROFILES 256

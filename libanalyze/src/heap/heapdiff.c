@@ -238,8 +238,8 @@ static int plain_key(base_build *s, const an_heap *h, uint32_t v,
 static int base_from_heap(an_heap_base *b, const an_heap *h)
 {
 	base_build s;
-	uint32_t v, c, n = 0, *buf = NULL, *tmp = NULL;
-	uint64_t *scratch = NULL;
+	uint32_t v, c, e, n = 0, *buf = NULL, *tmp = NULL;
+	uint64_t *pairs = NULL, *scratch = NULL;
 	size_t cap = 0;
 	int rc = AN_ENOMEM;
 
@@ -269,34 +269,41 @@ static int base_from_heap(an_heap_base *b, const an_heap *h)
 	for (v = 0; v < h->node_count; v++)
 		n += an__size_get(&h->d.self, v) != 0;
 	rc = AN_ENOMEM;
-	b->order = an__calloc(n, sizeof(*b->order));
-	b->key = an__calloc(n, sizeof(*b->key));
-	b->size = an__calloc(n, sizeof(*b->size));
-	b->native = an__calloc(n, 1);
+	/* (id, node) pairs sorted, then the entries filled in that order:
+	 * no entry index is kept beside the ids */
+	pairs = an__calloc(n, sizeof(*pairs));
 	scratch = an__calloc(n, sizeof(*scratch));
-	if (!b->order || !b->key || !b->size || !b->native || !scratch)
+	b->ids = an__calloc(n, sizeof(*b->ids));
+	b->key = an__calloc(n, sizeof(*b->key));
+	b->size.v = an__calloc(n, sizeof(*b->size.v));
+	b->native = an__calloc((size_t)n / 8 + 1, 1);
+	if (!pairs || !scratch || !b->ids || !b->key || !b->size.v ||
+	    !b->native)
 		goto done;
 	b->n = n;
 	n = 0;
-	for (v = 0; v < h->node_count; v++) {
-		uint64_t sz = an__size_get(&h->d.self, v);
-		if (!sz)
-			continue;
-		if (is_plain(h, v)) {
+	for (v = 0; v < h->node_count; v++)
+		if (an__size_get(&h->d.self, v))
+			pairs[n++] = (uint64_t)h->nid[v] << 32 | v;
+	rc = an__radix_u64(pairs, scratch, n, 0, 64);
+	free(scratch);
+	scratch = NULL;
+	for (e = 0; rc == AN_OK && e < n; e++) {
+		v = (uint32_t)pairs[e];
+		if (is_plain(h, v))
 			rc = plain_key(&s, h, v, &buf, &tmp, &cap,
-				       &b->key[n]);
-			if (rc < 0)
-				goto done;
-		} else {
-			b->key[n] = h->d.cls[v];
-		}
-		b->size[n] = sz;
-		b->native[n] = is_embedder(h, v);
-		b->order[n] = (uint64_t)h->nid[v] << 32 | n;
-		n++;
+				       &b->key[e]);
+		else
+			b->key[e] = h->d.cls[v];
+		if (rc == AN_OK)
+			rc = an__size_set(&b->size, e,
+					  an__size_get(&h->d.self, v));
+		if (is_embedder(h, v))
+			b->native[e >> 3] |= (uint8_t)(1u << (e & 7));
+		b->ids[e] = (uint32_t)(pairs[e] >> 32);
 	}
-	rc = an__radix_u64(b->order, scratch, n, 0, 64);
 done:
+	free(pairs);
 	free(scratch);
 	free(buf);
 	free(tmp);
@@ -367,11 +374,11 @@ void an_heap_base_free(an_heap_base *b)
 	free(b->keys);
 	free(b->props);
 	/* the two largest arrays, for a retainer index of the target's */
-	an__heap_pool_give(b->pool, AN__POOL_RI_FIRST, b->order,
-			   (size_t)b->n * sizeof(*b->order));
-	free(b->key);
-	an__heap_pool_give(b->pool, AN__POOL_RI_EDGES, b->size,
-			   (size_t)b->n * sizeof(*b->size));
+	an__heap_pool_give(b->pool, AN__POOL_RI_FIRST, b->ids,
+			   (size_t)b->n * sizeof(*b->ids));
+	an__heap_pool_give(b->pool, AN__POOL_RI_EDGES, b->key,
+			   (size_t)b->n * sizeof(*b->key));
+	an__size_free(&b->size);
 	free(b->native);
 	free(b);
 }
@@ -702,8 +709,9 @@ typedef struct merge {
 static void deleted(merge *m, uint32_t row, uint32_t e, uint64_t id)
 {
 	m->rows[row].delc++;
-	m->rows[row].freed += m->b->size[e];
-	if (!m->b->native[e] && id > m->d->info.max_deleted_id)
+	m->rows[row].freed += an__size_get(&m->b->size, e);
+	if (!(m->b->native[e >> 3] >> (e & 7) & 1) &&
+	    id > m->d->info.max_deleted_id)
 		m->d->info.max_deleted_id = id;
 }
 
@@ -716,20 +724,21 @@ static void added(merge *m, uint32_t row, uint32_t v, uint64_t id)
 		m->d->info.max_new_id = id;
 }
 
-/* One id: base entries order[i..i2), target nodes tv[j..j2); matched
- * per class as DevTools' per-class merge-joins match equal ids. */
-static int merge_id(merge *m, uint64_t id, const uint64_t *bo, size_t nb,
+/* One id: base entries e0 .. e0 + nb - 1, target nodes to[0..nt);
+ * matched per class as DevTools' per-class merge-joins match equal
+ * ids. */
+static int merge_id(merge *m, uint64_t id, uint32_t e0, size_t nb,
 		    const uint32_t *to, size_t nt)
 {
 	size_t i, j, need = nb > nt ? nb : nt;
 	const an_heap_base *b = m->b;
 
 	for (i = 0; i < nb; i++) {
-		uint32_t e = (uint32_t)bo[i];
+		uint32_t e = e0 + (uint32_t)i;
 		m->rows[m->brow[b->key[e]]].last_base = b->keys[b->key[e]].name;
 	}
 	if (nb == 1 && nt <= 1) {
-		uint32_t e = (uint32_t)bo[0];
+		uint32_t e = e0;
 		uint32_t rb = m->brow[b->key[e]];
 		if (nt == 1) {
 			uint32_t v = to[0];
@@ -764,7 +773,7 @@ static int merge_id(merge *m, uint64_t id, const uint64_t *bo, size_t nb,
 		m->rcap = nc;
 	}
 	for (i = 0; i < nb; i++) {
-		uint32_t e = (uint32_t)bo[i];
+		uint32_t e = e0 + (uint32_t)i;
 		m->rb[i] = (uint64_t)m->brow[b->key[e]] << 32 | e;
 	}
 	for (j = 0; j < nt; j++)
@@ -791,24 +800,24 @@ static int merge_id(merge *m, uint64_t id, const uint64_t *bo, size_t nb,
 
 static int run_merge(merge *m, const uint32_t *tord, uint32_t nt)
 {
-	const uint64_t *bord = m->b->order;
+	const uint32_t *bid = m->b->ids;
 	const uint32_t *nid = m->t->nid;
 	uint32_t nb = m->b->n;
 	size_t i = 0, j = 0;
 	int rc;
 
 	while (i < nb || j < nt) {
-		uint64_t idb = i < nb ? bord[i] >> 32 : UINT64_MAX;
+		uint64_t idb = i < nb ? bid[i] : UINT64_MAX;
 		uint64_t idt = j < nt ? nid[tord[j]] : UINT64_MAX;
 		uint64_t id = idb < idt ? idb : idt;
 		size_t i2 = i, j2 = j;
-		while (i2 < nb && bord[i2] >> 32 == id)
+		while (i2 < nb && bid[i2] == id)
 			i2++;
 		while (j2 < nt && nid[tord[j2]] == id)
 			j2++;
 		if (i2 > i && j2 > j)
 			m->d->info.shared++;
-		rc = merge_id(m, id, bord + i, i2 - i, tord + j, j2 - j);
+		rc = merge_id(m, id, (uint32_t)i, i2 - i, tord + j, j2 - j);
 		if (rc < 0)
 			return rc;
 		i = i2;

@@ -30,14 +30,15 @@ struct an_heap_base {
 	uint32_t nkeys;
 	uint32_t *props;     /* property sets' names (strs ids) */
 	size_t nprops;
-	uint64_t *order;     /* id << 32 | entry, ascending */
-	uint32_t *key;       /* per entry (node order): its key */
-	uint64_t *size;      /* per entry: shallow size after DevTools'
+	/* Entries: the nodes of non-zero shallow size, by id (equal ids in
+	 * node order); about 12 bytes each. */
+	uint32_t *ids;       /* per entry: its object id, ascending */
+	uint32_t *key;       /* per entry: its key */
+	an__sizes size;      /* per entry: shallow size after DevTools'
 				reassignment */
-	uint8_t *native;     /* per entry: 1 for native and synthetic
-				nodes (embedder ids: not in allocation
-				order) */
-	uint32_t n;          /* entries: nodes of non-zero shallow size */
+	uint8_t *native;     /* bit per entry: native or synthetic node
+				(embedder ids: not in allocation order) */
+	uint32_t n;          /* entries */
 	uint32_t node_count; /* nodes in the snapshot */
 	an_heap_pool *pool;  /* the load's: where order and size go when
 				freed, or NULL */
