@@ -17,20 +17,37 @@
 
 TestSuite(heappool, .timeout = 120);
 
-static an_heap *load(const char *rel, an_heap_pool *pool)
+static an_heap *load_with(const char *rel, const an_heap_load_opts *o)
 {
-	an_heap_load_opts o = AN_HEAP_LOAD_OPTS_INIT;
 	an_source *src = NULL;
 	an_heap *h = NULL;
 	an_error err;
 
-	o.pool = pool;
 	cr_assert_eq(an_source_open_path(&src, fx_path(rel), &err), AN_OK,
 		     "%s", err.message);
-	cr_assert_eq(an_heap_load(&h, src, &o, &err), AN_OK, "%s: %s", rel,
+	cr_assert_eq(an_heap_load(&h, src, o, &err), AN_OK, "%s: %s", rel,
 		     err.message);
 	an_source_free(src);
 	return h;
+}
+
+static an_heap *load(const char *rel, an_heap_pool *pool)
+{
+	an_heap_load_opts o = AN_HEAP_LOAD_OPTS_INIT;
+
+	o.pool = pool;
+	return load_with(rel, &o);
+}
+
+/* The pool holds `want` in `slot` (left there); returns its size. */
+static size_t expect_in_pool(an_heap_pool *pool, int slot, const void *want)
+{
+	size_t got;
+	void *b = an__heap_pool_take(pool, slot, &got);
+
+	cr_expect_eq(b, want, "slot %d", slot);
+	an__heap_pool_give(pool, slot, b, got);
+	return got;
 }
 
 /* Every node's numbers in `got` are those of `want` (loaded without a
@@ -72,7 +89,7 @@ Test(heappool, a_smaller_snapshot_fills_the_blocks_the_first_left)
 {
 	an_heap_pool *pool = NULL;
 	an_heap *h, *plain;
-	void *eto, *nid, *first_edge, *self, *cls, *b;
+	void *eto, *nid, *first_edge, *self, *cls;
 	size_t bytes, got;
 
 	cr_assert_eq(an_heap_pool_new(&pool), AN_OK);
@@ -89,10 +106,7 @@ Test(heappool, a_smaller_snapshot_fills_the_blocks_the_first_left)
 	bytes = h->pool_bytes[AN__POOL_ETO];
 	an_heap_free(h);
 	/* freed into the pool, not to the system */
-	b = an__heap_pool_take(pool, AN__POOL_ETO, &got);
-	cr_expect_eq(b, eto);
-	cr_expect_eq(got, bytes);
-	an__heap_pool_give(pool, AN__POOL_ETO, b, got);
+	cr_expect_eq(expect_in_pool(pool, AN__POOL_ETO, eto), bytes);
 	h = load("heap/baseline.heapsnapshot.gz", pool);
 	plain = load("heap/baseline.heapsnapshot.gz", NULL);
 	cr_assert_lt(an_heap_node_count(h), 56204);
@@ -166,7 +180,7 @@ Test(heappool, a_freed_base_becomes_the_targets_retainer_index)
 	an_heap_base *base = NULL;
 	an_source *src = NULL;
 	an_heap *h, *plain;
-	void *ids, *keys, *b;
+	void *ids, *keys;
 	size_t got;
 	an_error err;
 
@@ -182,12 +196,8 @@ Test(heappool, a_freed_base_becomes_the_targets_retainer_index)
 	keys = base->key;
 	h = load("heap/leak.heapsnapshot.gz", pool);
 	an_heap_base_free(base);
-	b = an__heap_pool_take(pool, AN__POOL_RI_FIRST, &got);
-	cr_expect_eq(b, ids);
-	an__heap_pool_give(pool, AN__POOL_RI_FIRST, b, got);
-	b = an__heap_pool_take(pool, AN__POOL_RI_EDGES, &got);
-	cr_expect_eq(b, keys);
-	an__heap_pool_give(pool, AN__POOL_RI_EDGES, b, got);
+	expect_in_pool(pool, AN__POOL_RI_FIRST, ids);
+	expect_in_pool(pool, AN__POOL_RI_EDGES, keys);
 	plain = load("heap/leak.heapsnapshot.gz", NULL);
 	expect_same_retainers(h, plain);
 	/* the index took both */
@@ -203,18 +213,12 @@ Test(heappool, a_freed_base_becomes_the_targets_retainer_index)
 Test(heappool, version_1_options_load_without_a_pool)
 {
 	an_heap_load_opts o = AN_HEAP_LOAD_OPTS_INIT;
-	an_source *src = NULL;
-	an_heap *h = NULL;
-	an_error err;
+	an_heap *h;
 
 	o.version = 1;
 	o.pool = (an_heap_pool *)&o; /* not a field of version 1: unread */
-	cr_assert_eq(an_source_open_path(&src, fx_path("heap/tiny.heapsnapshot"),
-					 &err), AN_OK);
-	cr_assert_eq(an_heap_load(&h, src, &o, &err), AN_OK, "%s",
-		     err.message);
+	h = load_with("heap/tiny.heapsnapshot", &o);
 	cr_expect_null(h->pool);
 	cr_expect_eq(an_heap_node_count(h), 17);
 	an_heap_free(h);
-	an_source_free(src);
 }
