@@ -41,11 +41,10 @@ int hjob_load(hjob *j, const char *path, int want_sha, an_heap_pool *pool)
 	fe_progress bar;
 	int rc;
 
-	lo.pool = pool;
-
 	memset(j, 0, sizeof(*j));
 	j->path = path;
 	an_error_clear(&err);
+	lo.pool = pool;
 	if (fe_progress_begin(&bar, path)) {
 		lo.progress = fe_progress_cb;
 		lo.payload = &bar;
