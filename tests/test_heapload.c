@@ -14,6 +14,7 @@
 
 #include "fixture.h"
 #include "mini_snapshot.h"
+#include "heap/heap_int.h"
 
 TestSuite(heapload, .timeout = 120);
 
@@ -574,6 +575,66 @@ Test(heapload, locations_read_alike_in_any_chunks)
 	}
 	free(doc);
 	free(wide);
+}
+
+/* Locations are kept for the nodes that have one (a bit per node, ranks
+ * per 64 nodes, the numbers in node order): 200 nodes, locations for
+ * nodes 1, 63, 64, 65, 130 and 199 given out of order, node 64 twice
+ * (the later entry wins, as in DevTools' map); every other node has
+ * none, across the 64-node words. */
+Test(heapload, locations_of_some_nodes_across_words)
+{
+	static const char meta[] = MINI_META;
+	const char *cut = strstr(meta, "\"node\"]}") + 7;
+	static const uint32_t with[] = {1, 63, 64, 65, 130, 199};
+	size_t cap = 65536, at;
+	char *doc = malloc(cap);
+	an_heap *h = NULL;
+	an_error err;
+	uint32_t v, k;
+
+	cr_assert_not_null(doc);
+	at = (size_t)snprintf(doc, cap, "%.*s,\"location_fields\":["
+			      "\"object_index\",\"script_id\",\"line\","
+			      "\"column\"]%s\"node_count\":200,"
+			      "\"edge_count\":199},\"nodes\":[9,0,1,0,199",
+			      (int)(cut - meta), meta, cut);
+	for (v = 1; v < 200; v++)
+		at += (size_t)snprintf(doc + at, cap - at, ",3,1,%u,10,0",
+				       2 * v + 1);
+	at += (size_t)snprintf(doc + at, cap - at, "],\"edges\":[");
+	for (v = 1; v < 200; v++)
+		at += (size_t)snprintf(doc + at, cap - at, "%s5,2,%u",
+				       v > 1 ? "," : "", 5 * v);
+	/* object_index is the node's first field: ordinal x 5 */
+	at += (size_t)snprintf(doc + at, cap - at,
+			       "],\"locations\":[995,9,199,1, 320,5,64,0,"
+			       "5,7,1,2, 650,9,130,3, 315,7,63,1, 325,7,65,"
+			       "4, 320,8,64,5],%s}", MINI_STRINGS);
+	cr_assert_lt(at, cap);
+	cr_assert_eq(fx_load_heap_mem(&h, doc, strlen(doc), 0, &err), AN_OK,
+		     "%s", err.message);
+	cr_expect_eq(h->nlocs, 6);
+	for (v = 0; v < 200; v++) {
+		const uint32_t *l = an__heap_loc(h, v);
+		int listed = 0;
+		for (k = 0; k < 6; k++)
+			listed |= with[k] == v;
+		if (!listed) {
+			cr_expect_null(l, "node %u", v);
+			continue;
+		}
+		cr_assert_not_null(l, "node %u", v);
+		/* script 9 for 130 and 199, 8 for 64 (the later entry),
+		 * else 7; the line is the node's ordinal */
+		cr_expect_eq(l[0], v == 130 || v == 199 ? 9 : v == 64 ? 8 : 7,
+			     "node %u", v);
+		cr_expect_eq(l[1], v, "node %u", v);
+	}
+	cr_expect_eq(an__heap_loc(h, 64)[2], 5);
+	cr_expect_eq(an__heap_loc(h, 1)[2], 2);
+	an_heap_free(h);
+	free(doc);
 }
 
 /* Numbers of every length from 1 to 17 digits in a node record, read 8

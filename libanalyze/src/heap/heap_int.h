@@ -124,8 +124,12 @@ struct an_heap {
 	an__sizes nself;         /* shallow size as the snapshot has it */
 	uint32_t *first_edge;    /* node_count + 1 entries */
 	uint8_t *ndet;           /* detachedness (DOM link state), or NULL */
-	uint32_t *nloc;          /* location index per node, or AN_NONE */
-	uint32_t *locs;          /* script_id, line, column per location */
+	/* locations, few nodes have one: a bit per node, and per 64 nodes
+	 * the number of bits set before them (an__heap_loc()) */
+	uint64_t *loc_bits;      /* or NULL: no locations */
+	uint32_t *loc_rank;
+	uint32_t *locs;          /* script_id, line, column per node that
+				    has a location, in node order */
 	uint32_t nlocs;
 	/* edges, as loaded */
 	uint8_t *etype;
@@ -162,6 +166,21 @@ AN_HIDDEN void an__heap_pool_free(an_heap *h, int slot, void *p);
  * load's would otherwise sit in the pool through the rest of that load
  * (its peak), the pool not knowing that no load follows. */
 AN_HIDDEN void an__heap_pool_free_temp(an_heap *h, int slot, void *p);
+
+/* Node n's location (script_id, line, column), or NULL. */
+static inline const uint32_t *an__heap_loc(const an_heap *h, uint32_t n)
+{
+	uint64_t w, below;
+
+	if (!h->loc_bits)
+		return NULL;
+	w = h->loc_bits[n >> 6];
+	if (!(w >> (n & 63) & 1))
+		return NULL;
+	below = w & ((UINT64_C(1) << (n & 63)) - 1);
+	return h->locs + 3 * ((size_t)h->loc_rank[n >> 6] +
+			      (size_t)__builtin_popcountll(below));
+}
 
 /* Node n's name (string index) after the DOM state: "Detached <name>"
  * for a detached DOM native, else the snapshot's. */

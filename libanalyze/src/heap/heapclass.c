@@ -488,8 +488,9 @@ int an__heap_class_names(an_heap *h)
 		an_str name;
 		int loc = 0, by_type = 0, raw = 0;
 		uint32_t l3[3] = {0, 0, 0};
-		if (ty == h->t_object && h->nloc && h->nloc[v] != AN_NONE) {
-			const uint32_t *lp = h->locs + 3 * (size_t)h->nloc[v];
+		const uint32_t *lp = ty == h->t_object ? an__heap_loc(h, v) :
+							  NULL;
+		if (lp) {
 			loc = 1;
 			l3[0] = lp[0];
 			l3[1] = lp[1];

@@ -193,8 +193,8 @@ static int plain_key(base_build *s, const an_heap *h, uint32_t v,
 	}
 	if (np > 1)
 		an__sort_keys(*buf, *tmp, np, cmp_name, &nc);
-	if (h->nloc && h->nloc[v] != AN_NONE) {
-		const uint32_t *l = h->locs + 3 * (size_t)h->nloc[v];
+	if (an__heap_loc(h, v)) {
+		const uint32_t *l = an__heap_loc(h, v);
 		loc[0] = l[0];
 		loc[1] = l[1];
 		loc[2] = l[2];

@@ -564,6 +564,70 @@ static int feed(loader *l, const uint8_t *p, size_t n, uint64_t base)
 }
 
 /* Validation that needs the strings, and the locations map. */
+/* The nl locations read (l->loc_raw) into h: per node with a location
+ * (a later entry for the same object wins, as in DevTools' map) its
+ * three numbers in node order, a bit per node and ranks per 64 nodes:
+ * 4 bytes an entry and a few bits a node, where an index per node took
+ * 4 bytes a node (a real snapshot has locations for about one node in
+ * eight). */
+static int set_locations(loader *l, size_t nl)
+{
+	an_heap *h = l->h;
+	uint64_t *key, *tmp;
+	size_t k, m = 0, words = (size_t)h->node_count / 64 + 1;
+	uint32_t w, acc = 0;
+	int rc = AN_ENOMEM;
+
+	if (nl > UINT32_MAX) /* entry numbers are kept in 32 bits */
+		return an__fail(l->err, AN_ELIMIT, AN_NO_OFFSET,
+				"more than 2^32 locations");
+	key = an__calloc(nl, sizeof(*key));
+	tmp = an__calloc(nl, sizeof(*tmp));
+	h->loc_bits = an__calloc(words, sizeof(*h->loc_bits));
+	h->loc_rank = an__calloc(words, sizeof(*h->loc_rank));
+	if (!key || !tmp || !h->loc_bits || !h->loc_rank)
+		goto done;
+	for (k = 0; k < nl; k++) {
+		uint32_t obj = l->loc_raw[k * l->lf + (size_t)l->lf_index];
+		if (obj % l->nf || obj / l->nf >= h->node_count) {
+			rc = an__fail(l->err, AN_EFORMAT, AN_NO_OFFSET,
+				      "location %zu names object index %u, "
+				      "not a node", k, obj);
+			goto done;
+		}
+		key[k] = (uint64_t)(obj / l->nf) << 32 | k;
+	}
+	if (an__radix_u64(key, tmp, nl, 0, 64) < 0)
+		goto done;
+	/* the last entry of each node's run is the one kept */
+	for (k = 0; k < nl; k++)
+		if (k + 1 == nl || key[k + 1] >> 32 != key[k] >> 32)
+			key[m++] = key[k];
+	h->locs = an__calloc(m * 3, sizeof(*h->locs));
+	if (!h->locs)
+		goto done;
+	for (k = 0; k < m; k++) {
+		uint32_t v = (uint32_t)(key[k] >> 32);
+		const uint32_t *r = l->loc_raw + (uint32_t)key[k] * l->lf;
+		h->locs[3 * k] = r[l->lf_script];
+		h->locs[3 * k + 1] = r[l->lf_line];
+		h->locs[3 * k + 2] = r[l->lf_column];
+		h->loc_bits[v >> 6] |= UINT64_C(1) << (v & 63);
+	}
+	for (w = 0; w < words; w++) {
+		h->loc_rank[w] = acc;
+		acc += (uint32_t)__builtin_popcountll(h->loc_bits[w]);
+	}
+	h->nlocs = (uint32_t)m;
+	rc = AN_OK;
+done:
+	if (rc == AN_ENOMEM)
+		an__fail(l->err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
+	free(key);
+	free(tmp);
+	return rc;
+}
+
 static int finish(loader *l, uint64_t end)
 {
 	an_heap *h = l->h;
@@ -601,33 +665,12 @@ static int finish(loader *l, uint64_t end)
 					i, h->ename[i], ns);
 	if (l->loc_n && l->lf && l->lf_index >= 0 && l->lf_script >= 0 &&
 	    l->lf_line >= 0 && l->lf_column >= 0) {
-		size_t k, nl = l->loc_n / l->lf;
+		size_t nl = l->loc_n / l->lf;
 		if (l->loc_n % l->lf)
 			return an__fail(l->err, AN_EFORMAT, AN_NO_OFFSET,
 					"locations length is not a multiple "
 					"of its %u fields", l->lf);
-		h->nloc = malloc((size_t)h->node_count * sizeof(*h->nloc));
-		h->locs = an__calloc(nl * 3, sizeof(*h->locs));
-		if (!h->nloc || !h->locs)
-			return an__fail(l->err, AN_ENOMEM, AN_NO_OFFSET,
-					"out of memory");
-		memset(h->nloc, 0xff, (size_t)h->node_count * sizeof(*h->nloc));
-		for (k = 0; k < nl; k++) {
-			const uint32_t *r = l->loc_raw + k * l->lf;
-			uint32_t obj = r[l->lf_index];
-			if (obj % l->nf || obj / l->nf >= h->node_count)
-				return an__fail(l->err, AN_EFORMAT,
-						AN_NO_OFFSET,
-						"location %zu names object "
-						"index %u, not a node", k, obj);
-			h->locs[3 * k] = r[l->lf_script];
-			h->locs[3 * k + 1] = r[l->lf_line];
-			h->locs[3 * k + 2] = r[l->lf_column];
-			/* a later entry for the same object wins, as in
-			 * DevTools' map */
-			h->nloc[obj / l->nf] = (uint32_t)k;
-		}
-		h->nlocs = (uint32_t)nl;
+		return set_locations(l, nl);
 	}
 	return AN_OK;
 }
@@ -885,7 +928,8 @@ void an_heap_free(an_heap *h)
 	an__size_free(&h->nself);
 	an__heap_pool_free(h, AN__POOL_FIRST_EDGE, h->first_edge);
 	an__heap_pool_free(h, AN__POOL_NDET, h->ndet);
-	free(h->nloc);
+	free(h->loc_bits);
+	free(h->loc_rank);
 	free(h->locs);
 	an__heap_pool_free(h, AN__POOL_ETYPE, h->etype);
 	an__heap_pool_free(h, AN__POOL_ENAME, h->ename);
