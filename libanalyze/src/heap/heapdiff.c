@@ -324,7 +324,7 @@ int an_heap_base_load(an_heap_base **out, an_source *src,
 	if (!b)
 		return an__fail(err, AN_ENOMEM, AN_NO_OFFSET, "out of memory");
 	an__strtab_init(&b->strs);
-	if (opts && opts->version >= 2)
+	if (opts && opts->version == AN_HEAP_LOAD_OPTS_VERSION)
 		b->pool = opts->pool; /* version 1 has no such field */
 	rc = an__heap_load_light(&h, src, opts, err);
 	if (rc == AN_OK) {
