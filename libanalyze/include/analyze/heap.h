@@ -34,13 +34,12 @@ typedef struct an_heap an_heap;
  * Memory one load hands on to the next: the big arrays of a heap freed
  * while a pool is attached (an_heap_load_opts.pool) stay mapped in the
  * pool, and the next load with that pool fills them instead of asking
- * the kernel for fresh pages. Worth it when a program reads snapshots
- * one after another (a diff's BASE then TARGET): the kernel zeroes every
- * page a process touches first, and on a virtual machine whose balloon
- * hands freed memory back to the host that costs up to seconds per GB
- * (docs/PERFORMANCE.md). A pool may be shared by loads on several
- * threads; it must outlive the heaps loaded with it. Free it once the
- * last load is done: what it still holds is given back then.
+ * the kernel for fresh pages, which the kernel zeroes on first touch.
+ * For programs that read snapshots one after another (a diff's BASE
+ * then TARGET; docs/library.md says what it keeps). A pool may be shared
+ * by loads on several threads; it must outlive the heaps loaded with it.
+ * Free it once the last load is done: what it still holds is given back
+ * then.
  */
 typedef struct an_heap_pool an_heap_pool;
 /* @return AN_OK, AN_ENOMEM. */
