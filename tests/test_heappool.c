@@ -186,9 +186,9 @@ Test(heappool, a_freed_base_becomes_the_targets_retainer_index)
 
 	cr_assert_eq(an_heap_pool_new(&pool), AN_OK);
 	o.pool = pool;
-	cr_assert_eq(an_source_open_path(&src,
-					 fx_path("heap/baseline.heapsnapshot.gz"),
-					 &err), AN_OK);
+	cr_assert_eq(an_source_open_path(
+			     &src, fx_path("heap/baseline.heapsnapshot.gz"),
+			     &err), AN_OK);
 	cr_assert_eq(an_heap_base_load(&base, src, &o, &err), AN_OK, "%s",
 		     err.message);
 	an_source_free(src);
