@@ -353,23 +353,6 @@ static void slow_writer(const char *fifo, const uint8_t *data, size_t n)
 	_exit(0);
 }
 
-/* Makes the fifo `fifo` (a name reserved with mkstemp) anew and forks a
- * child that writes data into it with `w`; the child's pid. */
-static pid_t fifo_fork(const char *fifo,
-		       void (*w)(const char *, const uint8_t *, size_t),
-		       const uint8_t *data, size_t n)
-{
-	pid_t pid;
-
-	unlink(fifo);
-	cr_assert_eq(mkfifo(fifo, 0600), 0, "mkfifo %s", fifo);
-	pid = fork();
-	cr_assert_geq(pid, 0, "fork");
-	if (pid == 0)
-		w(fifo, data, n);
-	return pid;
-}
-
 Test(source, pipe_that_delivers_one_byte_first)
 {
 	static const char json[] = "{\"nodes\":[{\"id\":1}],\"samples\":[]}";
@@ -383,7 +366,7 @@ Test(source, pipe_that_delivers_one_byte_first)
 	cr_assert_geq(tfd, 0);
 	close(tfd);
 	for (pass = 0; pass < 2; pass++) {
-		pid = fifo_fork(fifo, slow_writer,
+		pid = fx_fifo_fork(fifo, slow_writer,
 				pass ? g : (const uint8_t *)json,
 				pass ? glen : n);
 		r = rd_all(fifo, NULL, 0, 0);
@@ -417,7 +400,7 @@ static rd rd_fifo(const uint8_t *g, size_t n, size_t limit)
 
 	cr_assert_geq(tfd, 0);
 	close(tfd);
-	pid = fifo_fork(fifo, slow_writer, g, n);
+	pid = fx_fifo_fork(fifo, slow_writer, g, n);
 	r = rd_all(fifo, NULL, 0, limit);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	unlink(fifo);
@@ -536,7 +519,7 @@ Test(source, freeing_stops_the_inflating_thread_waiting_on_a_pipe)
 	g = gz(data, n, &glen);
 	cr_assert_geq(tfd, 0);
 	close(tfd);
-	pid = fifo_fork(fifo, silent_writer, g, glen / 2);
+	pid = fx_fifo_fork(fifo, silent_writer, g, glen / 2);
 	cr_assert_eq(an_source_open_path(&s, fifo, &err), AN_OK);
 	while (got < (1u << 20)) {
 		cr_assert_eq(an_source_next(&p, &len, s, &err), AN_OK, "%s",
@@ -588,7 +571,7 @@ Test(source, a_pipe_read_is_made_to_hold_1_mib)
 	fclose(f);
 	cr_assert_geq(tfd, 0);
 	close(tfd);
-	pid = fifo_fork(fifo, silent_writer, data, sizeof(data) - 1);
+	pid = fx_fifo_fork(fifo, silent_writer, data, sizeof(data) - 1);
 	cr_assert_eq(an_source_open_path(&s, fifo, &err), AN_OK);
 	/* another reader of the same pipe, to ask its size */
 	fd = open(fifo, O_RDONLY | O_NONBLOCK);

@@ -355,12 +355,7 @@ Test(source_zstd, pipe_that_delivers_a_byte_at_a_time)
 
 	cr_assert_geq(tfd, 0);
 	close(tfd);
-	unlink(fifo);
-	cr_assert_eq(mkfifo(fifo, 0600), 0, "mkfifo %s", fifo);
-	pid = fork();
-	cr_assert_geq(pid, 0, "fork");
-	if (pid == 0)
-		slow_writer(fifo, z, zlen);
+	pid = fx_fifo_fork(fifo, slow_writer, z, zlen);
 	r = rd_all(fifo, NULL, 0, 0);
 	cr_expect_eq(r.rc, AN_OK, "%s", r.err.message);
 	cr_expect_eq(r.zstd, 1);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fixture.h"
 
@@ -187,4 +189,19 @@ uint32_t fx_function_named(const an_profile *p, const char *name)
 		if (str_is(an_profile_function(p, i)->name, name))
 			return i;
 	return AN_NONE;
+}
+
+pid_t fx_fifo_fork(const char *fifo,
+		   void (*w)(const char *, const uint8_t *, size_t),
+		   const uint8_t *data, size_t n)
+{
+	pid_t pid;
+
+	unlink(fifo);
+	cr_assert_eq(mkfifo(fifo, 0600), 0, "mkfifo %s", fifo);
+	pid = fork();
+	cr_assert_geq(pid, 0, "fork");
+	if (pid == 0)
+		w(fifo, data, n);
+	return pid;
 }

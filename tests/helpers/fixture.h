@@ -8,12 +8,20 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <analyze/analyze.h>
 
 /* Absolute path of fixtures/<rel>; a buffer of the calling thread,
  * valid until its next call. */
 const char *fx_path(const char *rel);
+
+/* Makes the fifo `fifo` (a name reserved with mkstemp) anew and forks a
+ * child that writes data into it with `w` (which must _exit); the
+ * child's pid. Aborts the test when either fails. */
+pid_t fx_fifo_fork(const char *fifo,
+		   void (*w)(const char *, const uint8_t *, size_t),
+		   const uint8_t *data, size_t n);
 
 /* Reads a whole file; aborts the test on failure. Caller frees. */
 char *fx_slurp(const char *path, size_t *len);
