@@ -347,6 +347,17 @@ static int parse_num(const char *s, double *out)
 	return errno == 0 && end != s && *end == '\0' && isfinite(*out);
 }
 
+/* whole pixels from min to 32767 (--width, --height) */
+static int parse_pixels(const char *s, double min, double *out)
+{
+	double v;
+
+	if (!parse_num(s, &v) || v < min || v > 32767 || v != floor(v))
+		return 0;
+	*out = v;
+	return 1;
+}
+
 /* "PID:TID": two whole numbers (pids and tids may be negative in
  * hand-made traces) */
 static int parse_thread(const char *s, int64_t *pid, int64_t *tid)
@@ -635,20 +646,16 @@ int fe_parse(fe_opts *o, int argc, char **argv, unsigned allowed,
 		case O_ABSOLUTE: o->absolute = 1; break;
 		case O_BYTES: o->bytes = 1; break;
 		case O_WIDTH:
-			if (!parse_num(optarg, &v) || v < 200 || v > 32767 ||
-			    v != floor(v))
+			if (!parse_pixels(optarg, 200, &o->width))
 				return fe_usage_error(cmdsp,
 					"--width needs whole pixels "
 					"200..32767, not '%s'", optarg);
-			o->width = v;
 			break;
 		case O_HEIGHT:
-			if (!parse_num(optarg, &v) || v < 100 || v > 32767 ||
-			    v != floor(v))
+			if (!parse_pixels(optarg, 100, &o->height))
 				return fe_usage_error(cmdsp,
 					"--height needs whole pixels "
 					"100..32767, not '%s'", optarg);
-			o->height = v;
 			break;
 		case O_PALETTE:
 			if (!strcmp(optarg, "kind"))
