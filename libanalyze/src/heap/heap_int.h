@@ -85,16 +85,16 @@ typedef struct an_heap_derived {
 /* The arrays an_heap_pool keeps, a slot each (heappool.c): the
  * loader's node and edge columns, and the per-node arrays every
  * analysis, light or full, makes first (derived sizes, classes), which
- * a heap keeps until it is freed; the shallow-size reassignment's two
- * temporaries, passed on once (an__heap_pool_free_temp()); and for the
- * retainer index (retainers.c), the two largest arrays of a diff's base,
+ * a heap keeps until it is freed; the shallow-size reassignment's
+ * owner per node, a temporary passed on once
+ * (an__heap_pool_free_temp()); and for the retainer index (retainers.c), the two largest arrays of a diff's base,
  * which is freed before the explanations' first queries
  * (an_heap_base_free()). */
 enum {
 	AN__POOL_NTYPE, AN__POOL_NNAME, AN__POOL_NID, AN__POOL_NSELF,
 	AN__POOL_FIRST_EDGE, AN__POOL_NDET, AN__POOL_ETYPE, AN__POOL_ENAME,
 	AN__POOL_ETO, AN__POOL_SELF, AN__POOL_CLS, AN__POOL_OWNERS,
-	AN__POOL_WORK, AN__POOL_RI_FIRST, AN__POOL_RI_EDGES, AN__POOL_SLOTS
+	AN__POOL_RI_FIRST, AN__POOL_RI_EDGES, AN__POOL_SLOTS
 };
 
 struct an_heap {

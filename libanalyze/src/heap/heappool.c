@@ -1,8 +1,8 @@
 /*
  * heappool.c - the big arrays one load leaves for the next
  * (an_heap_pool): a slot per array (heap_int.h lists them: the loader's
- * node and edge columns, the derived sizes and classes, two temporaries
- * of the shallow-size reassignment, and for the retainer index the two
+ * node and edge columns, the derived sizes and classes, the owners of
+ * the shallow-size reassignment (a temporary), and for the retainer index the two
  * largest arrays of a freed diff base), each holding one block given
  * back instead of freed. A load takes its slot's block and fills it when
  * it is large enough, else grows it (realloc keeps the pages it has);
