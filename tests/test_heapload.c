@@ -921,3 +921,77 @@ Test(heapload, a_long_string_across_many_chunks_arrives_whole)
 	}
 	free(d);
 }
+
+/* The strings array: plain strings are stored as they are, the others
+ * as yajl decodes them (by hand: "\u00e9" is C3 A9, the pair
+ * "\ud83d\ude00" F0 9F 98 80, "\u0000" one NUL byte, a lone high
+ * surrogate "?" in its place (yajl 2.1, Debian 12), raw
+ * UTF-8 kept), at every chunk size (a string cut by a chunk's end goes
+ * through yajl too). */
+Test(heapload, strings_plain_or_escaped_read_alike_in_any_chunks)
+{
+	static const size_t chunks[] = {0, 1, 2, 3, 5, 7, 31, 4096};
+	static const char doc[] = MINI_META MINI_BODY
+		"\"strings\":[ \"\" ,\"F\\\"o\\u00e9\\ud83d\\ude00\",\n\"g\","
+		"\"h\\u0000i\",\"\\ud83dxy\",\"caf\xc3\xa9\","
+		"\"\\/\\b\\f\\n\\r\\t\\\\\",\"plain\"\n]}";
+	static const struct {
+		const char *s;
+		size_t len;
+	} want[] = {
+		{"", 0},
+		{"F\"o\xc3\xa9\xf0\x9f\x98\x80", 9},
+		{"g", 1},
+		{"h\0i", 3},
+		{"?xy", 3},
+		{"caf\xc3\xa9", 5},
+		{"/\b\f\n\r\t\\", 7},
+		{"plain", 5},
+	};
+	size_t c, k;
+
+	for (c = 0; c < sizeof(chunks) / sizeof(*chunks); c++) {
+		an_heap *h = NULL;
+		an_error err;
+		cr_assert_eq(fx_load_heap_mem(&h, doc, strlen(doc), chunks[c],
+					      &err),
+			     AN_OK, "chunk %zu: %s", chunks[c], err.message);
+		cr_assert_eq(h->nstrings, 8, "chunk %zu", chunks[c]);
+		for (k = 0; k < 8; k++) {
+			an_str s = h->strs.items[k];
+			cr_expect(s.len == want[k].len &&
+					  !memcmp(s.ptr, want[k].s, s.len),
+				  "chunk %zu: string %zu '%.*s'", chunks[c], k,
+				  (int)s.len, s.ptr);
+		}
+		an_heap_free(h);
+	}
+}
+
+/* What is not a plain string fails as yajl reports it (at the end of
+ * the token it refused), wherever the plain strings before it were
+ * read. */
+Test(heapload, strings_array_faults_after_plain_strings)
+{
+	static const char comma[] = MINI_META MINI_BODY
+		"\"strings\":[\"\",\"Foo\",\"g\",]}";
+	static const char comma_esc[] = MINI_META MINI_BODY
+		"\"strings\":[\"\",\"F\\u006fo\",\"g\",]}";
+	static const char missing[] = MINI_META MINI_BODY
+		"\"strings\":[\"\",\"Foo\" \"g\"]}";
+	static const char ctrl[] = MINI_META MINI_BODY
+		"\"strings\":[\"\",\"Foo\",\"g\tx\"]}";
+	static const char num[] = MINI_META MINI_BODY
+		"\"strings\":[\"\",\"Foo\",7,\"g\"]}";
+
+	expect_bad(comma, AN_EPARSE, at(comma, ",]", 2), "unallowed token",
+		   "trailing comma");
+	expect_bad(comma_esc, AN_EPARSE, at(comma_esc, ",]", 2),
+		   "unallowed token", "trailing comma after yajl's string");
+	expect_bad(missing, AN_EPARSE, at(missing, " \"g", 4),
+		   "after array element", "missing comma");
+	expect_bad(ctrl, AN_EPARSE, at(ctrl, "\t", 0), "invalid character",
+		   "tab in a string");
+	expect_bad(num, AN_EFORMAT, at(num, "7,", 1),
+		   "each entry of strings must be a string", "a number");
+}

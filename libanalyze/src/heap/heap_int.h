@@ -87,9 +87,9 @@ typedef struct an_heap_derived {
  * analysis, light or full, makes first (derived sizes, classes), which
  * a heap keeps until it is freed; the shallow-size reassignment's
  * owner per node, a temporary passed on once
- * (an__heap_pool_free_temp()); and for the retainer index (retainers.c), the two largest arrays of a diff's base,
- * which is freed before the explanations' first queries
- * (an_heap_base_free()). */
+ * (an__heap_pool_free_temp()); and for the retainer index
+ * (retainers.c), the two largest arrays of a diff's base, which is
+ * freed before the explanations' first queries (an_heap_base_free()). */
 enum {
 	AN__POOL_NTYPE, AN__POOL_NNAME, AN__POOL_NID, AN__POOL_NSELF,
 	AN__POOL_FIRST_EDGE, AN__POOL_NDET, AN__POOL_ETYPE, AN__POOL_ENAME,

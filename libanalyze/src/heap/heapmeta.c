@@ -1,7 +1,8 @@
 /*
  * heapmeta.c - the yajl side of the .heapsnapshot loader: snapshot.meta
- * (field names, type names, counts) and the strings, then the field
- * offsets and type indexes everything else is read with.
+ * (field names, type names, counts) and the strings (the plain ones
+ * stored without yajl), then the field offsets and type indexes
+ * everything else is read with.
  */
 #include <stdio.h>
 
@@ -243,6 +244,183 @@ int an__hs_on_strings(an_json *j, an_json_ev ev, const an_json_val *v,
 	rc = an__strtab_push(&l->h->strs, v->s, v->len, &id);
 	if (rc < 0)
 		return an__json_fail(j, rc, "cannot store string");
+	return AN_OK;
+}
+
+/* ---- strings without yajl where they are plain ---- */
+
+/* Bytes a string may hold and be stored as it is: printable ASCII but
+ * '"' and '\\' (yajl hands such a string over unchanged). */
+static const uint8_t plain_byte[256] = {
+#define R4(x) x, x, x, x
+#define R16(x) R4(x), R4(x), R4(x), R4(x)
+	R16(0), R16(0),            /* controls: yajl's error */
+	1, 1, 0, 1, R4(1), R4(1), R4(1), /* ' ' .. '/', not '"' */
+	R16(1), R16(1),            /* '0' .. 'O' */
+	R4(1), R4(1), R4(1), 0, 1, 1, 1, /* 'P' .. '_', not '\\' */
+	R16(1), R16(1),            /* '`' .. DEL */
+	R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0)
+#undef R16
+#undef R4
+};
+
+static int push_plain(loader *l, const uint8_t *s, size_t len, uint64_t off)
+{
+	uint32_t id;
+	int rc;
+
+	if (l->max_strings && l->h->strs.count >= l->max_strings)
+		return an__fail(l->err, AN_ELIMIT, off,
+				"more than %llu strings",
+				(unsigned long long)l->max_strings);
+	rc = an__strtab_push(&l->h->strs, (const char *)s, len, &id);
+	if (rc < 0)
+		return an__fail(l->err, rc, off, "cannot store string");
+	return AN_OK;
+}
+
+/* yajl for the strings it must read, fed the array's '[' */
+static int yajl_open(loader *l)
+{
+	int rc;
+
+	if (l->json)
+		return AN_OK;
+	rc = an__json_new(&l->json, an__hs_on_strings, l, l->err);
+	if (rc < 0)
+		return rc;
+	return an__json_feed(l->json, (const uint8_t *)"[", 1, l->ss_open);
+}
+
+/* Bytes yajl must see that the scanner took itself, placed just before
+ * offset `at` (where yajl goes on with the input's own bytes). */
+static int yajl_fake(loader *l, const char *s, size_t n, uint64_t at)
+{
+	return an__json_feed(l->json, (const uint8_t *)s, n, at - n);
+}
+
+/* Feeds yajl its string from p[*i] up to the closing quote, looked for
+ * from p[at] on; l->ss becomes 3 when it closed, else stays 4. */
+static int yajl_string(loader *l, const uint8_t *p, size_t n, uint64_t base,
+		       size_t *i, size_t at)
+{
+	size_t j;
+	int rc;
+
+	for (j = at; j < n; j++) {
+		if (l->ss_esc)
+			l->ss_esc = 0;
+		else if (p[j] == '\\')
+			l->ss_esc = 1;
+		else if (p[j] == '"')
+			break;
+	}
+	l->ss = j < n ? 3 : 4;
+	if (j < n)
+		j++;
+	rc = an__json_feed(l->json, p + *i, j - *i, base + *i);
+	*i = j;
+	return rc;
+}
+
+/* Hands the rest of the array, from offset `at` on, to yajl (S_YAJL),
+ * in the state the scanner is in: something but a string where one must
+ * be, or but ',' and ']' after one, which yajl then reports. */
+static int to_yajl(loader *l, uint64_t at)
+{
+	int rc;
+
+	l->sk_in_str = l->sk_escape = l->sk_scalar = 0;
+	l->state = S_YAJL;
+	if (l->ss == 0) {
+		/* not even the '[': yajl reads the value from its start */
+		l->sk_started = 0;
+		l->sk_depth = 0;
+		return an__json_new(&l->json, an__hs_on_strings, l, l->err);
+	}
+	l->sk_started = 1;
+	l->sk_depth = 1;
+	rc = yajl_open(l);
+	if (rc == AN_OK && l->ss == 2)
+		rc = l->ss_yajl ? yajl_fake(l, ",", 1, at) :
+				  yajl_fake(l, "\"\",", 3, at);
+	else if (rc == AN_OK && l->ss == 3 && !l->ss_yajl)
+		rc = yajl_fake(l, "\"\"", 2, at);
+	return rc;
+}
+
+int an__hs_scan_strings(loader *l, const uint8_t *p, size_t n,
+			uint64_t base, size_t *used)
+{
+	size_t i = 0, j;
+	int rc;
+
+	while (i < n) {
+		uint8_t c = p[i];
+		if (l->ss == 4) {
+			rc = yajl_string(l, p, n, base, &i, i);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+			i++;
+			continue;
+		}
+		if (l->ss == 0) {
+			if (c != '[')
+				break;
+			l->ss_open = base + i;
+			l->ss = 1;
+			i++;
+			continue;
+		}
+		if (l->ss == 3 && c == ',') {
+			l->ss = 2;
+			i++;
+			continue;
+		}
+		if (c == ']' && l->ss != 2) {
+			if (l->json) {
+				rc = an__json_feed(l->json, p + i, 1, base + i);
+				if (rc == AN_OK)
+					rc = an__json_finish(l->json);
+				an__json_free(l->json);
+				l->json = NULL;
+				if (rc < 0)
+					return rc;
+			}
+			l->state = S_AFTER_VALUE;
+			*used = i + 1;
+			return AN_OK;
+		}
+		if (c != '"' || l->ss == 3)
+			break;
+		for (j = i + 1; j < n && plain_byte[p[j]]; j++)
+			;
+		if (j < n && p[j] == '"') {
+			rc = push_plain(l, p + i + 1, j - i - 1, base + i);
+			if (rc < 0)
+				return rc;
+			l->ss = 3;
+			i = j + 1;
+			continue;
+		}
+		/* escapes, controls, UTF-8 or the chunk's end: yajl's */
+		rc = yajl_open(l);
+		if (rc == AN_OK && l->ss_yajl)
+			rc = yajl_fake(l, ",", 1, base + i);
+		if (rc < 0)
+			return rc;
+		l->ss_yajl++;
+		l->ss_esc = 0;
+		rc = yajl_string(l, p, n, base, &i, i + 1);
+		if (rc < 0)
+			return rc;
+	}
+	*used = i;
+	if (i < n)
+		return to_yajl(l, base + i);
 	return AN_OK;
 }
 

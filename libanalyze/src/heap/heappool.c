@@ -2,16 +2,16 @@
  * heappool.c - the big arrays one load leaves for the next
  * (an_heap_pool): a slot per array (heap_int.h lists them: the loader's
  * node and edge columns, the derived sizes and classes, the owners of
- * the shallow-size reassignment (a temporary), and for the retainer index the two
- * largest arrays of a freed diff base), each holding one block given
- * back instead of freed. A load takes its slot's block and fills it when
- * it is large enough, else grows it (realloc keeps the pages it has);
- * either way the pages already touched are not asked of the kernel
- * again. A block made while a pool is attached gets an eighth more room
- * than asked, address space only until used, so that a next snapshot
- * somewhat larger fits it as it is: growing a block remaps it (glibc
- * moves a big block with mremap, which keeps the pages but not their
- * huge-page alignment).
+ * the shallow-size reassignment (a temporary), and for the retainer
+ * index the two largest arrays of a freed diff base), each holding one
+ * block given back instead of freed. A load takes its slot's block and
+ * fills it when it is large enough, else grows it (realloc keeps the
+ * pages it has); either way the pages already touched are not asked of
+ * the kernel again. A block made while a pool is attached gets an
+ * eighth more room than asked, address space only until used, so that
+ * a next snapshot somewhat larger fits it as it is: growing a block
+ * remaps it (glibc moves a big block with mremap, which keeps the pages
+ * but not their huge-page alignment).
  */
 #include <pthread.h>
 

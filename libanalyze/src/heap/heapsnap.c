@@ -2,7 +2,9 @@
  * heapsnap.c - .heapsnapshot loader. A small top-level scanner walks the
  * outer object; `nodes`, `edges` and `locations` (95 % of the bytes, all
  * unsigned integers) go through a strict integer scanner that works chunk
- * by chunk, every other value is handed to yajl (json.c) piece by piece.
+ * by chunk, `strings` through a scanner that stores plain strings as they
+ * are and hands yajl the others; every other value is handed to yajl
+ * (json.c) piece by piece.
  * Field positions and type names come from snapshot.meta, never hard-coded.
  * V8 writes `snapshot` first and `strings` last: names are indexes,
  * validated once the strings have arrived.
@@ -390,9 +392,11 @@ static int begin_value(loader *l, uint64_t off)
 			return an__fail(l->err, AN_EFORMAT, off,
 					"a second \"strings\" array");
 		l->seen_strings = 1;
-		cb = an__hs_on_strings;
 		l->strings_offset = off;
-		break;
+		l->ss = 0;
+		l->ss_yajl = 0;
+		l->state = S_STRINGS;
+		return AN_OK;
 	default:
 		break;
 	}
@@ -501,6 +505,13 @@ static int feed(loader *l, const uint8_t *p, size_t n, uint64_t base)
 			continue;
 		case S_INTS:
 			rc = an__hs_scan_ints(l, p + i, n - i, base + i, &used);
+			if (rc < 0)
+				return rc;
+			i += used;
+			continue;
+		case S_STRINGS:
+			rc = an__hs_scan_strings(l, p + i, n - i, base + i,
+						 &used);
 			if (rc < 0)
 				return rc;
 			i += used;

@@ -1,7 +1,8 @@
 /*
  * heapsnap_int.h - the .heapsnapshot loader's state, shared by its parts:
  * heapsnap.c (the top-level scanner, the edge thread, validation),
- * heapmeta.c (snapshot meta and strings, through yajl) and heapints.c
+ * heapmeta.c (snapshot meta through yajl; the strings, the plain ones
+ * directly and the others through yajl) and heapints.c
  * (the integer scanner for nodes, edges and locations).
  */
 #ifndef AN_HEAPSNAP_INT_H
@@ -18,7 +19,8 @@ enum {
 
 enum scan_state {
 	S_START, S_KEY_OR_END, S_KEY, S_COLON, S_VALUE, S_AFTER_VALUE,
-	S_DONE, S_INTS, S_YAJL, S_SKIP, S_KEY_AFTER_COMMA, S_SKIP_EDGES
+	S_DONE, S_INTS, S_YAJL, S_SKIP, S_KEY_AFTER_COMMA, S_SKIP_EDGES,
+	S_STRINGS
 };
 
 /* What the meta callback is inside of. */
@@ -101,6 +103,13 @@ typedef struct loader {
 	uint64_t skip_to;        /* S_SKIP: offset just past the edges */
 	uint64_t strings_offset;
 	int seen_strings;        /* a "strings" value was read */
+	/* the strings scanner (an__hs_scan_strings()) */
+	int ss;                  /* 0 expect '[', 1 a string or ']', 2 a
+				    string, 3 ',' or ']', 4 in a string
+				    yajl reads */
+	int ss_esc;              /* 4: the last byte was a backslash */
+	uint64_t ss_open;        /* offset of the array's '[' */
+	uint64_t ss_yajl;        /* strings yajl was given */
 	/* an_heap_load_opts limits, 0 = none */
 	uint64_t max_nodes, max_edges, max_strings;
 	uint64_t input_size;     /* bytes of a plain input, 0 = unknown */
@@ -122,6 +131,18 @@ AN_HIDDEN int an__hs_on_strings(an_json *j, an_json_ev ev,
 				const an_json_val *v, void *payload);
 AN_HIDDEN int an__hs_on_ignore(an_json *j, an_json_ev ev,
 			       const an_json_val *v, void *payload);
+
+/*
+ * The strings array, p[0..n) at offset base of it: plain strings (no
+ * escape, control or non-ASCII byte, inside one chunk) are stored
+ * directly, every other one goes through yajl (an__hs_on_strings()),
+ * which sees the array with those strings only; anything but strings,
+ * commas and blanks hands the rest of the array to yajl as it is, to
+ * fail there as before. *used: bytes taken; l->state becomes
+ * S_AFTER_VALUE after the array, or S_YAJL (heapmeta.c).
+ */
+AN_HIDDEN int an__hs_scan_strings(loader *l, const uint8_t *p, size_t n,
+				  uint64_t base, size_t *used);
 
 /* Field offsets, type indexes and storage once the meta is read, at
  * byte off (heapmeta.c). */
