@@ -268,6 +268,42 @@ Test(heap, plain_object_name_escapes_like_json_stringify)
 }
 
 /*
+ * Plain objects of one shape (property names in edge order) are classed
+ * once and the class reused: seven Objects of shapes (a, b) three times,
+ * (b, a), (a), (), (a, c). Six plain objects: an interface needs 2, so
+ * only "{a, b}" is one (3 objects); (b, a) has both its properties and
+ * takes it, the others stay "Object". DevTools agrees (the oracle's
+ * `summary` of this snapshot: {a, b} 4, Object 3, (string) 1).
+ */
+Test(heap, plain_objects_of_one_shape_classed_alike)
+{
+	static const char json[] =
+		MINI_META
+		"\"node_count\":9,\"edge_count\":18},"
+		"\"nodes\":[9,0,1,0,7, 3,1,3,10,2, 3,1,5,10,2, 3,1,7,10,2, "
+		"3,1,9,10,1, 3,1,11,10,0, 3,1,13,10,2, 3,1,15,10,2, "
+		"2,4,100,16,0],"
+		"\"edges\":[1,1,5, 1,2,10, 1,3,15, 1,4,20, 1,5,25, 1,6,30, "
+		"1,7,35, 2,2,40, 2,3,40, 2,3,40, 2,2,40, 2,2,40, 2,3,40, "
+		"2,2,40, 2,2,40, 2,3,40, 2,2,40, 2,5,40],"
+		"\"strings\":[\"\",\"Object\",\"a\",\"b\",\"s\",\"c\"]}";
+	static const char *const want[] = {"{a, b}", "{a, b}", "{a, b}",
+					   "Object", "Object", "{a, b}",
+					   "Object"};
+	uint32_t n;
+
+	heap = must_load_str(json);
+	for (n = 1; n <= 7; n++) {
+		an_str c = an_heap_class_get(heap,
+					     an_heap_node_class(heap, n))->name;
+		cr_expect(c.len == strlen(want[n - 1]) &&
+				  !memcmp(c.ptr, want[n - 1], c.len),
+			  "node %u: class '%.*s', want '%s'", n, (int)c.len,
+			  c.ptr, want[n - 1]);
+	}
+}
+
+/*
  * #plainObjectName stops adding names once start + end + the *formatted*
  * name would pass 100 characters. Object {A: 1, m: 1, B: 1} with A = "a,"
  * + 46 "a" (48 characters, 50 once quoted) and B = 49 "b": "{" + A is 51

@@ -201,6 +201,125 @@ static int is_plain_object(const an_heap *h, uint32_t v)
 	       an__heap_str_is(h, an__heap_name(h, v), "Object");
 }
 
+/*
+ * Plain objects of one shape (the name indexes of their property edges,
+ * in edge order) get the same interface and the same class: a shape is
+ * worked out once and remembered (up to SHAPE_MAX_IDS names in all, so
+ * that a snapshot of ever new shapes costs no more memory than that).
+ * The hash starts from the table's random seed: shapes chosen to share
+ * a hash cannot make the lookups slow.
+ */
+#define SHAPE_MAX_IDS (1u << 20)
+
+typedef struct shape {
+	size_t at;              /* its names: ids[at .. at + n) */
+	uint32_t n;
+	uint32_t val;           /* what was made of it */
+	uint64_t hash;
+} shape;
+
+typedef struct shape_memo {
+	an_hashtab t;
+	shape *v;
+	size_t nv, vcap;
+	uint32_t *ids;
+	size_t nids, idcap;
+	uint32_t *key;          /* the shape being looked up */
+	uint32_t nkey;
+	size_t keycap;
+	uint64_t seed;
+} shape_memo;
+
+static uint64_t shape_item_hash(uint32_t k, const void *ctx)
+{
+	return ((const shape_memo *)ctx)->v[k].hash;
+}
+
+static int shape_eq(uint32_t k, const void *key, const void *ctx)
+{
+	const shape_memo *m = ctx;
+	const shape *sh = &m->v[k];
+
+	(void)key;
+	return sh->n == m->nkey &&
+	       !memcmp(m->ids + sh->at, m->key, m->nkey * sizeof(*m->key));
+}
+
+static int shape_init(shape_memo *m)
+{
+	memset(m, 0, sizeof(*m));
+	an__ht_init(&m->t, shape_item_hash, shape_eq, m);
+	if (an__ht_reserve(&m->t, 64) < 0)
+		return AN_ENOMEM;
+	m->seed = m->t.seed;
+	return AN_OK;
+}
+
+static void shape_free(shape_memo *m)
+{
+	an__ht_free(&m->t);
+	free(m->v);
+	free(m->ids);
+	free(m->key);
+}
+
+/* Node v's shape into m->key; its hash. */
+static int shape_read(shape_memo *m, const an_heap *h, uint32_t v,
+		      uint64_t *hash)
+{
+	uint64_t x = m->seed;
+	uint32_t e;
+
+	m->nkey = 0;
+	for (e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
+		if (h->etype[e] != h->e_property)
+			continue;
+		if (m->nkey == m->keycap &&
+		    an__grow((void **)&m->key, &m->keycap, m->nkey + 1,
+			     sizeof(*m->key)) < 0)
+			return AN_ENOMEM;
+		m->key[m->nkey++] = h->ename[e];
+		x = an__ht_mix64(x ^ h->ename[e]);
+	}
+	*hash = an__ht_mix64(x ^ m->nkey);
+	return AN_OK;
+}
+
+/* 1 with *val when the shape in m->key (of `hash`) is known, else 0. */
+static int shape_get(const shape_memo *m, uint64_t hash, uint32_t *val)
+{
+	uint32_t k = an__ht_find(&m->t, hash, NULL);
+
+	if (k == AN_HT_NONE)
+		return 0;
+	*val = m->v[k].val;
+	return 1;
+}
+
+/* Remembers val for the shape in m->key, while there is room. */
+static int shape_put(shape_memo *m, uint64_t hash, uint32_t val)
+{
+	int rc;
+
+	if (m->nids + m->nkey > SHAPE_MAX_IDS)
+		return AN_OK;
+	if (an__grow((void **)&m->v, &m->vcap, m->nv + 1, sizeof(*m->v)) < 0 ||
+	    an__grow((void **)&m->ids, &m->idcap, m->nids + m->nkey + 1,
+		     sizeof(*m->ids)) < 0)
+		return AN_ENOMEM;
+	m->v[m->nv].at = m->nids;
+	m->v[m->nv].n = m->nkey;
+	m->v[m->nv].val = val;
+	m->v[m->nv].hash = hash;
+	memcpy(m->ids + m->nids, m->key, m->nkey * sizeof(*m->key));
+	rc = an__ht_put(&m->t, hash, (uint32_t)m->nv);
+	if (rc < 0)
+		return rc;
+	m->nids += m->nkey;
+	m->nv++;
+	return AN_OK;
+}
+
 static int cmp_iface(const void *a, const void *b)
 {
 	const iface *x = a, *y = b;
@@ -214,19 +333,30 @@ static int cmp_iface(const void *a, const void *b)
  * (h is only read: a diff infers the target's again) */
 static int infer_interfaces(const an_heap *h, iface_set *s, size_t *ndefs)
 {
-	uint32_t v, e, total = 0, *props = NULL;
+	uint32_t v, e, total = 0, *props = NULL, known;
 	size_t pcap = 0, i;
 	sbuf b = {NULL, 0, 0};
+	shape_memo sm;
+	uint64_t hash;
 	double min_count;
-	int rc = AN_ENOMEM;
+	int rc = shape_init(&sm);
 
-	for (v = 0; v < h->node_count; v++) {
+	for (v = 0; rc == AN_OK && v < h->node_count; v++) {
 		uint32_t np = 0;
 		iface *f;
 		int created;
 		if (!is_plain_object(h, v))
 			continue;
 		total++;
+		rc = shape_read(&sm, h, v, &hash);
+		if (rc < 0)
+			goto done;
+		if (shape_get(&sm, hash, &known)) {
+			if (known != AN_HT_NONE)
+				s->v[known].count++;
+			continue;
+		}
+		rc = AN_ENOMEM;
 		b.len = 0;
 		if (sb_put(&b, "{", 1) < 0)
 			goto done;
@@ -252,8 +382,10 @@ static int infer_interfaces(const an_heap *h, iface_set *s, size_t *ndefs)
 				goto done;
 			props[np++] = h->ename[e];
 		}
-		if (np == 0)
+		if (np == 0) {
+			rc = shape_put(&sm, hash, AN_HT_NONE);
 			continue;
+		}
 		if (sb_put(&b, "}", 1) < 0)
 			goto done;
 		f = iface_find(s, b.p, b.len, &created);
@@ -272,7 +404,10 @@ static int infer_interfaces(const an_heap *h, iface_set *s, size_t *ndefs)
 			f->nprops = np;
 		}
 		f->count++;
+		rc = shape_put(&sm, hash, (uint32_t)(f - s->v));
 	}
+	if (rc < 0)
+		goto done;
 	/* the table is keyed on positions: drop it before sorting */
 	an__ht_free(&s->t);
 	if (s->n)
@@ -283,6 +418,7 @@ static int infer_interfaces(const an_heap *h, iface_set *s, size_t *ndefs)
 	*ndefs = i;
 	rc = AN_OK;
 done:
+	shape_free(&sm);
 	free(props);
 	free(b.p);
 	return rc;
@@ -416,7 +552,11 @@ int an__heap_class_names(an_heap *h)
 	sbuf b = {NULL, 0, 0};
 	int rc = AN_ENOMEM;
 	uint32_t type_cls[256], *name_cls = NULL;
+	shape_memo cm;
+	uint64_t hash = 0;
 
+	if (shape_init(&cm) < 0)
+		return AN_ENOMEM;
 	memset(&s, 0, sizeof(s));
 	an__ht_init(&s.t, iface_hash, iface_eq, &s);
 	memset(&t, 0, sizeof(t));
@@ -486,7 +626,7 @@ int an__heap_class_names(an_heap *h)
 	for (v = 0; v < h->node_count; v++) {
 		uint8_t ty = h->ntype[v];
 		an_str name;
-		int loc = 0, by_type = 0, raw = 0;
+		int loc = 0, by_type = 0, raw = 0, memo = 0;
 		uint32_t l3[3] = {0, 0, 0};
 		const uint32_t *lp = ty == h->t_object ? an__heap_loc(h, v) :
 							  NULL;
@@ -541,6 +681,14 @@ int an__heap_class_names(an_heap *h)
 				goto done;
 			name.ptr = b.p;
 			name.len = (uint32_t)b.len;
+		}
+		if (ndefs && !loc && is_plain_object(h, v)) {
+			/* a shape seen before: its class */
+			if (shape_read(&cm, h, v, &hash) < 0)
+				goto done;
+			if (shape_get(&cm, hash, &h->d.cls[v]))
+				continue;
+			memo = 1;
 		}
 		if (ndefs && is_plain_object(h, v)) {
 			/* applyInterfaceDefinitions */
@@ -619,6 +767,8 @@ int an__heap_class_names(an_heap *h)
 		}
 		{
 			int r = cls_get(h, &m, name, loc, l3, &h->d.cls[v]);
+			if (r == AN_OK && memo)
+				r = shape_put(&cm, hash, h->d.cls[v]);
 			if (r < 0) {
 				rc = r;
 				goto done;
@@ -645,6 +795,7 @@ done:
 	free(nstates);
 	free(b.p);
 	free(name_cls);
+	shape_free(&cm);
 	return rc;
 }
 
