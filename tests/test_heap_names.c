@@ -303,6 +303,33 @@ Test(heap, plain_objects_of_one_shape_classed_alike)
 	}
 }
 
+/* The first plain object has no property, so its shape is empty (it
+ * was remembered with a memcpy from no array: UBSan, found by the
+ * fuzzer); two (a) objects make "{a}" an interface, the empty one stays
+ * "Object" (3 plain objects: an interface needs 2). */
+Test(heap, an_empty_shape_first)
+{
+	static const char json[] =
+		MINI_META
+		"\"node_count\":5,\"edge_count\":5},"
+		"\"nodes\":[9,0,1,0,3, 3,1,3,10,0, 3,1,5,10,1, 3,1,7,10,1, "
+		"2,3,9,16,0],"
+		"\"edges\":[1,1,5, 1,2,10, 1,3,15, 2,2,20, 2,2,20],"
+		"\"strings\":[\"\",\"Object\",\"a\",\"s\"]}";
+	static const char *const want[] = {"Object", "{a}", "{a}"};
+	uint32_t n;
+
+	heap = must_load_str(json);
+	for (n = 1; n <= 3; n++) {
+		an_str c = an_heap_class_get(heap,
+					     an_heap_node_class(heap, n))->name;
+		cr_expect(c.len == strlen(want[n - 1]) &&
+				  !memcmp(c.ptr, want[n - 1], c.len),
+			  "node %u: class '%.*s', want '%s'", n, (int)c.len,
+			  c.ptr, want[n - 1]);
+	}
+}
+
 /*
  * #plainObjectName stops adding names once start + end + the *formatted*
  * name would pass 100 characters. Object {A: 1, m: 1, B: 1} with A = "a,"

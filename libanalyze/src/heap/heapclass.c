@@ -242,7 +242,8 @@ static int shape_eq(uint32_t k, const void *key, const void *ctx)
 
 	(void)key;
 	return sh->n == m->nkey &&
-	       !memcmp(m->ids + sh->at, m->key, m->nkey * sizeof(*m->key));
+	       (!m->nkey ||
+		!memcmp(m->ids + sh->at, m->key, m->nkey * sizeof(*m->key)));
 }
 
 static int shape_init(shape_memo *m)
@@ -311,7 +312,8 @@ static int shape_put(shape_memo *m, uint64_t hash, uint32_t val)
 	m->v[m->nv].n = m->nkey;
 	m->v[m->nv].val = val;
 	m->v[m->nv].hash = hash;
-	memcpy(m->ids + m->nids, m->key, m->nkey * sizeof(*m->key));
+	if (m->nkey) /* no key array before the first property */
+		memcpy(m->ids + m->nids, m->key, m->nkey * sizeof(*m->key));
 	rc = an__ht_put(&m->t, hash, (uint32_t)m->nv);
 	if (rc < 0)
 		return rc;
