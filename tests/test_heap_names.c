@@ -267,6 +267,21 @@ Test(heap, plain_object_name_escapes_like_json_stringify)
 	free(s);
 }
 
+/* Nodes 1..n of `heap` are of the classes want[0..n). */
+static void expect_classes(const char *const *want, uint32_t n)
+{
+	uint32_t v;
+
+	for (v = 1; v <= n; v++) {
+		an_str c = an_heap_class_get(heap,
+					     an_heap_node_class(heap, v))->name;
+		cr_expect(c.len == strlen(want[v - 1]) &&
+				  !memcmp(c.ptr, want[v - 1], c.len),
+			  "node %u: class '%.*s', want '%s'", v, (int)c.len,
+			  c.ptr, want[v - 1]);
+	}
+}
+
 /*
  * Plain objects of one shape (property names in edge order) are classed
  * once and the class reused: seven Objects of shapes (a, b) three times,
@@ -290,17 +305,9 @@ Test(heap, plain_objects_of_one_shape_classed_alike)
 	static const char *const want[] = {"{a, b}", "{a, b}", "{a, b}",
 					   "Object", "Object", "{a, b}",
 					   "Object"};
-	uint32_t n;
 
 	heap = must_load_str(json);
-	for (n = 1; n <= 7; n++) {
-		an_str c = an_heap_class_get(heap,
-					     an_heap_node_class(heap, n))->name;
-		cr_expect(c.len == strlen(want[n - 1]) &&
-				  !memcmp(c.ptr, want[n - 1], c.len),
-			  "node %u: class '%.*s', want '%s'", n, (int)c.len,
-			  c.ptr, want[n - 1]);
-	}
+	expect_classes(want, 7);
 }
 
 /* The first plain object has no property, so its shape is empty (it
@@ -317,17 +324,9 @@ Test(heap, an_empty_shape_first)
 		"\"edges\":[1,1,5, 1,2,10, 1,3,15, 2,2,20, 2,2,20],"
 		"\"strings\":[\"\",\"Object\",\"a\",\"s\"]}";
 	static const char *const want[] = {"Object", "{a}", "{a}"};
-	uint32_t n;
 
 	heap = must_load_str(json);
-	for (n = 1; n <= 3; n++) {
-		an_str c = an_heap_class_get(heap,
-					     an_heap_node_class(heap, n))->name;
-		cr_expect(c.len == strlen(want[n - 1]) &&
-				  !memcmp(c.ptr, want[n - 1], c.len),
-			  "node %u: class '%.*s', want '%s'", n, (int)c.len,
-			  c.ptr, want[n - 1]);
-	}
+	expect_classes(want, 3);
 }
 
 /*
